@@ -222,3 +222,28 @@ def test_explain_traces_of_the_starter_give_their_printed_figure_by_hand() -> No
     shown, inputs = _explained(spec, "headquarters.cost_per_accelerator_hour")
     by_hand = _number(inputs["headquarters.tco_year"]) / 8760 / _number(inputs["headquarters.accelerators"])
     assert shown == "1.028 USD/h" and abs(by_hand / 1.028 - 1) < 5e-4
+
+
+def test_the_report_prints_the_pue_a_failing_check_read() -> None:
+    """Hand case: the starter's annual PUE is 69.61 / 56.4 = 1.234 (eval's table: 1.234). A site assert
+    `pue <= 1.233` fails; the report printed PUE 1.23 (two decimals) beside it, a figure within the bound the
+    check says it is over. The report's PUE (key figures, hall table, sweep table) reads as eval's, to 4
+    significant figures as the report's reading note states for 'other quantities'."""
+    from pathlib import Path
+
+    from compiler.display import format_quantity
+    text = (Path(__file__).resolve().parent.parent / "examples" / "enterprise_starter.factory").read_text()
+    text = text.replace('  land_price = 0 USD', '  land_price = 0 USD\n  assert pue <= 1.233, "annual PUE within 1.233"')
+    results, sink = evaluate_text(text, "starter.factory", defines={"racks": "3..4 step 1"})
+    pue = _per_scenario(results, "headquarters.pue")
+    assert abs(pue[1] - 69.61 / 56.4) < 1e-3 and format_quantity(pue[1], "1") == "1.234"
+    assert any(not c.ok and "1.233" in c.message for c in results.checks)
+    context = report.report_context(results, "starter.factory", sink)
+    markdown = report.render_markdown(results, "starter.factory", sink, context=context)
+    row = next(line for line in markdown.splitlines() if line.startswith("| PUE |"))
+    assert "| 1.234 |" in row, row                                     # the first scenario (3 racks): same PUE
+    hall = next(line for line in markdown.splitlines() if line.startswith("| server\\_room |"))
+    assert hall.rstrip().endswith("| 1.234 |"), hall
+    sweep = context["sweep"]
+    k = sweep["columns"].index("PUE")
+    assert [r["cells"][k] for r in sweep["rows"]] == [format_quantity(v, "1") for v in pue]

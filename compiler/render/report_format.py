@@ -36,8 +36,8 @@ def fmt_parts(value, style: str, unit: str = "", declared: str = "") -> tuple[st
         return "—", ""
     if style == "count":
         return f"{value:,.0f}" if abs(value - round(value)) < 1e-6 else _sig(value), ""
-    if style == "ratio":
-        return f"{value:.2f}" if abs(value) < 100 else _sig(value), ""
+    if style == "ratio":                              # as eval prints it (4 significant figures: PUE 1.234, not
+        return format_quantity(float(value), "1"), ""  # 1.23 beside a failing `pue <= 1.233`)
     if style == "percent":
         return f"{100 * value:.1f}", "%"
     if style == "money":
