@@ -247,3 +247,39 @@ def test_the_report_prints_the_pue_a_failing_check_read() -> None:
     sweep = context["sweep"]
     k = sweep["columns"].index("PUE")
     assert [r["cells"][k] for r in sweep["rows"]] == [format_quantity(v, "1") for v in pue]
+
+
+INFEASIBLE_AT_8 = '''"""405B in 16 bits on n H100: no fit on 8, a fit on 16."""
+from systems import DGX_H100
+from models import Llama3_1_405B
+
+param gpus = 8
+
+site probe {
+  location = "probe"
+  inference big {
+    model = Llama3_1_405B
+    system = DGX_H100
+    accelerators = gpus
+    precision = "bf16"
+    scenario = "offline"
+    input_tokens = 1000 tok
+    output_tokens = 200 tok
+  }
+}
+'''
+
+
+def test_a_key_figures_range_says_in_how_many_scenarios_it_has_a_value() -> None:
+    """Hand case: 405.9 B parameters x 2 B = 811.7 GB do not fit 8 H100 (72 GB usable each: 576 GB) but fit
+    16 (1,152 GB). Swept over 8 and 16 the key figure is n/a in the first scenario, shown; its range note, 'the
+    spread over all of them', was empty (one finite value: low == high), so nothing said the other scenario has
+    a figure; over 8, 16, 24 it read 'range 1.076 ktok/s – 1.56 ktok/s', as if every scenario had one. The note
+    names the scenarios the range covers."""
+    for sweep, covered in (("8..16 step 8", "1 of 2"), ("8..24 step 8", "2 of 3")):
+        results, sink = evaluate_text(INFEASIBLE_AT_8, "x.factory", defines={"gpus": sweep})
+        markdown = report.render_markdown(results, "x.factory", sink)
+        row = next(line for line in markdown.splitlines() if line.startswith("| Tokens per second |"))
+        values = [v for v in _per_scenario(results, "probe.tokens_per_s") if np.isfinite(v)]
+        assert len(values) == int(covered[0])
+        assert f"range {fmt(min(values), 'tok_s')}" in row and f"in {covered} scenarios" in row, row

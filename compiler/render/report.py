@@ -100,6 +100,9 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             if series.size > 1 and finite.size:
                 low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)
                 card["range"] = f"{low} – {high}" if low != high else ""
+                if finite.size < series.size:    # n/a in some: the spread is over the scenarios that have a value
+                    card["range"] = (f"{card['range'] or low} in {finite.size} of {series.size} scenarios "
+                                     "(n/a in the rest)")
             derivation = _derivation(results, view, kpi, paths, sources, anchor)
             derivation["value"] = card["text"]
             derivation["note"] = note
