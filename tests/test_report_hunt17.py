@@ -233,7 +233,7 @@ def test_the_report_prints_the_pue_a_failing_check_read() -> None:
 
     from compiler.display import format_quantity
     text = (Path(__file__).resolve().parent.parent / "examples" / "enterprise_starter.factory").read_text()
-    text = text.replace('  land_price = 0 USD', '  land_price = 0 USD\n  assert pue <= 1.233, "annual PUE within 1.233"')
+    text = text.replace("  land_price = 0 USD", '  land_price = 0 USD\n  assert pue <= 1.233, "PUE within 1.233"')
     results, sink = evaluate_text(text, "starter.factory", defines={"racks": "3..4 step 1"})
     pue = _per_scenario(results, "headquarters.pue")
     assert abs(pue[1] - 69.61 / 56.4) < 1e-3 and format_quantity(pue[1], "1") == "1.234"
@@ -283,3 +283,25 @@ def test_a_key_figures_range_says_in_how_many_scenarios_it_has_a_value() -> None
         values = [v for v in _per_scenario(results, "probe.tokens_per_s") if np.isfinite(v)]
         assert len(values) == int(covered[0])
         assert f"range {fmt(min(values), 'tok_s')}" in row and f"in {covered} scenarios" in row, row
+
+
+def test_an_over_commitment_in_some_scenarios_marks_those_scenarios_rows_only() -> None:
+    """Hand case: the service swept over 16, 32, 48 H100 on the site of 32: over-committed at 48 alone. The
+    report's sweep rows and key figures are one scenario each: the mark goes on the row of 48 (and not on 16
+    and 32, which hold), as its Checks column says; an unpriced part's mark (every scenario) stays on every
+    row. results.json flags the quantity (it holds every scenario)."""
+    text = OVER.replace("accelerators = 64", "accelerators = gpus")
+    text = text.replace("site probe {", "param gpus = 16\n\nsite probe {")
+    text = text.replace('  land_price = 0 USD\n', '')                   # unpriced land: a mark in every scenario
+    results, sink = evaluate_text(text, "x.factory", defines={"gpus": "16..48 step 16"})
+    context = report.report_context(results, "x.factory", sink)
+    sweep = context["sweep"]
+    k, tco = sweep["columns"].index("Tokens per second"), sweep["columns"].index("TCO per year")
+    marked = ["fewer accelerators" in r["cells"][k] for r in sweep["rows"]]
+    assert marked == [False, False, True], [r["cells"][k] for r in sweep["rows"]]
+    assert [r["ok"] for r in sweep["rows"]] == [True, True, False]
+    assert all("unpriced" in r["cells"][tco] for r in sweep["rows"])
+    assert ["fewer accelerators" in r["cells"][tco] for r in sweep["rows"]] == [False, False, True]
+    markdown = report.render_markdown(results, "x.factory", sink, context=context)
+    row = next(line for line in markdown.splitlines() if line.startswith("| Tokens per second |"))
+    assert "fewer accelerators" not in row, row                      # the first scenario (16) holds
