@@ -305,3 +305,19 @@ def test_an_over_commitment_in_some_scenarios_marks_those_scenarios_rows_only() 
     markdown = report.render_markdown(results, "x.factory", sink, context=context)
     row = next(line for line in markdown.splitlines() if line.startswith("| Tokens per second |"))
     assert "fewer accelerators" not in row, row                      # the first scenario (16) holds
+
+
+def test_estimate_prints_no_figure_the_run_does_not_produce() -> None:
+    """A training estimate without --deadline has no `accelerators_needed` (the fewest that meet a deadline):
+    its table printed 'accelerators_needed  n/a  (n/a: no value (see the diagnostics))' with no diagnostic to
+    see. A figure the estimate's spec does not produce is not a row; the rows it prints are its figures
+    (1,024 H100 x 11.28 days x 24 h = 277,216 GPU-hours, as printed)."""
+    from compiler.estimate import Request, evaluated, table_text
+    req = Request("training", "DGX_H100", "Llama3_1_70B", count=1024, precision="bf16", tokens="1Ttok")
+    _, _, results, sink = evaluated(req)
+    assert not [d for d in sink.items if d.severity in ("error", "warning")]
+    text = table_text(results, sink, "training")
+    assert "see the diagnostics" not in text and "accelerators_needed" not in text, text
+    rows = dict(line.split(None, 1) for line in text.splitlines())
+    days, hours = float(rows["time_to_train"].split()[0]), float(rows["gpu_hours"].split()[0].replace(",", ""))
+    assert abs(1024 * days * 24 / hours - 1) < 5e-4
