@@ -436,8 +436,11 @@ def table_text(results, sink, what: str) -> str:
         if why is None and not math.isfinite(value):
             # no recorded reason (a `model-input-missing` input, e.g. a chip without a price): the diagnostic
             # that names the figure says why, else that it has no value
-            why = next((d.message.split(": ", 1)[-1] for d in sink.items if f"`{path}`" in d.message),
-                       "no value (see the diagnostics)")
+            why = next((d.message.split(": ", 1)[-1] for d in sink.items if f"`{path}`" in d.message), None)
+            if why is None and not any(d.severity in ("error", "warning") for d in sink.items):
+                continue        # no diagnostic to see: an output the request does not ask for (accelerators_needed
+                #                 without --deadline or --demand), no row
+            why = why or "no value (see the diagnostics)"
         shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared) + flag_mark(flags.get(path))
         lines.append(f"{name:<24} {shown}\n")
     return "".join(lines)

@@ -1466,18 +1466,21 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                 continue
             span = inst.block.name_span
             failed = False
-            for failing, message, notes, *field in findings:     # field: a finding reported at that field
+            for failing, message, notes, *extra in findings:
+                field = extra[0] if extra else None         # a finding reported at that field
+                about = extra[1] if len(extra) > 1 else ()  # the outputs it leaves without a valid value (flagged)
                 mask = ev.scenario_mask(failing)
                 if not mask.any():
                     continue
-                node = ev.graph.nodes.get(f"{inst.path}.{field[0]}") if field else None
+                node = ev.graph.nodes.get(f"{inst.path}.{field}") if field else None
                 span = node.span if node is not None and node.span else inst.block.name_span
                 failed = True
                 bad = [int(i) for i in np.flatnonzero(mask)]
                 where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"
                          if ev.graph.scenario_count > 1 else "")
                 ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes),
-                              scenarios=bad if ev.graph.scenario_count > 1 else None)
+                              scenarios=bad if ev.graph.scenario_count > 1 else None,
+                              quantities=[q for q in about if q in ev.graph.nodes])
                 out.append(CheckResult(f"{inst.path}: {r.name}", False, r.name, span, message, bad))
             if not failed:                  # it applies and holds: listed as a passing check, as asserts are
                 out.append(CheckResult(f"{inst.path}: {r.name}", True, r.name, span))

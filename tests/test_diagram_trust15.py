@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from compiler.cli import run_pipeline
+from compiler.display import format_quantity
 from compiler.render.diagram import diagram_dot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,7 +222,7 @@ def test_the_physical_title_says_its_pue_is_the_annual_one() -> None:
     results = _results(ROOT / "examples" / "flagship_campus.factory")
     text = _plain(diagram_dot(results, "physical"))
     pue = results.values["frontier_campus.pue"].item()
-    assert f"annual PUE {pue:.2f}" in text
+    assert f"annual PUE {format_quantity(pue, '1')}" in text
     peak = results.values["frontier_campus.facility_power"].item() / results.values["frontier_campus.it_power"].item()
     assert f"{peak:.2f}" != f"{pue:.2f}"
 
@@ -472,7 +473,7 @@ def test_every_figure_the_run_flags_is_marked_on_every_view_and_no_other(spec, t
         if unit in ("", "1") and 0 <= arr.item() <= 10 and not float(arr.item()).is_integer():  # a share, a PUE
             shown.setdefault(f"{arr.item() * 100:.1f}%", set()).add(flags.get(p, ""))
             if p.endswith(".pue"):
-                shown.setdefault(f"PUE {arr.item():.2f}", set()).add(flags.get(p, ""))
+                shown.setdefault(f"PUE {format_quantity(arr.item(), '1')}", set()).add(flags.get(p, ""))
             continue
         if unit not in ("W", "USD", "m^3/s"):
             continue

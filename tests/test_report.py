@@ -301,7 +301,7 @@ def test_number_formatting() -> None:
     assert fmt(0.95 / 3600, "money_hour") == "$0.95 / h"
     assert fmt(0.42e-6, "money_mtok") == "$0.42 / Mtok"
     assert fmt(41.3 * 86400, "duration") == "41.3 days"
-    assert fmt(1.2264, "ratio") == "1.23"
+    assert fmt(1.2264, "ratio") == "1.226"             # as eval prints it: 4 significant figures
     assert fmt(64.0, "count") == "64"
     assert fmt(92170.0, "power") == "92.17 kW"
     assert fmt(None, "power") == "—" and fmt(float("nan"), "money") == "—"

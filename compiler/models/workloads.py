@@ -502,6 +502,7 @@ def over_committed(ctx):
         name, total, users = needed.get(id(root), (root.name, np.zeros(1), []))
         needed[id(root)] = (name, total + n, users + [(w.path, n)])
     findings = []
+    about = [f"{ctx.path}.{name}" for name in OVER_COMMITTED_FIGURES]
     for key, (name, total, users) in sorted(needed.items(), key=lambda item: item[1][0]):
         have = placed.get(key, (name, np.zeros(1)))[1]
         failing = np.broadcast_arrays(total > have * (1 + 1e-9), have)[0]
@@ -514,5 +515,13 @@ def over_committed(ctx):
         message = (f"the workloads of `{ctx.path}` need {format_quantity(at(total), '')} {name} accelerators, "
                    f"but the site places {format_quantity(at(have), '')}")
         notes = [f"`{path}` runs on {format_quantity(at(n), '')}" for path, n in users]
-        findings.append((failing, message, notes))
+        findings.append((failing, message, notes, None, about))
     return findings
+
+
+# The site's figures computed from its services as if the site held them: its service totals, and its metered
+# draw (`facility_power_metered`: the services' draws set against the site's average per accelerator held), from
+# which its energy bill and TCO follow. A site whose workloads need more accelerators than it places cannot
+# produce them, so an `over-committed` error flags these (and, through the graph, what is computed from them).
+OVER_COMMITTED_FIGURES = ("tokens_per_s", "served_tokens_per_s", "usd_per_mtok", "tokens_per_joule",
+                          "time_to_train", "facility_power_metered")

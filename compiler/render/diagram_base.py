@@ -10,7 +10,7 @@ import re
 
 from dsl.schema import kind as kind_spec
 
-from ..display import display_unit, format_number
+from ..display import display_unit, format_number, format_quantity
 from ..graph import Instance
 from .view import ResultsView
 
@@ -246,8 +246,9 @@ def _pct(value: float | None) -> str:
 
 
 def _pue(value: float) -> str:
-    """A PUE to two decimals, with eval's mark when the run flags it."""
-    return _marked(f"{value:.2f}", value)
+    """A PUE as eval and the report print it (4 significant figures: 1.234), with eval's mark when the run
+    flags it."""
+    return _marked(format_quantity(value, "1"), value)
 
 
 def _ratio(value: float | None) -> str:

@@ -35,7 +35,8 @@ from markupsafe import Markup
 
 from ..display import format_quantity
 from ..evaluate import Results
-from .report_format import YEAR, _anchor, flagged_quantities, fmt, fmt_parts, _humanize, _SCALE, _View  # noqa: F401
+from .report_format import (YEAR, _anchor, flagged_codes, flagged_quantities, fmt, fmt_parts, _humanize,  # noqa: F401
+                            scenario_flags, _SCALE, _View)
 from .report_charts import line_chart
 from .report_sections import (
     basis, _bom, _cost_sections, _derivation, _halls, Kpi, KPIS, _power_sections, SWEEP_KPIS, _workload_tables,
@@ -100,6 +101,9 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             if series.size > 1 and finite.size:
                 low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)
                 card["range"] = f"{low} – {high}" if low != high else ""
+                if finite.size < series.size:    # n/a in some: the spread is over the scenarios that have a value
+                    card["range"] = (f"{card['range'] or low} in {finite.size} of {series.size} scenarios "
+                                     "(n/a in the rest)")
             derivation = _derivation(results, view, kpi, paths, sources, anchor)
             derivation["value"] = card["text"]
             derivation["note"] = note
@@ -116,8 +120,9 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             "derivations": derivations, "multi": multi}
 
 
-def _sweep(results: Results, subjects: list, series_of, flags: dict[str, str] | None = None) -> dict | None:
-    """The Sweep table and charts; a cell of a figure a warning flags (`flags`, as the key figures') is marked."""
+def _sweep(results: Results, subjects: list, series_of, flags: _View | None = None) -> dict | None:
+    """The Sweep table and charts; a cell of a figure a diagnostic flags in its scenario (`flags`: the key
+    figures' view, whose flags it reads) is marked."""
     graph = results.graph
     if not graph.sweep or results.scenario_count < 2 or not subjects:
         return None
@@ -130,45 +135,49 @@ def _sweep(results: Results, subjects: list, series_of, flags: dict[str, str] | 
         values = [values[index.index(k)] for k in keep]
         index = keep
     view = _View(results)
-    view.flags = flags or {}
+    if flags is not None:
+        view.flags, view.flag_codes, view.flag_scenarios = flags.flags, flags.flag_codes, flags.flag_scenarios
     unit = view.unit(param)
     declared = view.display(param)
 
     def x_fmt(x):
         return format_quantity(x, unit, declared)
 
-    subject = subjects[0]
-    charts, columns = [], []
-    for key in SWEEP_KPIS:
-        kpi = next(k for k in KPIS if k.key == key)
-        series = series_of(subject, kpi)
-        if series is None or (kpi.facility and not np.any(np.nan_to_num(series) > 0)):
-            continue                                         # as the key figures: no racks, no $0 or 0 W column
-        ys = [float(series[i]) for i in index]
-        finite = [y for y in ys if math.isfinite(y)]
-        if not finite:
-            continue
-        columns.append((kpi, ys))
-        if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
-            continue                                         # flat: the table says it
-        scale = _SCALE.get(kpi.style, 1.0)
-        flag = view.flags.get(path_of(subject, kpi), "")
-        charts.append(line_chart(values, [y * scale for y in ys], kpi.label, _humanize(param), x_fmt,
-                                 lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
+    charts, columns = [], []          # (subject, kpi, label, ys): every site's figures, named when there are several
+    for subject in subjects:
+        for key in SWEEP_KPIS:
+            kpi = next(k for k in KPIS if k.key == key)
+            series = series_of(subject, kpi)
+            if series is None or (kpi.facility and not np.any(np.nan_to_num(series) > 0)):
+                continue                                     # as the key figures: no racks, no $0 or 0 W column
+            ys = [float(series[i]) for i in index]
+            finite = [y for y in ys if math.isfinite(y)]
+            if not finite:
+                continue
+            label = kpi.label if len(subjects) == 1 else f"{subject.block.name}: {kpi.label}"
+            columns.append((subject, kpi, label, ys))
+            if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
+                continue                                     # flat: the table says it
+            scale = _SCALE.get(kpi.style, 1.0)
+            flag = view.flags.get(path_of(subject, kpi), "")
+            charts.append(line_chart(values, [y * scale for y in ys], label, _humanize(param), x_fmt,
+                                     lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
     rows = []
     for j, x in enumerate(values):
         failed = sorted({c.message for c in results.checks if index[j] in c.failing})
         status = "all pass" if not failed else f"{len(failed)} fail: {'; '.join(failed)}"
-        rows.append({"x": x_fmt(x), "cells": [view.mark(fmt(ys[j], kpi.style), path_of(subject, kpi))
+        rows.append({"x": x_fmt(x), "cells": [view.mark(fmt(ys[j], kpi.style), path_of(subject, kpi),
+                                                        scenario=index[j])
                                               if math.isfinite(ys[j]) else ABSENT_TEXT
-                                              for kpi, ys in columns], "checks": status, "ok": not failed})
+                                              for subject, kpi, _, ys in columns],
+                     "checks": status, "ok": not failed})
     others = [p for p in graph.sweep[1:]]
     note = ""
     if others:
         fixed = ", ".join(f"{p} = {_first_value(results, view, p)}" for p in others)
         note = f"Other swept parameters held at their first value: {fixed}."
-    return {"param": param, "subject": subject.block.name, "charts": charts,
-            "columns": [k.label for k, _ in columns], "rows": rows, "note": note}
+    return {"param": param, "subject": ", ".join(s.block.name for s in subjects), "charts": charts,
+            "columns": [label for _, _, label, _ in columns], "rows": rows, "note": note}
 
 
 def _first_value(results: Results, view: _View, param: str) -> str:
@@ -253,6 +262,7 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
     """Everything the templates show, formatted, sorted and escaped-ready (plain strings and Markup SVG)."""
     view = _View(results, 0)
     view.flags = flagged_quantities(results, sink)
+    view.flag_codes, view.flag_scenarios = flagged_codes(results, sink), scenario_flags(results, sink)
     view.unpriced_spans = frozenset(d.span for d in (sink.items if sink is not None else [])
                                     if d.code == "unpriced" and d.span is not None)
     sources = getattr(sink, "sources", {}) or {}
@@ -311,7 +321,7 @@ def report_context(results: Results, spec: str, sink, diagrams: dict | None = No
         "title": headline if tagline else title, "tagline": tagline, "paragraphs": paragraphs, "spec": spec,
         "spec_name": os.path.basename(spec), "scenario_count": results.scenario_count,
         "scenario_note": scenario_note, "subjects": subjects_ctx, "comparison": comparison,
-        "sweep": _sweep(results, subjects, series_of, view.flags), "checks": _checks(results, view, subjects),
+        "sweep": _sweep(results, subjects, series_of, view), "checks": _checks(results, view, subjects),
         "parameters": _parameters(results, view, 0), "assumptions": _assumptions(results, view, subjects_ctx),
         "citations": _citations(subjects_ctx), "diagrams": diagram_items,
         "has_diagrams": any(d["svg"] for d in diagram_items), "notes": notes, "banner": banner,

@@ -36,8 +36,8 @@ def fmt_parts(value, style: str, unit: str = "", declared: str = "") -> tuple[st
         return "—", ""
     if style == "count":
         return f"{value:,.0f}" if abs(value - round(value)) < 1e-6 else _sig(value), ""
-    if style == "ratio":
-        return f"{value:.2f}" if abs(value) < 100 else _sig(value), ""
+    if style == "ratio":                              # as eval prints it (4 significant figures: PUE 1.234, not
+        return format_quantity(float(value), "1"), ""  # 1.23 beside a failing `pue <= 1.233`)
     if style == "percent":
         return f"{100 * value:.1f}", "%"
     if style == "money":
@@ -96,6 +96,7 @@ def _humanize(name: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- values
 FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
+             Code.OVER_COMMITTED: "the site places fewer accelerators than its workloads run on",
              Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range"}
 
 
@@ -197,19 +198,54 @@ def flagged_quantities(results, sink) -> dict[str, str]:
     return {path: flag_reason(c) for path, c in flagged_codes(results, sink).items()}
 
 
+def scenario_flags(results, sink) -> dict[str, dict[str, set[int]]]:
+    """{path: {code: the 0-based scenarios}}: the flags (`flagged_codes`) of a sweep that hold in some scenarios
+    only, those whose diagnostics name their scenarios (an `over-committed` site in some of them); a figure shown
+    for one scenario (a sweep row, a key figure) is marked with them there alone. A code that one diagnostic
+    gives the path in every scenario is not listed (the mark is everywhere)."""
+    if results is None or sink is None or results.scenario_count < 2:
+        return {}
+    items = [d for d in sink.items if d.severity in ("error", "warning") and d.quantities]
+    some = [d for d in items if d.scenarios is not None]
+    if not some:
+        return {}
+    everywhere = graph_flags(results.graph, [d for d in items if d.scenarios is None])
+    out: dict[str, dict[str, set[int]]] = {}
+    for d in some:
+        for path, codes in graph_flags(results.graph, [d]).items():
+            for code in codes - everywhere.get(path, set()):
+                out.setdefault(path, {}).setdefault(code, set()).update(int(i) for i in d.scenarios)
+    return out
+
+
 class _View(ResultsView):
     """Scalar reads of the results at one scenario, as the report shows them; `flags` holds the figures a
-    diagnostic is about (`flagged_quantities`), which `mark` shows with their reason."""
+    diagnostic is about (`flagged_quantities`), which `mark` shows with their reason; `flag_codes` their codes
+    and `flag_scenarios` the codes that hold in some scenarios only (`scenario_flags`)."""
 
     flags: dict[str, str] = {}
+    flag_codes: dict[str, set[str]] = {}
+    flag_scenarios: dict[str, dict[str, set[int]]] = {}
     unpriced_spans: frozenset = frozenset()         # the spans of the parts an `unpriced` warning is at
 
-    def mark(self, text: str, *paths: str) -> str:
-        """`text` (a figure shown for `paths`) with the reason it is flagged, when one of them is."""
-        why = sorted({self.flags[p] for p in paths if p in self.flags})
+    def mark(self, text: str, *paths: str, scenario: int | None = None) -> str:
+        """`text` (a figure shown for `paths` in `scenario`, else the view's) with the reason it is flagged
+        there, when one of them is."""
+        at = self.scenario if scenario is None else scenario
+        why = set()
+        for p in paths:
+            if p not in self.flags:
+                continue
+            limited = self.flag_scenarios.get(p)
+            if not limited:
+                why.add(self.flags[p])
+                continue
+            codes = {c for c in self.flag_codes.get(p, ()) if c not in limited or at in limited[c]}
+            if codes:
+                why.add(flag_reason(codes))
         if not why or text in ("—", ""):
             return text
-        return f"{text} (⚠ {'; '.join(why)})"
+        return f"{text} (⚠ {'; '.join(sorted(why))})"
 
     def show(self, path: str, scenario: int | None = None) -> str:
         """A quantity in the report's style: money as $2.54M, per-year rates per year, else readable units."""

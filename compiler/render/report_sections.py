@@ -217,7 +217,7 @@ def _power_sections(view: _View, subject) -> dict:
             continue
         if path.endswith("facility_power_metered") and value == view.get(f"{p}.facility_power_avg"):
             continue            # no service draws other than the planning average: one row says it
-        shown = fmt(value, "percent") if path.endswith("efficiency") else view.show(path)
+        shown = view.mark(fmt(value, "percent") if path.endswith("efficiency") else view.show(path), path)
         stages.append({"label": label, "hint": hint, "value": shown,
                        "share": fmt(value / total, "percent") if total and view.unit(path) == "W" else ""})
     return {"component": component, "stages": stages}

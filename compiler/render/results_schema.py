@@ -68,8 +68,10 @@ class Quantity(_Strict):
                                      "workload); its values there are null")
     flagged: Optional[Flagged] = Field(default=None, description="added in version 1 (fields are only ever "
                                        "added): present only when a warning makes the figure incomplete (a capex "
-                                       "that counts an unpriced part as $0) or it is computed from such a figure; "
-                                       "the report and the table mark it the same way")
+                                       "that counts an unpriced part as $0), or an error leaves it without a valid "
+                                       "value (`over-committed`: a site's service figures and energy bill for "
+                                       "services it cannot hold), or it is computed from such a figure; the report "
+                                       "and the table mark it the same way")
 
 
 class Check(_Strict):
