@@ -994,9 +994,14 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 trusted = not error_rows(probe.diagnostics, 1).any()
                 picked = select_columns(probe.columns if trusted else _paths_one_by_one(plan, probe), select)
                 varying = [p for p in picked if (not trusted or probe.columns[p].size > 1) and p not in plan.sweep]
+                # a figure that reads a swept parameter is a column even where the probe's values leave it alike
+                # (a model returns one value where its rows agree): a later value may differ or have none there
+                swept = _reading_swept(plan)
+                varying += [p for p in picked if p in swept and p not in varying and p not in plan.sweep]
+                varying = [p for p in picked if p in varying]
                 constants = {p: float(result.columns[p][0]) for p in picked
                              if trusted and probe.columns[p].size == 1 and p not in plan.sweep
-                             and p in result.columns}
+                             and p in result.columns and p not in swept}
                 units, displays = dict(probe.units), dict(probe.displays)
                 columns = ["scenario"] + list(plan.sweep) + ["feasible"] + varying
                 if output:
@@ -1084,6 +1089,24 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                                                                [*plan.sink.items, *diagnostics]).items()}
     outcome.select = select
     return outcome
+
+
+def _reading_swept(plan: Plan) -> set[str]:
+    """The figures whose evaluation read a swept parameter, directly or through others (`Node.deps`, as the
+    probe's evaluation set them)."""
+    users: dict[str, list[str]] = {}
+    for path, node in dict.items(plan.lowering.graph.nodes):
+        for dep in getattr(node, "deps", ()) or ():
+            users.setdefault(dep, []).append(path)
+    seen: set[str] = set()
+    todo = list(plan.sweep)
+    while todo:
+        path = todo.pop()
+        for user in users.get(path, ()):
+            if user not in seen:
+                seen.add(user)
+                todo.append(user)
+    return seen
 
 
 def _probe(plan: Plan) -> ChunkResult:

@@ -95,3 +95,58 @@ def test_the_banner_of_a_million_scenarios_takes_seconds():
     took = time.process_time() - start
     assert any("racks=251" in p.scenarios for p in found.items)
     assert took < 10, took            # before: ~42 s at 200,000 scenarios, quadratic in the failing values
+
+
+# ------------------------------------------------------------------------------------ constants of a streamed sweep
+TRAINING = """\
+from systems import GB200_NVL72
+from models import Llama3_1_70B
+param acc = 1152
+site s {
+  training full {
+    model = Llama3_1_70B
+    rack = GB200_NVL72
+    accelerators = acc
+    tokens = 1 Ttok
+    precision = "fp8"
+  }
+}
+"""
+
+
+def _streamed(tmp_path, name: str, values: str) -> dict[int, dict[str, str]]:
+    """{acc: {column: text}} of a streamed sweep, the constants of FILE.meta.json written into every row."""
+    import csv
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = tmp_path / "training.factory"
+    spec.write_text(TRAINING, encoding="utf-8")
+    out = tmp_path / f"{name}.csv"
+    CliRunner().invoke(main, ["eval", str(spec), "-D", f"acc={values}", "--output", str(out), "--chunk-size", "1",
+                              "--quiet"])
+    meta = json.loads((tmp_path / f"{name}.csv.meta.json").read_text(encoding="utf-8"))
+    constants = {p: "" if c["value"] is None else repr(float(c["value"])) for p, c in meta["constants"].items()}
+    rows = {}
+    for row in csv.DictReader(out.open(encoding="utf-8")):
+        row.pop("scenario")
+        rows[int(float(row["acc"]))] = {**constants, **row}
+    return rows
+
+
+def test_a_figure_the_first_values_leave_alike_is_not_a_constant_of_the_sweep(tmp_path):
+    # the probe (the first two values of each parameter: acc 1152 and 2304) gives the training job's memory
+    # utilization and clock one value each (the model returns one where its rows agree); acc = 0 comes later and the
+    # job cannot run there: the file said 0.3 and 0.684 there all the same, as a constant, while the sweep in the
+    # other order (and the run alone) has no value there. Whatever the order, each scenario's row is the same.
+    forward = _streamed(tmp_path, "forward", "[1152, 2304, 0]")
+    backward = _streamed(tmp_path, "backward", "[0, 2304, 1152]")
+    assert forward[0]["feasible"] == "false"
+    for path in ("s.full.memory_utilization", "s.full.sustained_clock"):
+        assert forward[0][path] == "", (path, forward[0][path])
+        assert forward[1152][path] != ""
+    for acc in (0, 1152, 2304):
+        assert forward[acc] == backward[acc], acc
