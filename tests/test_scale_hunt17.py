@@ -11,12 +11,16 @@ from __future__ import annotations
 import random
 import time
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from compiler import evaluate_text
 from compiler.render import view as view_module
 from compiler.render.view import MAX_SCENARIOS_NAMED, ResultsView, problems, scenarios_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TINY = """
 param racks = 4
@@ -150,3 +154,64 @@ def test_a_figure_the_first_values_leave_alike_is_not_a_constant_of_the_sweep(tm
         assert forward[1152][path] != ""
     for acc in (0, 1152, 2304):
         assert forward[acc] == backward[acc], acc
+
+
+# ------------------------------------------------------------------- a product sweep is its runs one at a time
+def _product_law(text: str, grid: dict[str, list[str]], root: str) -> None:
+    """Every scenario of the product sweep of `grid` equals its run alone, bit for bit: every numeric figure (NaN
+    only where both say absent, for the same reason), every check failing there and only there, and every other
+    error or warning that names its scenarios. A figure not applicable anywhere in the single run is left out
+    of it; the sweep may hold it absent there, with its reason."""
+    import itertools
+
+    swept, sink = evaluate_text(text, "law.factory", {k: "[" + ", ".join(v) + "]" for k, v in grid.items()}, root)
+    assert swept is not None, [d.message for d in sink.items]
+    names = [k for k in swept.graph.sweep if k in grid]              # the scenario axis: the spec's order
+    combos = list(itertools.product(*(grid[k] for k in names)))
+    n = swept.scenario_count
+    assert n == len(combos)
+    check_codes = {"assert-failed", "limit-exceeded", "infeasible-workload"}
+    for i, combo in enumerate(combos):
+        one, one_sink = evaluate_text(text, "law.factory", dict(zip(names, combo)), root)
+        assert one is not None, combo
+        for path, value in one.values.items():
+            if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+                continue
+            a = np.broadcast_to(np.asarray(swept.values[path], dtype=float), (n,))[i]
+            b = float(np.asarray(value, dtype=float).reshape(-1)[0])
+            assert (np.isnan(a) and np.isnan(b)) or (a == b and np.signbit(a) == np.signbit(b)), (combo, path, a, b)
+        for path in set(one.absent) | set(swept.absent):
+            alone = one.absent[path].at(0) if path in one.absent else None
+            there = swept.absent[path].at(i) if path in swept.absent else None
+            if alone is None and path not in one.values:
+                continue
+            assert alone == there, (combo, path, alone, there)
+        fails_swept = {c.name for c in swept.checks if not c.ok and (i in c.failing or not c.failing)}
+        fails_alone = {c.name for c in one.checks if not c.ok}
+        assert fails_swept == fails_alone, (combo, fails_swept ^ fails_alone)
+
+        def named(diagnostics, at=None):
+            return {(d.severity, d.code, d.span.line, d.span.col) for d in diagnostics if d.span is not None
+                    and d.code not in check_codes and d.severity in ("error", "warning")
+                    and (at is None or (d.scenarios is not None and at in d.scenarios))}
+        alone = named(one_sink.items)
+        assert named(sink.items, i) <= alone, combo       # what the sweep says holds in scenario i holds alone
+
+
+def test_a_three_parameter_product_is_its_runs_one_at_a_time():
+    text = (ROOT / "examples" / "enterprise_starter.factory").read_text(encoding="utf-8")
+    _product_law(text, {"racks": ["5", "3"], "servers_per_rack": ["3", "1"],
+                        "energy_price": ["-0.5 USD/kWh", "0.2 USD/kWh"]}, str(ROOT / "examples"))
+
+
+@pytest.mark.slow
+def test_an_estate_and_a_serving_sweep_are_their_runs_one_at_a_time(tmp_path):
+    import subprocess
+    import sys
+
+    estate = subprocess.run([sys.executable, str(ROOT / "bench" / "estate.py"), "2", "2"], capture_output=True,
+                            text=True, check=True).stdout
+    _product_law(estate, {"racks_per_row": ["3", "0"], "gpu_utilization": ["0.95", "0.2"]}, str(tmp_path))
+    shootout = (ROOT / "examples" / "inference_shootout.factory").read_text(encoding="utf-8")
+    _product_law(shootout, {"prompt": ["200000 tok", "100 tok"], "answer": ["500 tok", "1 tok"]},
+                 str(ROOT / "examples"))
