@@ -159,6 +159,8 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
         key = (span, name)
         if _noted_again(reported, key, node.path):
             reported[key].quantities.append(node.path)      # the figures computed from it are flagged too
+            held = reported[key].scenarios                  # and where: the scenarios of every placement
+            reported[key].scenarios = None if held is None or bad.all() else sorted({*held, *map(int, np.flatnonzero(bad))})
             continue
         shown = float(values[np.flatnonzero(bad)[0]]) / entry.scale
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
@@ -168,4 +170,5 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
             f"{format_number(entry.high / entry.scale)} {entry.shown}{where}: a unit slip?", span,
             notes=[f"published range: {entry.source}",
                    "the value is used as written; a warning only (an unusual figure can be real)"],
-            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path])
+            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path],
+            scenarios=None if bad.all() else [int(i) for i in np.flatnonzero(bad)])

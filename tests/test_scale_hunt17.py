@@ -215,3 +215,32 @@ def test_an_estate_and_a_serving_sweep_are_their_runs_one_at_a_time(tmp_path):
     shootout = (ROOT / "examples" / "inference_shootout.factory").read_text(encoding="utf-8")
     _product_law(shootout, {"prompt": ["200000 tok", "100 tok"], "answer": ["500 tok", "1 tok"]},
                  str(ROOT / "examples"))
+
+
+# ------------------------------------------------------------------------------ a figure's flag, scenario by scenario
+def _json(*args) -> dict:
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    res = CliRunner().invoke(main, ["eval", str(ROOT / "examples" / "enterprise_starter.factory"), *args,
+                                    "--format", "json"])
+    return json.loads(res.stdout)
+
+
+def test_a_flag_of_a_sweep_names_the_scenarios_whose_runs_alone_flag_the_figure():
+    # 5 USD/kWh is more than 10x the published range (a warning, not an error): the energy cost is flagged
+    # "computed from an input outside its published range" there; the runs at 0.1 and 0.2 USD/kWh flag nothing,
+    # and the sweep's JSON flagged the figure with no word of which scenarios (as if every one were suspect)
+    prices = ["0.1 USD/kWh", "5 USD/kWh", "0.2 USD/kWh"]
+    swept = _json("-D", "energy_price=[" + ", ".join(prices) + "]")
+    for path in ("headquarters.opex_energy", "headquarters.tco_year"):
+        flagged = [i for i, price in enumerate(prices)
+                   if "flagged" in _json("-D", f"energy_price={price}")["quantities"][path]]
+        assert flagged == [1]
+        assert swept["quantities"][path]["flagged"].get("scenarios") == flagged, swept["quantities"][path]
+    # a flag that holds in every scenario names none (the field is left out)
+    every = _json("-D", "energy_price=[5 USD/kWh, 6 USD/kWh]")
+    assert "scenarios" not in every["quantities"]["headquarters.opex_energy"]["flagged"]
