@@ -159,6 +159,8 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
         key = (span, name)
         if _noted_again(reported, key, node.path):
             reported[key].quantities.append(node.path)      # the figures computed from it are flagged too
+            held = reported[key].scenarios                  # and where: the scenarios of every placement
+            reported[key].scenarios = None if held is None or bad.all() else sorted({*held, *map(int, np.flatnonzero(bad))})
             continue
         shown = float(values[np.flatnonzero(bad)[0]]) / entry.scale
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
@@ -168,7 +170,8 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
             f"{format_number(entry.high / entry.scale)} {entry.shown}{where}: a unit slip?", span,
             notes=[f"published range: {entry.source}",
                    "the value is used as written; a warning only (an unusual figure can be real)"],
-            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path])
+            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path],
+            scenarios=None if bad.all() else [int(i) for i in np.flatnonzero(bad)])
 
 
 # The world's electricity generation in 2023, 29,925 TWh ("Demand for electricity around the world grew 2.5% in 2023
@@ -210,4 +213,5 @@ def check_world_supply(ev, results, count: int) -> None:
             notes=["the world generated 29,925 TWh of electricity in 2023 (Energy Institute, Statistical Review of "
                    "World Energy 2024): 3.42 TW over the year's 8,760 hours",
                    "the figures are used as computed; a warning only"],
-            help="check the counts (`x ...`) and units of the halls, racks and servers placed", quantities=flagged)
+            help="check the counts (`x ...`) and units of the halls, racks and servers placed", quantities=flagged,
+            scenarios=None if bad.all() else [int(i) for i in np.flatnonzero(bad)])

@@ -934,6 +934,9 @@ class Outcome:
     seconds: float = 0.0
     failing_rows: dict[str, list[int]] = field(default_factory=dict)   # the first FAILING_LISTED of each check
     flags: dict[str, str] = field(default_factory=dict)     # {path: why} a warning makes it incomplete (marked)
+    # the columns the probe found alike though they read a swept parameter: the summary counts those that turned
+    # out not to vary with the constants, as an in-memory sweep does
+    alike: set = field(default_factory=set)
     select: str | None = None                               # --select: the summary lists only what it matches
 
 
@@ -975,6 +978,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     counted: dict = {}                          # (code, span) -> [its index in diagnostics, scenarios it holds in]
     whole: dict = {}                            # (code, span) -> [(key, chunk size)] where said without a count
     written = 0
+    alike: set[str] = set()                     # columns the probe found alike though they read a swept parameter
     interrupted = False
     bar = _progress_bar(plan.count, progress)
     INTERRUPT.clear()
@@ -996,9 +1000,16 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 trusted = not error_rows(probe.diagnostics, 1).any()
                 picked = select_columns(probe.columns if trusted else _paths_one_by_one(plan, probe), select)
                 varying = [p for p in picked if (not trusted or probe.columns[p].size > 1) and p not in plan.sweep]
+                # a figure that reads a swept parameter is a column even where the probe's values leave it alike
+                # (a model returns one value where its rows agree): a later value may differ or have none there
+                swept = _reading_swept(plan)
+                alike = {p for p in picked if trusted and p in swept and probe.columns[p].size == 1
+                         and p not in plan.sweep}
+                chosen = {*varying, *alike}
+                varying = [p for p in picked if p in chosen]
                 constants = {p: float(result.columns[p][0]) for p in picked
                              if trusted and probe.columns[p].size == 1 and p not in plan.sweep
-                             and p in result.columns}
+                             and p in result.columns and p not in swept}
                 units, displays = dict(probe.units), dict(probe.displays)
                 columns = ["scenario"] + list(plan.sweep) + ["feasible"] + varying
                 if output:
@@ -1085,7 +1096,26 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     outcome.flags = {p: flag_reason(c) for p, c in graph_flags(plan.lowering.graph,
                                                                [*plan.sink.items, *diagnostics]).items()}
     outcome.select = select
+    outcome.alike = alike
     return outcome
+
+
+def _reading_swept(plan: Plan) -> set[str]:
+    """The figures whose evaluation read a swept parameter, directly or through others (`Node.deps`, as the
+    probe's evaluation set them)."""
+    users: dict[str, list[str]] = {}
+    for path, node in dict.items(plan.lowering.graph.nodes):
+        for dep in getattr(node, "deps", ()) or ():
+            users.setdefault(dep, []).append(path)
+    seen: set[str] = set()
+    todo = list(plan.sweep)
+    while todo:
+        path = todo.pop()
+        for user in users.get(path, ()):
+            if user not in seen:
+                seen.add(user)
+                todo.append(user)
+    return seen
 
 
 def _probe(plan: Plan) -> ChunkResult:
@@ -1206,6 +1236,9 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
     names = [p for p in plan.sweep if not outcome.select or fnmatch.fnmatchcase(p, outcome.select)] + [
         c for c in outcome.columns
                                                           if c not in ("scenario", "feasible") and c not in plan.sweep]
+    alike = [p for p in names if p in outcome.alike and p in s.low and s.low[p] == s.high[p] and not s.absent.get(p)]
+    if alike:                                     # columns that turned out not to vary: constants, as in memory
+        names = [p for p in names if p not in set(alike)]
     width = max((len(p) for p in names), default=10)
     lines.append(f"{'quantity':<{width}}  {'min':>14}  {'median':>14}  {'max':>14}")
     for name in names:
@@ -1217,8 +1250,8 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
         absent = s.absent.get(name, 0)
         lines.append(f"{name:<{width}}  {shown[0]:>14}  {shown[1]:>14}  {shown[2]:>14}"
                      + (f"  ({absent:,} absent)" if absent else "") + flag_mark(outcome.flags.get(name)))
-    if outcome.constants:
-        lines.append(f"({len(outcome.constants)} quantities do not vary over the sweep)")
+    if outcome.constants or alike:
+        lines.append(f"({len(outcome.constants) + len(alike)} quantities do not vary over the sweep)")
     for name, n in sorted(outcome.failing.items()):
         lines.append(f"{'ok  ' if n == 0 else 'FAIL'}  {name}" + (f"  (in {n:,} of {outcome.written:,} scenarios)"
                                                                    if n else ""))

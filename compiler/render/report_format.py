@@ -180,6 +180,39 @@ def unpriced_reach(users: dict[str, list[str]], start: str) -> set[str]:
     return _reach(users, start, cut) if cut else full
 
 
+def flagged_scenarios(results, sink) -> dict[str, list[int]]:
+    """{path: scenarios} of the flagged figures of a sweep (`flagged_codes`) that every diagnostic flagging them
+    names the scenarios of (`Diagnostic.scenarios`: an implausible value in some scenarios only): the union of
+    those. A figure flagged by a diagnostic that holds in every scenario, or cannot say, is flagged in every
+    scenario and is not here; so a figure is flagged in a scenario exactly where its run alone flags it."""
+    if results is None or results.scenario_count <= 1 or sink is None:
+        return {}
+    diagnostics = [d for d in sink.items if d.severity in ("error", "warning") and d.quantities]
+    if not any(d.scenarios is not None for d in diagnostics):
+        return {}
+    users: dict[str, list[str]] = {}
+    for path, node in results.graph.nodes.items():
+        for dep in node.deps:
+            users.setdefault(dep, []).append(path)
+    some: dict[str, set[int]] = {}
+    every: set[str] = set()
+    for d in diagnostics:
+        seen: set[str] = set()
+        todo = list(d.quantities)
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            todo.extend(users.get(path, ()))
+        if d.scenarios is None:
+            every |= seen
+        else:
+            for path in seen:
+                some.setdefault(path, set()).update(d.scenarios)
+    return {path: sorted(s) for path, s in some.items() if path not in every and len(s) < results.scenario_count}
+
+
 def flag_reason(codes) -> str:
     """The words a flagged figure carries for its diagnostics' codes (FLAG_TEXT)."""
     return "; ".join(FLAG_TEXT.get(c, f"see warning {c}") for c in sorted(codes))

@@ -33,7 +33,7 @@ def _quantities(results: Results, select: str | None) -> list[tuple[str, str, li
 
 
 def results_json(results: Results, spec: str, diagnostics: list[dict], select: str | None = None,
-                 flags: dict[str, set[str]] | None = None) -> dict:
+                 flags: dict[str, set[str]] | None = None, flag_scenarios: dict[str, list[int]] | None = None) -> dict:
     """The results document; `flags` ({path: codes}, `report_format.flagged_codes`) marks the figures a
     diagnostic makes incomplete (`flagged`: its codes and the report's words), as the report and the table do."""
     from .report_format import flag_reason
@@ -48,6 +48,9 @@ def results_json(results: Results, spec: str, diagnostics: list[dict], select: s
         codes = (flags or {}).get(path)
         if codes:                       # present only on a flagged figure
             quantity["flagged"] = {"codes": sorted(codes), "reason": flag_reason(codes)}
+            where = (flag_scenarios or {}).get(path)
+            if where is not None:       # flagged in these scenarios of the sweep only (`flagged_scenarios`)
+                quantity["flagged"]["scenarios"] = where
     return {
         "format_version": FORMAT_VERSION,
         "spec": spec,
@@ -87,9 +90,10 @@ def render_results(results: Results, spec: str, sink, fmt: str, select: str | No
     """Results JSON (`fmt == "json"`, the contract) or CSV (one row per quantity, one column per scenario,
     SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete). The table is `compiler.render.table`'s."""
     if fmt == "json":
-        from .report_format import flagged_codes
+        from .report_format import flagged_codes, flagged_scenarios
 
-        data = results_json(results, spec, [d.to_json() for d in sink.sorted()], select, flagged_codes(results, sink))
+        data = results_json(results, spec, [d.to_json() for d in sink.sorted()], select, flagged_codes(results, sink),
+                            flagged_scenarios(results, sink))
         return json.dumps(data, indent=2) + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown results format {fmt!r}")

@@ -58,6 +58,10 @@ class Flagged(_Strict):
                                          "(docs/diagnostics.md): `unpriced`, `implausible-value`, ...")
     reason: str = Field(description="the words the report and the table show after the figure, e.g. "
                                     "'incomplete: counts unpriced parts as $0'")
+    scenarios: Optional[list[int]] = Field(default=None, description="added in version 1 (fields are only ever "
+                                           "added): present only in a sweep where the diagnostics flagging the "
+                                           "figure hold in some scenarios only (an implausible value swept in): "
+                                           "those scenarios, 0-based; absent, the figure is flagged in every one")
 
 
 class Quantity(_Strict):

@@ -156,6 +156,36 @@ class ResultsView:
             cache[scenario] = self._parameters(scenario)
         return cache[scenario]
 
+    def parameter_texts(self) -> list[tuple[str, list[str], np.ndarray]]:
+        """For each swept parameter: (name, its distinct texts, the index into them of each scenario's text). Each
+        distinct value is formatted once (a sweep of 10^6 scenarios has a few thousand), two values that print
+        alike share one text (cached)."""
+        cached = self.__dict__.get("_parameter_columns")
+        if cached is not None:
+            return cached
+        out = []
+        n = self.results.scenario_count
+        for name in self.results.graph.sweep:
+            values = self.array(name)
+            if values is None:
+                continue
+            bits, first, inverse = np.unique(np.ascontiguousarray(values, dtype=float).view(np.int64),
+                                             return_index=True, return_inverse=True)
+            declared = self.declared(name)
+            unit = self.unit(name)
+            texts: list[str] = []
+            code_of: dict[str, int] = {}
+            codes = np.empty(len(bits), dtype=np.int64)
+            for j, at in enumerate(first):
+                v = float(values[at])
+                text = format_quantity(v, unit, declared) if unit not in ("", "1") else format_number(v)
+                codes[j] = code_of.setdefault(text, len(texts))
+                if codes[j] == len(texts):
+                    texts.append(text)
+            out.append((name, texts, codes[inverse.reshape(-1)] if n else codes[:0]))
+        self.__dict__["_parameter_columns"] = out
+        return out
+
     def _parameters(self, scenario: int) -> list[tuple[str, str]]:
         out = []
         for name in self.results.graph.sweep:
@@ -177,16 +207,22 @@ def scenarios_text(view: ResultsView, failing: list[int]) -> str:
         return ""
     if len(failing) == n:
         return "every scenario"
-    params = [view.parameters(s) for s in range(n)]
-    bad = set(failing)
-    names = [name for name, _ in params[0]] if params and params[0] else []
-    for k, name in enumerate(names):                  # one parameter explains the whole set
-        values_bad = {params[s][k][1] for s in bad}
-        if {s for s in range(n) if params[s][k][1] in values_bad} == bad and len(names) > 1:
-            shown = sorted(values_bad, key=lambda t: [s for s in failing if params[s][k][1] == t][0])
+    # by the distinct texts of each parameter (`parameter_texts`), never scenario by scenario: a sweep of 10^6
+    # scenarios has a few thousand values to format
+    columns = view.parameter_texts()
+    order = np.asarray(failing, dtype=np.int64)
+    bad = np.zeros(n, dtype=bool)
+    bad[order] = True
+    for name, texts, codes in columns if len(columns) > 1 else ():     # one parameter explains the whole set
+        codes_bad = np.zeros(len(texts), dtype=bool)
+        codes_bad[codes[bad]] = True
+        if np.array_equal(codes_bad[codes], bad):
+            in_order = codes[order]                                       # each text where `failing` first has it
+            _, first = np.unique(in_order, return_index=True)
+            shown = [texts[c] for c in in_order[np.sort(first)]]
             return ", ".join(f"{name}={v}" for v in shown[:MAX_SCENARIOS_NAMED]) + \
                 (f" and {len(shown) - MAX_SCENARIOS_NAMED} more values" if len(shown) > MAX_SCENARIOS_NAMED else "")
-    shown = [" ".join(f"{name}={v}" for name, v in params[s]) or f"scenario {s + 1}"
+    shown = [" ".join(f"{name}={texts[codes[s]]}" for name, texts, codes in columns) or f"scenario {s + 1}"
              for s in failing[:MAX_SCENARIOS_NAMED]]
     more = len(failing) - len(shown)
     return ", ".join(shown) + (f" and {more} more scenario{'s' if more != 1 else ''}" if more > 0 else "")
