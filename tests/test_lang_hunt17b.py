@@ -1,0 +1,51 @@
+"""Session-17 language hunt, second part: the defects s17-hunt-lang found and left (one test per defect).
+
+Each test states the law the defect broke: a message shows what the author wrote, bad input gets a clear
+diagnostic at its span, and the editor's diagnostics are `factory check`'s for the same text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.lsp.analysis import Analysis
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+# -- `-D` with another dimension names the parameter's unit as declared ----------------------------------------------
+# `param price = 0.08 USD/kWh` set with `-D price=3kW` said "the parameter is price of energy (USD/J)": a unit the
+# author never wrote (the SI one); the value's own side already showed `kW` as written.
+
+def test_a_define_of_another_dimension_shows_the_declared_unit(tmp_path):
+    spec = _write(tmp_path, "m.factory", "param price = 0.08 USD/kWh\nparam rate = [1 kW, 2 kW]\n"
+                                         "param span = 1 h..3 h step 1 h\nlet a = price * rate * span\n")
+    for define, said in (("price=3 kW", "price of energy (USD/kWh)"), ("rate=2 h", "power (kW)"),
+                         ("span=1 kW", "time (h)")):
+        result = _run("check", str(spec), "-D", define)
+        assert result.exit_code == 1 and "error[unit-mismatch]" in result.output, result.output
+        assert f"but the parameter is {said}" in result.output, (define, result.output)
+
+
+# -- an assert's note leaves out a literal's value ---------------------------------------------------------------------
+# `assert cap < 50` failing noted "`cap` = 100, `50` = 50": the literal printed against itself.
+
+def test_an_assert_note_leaves_out_the_literal_operand(tmp_path):
+    spec = _write(tmp_path, "m.factory", "let cap = 100\nassert cap < 50\nlet x = 3 kW\nassert x < 1 kW\n"
+                                         "assert 2 kW > x\n")
+    result = _run("eval", str(spec))
+    assert result.exit_code == 1, result.output
+    assert "note: `cap` = 100\n" in result.output, result.output
+    assert "note: `x` = 3 kW\n" in result.output, result.output
+    assert "`50` = 50" not in result.output and "`1 kW` = 1 kW" not in result.output
+    assert "`2 kW` = " not in result.output
