@@ -33,7 +33,7 @@ def test_a_define_of_another_dimension_shows_the_declared_unit(tmp_path):
     for define, said in (("price=3 kW", "price of energy (USD/kWh)"), ("rate=2 h", "power (kW)"),
                          ("span=1 kW", "time (h)")):
         result = _run("check", str(spec), "-D", define)
-        assert result.exit_code == 1 and "error[unit-mismatch]" in result.output, result.output
+        assert result.exit_code == 2 and "error[unit-mismatch]" in result.output, result.output  # (a usage error)
         assert f"but the parameter is {said}" in result.output, (define, result.output)
 
 
