@@ -56,12 +56,30 @@ def _unquote(text: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(nxt, "\\" + nxt))
+            out.append(ESCAPES.get(nxt, "\\" + nxt))
             i += 2
         else:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}     # what `\x` in a string stands for
+
+
+def bad_escapes(text: str) -> list[tuple[int, str]]:
+    """(offset in the token `text`, the character) of each backslash followed by a character that is no escape
+    (`\\q`): the value keeps both as written, as Python does, and warns, as Python does. A backslash at a line's
+    end inside a string is left alone."""
+    out, i = [], 0
+    while True:
+        i = text.find("\\", i)
+        if i < 0 or i + 1 >= len(text):
+            return out
+        nxt = text[i + 1]
+        if nxt not in ESCAPES and nxt not in "\r\n":
+            out.append((i, nxt))
+        i += 2
 
 
 def _dedent_doc(text: str) -> str:
@@ -110,12 +128,24 @@ class Builder:
 
     def begin(self, source: Source, sink) -> None:
         self.file = source.name
+        self.source = source
         self.sink = sink
         self.comments = {}
         self.outer = {}
 
     def comment(self, tok: Token) -> None:  # lexer callback for COMMENT
         self.comments[tok.line] = tok.value[1:].strip()
+
+    def unquote(self, tok: Token) -> str:
+        """A string token's value; a warning at each backslash that starts no escape (`bad_escapes`)."""
+        if self.sink is not None and "\\" in tok.value:
+            for at, ch in bad_escapes(tok.value):
+                start = tok.start_pos + at
+                self.sink.warning(Code.INVALID_ESCAPE, f"`\\{ch}` is not an escape: the string keeps the "
+                                  f"backslash and `{ch}` as written", self.source.span(start, start + 2),
+                                  help=f"valid escapes: \\n \\t \\\" \\\\ (write `\\\\{ch}` for a backslash "
+                                       f"followed by `{ch}`)")
+        return _unquote(tok.value)
 
     # spans -------------------------------------------------------------------------------
     def tok_span(self, tok: Token) -> Span:
@@ -164,7 +194,7 @@ class Builder:
         return out, module_doc
 
     def doc(self, ch) -> _Doc:
-        return _Doc(_dedent_doc(_unquote(ch[0].value)))
+        return _Doc(_dedent_doc(self.unquote(ch[0])))
 
     def field(self, ch):
         name, value = ch
@@ -182,7 +212,7 @@ class Builder:
         return stmt if self._fits(stmt, value) else None
 
     def assert_stmt(self, ch):
-        message = _unquote(ch[2].value) if len(ch) > 2 else None
+        message = self.unquote(ch[2]) if len(ch) > 2 else None
         stmt = n.Assert(self.join(ch[0], ch[-1]), ch[1], message)
         return stmt if self._fits(stmt, ch[1]) else None
 
@@ -208,7 +238,7 @@ class Builder:
 
     def _module_ref(self, item):
         if isinstance(item, Token):  # a quoted path
-            return _unquote(item.value), self.tok_span(item), True
+            return self.unquote(item), self.tok_span(item), True
         return ".".join(item.value), item.span, False
 
     def block(self, ch):
@@ -267,7 +297,7 @@ class Builder:
         return n.Quantity(self.join(num, unit), _number(num.value), num.value, unit.value, self.tok_span(unit))
 
     def string(self, ch):
-        return n.String(self.tok_span(ch[0]), _unquote(ch[0].value))
+        return n.String(self.tok_span(ch[0]), self.unquote(ch[0]))
 
     def true(self, ch):
         return n.Bool(self.tok_span(ch[0]), True)

@@ -49,3 +49,23 @@ def test_an_assert_note_leaves_out_the_literal_operand(tmp_path):
     assert "note: `x` = 3 kW\n" in result.output, result.output
     assert "`50` = 50" not in result.output and "`1 kW` = 1 kW" not in result.output
     assert "`2 kW` = " not in result.output
+
+
+# -- an unknown escape in a string is a warning at the escape --------------------------------------------------------
+# `"a\qb"` kept `\q` as written with no word (Python warns: "invalid escape sequence"); the author meant a `\n`, a
+# `\t`, or a backslash (`\\`). The valid ones (\n \t \" \\) stay silent; the value keeps the text as written.
+
+def test_an_unknown_escape_is_warned_at_its_span_with_the_valid_ones(tmp_path):
+    text = 'let a = "x\\qy"\nlet ok = "tab\\t, nl\\n, quote\\", slash\\\\"\nassert 1 < 2, "odd \\d"\n'
+    spec = _write(tmp_path, "m.factory", text)
+    result = _run("check", str(spec))
+    assert result.exit_code == 0, result.output
+    assert f"{spec}:1:11: warning[invalid-escape]: `\\q` is not an escape" in result.output, result.output
+    assert f"{spec}:3:20: warning[invalid-escape]: `\\d` is not an escape" in result.output, result.output
+    assert ":2:" not in result.output
+    assert "\\n \\t \\\" \\\\" in result.output.split("help:")[1], result.output
+    editor = Analysis(text, str(spec), str(tmp_path))
+    assert [(d.code, d.span.line, d.span.col) for d in editor.sink.items] == [("invalid-escape", 1, 11),
+                                                                             ("invalid-escape", 3, 20)]
+    values = _run("eval", str(spec), "--format", "json")
+    assert '"message": "odd \\\\d"' in values.output, values.output   # the value keeps the text as written
