@@ -10,6 +10,8 @@ nests deeper than MAX_EXPR_DEPTH is reported and left out, so later stages may r
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from . import nodes as n
@@ -101,6 +103,23 @@ def _is_point(unit: str) -> bool:
 
 def _number(text: str) -> float:
     return float(text.replace("_", "")) if "_" in text else float(text)
+
+
+_UNDERSCORES = re.compile(r"_+")
+
+
+def misplaced_underscore(text: str) -> tuple[int, int, str] | None:
+    """(start, end) of the first run of underscores in the number `text` that is not one underscore between two
+    digits (Python's rule: `1_000` but not `1_`, `1__0`, `2_.5`), and the number written right (each such run
+    dropped, or made one underscore where it joins two digits); None when every underscore is in its place."""
+    bad = [m for m in _UNDERSCORES.finditer(text)
+           if not (len(m.group()) == 1 and m.start() > 0 and text[m.start() - 1].isdigit()
+                   and m.end() < len(text) and text[m.end()].isdigit())]
+    if not bad:
+        return None
+    fixed = _UNDERSCORES.sub(lambda m: "_" if m.start() > 0 and text[m.start() - 1].isdigit() and m.end() < len(text)
+                             and text[m.end()].isdigit() else "", text)
+    return bad[0].start(), bad[0].end(), fixed
 
 
 @dataclass
@@ -288,13 +307,24 @@ class Builder:
         return True
 
     # expressions -------------------------------------------------------------------------
+    def numeral(self, tok: Token) -> float:
+        """A number token's value; an error at an underscore that is not between two digits (`misplaced_underscore`)."""
+        if "_" in tok.value and self.sink is not None:
+            found = misplaced_underscore(tok.value)
+            if found is not None:
+                start, end, fixed = found
+                self.sink.error(Code.SYNTAX_ERROR, "an underscore in a number goes between two digits",
+                                self.source.span(tok.start_pos + start, tok.start_pos + end),
+                                help=f"write `{fixed}`" + (f" (or `{fixed}0`?)" if fixed.endswith(".") else ""))
+        return _number(tok.value)
+
     def number(self, ch):
         tok = ch[0]
-        return n.Number(self.tok_span(tok), _number(tok.value), tok.value)
+        return n.Number(self.tok_span(tok), self.numeral(tok), tok.value)
 
     def quantity(self, ch):
         num, unit = ch
-        return n.Quantity(self.join(num, unit), _number(num.value), num.value, unit.value, self.tok_span(unit))
+        return n.Quantity(self.join(num, unit), self.numeral(num), num.value, unit.value, self.tok_span(unit))
 
     def string(self, ch):
         return n.String(self.tok_span(ch[0]), self.unquote(ch[0]))

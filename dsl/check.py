@@ -1496,6 +1496,10 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         scratch = Sink()
         scratch.add_source(source)
         parsed = parse(source, scratch)
+        if parsed is not None and scratch.has_errors() and len(parsed.statements) == 1:
+            for diag in scratch.errors:         # parsed, with an error at its span (`-D n=1__0`)
+                sink.report(diag)
+            continue
         if parsed is None or len(parsed.statements) != 1 or not isinstance(parsed.statements[0], n.Param):
             sink.error(Code.INVALID_DEFINE, f"`-D {name}={text}` is not a value: write a number with its unit, a "
                        "list [a, b] or a range a..b step s", source.span(0, len(source.text.rstrip())),
