@@ -96,3 +96,42 @@ def test_an_underscore_in_a_number_goes_between_two_digits(tmp_path):
     assert _run("fmt", "--check", str(spec)).exit_code == 0, "fmt keeps valid underscores"
     assert spec.read_text() == text
     assert _run("check", str(spec), "-D", "c=1__0").exit_code != 0
+
+
+# -- completion after `kind name:` and after `choice_field = ` while the text does not parse ---------------------------
+# Opening a spec in the middle of `rack q: ` (no version of it parsed yet) offered nothing: the definitions of the
+# kind are in the text, imported or written. `cooling = ` offered nothing (or, once a version parsed, every name and
+# keyword, none a value the field takes): the field's choices (dsl/schema.py) are what may follow.
+
+def test_completion_after_a_colon_reads_the_text_when_it_does_not_parse(tmp_path):
+    from compiler.lsp.analysis import completions
+    head = "from systems import DGX_H100\nrack r {\n  power_limit = 1 kW\n}\n"
+    for text, wanted in ((head + "rack q: ", {"r"}), (head + "rack q extends ", {"r"}),
+                         (head + "rack q {\n  server s: ", {"DGX_H100"})):
+        typing = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+        assert typing.module is None and typing.fallback is None
+        assert {c.label for c in completions(typing, len(text))} == wanted, text
+    # nothing of that kind written: the stdlib's, each with its import
+    text = "rack q {\n  server s: "
+    found = completions(Analysis(text, str(tmp_path / "m.factory"), str(tmp_path)), len(text))
+    assert "DGX_H100" in {c.label for c in found} and all(c.import_line for c in found)
+
+
+def test_completion_after_a_choice_field_offers_its_choices(tmp_path):
+    from compiler.lsp.analysis import completions
+    from dsl.schema import kind as kind_spec
+    choices = kind_spec("rack").fields["cooling"].type.removeprefix("choice:").split("|")
+    before = Analysis("rack r {\n  power_limit = 1 kW\n}\n", str(tmp_path / "m.factory"), str(tmp_path))
+    text = "rack r {\n  power_limit = 1 kW\n  cooling = "
+    for fallback in (None, before):
+        typing = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
+        typing.fallback = fallback
+        found = completions(typing, len(text))
+        offered = [c for c in found if c.kind == "choice"]
+        assert [c.insert for c in offered] == [f'"{c}"' for c in choices], found
+        assert found[:len(choices)] == offered or all(c.sort < (d.sort or d.label) for c in offered
+                                                      for d in found if d.kind != "choice")
+    # a field that is no choice gets no choices
+    text = "rack r {\n  power_limit = "
+    assert not [c for c in completions(Analysis(text, str(tmp_path / "m.factory"), str(tmp_path)), len(text))
+                if c.kind == "choice"]

@@ -959,17 +959,24 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         return _unit_completions(before, kind_name)
     # a definition after `kind name:` or `extends`
     m = re.match(r"\s*([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?::|extends)\s*[\w.]*$", before)
-    if m and scopes is not None and module is not None:
+    if m:
         wanted = kind_spec(m.group(1))
         out = []
-        for name in scopes.visible_names(None, module):
-            found = scopes.module_lookup(module, name)
+        if scopes is not None and module is not None:
+            visible = []
+            for name in scopes.visible_names(None, module):
+                found = scopes.module_lookup(module, name)
+                if isinstance(found, n.Block):
+                    visible.append((name, found.kind, found.doc))
+        else:                           # no version parsed yet: the definitions the text writes and imports
+            visible = _definitions_written(analysis, offset)
+        for name, kind, doc in visible:
             if name == m.group(2) and not before.startswith((" ", "\t")):
                 continue      # the top-level block being written: extending itself is a cycle (a part, indented,
                               # may share its definition's name: `rack r: r x 2`)
-            if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
-                doc = (found.doc or "").strip().splitlines()
-                out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
+            if wanted is None or kind_spec(kind) is wanted:
+                lines = (doc or "").strip().splitlines()
+                out.append(Completion(name, "definition", kind, lines[0] if lines else ""))
         if not out and wanted is not None:       # nothing imported yet: offer the stdlib's, with their import
             from compiler import catalogue
             at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
@@ -998,10 +1005,19 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
             if kspec is not None:
                 out.append(Completion(kspec.name, "kind", "block", kspec.doc))
         return out
+    # the value of a choice field (`cooling = `): its choices, first, before the names and keywords of an expression
+    out = []
+    m = re.match(r"\s*([A-Za-z_]\w*)\s*=\s*$", before)
+    after = text[offset:text.find("\n", offset) if "\n" in text[offset:] else len(text)]
+    spec = kind_spec(kind_name) if m and kind_name is not None and not after.strip() else None
+    fspec = spec.fields.get(m.group(1)) if spec is not None else None
+    if fspec is not None and fspec.type.startswith("choice:"):
+        out = [Completion(f'"{c}"', "choice", fspec.doc, insert=f'"{c}"', sort=f"0{i:03d}")
+               for i, c in enumerate(fspec.type[len("choice:"):].split("|"))]
     # names in scope
     if scopes is None or module is None:
-        return []
-    out = [Completion(k, "keyword") for k in EXPRESSION_KEYWORDS]
+        return out
+    out += [Completion(k, "keyword") for k in EXPRESSION_KEYWORDS]
     dotted = re.search(r"([A-Za-z_][\w.]*)\.\w*$", before)
     if dotted:
         target = scopes.lookup_dotted(dotted.group(1).split("."), block, module)
@@ -1019,6 +1035,34 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     for name, said in FUNCTIONS.items():
         label, _, doc = said.partition(": ")
         out.append(Completion(name, "function", label, doc))
+    return out
+
+
+def _definitions_written(analysis: Analysis, offset: int) -> list[tuple[str, str, str | None]]:
+    """(name, kind, doc) of each top-level block that a text which does not parse yet writes or imports by name,
+    read from a parse of the text before the line at `offset` with the blocks still open there closed (and, at
+    the top level, the text after that line): what `kind name: ` may name before any version of the file parsed."""
+    from dsl.parser import parse
+
+    text = analysis.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    opens = _scan(text, offset)[0]
+    if opens:
+        rest = "\n" + "}\n" * len(opens)
+    else:
+        line_end = text.find("\n", offset)
+        rest = "\n" + (text[line_end + 1:] if line_end >= 0 else "")
+    sink, source = Sink(), Source(analysis.path, text[:line_start] + rest)
+    sink.add_source(source)
+    parsed = parse(source, sink)
+    out: list[tuple[str, str, str | None]] = []
+    for stmt in getattr(parsed, "statements", None) or []:
+        if isinstance(stmt, n.Block):
+            out.append((stmt.name, stmt.kind, stmt.doc))
+        elif isinstance(stmt, n.Import) and stmt.names:
+            module = f'"{stmt.module}"' if stmt.is_path else stmt.module
+            kinds = dict(_module_names(analysis, module))
+            out += [(name, kinds[name], None) for name, _span in stmt.names if name in kinds]
     return out
 
 
