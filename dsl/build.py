@@ -238,7 +238,8 @@ class Builder:
     def import_stmt(self, ch):
         module, mspan, is_path = self._module_ref(ch[1])
         alias = ch[2].value if len(ch) > 2 else None
-        return n.Import(self.join(ch[0], ch[-1]), module, mspan, is_path, alias=alias)
+        return n.Import(self.join(ch[0], ch[-1]), module, mspan, is_path, alias=alias,
+                        alias_span=self.tok_span(ch[2]) if len(ch) > 2 else None)
 
     def from_import(self, ch):
         module, mspan, is_path = self._module_ref(ch[1])

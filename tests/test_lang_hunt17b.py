@@ -135,3 +135,50 @@ def test_completion_after_a_choice_field_offers_its_choices(tmp_path):
     text = "rack r {\n  power_limit = "
     assert not [c for c in completions(Analysis(text, str(tmp_path / "m.factory"), str(tmp_path)), len(text))
                 if c.kind == "choice"]
+
+
+# -- F2 on an import alias renames it in its file ------------------------------------------------------------------------
+# `import chips as c`: renaming `c` (at the alias or at a use, `c.H100_SXM`) was refused with "`c` names a module:
+# rename its file", though `c` is this file's name, not the module's. Now the alias and every use of it in the file
+# are renamed, with the rename's law: the renamed file checks with the diagnostics it had. `chips` of `import chips`
+# (no alias) still names the module and is refused; a file that reads the alias from this one refuses it.
+
+def test_rename_of_an_import_alias_renames_it_and_its_uses_in_the_file(tmp_path):
+    from compiler.lsp import workspace
+    from compiler.lsp.analysis import RenameRefused, rename_edits, rename_range
+    import pytest
+    text = ("import chips as c\nserver s {\n  chip g: c.H100_SXM x 8\n  let d = c.H100_SXM.tdp\n}\n"
+            "let t = c.H100_SXM.tdp * 2\n")
+    spec = _write(tmp_path, "m.factory", text)
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    uses = [i for i in range(len(text)) if text.startswith("c", i) and not text[i - 1].isalnum()
+            and text[i + 1] in " .\n" and text[i - 1] in " "]
+    assert len(uses) == 4                                   # the alias, the base, two expressions
+    for at in uses:
+        assert rename_range(analysis, at)[1] == "c"
+        assert workspace.rename_target(analysis, at, str(tmp_path))[1] == "c"
+        for edits in (rename_edits(analysis, at, "cp"),
+                      workspace.rename(analysis, at, "cp", str(tmp_path))[str(spec.resolve())][1]):
+            renamed = text
+            for span, new in sorted(edits, key=lambda e: -e[0].start):
+                renamed = renamed[:span.start] + new + renamed[span.end:]
+            assert renamed == text.replace("c.", "cp.").replace("as c\n", "as cp\n"), renamed
+    after = Analysis(renamed, str(spec), str(tmp_path))
+    assert [d.code for d in after.sink.items] == [d.code for d in analysis.sink.items] == []
+    # a new name that clashes is refused with the reason; a keyword is no name
+    with pytest.raises(RenameRefused, match="duplicate-definition"):
+        rename_edits(analysis, uses[0], "t")
+    with pytest.raises(RenameRefused, match="not a name"):
+        workspace.rename(analysis, uses[0], "let", str(tmp_path))
+    # the module's own name is still refused, alias or none
+    for written in ("import chips as c\nlet t = c.H100_SXM.tdp\n", "import chips\nlet t = chips.H100_SXM.tdp\n"):
+        a = Analysis(written, str(spec), str(tmp_path))
+        for at in (written.index("chips") + 1, written.index("= ") + 3):
+            if written[at - 1:at + 1] == "c." and "as c" in written:
+                continue
+            with pytest.raises(RenameRefused, match="names a module"):
+                workspace.rename_target(a, at, str(tmp_path))
+    # a file that reads the alias from this one: refused in the workspace, with where
+    _write(tmp_path, "v.factory", 'from "./m.factory" import c\nlet u = c.H100_SXM.tdp\n')
+    with pytest.raises(RenameRefused, match="v.factory"):
+        workspace.rename(analysis, uses[0], "cp", str(tmp_path))

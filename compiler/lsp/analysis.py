@@ -29,12 +29,13 @@ VALUE_WAIT_S = 0.3     # how long a hover or inlay hint waits for an evaluation 
 
 # Occurrence roles
 NAME, ATTR, BASE, DEFINITION, IMPORTED, MODULE = "name", "attr", "base", "definition", "imported", "module"
+ALIAS = "alias"             # the name after `as` of a whole-module import (`c` of `import chips as c`)
 
 
 @dataclass
 class Occurrence:
     span: Span                    # the span of the name itself
-    role: str                     # NAME | ATTR | BASE | DEFINITION | IMPORTED
+    role: str                     # NAME | ATTR | BASE | DEFINITION | IMPORTED | MODULE | ALIAS
     node: object                  # the AST node (Name, Attr, Block, Field, Let, Param, Import)
     block: n.Block | None         # the block it sits in (None: module level)
     module: n.Module
@@ -180,6 +181,7 @@ class Analysis:
                 self._expr(stmt.expr, block, module)
             elif isinstance(stmt, n.Import):
                 self._add(stmt.module_span, MODULE, stmt, block, module)   # the module it reads (`chips`)
+                self._add(stmt.alias_span, ALIAS, stmt, block, module)     # the name it binds it to (`as c`)
                 for name, span in stmt.names or []:
                     self._add(span, IMPORTED, (stmt, name), block, module)
         self.occurrences.sort(key=lambda o: (o.span.start, -o.span.end))
@@ -234,7 +236,7 @@ class Analysis:
             stmt, name = node
             imported = self.checked.program.imported(occ.module, stmt)
             found = scopes.module_lookup(imported, name) if imported is not None else None
-        elif occ.role == MODULE:
+        elif occ.role in (MODULE, ALIAS):
             found = self.checked.program.imported(occ.module, node)
         elif occ.role == NAME:
             return self._name_targets(node, occ.block, occ.module)
@@ -1467,6 +1469,9 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
 
     from dsl.parser import KEYWORDS
 
+    alias = alias_at(analysis, offset)
+    if alias is not None:
+        return rename_alias(analysis, alias, new_name)
     _occ, target, decl = _rename_target(analysis, offset)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
         raise RenameRefused(f"`{new_name}` is not a name a spec can use")
@@ -1505,6 +1510,81 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
     return edits
 
 
+def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
+    """The whole-module import whose `as` name (`c` of `import chips as c`) is under `offset`: the alias itself, or
+    a place of this document that names the module by it (`c` of `c.H100_SXM`); None elsewhere."""
+    occ = analysis.at(offset)
+    if occ is None or analysis.module is None:
+        return None
+    for stmt in analysis.module.statements:       # (an alias of a module that did not load is not renamed)
+        if isinstance(stmt, n.Import) and stmt.alias_span is not None and stmt.alias_span.file == analysis.path:
+            if any(span.start <= offset <= span.end for span in alias_places(analysis, stmt)):
+                return stmt
+    return None
+
+
+def alias_places(analysis: Analysis, stmt: n.Import) -> list[Span]:
+    """The spans of this document that write the alias of `stmt` (`c` of `import chips as c`) for the module it
+    imports: the alias, each name `c` the checker binds to that module, and the `c` of a base `c.H100_SXM` whose
+    definition is the module's (each span is the alias's own characters)."""
+    if analysis.checked is None or stmt.alias is None or stmt.alias_span is None:
+        return []
+    imported = analysis.checked.program.imported(analysis.module, stmt)
+    if imported is None:
+        return []
+    scopes, alias = analysis.checked.scopes, stmt.alias
+    out = [stmt.alias_span]
+    for occ in analysis.occurrences:
+        if occ.role == NAME and occ.node.ident == alias:
+            found = analysis.targets(occ)
+            if len(found) == 1 and found[0] is imported:
+                out.append(occ.span)
+        elif occ.role == BASE and len(occ.node.base) == 2 and occ.node.base[0] == alias:
+            base = scopes.base_of(occ.node)
+            if base is not None and base is scopes.module_lookup(imported, occ.node.base[1]) and \
+                    analysis.text.startswith(alias + ".", occ.span.start):
+                out.append(analysis.source.span(occ.span.start, occ.span.start + len(alias)))
+    return sorted(out, key=lambda span: span.start)
+
+
+def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tuple[Span, str]]:
+    """The edits that rename the alias of `stmt` to `new_name` in this document (`alias_places`); RenameRefused
+    when the renamed document would not mean the same: an error or warning it did not have, or the new alias
+    written at other places than the old."""
+    import re
+
+    from dsl.check import FUNCTIONS
+    from dsl.parser import KEYWORDS
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    if new_name in FUNCTIONS:
+        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+    old = stmt.alias
+    places = alias_places(analysis, stmt)
+    edits = [(span, new_name) for span in places]
+    if new_name == old:
+        return edits
+    shift, pieces, last, moved = 0, [], 0, []
+    for span, text in edits:
+        pieces += [analysis.text[last:span.start], text]
+        last = span.end
+        moved.append(span.start + shift)
+        shift += len(text) - (span.end - span.start)
+    renamed_text = "".join(pieces) + analysis.text[last:]
+    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
+    before_problems, after_problems = problem_counts(analysis), problem_counts(after)
+    for key, count in sorted(after_problems.items()):
+        if count > before_problems.get(key, 0):
+            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    new_stmt = alias_at(after, moved[0]) if moved else None
+    if new_stmt is None or [s.start for s in alias_places(after, new_stmt)] != moved:
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
+                            f"(`{new_name}` is already visible there)")
+    return edits
+
+
 def _rename_target(analysis: Analysis, offset: int) -> tuple[Occurrence, object, Span]:
     """(the occurrence under `offset`, the definition it names, that definition's name span) when it can be renamed
     here; RenameRefused with the reason otherwise (no name, a field, a definition of another file)."""
@@ -1527,6 +1607,9 @@ def rename_range(analysis: Analysis, offset: int) -> tuple[Span, str]:
     """LSP's prepareRename: (the span of the name under `offset`, the name) when it can be renamed, so the editor
     asks for a new name only then, over that name alone (`b` of `extends a.b`); RenameRefused with the reason
     otherwise, before the user types a name (rust-analyzer answers prepareRename the same way)."""
+    alias = alias_at(analysis, offset)
+    if alias is not None:
+        return next(span for span in alias_places(analysis, alias) if span.start <= offset <= span.end), alias.alias
     occ, target, _decl = _rename_target(analysis, offset)
     return analysis.source.span(occ.span.end - len(target.name), occ.span.end), target.name
 
