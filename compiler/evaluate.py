@@ -1563,6 +1563,13 @@ def _unit_of_path(ev: Evaluator, path: str) -> str:
     return unit_of(ev.lowering, node)
 
 
+def _is_literal(expr) -> bool:
+    """A number or quantity as written (`50`, `1 kW`, `-2 kW`): an assert's note need not show its value."""
+    while isinstance(expr, n.Unary):
+        expr = expr.operand
+    return isinstance(expr, (n.Number, n.Quantity))
+
+
 def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
     """An assert, judged in every scenario but those where it read a figure left uncomputed for a refused `let`
     (`Evaluator.refused`: the let's error says why; the assert is no second one); None where it is judged in none,
@@ -1602,8 +1609,9 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         right = ev.expr(expr.right, check.instance, check.module, agg=False)
         unit = unit_of_expr(ev, expr.left)
         i = failing[0]
-        detail = (f"`{_source_text(ev, expr.left)}` = {format_value(_pick(left, i), unit)}, "
-                  f"`{_source_text(ev, expr.right)}` = {format_value(_pick(right, i), unit)}")
+        # a literal operand (`50`, `1 kW`, `-2 kW`) is shown as written already: its value is left out
+        detail = ", ".join(f"`{_source_text(ev, side)}` = {format_value(_pick(values, i), unit)}"
+                           for side, values in ((expr.left, left), (expr.right, right)) if not _is_literal(side))
     where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
     shown = stmt.message or f"`{_source_text(ev, stmt.expr)}`"      # an unlabeled assert: its condition
     text = f"assert failed: {shown}{where}"

@@ -10,6 +10,8 @@ nests deeper than MAX_EXPR_DEPTH is reported and left out, so later stages may r
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from . import nodes as n
@@ -56,12 +58,30 @@ def _unquote(text: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(nxt, "\\" + nxt))
+            out.append(ESCAPES.get(nxt, "\\" + nxt))
             i += 2
         else:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}     # what `\x` in a string stands for
+
+
+def bad_escapes(text: str) -> list[tuple[int, str]]:
+    """(offset in the token `text`, the character) of each backslash followed by a character that is no escape
+    (`\\q`): the value keeps both as written, as Python does, and warns, as Python does. A backslash at a line's
+    end inside a string is left alone."""
+    out, i = [], 0
+    while True:
+        i = text.find("\\", i)
+        if i < 0 or i + 1 >= len(text):
+            return out
+        nxt = text[i + 1]
+        if nxt not in ESCAPES and nxt not in "\r\n":
+            out.append((i, nxt))
+        i += 2
 
 
 def _dedent_doc(text: str) -> str:
@@ -83,6 +103,23 @@ def _is_point(unit: str) -> bool:
 
 def _number(text: str) -> float:
     return float(text.replace("_", "")) if "_" in text else float(text)
+
+
+_UNDERSCORES = re.compile(r"_+")
+
+
+def misplaced_underscore(text: str) -> tuple[int, int, str] | None:
+    """(start, end) of the first run of underscores in the number `text` that is not one underscore between two
+    digits (Python's rule: `1_000` but not `1_`, `1__0`, `2_.5`), and the number written right (each such run
+    dropped, or made one underscore where it joins two digits); None when every underscore is in its place."""
+    bad = [m for m in _UNDERSCORES.finditer(text)
+           if not (len(m.group()) == 1 and m.start() > 0 and text[m.start() - 1].isdigit()
+                   and m.end() < len(text) and text[m.end()].isdigit())]
+    if not bad:
+        return None
+    fixed = _UNDERSCORES.sub(lambda m: "_" if m.start() > 0 and text[m.start() - 1].isdigit() and m.end() < len(text)
+                             and text[m.end()].isdigit() else "", text)
+    return bad[0].start(), bad[0].end(), fixed
 
 
 @dataclass
@@ -110,12 +147,24 @@ class Builder:
 
     def begin(self, source: Source, sink) -> None:
         self.file = source.name
+        self.source = source
         self.sink = sink
         self.comments = {}
         self.outer = {}
 
     def comment(self, tok: Token) -> None:  # lexer callback for COMMENT
         self.comments[tok.line] = tok.value[1:].strip()
+
+    def unquote(self, tok: Token) -> str:
+        """A string token's value; a warning at each backslash that starts no escape (`bad_escapes`)."""
+        if self.sink is not None and "\\" in tok.value:
+            for at, ch in bad_escapes(tok.value):
+                start = tok.start_pos + at
+                self.sink.warning(Code.INVALID_ESCAPE, f"`\\{ch}` is not an escape: the string keeps the "
+                                  f"backslash and `{ch}` as written", self.source.span(start, start + 2),
+                                  help=f"valid escapes: \\n \\t \\\" \\\\ (write `\\\\{ch}` for a backslash "
+                                       f"followed by `{ch}`)")
+        return _unquote(tok.value)
 
     # spans -------------------------------------------------------------------------------
     def tok_span(self, tok: Token) -> Span:
@@ -164,7 +213,7 @@ class Builder:
         return out, module_doc
 
     def doc(self, ch) -> _Doc:
-        return _Doc(_dedent_doc(_unquote(ch[0].value)))
+        return _Doc(_dedent_doc(self.unquote(ch[0])))
 
     def field(self, ch):
         name, value = ch
@@ -182,14 +231,15 @@ class Builder:
         return stmt if self._fits(stmt, value) else None
 
     def assert_stmt(self, ch):
-        message = _unquote(ch[2].value) if len(ch) > 2 else None
+        message = self.unquote(ch[2]) if len(ch) > 2 else None
         stmt = n.Assert(self.join(ch[0], ch[-1]), ch[1], message)
         return stmt if self._fits(stmt, ch[1]) else None
 
     def import_stmt(self, ch):
         module, mspan, is_path = self._module_ref(ch[1])
         alias = ch[2].value if len(ch) > 2 else None
-        return n.Import(self.join(ch[0], ch[-1]), module, mspan, is_path, alias=alias)
+        return n.Import(self.join(ch[0], ch[-1]), module, mspan, is_path, alias=alias,
+                        alias_span=self.tok_span(ch[2]) if len(ch) > 2 else None)
 
     def from_import(self, ch):
         module, mspan, is_path = self._module_ref(ch[1])
@@ -208,7 +258,7 @@ class Builder:
 
     def _module_ref(self, item):
         if isinstance(item, Token):  # a quoted path
-            return _unquote(item.value), self.tok_span(item), True
+            return self.unquote(item), self.tok_span(item), True
         return ".".join(item.value), item.span, False
 
     def block(self, ch):
@@ -258,16 +308,27 @@ class Builder:
         return True
 
     # expressions -------------------------------------------------------------------------
+    def numeral(self, tok: Token) -> float:
+        """A number token's value; an error at an underscore that is not between two digits (`misplaced_underscore`)."""
+        if "_" in tok.value and self.sink is not None:
+            found = misplaced_underscore(tok.value)
+            if found is not None:
+                start, end, fixed = found
+                self.sink.error(Code.SYNTAX_ERROR, "an underscore in a number goes between two digits",
+                                self.source.span(tok.start_pos + start, tok.start_pos + end),
+                                help=f"write `{fixed}`" + (f" (or `{fixed}0`?)" if fixed.endswith(".") else ""))
+        return _number(tok.value)
+
     def number(self, ch):
         tok = ch[0]
-        return n.Number(self.tok_span(tok), _number(tok.value), tok.value)
+        return n.Number(self.tok_span(tok), self.numeral(tok), tok.value)
 
     def quantity(self, ch):
         num, unit = ch
-        return n.Quantity(self.join(num, unit), _number(num.value), num.value, unit.value, self.tok_span(unit))
+        return n.Quantity(self.join(num, unit), self.numeral(num), num.value, unit.value, self.tok_span(unit))
 
     def string(self, ch):
-        return n.String(self.tok_span(ch[0]), _unquote(ch[0].value))
+        return n.String(self.tok_span(ch[0]), self.unquote(ch[0]))
 
     def true(self, ch):
         return n.Bool(self.tok_span(ch[0]), True)

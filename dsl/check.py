@@ -1219,6 +1219,20 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _declared_literal(value) -> n.Quantity | None:
+    """The quantity a parameter's value is written with (`0.08 USD/kWh`; a list's first, a range's start), so a
+    message names its unit as declared rather than in SI; None for a value that is no quantity as written."""
+    while True:
+        if isinstance(value, n.RangeExpr):
+            value = value.start
+        elif isinstance(value, n.ListExpr) and value.items:
+            value = value.items[0]
+        elif isinstance(value, n.Unary):
+            value = value.operand
+        else:
+            return value if isinstance(value, n.Quantity) else None
+
+
 def _with_unit(t: object, expr: n.Expr | None, fspec: FieldSpec | None = None) -> str:
     """`power (kW)`: the dimension, with the unit as written when the expression is a literal."""
     if not isinstance(t, QType):
@@ -1482,6 +1496,10 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
         scratch = Sink()
         scratch.add_source(source)
         parsed = parse(source, scratch)
+        if parsed is not None and scratch.has_errors() and len(parsed.statements) == 1:
+            for diag in scratch.errors:         # parsed, with an error at its span (`-D n=1__0`)
+                sink.report(diag)
+            continue
         if parsed is None or len(parsed.statements) != 1 or not isinstance(parsed.statements[0], n.Param):
             sink.error(Code.INVALID_DEFINE, f"`-D {name}={text}` is not a value: write a number with its unit, a "
                        "list [a, b] or a range a..b step s", source.span(0, len(source.text.rstrip())),
@@ -1507,7 +1525,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
                     diag.help = f"the parameter is text: quote it, -D '{name}=\"{value.ident}\"'"
         if new_t is not None and old_t is not None and not same(new_t, old_t):
             sink.error(Code.UNIT_MISMATCH, f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
-                       f"{_with_unit(old_t, None)}", value.span,
+                       f"{_with_unit(old_t, _declared_literal(param.value))}", value.span,
                        related=[Related(param.name_span, f"`{name}` is declared here")])
             continue
         out[name] = value

@@ -32,6 +32,7 @@ class Code:
     UNTERMINATED_STRING = "unterminated-string"
     INVALID_CHARACTER = "invalid-character"
     NESTING_TOO_DEEP = "nesting-too-deep"
+    INVALID_ESCAPE = "invalid-escape"
     IMPORT_NOT_FOUND = "import-not-found"
     IMPORT_CYCLE = "import-cycle"
     IMPORT_ESCAPES_ROOT = "import-escapes-root"
@@ -96,6 +97,8 @@ CODES: dict[str, tuple[str, str]] = {
     Code.UNTERMINATED_STRING: ("syntax", "A string literal has no closing quote on its line."),
     Code.INVALID_CHARACTER: ("syntax", "A character that has no meaning in the language."),
     Code.NESTING_TOO_DEEP: ("syntax", "Blocks or brackets are nested deeper than the limit (200 levels)."),
+    Code.INVALID_ESCAPE: ("syntax", "A warning: a backslash in a string starts no escape (`\\q`); the string keeps "
+                          "it as written. The escapes are `\\n`, `\\t`, `\\\"` and `\\\\`."),
     # imports
     Code.IMPORT_NOT_FOUND: ("import", "An imported module or file does not exist in the stdlib or under the spec's root."),
     Code.IMPORT_CYCLE: ("import", "Modules import each other in a cycle; the chain is shown."),

@@ -154,6 +154,7 @@ class Import:
     alias: str | None = None
     names: list[tuple[str, Span]] | None = None  # `from m import a, b`
     star: bool = False                            # `from m import *`
+    alias_span: Span | None = None                # the name after `as` (`c` of `import chips as c`)
 
 
 @dataclass(eq=False)

@@ -29,12 +29,13 @@ VALUE_WAIT_S = 0.3     # how long a hover or inlay hint waits for an evaluation 
 
 # Occurrence roles
 NAME, ATTR, BASE, DEFINITION, IMPORTED, MODULE = "name", "attr", "base", "definition", "imported", "module"
+ALIAS = "alias"             # the name after `as` of a whole-module import (`c` of `import chips as c`)
 
 
 @dataclass
 class Occurrence:
     span: Span                    # the span of the name itself
-    role: str                     # NAME | ATTR | BASE | DEFINITION | IMPORTED
+    role: str                     # NAME | ATTR | BASE | DEFINITION | IMPORTED | MODULE | ALIAS
     node: object                  # the AST node (Name, Attr, Block, Field, Let, Param, Import)
     block: n.Block | None         # the block it sits in (None: module level)
     module: n.Module
@@ -180,6 +181,7 @@ class Analysis:
                 self._expr(stmt.expr, block, module)
             elif isinstance(stmt, n.Import):
                 self._add(stmt.module_span, MODULE, stmt, block, module)   # the module it reads (`chips`)
+                self._add(stmt.alias_span, ALIAS, stmt, block, module)     # the name it binds it to (`as c`)
                 for name, span in stmt.names or []:
                     self._add(span, IMPORTED, (stmt, name), block, module)
         self.occurrences.sort(key=lambda o: (o.span.start, -o.span.end))
@@ -234,7 +236,7 @@ class Analysis:
             stmt, name = node
             imported = self.checked.program.imported(occ.module, stmt)
             found = scopes.module_lookup(imported, name) if imported is not None else None
-        elif occ.role == MODULE:
+        elif occ.role in (MODULE, ALIAS):
             found = self.checked.program.imported(occ.module, node)
         elif occ.role == NAME:
             return self._name_targets(node, occ.block, occ.module)
@@ -959,17 +961,24 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         return _unit_completions(before, kind_name)
     # a definition after `kind name:` or `extends`
     m = re.match(r"\s*([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?::|extends)\s*[\w.]*$", before)
-    if m and scopes is not None and module is not None:
+    if m:
         wanted = kind_spec(m.group(1))
         out = []
-        for name in scopes.visible_names(None, module):
-            found = scopes.module_lookup(module, name)
+        if scopes is not None and module is not None:
+            visible = []
+            for name in scopes.visible_names(None, module):
+                found = scopes.module_lookup(module, name)
+                if isinstance(found, n.Block):
+                    visible.append((name, found.kind, found.doc))
+        else:                           # no version parsed yet: the definitions the text writes and imports
+            visible = _definitions_written(analysis, offset)
+        for name, kind, doc in visible:
             if name == m.group(2) and not before.startswith((" ", "\t")):
                 continue      # the top-level block being written: extending itself is a cycle (a part, indented,
                               # may share its definition's name: `rack r: r x 2`)
-            if isinstance(found, n.Block) and (wanted is None or kind_spec(found.kind) is wanted):
-                doc = (found.doc or "").strip().splitlines()
-                out.append(Completion(name, "definition", found.kind, doc[0] if doc else ""))
+            if wanted is None or kind_spec(kind) is wanted:
+                lines = (doc or "").strip().splitlines()
+                out.append(Completion(name, "definition", kind, lines[0] if lines else ""))
         if not out and wanted is not None:       # nothing imported yet: offer the stdlib's, with their import
             from compiler import catalogue
             at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
@@ -998,10 +1007,19 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
             if kspec is not None:
                 out.append(Completion(kspec.name, "kind", "block", kspec.doc))
         return out
+    # the value of a choice field (`cooling = `): its choices, first, before the names and keywords of an expression
+    out = []
+    m = re.match(r"\s*([A-Za-z_]\w*)\s*=\s*$", before)
+    after = text[offset:text.find("\n", offset) if "\n" in text[offset:] else len(text)]
+    spec = kind_spec(kind_name) if m and kind_name is not None and not after.strip() else None
+    fspec = spec.fields.get(m.group(1)) if spec is not None else None
+    if fspec is not None and fspec.type.startswith("choice:"):
+        out = [Completion(f'"{c}"', "choice", fspec.doc, insert=f'"{c}"', sort=f"0{i:03d}")
+               for i, c in enumerate(fspec.type[len("choice:"):].split("|"))]
     # names in scope
     if scopes is None or module is None:
-        return []
-    out = [Completion(k, "keyword") for k in EXPRESSION_KEYWORDS]
+        return out
+    out += [Completion(k, "keyword") for k in EXPRESSION_KEYWORDS]
     dotted = re.search(r"([A-Za-z_][\w.]*)\.\w*$", before)
     if dotted:
         target = scopes.lookup_dotted(dotted.group(1).split("."), block, module)
@@ -1019,6 +1037,34 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     for name, said in FUNCTIONS.items():
         label, _, doc = said.partition(": ")
         out.append(Completion(name, "function", label, doc))
+    return out
+
+
+def _definitions_written(analysis: Analysis, offset: int) -> list[tuple[str, str, str | None]]:
+    """(name, kind, doc) of each top-level block that a text which does not parse yet writes or imports by name,
+    read from a parse of the text before the line at `offset` with the blocks still open there closed (and, at
+    the top level, the text after that line): what `kind name: ` may name before any version of the file parsed."""
+    from dsl.parser import parse
+
+    text = analysis.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    opens = _scan(text, offset)[0]
+    if opens:
+        rest = "\n" + "}\n" * len(opens)
+    else:
+        line_end = text.find("\n", offset)
+        rest = "\n" + (text[line_end + 1:] if line_end >= 0 else "")
+    sink, source = Sink(), Source(analysis.path, text[:line_start] + rest)
+    sink.add_source(source)
+    parsed = parse(source, sink)
+    out: list[tuple[str, str, str | None]] = []
+    for stmt in getattr(parsed, "statements", None) or []:
+        if isinstance(stmt, n.Block):
+            out.append((stmt.name, stmt.kind, stmt.doc))
+        elif isinstance(stmt, n.Import) and stmt.names:
+            module = f'"{stmt.module}"' if stmt.is_path else stmt.module
+            kinds = dict(_module_names(analysis, module))
+            out += [(name, kinds[name], None) for name, _span in stmt.names if name in kinds]
     return out
 
 
@@ -1423,6 +1469,9 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
 
     from dsl.parser import KEYWORDS
 
+    alias = alias_at(analysis, offset)
+    if alias is not None:
+        return rename_alias(analysis, alias, new_name)
     _occ, target, decl = _rename_target(analysis, offset)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
         raise RenameRefused(f"`{new_name}` is not a name a spec can use")
@@ -1461,6 +1510,81 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
     return edits
 
 
+def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
+    """The whole-module import whose `as` name (`c` of `import chips as c`) is under `offset`: the alias itself, or
+    a place of this document that names the module by it (`c` of `c.H100_SXM`); None elsewhere."""
+    occ = analysis.at(offset)
+    if occ is None or analysis.module is None:
+        return None
+    for stmt in analysis.module.statements:       # (an alias of a module that did not load is not renamed)
+        if isinstance(stmt, n.Import) and stmt.alias_span is not None and stmt.alias_span.file == analysis.path:
+            if any(span.start <= offset <= span.end for span in alias_places(analysis, stmt)):
+                return stmt
+    return None
+
+
+def alias_places(analysis: Analysis, stmt: n.Import) -> list[Span]:
+    """The spans of this document that write the alias of `stmt` (`c` of `import chips as c`) for the module it
+    imports: the alias, each name `c` the checker binds to that module, and the `c` of a base `c.H100_SXM` whose
+    definition is the module's (each span is the alias's own characters)."""
+    if analysis.checked is None or stmt.alias is None or stmt.alias_span is None:
+        return []
+    imported = analysis.checked.program.imported(analysis.module, stmt)
+    if imported is None:
+        return []
+    scopes, alias = analysis.checked.scopes, stmt.alias
+    out = [stmt.alias_span]
+    for occ in analysis.occurrences:
+        if occ.role == NAME and occ.node.ident == alias:
+            found = analysis.targets(occ)
+            if len(found) == 1 and found[0] is imported:
+                out.append(occ.span)
+        elif occ.role == BASE and len(occ.node.base) == 2 and occ.node.base[0] == alias:
+            base = scopes.base_of(occ.node)
+            if base is not None and base is scopes.module_lookup(imported, occ.node.base[1]) and \
+                    analysis.text.startswith(alias + ".", occ.span.start):
+                out.append(analysis.source.span(occ.span.start, occ.span.start + len(alias)))
+    return sorted(out, key=lambda span: span.start)
+
+
+def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tuple[Span, str]]:
+    """The edits that rename the alias of `stmt` to `new_name` in this document (`alias_places`); RenameRefused
+    when the renamed document would not mean the same: an error or warning it did not have, or the new alias
+    written at other places than the old."""
+    import re
+
+    from dsl.check import FUNCTIONS
+    from dsl.parser import KEYWORDS
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    if new_name in FUNCTIONS:
+        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+    old = stmt.alias
+    places = alias_places(analysis, stmt)
+    edits = [(span, new_name) for span in places]
+    if new_name == old:
+        return edits
+    shift, pieces, last, moved = 0, [], 0, []
+    for span, text in edits:
+        pieces += [analysis.text[last:span.start], text]
+        last = span.end
+        moved.append(span.start + shift)
+        shift += len(text) - (span.end - span.start)
+    renamed_text = "".join(pieces) + analysis.text[last:]
+    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
+    before_problems, after_problems = problem_counts(analysis), problem_counts(after)
+    for key, count in sorted(after_problems.items()):
+        if count > before_problems.get(key, 0):
+            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    new_stmt = alias_at(after, moved[0]) if moved else None
+    if new_stmt is None or [s.start for s in alias_places(after, new_stmt)] != moved:
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
+                            f"(`{new_name}` is already visible there)")
+    return edits
+
+
 def _rename_target(analysis: Analysis, offset: int) -> tuple[Occurrence, object, Span]:
     """(the occurrence under `offset`, the definition it names, that definition's name span) when it can be renamed
     here; RenameRefused with the reason otherwise (no name, a field, a definition of another file)."""
@@ -1483,6 +1607,9 @@ def rename_range(analysis: Analysis, offset: int) -> tuple[Span, str]:
     """LSP's prepareRename: (the span of the name under `offset`, the name) when it can be renamed, so the editor
     asks for a new name only then, over that name alone (`b` of `extends a.b`); RenameRefused with the reason
     otherwise, before the user types a name (rust-analyzer answers prepareRename the same way)."""
+    alias = alias_at(analysis, offset)
+    if alias is not None:
+        return next(span for span in alias_places(analysis, alias) if span.start <= offset <= span.end), alias.alias
     occ, target, _decl = _rename_target(analysis, offset)
     return analysis.source.span(occ.span.end - len(target.name), occ.span.end), target.name
 

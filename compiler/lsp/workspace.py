@@ -28,7 +28,7 @@ from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
 from . import index as index_module
-from .analysis import Analysis, Occurrence, RenameRefused, problem_counts
+from .analysis import Analysis, Occurrence, RenameRefused, alias_at, alias_places, problem_counts, rename_alias
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -131,6 +131,9 @@ def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Sp
     """LSP's prepareRename across the workspace: (the span of the name under `offset`, the name) when the definition
     it names can be renamed; RenameRefused with the reason otherwise (no name, a field, a module, the standard
     library's, outside the workspace, a selection by kind)."""
+    alias = alias_at(analysis, offset)
+    if alias is not None:                      # `c` of `import chips as c`: this file's name for the module
+        return next(span for span in alias_places(analysis, alias) if span.start <= offset <= span.end), alias.alias
     found = _target(analysis, offset)
     if found is None:
         raise RenameRefused("there is no name here to rename")
@@ -170,6 +173,9 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
     from dsl.parser import KEYWORDS
 
     rename_target(analysis, offset, root)
+    alias = alias_at(analysis, offset)
+    if alias is not None:
+        return _rename_alias(analysis, alias, new_name, root, index)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
         raise RenameRefused(f"`{new_name}` is not a name a spec can use")
     if new_name in FUNCTIONS:
@@ -212,3 +218,30 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
             raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to in "
                                 f"{os.path.basename(a.path)} (`{new_name}` is already visible there)")
     return edits
+
+
+def _rename_alias(analysis: Analysis, stmt: n.Import, new_name: str, root: str | None,
+                  index: "index_module.WorkspaceIndex | None") -> dict[str, tuple[Analysis, list]]:
+    """The edits that rename the alias of `stmt` (`c` of `import chips as c`) in its file (`rename_alias`, which
+    refuses a rename that changes what the file means); refused too when a file that reads this one checks with an
+    error or warning it did not have (it imports the alias by name, `from "./m.factory" import c`, or reads it
+    through the module, `m.c`: rename it there first)."""
+    edits = rename_alias(analysis, stmt, new_name)
+    path = os.path.realpath(analysis.path)
+    if new_name == stmt.alias:
+        return {path: (analysis, edits)}
+    texts = _open_texts(analysis)
+    renamed = dict(texts)
+    renamed[path] = _edited(analysis.text, edits)
+    for other in _readers(analysis, (path, stmt.alias_span.start), (stmt.alias,), root, texts, index):
+        other_path = os.path.realpath(other.path)
+        after = Analysis(renamed.get(other_path, other.text), other.path, other.root, other.session,
+                         {p: t for p, t in renamed.items() if p != other_path})
+        before_problems, after_problems = problem_counts(other), problem_counts(after)
+        for problem, count in sorted(after_problems.items()):
+            if count > before_problems.get(problem, 0):
+                first = next(d for d in after.sink.items if (d.severity, d.code) == problem)
+                raise RenameRefused(f"renaming `{stmt.alias}` to `{new_name}` would give {problem[0]}[{problem[1]}] "
+                                    f"in {os.path.basename(other.path)}, which reads `{stmt.alias}` from this file: "
+                                    f"{first.message}")
+    return {path: (analysis, edits)}
