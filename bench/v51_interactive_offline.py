@@ -3,6 +3,9 @@ each Interactive run sat against its latency limits.
 
     PYTHONPATH=. python3 bench/v51_interactive_offline.py             (~5 s CPU: validate on 17 held-out rows)
     PYTHONPATH=. python3 bench/v51_interactive_offline.py --with NAME (an opt-in mechanism, as validate)
+    PYTHONPATH=. python3 bench/v51_interactive_offline.py --at-load      (and the model's TTFT p99 / TPOT mean / p99
+                                                        at capacity and at the run's own load for the four
+                                                        Interactive sanity rows of NVIDIA, ~3 s)
     PYTHONPATH=. python3 bench/v51_interactive_offline.py --calibration  (and the same ratio in-sample: v5.0's
                                                         Llama 2 70B pairs of reference/mlperf_calibration.csv, ~4 s)
 
@@ -60,8 +63,8 @@ RUNS = (
     ("Nebius", "B200-SXM-180GBx8_TRT", "B200", 8, 101246.0, 59622.7, (71, 70), 218.0, 217.36, 147, 35.5, 39.8),
     ("Supermicro", "SYS-422GS-NBRT-LCC_B200-SXM-180GBx8_TRT", "B200", 8, 102498.0, 60131.0, (71, 70), 220.0, 219.21,
      119, 32.3, 35.7),
-    ("NVIDIA", "GB200-NVL72_GB200-186GB_aarch64x4_TRT", "GB200", 4, 51736.9, 29745.6, (28, 116), 110.0, 109.31, 121,
-     30.6, 33.6),
+    ("NVIDIA", "GB200-NVL72_GB200-186GB_aarch64x4_TRT", "GB200", 4, 51736.9, 29745.6, (28, 116), 110.0, 109.31, 120.5,
+     30.58, 33.56),
     ("Quanta_Cloud_Technology", "D75E-4U_H200-NVL-141GBx4_TRT", "H200 NVL", 4, 15057.6, 6709.74, (134, 133), 23.0,
      23.04, 254, 33.3, 39.3),
     ("Dell", "XE7745_H200_NVL_141GBx8_TRT", "H200 NVL", 8, 31267.4, 16419.2, (18, 65), 56.0, 56.00, 295, 37.4, 39.7),
@@ -123,8 +126,55 @@ def main(argv: list[str]) -> None:
         model = rs[0][1]
         print(f"  {key:12s} {meas:.3f} ({min(r for r, _ in rs):.3f}-{max(r for r, _ in rs):.3f}, {len(rs)})"
               f"  model {model:.3f}  {model / meas - 1:+.1%}")
+    if "--at-load" in argv:
+        at_load(V.mechanisms_with(on=on) if on else None)
     if "--calibration" in argv:
         print_calibration(V.mechanisms_with(on=on) if on else None)
+
+
+# The held-out file's NVIDIA Interactive sanity rows and their runs' latencies (ms; mlperf_log_summary.txt of each
+# result [P]: v5.1 closed/NVIDIA/results/<dir>/<benchmark>/Interactive/performance/run_1, v6.0 the
+# gbeezybez/inference_results_v6.0 @232fbf9 fork of mlcommons/inference_results_v6.0, the same path):
+# line -> (TTFT p99, TPOT mean, TPOT p99)
+AT_LOAD = {
+    113: (140.4, 34.21, 38.15),       # B200-SXM-180GBx8_TRT, Llama 2 70B
+    116: (120.5, 30.58, 33.56),      # GB200-NVL72_GB200-186GB_aarch64x4_TRT, Llama 2 70B
+    122: (3413.5, 66.17, 72.16),     # GB200-NVL72_GB200-186GB_aarch64x72_TRT, Llama 3.1 405B
+    491: (737.7, 14.20, 14.74),      # GB200-NVL72_GB200-186GB_aarch64x72_TRT, gpt-oss-120b (v6.0, disaggregated)
+}
+LATENCY_TEMPLATE = {"ttft_p99": 290, "tpot_mean": 291, "tpot_p99": 292}   # held-out rows of the same shape (ms)
+
+
+def at_load(mechanisms=None) -> None:
+    """Each AT_LOAD row's throughput and latencies, predicted at the model's capacity and at the run's own
+    throughput (`validate.run(latency_at="load")`): where the latencies at the run's load are right and the
+    throughput is not, the run's operating point differs from the model's capacity point, not its step."""
+    rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
+    out_rows = []
+    for line, latencies in AT_LOAD.items():
+        head = rows[line - 2]
+        out_rows.append(head)
+        for (metric, template), value in zip(LATENCY_TEMPLATE.items(), latencies):
+            out_rows.append({**rows[template - 2], **{k: head[k] for k in ("round", "benchmark", "scenario", "system",
+                             "accelerator", "num_accelerators", "source")}, "metric": metric, "value": str(value)})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "v51_at_load.csv"
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(out_rows)
+        for where in ("capacity", "load"):
+            out, _ = V.run(str(path), latency_at=where, mechanisms=mechanisms)
+            point = "the model's capacity" if where == "capacity" else "the run's own load"
+            print(f"\nlatencies at {point}: error of throughput, TTFT p99, TPOT mean, TPOT p99")
+            for i, line in enumerate(AT_LOAD):
+                errs = [f"{r.predicted / r.measured - 1:+7.1%}" if r.covered else "    n/a"
+                        for r in out[4 * i:4 * i + 4]]
+                capped = any(r.extra.get("at_capacity") or getattr(r, "at_capacity", False)
+                             for r in out[4 * i + 1:4 * i + 4])
+                print(f"  {line:4d} {rows[line - 2]['benchmark']:14s} {rows[line - 2]['accelerator'][:22]:22s} x"
+                      f"{rows[line - 2]['num_accelerators']:3s} " + " ".join(errs)
+                      + ("  (the run's load above the model's capacity: at capacity)" if capped else ""))
 
 
 def calibration_pairs(mechanisms=None) -> list[tuple[str, str, float, float, float, float]]:

@@ -70,3 +70,14 @@ def test_gb200_x4_sat_below_its_limits_at_b200s_target_a_gpu() -> None:
     # B200 ran 28.75 a GPU at 0.83 of its TPOT limit, so 27.5 a GPU is not the chip's capacity
     giga = next(r for r in B.RUNS if r[0] == "GigaComputing" and r[2] == "B200")
     assert giga[7] / giga[3] == 28.75 and max(B.limit_shares(giga[9], giga[11])) < 0.85
+
+
+def test_at_load_rows_are_published_interactive_throughputs_and_the_templates_their_metrics() -> None:
+    for line, (ttft99, tpot_mean, tpot99) in B.AT_LOAD.items():
+        row = _line(line)
+        assert row["scenario"] == "Interactive" and row["metric"] == "throughput" and row["value"], line
+        assert tpot_mean <= tpot99 and ttft99 > 0
+    for metric, line in B.LATENCY_TEMPLATE.items():
+        assert _line(line)["metric"] == metric and _line(line)["unit"] == "ms"
+    gb200 = next(r for r in B.RUNS if r[0] == "NVIDIA" and r[2] == "GB200")
+    assert B.AT_LOAD[116] == (gb200[9], gb200[10], gb200[11])     # one figure, one source
