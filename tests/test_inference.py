@@ -33,19 +33,24 @@ F_H100 = (700 - 72 - B_H100 * U_GEMM) / A_H100 / 0.72 ** 2         # 0.6818 (1,3
 
 
 def clock_rate(duration, busy: float, moved: float, cap: float = 700.0) -> float:
-    """The H100 SXM's compute rate rho at a phase's own activity, the power law written out: at rate rho the
-    phase takes duration(rho); u_c = busy / (rho t) (busy: its compute kernels' time at the full clock),
-    u_m = moved / t (its bytes at peak bandwidth); h = (cap - 72 - 104.5 u_m) / (1,755 u_c), x = 1 (h >= 1),
-    h^(1/3) (0.72^3 <= h < 1: the voltage scales with the clock), h / 0.72^2 (below: the voltage at its floor);
-    rho = x; two passes from the full clock, as the model iterates."""
-    rho = 1.0
-    for _ in range(2):
-        t = duration(rho)
-        u_c, u_m = min(busy / (rho * t), 1.0), min(moved / t, 1.0)
-        h = max(cap - 72 - B_H100 * u_m, 0.0) / (A_H100 * u_c) if u_c > 0 else 1.0
-        x = 1.0 if h >= 1 else (h ** (1 / 3) if h >= 0.72 ** 3 else h / 0.72 ** 2)
-        rho = max(x, 0.05)
-    return rho
+    """The H100 SXM's compute rate rho at a phase's own activity, the power law written out: at clock x (rate
+    rho = x) the phase takes t = duration(x), u_c = busy / (x t) (busy: its compute kernels' time at the full
+    clock), u_m = moved / t (its bytes at peak bandwidth), and draws D(x) = 72 + 1,755 u_c x v(x)^2 + 104.5 u_m,
+    v(x) = max(0.72, x); the clock is the highest x in [0.001, 1] with D(x) <= cap (D rises with x: the model's
+    _solve_clock), here by plain bisection (60 halvings)."""
+    def draw(x):
+        t = duration(x)
+        u_c, u_m = min(busy / (x * t), 1.0), min(moved / t, 1.0)
+        return 72 + A_H100 * u_c * x * max(0.72, x) ** 2 + B_H100 * u_m
+    if draw(1.0) <= cap or busy <= 0:
+        return 1.0
+    lo, hi = 0.001, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if draw(mid) <= cap else (lo, mid)
+    return lo
+
+
 M0 = M.gemm_half_rows.value
 T0, TS = M.step_overhead.value, M.seq_overhead.value
 
