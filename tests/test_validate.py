@@ -134,17 +134,20 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
         assert cats[name]["median"] <= 0.10, f"{name}: median |error| {cats[name]['median']:.1%}"
 
 
-# the measured gap per latency category at the model's capacity point (docs/accuracy.md): every latency category is
-# within 10% since 2026-12-05 (TTFT p99 9.9%, 104 of 208 rows within 10%: at the edge, see docs/accuracy.md "Applied
-# in session 13"); a category that leaves the gate goes back here as an xfail with its measured gap
-LATENCY_GAPS: dict[str, str] = {}
+# the measured gap per latency category at the model's capacity point (docs/accuracy.md): every latency category was
+# within 10% from 2026-12-05, but the TTFT medians rested on a step clock solved in two passes that did not satisfy
+# its own law (s17-heldlaws, s17-converge, 2026-12-06). Solved (compiler/models/inference.py `_solve_clock`), the
+# v5.0 H200 SXM rows' capacity point and first-token time come out lower and the TTFT medians leave the gate; refitting
+# the first-token pair by its own rule does not bring them back (docs/accuracy.md "The converged clock"). A category
+# outside the gate is listed here as an xfail with its measured gap, not hidden
+LATENCY_GAPS: dict[str, str] = {"TTFT p50": "12.4%", "TTFT p99": "14.2%"}
 LATENCY_WITHIN = ("TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99")
 
 
 @needs_csv
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
     reason=f"issue 11 acceptance for latency: {name} at the capacity point is {gap} off (docs/accuracy.md says "
-           "why)", strict=False)) for name, gap in LATENCY_GAPS.items()] + list(LATENCY_WITHIN))
+           "why)", strict=False)) for name, gap in LATENCY_GAPS.items()] + [name for name in LATENCY_WITHIN if name not in LATENCY_GAPS])
 def test_issue_11_latency_within_10_percent(validated, name) -> None:
     median = summary(validated)[name]["median"]
     assert median <= 0.10, f"{name}: median |error| {median:.1%}"
