@@ -512,11 +512,15 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.crahs": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:crah.capacity", "parts:crah.redundancy", "parts:pump.capacity", "parts:pump.redundancy"),
+    "hall.capex_building_per_watt": ("capex_building", "it_power"),
+    "hall.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
+    "hall.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
+    "hall.capex_maintained": ("capex", "capex_building", "capex_land"),
     "hall.depreciation_facility_year": (
-        "capex_building", "capex_cooling", "capex_power", "up:parts:finance.depreciation_facility",
+        "capex_depreciable_facility", "up:parts:finance.depreciation_facility",
         "up:parts:finance.discount_rate"),
     "hall.depreciation_it_year": (
-        "capex_it", "capex_network", "capex_optics", "up:parts:finance.depreciation_it",
+        "capex_depreciable_it", "up:parts:finance.depreciation_it",
         "up:parts:finance.discount_rate"),
     "hall.depreciation_year": ("depreciation_facility_year", "depreciation_it_year"),
     "hall.dry_coolers": (
@@ -557,7 +561,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "hall.opex_energy": ("facility_power_avg", "up:electricity_price"),
     "hall.opex_lease": ("it_power", "up:colocation_price"),
-    "hall.opex_maintenance": ("capex", "capex_building", "capex_land"),
+    "hall.opex_maintenance": ("capex_maintained",),
     "hall.opex_staff": ("it_power",),
     "hall.opex_water": ("up:water_price", "water_year"),
     "hall.pdu_loss": _HALL_POWER_STAGE,
@@ -746,6 +750,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:storage.count", "parts:switch.count"),
     "rack.accelerators_all": ("accelerators", "count"),
     "rack.airflow": ("heat_air", "up:air_delta_t"),
+    "rack.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "rack.capex_it": (
         "parts:chip.count", "parts:chip.price", "parts:dpu.count", "parts:dpu.price", "parts:nic.count",
         "parts:nic.price", "parts:server.capex_it", "parts:server.count", "parts:server.price", "parts:storage.count",
@@ -796,6 +801,7 @@ READS: dict[str, tuple[str, ...]] = {
     "row.accelerators": ("parts:rack.accelerators", "parts:rack.count", "parts:switch.count"),
     "row.accelerators_all": ("accelerators", "count"),
     "row.airflow": ("heat_air", "up:air_delta_t"),
+    "row.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "row.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:switch.count", "parts:switch.price"),
     "row.capex_network": (
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
@@ -966,11 +972,15 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:dry_cooler.redundancy", "parts:hall.count", "parts:hall.crahs", "parts:hall.heat_air",
         "parts:hall.heat_liquid", "parts:pump.capacity", "parts:pump.redundancy"),
     "site.crahs_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
+    "site.capex_building_per_watt": ("capex_building", "it_power"),
+    "site.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
+    "site.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
+    "site.capex_maintained": ("capex", "capex_building", "capex_land"),
     "site.depreciation_facility_year": (
-        "capex_building", "capex_cooling", "capex_power", "parts:finance.depreciation_facility",
+        "capex_depreciable_facility", "parts:finance.depreciation_facility",
         "parts:finance.discount_rate", "up:parts:finance.depreciation_facility", "up:parts:finance.discount_rate"),
     "site.depreciation_it_year": (
-        "capex_it", "capex_network", "capex_optics", "parts:finance.depreciation_it", "parts:finance.discount_rate",
+        "capex_depreciable_it", "parts:finance.depreciation_it", "parts:finance.discount_rate",
         "up:parts:finance.depreciation_it", "up:parts:finance.discount_rate"),
     "site.depreciation_year": ("depreciation_facility_year", "depreciation_it_year"),
     "site.dry_coolers": (
@@ -1030,7 +1040,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "site.opex_energy": ("electricity_price", "facility_power_metered", "up:electricity_price"),
     "site.opex_lease": ("colocation_price", "it_power", "up:colocation_price"),
-    "site.opex_maintenance": ("capex", "capex_building", "capex_land"),
+    "site.opex_maintenance": ("capex_maintained",),
     "site.opex_staff": ("it_power", "parts:finance.staff_cost"),
     "site.opex_water": ("up:water_price", "water_year"),
     "site.pdu_loss": _SITE_POWER_STAGE,
