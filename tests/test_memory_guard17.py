@@ -65,3 +65,35 @@ def test_memory_limit_sizes():
     assert parse_size("2GiB") == 2 * 2 ** 30 and parse_size("none") is None
     res = _eval("--memory-limit", "lots")
     assert res.exit_code == 2 and "not a size" in res.output, res.output
+
+
+def test_in_memory_and_streamed_counts_read_alike(tmp_path):
+    # energy_price < 0 in 500 of 1,001 scenarios: the streamed error said "(in 500 of 1,001 scenarios)", the same
+    # error in memory "(in 500 of 1001 scenarios: ...)"; one formatter (compiler.display.in_scenarios) for both
+    sweep = ["-D", "energy_price=-0.5 USD/kWh..0.5 USD/kWh step 0.001 USD/kWh", "--select", "headquarters.opex"]
+    streamed = _eval(*sweep, "--output", str(tmp_path / "p.csv"), "--quiet", "--chunk-size", "300")
+    in_memory = _eval(*sweep, "--format", "csv")
+    for res in (streamed, in_memory):
+        errors = [line for line in res.stderr.splitlines() if "error[out-of-range]" in line]
+        assert errors and "in 500 of 1,001 scenarios" in errors[0], errors
+
+
+def test_an_unpriced_land_names_the_scenarios_whose_runs_alone_warn(tmp_path):
+    # a site that places no IT (racks_per_row = 0) has no building: its run alone gives no `unpriced` land warning;
+    # the sweep racks_per_row=[3, 0] warned in both scenarios (no Diagnostic.scenarios): now in scenario 0 only
+    import subprocess
+    import sys
+
+    from compiler import evaluate_text
+
+    estate = subprocess.run([sys.executable, str(ROOT / "bench" / "estate.py"), "1", "1"], capture_output=True,
+                            text=True, check=True).stdout
+
+    def land(defines):
+        _, sink = evaluate_text(estate, "estate.factory", defines, str(tmp_path))
+        return [d for d in sink.items if d.code == "unpriced" and "land_price" in d.message]
+
+    assert land({"racks_per_row": "3"}) and not land({"racks_per_row": "0"})
+    swept = land({"racks_per_row": "[3, 0]"})
+    assert [d.scenarios for d in swept] == [[0]], [(d.message, d.scenarios) for d in swept]
+    assert [d.scenarios for d in land({"racks_per_row": "[3, 2]"})] == [None]    # every scenario: none named

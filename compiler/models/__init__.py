@@ -216,16 +216,31 @@ def name_unpriced_part(ev, parts, quantity: str) -> None:
             diag.quantities.append(quantity)
 
 
-def warn_unpriced_field(ctx, field: str, figure: str, what: str) -> None:
+def _scenarios_where(where) -> list[int] | None:
+    """`Diagnostic.scenarios` of a warning that holds where `where` (a bool array over the scenarios) is true:
+    None where it holds in every scenario (or `where` is None or one value)."""
+    if where is None:
+        return None
+    import numpy as np
+
+    mask = np.asarray(where, dtype=bool).reshape(-1)
+    if mask.size <= 1 or mask.all():
+        return None
+    return [int(i) for i in np.flatnonzero(mask)]
+
+
+def warn_unpriced_field(ctx, field: str, figure: str, what: str, where=None) -> None:
     """An `unpriced` warning at the block's span: it gives no `field` (a price with no default figure, `what` it
-    prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it."""
+    prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it.
+    `where`: the scenarios the cost is incurred in (a bool array; None: all), named as `Diagnostic.scenarios`, so
+    that a sweep warns where its runs alone do."""
     _counted_as_zero(ctx.ev, figure, ctx)
     inst = ctx.inst
     ctx.ev.sink.warning(Code.UNPRICED, f"{inst.kind} `{inst.block.name}` gives no `{field}`: {what} counts as $0 in "
                         f"`{figure}`", inst.block.name_span,
                         notes=[f"`{figure}` is incomplete (and every capex rolled up from it)"], quantities=[figure],
                         help=f"set `{field} = ...` on `{inst.block.name}` (`{field} = 0 USD` where it truly costs "
-                             "nothing)")
+                             "nothing)", scenarios=_scenarios_where(where))
 
 
 def unpriced_parts(ctx, figure_name: str = "capex_it") -> list:
