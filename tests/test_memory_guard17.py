@@ -97,3 +97,43 @@ def test_an_unpriced_land_names_the_scenarios_whose_runs_alone_warn(tmp_path):
     swept = land({"racks_per_row": "[3, 0]"})
     assert [d.scenarios for d in swept] == [[0]], [(d.message, d.scenarios) for d in swept]
     assert [d.scenarios for d in land({"racks_per_row": "[3, 2]"})] == [None]    # every scenario: none named
+
+
+NET = """
+from systems import GB200_NVL72
+from network import OSFP_800G_2xDR4
+param n = 2
+switch cheap {
+  ports = 64
+  port_speed = 800 Gb/s
+  power = 1000 W
+  height = 2 U
+}
+site s {
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall h {
+    rack r: GB200_NVL72 x n
+  }
+  network fab {
+    role = "scale_out"
+    switch = cheap
+    transceiver = OSFP_800G_2xDR4
+  }
+}
+"""
+
+
+def test_an_unpriced_switch_names_the_scenarios_whose_fabric_has_switches():
+    # no racks, no endpoints, no switches: the run at n = 0 gives no `unpriced` warning for the fabric's switch model;
+    # the sweep n=[2, 0] warned with no scenarios (every one): now scenario 0 only
+    from compiler import evaluate_text
+
+    def switch(n):
+        _, sink = evaluate_text(NET, "net.factory", {"n": n}, str(ROOT / "examples"))
+        return [d for d in sink.items if d.code == "unpriced" and "`cheap`" in d.message]
+
+    assert switch("2") and not switch("0")
+    assert [d.scenarios for d in switch("[2, 0]")] == [[0]]
+    assert [d.scenarios for d in switch("[0, 2, 0, 3]")] == [[1, 3]]
+    assert [d.scenarios for d in switch("[2, 3]")] == [None]
