@@ -92,10 +92,13 @@ def _require_files(paths: tuple[str, ...]) -> None:
 
 
 def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, evaluate_all: bool):
-    """Front end, then (if it found no errors) lowering and evaluation. Returns (results or None, sink)."""
+    """Front end, then (if it found no errors) lowering and evaluation. Returns (results or None, sink). A sweep
+    whose estimated memory passes half the machine's is refused before evaluation (`compiler.memory_guard`)."""
     from . import evaluate_files
+    from .memory_guard import default_limit, guard
 
-    return evaluate_files(paths, defines, root, evaluate_all)
+    return evaluate_files(paths, defines, root, evaluate_all,
+                          guard("table", None, default_limit(), paths[0], command="other") if paths else None)
 
 
 def _diagnostics_json(sink: Sink) -> list[dict]:

@@ -99,10 +99,11 @@ def estimate(lowering, sources: dict, fmt: str, select: str | None = None) -> tu
     return varying, len(shown), n * (varying * BYTES_PER_VARYING + len(shown) * BYTES_PER_CELL.get(fmt, 0))
 
 
-def guard(fmt: str, select: str | None, limit: int | None, spec: str):
+def guard(fmt: str, select: str | None, limit: int | None, spec: str, command: str = "eval"):
     """A hook for `compiler.evaluate_files(..., guard=)`: after lowering, an `invalid-range` error where the whole
     sweep's estimated memory (`estimate`) passes `limit` bytes (None: no limit), naming the streamed
-    alternative. Sweeps of PROBE_AT scenarios or fewer are not probed."""
+    alternative. Sweeps of PROBE_AT scenarios or fewer are not probed. `command`: `eval` (which has --output and
+    --memory-limit), else a command that renders a sweep from memory only (build, explain, diagram, plan)."""
     def check(lowering, sink: Sink) -> None:
         graph = lowering.graph
         n = graph.scenario_count
@@ -118,12 +119,19 @@ def guard(fmt: str, select: str | None, limit: int | None, spec: str):
         what = f"{format_count(varying)} figures that vary"
         if BYTES_PER_CELL.get(fmt, 0):
             what += f" and {format_count(shown)} quantities written as {fmt}"
+        raise_to = format_size(math.ceil(need * 1.2 / 1e9) * 1e9).replace(" ", "")
+        if command == "eval":
+            limit_name = "--memory-limit"
+            advice = (f"stream it to a file, whose memory the chunks bound: --output {stem}.parquet (or .csv, .jsonl; "
+                      f"--chunk-size N for a summary only), or raise the limit: --memory-limit {raise_to}")
+        else:
+            limit_name = "half this machine's memory"
+            advice = (f"sweep fewer values here, or evaluate the whole sweep streamed: factory eval {spec} -D ... "
+                      f"--output {stem}.parquet")
         sink.error(Code.INVALID_RANGE, f"the parameter sweep has {format_count(n)} scenarios: evaluated in memory "
                    f"it needs about {format_size(need)} ({what}), more than the limit of {format_size(limit)} "
-                   "(--memory-limit)", node.span,
+                   f"({limit_name})", node.span,
                    notes=["the estimate counts what a probe of the first two values of each swept parameter "
                           "computes (docs/scale.md, \"Memory of an in-memory sweep\")"],
-                   help=f"stream it to a file, whose memory the chunks bound: --output {stem}.parquet (or .csv, "
-                        f".jsonl; --chunk-size N for a summary only), or raise the limit: --memory-limit "
-                        f"{format_size(math.ceil(need * 1.2 / 1e9) * 1e9).replace(' ', '')}")
+                   help=advice)
     return check

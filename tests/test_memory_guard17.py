@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from compiler import evaluate_files
@@ -132,3 +133,29 @@ def test_an_unpriced_switch_names_the_scenarios_whose_fabric_has_switches():
     assert [d.scenarios for d in switch("[2, 0]")] == [[0]]
     assert [d.scenarios for d in switch("[0, 2, 0, 3]")] == [[1, 3]]
     assert [d.scenarios for d in switch("[2, 3]")] == [None]
+
+
+def test_the_other_in_memory_commands_are_guarded(monkeypatch):
+    # build, explain and diagram evaluate a sweep in memory as eval does: refused past the limit (before, racks=1..10^7
+    # ran into the machine's memory); byte-identical below it with the probe and without (the slow test below)
+    import compiler.memory_guard as memory_guard
+
+    monkeypatch.setattr(memory_guard, "default_limit", lambda: 10 ** 6)
+    refused = CliRunner().invoke(main, ["explain", SPEC, "headquarters.capex", "-D", "racks=1..1001"])
+    assert refused.exit_code == 1 and "more than the limit of 1 MB (half this machine's memory)" in refused.stderr
+    assert "factory eval" in refused.stderr and "--output enterprise_starter.parquet" in refused.stderr
+
+
+@pytest.mark.slow
+def test_build_and_explain_of_a_sweep_are_unchanged_by_the_probe(tmp_path, monkeypatch):
+    import compiler.memory_guard as memory_guard
+
+    def outputs(limit):
+        monkeypatch.setattr(memory_guard, "default_limit", lambda: limit)
+        out = tmp_path / str(limit)
+        build = CliRunner().invoke(main, ["build", SPEC, "-D", "racks=1..1001", "-o", str(out)])
+        explain = CliRunner().invoke(main, ["explain", SPEC, "headquarters.capex", "-D", "racks=1..1001"])
+        return [build.exit_code, explain.exit_code, explain.stdout,
+                *((out / name).read_bytes() for name in ("report.md", "results.json"))]
+
+    assert outputs(10 ** 12) == outputs(None)
