@@ -18,12 +18,13 @@ def evaluate_text(text: str, name: str = "<memory>.factory", defines: dict[str, 
 
 
 def evaluate_files(paths: list[str], defines: dict[str, str] | None = None, root: str | None = None,
-                   evaluate_all: bool = True):
-    """Check, lower and evaluate spec files. Returns (Results or None, Sink)."""
+                   evaluate_all: bool = True, guard=None):
+    """Check, lower and evaluate spec files. Returns (Results or None, Sink). `guard(lowering, sink)`, if given,
+    runs after lowering and may report errors that stop the run before evaluation (`compiler.memory_guard`)."""
     import dsl
 
     checked, sink = dsl.check_files(paths, defines, root)
-    return _lower_and_evaluate(checked, sink, evaluate_all)
+    return _lower_and_evaluate(checked, sink, evaluate_all, guard)
 
 
 def check_files(paths: list[str], defines: dict[str, str] | None = None, root: str | None = None):
@@ -100,13 +101,15 @@ def nothing_to_evaluate(checked) -> bool:
     return True
 
 
-def _lower_and_evaluate(checked, sink, evaluate_all: bool):
+def _lower_and_evaluate(checked, sink, evaluate_all: bool, guard=None):
     if checked is None or sink.has_errors():   # before the imports: a spec with errors never loads numpy
         return None, sink
     from .evaluate import evaluate
     from .lower import lower
 
     lowering = lower(checked, sink)
+    if guard is not None and not sink.has_errors():
+        guard(lowering, sink)
     if sink.has_errors():
         return None, sink
     return evaluate(lowering, sink, only_checks=not evaluate_all), sink

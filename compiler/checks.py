@@ -45,6 +45,7 @@ from dsl.schema import RANGES, field_range, kind as kind_spec
 from dsl.diagnostics import Code
 from dsl.visit import every_expression
 
+from .display import in_scenarios
 from .models import Assumption, Option, declared
 from .graph import Node
 
@@ -1421,7 +1422,7 @@ def _scenarios(ev, results, where: np.ndarray, count: int) -> str:
     for i in where[:MAX_SCENARIOS_NAMED]:
         names.append(", ".join(f"{p} = {_param_text(results, p, float(axis[p][i]))}" for p in axis))
     more = f"; and {len(where) - MAX_SCENARIOS_NAMED} more" if len(where) > MAX_SCENARIOS_NAMED else ""
-    return f" in {len(where)} of {count} scenarios ({'; '.join(names)}{more})"
+    return f" in {in_scenarios(len(where), count)} ({'; '.join(names)}{more})"
 
 
 def _param_text(results, path: str, value: float) -> str:

@@ -92,10 +92,13 @@ def _require_files(paths: tuple[str, ...]) -> None:
 
 
 def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, evaluate_all: bool):
-    """Front end, then (if it found no errors) lowering and evaluation. Returns (results or None, sink)."""
+    """Front end, then (if it found no errors) lowering and evaluation. Returns (results or None, sink). A sweep
+    whose estimated memory passes half the machine's is refused before evaluation (`compiler.memory_guard`)."""
     from . import evaluate_files
+    from .memory_guard import default_limit, guard
 
-    return evaluate_files(paths, defines, root, evaluate_all)
+    return evaluate_files(paths, defines, root, evaluate_all,
+                          guard("table", None, default_limit(), paths[0], command="other") if paths else None)
 
 
 def _diagnostics_json(sink: Sink) -> list[dict]:
@@ -249,9 +252,13 @@ def _scale_options(func):
 @_define_option
 @_root_option
 @_scale_options
+@click.option("--memory-limit", "memory_limit", default=None, metavar="SIZE",
+              help="Refuse an in-memory sweep (no --output) whose estimated memory passes SIZE (16GB, 512MB, `none`). "
+              "[default: half this machine's memory; docs/scale.md]")
 @_interruptible
 @_guard
-def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size, workers, scheduler, quiet):
+def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size, workers, scheduler, quiet,
+             memory_limit):
     """Evaluate a spec and print its quantities (table in readable units; JSON and CSV in SI).
 
     The table starts with the run's errors, warnings and failed checks; with --select, standard output
@@ -267,7 +274,14 @@ def eval_cmd(spec, fmt, select, defines, root, output, output_format, chunk_size
 
         sys.exit(eval_streamed(spec, _parse_defines(defines), root, select, output, output_format,
                                chunk_size, workers, scheduler, quiet))
-    results, sink = run_pipeline([spec], _parse_defines(defines), root, evaluate_all=True)
+    from . import evaluate_files
+    from .memory_guard import default_limit, guard, parse_size
+
+    try:
+        limit = default_limit() if memory_limit is None else parse_size(memory_limit)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--memory-limit")
+    results, sink = evaluate_files([spec], _parse_defines(defines), root, True, guard(fmt, select, limit, spec))
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))

@@ -50,6 +50,17 @@ _FAMILIES: dict[tuple[str, str], list[tuple[str, float]]] = {
 _BITS = {"Pb/s", "Tb/s", "Gb/s", "Mb/s", "kb/s", "b/s", "Tb", "Gb", "Mb", "kb", "b"}
 
 
+def format_count(count: int) -> str:
+    """A count of scenarios (or of anything whole), thousands separated: 193245 -> "193,245"; the one form every
+    "(in 193,245 of 198,200 scenarios)" takes, in memory and streamed alike."""
+    return f"{int(count):,}"
+
+
+def in_scenarios(part: int, whole: int) -> str:
+    """`193,245 of 198,200 scenarios`: how many scenarios of a sweep something holds in (`format_count`)."""
+    return f"{format_count(part)} of {format_count(whole)} scenarios"
+
+
 def format_number(value: float) -> str:
     """A number to four significant digits, thousands separated, no exponent from 1e-3 to 1e15:
     667710.19 -> "667,710"; 120000.4 -> "120,000"; 2.486e12 -> "2,486,000,000,000"; 0.012345 ->

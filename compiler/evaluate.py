@@ -50,6 +50,7 @@ from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
 
+from .display import in_scenarios
 from .graph import CompletingDict, Graph, Instance, Node, release_instances
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
@@ -665,7 +666,7 @@ class Evaluator:
             pick = flat if flat.size in (1, own.size) else flat[np.argmax(bad.reshape(-1))].reshape(1)
             v = float(np.broadcast_to(pick, own.shape)[rows[0]])
             reason = f"the multiplicity `{node.path}` evaluates to {v:g}, not a whole number from 0 to 2^53"
-            where = (f" (in {len(rows)} of {count} scenarios: {scenario_names(self, rows)})"
+            where = (f" (in {in_scenarios(len(rows), count)}: {scenario_names(self, rows)})"
                      if count > 1 and len(rows) < count else "")
             # (as the front end's: rounding helps a fraction from 0 up, not -1, NaN or a count beyond 2^53)
             hint = "round it: `x ceil(...)`" if 0 <= v <= MAX_COUNT else \
@@ -1476,7 +1477,7 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                 span = node.span if node is not None and node.span else inst.block.name_span
                 failed = True
                 bad = [int(i) for i in np.flatnonzero(mask)]
-                where = (f" (in {len(bad)} of {ev.graph.scenario_count} scenarios: {scenario_names(ev, bad)})"
+                where = (f" (in {in_scenarios(len(bad), ev.graph.scenario_count)}: {scenario_names(ev, bad)})"
                          if ev.graph.scenario_count > 1 else "")
                 ev.sink.error(r.code, f"{message}{where}", span, notes=list(notes),
                               scenarios=bad if ev.graph.scenario_count > 1 else None,
@@ -1495,7 +1496,7 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     span = inst.block.name_span
     notes = []
     if count > 1:
-        notes.append(f"fails in {len(failing)} of {count} scenarios: {scenario_names(ev, failing)}")
+        notes.append(f"fails in {in_scenarios(len(failing), count)}: {scenario_names(ev, failing)}")
     notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
                  "(null in JSON)")
     ev.sink.error(Code.INFEASIBLE_WORKLOAD, f"`{inst.path}` cannot run: {reason}", span, notes=notes)
@@ -1543,7 +1544,7 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
             or _unit_of_path(ev, f"{check.instance.path}.{lim.right}"))    # limit's own unit (a rack's height)
     detail = (f"{lim.left} = {format_value(_pick(left, i), unit)}, "
               f"{lim.right} = {format_value(_pick(right, i), unit)}")
-    where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
+    where = f" (in {in_scenarios(len(failing), ev.graph.scenario_count)})" if ev.graph.scenario_count > 1 else ""
     shown, related = finding_span(ev, check.instance, span, f"the limit `{lim.right}`")
     ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", shown,
                   notes=[detail], related=related)
@@ -1612,7 +1613,7 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         # a literal operand (`50`, `1 kW`, `-2 kW`) is shown as written already: its value is left out
         detail = ", ".join(f"`{_source_text(ev, side)}` = {format_value(_pick(values, i), unit)}"
                            for side, values in ((expr.left, left), (expr.right, right)) if not _is_literal(side))
-    where = f" (in {len(failing)} of {ev.graph.scenario_count} scenarios)" if ev.graph.scenario_count > 1 else ""
+    where = f" (in {in_scenarios(len(failing), ev.graph.scenario_count)})" if ev.graph.scenario_count > 1 else ""
     shown = stmt.message or f"`{_source_text(ev, stmt.expr)}`"      # an unlabeled assert: its condition
     text = f"assert failed: {shown}{where}"
     if check.instance is not None:

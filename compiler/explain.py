@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .display import format_quantity
+from .display import format_quantity, in_scenarios
 from .graph import Node
 
 _KIND_TEXT = {"field": "field", "let": "let", "param": "parameter", "count": "multiplicity",
@@ -40,7 +40,7 @@ def _value_text(results, node: Node, value=None, unit: str | None = None) -> str
         low = format_quantity(float(np.min(shown)), unit, node.display)
         high = format_quantity(float(np.max(shown)), unit, node.display)
         span = low if low == high else f"{low} .. {high}"
-        return f"{span} in {shown.size} of {values.size} scenarios; n/a in {len(reasons)} ({reasons[0]})"
+        return f"{span} in {in_scenarios(shown.size, values.size)}; n/a in {len(reasons)} ({reasons[0]})"
     if values.size > 1 and not np.all(values == values[0]):
         low = format_quantity(float(np.nanmin(values)), unit, node.display)
         high = format_quantity(float(np.nanmax(values)), unit, node.display)

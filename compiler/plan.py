@@ -160,7 +160,11 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     from .plan_costs import cost_items
     from .render.results import results_json
 
-    results, sink = evaluate_files(paths, defines, root, True)
+    from .memory_guard import default_limit, guard
+
+    # a sweep whose estimated memory passes half the machine's is refused before evaluation (docs/scale.md)
+    results, sink = evaluate_files(paths, defines, root, True,
+                                   guard("table", None, default_limit(), paths[0], command="other") if paths else None)
     diagnostics = [d.to_json() for d in sink.sorted()]
     if results is None:
         return Snapshot(label, False, diagnostics=diagnostics, sink=sink)

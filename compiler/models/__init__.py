@@ -183,11 +183,13 @@ def _unpriced_warnings_at(sink, spans) -> list:
     return [diag for diag in sink.items if diag.code == Code.UNPRICED and diag.span in spans]
 
 
-def warn_unpriced(part, figure: str, note: str | None = None) -> None:
+def warn_unpriced(part, figure: str, note: str | None = None, where=None) -> None:
     """An `unpriced` warning at the part's span: it counts $0, so `figure` (a dotted output path) and the
     capex rolled up from it are incomplete (`note` says so otherwise). Nothing when a server or rack holding
     it is priced as a whole (its price covers the part). One warning per part of a definition; each figure it
-    affects is a note. The evaluator keeps, per figure, the parts it counts as $0 (`unpriced_parts`)."""
+    affects is a note. The evaluator keeps, per figure, the parts it counts as $0 (`unpriced_parts`). `where`: the
+    scenarios the part is counted in (a bool array; None: all), named as `Diagnostic.scenarios` (the union over
+    the figures that count it), so that a sweep warns where its runs alone do."""
     if priced_system_above(part) is not None:
         return
     _counted_as_zero(part.ev, figure, part)
@@ -195,15 +197,19 @@ def warn_unpriced(part, figure: str, note: str | None = None) -> None:
     sink = part.ev.sink
     message = f"{inst.kind} `{inst.block.name}` has no price: it counts as $0 in the capex that includes it"
     note = note or f"`{figure}` is incomplete (and every capex rolled up from it)"
+    scenarios = _scenarios_where(where)
     for diag in _unpriced_warnings_at(sink, {inst.block.name_span}):
         if diag.message == message:
             if note not in diag.notes and len(diag.notes) < 8:
                 diag.notes.append(note)
             if figure not in diag.quantities:
                 diag.quantities.append(figure)
+            if diag.scenarios is not None:      # where it holds: the union (None, every scenario, absorbs)
+                diag.scenarios = None if scenarios is None else sorted({*diag.scenarios, *scenarios})
             return
     sink.warning(Code.UNPRICED, message, inst.block.name_span, notes=[note], quantities=[figure],
-                 help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in")
+                 help=f"set `price = ...` on `{inst.block.name}` (or on its definition), or price the system it is in",
+                 scenarios=scenarios)
 
 
 def name_unpriced_part(ev, parts, quantity: str) -> None:
@@ -216,16 +222,31 @@ def name_unpriced_part(ev, parts, quantity: str) -> None:
             diag.quantities.append(quantity)
 
 
-def warn_unpriced_field(ctx, field: str, figure: str, what: str) -> None:
+def _scenarios_where(where) -> list[int] | None:
+    """`Diagnostic.scenarios` of a warning that holds where `where` (a bool array over the scenarios) is true:
+    None where it holds in every scenario (or `where` is None or one value)."""
+    if where is None:
+        return None
+    import numpy as np
+
+    mask = np.asarray(where, dtype=bool).reshape(-1)
+    if mask.size <= 1 or mask.all():
+        return None
+    return [int(i) for i in np.flatnonzero(mask)]
+
+
+def warn_unpriced_field(ctx, field: str, figure: str, what: str, where=None) -> None:
     """An `unpriced` warning at the block's span: it gives no `field` (a price with no default figure, `what` it
-    prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it."""
+    prices), so that cost counts as $0 in `figure` (a dotted output path) and every capex rolled up from it.
+    `where`: the scenarios the cost is incurred in (a bool array; None: all), named as `Diagnostic.scenarios`, so
+    that a sweep warns where its runs alone do."""
     _counted_as_zero(ctx.ev, figure, ctx)
     inst = ctx.inst
     ctx.ev.sink.warning(Code.UNPRICED, f"{inst.kind} `{inst.block.name}` gives no `{field}`: {what} counts as $0 in "
                         f"`{figure}`", inst.block.name_span,
                         notes=[f"`{figure}` is incomplete (and every capex rolled up from it)"], quantities=[figure],
                         help=f"set `{field} = ...` on `{inst.block.name}` (`{field} = 0 USD` where it truly costs "
-                             "nothing)")
+                             "nothing)", scenarios=_scenarios_where(where))
 
 
 def unpriced_parts(ctx, figure_name: str = "capex_it") -> list:

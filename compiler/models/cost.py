@@ -1025,8 +1025,9 @@ def _land(ctx):
         return total
     if ctx.is_set("land_price"):
         return total + ctx.get("land_price")
-    if not leased(ctx) and np.any(ctx.get("it_power") > 0):
-        warn_unpriced_field(ctx, "land_price", f"{ctx.path}.capex_land", "its land")
+    placing = ctx.get("it_power") > 0
+    if not leased(ctx) and np.any(placing):
+        warn_unpriced_field(ctx, "land_price", f"{ctx.path}.capex_land", "its land", where=placing)
     return total
 
 

@@ -832,19 +832,20 @@ def _nics_counted(ctx) -> np.ndarray:
     return np.where(placed > 0, 0.0, ctx.get("endpoints"))
 
 
-def _field(ctx, part, field: str):
-    """The part's power or price; a part without a price counts $0 with an `unpriced` warning."""
+def _field(ctx, part, field: str, where=None):
+    """The part's power or price; a part without a price counts $0 with an `unpriced` warning (in the scenarios
+    `where` it is counted, a bool array; None: all)."""
     if field == "price" and not part.is_set("price"):
-        _warn_unpriced(ctx, part)
+        _warn_unpriced(ctx, part, where)
         return np.zeros(1)
     return part.get(field, 0.0)
 
 
-def _warn_unpriced(ctx, part) -> None:
+def _warn_unpriced(ctx, part, where=None) -> None:
     """An unpriced part of the network counts $0 in its `capex`, and a transceiver or cable in its `capex_optics`."""
-    warn_unpriced(part, f"{ctx.path}.capex")
+    warn_unpriced(part, f"{ctx.path}.capex", where=where)
     if part.kind in ("transceiver", "cable"):
-        warn_unpriced(part, f"{ctx.path}.capex_optics")
+        warn_unpriced(part, f"{ctx.path}.capex_optics", where=where)
 
 
 def _placed(ctx, kinds, field):
@@ -867,7 +868,7 @@ def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
             units = ctx.get(name)
             if field == "price" and not (counted and np.any(units > 0)):
                 continue
-            fabric = fabric + units * _field(ctx, model, field)
+            fabric = fabric + units * _field(ctx, model, field, where=(units > 0) & (outside > 0))
     for item in ("transceivers", "cables_copper", "cables_active", "cables_optical"):
         _, power, price = _counted(ctx, item, bill)
         optics = optics + (power if field == "power" else price)

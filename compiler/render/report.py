@@ -33,7 +33,7 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..display import format_quantity
+from ..display import format_quantity, in_scenarios
 from ..evaluate import Results
 from .report_format import (YEAR, _anchor, flagged_codes, flagged_quantities, fmt, fmt_parts, _humanize,  # noqa: F401
                             scenario_flags, _SCALE, _View)
@@ -102,7 +102,7 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
                 low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)
                 card["range"] = f"{low} – {high}" if low != high else ""
                 if finite.size < series.size:    # n/a in some: the spread is over the scenarios that have a value
-                    card["range"] = (f"{card['range'] or low} in {finite.size} of {series.size} scenarios "
+                    card["range"] = (f"{card['range'] or low} in {in_scenarios(finite.size, series.size)} "
                                      "(n/a in the rest)")
             derivation = _derivation(results, view, kpi, paths, sources, anchor)
             derivation["value"] = card["text"]
@@ -196,7 +196,7 @@ def _checks(results: Results, view: _View, subjects: list) -> dict:
         location = f"{c.span.file}:{c.span.line}" if c.span is not None else ""
         failing = ""
         if c.failing and results.scenario_count > 1:
-            failing = (f"fails in {len(c.failing)} of {results.scenario_count} scenarios: "
+            failing = (f"fails in {in_scenarios(len(c.failing), results.scenario_count)}: "
                        f"{scenarios_text(view, c.failing)}")
         rows.append({"ok": c.ok, "status": "pass" if c.ok else "fail", "kind": "limit" if c.name in limit_names
                      else "assert", "where": where, "message": c.message, "detail": c.detail, "failing": failing,
