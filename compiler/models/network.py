@@ -494,7 +494,7 @@ def link_speed(ctx):
     return port if nic is None else np.minimum(nic, port)
 
 
-def _nics_under(ctx, count=None) -> list:
+def _nics_under(ctx) -> list:
     """(nic part, how many of it its container holds, accelerators in that container) for every `nic` part under
     `ctx`, depth first through servers, racks, rows and halls."""
     found = []
