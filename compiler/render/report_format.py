@@ -141,8 +141,8 @@ SUBTRACTED_READS = {"opex_maintenance": ("capex_building", "capex_land")}
 models/cost.py: `opex_maintenance = maintenance_rate * (capex - capex_building - capex_land)`). A part without a
 price counts as $0 in a sum (`unpriced`); what reaches such a figure only inside the figures it subtracts back out
 (an unpriced land: `capex_land`, and `capex` through it) leaves it as it would be at any price, so it is not
-incomplete: the opex of a site with no `land_price` was marked incomplete in eval, the report and the plan, where a
-`max` gate on it then failed as "cannot be checked"."""
+incomplete: the opex of a site with no `land_price` is not flagged in eval, the report and the plan, and a `max`
+gate on it can be checked."""
 
 
 def readers_of(graph, made_only: bool = False) -> dict[str, list[str]]:
