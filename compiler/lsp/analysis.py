@@ -1458,6 +1458,16 @@ def problem_counts(a: Analysis) -> dict[tuple[str, str], int]:
     return counts
 
 
+def added_problem(before: Analysis, after: Analysis):
+    """The first (severity, code), in sorted order, of which `after` has more errors or warnings than `before`
+    (`problem_counts`), with its first diagnostic in `after`; None where it has no more of any."""
+    before_problems, after_problems = problem_counts(before), problem_counts(after)
+    for key, count in sorted(after_problems.items()):
+        if count > before_problems.get(key, 0):
+            return key, next(d for d in after.sink.items if (d.severity, d.code) == key)
+    return None
+
+
 def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
     """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
     this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
@@ -1575,11 +1585,10 @@ def _renamed(analysis: Analysis, edits: list[tuple[Span, str]], old: str, new_na
         shift += len(text) - (span.end - span.start)
     renamed_text = "".join(pieces) + analysis.text[last:]
     after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
-    before_problems, after_problems = problem_counts(analysis), problem_counts(after)
-    for key, count in sorted(after_problems.items()):
-        if count > before_problems.get(key, 0):
-            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
-            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    added = added_problem(analysis, after)
+    if added is not None:
+        (severity, code), first = added
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {severity}[{code}]: {first.message}")
     return after, moved
 
 
