@@ -460,6 +460,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.busway_stage_efficiency": _HALL_POWER_STAGE,
     "hall.capex": _CAPEX,
     "hall.capex_building": ("it_power", "up:shell_cost"),
+    "hall.capex_building_per_watt": ("capex_building", "it_power"),
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
@@ -470,8 +471,11 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.parts:rack.heat_liquid",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
+    "hall.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
+    "hall.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
+    "hall.capex_maintained": ("capex", "capex_building", "capex_land"),
     "hall.land_capital_year": ("capex_land", "up:parts:finance.discount_rate"),
     "hall.capex_network": (
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
@@ -513,10 +517,10 @@ READS: dict[str, tuple[str, ...]] = {
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:crah.capacity", "parts:crah.redundancy", "parts:pump.capacity", "parts:pump.redundancy"),
     "hall.depreciation_facility_year": (
-        "capex_building", "capex_cooling", "capex_power", "up:parts:finance.depreciation_facility",
+        "capex_depreciable_facility", "up:parts:finance.depreciation_facility",
         "up:parts:finance.discount_rate"),
     "hall.depreciation_it_year": (
-        "capex_it", "capex_network", "capex_optics", "up:parts:finance.depreciation_it",
+        "capex_depreciable_it", "up:parts:finance.depreciation_it",
         "up:parts:finance.discount_rate"),
     "hall.depreciation_year": ("depreciation_facility_year", "depreciation_it_year"),
     "hall.dry_coolers": (
@@ -557,7 +561,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "hall.opex_energy": ("facility_power_avg", "up:electricity_price"),
     "hall.opex_lease": ("it_power", "up:colocation_price"),
-    "hall.opex_maintenance": ("capex", "capex_building", "capex_land"),
+    "hall.opex_maintenance": ("capex_maintained",),
     "hall.opex_staff": ("it_power",),
     "hall.opex_water": ("up:water_price", "water_year"),
     "hall.pdu_loss": _HALL_POWER_STAGE,
@@ -746,6 +750,7 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:storage.count", "parts:switch.count"),
     "rack.accelerators_all": ("accelerators", "count"),
     "rack.airflow": ("heat_air", "up:air_delta_t"),
+    "rack.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "rack.capex_it": (
         "parts:chip.count", "parts:chip.price", "parts:dpu.count", "parts:dpu.price", "parts:nic.count",
         "parts:nic.price", "parts:server.capex_it", "parts:server.count", "parts:server.price", "parts:storage.count",
@@ -796,6 +801,7 @@ READS: dict[str, tuple[str, ...]] = {
     "row.accelerators": ("parts:rack.accelerators", "parts:rack.count", "parts:switch.count"),
     "row.accelerators_all": ("accelerators", "count"),
     "row.airflow": ("heat_air", "up:air_delta_t"),
+    "row.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "row.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:switch.count", "parts:switch.price"),
     "row.capex_network": (
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
@@ -868,6 +874,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.capex_building": (
         "it_power", "parts:hall.capex_building", "parts:hall.count", "parts:hall.it_power", "shell_cost",
         "up:shell_cost"),
+    "site.capex_building_per_watt": ("capex_building", "it_power"),
     "site.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
@@ -887,10 +894,13 @@ READS: dict[str, tuple[str, ...]] = {
         "up:parts:crah.redundancy",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
+    "site.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
+    "site.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
     "site.capex_land": ("it_power", "land_price", "parts:hall.capex_land", "parts:hall.count"),
+    "site.capex_maintained": ("capex", "capex_building", "capex_land"),
     "site.land_capital_year": ("capex_land", "parts:finance.discount_rate", "up:parts:finance.discount_rate"),
     "site.capex_network": (
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",
@@ -967,10 +977,10 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:hall.heat_liquid", "parts:pump.capacity", "parts:pump.redundancy"),
     "site.crahs_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
     "site.depreciation_facility_year": (
-        "capex_building", "capex_cooling", "capex_power", "parts:finance.depreciation_facility",
+        "capex_depreciable_facility", "parts:finance.depreciation_facility",
         "parts:finance.discount_rate", "up:parts:finance.depreciation_facility", "up:parts:finance.discount_rate"),
     "site.depreciation_it_year": (
-        "capex_it", "capex_network", "capex_optics", "parts:finance.depreciation_it", "parts:finance.discount_rate",
+        "capex_depreciable_it", "parts:finance.depreciation_it", "parts:finance.discount_rate",
         "up:parts:finance.depreciation_it", "up:parts:finance.discount_rate"),
     "site.depreciation_year": ("depreciation_facility_year", "depreciation_it_year"),
     "site.dry_coolers": (
@@ -1030,7 +1040,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.opex": ("opex_energy", "opex_lease", "opex_maintenance", "opex_staff", "opex_water"),
     "site.opex_energy": ("electricity_price", "facility_power_metered", "up:electricity_price"),
     "site.opex_lease": ("colocation_price", "it_power", "up:colocation_price"),
-    "site.opex_maintenance": ("capex", "capex_building", "capex_land"),
+    "site.opex_maintenance": ("capex_maintained",),
     "site.opex_staff": ("it_power", "parts:finance.staff_cost"),
     "site.opex_water": ("up:water_price", "water_year"),
     "site.pdu_loss": _SITE_POWER_STAGE,
