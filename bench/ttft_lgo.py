@@ -33,7 +33,7 @@ import numpy as np
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 import cross_round as C  # noqa: E402
 
-FAMILIES = {"pair": lambda a, b: True, "tie": lambda a, b: abs(a - b) < 1e-9,
+PARAMETERISATIONS = {"pair": lambda a, b: True, "tie": lambda a, b: abs(a - b) < 1e-9,
             "p99 0": lambda a, b: abs(b) < 1e-9, "p50 0": lambda a, b: abs(a) < 1e-9, "none": lambda a, b: abs(a) < 1e-9 and abs(b) < 1e-9}
 
 
@@ -45,12 +45,12 @@ def labels_by_line() -> dict:
             for r in rows if r.category in C.TTFT}
 
 
-def columns(points, family: str) -> np.ndarray:
+def columns(points, parameterisation: str) -> np.ndarray:
     """The indices of the surface's points in a parameterisation (the first of any repeated point)."""
     seen, out = set(), []
     for i, (a, b) in enumerate(map(tuple, points)):
         key = (round(float(a), 4), round(float(b), 4))
-        if key not in seen and FAMILIES[family](*key):
+        if key not in seen and PARAMETERISATIONS[parameterisation](*key):
             seen.add(key)
             out.append(i)
     return np.asarray(out, dtype=int)
@@ -78,14 +78,14 @@ def report(path: str, labels: dict) -> None:
     print(f"\n{path}: {len(keys)} rows x {len(points)} points")
     print(f"  {'param.':<8}{'k':>2}  {'in-sample pick':>16}  p50 / p99     benchmark out (both; v5.0)      "
           f"family out (both; v5.0)         submitter out (both; v5.0)")
-    for fam, k in (("pair", 2), ("tie", 1), ("p99 0", 1), ("p50 0", 1), ("none", 0)):
-        cols = columns(points, fam)
+    for name, k in (("pair", 2), ("tie", 1), ("p99 0", 1), ("p50 0", 1), ("none", 0)):
+        cols = columns(points, name)
         if not len(cols):
             continue
         est = estimate(errs[:, cols], cats, rounds, groups)
         j, p50, p99 = est["in-sample"]
         pick = tuple(float(x) for x in points[cols[j]]) if j is not None else "-"
-        line = f"  {fam:<8}{k:>2}  {str(pick):>16}  {p50:4.2f} / {p99:4.2f}"
+        line = f"  {name:<8}{k:>2}  {str(pick):>16}  {p50:4.2f} / {p99:4.2f}"
         for what in groups:
             b, v = est[(what, "both")], est[(what, "v5.0")]
             line += f"  {b[0]:5.2f} / {b[1]:5.2f}; {v[0]:5.2f} / {v[1]:5.2f}"

@@ -89,12 +89,16 @@ def limit_shares(ttft_p99_ms: float, tpot_p99_ms: float) -> tuple[float, float]:
 
 
 def model_predictions(mechanisms=None) -> dict[int, float]:
-    """{held-out line: validate's predicted throughput} for the lines RUNS names (validate on those rows alone,
+    """{held-out line: validate's predicted throughput} for the lines RUNS names (`heldout_predictions`)."""
+    return heldout_predictions(sorted({n for run in RUNS for n in run[6]}), mechanisms)
+
+
+def heldout_predictions(lines: list[int], mechanisms=None) -> dict[int, float]:
+    """{held-out line: validate's predicted throughput} for `lines` of HELDOUT (validate on those rows alone,
     values filled with 1 as tests/test_heldout_shape.py does: only the prediction is read)."""
     rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
-    lines = sorted({n for run in RUNS for n in run[6]})
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "v51_interactive.csv"
+        path = Path(tmp) / "v51_heldout.csv"
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=list(rows[0]))
             w.writeheader()

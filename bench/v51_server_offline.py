@@ -23,10 +23,8 @@ configs/<system>/Server/deepseek-r1.py (`moe_backend`, `gpu_batch_size`, runtime
 """
 from __future__ import annotations
 
-import csv
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from compiler import validate as V  # noqa: E402
+from v51_interactive_offline import heldout_predictions  # noqa: E402
 
-HELDOUT = ROOT / "tests" / "data" / "heldout_shape.csv"
 L405, DSR1 = "llama3.1-405b", "deepseek-r1"
 
 # (benchmark, submitter, result directory, accelerator, GPUs, Offline tok/s, Server tok/s, the held-out file's
-# Offline / Server lines of the same accelerator and count, or None): summary_results.json [P]
+# Offline / Server lines of the same accelerator and count): summary_results.json [P]
 PAIRS = (
     (L405, "NVIDIA", "GB300-NVL72_GB300-288GB_aarch64x72_TRT", "GB300", 72, 16104.1, 12248.4, (127, 128)),
     (L405, "NVIDIA", "GB200-NVL72_GB200-186GB_aarch64x72_TRT", "GB200", 72, 14774.3, 11614.3, (123, 124)),
@@ -107,17 +105,9 @@ def rows_a_rank(samples_s: float, latency_s: float, gpus: int) -> float:
 
 
 def model_predictions(mechanisms=None) -> dict[int, float]:
-    """{held-out line: validate's predicted throughput} for the lines PAIRS names (validate on those rows alone)."""
-    rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
-    lines = sorted({n for p in PAIRS for n in p[7]})
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "v51_pairs.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows({**rows[n - 2], "value": rows[n - 2]["value"] or "1"} for n in lines)
-        out, _ = V.run(str(path), mechanisms=mechanisms)
-    return {n: float(r.predicted) for n, r in zip(lines, out) if r.covered}
+    """{held-out line: validate's predicted throughput} for the lines PAIRS names (validate on those rows alone:
+    v51_interactive_offline.heldout_predictions)."""
+    return heldout_predictions(sorted({n for p in PAIRS for n in p[7]}), mechanisms)
 
 
 def main(argv: list[str]) -> None:

@@ -91,8 +91,8 @@ def _ladder(si_unit: str, declared: str = "") -> list[tuple[str, float]] | None:
 PER_YEAR = ("energy_year", "water_year")
 """Model outputs that are a year's total (J, m^3 over 8,760 h): their declared unit carries "/yr" (`MWh/yr`,
 `m^3/yr`; compiler.lower._models_of), so every surface that shows them (eval table, report, plan text, markdown
-and JSON `display_unit`, explain) says "per year" as the cost rows and the money per year do (s17-small: the plan's
-KPI table printed `609.8 MWh` beside its cost row's `609.8 MWh/yr`). The SI value is the year's total as before."""
+and JSON `display_unit`, explain) says "per year" as the cost rows and the money per year do (a KPI row
+`609.8 MWh/yr` beside its cost row's `609.8 MWh/yr`, never a bare `609.8 MWh`). The SI value is the year's total."""
 
 
 def _per_year(declared: str, si_unit: str) -> tuple[str, str]:

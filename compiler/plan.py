@@ -1014,8 +1014,8 @@ def _material(k: dict) -> bool:
 def _headline_weight(k: dict) -> tuple[bool, float]:
     """Which of the sites and workloads whose figure of one name changed the headline states: a material change
     (`_material`) before one that is not, then the largest change in the figure's unit (the whole value of a figure
-    on one side only: a site added or removed). The first by name (`annex` before `headquarters`) led the headline
-    while another site's TCO moved by +25 %, which the sentence then left out."""
+    on one side only: a site added or removed), never the first by name: `annex` moving by 1 % does not lead
+    while `headquarters` moves by +25 %."""
     change = k["change"] if k["change"] is not None else (k["new"] or 0.0) - (k["old"] or 0.0)
     return _material(k), abs(change)
 

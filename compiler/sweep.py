@@ -1101,21 +1101,11 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
 
 
 def _reading_swept(plan: Plan) -> set[str]:
-    """The figures whose evaluation read a swept parameter, directly or through others (`Node.deps`, as the
-    probe's evaluation set them)."""
-    users: dict[str, list[str]] = {}
-    for path, node in dict.items(plan.lowering.graph.nodes):
-        for dep in getattr(node, "deps", ()) or ():
-            users.setdefault(dep, []).append(path)
-    seen: set[str] = set()
-    todo = list(plan.sweep)
-    while todo:
-        path = todo.pop()
-        for user in users.get(path, ()):
-            if user not in seen:
-                seen.add(user)
-                todo.append(user)
-    return seen
+    """The swept parameters and the figures whose evaluation read one, directly or through others (`Node.deps`, as
+    the probe's evaluation set them, over the nodes it made)."""
+    from .render.report_format import reached_from, readers_of
+
+    return reached_from(readers_of(plan.lowering.graph, made_only=True), plan.sweep)
 
 
 def _probe(plan: Plan) -> ChunkResult:

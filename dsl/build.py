@@ -112,13 +112,13 @@ def misplaced_underscore(text: str) -> tuple[int, int, str] | None:
     """(start, end) of the first run of underscores in the number `text` that is not one underscore between two
     digits (Python's rule: `1_000` but not `1_`, `1__0`, `2_.5`), and the number written right (each such run
     dropped, or made one underscore where it joins two digits); None when every underscore is in its place."""
-    bad = [m for m in _UNDERSCORES.finditer(text)
-           if not (len(m.group()) == 1 and m.start() > 0 and text[m.start() - 1].isdigit()
-                   and m.end() < len(text) and text[m.end()].isdigit())]
+    def between_digits(m) -> bool:
+        return m.start() > 0 and text[m.start() - 1].isdigit() and m.end() < len(text) and text[m.end()].isdigit()
+
+    bad = [m for m in _UNDERSCORES.finditer(text) if not (len(m.group()) == 1 and between_digits(m))]
     if not bad:
         return None
-    fixed = _UNDERSCORES.sub(lambda m: "_" if m.start() > 0 and text[m.start() - 1].isdigit() and m.end() < len(text)
-                             and text[m.end()].isdigit() else "", text)
+    fixed = _UNDERSCORES.sub(lambda m: "_" if between_digits(m) else "", text)
     return bad[0].start(), bad[0].end(), fixed
 
 

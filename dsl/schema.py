@@ -174,8 +174,8 @@ ORDERED: tuple[tuple[str, str, str, str], ...] = (
 # Grid, "Green Grid Metrics: Describing Datacenter Power Efficiency", 2007; ISO/IEC 30134-2:2016, which made it a
 # standard [S]): a facility draws at least the power of its IT. No upper bound: the metric has none (a poor room
 # runs 2-3), and the physical one is the modelled plant's (a set `pue` whose average exceeds the peak facility
-# power is the pue-ceiling limit, compiler/models/facility.py). Before, `pue = 0.5` on a site with no IT printed
-# PUE 0.5 with exit 0 (the pue-floor limit compares 0 with 0 x 0.5).
+# power is the pue-ceiling limit, compiler/models/facility.py). A range, not the pue-floor limit alone: on a site
+# with no IT that limit compares 0 with 0 x pue and passes `pue = 0.5`.
 NAMED_RANGES: dict[str, Range] = {"pue": Range(1.0)}
 
 

@@ -1458,6 +1458,16 @@ def problem_counts(a: Analysis) -> dict[tuple[str, str], int]:
     return counts
 
 
+def added_problem(before: Analysis, after: Analysis):
+    """The first (severity, code), in sorted order, of which `after` has more errors or warnings than `before`
+    (`problem_counts`), with its first diagnostic in `after`; None where it has no more of any."""
+    before_problems, after_problems = problem_counts(before), problem_counts(after)
+    for key, count in sorted(after_problems.items()):
+        if count > before_problems.get(key, 0):
+            return key, next(d for d in after.sink.items if (d.severity, d.code) == key)
+    return None
+
+
 def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
     """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
     this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
@@ -1487,20 +1497,7 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
     if new_name == old:
         return edits
     # the law: apply the edits, check again, compare
-    shift, pieces, last = 0, [], 0
-    moved = {}
-    for span, text in edits:
-        pieces += [analysis.text[last:span.start], text]
-        last = span.end
-        moved[span.start] = span.start + shift
-        shift += len(text) - (span.end - span.start)
-    renamed_text = "".join(pieces) + analysis.text[last:]
-    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
-    before_problems, after_problems = problem_counts(analysis), problem_counts(after)
-    for key, count in sorted(after_problems.items()):
-        if count > before_problems.get(key, 0):
-            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
-            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    after, moved = _renamed(analysis, edits, old, new_name)
     new_decl = after.at(moved[_name_span_in(edits, decl).start])
     new_target = after.resolve(new_decl) if new_decl is not None else None
     refs_after = sorted(s.start for s in after.references(new_target)) if new_target is not None else []
@@ -1565,24 +1562,34 @@ def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tupl
     edits = [(span, new_name) for span in places]
     if new_name == old:
         return edits
-    shift, pieces, last, moved = 0, [], 0, []
-    for span, text in edits:
-        pieces += [analysis.text[last:span.start], text]
-        last = span.end
-        moved.append(span.start + shift)
-        shift += len(text) - (span.end - span.start)
-    renamed_text = "".join(pieces) + analysis.text[last:]
-    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
-    before_problems, after_problems = problem_counts(analysis), problem_counts(after)
-    for key, count in sorted(after_problems.items()):
-        if count > before_problems.get(key, 0):
-            first = next(d for d in after.sink.items if (d.severity, d.code) == key)
-            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {key[0]}[{key[1]}]: {first.message}")
+    after, starts = _renamed(analysis, edits, old, new_name)
+    moved = list(starts.values())
     new_stmt = alias_at(after, moved[0]) if moved else None
     if new_stmt is None or [s.start for s in alias_places(after, new_stmt)] != moved:
         raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
                             f"(`{new_name}` is already visible there)")
     return edits
+
+
+def _renamed(analysis: Analysis, edits: list[tuple[Span, str]], old: str, new_name: str
+             ) -> tuple["Analysis", dict[int, int]]:
+    """The document with `edits` (sorted, not overlapping) applied and analysed again, and {each edit's start: its
+    start in the renamed text}; RenameRefused where the renamed text has more problems of some severity and code
+    than this one (`problem_counts`)."""
+    shift, pieces, last = 0, [], 0
+    moved = {}
+    for span, text in edits:
+        pieces += [analysis.text[last:span.start], text]
+        last = span.end
+        moved[span.start] = span.start + shift
+        shift += len(text) - (span.end - span.start)
+    renamed_text = "".join(pieces) + analysis.text[last:]
+    after = Analysis(renamed_text, analysis.path, analysis.root, analysis.session, analysis.buffers)
+    added = added_problem(analysis, after)
+    if added is not None:
+        (severity, code), first = added
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {severity}[{code}]: {first.message}")
+    return after, moved
 
 
 def _rename_target(analysis: Analysis, offset: int) -> tuple[Occurrence, object, Span]:

@@ -28,7 +28,7 @@ from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
 from . import index as index_module
-from .analysis import Analysis, Occurrence, RenameRefused, alias_at, alias_places, problem_counts, rename_alias
+from .analysis import Analysis, Occurrence, RenameRefused, added_problem, alias_at, alias_places, rename_alias
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -202,13 +202,12 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
         path = os.path.realpath(a.path)
         text = renamed.get(path, a.text)
         after = Analysis(text, a.path, a.root, a.session, {p: t for p, t in renamed.items() if p != path})
-        before_problems, after_problems = problem_counts(a), problem_counts(after)
-        for problem, count in sorted(after_problems.items()):
-            if count > before_problems.get(problem, 0):
-                first = next(d for d in after.sink.items if (d.severity, d.code) == problem)
-                where = f" in {os.path.basename(first.span.file)}" if first.span is not None else ""
-                raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}]"
-                                    f"{where}: {first.message}")
+        added = added_problem(a, after)
+        if added is not None:
+            problem, first = added
+            where = f" in {os.path.basename(first.span.file)}" if first.span is not None else ""
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}]"
+                                f"{where}: {first.message}")
         moved = []
         for span, _new in edits.get(path, (None, []))[1]:
             delta = sum(len(new_name) - (s.end - s.start) for s, _ in edits[path][1] if s.start < span.start)
@@ -237,11 +236,10 @@ def _rename_alias(analysis: Analysis, stmt: n.Import, new_name: str, root: str |
         other_path = os.path.realpath(other.path)
         after = Analysis(renamed.get(other_path, other.text), other.path, other.root, other.session,
                          {p: t for p, t in renamed.items() if p != other_path})
-        before_problems, after_problems = problem_counts(other), problem_counts(after)
-        for problem, count in sorted(after_problems.items()):
-            if count > before_problems.get(problem, 0):
-                first = next(d for d in after.sink.items if (d.severity, d.code) == problem)
-                raise RenameRefused(f"renaming `{stmt.alias}` to `{new_name}` would give {problem[0]}[{problem[1]}] "
-                                    f"in {os.path.basename(other.path)}, which reads `{stmt.alias}` from this file: "
-                                    f"{first.message}")
+        added = added_problem(other, after)
+        if added is not None:
+            problem, first = added
+            raise RenameRefused(f"renaming `{stmt.alias}` to `{new_name}` would give {problem[0]}[{problem[1]}] "
+                                f"in {os.path.basename(other.path)}, which reads `{stmt.alias}` from this file: "
+                                f"{first.message}")
     return {path: (analysis, edits)}

@@ -536,8 +536,8 @@ def _loop_present(ctx, loop: str):
 
 def _chillers_run(loop: str):
     """1 when the loop needs compressors at the design ambient (what chillers are sized for), else 0; none where
-    the block has no such loop (`_loop_present`: four air-cooled DGX H100 racks read liquid_chillers_run 1, the
-    chillers of a liquid loop that is not there)."""
+    the block has no such loop (`_loop_present`: four air-cooled DGX H100 racks have no liquid loop to run
+    chillers for)."""
     def compute(ctx):
         none = _loop_present(ctx, loop)
         free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=True, tower=_tower(ctx)))

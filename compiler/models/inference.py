@@ -3730,7 +3730,7 @@ def _window_rate(power, share, loaded, steps) -> np.ndarray:
         T = f t_l + (1 - f) t_0,   u_c = (f busy_l + (1 - f) busy_0) / (rho T),   u_m = (f moved_l + (1 - f)
         moved_0) / T,   rho = compute_rate_at(u_c, u_m)
     one clock for every step of the window: the energy of the window's work over its time, whatever each step's
-    length. Solved as _sustained_rate (_solve_clock: the highest clock whose draw fits, by bisection). 1 without
+    length. Solved as _sustained_rate (_solve_clock: the highest clock whose draw fits, a bracketed solve). 1 without
     a law."""
     if power is None:
         return np.ones(1)
@@ -3754,7 +3754,7 @@ def _sustained_rate(power, share, busy, moved, duration) -> np.ndarray:
     rate (busy: the phase's FLOPs at that rate at the full clock; at clock rate rho they take busy / rho),
     u_m = moved / t (moved: its bytes at peak bandwidth); rho = compute_rate_at(u_c, u_m). `duration(rho)` is
     the phase's time with its compute at rate rho. The law's fixed point solved by _solve_clock (the highest
-    clock whose draw at its own activity fits the cap, by bisection to CLOCK_TOLERANCE). 1 without a law."""
+    clock whose draw at its own activity fits the cap, a bracketed solve to CLOCK_TOLERANCE). 1 without a law."""
     if power is None:
         return np.ones(1)
     return _solve_clock(power, share, lambda rho: (duration(rho), busy, moved))

@@ -494,7 +494,7 @@ def link_speed(ctx):
     return port if nic is None else np.minimum(nic, port)
 
 
-def _nics_under(ctx, count=None) -> list:
+def _nics_under(ctx) -> list:
     """(nic part, how many of it its container holds, accelerators in that container) for every `nic` part under
     `ctx`, depth first through servers, racks, rows and halls."""
     found = []
@@ -624,7 +624,7 @@ def _placement(ctx) -> str:
 def tiers_model(ctx):
     """The fewest switch tiers that hold the endpoints; 0 where the network attaches none: it builds no switch, port
     or link (each of those 0), so no tier either (a count of the structure, as they are; its per-endpoint rate,
-    alltoall_bw, is absent there). Before: racks swept to 0 read 1 tier of 0 switches."""
+    alltoall_bw, is absent there), not 1 tier of 0 switches."""
     fab = _fabric(ctx, with_tiers=False)
     return np.where(np.asarray(fab["n_total"], dtype=float) <= 0, 0.0, fab["tiers"])
 
@@ -652,8 +652,8 @@ output("network", "bisection_bw", "min(N * i, leaves * u1 * r, spines * u2 * r) 
        "2 * D^((dims-1)/dims) * r")(lambda ctx: _fabric(ctx)["bisection"])
 def _alltoall(ctx):
     """The all-to-all bandwidth per endpoint; none where the network attaches no endpoint (no exchange to have a
-    rate: absent with the reason, as the PUE of a site with no IT), where it was the injection bandwidth of a
-    fabric of nothing (racks swept to 0: 800 Gb/s)."""
+    rate: absent with the reason, as the PUE of a site with no IT), not the injection bandwidth of a fabric of
+    nothing (racks swept to 0: 800 Gb/s)."""
     empty = np.asarray(ctx.get("endpoints"), dtype=float) <= 0
     if np.any(empty):
         ctx.absent(empty, "no endpoints: the network attaches none, so no all-to-all runs over it")

@@ -460,6 +460,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.busway_stage_efficiency": _HALL_POWER_STAGE,
     "hall.capex": _CAPEX,
     "hall.capex_building": ("it_power", "up:shell_cost"),
+    "hall.capex_building_per_watt": ("capex_building", "it_power"),
     "hall.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
@@ -470,8 +471,11 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:row.parts:rack.heat_liquid",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
+    "hall.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
+    "hall.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "hall.capex_it": ("parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it", "parts:row.count"),
     "hall.capex_land": (),
+    "hall.capex_maintained": ("capex", "capex_building", "capex_land"),
     "hall.land_capital_year": ("capex_land", "up:parts:finance.discount_rate"),
     "hall.capex_network": (
         "parts:network.capex", "parts:network.capex_optics", "parts:rack.capex_network", "parts:rack.count",
@@ -874,6 +878,7 @@ READS: dict[str, tuple[str, ...]] = {
     "site.capex_building": (
         "it_power", "parts:hall.capex_building", "parts:hall.count", "parts:hall.it_power", "shell_cost",
         "up:shell_cost"),
+    "site.capex_building_per_watt": ("capex_building", "it_power"),
     "site.capex_cooling": (
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
@@ -893,10 +898,13 @@ READS: dict[str, tuple[str, ...]] = {
         "up:parts:crah.redundancy",
         # the gear its rows place (cost._row_gear)
         "parts:row.count", "parts:row.it_power", "parts:row.parts:cdu.count", "parts:row.parts:cdu.price", "parts:row.parts:crah.count", "parts:row.parts:crah.price", "parts:rack.count", "parts:rack.it_power", "parts:rack.price", "parts:rack.parts:cdu.count", "parts:rack.parts:cdu.price", "parts:row.parts:rack.count", "parts:row.parts:rack.it_power", "parts:row.parts:rack.price", "parts:row.parts:rack.parts:cdu.count", "parts:row.parts:rack.parts:cdu.price"),
+    "site.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
+    "site.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
     "site.capex_it": (
         "parts:hall.capex_it", "parts:hall.count", "parts:rack.capex_it", "parts:rack.count", "parts:row.capex_it",
         "parts:row.count"),
     "site.capex_land": ("it_power", "land_price", "parts:hall.capex_land", "parts:hall.count"),
+    "site.capex_maintained": ("capex", "capex_building", "capex_land"),
     "site.land_capital_year": ("capex_land", "parts:finance.discount_rate", "up:parts:finance.discount_rate"),
     "site.capex_network": (
         "parts:hall.capex_network", "parts:hall.count", "parts:network.capex", "parts:network.capex_optics",

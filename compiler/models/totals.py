@@ -59,7 +59,9 @@ def _cooling_towers(ctx):
     return total
 
 
-def _declared(gear_kind: str):
+def _placed_with_count(gear_kind: str):
+    """`<gear_kind>s_placed`: the sum of the counts of the gear of `gear_kind` the block places with a count; absent
+    where it places none so (the thermal model sizes them)."""
     def compute(ctx):
         placed = [g for g in ctx.parts(gear_kind) if g.count_is_explicit]
         if not placed:                              # none placed, or the model sizes them
@@ -69,14 +71,14 @@ def _declared(gear_kind: str):
 
 
 output("site", "chillers_placed", "sum of the counts of the chillers placed with a count",
-       reads=("parts:chiller.count",))(_declared("chiller"))
+       reads=("parts:chiller.count",))(_placed_with_count("chiller"))
 output("site", "dry_coolers_placed", "sum of the counts of the dry coolers placed with a count",
-       reads=("parts:dry_cooler.count",))(_declared("dry_cooler"))
+       reads=("parts:dry_cooler.count",))(_placed_with_count("dry_cooler"))
 for _kind in ("hall", "site"):
     output(_kind, "cdus_placed", "sum of the counts of the CDUs placed with a count",
-           reads=("parts:cdu.count",))(_declared("cdu"))
+           reads=("parts:cdu.count",))(_placed_with_count("cdu"))
     output(_kind, "crahs_placed", "sum of the counts of the CRAHs placed with a count",
-           reads=("parts:crah.count",))(_declared("crah"))
+           reads=("parts:crah.count",))(_placed_with_count("crah"))
 
 
 def _pumps_placed(ctx):

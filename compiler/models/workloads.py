@@ -193,8 +193,8 @@ def _weights_read_share(ctx, solve, I, O) -> np.ndarray:
     (1 - k / E)^n the share of experts some token reaches, n = b (1 + r) / pp the tokens through a stage's experts
     a step (b = batch_in_flight, the replica's rows; r = I / O prompt tokens a decoded row carries with chunked
     prefill, aggregated and not single-stream; 0 otherwise). u = 1 at serving batches (gpt-oss-120b, k / E = 4 /
-    128: u > 0.999 past 220 tokens); at a batch of 1 a step reads 9% of its experts, where the model before read
-    them all (64.3 GB in 4.6 ms on an 8 TB/s GB200, clipped to memory_utilization 1)."""
+    128: u > 0.999 past 220 tokens); at a batch of 1 a step reads 9% of its experts, not them all
+    (64.3 GB in 4.6 ms on an 8 TB/s GB200, clipped to memory_utilization 1)."""
     from . import inference as inf
     arch = inf.architecture(ctx.ref("model"))
     E, k, N, n_exp = arch.experts, arch.experts_active, arch.params, arch.expert_params

@@ -169,8 +169,8 @@ def _default_unit(default: float | None, rejected: float | None) -> str:
     `dry_cooler_capacity` 1 MW), except where the plant's whole load (the heat it rejects, at least its chillers'
     compressor load) is under one such unit: the units are then read as sized to the load (the count, ceil(load /
     capacity) + spares = 1 + 1, is the same; capex is per W of IT, cooling power per W of heat: neither reads the
-    class). Before (s17-small), the enterprise starter's 67 kW room drew 'Chillers x 2 . 2 MW each (model
-    default)': 4 MW of chillers for 87.24 kW of heat."""
+    class), so a 67 kW room's two chillers are not drawn as '2 MW each (model default)': 4 MW of chillers for
+    87.24 kW of heat."""
     if default is not None and rejected is not None and rejected < default:
         return _esc(f"each sized to the load (under the {_q(default, 'W')} model default)", 0)
     return _esc(f"{_q(default, 'W')} each (model default)", 0)

@@ -120,9 +120,9 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             "derivations": derivations, "multi": multi}
 
 
-def _sweep(results: Results, subjects: list, series_of, flags: _View | None = None) -> dict | None:
-    """The Sweep table and charts; a cell of a figure a diagnostic flags in its scenario (`flags`: the key
-    figures' view, whose flags it reads) is marked."""
+def _sweep(results: Results, subjects: list, series_of, key_view: _View | None = None) -> dict | None:
+    """The Sweep table and charts; a cell of a figure a diagnostic flags in its scenario (as `key_view`, the key
+    figures' view, holds the flags) is marked."""
     graph = results.graph
     if not graph.sweep or results.scenario_count < 2 or not subjects:
         return None
@@ -135,8 +135,8 @@ def _sweep(results: Results, subjects: list, series_of, flags: _View | None = No
         values = [values[index.index(k)] for k in keep]
         index = keep
     view = _View(results)
-    if flags is not None:
-        view.flags, view.flag_codes, view.flag_scenarios = flags.flags, flags.flag_codes, flags.flag_scenarios
+    if key_view is not None:
+        view.flags, view.flag_codes, view.flag_scenarios = key_view.flags, key_view.flag_codes, key_view.flag_scenarios
     unit = view.unit(param)
     declared = view.display(param)
 

@@ -141,23 +141,24 @@ SUBTRACTED_READS = {"opex_maintenance": ("capex_building", "capex_land")}
 models/cost.py: `opex_maintenance = maintenance_rate * (capex - capex_building - capex_land)`). A part without a
 price counts as $0 in a sum (`unpriced`); what reaches such a figure only inside the figures it subtracts back out
 (an unpriced land: `capex_land`, and `capex` through it) leaves it as it would be at any price, so it is not
-incomplete: the opex of a site with no `land_price` was marked incomplete in eval, the report and the plan, where a
-`max` gate on it then failed as "cannot be checked"."""
+incomplete: the opex of a site with no `land_price` is not flagged in eval, the report and the plan, and a `max`
+gate on it can be checked."""
 
 
-def readers_of(graph) -> dict[str, list[str]]:
-    """{path: the figures that read it} (`Node.deps` reversed)."""
+def readers_of(graph, made_only: bool = False) -> dict[str, list[str]]:
+    """{path: the figures that read it} (`Node.deps` reversed). `made_only`: over the nodes made so far, without
+    making the rest (`compiler.lower.LazyNodes`: reading the whole table makes every node)."""
     users: dict[str, list[str]] = {}
-    for path, node in graph.nodes.items():
+    for path, node in (dict.items(graph.nodes) if made_only else graph.nodes.items()):
         for dep in node.deps:
             users.setdefault(dep, []).append(path)
     return users
 
 
-def _reach(users: dict[str, list[str]], start: str, blocked=frozenset()) -> set[str]:
-    if start in blocked:
-        return set()
-    reached, todo = {start}, [start]
+def reached_from(users: dict[str, list[str]], starts, blocked=frozenset()) -> set[str]:
+    """`starts` and every figure that reads one (`users`: `readers_of`), at any depth, through none of `blocked`."""
+    reached = {start for start in starts if start not in blocked}
+    todo = list(reached)
     while todo:
         for reader in users.get(todo.pop(), ()):
             if reader not in reached and reader not in blocked:
@@ -170,14 +171,14 @@ def unpriced_reach(users: dict[str, list[str]], start: str) -> set[str]:
     """The figures that read `start`, a figure that counts a part without a price as $0, at any depth, itself
     included, less those that subtract it back out (`SUBTRACTED_READS`): a figure whose subtracted reads carry the
     $0 and whose minuend (`capex`) reads it only through them."""
-    full = _reach(users, start)
+    full = reached_from(users, [start])
     cut = set()
     for path in full:
         prefix, _, name = path.rpartition(".")
         subtracted = {f"{prefix}.{n}" for n in SUBTRACTED_READS.get(name, ())}
-        if subtracted & full and f"{prefix}.capex" not in _reach(users, start, subtracted):
+        if subtracted & full and f"{prefix}.capex" not in reached_from(users, [start], subtracted):
             cut.add(path)
-    return _reach(users, start, cut) if cut else full
+    return reached_from(users, [start], cut) if cut else full
 
 
 def flagged_scenarios(results, sink) -> dict[str, list[int]]:
@@ -190,21 +191,11 @@ def flagged_scenarios(results, sink) -> dict[str, list[int]]:
     diagnostics = [d for d in sink.items if d.severity in ("error", "warning") and d.quantities]
     if not any(d.scenarios is not None for d in diagnostics):
         return {}
-    users: dict[str, list[str]] = {}
-    for path, node in results.graph.nodes.items():
-        for dep in node.deps:
-            users.setdefault(dep, []).append(path)
+    users = readers_of(results.graph)
     some: dict[str, set[int]] = {}
     every: set[str] = set()
     for d in diagnostics:
-        seen: set[str] = set()
-        todo = list(d.quantities)
-        while todo:
-            path = todo.pop()
-            if path in seen:
-                continue
-            seen.add(path)
-            todo.extend(users.get(path, ()))
+        seen = reached_from(users, d.quantities)
         if d.scenarios is None:
             every |= seen
         else:

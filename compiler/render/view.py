@@ -72,8 +72,11 @@ class ResultsView:
             value = list_items(self.results).get(path)
         if not isinstance(value, np.ndarray) or value.dtype == bool or value.size == 0:
             return None
+        return self._per_scenario(np.asarray(value, dtype=float).reshape(-1))
+
+    def _per_scenario(self, value: np.ndarray) -> np.ndarray | None:
+        """A flat array of values as one per scenario: a single value broadcast; None for any other length."""
         n = self.results.scenario_count
-        value = np.asarray(value, dtype=float).reshape(-1)
         if value.size == 1:
             return np.broadcast_to(value, (n,))
         return value if value.size == n else None
@@ -83,11 +86,7 @@ class ResultsView:
         value = self.results.values.get(path)
         if not isinstance(value, np.ndarray) or value.dtype != bool or value.size == 0:
             return None
-        value = value.reshape(-1)
-        n = self.results.scenario_count
-        if value.size == 1:
-            return np.broadcast_to(value, (n,))
-        return value if value.size == n else None
+        return self._per_scenario(value.reshape(-1))
 
     def value(self, path: str, scenario: int | None = None) -> float | None:
         """The SI value at the view's scenario (or `scenario`); None when absent or not finite."""
