@@ -516,10 +516,6 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.crahs": (
         "heat_air", "heat_liquid", "it_power", "it_power_avg", "parts:cdu.capacity", "parts:cdu.redundancy",
         "parts:crah.capacity", "parts:crah.redundancy", "parts:pump.capacity", "parts:pump.redundancy"),
-    "hall.capex_building_per_watt": ("capex_building", "it_power"),
-    "hall.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
-    "hall.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
-    "hall.capex_maintained": ("capex", "capex_building", "capex_land"),
     "hall.depreciation_facility_year": (
         "capex_depreciable_facility", "up:parts:finance.depreciation_facility",
         "up:parts:finance.discount_rate"),
@@ -980,10 +976,6 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:dry_cooler.redundancy", "parts:hall.count", "parts:hall.crahs", "parts:hall.heat_air",
         "parts:hall.heat_liquid", "parts:pump.capacity", "parts:pump.redundancy"),
     "site.crahs_outside_halls": _SITE_HEAT_OUTSIDE_HALLS,
-    "site.capex_building_per_watt": ("capex_building", "it_power"),
-    "site.capex_depreciable_facility": ("capex_building", "capex_cooling", "capex_power"),
-    "site.capex_depreciable_it": ("capex_it", "capex_network", "capex_optics"),
-    "site.capex_maintained": ("capex", "capex_building", "capex_land"),
     "site.depreciation_facility_year": (
         "capex_depreciable_facility", "parts:finance.depreciation_facility",
         "parts:finance.discount_rate", "up:parts:finance.depreciation_facility", "up:parts:finance.discount_rate"),
