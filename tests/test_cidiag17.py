@@ -132,12 +132,13 @@ def test_an_unpriced_land_does_not_mark_maintenance_or_opex_incomplete(tmp_path)
     results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
     flags = flagged_quantities(results, sink)
     assert "headquarters.capex_land" in flags and "headquarters.capex" in flags      # the land is unpriced
-    for figure in ("headquarters.opex_maintenance", "headquarters.opex"):
+    for figure in ("headquarters.capex_maintained", "headquarters.opex_maintenance", "headquarters.opex"):
         assert figure not in flags, (figure, flags.get(figure))
     priced = tmp_path / "priced.factory"
     priced.write_text(STARTER.replace("land_price = 0 USD", "land_price = 50000000 USD"))
     other, _ = run_pipeline([str(priced)], {}, None, evaluate_all=True)
-    for figure in ("headquarters.opex_maintenance", "headquarters.opex"):    # the law: land moves neither
+    for figure in ("headquarters.capex_maintained", "headquarters.opex_maintenance",
+                   "headquarters.opex"):                            # the law: land moves none of them
         a, b = (float(r.values[figure].reshape(-1)[0]) for r in (results, other))
         assert abs(a - b) <= 1e-9 * abs(a), (figure, a, b)        # but the rounding of capex - land
     snap = snapshot([str(path)], str(path), {}, None, 0)

@@ -136,13 +136,13 @@ def graph_flags(graph, diagnostics) -> dict[str, set[str]]:
     return codes
 
 
-SUBTRACTED_READS = {"opex_maintenance": ("capex_building", "capex_land")}
+SUBTRACTED_READS = {"capex_maintained": ("capex_building", "capex_land")}
 """Figures whose formula subtracts some of the figures it reads from another it reads (docs/models.md,
-models/cost.py: `opex_maintenance = maintenance_rate * (capex - capex_building - capex_land)`). A part without a
-price counts as $0 in a sum (`unpriced`); what reaches such a figure only inside the figures it subtracts back out
-(an unpriced land: `capex_land`, and `capex` through it) leaves it as it would be at any price, so it is not
-incomplete: the opex of a site with no `land_price` is not flagged in eval, the report and the plan, and a `max`
-gate on it can be checked."""
+models/cost.py: `capex_maintained = capex - capex_building - capex_land`, which `opex_maintenance` multiplies by
+the maintenance rate). A part without a price counts as $0 in a sum (`unpriced`); what reaches such a figure only
+inside the figures it subtracts back out (an unpriced land: `capex_land`, and `capex` through it) leaves it as it
+would be at any price, so it is not incomplete: the maintained capex and the opex of a site with no `land_price`
+are not flagged in eval, the report and the plan, and a `max` gate on them can be checked."""
 
 
 def readers_of(graph, made_only: bool = False) -> dict[str, list[str]]:
