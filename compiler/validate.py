@@ -1570,6 +1570,8 @@ MECHANISM_TABLE = {
     "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
     "power_limit_window": Mechanism((), _LIVE),  # a serving replica's clock set by its step mixture's mean draw
     "fp4_knee_power": Mechanism((), _ALL),      # the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)
+    "converged_voltage_floor": Mechanism((), _ALL),   # the voltage floor refit by its own rule on the converged clock (CONVERGED_VOLTAGE_FLOOR)
+    "hbm3e_memory_power": Mechanism((), _ALL),  # HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
     "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
@@ -1626,6 +1628,19 @@ KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # of its 700 W, no cap triggering (Ma, Afzal, Eitzinger, Wellein, "The Illusion of Power Capping in LLM Decode",
 # arXiv 2605.11999, 2026-05 [S]); the step's clock law with the knee drawing (k 1) throttles those steps to 0.73-0.87
 KNEE_POWER_HOPPER_CHIPS = ("H100_SXM", "H200", "H200_CTS", "GH200", "GH200_96GB")
+# the GH100 chips with HBM3e and the memory power b (W at full bandwidth) of their memory at the H100's energy a bit
+# (MECHANISMS "hbm3e_memory_power", measured, NOT applied; docs/accuracy.md "The H200's power parameters", s17-h200,
+# 2026-12-06): the model's b is the H100's 104.5 W (3.35 TB/s x 8 x 3.9 pJ/bit) scaled by the TDP, so a 700 W H200
+# at 4.8 TB/s is charged 2.72 pJ/bit; HBM3E's access energy is quoted at 3.9 pJ/bit (Samsung, as reported by
+# chinaflashmarket.com on its HBM4E roadmap [S]), the figure the H100's b uses: b = memory_bw x 8 bit x 3.9 pJ/bit
+HBM3E_ACCESS_ENERGY_PJ = 3.9
+HBM3E_CHIPS = ("H200", "H200_CTS", "H200_NVL", "GH200")   # GH200_96GB has HBM3 (4 TB/s)
+# the supply-voltage floor refit by its own rule (the model's H200 500 W / 700 W Llama 2 70B Offline ratio equal to
+# the measured 0.807, MLPerf Inference v4.1 lines 122 / 116: compiler/models/power.py voltage_floor) on the converged
+# clock solve (s17-converge), which moves the ratio at 0.72 from 0.800 to 0.759; 0.67 gives 0.810 (0.675: 0.799) and
+# a = 1,957 W (MECHANISMS "converged_voltage_floor", measured, NOT applied; docs/accuracy.md "The H200's power
+# parameters", s17-h200, 2026-12-06)
+CONVERGED_VOLTAGE_FLOOR = 0.67
 # the share of the capacity point's throughput the add-in cards' Server and Interactive runs are given up for
 # latency (`let capacity_margin`, MECHANISMS "capacity_margin", KNEE_POWER_CHIPS): a submitter's choice [U], measured
 # at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); applied
@@ -2556,6 +2571,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["power_limit_window"] = 1.0         # the clock of the steps' mean draw over the limiter's window
     if scenario in mechanisms["fp4_knee_power"]:     # measured, not applied ("The bigger chip's clock", s17)
         row.lets["knee_own_power"] = 1.0             # a GEMM's knee draws the chip's own a (Blackwell Ultra at fp4)
+    if scenario in mechanisms["converged_voltage_floor"]:   # measured, not applied (s17-h200)
+        row.lets["power_fit_voltage_floor"] = CONVERGED_VOLTAGE_FLOOR   # the power fit re-based on the refit floor
+    if scenario in mechanisms["hbm3e_memory_power"] and alias.chip in HBM3E_CHIPS:   # measured, not applied
+        row.lets["hbm_access_energy_pj"] = HBM3E_ACCESS_ENERGY_PJ   # HBM3e's b at 3.9 pJ/bit (s17-h200)
     if knee_idle:
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
     elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips

@@ -323,10 +323,48 @@ def workload_power_model(ctx, chip) -> tuple[ChipPower, np.ndarray]:
     compute-bound kernel's time that scales with the clock (the workload's `clock_scaled_share`, else 1)."""
     cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
     precision = workload_precision(ctx)
-    model = chip_power_model(chip, cap, precision)
+    model = workload_memory_power(ctx, chip, chip_power_model(chip, cap, precision))
     if precision == "fp4" and ctx.is_set(fp4_mma_rate.name):     # fewer FP4 MACs a clock, each at its energy
         model = dataclasses.replace(model, dynamic=model.dynamic * ctx.get(fp4_mma_rate.name, fp4_mma_rate))
     return model, ctx.get(clock_scaled_share.name, clock_scaled_share)
+
+
+hbm_access_energy_pj = Assumption(
+    "hbm_access_energy_pj", 0.0, "1",
+    "the memory's access energy in pJ a bit, where a workload sets it (0: the chip's own b, the H100's 104.5 W "
+    "scaled by the TDP) [S][D]: b = memory_bw x 8 bit x e. validate's opt-in 'hbm3e_memory_power' sets 3.9 on the "
+    "GH100 chips with HBM3e (the H100's b's energy a bit, O'Connor et al. MICRO 2017; HBM3E quoted at 3.9 pJ/bit, "
+    "Samsung as reported by chinaflashmarket.com [S]; docs/accuracy.md \"The H200's power parameters\", s17-h200)",
+    range=NON_NEGATIVE)
+power_fit_voltage_floor = Assumption(
+    "power_fit_voltage_floor", voltage_floor.value, "1",
+    "the supply-voltage floor the GH100 power fit is re-based on, where a workload sets it [D]: every chip's floor "
+    "scales by v0' / 0.72 and every a by a(v0') / a(0.72) (the chips' a all derive from the one H100 fit). "
+    "validate's opt-in 'converged_voltage_floor' sets 0.67, the floor's own rule (the H200 500 W / 700 W ratio "
+    "0.807) on the converged clock solve (docs/accuracy.md \"The H200's power parameters\", s17-h200)",
+    range=UNIT_FRACTION)
+
+
+def workload_memory_power(ctx, chip, model: ChipPower) -> ChipPower:
+    """The chip's draw model with the workload's own re-basing of the power fit, where it sets one (validate's
+    opt-ins; docs/accuracy.md "The H200's power parameters", s17-h200), else `model` unchanged:
+        `let hbm_access_energy_pj` e:     b = memory_bw x 8 bit x e pJ ("hbm3e_memory_power": HBM3e at 3.9 pJ/bit,
+                                          the H100's b's energy a bit, where the TDP share charges an H200 2.72)
+        `let power_fit_voltage_floor` v0': the fit re-based on the floor v0' ("converged_voltage_floor"): every
+                                          floor scales by v0' / v0 (the add-in cards' 0.72 / 0.885 with it) and
+                                          every a by a(v0') / a(v0), a(v) = (700 - 72 - 104.5 x 0.0731) / (x_g
+                                          v(x_g)^2), x_g = 1,350 / 1,980: the chips' a all derive from that fit"""
+    if ctx.is_set(hbm_access_energy_pj.name):
+        energy = ctx.get(hbm_access_energy_pj.name, hbm_access_energy_pj)
+        model = dataclasses.replace(model, memory=np.where(energy > 0, chip.get("memory_bw") * 8 * energy * 1e-12,
+                                                           model.memory))
+    if ctx.is_set(power_fit_voltage_floor.name):
+        v_new, v_old = ctx.get(power_fit_voltage_floor.name, power_fit_voltage_floor), voltage_floor.value
+        a_new = (REFERENCE_TDP - 72.0 - H100_MEMORY_POWER * GEMM_MEMORY_UTILIZATION) / (
+            GEMM_CLOCK * voltage(GEMM_CLOCK, v_new) ** 2)
+        model = dataclasses.replace(model, floor=np.asarray(model.floor, dtype=float) * (v_new / v_old),
+                                    dynamic=model.dynamic * (a_new / _gemm_dynamic_power(v_old)))
+    return model
 
 
 def attention_power_share(chip, model: ChipPower) -> np.ndarray:

@@ -264,9 +264,10 @@ def _chip_model(ctx):
     `let power_cap` (the one its throughput's clock reads, compiler.models.power.compute_clock_fraction), else
     the TDP."""
     from .inference import Platform
-    from .power import chip_power_model, workload_precision
+    from .power import chip_power_model, workload_memory_power, workload_precision
     cap = ctx.get("power_cap") if ctx.is_set("power_cap") else None
-    return chip_power_model(Platform(ctx).chip, cap, workload_precision(ctx))
+    chip = Platform(ctx).chip
+    return workload_memory_power(ctx, chip, chip_power_model(chip, cap, workload_precision(ctx)))
 
 
 def training_phases(ctx) -> dict[str, np.ndarray]:
