@@ -475,6 +475,11 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    switches, optics, active cables and counted NICs (zero for the fabric when in_systems)
         capex         USD     output    purchase cost of switches, optics, cables and counted NICs
         capex_optics  USD     output    the part of capex spent on transceivers and cables
+        capex_switching USD    output    the fabric's own switches, priced (0 when in_systems); its bill-of-materials line
+        capex_transceivers USD output   the fabric's own transceivers, named or the model's default, priced (0 when in_systems)
+        capex_cables  USD     output    the fabric's own copper cables, AOCs and fibres, priced (0 when in_systems)
+        nics_counted  count   output    NICs the fabric counts itself: its endpoints where it names a `nic` and its parent places none
+        capex_nics    USD     output    the NICs it counts itself, priced; capex = switches + transceivers + cables + NICs + the parts placed in it
         """, "switch transceiver cable"),
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver

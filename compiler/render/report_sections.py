@@ -8,11 +8,10 @@ Arithmetic that remains here (presentation of figures the models give, each show
     `facility_power`; a rack's or row's `capex_depreciable_it` and `it_power`, a server's `peak_power`), or / the
     sum of the rows shown where the subject has none (a server's capex);
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
-    definition into one line;
-  - a fabric's bill-of-materials lines split its `capex` / `capex_optics` by the definitions it names
-    (`_fabric_bom`: switches = capex - capex_optics, transceivers = count x price, cables the rest), times
-    its multiplicity in the subject; the plant note of a capex row adds each class's detail terms over the
-    subject's halls x their counts (`_plant_parts`). Both are still computed here (no model output yet).
+    definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
+    and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
+  - the plant note of a capex row adds each class's detail terms over the subject's halls x their counts
+    (`_plant_parts`), still computed here (no model output yet).
 The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
 capex_maintained, capex_building_per_watt) and the count a workload without `accelerators` is shown for
 (`accelerators_held`, marked "(default)") are model outputs, read.
@@ -294,39 +293,36 @@ def _definition_path(view: _View, name: str) -> str | None:
 
 
 def _fabric_bom(view: _View, inst, subject) -> list[dict]:
-    """A fabric's switches, transceivers and cables as bill-of-materials lines (the network model's counts and
-    capex: switches' cost = capex - capex_optics, the transceivers' = their count x price, the cables' the rest
-    of capex_optics), so that the bill's costs add up to capex_it + capex_network + capex_optics."""
+    """A fabric's switches, transceivers, cables and the NICs it counts itself as bill-of-materials lines: the
+    network model's counts and its `capex_switching`, `capex_transceivers`, `capex_cables` and `capex_nics`, times
+    its multiplicity in the subject; with the parts placed in it (their own lines) they add up to its `capex`. A
+    part the spec names no definition of is the model's default ("model default", no unit figures)."""
     p, mult = inst.path, view.mult(inst, subject)
     where = p[len(subject.path) + 1:]
-    capex, optics = view.get(f"{p}.capex"), view.get(f"{p}.capex_optics")
     rows = []
 
-    def line(kind, name, qty, power, price, total):
-        return {"kind": kind, "item": name, "qty": fmt(qty, "count"), "unit_power": fmt(power, "power"),
-                "total_power": fmt(qty * power, "power") if power is not None else "—",
+    def line(kind, name, qty, d, cost):
+        power, price = (view.get(f"{d}.power"), view.get(f"{d}.price")) if d else (None, None)
+        total = view.get(f"{p}.{cost}")
+        return {"kind": kind, "item": f"{name} ({where})", "qty": fmt(qty * mult, "count"),
+                "unit_power": fmt(power, "power"),
+                "total_power": fmt(qty * mult * power, "power") if power is not None else "—",
                 "unit_price": fmt(price, "money"),
-                "total_price": view.mark(fmt(total, "money"), f"{p}.capex") if total is not None else "—",
+                "total_price": view.mark(fmt(total * mult, "money"), f"{p}.capex", f"{p}.{cost}")
+                if total is not None else "—",
                 "where": where}
-    switch, transceiver = (_ref_name(inst, f).rsplit(".", 1)[-1] for f in ("switch", "transceiver"))
-    switches, transceivers = view.get(f"{p}.switches"), view.get(f"{p}.transceivers")
-    if switch and switches:
-        d = _definition_path(view, switch)
-        rows.append(line("switch", f"{switch} ({where})", switches * mult, view.get(f"{d}.power") if d else None,
-                         view.get(f"{d}.price") if d else None,
-                         (capex - optics) * mult if capex is not None and optics is not None else None))
-    optics_left = optics
-    if transceiver and transceivers:
-        d = _definition_path(view, transceiver)
-        price = view.get(f"{d}.price") if d else None
-        total = transceivers * price * mult if price is not None else None
-        optics_left = optics - transceivers * price if optics is not None and price is not None else None
-        rows.append(line("transceiver", f"{transceiver} ({where})", transceivers * mult,
-                         view.get(f"{d}.power") if d else None, price, total))
-    cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
-    if cables:
-        rows.append(line("cable", f"cables ({where})", cables * mult, None, None,
-                         optics_left * mult if optics_left is not None else None))
+    for kind, field, count, cost in (("switch", "switch", "switches", "capex_switching"),
+                                     ("transceiver", "transceiver", "transceivers", "capex_transceivers"),
+                                     ("nic", "nic", "nics_counted", "capex_nics")):
+        qty = view.get(f"{p}.{count}")
+        name = _ref_name(inst, field).rsplit(".", 1)[-1]
+        if qty and (name or view.get(f"{p}.{cost}")):
+            rows.append(line(kind, name or f"{count.split('_')[0]}, model default",
+                             qty, _definition_path(view, name) if name else None, cost))
+        if kind == "transceiver":
+            cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
+            if cables:
+                rows.append(line("cable", "cables", cables, None, "capex_cables"))
     return rows
 
 
@@ -393,7 +389,8 @@ def _bom(view: _View, subject) -> dict:
         results = view.results
         fields = [{"label": FABRIC_LABELS.get(p.rsplit(".", 1)[-1]) or _humanize(p.rsplit(".", 1)[-1]),
                    "value": view.mark(_field_text(view, inst, p), p),
-                   "path": p} for p in _members(results, inst.path) if not p.endswith(".count")]
+                   "path": p} for p in _members(results, inst.path)
+                  if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
     unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
@@ -403,6 +400,8 @@ def _bom(view: _View, subject) -> dict:
     return {"groups": groups, "fabrics": fabrics, "unpriced": summary}
 
 
+# the fabric's bill-of-materials lines' figures (`_fabric_bom`), shown there rather than in its table
+FABRIC_BOM_OUTPUTS = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics")
 FABRIC_LABELS = {"capex": "capex, switches and optics", "capex_optics": "capex of the optics and cables"}
 
 

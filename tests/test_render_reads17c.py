@@ -1,0 +1,73 @@
+"""Renderers only read results (s17-render3): the report's figures that report_sections used to compute are model
+outputs, each checked here by a law or a hand calculation against results JSON. (1) a fabric's bill-of-materials
+lines are its network model's `capex_switching`, `capex_transceivers`, `capex_cables`, `capex_nics`, which add up to
+its `capex`; the model's default transceivers, where the spec names none, are a line of their own, not part of the
+cables'."""
+from __future__ import annotations
+
+import json
+
+from compiler.cli import run_pipeline
+
+
+def _run(tmp_path, text: str, name: str = "spec.factory"):
+    from compiler.render.results import render_results
+
+    path = tmp_path / name
+    path.write_text(text)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    doc = json.loads(render_results(results, str(path), sink, "json", None))
+    return doc["quantities"], results, sink, str(path)
+
+
+FABRIC = """\
+from systems import DGX_H100_rack
+from network import SN5600
+site s {
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 32
+  }
+  network backend {
+    role = "scale_out"
+    switch = SN5600
+  }
+}
+"""
+
+
+def test_a_fabrics_bom_lines_are_its_model_outputs_and_add_up_to_its_capex(tmp_path) -> None:
+    """32 DGX H100 racks (1,024 GPUs at 400G) on SN5600 (800G ports) and no transceiver named: the model's default
+    module is one per 800G port at optic_price_per_rate ($1,200 per 800G), 1,024 of them = $1,228,800; the cables
+    are 1,024 DACs at 400G ($250 per 800G: $125 each) and 1,024 fibres at fiber_price $100 = $230,400; the 40
+    switches at $50k = $2,000,000. The lines add up to capex, the transceivers' and cables' to capex_optics, and the
+    report prints each line as the JSON value formatted (the cables' line used to hold the transceivers too: $1.46M)."""
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    q, results, sink, path = _run(tmp_path, FABRIC)
+    v = {k[len("s.backend."):]: q[k]["values"][0] for k in q if k.startswith("s.backend.")}
+    assert v["transceivers"] == 1024 and v["capex_transceivers"] == 1024 * 1200.0
+    assert v["cables_copper"] == v["cables_optical"] == 1024
+    assert abs(v["capex_cables"] - (1024 * 125.0 + 1024 * 100.0)) <= 1e-6
+    assert v["capex_switching"] == 40 * 50e3 and v["capex_nics"] == 0 == v["nics_counted"]
+    lines = v["capex_switching"] + v["capex_transceivers"] + v["capex_cables"] + v["capex_nics"]
+    assert abs(lines - v["capex"]) <= 1e-9 * v["capex"]
+    assert abs(v["capex_transceivers"] + v["capex_cables"] - v["capex_optics"]) <= 1e-9 * v["capex_optics"]
+    text = render_markdown(results, path, sink)
+    assert (f"| transceivers, model default \\(backend\\) | transceiver | 1,024 | — | — | "
+            f"{fmt(v['capex_transceivers'], 'money')} |") in text
+    assert f"| cables \\(backend\\) | cable | 2,048 | — | — | {fmt(v['capex_cables'], 'money')} |" in text
+    assert f"| SN5600 \\(backend\\) | switch | 40 | 1 kW | $50.0k | {fmt(v['capex_switching'], 'money')} |" in text
+
+
+def test_doubling_the_fabrics_endpoints_never_lowers_a_bom_line(tmp_path) -> None:
+    """Law: more racks on the fabric never lower a line's cost, and the lines still add up to capex."""
+    one, *_ = _run(tmp_path, FABRIC, "a.factory")
+    two, *_ = _run(tmp_path, FABRIC.replace("x 32", "x 64"), "b.factory")
+    for name in ("capex_switching", "capex_transceivers", "capex_cables"):
+        assert two[f"s.backend.{name}"]["values"][0] >= one[f"s.backend.{name}"]["values"][0], name
+    lines = sum(two[f"s.backend.{n}"]["values"][0] for n in ("capex_switching", "capex_transceivers", "capex_cables",
+                                                               "capex_nics"))
+    assert abs(lines - two["s.backend.capex"]["values"][0]) <= 1e-9 * lines
