@@ -71,3 +71,50 @@ def test_doubling_the_fabrics_endpoints_never_lowers_a_bom_line(tmp_path) -> Non
     lines = sum(two[f"s.backend.{n}"]["values"][0] for n in ("capex_switching", "capex_transceivers", "capex_cables",
                                                                "capex_nics"))
     assert abs(lines - two["s.backend.capex"]["values"][0]) <= 1e-9 * lines
+
+
+# (2) the plant note's per-class figures
+PLANT = """\
+from systems import GB300_NVL72
+from facility import Chiller_WC_1000ton, CRAH_150kW
+site s {
+  land_price = 0 USD
+  hall h x 3 {
+    rack r: GB300_NVL72 x 10
+    crah c: CRAH_150kW x 4
+  }
+  hall g {
+    rack r: GB300_NVL72 x 6
+  }
+  rack own: GB300_NVL72 x 2
+  chiller ch: Chiller_WC_1000ton x 2
+}
+"""
+CLASSES = {"capex_power": ("transformer", "switchgear", "conversion", "distribution", "generator", "power_shelves"),
+           "capex_cooling": ("cdu", "crah", "chiller", "heat_rejection", "pump")}
+
+
+def test_a_sites_plant_classes_are_its_own_terms_plus_its_halls_times_their_counts(tmp_path) -> None:
+    """Law: a site's `<key>_<class>_with_halls` (compiler/models/cost.py) = its own `<key>_<class>` + sum over its
+    halls of theirs x the hall's count (h x 3, g once), a hall's being its own term; over the classes they add up
+    to the site's capex_power / capex_cooling; and the report's plant note prints them (it used to sum the terms
+    over the halls itself)."""
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    q, results, sink, path = _run(tmp_path, PLANT)
+    v = {k: q[k]["values"][0] for k in q}
+    for key, classes in CLASSES.items():
+        for part in classes + ("priced_installed",):
+            for hall in ("s.h", "s.g"):
+                assert v[f"{hall}.detail.{key}_{part}_with_halls"] == v[f"{hall}.detail.{key}_{part}"]
+            by_hand = (v[f"s.detail.{key}_{part}"] + 3 * v[f"s.h.detail.{key}_{part}"]
+                       + v[f"s.g.detail.{key}_{part}"])
+            got = v[f"s.detail.{key}_{part}_with_halls"]
+            assert abs(got - by_hand) <= 1e-9 * max(abs(by_hand), 1.0), (key, part, got, by_hand)
+        total = sum(v[f"s.detail.{key}_{part}_with_halls"] for part in classes)
+        assert abs(total - v[f"s.{key}"]) <= 1e-9 * v[f"s.{key}"], (key, total, v[f"s.{key}"])
+    assert v["s.h.detail.capex_cooling_crah"] > 0 and v["s.detail.capex_cooling_chiller"] > 0
+    text = render_markdown(results, path, sink)
+    assert f"CRAHs {fmt(v['s.detail.capex_cooling_crah_with_halls'], 'money')}" in text
+    assert f"chillers {fmt(v['s.detail.capex_cooling_chiller_with_halls'], 'money')}" in text

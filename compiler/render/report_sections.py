@@ -10,8 +10,8 @@ Arithmetic that remains here (presentation of figures the models give, each show
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
     and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
-  - the plant note of a capex row adds each class's detail terms over the subject's halls x their counts
-    (`_plant_parts`), still computed here (no model output yet).
+  - the plant note of a capex row prints each class's `<key>_<class>_with_halls` (compiler/models/cost.py:
+    its own term and its halls' x their counts), read (`_plant_parts`).
 The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
 capex_maintained, capex_building_per_watt) and the count a workload without `accelerators` is shown for
 (`accelerators_held`, marked "(default)") are model outputs, read.
@@ -663,25 +663,13 @@ PLANT_PARTS = (("transformer", "transformers"), ("switchgear", "switchgear"), ("
 
 
 def _plant_parts(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
-    """What each class of plant adds to the row, so the row multiplies out: the model's terms
-    `<block>.detail.<key>_<class>` of the subject and of each hall in it times the hall's count (the halls' sum
-    is the subject's `halls` term), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them priced
-    installed as written (`<key>_priced_installed`: parts with installed = true), if any. "" where the model gives
+    """What each class of plant adds to the row, so the row multiplies out: the cost model's
+    `<subject>.detail.<key>_<class>_with_halls` (its own term + its halls' x their counts, compiler.models.cost
+    `_with_halls`), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them priced installed as
+    written (`<key>_priced_installed_with_halls`: parts with installed = true), if any. "" where the model gives
     none."""
-    top = getattr(results.graph.nodes.get(path), "instance", None)
-    totals: dict[str, float] = {}
-    for name, node in results.graph.nodes.items():
-        if not name.startswith(f"{subject_path}.") or f".detail.{key}_" not in name:
-            continue
-        owner, part = name.split(f".detail.{key}_", 1)
-        inst = getattr(node, "instance", None)
-        if part == "halls" or inst is None:
-            continue                                  # the halls' sum: their own terms are counted below
-        value = view.get(name)
-        if value is None:
-            continue
-        times = 1.0 if owner == subject_path else view.mult(inst, top)
-        totals[part] = totals.get(part, 0.0) + value * times
+    totals = {part: view.get(f"{subject_path}.detail.{key}_{part}_with_halls")
+              for part in [p for p, _ in PLANT_PARTS] + ["priced_installed"]}
     shown = [f"{label} {fmt(totals[part], 'money')}" for part, label in PLANT_PARTS if totals.get(part)]
     text = "adds up: " + ", ".join(shown) if shown else ""
     if text and totals.get("priced_installed"):     # a share of the terms (cost._priced_installed_term), named first
