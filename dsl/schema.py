@@ -411,6 +411,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         heat_air      W       output    peak heat carried away by air
         capex_it      USD     output    purchase cost (its price, or the sum of its parts' prices)
         capex_network USD     output    purchase cost of its NICs, DPUs and switches (none when its price is given: they are in it)
+        capex_depreciable_it USD output all a server costs: capex_it + capex_network (the report's Capex key figure for a server)
         """ + _BOM_OUTPUTS + _POWER_SPLIT, "chip cpu memory storage nic dpu switch"),
     "switch": ("network", "A network switch, NVLink switch tray, or switch ASIC.", """
         ports         count   required  ports

@@ -118,3 +118,32 @@ def test_a_sites_plant_classes_are_its_own_terms_plus_its_halls_times_their_coun
     text = render_markdown(results, path, sink)
     assert f"CRAHs {fmt(v['s.detail.capex_cooling_crah_with_halls'], 'money')}" in text
     assert f"chillers {fmt(v['s.detail.capex_cooling_chiller_with_halls'], 'money')}" in text
+
+
+# (3) a rack, row or server as the report's subject
+def test_a_rack_or_server_subjects_key_figures_and_totals_say_what_it_has(tmp_path) -> None:
+    """A rack has no meter and no facility capex: its power breakdown's total is its IT power ("Total IT power",
+    not "Total at the meter") and its Capex key figure is its `capex_depreciable_it` (IT, network and optics: 4 x
+    DGX H100 at $400k = $1.60M), the figure the report's "Total capex" prints, never "not an output of this rack"
+    beside it. A server's IT power key figure is its `peak_power` and its total "at the wall"; its Capex
+    its capex_depreciable_it = capex_it + capex_network ($400k)."""
+    from compiler.render.report import render_markdown
+    from compiler.render.report_format import fmt
+
+    q, results, sink, path = _run(tmp_path, "from systems import DGX_H100\nrack r { server n: DGX_H100 x 4 }\n",
+                                  "rack.factory")
+    text = render_markdown(results, path, sink)
+    capex = q["r.capex_depreciable_it"]["values"][0]
+    assert capex == 4 * 400e3
+    assert f"| Capex | {fmt(capex, 'money')} |" in text and "`r.capex_depreciable_it`" in text
+    assert f"| **Total capex** | **{fmt(capex, 'money')}** |" in text
+    assert "at the meter" not in text.split("#### Power at each stage")[0].split("### Key figures")[1]
+    assert f"| **Total IT power** | **{fmt(q['r.it_power']['values'][0], 'power')}** |" in text
+
+    q, results, sink, path = _run(tmp_path, "from systems import DGX_H100\nserver n: DGX_H100\n", "server.factory")
+    text = render_markdown(results, path, sink)
+    v = {k[2:]: q[k]["values"][0] for k in q if k.startswith("n.") and k.count(".") == 1}
+    assert v["capex_depreciable_it"] == v["capex_it"] + v["capex_network"] == 400e3
+    assert f"| IT power | {fmt(v['peak_power'], 'power')} |" in text and "`n.peak_power`" in text
+    assert f"| Capex | {fmt(v['capex_depreciable_it'], 'money')} |" in text
+    assert f"| **Total at the wall** | **{fmt(v['peak_power'], 'power')}** |" in text

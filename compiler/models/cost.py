@@ -604,6 +604,8 @@ def _capex_optics(ctx):
 output("server", "capex_it", "price, else sum(count * part.price)")(_capex_it)
 output("server", "capex_network", "0 when the server's price is given (its NICs are in it), else sum(count * price) "
        "of its NICs, DPUs and switches")(_capex_network)
+output("server", "capex_depreciable_it", "capex_it + capex_network (a server holds no optics)")(
+    lambda ctx: ctx.get("capex_it") + ctx.get("capex_network"))
 for _kind in ("rack", "row", "hall", "site"):
     output(_kind, "capex_it", "price of a whole system, else sum(count * part.price)")(_capex_it)
     output(_kind, "capex_network", "sum(count * price) of switches, NICs and DPUs")(_capex_network)

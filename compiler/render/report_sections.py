@@ -5,8 +5,9 @@ Pipeline position: render; reads results through `compiler.render.report_format.
 
 Arithmetic that remains here (presentation of figures the models give, each shown beside them):
   - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
-    `facility_power`; a rack's or row's `capex_depreciable_it` and `it_power`, a server's `peak_power`), or / the
-    sum of the rows shown where the subject has none (a server's capex);
+    `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or row's `it_power`, a server's
+    `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`, POWER_TOTAL_LABELS), or /
+    the sum of the rows shown where the subject has none;
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
     and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
@@ -43,17 +44,27 @@ class Kpi:
     style: str
     sub: str = ""
     facility: bool = True           # a facility figure: 0 means nothing is placed, shown as absent
+    # (key, sub) shown where the subject has no `key` output: the same figure for a subject that has no meter or
+    # facility (a rack's capex is its capex_depreciable_it; a server's IT power its peak_power)
+    alternates: tuple[tuple[str, str], ...] = ()
+
+    def of(self, has) -> tuple[str, str]:
+        """(the output key, its note) of a subject: `key`, else the first alternate `has(key)` finds."""
+        return next(((k, sub) for k, sub in ((self.key, self.sub),) + self.alternates if has(k)),
+                    (self.key, self.sub))
 
 
 KPIS = (
     Kpi("accelerators", "Accelerators", "count", "GPUs / accelerator packages"),
-    Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP"),
+    Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP",
+        alternates=(("peak_power", "peak at the server's wall, every accelerator at TDP"),)),
     Kpi("facility_power", "Facility power", "power", "peak, at the utility meter"),
     Kpi("pue", "PUE", "ratio", "annual average"),
     Kpi("tokens_per_s", "Tokens per second", "tok_s", "at capacity, all services", facility=False),
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
     Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
-    Kpi("capex", "Capex", "money", "IT, network, facility, land"),
+    Kpi("capex", "Capex", "money", "IT, network, facility, land",
+        alternates=(("capex_depreciable_it", "IT, network and optics: no plant, building or land of its own"),)),
     Kpi("tco_year", "TCO per year", "money_year", "depreciation, the land's cost of capital and opex"),
     Kpi("served_tokens_per_s", "Tokens served per second", "tok_s",
         "on average: the load carried x the share of hours busy; what $/Mtok divides by", facility=False),
@@ -175,6 +186,11 @@ def _model_total(view: _View, p: str, names: tuple[str, ...]) -> float | None:
     return next((v for v in (view.get(f"{p}.{name}") for name in names) if v is not None), None)
 
 
+# what the power breakdown's total is, by the output it is (`_model_total`): only a site or hall has a meter
+POWER_TOTAL_LABELS = {"facility_power": "Total at the meter", "it_power": "Total IT power",
+                      "peak_power": "Total at the wall"}
+
+
 def _power_sections(view: _View, subject) -> dict:
     p = subject.path
     rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
@@ -191,10 +207,13 @@ def _power_sections(view: _View, subject) -> dict:
         rows.append(("Power-chain losses", loss))
     if cooling is not None:
         rows.append(("Cooling", cooling))
-    total = _model_total(view, p, ("facility_power", "it_power", "peak_power"))
+    names = ("facility_power", "it_power", "peak_power")
+    total = _model_total(view, p, names)
     component = _breakdown(view, rows, "power", "Peak power by component", total)
     if component is not None:
         component["note"] = note
+        component["total_label"] = next((POWER_TOTAL_LABELS[n] for n in names if view.get(f"{p}.{n}") is not None),
+                                        "Total")
     stages = []
     if not it > 0:          # workloads only, no racks: no power chain to show (no 0 W meter, as the key figures)
         return {"component": component, "stages": stages}
@@ -225,7 +244,7 @@ def _power_sections(view: _View, subject) -> dict:
 def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
     capex_total = next((name for name in ("capex", "capex_depreciable_it") if view.get(f"{p}.{name}") is not None),
-                       "capex")                         # a rack's or row's capex is its IT, network and optics
+                       "capex")                         # a rack's, row's or server's capex is its IT, network and optics
     capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
                        "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
     year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
