@@ -2,7 +2,9 @@
 outputs, each checked here by a law or a hand calculation against results JSON. (1) a fabric's bill-of-materials
 lines are its network model's `capex_switching`, `capex_transceivers`, `capex_cables`, `capex_nics`, which add up to
 its `capex`; the model's default transceivers, where the spec names none, are a line of their own, not part of the
-cables'."""
+cables'; parts defined in the spec show their unit figures there. (2) the plant note's per-class figures are the cost
+model's `<key>_<class>_with_halls` (own + halls' x counts). (3) a rack's, row's or server's key figures and power
+total say what it has (no meter; its capex is its capex_depreciable_it)."""
 from __future__ import annotations
 
 import json
@@ -147,3 +149,32 @@ def test_a_rack_or_server_subjects_key_figures_and_totals_say_what_it_has(tmp_pa
     assert f"| IT power | {fmt(v['peak_power'], 'power')} |" in text and "`n.peak_power`" in text
     assert f"| Capex | {fmt(v['capex_depreciable_it'], 'money')} |" in text
     assert f"| **Total at the wall** | **{fmt(v['peak_power'], 'power')}** |" in text
+
+
+LOCAL_PARTS = FABRIC.replace("from network import SN5600\n", """\
+switch sw {
+  ports = 64
+  port_speed = 800 Gb/s
+  power = 1000 W
+  price = 40000 USD
+}
+transceiver o {
+  speed = 800 Gb/s
+  power = 15 W
+  price = 900 USD
+}
+""").replace("switch = SN5600", "switch = sw\n    transceiver = o")
+
+
+def test_a_fabrics_parts_defined_in_the_spec_show_their_unit_figures(tmp_path) -> None:
+    """A switch and transceiver defined in the spec itself (not imported) show their power and price on the
+    fabric's lines as they do imported (they read "—"), and each line's cost is its count x that price:
+    1,024 modules x $900 = $921,600; 40 switches x $40k = $1.60M."""
+    from compiler.render.report import render_markdown
+
+    q, results, sink, path = _run(tmp_path, LOCAL_PARTS)
+    assert q["s.backend.capex_transceivers"]["values"][0] == 1024 * 900.0
+    assert q["s.backend.capex_switching"]["values"][0] == 40 * 40e3
+    text = render_markdown(results, path, sink)
+    assert "| o \\(backend\\) | transceiver | 1,024 | 15 W | $900 | $922k |" in text
+    assert "| sw \\(backend\\) | switch | 40 | 1 kW | $40.0k | $1.60M |" in text

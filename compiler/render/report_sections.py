@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evaluate import Results
+from ..graph import Instance
 from .report_format import FLAG_TEXT, YEAR, _anchor, fmt, _humanize, _View
 from .view import ABSENT_TEXT
 from .report_charts import bar_chart
@@ -303,9 +304,13 @@ def own_words(columns, outside, words) -> str:
     return f"; the site's {', '.join(own)} {verb} the whole site's own (average facility over IT power), not a sum."
 
 
-def _definition_path(view: _View, name: str) -> str | None:
-    """The path of the definition a fabric names (`switch = Q3400` -> "network.Q3400"), where the results hold
-    its figures; None where no one definition of that name is in them."""
+def _definition_path(view: _View, name: str, fabric: str = "", field: str = "") -> str | None:
+    """The path of the definition a fabric names (`switch = Q3400` -> "network.Q3400", `transceiver = o` defined
+    in the spec -> "o"): the instance its field holds in the results, else the one definition of that name
+    imported; None where there is none."""
+    ref = view.results.values.get(f"{fabric}.{field}") if fabric else None
+    if isinstance(ref, Instance):
+        return ref.path
     found = sorted({p.rsplit(".", 1)[0] for p in view.results.values
                     if p.rsplit(".", 1)[0].rsplit(".", 1)[-1] == name and p.count(".") == 2})
     return found[0] if len(found) == 1 else None
@@ -337,7 +342,7 @@ def _fabric_bom(view: _View, inst, subject) -> list[dict]:
         name = _ref_name(inst, field).rsplit(".", 1)[-1]
         if qty and (name or view.get(f"{p}.{cost}")):
             rows.append(line(kind, name or f"{count.split('_')[0]}, model default",
-                             qty, _definition_path(view, name) if name else None, cost))
+                             qty, _definition_path(view, name, p, field) if name else None, cost))
         if kind == "transceiver":
             cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
             if cables:
