@@ -862,7 +862,7 @@ def _with_halls(ctx, name, parts) -> None:
                                   f"`{ctx.path}.{name}` has no value there")
         ctx.intermediate(f"{name}_{part}_with_halls", value, "USD",
                          f"the part of {name} for its {part.replace('_', ' ')}, its own and its halls' x their "
-                         "counts", inputs=inputs)
+                         "counts", inputs=inputs, read=False)      # beside the figure, not a term of it
 
 
 def _priced_installed_term(ctx, name, value) -> None:
