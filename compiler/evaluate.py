@@ -1095,12 +1095,13 @@ class Context:
         self._everywhere(mask)
 
     def intermediate(self, name: str, value, unit: str, formula: str, inputs: list[str] | None = None,
-                     absent=None) -> np.ndarray:
+                     absent=None, read: bool = True) -> np.ndarray:
         """A named step of this block's model (a term of a step time, a bubble) as the quantity
         `<block>.detail.<name>`: listed by eval and results JSON and shown by `factory explain` among the inputs
         of the outputs that read it (this one does). Defined once per block; `inputs` are the quantities it was
         computed from; `absent` = (mask, reason) where it has no value. Not part of the language: a spec
-        cannot read or set it."""
+        cannot read or set it. `read` False: a figure made beside the output, not one of its terms (explain does
+        not list it among the output's inputs)."""
         ev, path = self.ev, f"{self.inst.path}.detail.{name}"
         if path not in ev.values:
             node = Node(path, unit, self.inst.block.name_span, None, self.inst, self.inst.block.module, "model",
@@ -1115,7 +1116,8 @@ class Context:
             ev.values[path] = ev._apply_absent(path, value, [])
             if ev.memo is not None:             # (made again where a value the memo lends made it)
                 ev.memo.detail(path, unit, formula, node.deps, ev.values[path], ev.stack[-1] if ev.stack else None)
-        ev._note_read(path)
+        if read:
+            ev._note_read(path)
         return ev.values[path]
 
     def absent(self, mask, reason) -> None:

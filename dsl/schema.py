@@ -411,6 +411,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         heat_air      W       output    peak heat carried away by air
         capex_it      USD     output    purchase cost (its price, or the sum of its parts' prices)
         capex_network USD     output    purchase cost of its NICs, DPUs and switches (none when its price is given: they are in it)
+        capex_depreciable_it USD output all a server costs: capex_it + capex_network (the report's Capex key figure for a server)
         """ + _BOM_OUTPUTS + _POWER_SPLIT, "chip cpu memory storage nic dpu switch"),
     "switch": ("network", "A network switch, NVLink switch tray, or switch ASIC.", """
         ports         count   required  ports
@@ -475,6 +476,11 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         power         W       output    switches, optics, active cables and counted NICs (zero for the fabric when in_systems)
         capex         USD     output    purchase cost of switches, optics, cables and counted NICs
         capex_optics  USD     output    the part of capex spent on transceivers and cables
+        capex_switching USD    output    the fabric's own switches, priced (0 when in_systems); its bill-of-materials line
+        capex_transceivers USD output   the fabric's own transceivers, named or the model's default, priced (0 when in_systems)
+        capex_cables  USD     output    the fabric's own copper cables, AOCs and fibres, priced (0 when in_systems)
+        nics_counted  count   output    NICs the fabric counts itself: its endpoints where it names a `nic` and its parent places none
+        capex_nics    USD     output    the NICs it counts itself, priced; capex = switches + transceivers + cables + NICs + the parts placed in it
         """, "switch transceiver cable"),
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver

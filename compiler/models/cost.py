@@ -604,6 +604,8 @@ def _capex_optics(ctx):
 output("server", "capex_it", "price, else sum(count * part.price)")(_capex_it)
 output("server", "capex_network", "0 when the server's price is given (its NICs are in it), else sum(count * price) "
        "of its NICs, DPUs and switches")(_capex_network)
+output("server", "capex_depreciable_it", "capex_it + capex_network (a server holds no optics)")(
+    lambda ctx: ctx.get("capex_it") + ctx.get("capex_network"))
 for _kind in ("rack", "row", "hall", "site"):
     output(_kind, "capex_it", "price of a whole system, else sum(count * part.price)")(_capex_it)
     output(_kind, "capex_network", "sum(count * price) of switches, NICs and DPUs")(_capex_network)
@@ -829,7 +831,38 @@ def _plant(ctx, classes, name, cooling):
         counted[class_name] = unpriced[known:]
     _terms(ctx, name, terms, counted)
     _priced_installed_term(ctx, name, as_priced[0])
+    _with_halls(ctx, name, [part for part in terms if part != "halls"] + ["priced_installed"])
     return total
+
+
+def _with_halls(ctx, name, parts) -> None:
+    """Each class of capex_power / capex_cooling over the whole block, `<block>.detail.<name>_<part>_with_halls`
+    (USD): its own term `<name>_<part>` + sum over its halls of the hall's `<name>_<part>_with_halls` x the hall's
+    count (a hall's: its own term). Summed over the classes they give capex_power / capex_cooling (the halls' term
+    spread over its classes); the report's plant note prints them (report_sections `_plant_parts`), and
+    `priced_installed` the same way, the share of them priced installed as written. A hall that holds no such
+    term (leased: its lessor's plant) adds 0."""
+    if not hasattr(ctx, "intermediate"):
+        return
+    values = ctx.ev.values
+    for part in parts:
+        value = values.get(f"{ctx.inst.path}.detail.{name}_{part}")
+        if value is None:
+            continue
+        inputs = [f"{ctx.inst.path}.detail.{name}_{part}"]
+        for hall in halls(ctx):
+            theirs = f"{hall.path}.detail.{name}_{part}_with_halls"
+            if values.get(theirs) is not None:
+                value = value + hall.count * values[theirs]
+                inputs.append(theirs)
+        value = np.asarray(value, dtype=float).reshape(-1)
+        missing = ~np.isfinite(value)
+        if np.any(missing):
+            ctx.ev.declare_absent(f"{ctx.inst.path}.detail.{name}_{part}_with_halls", None, missing,
+                                  f"`{ctx.path}.{name}` has no value there")
+        ctx.intermediate(f"{name}_{part}_with_halls", value, "USD",
+                         f"the part of {name} for its {part.replace('_', ' ')}, its own and its halls' x their "
+                         "counts", inputs=inputs, read=False)      # beside the figure, not a term of it
 
 
 def _priced_installed_term(ctx, name, value) -> None:

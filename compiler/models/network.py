@@ -832,35 +832,45 @@ def _nics_counted(ctx) -> np.ndarray:
     return np.where(placed > 0, 0.0, ctx.get("endpoints"))
 
 
-def _field(ctx, part, field: str, where=None):
+def _field(ctx, part, field: str, own: bool = True, where=None):
     """The part's power or price; a part without a price counts $0 with an `unpriced` warning (in the scenarios
-    `where` it is counted, a bool array; None: all)."""
+    `where` it is counted, a bool array; None: all; `own`: one of the fabric's own parts, not one placed in it)."""
     if field == "price" and not part.is_set("price"):
-        _warn_unpriced(ctx, part, where)
+        _warn_unpriced(ctx, part, own, where)
         return np.zeros(1)
     return part.get(field, 0.0)
 
 
-def _warn_unpriced(ctx, part, where=None) -> None:
-    """An unpriced part of the network counts $0 in its `capex`, and a transceiver or cable in its `capex_optics`."""
+# the bill-of-materials line of the fabric's own part of each kind (`own`: not a part placed in the network)
+_OWN_LINE = {"switch": "capex_switching", "transceiver": "capex_transceivers", "cable": "capex_cables",
+             "nic": "capex_nics"}
+
+
+def _warn_unpriced(ctx, part, own: bool = True, where=None) -> None:
+    """An unpriced part of the network counts $0 in its `capex`, a transceiver or cable in its `capex_optics`,
+    and one of the fabric's own parts in its line (`capex_switching`, `capex_transceivers`, ...); in the scenarios
+    `where` (None: all)."""
     warn_unpriced(part, f"{ctx.path}.capex", where=where)
     if part.kind in ("transceiver", "cable"):
         warn_unpriced(part, f"{ctx.path}.capex_optics", where=where)
+    if own and part.kind in _OWN_LINE:
+        warn_unpriced(part, f"{ctx.path}.{_OWN_LINE[part.kind]}", where=where)
 
 
 def _placed(ctx, kinds, field):
     total = np.zeros(1)
     for part in ctx.parts(*kinds):
-        total = total + part.count * _field(ctx, part, field)
+        total = total + part.count * _field(ctx, part, field, own=False)
     return total
 
 
-def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
-    """(all, optics only) of power or price: the fabric (unless in_systems), NICs, parts placed in it."""
+def _parts(ctx, field: str) -> dict[str, np.ndarray]:
+    """Power or price of the network by part: the fabric's own `switches`, `transceivers` and `cables` (each 0
+    when in_systems: the systems' price holds them), the `nics` it counts itself, and the `placed` switches,
+    transceivers and cables (their own placements' totals; `placed_optics` the transceivers and cables of them)."""
     bill = _bill(ctx)
     fab = bill["fabric"]
-    fabric = np.zeros(1)
-    optics = np.zeros(1)
+    switches = np.zeros(1)
     outside = 1.0 - _flag(ctx, "in_systems", _role(ctx) == "scale_up" and fab["topology"] in ("nvlink", "torus"))
     counted = np.any(outside > 0)           # the fabric's own parts count here (not inside priced systems)
     if fab["topology"] != "torus":
@@ -868,18 +878,28 @@ def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
             units = ctx.get(name)
             if field == "price" and not (counted and np.any(units > 0)):
                 continue
-            fabric = fabric + units * _field(ctx, model, field, where=(units > 0) & (outside > 0))
+            switches = switches + units * _field(ctx, model, field, where=(units > 0) & (outside > 0))
+    media = {}
     for item in ("transceivers", "cables_copper", "cables_active", "cables_optical"):
         _, power, price = _counted(ctx, item, bill)
-        optics = optics + (power if field == "power" else price)
+        media[item] = power if field == "power" else price
     if field == "price" and counted:
         for part in bill["media"].unpriced:
             _warn_unpriced(ctx, part)
     nics = _nics_counted(ctx)
     nic_part = nics * _field(ctx, ctx.ref("nic"), field) if np.any(nics) else np.zeros(1)
     placed_optics = _placed(ctx, ("transceiver", "cable"), field)
-    placed = _placed(ctx, ("switch",), field) + placed_optics
-    return outside * (fabric + optics) + nic_part + placed, outside * optics + placed_optics
+    cables = media["cables_copper"] + media["cables_active"] + media["cables_optical"]
+    return {"switches": outside * switches, "transceivers": outside * media["transceivers"],
+            "cables": outside * cables, "nics": nic_part, "placed": _placed(ctx, ("switch",), field) + placed_optics,
+            "placed_optics": placed_optics}
+
+
+def _totals(ctx, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(all, optics only) of power or price: the fabric (unless in_systems), NICs, parts placed in it."""
+    p = _parts(ctx, field)
+    optics = p["transceivers"] + p["cables"]
+    return p["switches"] + optics + p["nics"] + p["placed"], optics + p["placed_optics"]
 
 
 output("network", "power", "sum(switches * switch.power) + transceivers * t.power + active cables * "
@@ -888,6 +908,19 @@ output("network", "capex", "sum(switches * switch.price) + transceivers * t.pric
        "NICs * nic.price (fabric share 0 when in_systems)")(lambda ctx: _totals(ctx, "price")[0])
 output("network", "capex_optics", "transceivers * t.price + cables * cable.price")(
     lambda ctx: _totals(ctx, "price")[1])
+# the fabric's own parts, priced: its bill-of-materials lines (report_sections `_fabric_bom` reads them); with the
+# NICs it counts and the parts placed in it (their own lines) they add up to `capex`
+output("network", "capex_switching", "sum(switches_tier * switch_tier.price), 0 when in_systems")(
+    lambda ctx: _parts(ctx, "price")["switches"])
+output("network", "capex_transceivers", "transceivers * t.price (the model's default module at the port speed x "
+       "optic_price_per_rate where none is named), 0 when in_systems")(
+    lambda ctx: _parts(ctx, "price")["transceivers"])
+output("network", "capex_cables", "DAC, active copper, AOC and fibre: cables * cable.price (defaults x their "
+       "price per rate, fiber_price per fibre), 0 when in_systems")(lambda ctx: _parts(ctx, "price")["cables"])
+output("network", "nics_counted", "endpoints where the fabric names a `nic` and none is placed under its parent")(
+    _nics_counted)
+output("network", "capex_nics", "NICs the fabric counts itself (none placed under its parent) x nic.price")(
+    lambda ctx: _parts(ctx, "price")["nics"])
 
 
 # ------------------------------------------------------------------ limits

@@ -165,7 +165,7 @@ def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[tuple[s
     details = []
     for path in paths:
         name = path[len(prefix):]
-        if not name or "." in name or name in used:
+        if not name or "." in name or name in used or name in _NET_BOM_LINES:
             continue
         v = plan.value(path)
         if v is None:
@@ -182,6 +182,8 @@ _NET_NAMES = {"cables_copper": "copper cables", "cables_active": "active cables"
               "max_endpoints": "max endpoints", "capex_optics": "optics capex"}
 
 
+# capex split by part (the report's bill-of-materials lines): the card shows capex and the optics' share of it
+_NET_BOM_LINES = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics")
 _NET_DETAILS = ("ports", "transceivers", "cables_copper", "cables_active", "cables_optical", "bisection_bw",
                 "alltoall_bw", "injection_bw", "max_endpoints", "domains", "capex", "capex_optics")
 

@@ -60,13 +60,17 @@ def _subjects(results: Results) -> list:
 
 
 # ---------------------------------------------------------------------------------------------- KPI look-up
-def path_of(subject, kpi: Kpi) -> str:
-    return f"{subject.path}.{kpi.key}"
+def path_of(subject, kpi: Kpi, view: _View | None = None) -> str:
+    """The output a key figure of `subject` is: `<subject>.<key>`, else its alternate the results hold (a rack's
+    capex_depreciable_it for Capex, a server's peak_power for IT power)."""
+    if view is None:
+        return f"{subject.path}.{kpi.key}"
+    return f"{subject.path}.{kpi.of(lambda k: view.array(f'{subject.path}.{k}') is not None)[0]}"
 
 
 def _kpi(view: _View, subject, kpi: Kpi) -> tuple[list[str], np.ndarray | None]:
     """(the output path, its values over the scenario axis): the subject's own output, never a guess."""
-    path = f"{subject.path}.{kpi.key}"
+    path = path_of(subject, kpi, view)
     series = view.array(path)
     return ([path], series) if series is not None else ([], None)
 
@@ -83,10 +87,12 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             series, missing = None, "no racks placed in this plan"  # workloads only: no $0, no PUE 0
             #                 (not a figure absent with its reason, as one read from a count that is not whole)
         anchor = _anchor("d", subject.path, kpi.key)
-        card = {"key": kpi.key, "label": kpi.label, "sub": kpi.sub, "note": note, "available": series is not None,
+        key, sub = kpi.of(lambda k: view.array(f"{subject.path}.{k}") is not None)
+        card = {"key": kpi.key, "label": kpi.label, "sub": sub, "note": note, "available": series is not None,
                 "number": "—", "unit": "", "range": "", "anchor": anchor, "text": "not modelled",
-                "missing": missing, "flag": view.flags.get(paths[0], "") if paths else "", "path": path_of(subject, kpi),
-                "basis": basis(results, view, path_of(subject, kpi), kpi.key, subject.path) if series is not None
+                "missing": missing, "flag": view.flags.get(paths[0], "") if paths else "",
+                "path": path_of(subject, kpi, view),
+                "basis": basis(results, view, path_of(subject, kpi, view), key, subject.path) if series is not None
                 else ""}
         if series is not None:
             value = float(series[view.scenario])
@@ -159,14 +165,14 @@ def _sweep(results: Results, subjects: list, series_of, key_view: _View | None =
             if max(finite) - min(finite) <= 1e-6 * max(abs(max(finite)), abs(min(finite))):
                 continue                                     # flat: the table says it
             scale = _SCALE.get(kpi.style, 1.0)
-            flag = view.flags.get(path_of(subject, kpi), "")
+            flag = view.flags.get(path_of(subject, kpi, view), "")
             charts.append(line_chart(values, [y * scale for y in ys], label, _humanize(param), x_fmt,
                                      lambda y, k=kpi, c=scale: fmt(y / c, k.style), flag))
     rows = []
     for j, x in enumerate(values):
         failed = sorted({c.message for c in results.checks if index[j] in c.failing})
         status = "all pass" if not failed else f"{len(failed)} fail: {'; '.join(failed)}"
-        rows.append({"x": x_fmt(x), "cells": [view.mark(fmt(ys[j], kpi.style), path_of(subject, kpi),
+        rows.append({"x": x_fmt(x), "cells": [view.mark(fmt(ys[j], kpi.style), path_of(subject, kpi, view),
                                                         scenario=index[j])
                                               if math.isfinite(ys[j]) else ABSENT_TEXT
                                               for subject, kpi, _, ys in columns],

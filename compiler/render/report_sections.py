@@ -5,14 +5,14 @@ Pipeline position: render; reads results through `compiler.render.report_format.
 
 Arithmetic that remains here (presentation of figures the models give, each shown beside them):
   - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
-    `facility_power`; a rack's or row's `capex_depreciable_it` and `it_power`, a server's `peak_power`), or / the
-    sum of the rows shown where the subject has none (a server's capex);
+    `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or row's `it_power`, a server's
+    `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`, POWER_TOTAL_LABELS), or /
+    the sum of the rows shown where the subject has none;
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
-    definition into one line;
-  - a fabric's bill-of-materials lines split its `capex` / `capex_optics` by the definitions it names
-    (`_fabric_bom`: switches = capex - capex_optics, transceivers = count x price, cables the rest), times
-    its multiplicity in the subject; the plant note of a capex row adds each class's detail terms over the
-    subject's halls x their counts (`_plant_parts`). Both are still computed here (no model output yet).
+    definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
+    and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
+  - the plant note of a capex row prints each class's `<key>_<class>_with_halls` (compiler/models/cost.py:
+    its own term and its halls' x their counts), read (`_plant_parts`).
 The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
 capex_maintained, capex_building_per_watt) and the count a workload without `accelerators` is shown for
 (`accelerators_held`, marked "(default)") are model outputs, read.
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evaluate import Results
+from ..graph import Instance
 from .report_format import FLAG_TEXT, YEAR, _anchor, fmt, _humanize, _View
 from .view import ABSENT_TEXT
 from .report_charts import bar_chart
@@ -44,17 +45,27 @@ class Kpi:
     style: str
     sub: str = ""
     facility: bool = True           # a facility figure: 0 means nothing is placed, shown as absent
+    # (key, sub) shown where the subject has no `key` output: the same figure for a subject that has no meter or
+    # facility (a rack's capex is its capex_depreciable_it; a server's IT power its peak_power)
+    alternates: tuple[tuple[str, str], ...] = ()
+
+    def of(self, has) -> tuple[str, str]:
+        """(the output key, its note) of a subject: `key`, else the first alternate `has(key)` finds."""
+        return next(((k, sub) for k, sub in ((self.key, self.sub),) + self.alternates if has(k)),
+                    (self.key, self.sub))
 
 
 KPIS = (
     Kpi("accelerators", "Accelerators", "count", "GPUs / accelerator packages"),
-    Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP"),
+    Kpi("it_power", "IT power", "power", "peak, every accelerator at TDP",
+        alternates=(("peak_power", "peak at the server's wall, every accelerator at TDP"),)),
     Kpi("facility_power", "Facility power", "power", "peak, at the utility meter"),
     Kpi("pue", "PUE", "ratio", "annual average"),
     Kpi("tokens_per_s", "Tokens per second", "tok_s", "at capacity, all services", facility=False),
     Kpi("tokens_per_joule", "Tokens per joule", "tok_j", "at the servers' wall", facility=False),
     Kpi("time_to_train", "Time to train", "duration", "wall clock, the longest training run", facility=False),
-    Kpi("capex", "Capex", "money", "IT, network, facility, land"),
+    Kpi("capex", "Capex", "money", "IT, network, facility, land",
+        alternates=(("capex_depreciable_it", "IT, network and optics: no plant, building or land of its own"),)),
     Kpi("tco_year", "TCO per year", "money_year", "depreciation, the land's cost of capital and opex"),
     Kpi("served_tokens_per_s", "Tokens served per second", "tok_s",
         "on average: the load carried x the share of hours busy; what $/Mtok divides by", facility=False),
@@ -176,6 +187,11 @@ def _model_total(view: _View, p: str, names: tuple[str, ...]) -> float | None:
     return next((v for v in (view.get(f"{p}.{name}") for name in names) if v is not None), None)
 
 
+# what the power breakdown's total is, by the output it is (`_model_total`): only a site or hall has a meter
+POWER_TOTAL_LABELS = {"facility_power": "Total at the meter", "it_power": "Total IT power",
+                      "peak_power": "Total at the wall"}
+
+
 def _power_sections(view: _View, subject) -> dict:
     p = subject.path
     rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
@@ -192,10 +208,13 @@ def _power_sections(view: _View, subject) -> dict:
         rows.append(("Power-chain losses", loss))
     if cooling is not None:
         rows.append(("Cooling", cooling))
-    total = _model_total(view, p, ("facility_power", "it_power", "peak_power"))
+    names = ("facility_power", "it_power", "peak_power")
+    total = _model_total(view, p, names)
     component = _breakdown(view, rows, "power", "Peak power by component", total)
     if component is not None:
         component["note"] = note
+        component["total_label"] = next((POWER_TOTAL_LABELS[n] for n in names if view.get(f"{p}.{n}") is not None),
+                                        "Total")
     stages = []
     if not it > 0:          # workloads only, no racks: no power chain to show (no 0 W meter, as the key figures)
         return {"component": component, "stages": stages}
@@ -226,7 +245,7 @@ def _power_sections(view: _View, subject) -> dict:
 def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
     capex_total = next((name for name in ("capex", "capex_depreciable_it") if view.get(f"{p}.{name}") is not None),
-                       "capex")                         # a rack's or row's capex is its IT, network and optics
+                       "capex")                         # a rack's, row's or server's capex is its IT, network and optics
     capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
                        "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
     year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
@@ -285,48 +304,49 @@ def own_words(columns, outside, words) -> str:
     return f"; the site's {', '.join(own)} {verb} the whole site's own (average facility over IT power), not a sum."
 
 
-def _definition_path(view: _View, name: str) -> str | None:
-    """The path of the definition a fabric names (`switch = Q3400` -> "network.Q3400"), where the results hold
-    its figures; None where no one definition of that name is in them."""
+def _definition_path(view: _View, name: str, fabric: str = "", field: str = "") -> str | None:
+    """The path of the definition a fabric names (`switch = Q3400` -> "network.Q3400", `transceiver = o` defined
+    in the spec -> "o"): the instance its field holds in the results, else the one definition of that name
+    imported; None where there is none."""
+    ref = view.results.values.get(f"{fabric}.{field}") if fabric else None
+    if isinstance(ref, Instance):
+        return ref.path
     found = sorted({p.rsplit(".", 1)[0] for p in view.results.values
                     if p.rsplit(".", 1)[0].rsplit(".", 1)[-1] == name and p.count(".") == 2})
     return found[0] if len(found) == 1 else None
 
 
 def _fabric_bom(view: _View, inst, subject) -> list[dict]:
-    """A fabric's switches, transceivers and cables as bill-of-materials lines (the network model's counts and
-    capex: switches' cost = capex - capex_optics, the transceivers' = their count x price, the cables' the rest
-    of capex_optics), so that the bill's costs add up to capex_it + capex_network + capex_optics."""
+    """A fabric's switches, transceivers, cables and the NICs it counts itself as bill-of-materials lines: the
+    network model's counts and its `capex_switching`, `capex_transceivers`, `capex_cables` and `capex_nics`, times
+    its multiplicity in the subject; with the parts placed in it (their own lines) they add up to its `capex`. A
+    part the spec names no definition of is the model's default ("model default", no unit figures)."""
     p, mult = inst.path, view.mult(inst, subject)
     where = p[len(subject.path) + 1:]
-    capex, optics = view.get(f"{p}.capex"), view.get(f"{p}.capex_optics")
     rows = []
 
-    def line(kind, name, qty, power, price, total):
-        return {"kind": kind, "item": name, "qty": fmt(qty, "count"), "unit_power": fmt(power, "power"),
-                "total_power": fmt(qty * power, "power") if power is not None else "—",
+    def line(kind, name, qty, d, cost):
+        power, price = (view.get(f"{d}.power"), view.get(f"{d}.price")) if d else (None, None)
+        total = view.get(f"{p}.{cost}")
+        return {"kind": kind, "item": f"{name} ({where})", "qty": fmt(qty * mult, "count"),
+                "unit_power": fmt(power, "power"),
+                "total_power": fmt(qty * mult * power, "power") if power is not None else "—",
                 "unit_price": fmt(price, "money"),
-                "total_price": view.mark(fmt(total, "money"), f"{p}.capex") if total is not None else "—",
+                "total_price": view.mark(fmt(total * mult, "money"), f"{p}.capex", f"{p}.{cost}")
+                if total is not None else "—",
                 "where": where}
-    switch, transceiver = (_ref_name(inst, f).rsplit(".", 1)[-1] for f in ("switch", "transceiver"))
-    switches, transceivers = view.get(f"{p}.switches"), view.get(f"{p}.transceivers")
-    if switch and switches:
-        d = _definition_path(view, switch)
-        rows.append(line("switch", f"{switch} ({where})", switches * mult, view.get(f"{d}.power") if d else None,
-                         view.get(f"{d}.price") if d else None,
-                         (capex - optics) * mult if capex is not None and optics is not None else None))
-    optics_left = optics
-    if transceiver and transceivers:
-        d = _definition_path(view, transceiver)
-        price = view.get(f"{d}.price") if d else None
-        total = transceivers * price * mult if price is not None else None
-        optics_left = optics - transceivers * price if optics is not None and price is not None else None
-        rows.append(line("transceiver", f"{transceiver} ({where})", transceivers * mult,
-                         view.get(f"{d}.power") if d else None, price, total))
-    cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
-    if cables:
-        rows.append(line("cable", f"cables ({where})", cables * mult, None, None,
-                         optics_left * mult if optics_left is not None else None))
+    for kind, field, count, cost in (("switch", "switch", "switches", "capex_switching"),
+                                     ("transceiver", "transceiver", "transceivers", "capex_transceivers"),
+                                     ("nic", "nic", "nics_counted", "capex_nics")):
+        qty = view.get(f"{p}.{count}")
+        name = _ref_name(inst, field).rsplit(".", 1)[-1]
+        if qty and (name or view.get(f"{p}.{cost}")):
+            rows.append(line(kind, name or f"{count.split('_')[0]}, model default",
+                             qty, _definition_path(view, name, p, field) if name else None, cost))
+        if kind == "transceiver":
+            cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
+            if cables:
+                rows.append(line("cable", "cables", cables, None, "capex_cables"))
     return rows
 
 
@@ -393,7 +413,8 @@ def _bom(view: _View, subject) -> dict:
         results = view.results
         fields = [{"label": FABRIC_LABELS.get(p.rsplit(".", 1)[-1]) or _humanize(p.rsplit(".", 1)[-1]),
                    "value": view.mark(_field_text(view, inst, p), p),
-                   "path": p} for p in _members(results, inst.path) if not p.endswith(".count")]
+                   "path": p} for p in _members(results, inst.path)
+                  if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS]
         fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
                         "fields": fields})
     unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
@@ -403,6 +424,8 @@ def _bom(view: _View, subject) -> dict:
     return {"groups": groups, "fabrics": fabrics, "unpriced": summary}
 
 
+# the fabric's bill-of-materials lines' figures (`_fabric_bom`), shown there rather than in its table
+FABRIC_BOM_OUTPUTS = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics")
 FABRIC_LABELS = {"capex": "capex, switches and optics", "capex_optics": "capex of the optics and cables"}
 
 
@@ -664,25 +687,13 @@ PLANT_PARTS = (("transformer", "transformers"), ("switchgear", "switchgear"), ("
 
 
 def _plant_parts(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
-    """What each class of plant adds to the row, so the row multiplies out: the model's terms
-    `<block>.detail.<key>_<class>` of the subject and of each hall in it times the hall's count (the halls' sum
-    is the subject's `halls` term), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them priced
-    installed as written (`<key>_priced_installed`: parts with installed = true), if any. "" where the model gives
+    """What each class of plant adds to the row, so the row multiplies out: the cost model's
+    `<subject>.detail.<key>_<class>_with_halls` (its own term + its halls' x their counts, compiler.models.cost
+    `_with_halls`), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them priced installed as
+    written (`<key>_priced_installed_with_halls`: parts with installed = true), if any. "" where the model gives
     none."""
-    top = getattr(results.graph.nodes.get(path), "instance", None)
-    totals: dict[str, float] = {}
-    for name, node in results.graph.nodes.items():
-        if not name.startswith(f"{subject_path}.") or f".detail.{key}_" not in name:
-            continue
-        owner, part = name.split(f".detail.{key}_", 1)
-        inst = getattr(node, "instance", None)
-        if part == "halls" or inst is None:
-            continue                                  # the halls' sum: their own terms are counted below
-        value = view.get(name)
-        if value is None:
-            continue
-        times = 1.0 if owner == subject_path else view.mult(inst, top)
-        totals[part] = totals.get(part, 0.0) + value * times
+    totals = {part: view.get(f"{subject_path}.detail.{key}_{part}_with_halls")
+              for part in [p for p, _ in PLANT_PARTS] + ["priced_installed"]}
     shown = [f"{label} {fmt(totals[part], 'money')}" for part, label in PLANT_PARTS if totals.get(part)]
     text = "adds up: " + ", ".join(shown) if shown else ""
     if text and totals.get("priced_installed"):     # a share of the terms (cost._priced_installed_term), named first
