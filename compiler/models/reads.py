@@ -709,6 +709,11 @@ READS: dict[str, tuple[str, ...]] = {
     "network.cables_optical": _NETWORK_CABLES,
     "network.capex": _NETWORK_CAPEX,
     "network.capex_optics": _NETWORK_CAPEX,
+    "network.capex_cables": _NETWORK_CAPEX,
+    "network.capex_nics": _NETWORK_CAPEX,
+    "network.capex_switching": _NETWORK_CAPEX,
+    "network.capex_transceivers": _NETWORK_CAPEX,
+    "network.nics_counted": _NETWORK_CAPEX,
     "network.domains": _NETWORK_TOPOLOGY,
     "network.endpoints": (
         "role", "up:accelerators", "up:all:chip.count", "up:all:cpu.count", "up:all:dpu.count", "up:all:memory.count",
@@ -829,6 +834,7 @@ READS: dict[str, tuple[str, ...]] = {
     "row.power_overhead": ("it_power", "power_accelerators", "power_cpus", "power_memory", "power_network"),
     # --- server
     "server.accelerators": ("parts:*.count",),
+    "server.capex_depreciable_it": ("capex_it", "capex_network"),
     "server.capex_it": ("parts:*.count", "parts:*.price", "price"),
     "server.capex_network": (
         "parts:dpu.count", "parts:dpu.price", "parts:nic.count", "parts:nic.price", "parts:switch.count",
