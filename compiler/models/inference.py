@@ -5870,6 +5870,26 @@ output("inference", "batch_in_flight", "offered_load set and below capacity: b =
                                        "disaggregated: the decode pool's rows a replica at the load it serves "
                                        "(Little's law, at least 1 a rank, at most batch)")(
     _value("batch_in_flight"))
+def _limit_held(i: int):
+    """The service's TTFT (i = 0) or TPOT (1) p99 limit: the spec's `ttft_limit` / `tpot_limit`, else the MLPerf
+    limit of the benchmark that runs its model (benchmark_limits), before `operating_fraction`; not applicable
+    outside server and interactive (offline has no latency limit)."""
+    name = ("ttft_limit", "tpot_limit")[i]
+
+    def limit_held(ctx):
+        scenario = ctx.text("scenario", "offline")
+        if scenario not in ("server", "interactive"):
+            ctx.not_applicable()
+        if ctx.is_set(name):
+            return ctx.get(name)
+        return np.asarray([benchmark_limits(ctx.ref("model")).get(scenario, SCENARIO_LIMITS[scenario])[i]])
+    return limit_held
+
+
+output("inference", "ttft_limit_held", "ttft_limit, else the MLPerf TTFT p99 limit of its model's benchmark "
+       "(server and interactive)")(_limit_held(0))
+output("inference", "tpot_limit_held", "tpot_limit, else the MLPerf TPOT p99 limit of its model's benchmark "
+       "(server and interactive)")(_limit_held(1))
 output("inference", "offered_share", "offered_load (aggregated, else demand) / tokens_per_s (the capacity); 1 when "
                                      "neither is set (the default offered load is the capacity: the latencies are "
                                      "those at it)")(

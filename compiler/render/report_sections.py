@@ -493,13 +493,12 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     """What sets a service's capacity and its served rate, from its own outputs (a note, not a model): a service
     whose offered load or demand is below its capacity (offered_share < 1) serves that load, which does not move
     with the capacity; else, in server and interactive, the latency limit its capacity point is nearest (TTFT p99
-    or TPOT p99 over its limit, the spec's `ttft_limit` / `tpot_limit`, else the MLPerf benchmark's of its model:
-    compiler.models.inference.benchmark_limits) where that p99 is at least BINDING_SHARE of it (else none binds: the
+    or TPOT p99 over the limit it is held to, `ttft_limit_held` / `tpot_limit_held`: the spec's, else the MLPerf
+    benchmark's of its model) where that p99 is at least BINDING_SHARE of it (else none binds: the
     throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
     more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
     interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
     from ..display import format_quantity
-    from ..models.inference import BENCHMARK_LIMITS, SCENARIO_LIMITS
 
     name = inst.path[len(subject.path) + 1:]
     share = view.get(f"{inst.path}.offered_share")
@@ -511,15 +510,9 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     scenario = view.text(f"{inst.path}.scenario") or ""
     if scenario not in ("server", "interactive"):
         return ""
-    model = view.results.values.get(f"{inst.path}.model")           # the model's instance (a `ref:` field)
-    block = getattr(model, "block", None)
-    names = [block.name] + list(block.base or [])[-1:] if block is not None else [_ref_name(inst, "model")]
-    limits = next((BENCHMARK_LIMITS[n] for n in names if n in BENCHMARK_LIMITS), SCENARIO_LIMITS)
-    limits = limits.get(scenario, SCENARIO_LIMITS[scenario])
     ratios = []
-    for i, (what, p99) in enumerate((("TTFT", "ttft_p99"), ("TPOT", "tpot_p99"))):
-        given = view.get(f"{inst.path}.{what.lower()}_limit")
-        limit_ = given if given is not None else limits[i]
+    for what, p99 in (("TTFT", "ttft_p99"), ("TPOT", "tpot_p99")):
+        limit_ = view.get(f"{inst.path}.{what.lower()}_limit_held")     # models/inference.py
         value = view.get(f"{inst.path}.{p99}")
         if value is None or not limit_:
             return ""
