@@ -37,6 +37,7 @@ that caught them (each fixed in its own commit):
 """
 from __future__ import annotations
 
+from compiler.display import _per_year
 import json
 import math
 import re
@@ -405,7 +406,8 @@ def test_a_price_override_on_a_stdlib_rack_moves_only_costs() -> None:
     _, _, b = _values(base.replace("rack G2 extends GB200_NVL72 {\n}", "rack G2 extends GB200_NVL72 {\n"
                                    "  price = 6000000 USD\n}"), str(SHOOTOUT))
     moved = {d.split(":")[0].rsplit(".", 1)[1] for d in _differences(a, b)}
-    assert moved == {"price", "capex_it", "usd_per_mtok", "cost_per_hour"}, moved
+    assert moved == {"price", "capex_it", "capex_depreciable_it", "usd_per_mtok", "cost_per_hour",
+                     "services_cost_per_hour", "services_accelerator_hour"}, moved     # all costs (s17-render/-2)
 
 
 # ----------------------------------------------------------------------------- 8. table, JSON, report; bytes; exits
@@ -425,6 +427,8 @@ def test_the_table_and_the_json_agree_on_every_number(path: Path) -> None:
         path_, shown, unit = m.group(1), float(m.group(2).replace(",", "")), m.group(3)
         value = quantities[path_]["values"][0]
         assert value is not None, f"{path_}: {line.strip()} in the table, null in JSON"
+        if unit:            # a year's total reads `MWh/yr` over an SI J: "/yr" names the period (display.PER_YEAR)
+            unit = _per_year(unit, quantities[path_]["unit"])[0]
         si = parse_unit(unit).to_si(shown) if unit else shown
         assert math.isclose(si, value, rel_tol=6e-4, abs_tol=1e-9), f"{line.strip()} vs {value} in JSON"
         compared += 1

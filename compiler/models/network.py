@@ -160,6 +160,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import AT_LEAST_ONE, Assumption, NON_NEGATIVE, limit, output, warn_unpriced
+from dsl.diagnostics import Code
 
 EPS = 1e-9
 GBPS = 1e9 / 8          # 1 Gb/s in B/s
@@ -512,8 +513,9 @@ def _servers_nic_rate(ctx):
     `Links`): the `bandwidth` of the nic parts in the servers under the parent; where they have several rates,
     those that number one per accelerator in their server (the rule that counts the endpoints). None where the
     servers declare no NIC (or the role is not scale_out: front-end and storage fabrics attach servers through
-    NICs or DPUs of their own). Several rates among those: ambiguous, the figure is not computed (a
-    `model-input-missing` warning asking for `nic`)."""
+    NICs or DPUs of their own). Several rates among those: ambiguous, a flagged
+    `model-input-missing` warning asking for `nic`, and None: the figure is computed at the switch's port speed, as
+    for a fabric whose servers declare no NIC."""
     if _role(ctx) != "scale_out" or ctx.parent is None:
         return None
     nics = _nics_under(ctx.parent)
@@ -533,8 +535,14 @@ def _servers_nic_rate(ctx):
         rates = distinct([e for e in nics if np.all(np.isclose(e[1], e[2]))])
     if len(rates) != 1:
         shown = [f"{x * 8e-9:g} Gb/s" for x in sorted({float(r[0]) for r in distinct(nics)})]
-        ctx.missing("nic", f", and the NICs of its servers run at {' and '.join(shown)} (not one rate among those "
-                           "that number one per accelerator): which of them attach to this fabric?")
+        node = ctx.node
+        ctx.ev.sink.warning(
+            Code.MODEL_INPUT_MISSING, f"`{node.path if node is not None else ctx.inst.path}` assumes the switch's "
+            f"port speed: {ctx.inst.kind} `{ctx.inst.path}` does not give `nic`, and the NICs of its servers run at "
+            f"{' and '.join(shown)} (not one rate among those that number one per accelerator)",
+            ctx.inst.block.name_span, help=f"set `nic = ...` in `{ctx.inst.block.name}`: which NICs attach to it?",
+            quantities=[node.path] if node is not None else [])
+        return None
     return rates[0]
 
 
