@@ -1,0 +1,87 @@
+"""Report hunt 2, session 17 (s17-report2): figures from an impossible state, found by s17-hunt-report.
+
+- A site's energy bill (facility_power_metered, energy_year, opex_energy, opex, tco_year, its accelerator-hour)
+  in a scenario where one of its inference services cannot run (the weights do not fit) assumed that service's
+  accelerators at the site's planning draw, and nothing said so: now those figures are flagged in exactly those
+  scenarios (`infeasible-workload`), in results JSON (`flagged.scenarios`), eval's table and the report, and a
+  sweep flags them where its runs one at a time do.
+"""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+NO_FIT = '''"""A service whose model does not fit one H100 (tp 1), and fits eight (tp 8)."""
+from chips import H100_SXM, Xeon_8480C
+from models import Llama3_1_70B
+from systems import DGX_H100
+
+param acc = 8
+
+server hgx {
+  chip gpu: H100_SXM x 8
+  cpu host: Xeon_8480C x 2
+  max_power = 10.2 kW
+  cooling = "air"
+  height = 8 U
+}
+rack ar {
+  server node: hgx x 2
+  power_limit = 25 kW
+  cooling = "air"
+  height = 42 U
+}
+site s {
+  location = "x"
+  electricity_price = 0.1 USD/kWh
+  land_price = 1000000 USD
+  hall h {
+    power_feed = 500 kW
+    rack gpu: ar x 2
+  }
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = acc
+    tp = acc
+    precision = "bf16"
+    scenario = "server"
+    input_tokens = 1000 tok
+    output_tokens = 500 tok
+  }
+}
+'''
+
+BILL = ("s.facility_power_metered", "s.energy_year", "s.opex_energy", "s.opex", "s.tco_year",
+        "s.cost_per_accelerator_hour")
+
+
+def _eval(tmp_path, *args) -> tuple[int, str]:
+    spec = tmp_path / "nofit.factory"
+    spec.write_text(NO_FIT, encoding="utf-8")
+    res = CliRunner().invoke(main, ["eval", str(spec), *args])
+    return res.exit_code, res.stdout
+
+
+def test_a_sites_bill_with_a_service_that_cannot_run_is_flagged_in_exactly_those_scenarios(tmp_path):
+    # tp 1: 70.55e9 parameters x 2 B = 141.1 GB of weights on a chip of 72 GB usable: `chat` cannot run, and
+    # the site's bill counted its accelerator at the site's planning draw (34.80 kW at the meter, 304.9 MWh a
+    # year) with no mark; tp 8 runs (33.06 kW metered)
+    alone = {acc: json.loads(_eval(tmp_path, "-D", f"acc={acc}", "--format", "json")[1]) for acc in (1, 8)}
+    for path in BILL:
+        assert "flagged" in alone[1]["quantities"][path], (path, alone[1]["quantities"][path])
+        assert "infeasible-workload" in alone[1]["quantities"][path]["flagged"]["codes"]
+        assert "flagged" not in alone[8]["quantities"][path], (path, alone[8]["quantities"][path])
+    # a sweep flags them where its runs one at a time do, and says which
+    rc, out = _eval(tmp_path, "-D", "acc=[8, 1, 8]", "--format", "json")
+    swept = json.loads(out)
+    for path in BILL:
+        assert swept["quantities"][path]["flagged"]["scenarios"] == [1], (path, swept["quantities"][path])
+        for i, acc in enumerate((8, 1, 8)):
+            assert swept["quantities"][path]["values"][i] == alone[acc]["quantities"][path]["values"][0]
+    # the table marks the figure (one run)
+    rc, table = _eval(tmp_path, "-D", "acc=1", "--select", "s.energy_year")
+    assert rc == 1 and "⚠" in table, table
