@@ -5,6 +5,9 @@
   accelerators at the site's planning draw, and nothing said so: now those figures are flagged in exactly those
   scenarios (`infeasible-workload`), in results JSON (`flagged.scenarios`), eval's table and the report, and a
   sweep flags them where its runs one at a time do.
+- Eval's table put a sweep's flag after the whole row, and a streamed sweep's meta and summary named no
+  scenarios, where results JSON says which (`flagged.scenarios`): now the flagged cells alone carry the mark
+  (`304.9 MWh/yr ⚠`) with the scenarios named, the meta has `flagged_scenarios` and the summary counts them.
 """
 from __future__ import annotations
 
@@ -85,3 +88,28 @@ def test_a_sites_bill_with_a_service_that_cannot_run_is_flagged_in_exactly_those
     # the table marks the figure (one run)
     rc, table = _eval(tmp_path, "-D", "acc=1", "--select", "s.energy_year")
     assert rc == 1 and "⚠" in table, table
+
+
+# ------------------------------------------------------------------ the table marks the flagged scenarios only
+def test_the_table_marks_only_the_scenarios_a_flag_holds_in(tmp_path):
+    # acc = [8, 1, 8]: `chat` cannot run at acc=1 alone; the table put its mark after the whole row, so the
+    # runs at 8 (clean alone, and clean in JSON: flagged.scenarios [1]) read as flagged too
+    rc, table = _eval(tmp_path, "-D", "acc=[8, 1, 8]", "--select", "s.energy_year")
+    row = table.splitlines()[0]
+    cells = row.split("  ")
+    marked = [c for c in cells if c.strip().endswith("⚠")]
+    assert len(marked) == 1 and "304.9 MWh/yr" in marked[0], row
+    assert "acc=1" in row, row           # the row's note names the scenarios it holds in
+    # a flag that holds everywhere keeps the one mark after the row
+    rc, table = _eval(tmp_path, "-D", "acc=[1, 1]", "--select", "s.energy_year")
+    assert table.count("⚠") == 1 and "(⚠ counts" in table, table
+
+
+def test_a_streamed_sweeps_meta_names_the_scenarios_a_flag_holds_in(tmp_path):
+    out = tmp_path / "rows.csv"
+    rc, _ = _eval(tmp_path, "-D", "acc=[8, 1, 8]", "--output", str(out))
+    meta = json.loads((tmp_path / "rows.csv.meta.json").read_text(encoding="utf-8"))
+    assert "s.energy_year" in meta["flagged"], meta["flagged"]
+    # the rows it holds in, as results JSON's flagged.scenarios (the flag of a figure flagged everywhere: none)
+    assert meta["flagged_scenarios"]["s.energy_year"] == {"count": 1, "scenarios": [1], "listed_all": True}, meta
+
