@@ -8,6 +8,10 @@
 - Eval's table put a sweep's flag after the whole row, and a streamed sweep's meta and summary named no
   scenarios, where results JSON says which (`flagged.scenarios`): now the flagged cells alone carry the mark
   (`304.9 MWh/yr ⚠`) with the scenarios named, the meta has `flagged_scenarios` and the summary counts them.
+- A hall's energy, opex and TCO were at the site's planning load where its site's are at its services' duty
+  cycles (one hall holding every accelerator: 304.9 MWh/yr and $1.035 an accelerator-hour against the site's
+  184.7 MWh/yr and $0.9919): now a hall carries its share of the site's metered draw (`facility_power_metered`,
+  by accelerators), and a site's energy is the sum of its halls' and what lies outside them.
 """
 from __future__ import annotations
 
@@ -113,3 +117,72 @@ def test_a_streamed_sweeps_meta_names_the_scenarios_a_flag_holds_in(tmp_path):
     # the rows it holds in, as results JSON's flagged.scenarios (the flag of a figure flagged everywhere: none)
     assert meta["flagged_scenarios"]["s.energy_year"] == {"count": 1, "scenarios": [1], "listed_all": True}, meta
 
+
+# ------------------------------------------------------------------ a site's energy is its halls' and the rest
+DUTY = '''"""A duty-cycled service on a site of %(halls)s hall(s) of two racks, and a rack outside them."""
+from chips import H100_SXM, Xeon_8480C
+from models import Llama3_1_70B
+from systems import DGX_H100
+
+server hgx {
+  chip gpu: H100_SXM x 8
+  cpu host: Xeon_8480C x 2
+  max_power = 10.2 kW
+  cooling = "air"
+  height = 8 U
+}
+rack ar {
+  server node: hgx x 2
+  power_limit = 25 kW
+  cooling = "air"
+  height = 42 U
+}
+site s {
+  location = "x"
+  electricity_price = 0.1 USD/kWh
+  land_price = 1000000 USD
+  hall h x %(halls)s {
+    power_feed = 500 kW
+    rack gpu: ar x 2
+  }
+  %(outside)s
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 32
+    precision = "bf16"
+    scenario = "server"
+    input_tokens = 1000 tok
+    output_tokens = 500 tok
+    utilization = 0.3
+  }
+}
+'''
+
+
+def _values(text: str, tmp_path) -> dict[str, float]:
+    spec = tmp_path / "duty.factory"
+    spec.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["eval", str(spec), "--format", "json"])
+    doc = json.loads(res.stdout)
+    return {p: q["values"][0] for p, q in doc["quantities"].items()}
+
+
+def test_a_sites_energy_is_its_halls_and_what_is_outside_them(tmp_path):
+    # chat holds 32 H100 at duty 0.3: the site's meter reads 21.08 kW (184.7 MWh/yr) where the one hall,
+    # holding every one of them, said 34.80 kW (304.9 MWh/yr) and $1.035 an accelerator-hour against the
+    # site's $0.9919: a reader adding up halls got another total. Law: a hall's energy is its planning average
+    # plus its share (by accelerators) of the site's service draws at the site's slope, so the site's
+    # energy_year = sum of count x its halls' + what lies outside them (the site's own parts, at the same slope)
+    for halls, outside in ((1, ""), (2, ""), (1, "rack extra: ar x 1")):
+        v = _values(DUTY % {"halls": halls, "outside": outside}, tmp_path)
+        hall_share = halls * v["s.h.accelerators"] / v["s.accelerators"]
+        outside_avg = v["s.facility_power_avg"] - halls * v["s.h.facility_power_avg"]
+        delta = v["s.facility_power_metered"] - v["s.facility_power_avg"]
+        assert delta < 0                                        # duty 0.3: below the planning draw
+        assert abs(halls * v["s.h.energy_year"] / (v["s.energy_year"] - (outside_avg + delta * (1 - hall_share))
+                                                 * 8760 * 3600) - 1) < 1e-9, (halls, outside, v["s.h.energy_year"])
+        assert abs(halls * v["s.h.opex_energy"] + (outside_avg + delta * (1 - hall_share)) * 0.1 / 3.6e6
+                   - v["s.opex_energy"]) < 1e-9 * v["s.opex_energy"]
+        if not outside:         # every accelerator in the halls: the halls' bill is the site's
+            assert abs(halls * v["s.h.energy_year"] / v["s.energy_year"] - 1) < 1e-9
