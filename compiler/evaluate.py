@@ -1491,6 +1491,21 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
     return out
 
 
+def infeasible_site_figures(ev: Evaluator, inst: Instance) -> list[str]:
+    """The figures of its site computed from an inference service that cannot run: the site's metered draw
+    (`facility_power_metered`, compiler.models.cost.service_draws), which counts such a service's accelerators at
+    the site's planning draw per accelerator (it has no power of its own there), and through the graph its
+    energy_year, opex_energy, opex, tco_year and accelerator-hour, and the $/Mtok of the services priced at that
+    hour. The `infeasible-workload` error names them in the scenarios where the service cannot run, so they are
+    flagged there (results JSON `flagged.scenarios`, the table, the report) and nowhere else. The site's service
+    totals (tokens/s, $/Mtok) have no value there already (absent); a training run's draw is the site's planning
+    draw whether or not it can run (cost.py), so it names none."""
+    parent = inst.parent
+    if inst.kind != "inference" or parent is None or parent.kind != "site":
+        return []
+    return [q for q in (f"{parent.path}.facility_power_metered",) if q in ev.graph.nodes]
+
+
 def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str) -> CheckResult:
     """The `infeasible-workload` error and failed check of a workload whose figures have no value."""
     failing = [int(i) for i in np.flatnonzero(mask)]
@@ -1501,7 +1516,12 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
         notes.append(f"fails in {in_scenarios(len(failing), count)}: {scenario_names(ev, failing)}")
     notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
                  "(null in JSON)")
-    ev.sink.error(Code.INFEASIBLE_WORKLOAD, f"`{inst.path}` cannot run: {reason}", span, notes=notes)
+    about = infeasible_site_figures(ev, inst)
+    if about:
+        notes.append(f"`{inst.parent.path}`'s energy bill counts its accelerators at the site's planning draw there "
+                     "(flagged)")
+    ev.sink.error(Code.INFEASIBLE_WORKLOAD, f"`{inst.path}` cannot run: {reason}", span, notes=notes,
+                  scenarios=failing if count > 1 else None, quantities=about)
     return CheckResult(f"{inst.path}: the workload can run", False, "the workload can run", span, reason, failing)
 
 

@@ -934,6 +934,8 @@ class Outcome:
     seconds: float = 0.0
     failing_rows: dict[str, list[int]] = field(default_factory=dict)   # the first FAILING_LISTED of each check
     flags: dict[str, str] = field(default_factory=dict)     # {path: why} a warning makes it incomplete (marked)
+    # {path: (rows, the first FAILING_LISTED rows)}: the flags that hold in some rows only (`_flag_rows`)
+    flag_rows: dict = field(default_factory=dict)
     # the columns the probe found alike though they read a swept parameter: the summary counts those that turned
     # out not to vary with the constants, as an in-memory sweep does
     alike: set = field(default_factory=set)
@@ -979,6 +981,8 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
     whole: dict = {}                            # (code, span) -> [(key, chunk size)] where said without a count
     written = 0
     alike: set[str] = set()                     # columns the probe found alike though they read a swept parameter
+    flag_rows: dict[str, list] = {}             # path -> [rows a flag holds in, the first FAILING_LISTED of them]
+    flag_reach: dict = {}                       # a diagnostic's (code, quantities) -> the figures it flags
     interrupted = False
     bar = _progress_bar(plan.count, progress)
     INTERRUPT.clear()
@@ -1030,6 +1034,7 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                 if count and len(listed) < FAILING_LISTED:
                     listed.extend(int(i) for i in result.failing_rows[name][:FAILING_LISTED - len(listed)])
             messages.update(result.check_messages)
+            _flag_rows(plan, result, flag_rows, flag_reach)
             for d in result.diagnostics:
                 clause = _CHUNK_CLAUSE.search(d.message)
                 if clause:          # one diagnostic for the sweep, the first chunk's, with the sweep's count
@@ -1097,7 +1102,35 @@ def stream(plan: Plan, key: tuple, *, output: str | None = None, output_format: 
                                                                [*plan.sink.items, *diagnostics]).items()}
     outcome.select = select
     outcome.alike = alike
+    everywhere = graph_flags(plan.lowering.graph, plan.sink.items)     # the spec's own warnings: every row
+    outcome.flag_rows = {p: (n, rows) for p, (n, rows) in flag_rows.items()
+                         if p in outcome.flags and p not in everywhere and n < written}
     return outcome
+
+
+def _flag_rows(plan: Plan, result, flag_rows: dict, reach: dict) -> None:
+    """Count, in `flag_rows` ({path: [rows, first rows]}), the rows of this chunk in which a diagnostic flags a
+    figure (`report_format.graph_flags`): those its diagnostic names (`Diagnostic.scenarios`, the chunk's own
+    indices), else every row of the chunk. A figure flagged in fewer rows than the sweep writes is flagged in
+    those only, as results JSON's `flagged.scenarios` says of an in-memory sweep."""
+    from .render.report_format import graph_flags
+
+    start, size = result.chunk.start, result.chunk.stop - result.chunk.start
+    here: dict[str, set[int]] = {}
+    for d in result.diagnostics:
+        if d.severity not in ("error", "warning") or not d.quantities:
+            continue
+        key = (d.code, tuple(d.quantities))
+        if key not in reach:
+            reach[key] = sorted(graph_flags(plan.lowering.graph, [d]))
+        rows = range(size) if d.scenarios is None else [int(i) for i in d.scenarios if 0 <= int(i) < size]
+        for path in reach[key]:
+            here.setdefault(path, set()).update(rows)
+    for path, rows in here.items():
+        entry = flag_rows.setdefault(path, [0, []])
+        entry[0] += len(rows)
+        if len(entry[1]) < FAILING_LISTED:
+            entry[1].extend(start + i for i in sorted(rows)[:FAILING_LISTED - len(entry[1])])
 
 
 def _reading_swept(plan: Plan) -> set[str]:
@@ -1206,14 +1239,30 @@ def metadata(plan: Plan, spec: str, outcome: Outcome, output_format: str) -> dic
         # the columns and constants a warning makes incomplete, and why (as the report marks them)
         "flagged": {p: outcome.flags[p] for p in [*outcome.columns, *sorted(outcome.constants)]
                     if p in outcome.flags},
+        # of those, the ones flagged in some rows only: how many, and which (the first FAILING_LISTED); a figure
+        # flagged in every row is not here (as results JSON's `flagged.scenarios`)
+        "flagged_scenarios": {p: {"count": n, "scenarios": rows, "listed_all": n <= FAILING_LISTED}
+                              for p, (n, rows) in sorted(outcome.flag_rows.items())
+                              if p in outcome.columns or p in outcome.constants},
     }
+
+
+def _summary_mark(outcome: Outcome, name: str) -> str:
+    """A summary row's flag: the report's mark, with how many rows it holds in where that is some only
+    (`Outcome.flag_rows`)."""
+    from .render.report_format import flag_mark
+
+    why = outcome.flags.get(name)
+    if why and name in outcome.flag_rows:
+        return f" (⚠ in {outcome.flag_rows[name][0]:,} of {outcome.written:,} scenarios: {why})"
+    return flag_mark(why)
 
 
 def summary_text(plan: Plan, outcome: Outcome) -> str:
     """min / median / max per varying quantity (readable units), feasibility and check failure counts; a figure a
-    warning makes incomplete carries the report's mark (`outcome.flags`)."""
+    warning makes incomplete carries the report's mark (`outcome.flags`), with the count of rows it holds in where
+    that is some only (`_summary_mark`)."""
     from .display import format_quantity
-    from .render.report_format import flag_mark
 
     s = outcome.summary
     lines = [f"{outcome.written:,} of {plan.count:,} scenarios evaluated"
@@ -1239,7 +1288,7 @@ def summary_text(plan: Plan, outcome: Outcome) -> str:
         shown = [format_quantity(v, unit, declared) for v in (s.low[name], s.median(name), s.high[name])]
         absent = s.absent.get(name, 0)
         lines.append(f"{name:<{width}}  {shown[0]:>14}  {shown[1]:>14}  {shown[2]:>14}"
-                     + (f"  ({absent:,} absent)" if absent else "") + flag_mark(outcome.flags.get(name)))
+                     + (f"  ({absent:,} absent)" if absent else "") + _summary_mark(outcome, name))
     if outcome.constants or alike:
         lines.append(f"({len(outcome.constants) + len(alike)} quantities do not vary over the sweep)")
     for name, n in sorted(outcome.failing.items()):
@@ -1292,7 +1341,8 @@ def results_summary(results, select: str | None = None, sink=None) -> str:
     outcome = Outcome(n, n, False, constants, dict(results.units), displays,
                       ["scenario"] + sweep_params + ["feasible"] + varying, failing,
                       {c.name: c.message for c in results.checks}, summary, [])
-    from .render.report_format import flagged_quantities
+    from .render.report_format import flagged_quantities, flagged_scenarios
 
     outcome.flags, outcome.select = flagged_quantities(results, sink), select
+    outcome.flag_rows = {p: (len(rows), rows) for p, rows in flagged_scenarios(results, sink).items()}
     return summary_text(plan, outcome)

@@ -292,8 +292,9 @@ it_power_outside_racks W  output  peak IT power of what no rack holds: switches,
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
 feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed, a site's utility_feed), where given
 facility_power_avg W      output  average power at the meter
+facility_power_metered W  output  average power at the meter as drawn: facility_power_avg with the accelerators the site's inference services hold at their own duty cycles (a hall: its share of the site's, by accelerators; energy_year and opex_energy bill it)
 pue               ratio   output  power usage effectiveness: average facility power / average IT power
-energy_year       MWh     output  energy at the meter in one year
+energy_year       MWh     output  energy at the meter in one year, as drawn (facility_power_metered)
 water_year        m^3     output  water evaporated for heat rejection in one year
 cdus              count   output  coolant distribution units, including redundant spares
 crahs             count   output  computer-room air handlers, including redundant spares
@@ -534,7 +535,6 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tokens_per_s  tok/s   output    output tokens per second of the inference workloads placed here
         tokens_per_joule tok/J output   their output tokens per joule at the wall
         served_tokens_per_s tok/s output output tokens per second its inference services serve on average (each one's load carried while busy x its duty cycle)
-        facility_power_metered W output average power at the meter as drawn: facility_power_avg with the accelerators its inference services hold at their own duty cycles (energy_year and opex_energy bill it)
         usd_per_mtok  USD/Mtok output   their cost per million output tokens: the services' dollars over the tokens they serve (served_tokens_per_s)
         services_cost_per_hour USD/h output what its inference services pay an hour, busy or idle: sum(count * cost_per_hour) (usd_per_mtok x served_tokens_per_s)
         services_accelerators_held count output the accelerators its inference services hold: sum(count * accelerators_held)

@@ -246,9 +246,8 @@ Formulas:
                           depreciation charges no capital. Before, the TCO left the land's capital out
                           entirely (the flagship's $40M of land at 8%: $3.2M a year missing).
                           Example: $40M of land at 8% a year: $3.2M a year; at 0%: $0.
-      opex_energy       = facility_power_avg * electricity_price           (per year; a hall)
-                          facility_power_metered * electricity_price       (a site: its services at their duty
-                          cycles, below)
+      opex_energy       = facility_power_metered * electricity_price       (per year; a site: its services at
+                          their duty cycles, below; a hall: its share of its site's, below)
       opex_maintenance  = maintenance_rate * capex_maintained
       opex_staff        = staff_cost, else staff_per_mw * it_power
       opex_water        = water_year * water_price
@@ -295,11 +294,18 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      exact for one chain and one plant, their IT-weighted mean over halls of different chains);
                      services holding more accelerators than the site places (`over-committed`, an error)
                      share those placed (D(t) x count(t) / sum held(t): no negative power); a service in a scenario with no solution (no power) leaves its
-                     accelerators at w(t); a training run draws the site's planning w(t) (its own `utilization`
-                     does not enter the bill); facility_power_avg, pue and the halls' energy, the thermal sizing
-                     and water stay at the site's `utilization` (a planning figure: the halls do not know which
-                     of them a site-level service runs in, so a site's energy_year is no longer the sum of its
-                     halls' where it has services).
+                     accelerators at w(t), and the site's bill is flagged there (`infeasible-workload`); a training
+                     run draws the site's planning w(t) (its own `utilization` does not enter the bill);
+                     facility_power_avg, pue, the thermal sizing and water stay at the site's `utilization` (a
+                     planning figure).
+      A hall's bill: the halls do not know which of them a site-level service runs in; each carries the
+                     site's change by its share of the site's accelerators (the assumption one slope k makes):
+                     hall facility_power_metered = facility_power_avg + (site facility_power_metered - site
+                     facility_power_avg) x accelerators / site accelerators, and its energy_year, opex_energy,
+                     tco_year and accelerator-hour follow it, so a site's energy is the sum of count x its halls'
+                     and what lies outside them (tests/test_report2_hunt17.py). Before (s14-tco to s17), a hall
+                     stayed at the planning draw: one hall holding a service on all 32 H100 at duty 0.3 said
+                     304.9 MWh/yr and $1.035 an accelerator-hour where its site said 184.7 MWh/yr and $0.9919.
       Hand calculation (tests/test_tco_duty_cycle.py): 10 racks of 4 DGX H100 at a set pue 1.25, $0.10/kWh,
                      chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 105,810.19 W (idle at the DGX H100's
                      300 W a GPU), D = -42,099.39 W, metered = 1.25 x (295,819.15 + D) = 317,150 W, $31.71 an
@@ -457,6 +463,32 @@ def facility_power_metered(site) -> np.ndarray:
     if not draws:
         return base
     return base + facility_slope(site) * sum(draws.values(), np.zeros(1))
+
+
+def hall_power_metered(hall) -> np.ndarray:
+    """A hall's share of its site's metered draw: facility_power_avg + (the site's facility_power_metered - the
+    site's facility_power_avg) x accelerators / the site's accelerators. The site's services at their duty cycles
+    change its draw by k x sum_t D(t) (`facility_power_metered`); a hall carries that change by its share of the
+    site's accelerators (the assumption the site's one slope k already makes: the services' accelerators sit
+    where the site's accelerators sit), so sum over halls of count x this + the site's own parts (its
+    facility_power_avg outside its halls, and the change by the accelerators outside its halls) = the site's
+    facility_power_metered, exactly, and a hall's energy_year, opex_energy and TCO add up to the site's. Exact
+    for one hall, or halls alike; where halls hold different chip types, each type's change is spread over all
+    accelerators (an approximation of the split, not of the total). A hall in no site, or a site with no
+    services (no change), or no accelerators: its facility_power_avg."""
+    base = hall.get("facility_power_avg")
+    site = hall.parent
+    if site is None or site.kind != "site":
+        return base
+    change = site.get("facility_power_metered") - site.get("facility_power_avg")
+    total = site.get("accelerators")
+    share = hall.get("accelerators") / np.where(total > 0, total, 1.0)
+    return base + np.where(total > 0, change * share, 0.0)
+
+
+output("hall", "facility_power_metered", "facility_power_avg + (site facility_power_metered - site "
+       "facility_power_avg) * accelerators / site accelerators: its share of the site's service draws")(
+    hall_power_metered)
 
 
 output("site", "facility_power_metered", "facility_power_avg + k * sum over inference services of count * "
@@ -1109,9 +1141,8 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("depreciation_it_year") + ctx.get("depreciation_facility_year"))
     output(_kind, "land_capital_year", "discount_rate * capex_land (land is not depreciated; its capital earns "
            "the discount rate)")(_land_capital)
-    output(_kind, "opex_energy", {"hall": "facility_power_avg * electricity_price",
-                                  "site": "facility_power_metered * electricity_price"}[_kind])(
-        lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg")
+    output(_kind, "opex_energy", "facility_power_metered * electricity_price")(
+        lambda ctx: ctx.get("facility_power_metered")
         * ctx.inherited("electricity_price", A.electricity_price))
     output(_kind, "opex_maintenance", "maintenance_rate * capex_maintained")(
         lambda ctx: _finance(ctx, "maintenance_rate", A.maintenance_rate) * ctx.get("capex_maintained"))

@@ -74,8 +74,9 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
-    energy_year        = facility_power_avg * 8,760 h       (a hall; a site: facility_power_metered * 8,760 h, its
-                         inference services' accelerators at their duty cycles: compiler.models.cost "$/Mtoken")
+    energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
+                         their duty cycles; a hall: its share of its site's by accelerators; compiler.models.cost
+                         "$/Mtoken")
     no_load_loss       = the average chain losses with no IT or cooling flowing (sum of f * L_peak through the
                          stages before them); facility_power_avg = no_load_loss + k * it_power_avg (affine: the
                          variable losses and the cooling go with the heat), k = facility_slope (the `pue` if set)
@@ -751,9 +752,8 @@ for _kind in ("hall", "site"):
     output(_kind, "pue", "facility_power_avg / it_power_avg; none without IT power")(
         lambda ctx: _ratio(ctx, ctx.get("facility_power_avg"), ctx.get("it_power_avg"),
                            f"no IT power: the {ctx.kind} places no racks or servers"))
-    output(_kind, "energy_year", {"hall": "facility_power_avg * 8760 h",
-                                  "site": "facility_power_metered * 8760 h"}[_kind])(
-        lambda ctx: ctx.get("facility_power_metered" if ctx.kind == "site" else "facility_power_avg") * A.YEAR)
+    output(_kind, "energy_year", "facility_power_metered * 8760 h")(
+        lambda ctx: ctx.get("facility_power_metered") * A.YEAR)
     output(_kind, "cdus", "ceil(heat_liquid / cdu.capacity) + spares")(lambda ctx: _count(ctx, "cdus", _cdus_own))
     output(_kind, "crahs", "ceil(heat_air / crah.capacity) + spares")(lambda ctx: _count(ctx, "crahs", _crahs_own))
     output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares")(

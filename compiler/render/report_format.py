@@ -97,6 +97,7 @@ def _humanize(name: str) -> str:
 # ---------------------------------------------------------------------------------------------- values
 FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
              Code.OVER_COMMITTED: "the site places fewer accelerators than its workloads run on",
+             Code.INFEASIBLE_WORKLOAD: "counts a service that cannot run at the site's planning draw",
              Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range"}
 
 

@@ -74,7 +74,8 @@ class Quantity(_Strict):
                                        "added): present only when a warning makes the figure incomplete (a capex "
                                        "that counts an unpriced part as $0), or an error leaves it without a valid "
                                        "value (`over-committed`: a site's service figures and energy bill for "
-                                       "services it cannot hold), or it is computed from such a figure; the report "
+                                       "services it cannot hold; `infeasible-workload`: a site's energy bill with a "
+                                       "service that cannot run), or it is computed from such a figure; the report "
                                        "and the table mark it the same way")
 
 

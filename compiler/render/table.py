@@ -8,14 +8,16 @@ Pipeline position: render; reads `compiler.evaluate.Results` through `compiler.r
 Without --select, standard output starts with the banner ("2 errors, 1 warning" and one line per
 problem, failing scenarios named by their parameter values), then the quantities, then one line per
 check. A figure a warning makes incomplete (`report_format.flagged_quantities`) carries the report's mark after
-its values: `(⚠ incomplete: counts unpriced parts as $0)`. With --select, standard output holds only the selected quantities (for scripts and pipes); the
+its values: `(⚠ incomplete: counts unpriced parts as $0)`; in a sweep, a flag whose diagnostics hold in some
+scenarios only (`report_format.flagged_scenarios`, results JSON `flagged.scenarios`) marks those scenarios' cells
+(`304.9 MWh/yr ⚠`) and names them after the row (`(⚠ for acc=1: ...)`). With --select, standard output holds only the selected quantities (for scripts and pipes); the
 banner goes to standard error.
 """
 from __future__ import annotations
 
 import fnmatch
 
-from .report_format import flag_mark, flagged_quantities
+from .report_format import flag_mark, flagged_quantities, flagged_scenarios
 from .view import ABSENT_TEXT, ResultsView, list_items, problem_line, problems, scenarios_text
 
 MAX_SCENARIOS_SHOWN = 6
@@ -46,11 +48,17 @@ def render_table(results, sink, select: str | None) -> tuple[str, str]:
              and (not select or fnmatch.fnmatchcase(p, select))]
     width = max((len(p) for p in paths), default=10)
     flags = flagged_quantities(results, sink)       # marked as the report marks them: never a clean-looking figure
+    where = flagged_scenarios(results, sink)        # a flag that holds in some scenarios of a sweep only
     rows = []
     for path in paths:
         shown = [view.show(path, s) for s in range(min(n, MAX_SCENARIOS_SHOWN))]
+        some = set(where.get(path, ()))
+        if some:                                    # those cells alone carry the mark, as results JSON says
+            shown = [f"{cell} ⚠" if s in some else cell for s, cell in enumerate(shown)]
         more = f"  ... ({n} scenarios)" if n > MAX_SCENARIOS_SHOWN else ""
-        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}{flag_mark(flags.get(path))}"
+        mark = (f" (⚠ for {scenarios_text(view, sorted(some))}: {flags[path]})" if some and path in flags
+                else flag_mark(flags.get(path)))
+        rows.append(f"{path:<{width}}  {'  '.join(shown)}{more}{mark}"
                     f"{_why_absent(view, path, len(shown))}")
     banner = banner_lines(results, sink)
     if select:
