@@ -111,7 +111,7 @@ def test_a_tighter_tpot_limit_never_raises_throughput_with_the_split_searched() 
     # s14-defaults) the law holds too (2,829.4 at both)
     v = _run(_spec("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim\n    let allreduce_kernels = 0"))
     _never_rises(v)
-    assert v["tokens_per_s"][0] >= 2881.4 - 0.1, v["tokens_per_s"]
+    assert v["tokens_per_s"][0] >= 2879.1 - 0.1, v["tokens_per_s"]     # 2,881.4 before the converged clock
     _never_rises(_run(_spec("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim")))
 
 
@@ -122,7 +122,7 @@ def test_a_tighter_tpot_limit_never_raises_throughput_with_the_tp_given_and_pp_s
     # at that tp is now a candidate: 2,881.4 at both (the ring all-reduce's figures, as above; the law at the defaults)
     v = _run(_spec("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim\n    tp = 2\n    let allreduce_kernels = 0"))
     _never_rises(v)
-    assert np.all(v["tp"] == 2) and v["tokens_per_s"][0] >= 2881.4 - 0.1, (v["tp"], v["tokens_per_s"])
+    assert np.all(v["tp"] == 2) and v["tokens_per_s"][0] >= 2879.1 - 0.1, (v["tp"], v["tokens_per_s"])   # s17-converge
     _never_rises(_run(_spec("[60 ms, 45 ms]", "4000 tok", "", "tpot_limit = lim\n    tp = 2")))
 
 

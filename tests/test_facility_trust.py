@@ -382,7 +382,8 @@ site s {
     _, sink = run(text)
     warnings = [d for d in sink.items if d.code == "unpriced"]
     assert len(warnings) == 1 and "switch `sw` has no price" in warnings[0].message
-    assert warnings[0].notes == ["`s.h.fabric.capex` is incomplete (and every capex rolled up from it)"]
+    assert warnings[0].notes == ["`s.h.fabric.capex` is incomplete (and every capex rolled up from it)",
+                                 "`s.h.fabric.capex_switching` is incomplete (and every capex rolled up from it)"]
 
 
 def test_halls_size_their_chillers_with_the_chiller_their_site_places() -> None:

@@ -118,7 +118,7 @@ def test_a_lighter_load_lowers_the_energy_dollars_by_the_energy_it_saves() -> No
     214.6 W there). Energy dollars an hour: price x (0.5 power + 0.5 x 8 W_idle). An offered load of 5,000 tok/s
     draws less while busy than 60,000 (both below the ~64 ktok/s capacity); the idle half is the same: the
     dollars fall by 0.5 x (the power saved) x price."""
-    v = _run(LIGHT_SERVICE.replace("param load = [60000 tok/s, 5000 tok/s]", "param load = [64000 tok/s, 5000 tok/s]"))
+    v = _run(LIGHT_SERVICE.replace("param load = [60000 tok/s, 5000 tok/s]", "param load = [63500 tok/s, 5000 tok/s]"))
     cost = _all(v, "s.i.cost_per_hour", 4)
     power = _all(v, "s.i.power", 4)
     w_idle = np.maximum(_all(v, "s.i.system_power", 4) / 8 - DGX_SLOPE * (_all(v, "s.i.accelerator_power", 4)

@@ -39,7 +39,7 @@ def test_server_never_exceeds_offline_in_the_runs() -> None:
 
 
 def test_held_out_lines_name_the_same_benchmark_chip_and_count() -> None:
-    rows = list(csv.DictReader(open(B.HELDOUT, newline="", encoding="utf-8")))
+    rows = list(csv.DictReader(open(B.ROOT / "tests" / "data" / "heldout_shape.csv", newline="", encoding="utf-8")))
     for bench, _, _, chip, n, _, _, (off, srv) in B.PAIRS:
         for line, scenario in ((off, "Offline"), (srv, "Server")):
             r = rows[line - 2]
