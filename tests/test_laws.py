@@ -601,6 +601,7 @@ def generated_sweeps(draw):
     return _GEN_TEMPLATE.format(fixed=fixed, **spec), knob, values
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(generated_sweeps())
 def test_sweep_equals_single_runs_on_generated_specs(case) -> None:

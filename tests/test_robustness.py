@@ -582,6 +582,7 @@ def test_api_deep_expressions_in_a_chain_at_default_recursion_limit():
     assert [d.code for d in sink.items] == []
 
 
+@pytest.mark.slow
 def test_many_unknown_names_stay_fast():
     """5,000 distinct unknown names in a scope of 5,000 names: "did you mean" is capped, not quadratic."""
     import time

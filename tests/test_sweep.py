@@ -183,6 +183,7 @@ def _run_eval(args):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_bytes_do_not_depend_on_chunk_size_or_workers(spec_file, tmp_path, fmt):
     outputs = []
@@ -297,6 +298,7 @@ def test_summary_table_and_meta(spec_file, tmp_path):
     assert all(c not in meta["columns"] for c in meta["constants"])
 
 
+@pytest.mark.slow
 def test_meta_names_the_failing_scenarios_by_index(spec_file, tmp_path, monkeypatch):
     """Law: a check's `failing` in FILE.meta.json is, in order and whatever the chunk size, the `failing` of the
     in-memory results JSON; the union over the checks is the scenarios whose row says `feasible` false; past

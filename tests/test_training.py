@@ -204,6 +204,7 @@ def test_an_infeasible_scenario_of_a_sweep_keeps_its_own_accelerators() -> None:
     assert not diffs, "\n".join(diffs[:20])
 
 
+@pytest.mark.slow
 def test_a_long_sweep_of_the_accelerators_is_linear_and_equals_its_single_runs() -> None:
     """Defect: the layout search built (scenarios x distinct counts x layouts) candidates, so a sweep of the
     accelerator count cost time and memory in the square of its length (2,000 scenarios: tens of GB). Each
@@ -971,6 +972,7 @@ PRUNE_CASES = sampled([pytest.param(seed, False, id=f"generated-{seed}") for see
     for seed in range(1000, 1300) for deadline in (seed % 10 == 0,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed,deadline", PRUNE_CASES)
 def test_pruning_picks_the_same_layout_on_generated_workloads(monkeypatch, seed: int, deadline: bool) -> None:
     """The pruned search (training.PRUNE: memory bounds, divisibility, the fixed coordinates, the deadline's
@@ -997,6 +999,7 @@ def test_pruning_picks_the_same_layout_on_the_examples(monkeypatch, path: Path) 
     assert not diffs, "\n".join(diffs[:20])
 
 
+@pytest.mark.slow
 def test_pruning_keeps_each_scenarios_own_deadline_ladder_in_one_block(monkeypatch) -> None:
     """Scenarios of one block with their own ladders (a sweep of the scale-up domain, a deadline): the pruned
     search, taking each ladder smallest first in small chunks (some scenarios stop early, others read on),

@@ -115,6 +115,7 @@ def test_the_spec_is_generated_from_the_csv() -> None:
     assert SPEC.read_text(encoding="utf-8") == spec_text(csv_rows()), "run `python3 tests/test_trtllm_perf.py`"
 
 
+@pytest.mark.slow
 def test_every_row_is_compared_and_the_table_printed() -> None:
     from compiler.validate import render_user, run_user
 
