@@ -4519,9 +4519,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips,
                   power=power, clock_share=share, attn_power=attention_power_share(chip, power))
     scenario = ctx.text("scenario", "offline")
-    limits = benchmark_limits(model).get(scenario, (math.inf, math.inf))
-    ttft_limit = ctx.get("ttft_limit") if ctx.is_set("ttft_limit") else np.asarray([limits[0]])
-    tpot_limit = ctx.get("tpot_limit") if ctx.is_set("tpot_limit") else np.asarray([limits[1]])
+    ttft_limit, tpot_limit = (latency_limit(ctx, model, scenario, i) for i in (0, 1))
     fraction = ctx.get("operating_fraction", operating_fraction)     # the limits the point is held to (f x each)
     ttft_limit, tpot_limit = ttft_limit * fraction, tpot_limit * fraction
     load = Load(
@@ -5870,19 +5868,24 @@ output("inference", "batch_in_flight", "offered_load set and below capacity: b =
                                        "disaggregated: the decode pool's rows a replica at the load it serves "
                                        "(Little's law, at least 1 a rank, at most batch)")(
     _value("batch_in_flight"))
-def _limit_held(i: int):
-    """The service's TTFT (i = 0) or TPOT (1) p99 limit: the spec's `ttft_limit` / `tpot_limit`, else the MLPerf
-    limit of the benchmark that runs its model (benchmark_limits), before `operating_fraction`; not applicable
-    outside server and interactive (offline has no latency limit)."""
+def latency_limit(ctx, model, scenario: str, i: int) -> np.ndarray:
+    """The TTFT (i = 0) or TPOT (1) p99 limit a service is held to, before `operating_fraction`: the spec's
+    `ttft_limit` / `tpot_limit`, else the MLPerf limit of the benchmark that runs its model (benchmark_limits),
+    inf where that benchmark has none for the scenario."""
     name = ("ttft_limit", "tpot_limit")[i]
+    if ctx.is_set(name):
+        return ctx.get(name)
+    return np.asarray([benchmark_limits(model).get(scenario, (math.inf, math.inf))[i]])
 
+
+def _limit_held(i: int):
+    """The output of latency_limit (the limit the solve holds the service to); not applicable outside server and
+    interactive (offline has no latency limit)."""
     def limit_held(ctx):
         scenario = ctx.text("scenario", "offline")
         if scenario not in ("server", "interactive"):
             ctx.not_applicable()
-        if ctx.is_set(name):
-            return ctx.get(name)
-        return np.asarray([benchmark_limits(ctx.ref("model")).get(scenario, SCENARIO_LIMITS[scenario])[i]])
+        return latency_limit(ctx, ctx.ref("model"), scenario, i)
     return limit_held
 
 
