@@ -1641,6 +1641,13 @@ HBM3E_CHIPS = ("H200", "H200_CTS", "H200_NVL", "GH200")   # GH200_96GB has HBM3 
 # a = 1,957 W (MECHANISMS "converged_voltage_floor", measured, NOT applied; docs/accuracy.md "The H200's power
 # parameters", s17-h200, 2026-12-06)
 CONVERGED_VOLTAGE_FLOOR = 0.67
+# the first-token pair (`first_token_delay` d, `first_token_delay_p99` d99) refit by its own rule with the floor above
+# (bench/cross_round.py --ttft --only both: the least sum of the TTFT p50 and p99 medians over both rounds; s17-h200
+# and s17-refit found (0.3, 0.1), TTFT p50 / p99 11.2 / 12.5%, against the shipped (0.325, 0.175) at 12.2 / 13.2%
+# with the floor alone). Set with the floor by "converged_voltage_floor": d on every Server / Interactive row
+# whose mechanisms set no d of their own, d99 where the residual tail's default d99 (RESIDUAL_TAIL_P99_DELAY) stood
+# (docs/accuracy.md "The voltage floor refit, ported opt-in", s18-refit, 2026-12-06)
+CONVERGED_FIRST_TOKEN_PAIR = (0.3, 0.1)
 # the share of the capacity point's throughput the add-in cards' Server and Interactive runs are given up for
 # latency (`let capacity_margin`, MECHANISMS "capacity_margin", KNEE_POWER_CHIPS): a submitter's choice [U], measured
 # at 0.03 / 0.05 / 0.06 / 0.10 with "knee_power" (docs/accuracy.md "The add-in cards' operating point"); applied
@@ -2571,8 +2578,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["power_limit_window"] = 1.0         # the clock of the steps' mean draw over the limiter's window
     if scenario in mechanisms["fp4_knee_power"]:     # measured, not applied ("The bigger chip's clock", s17)
         row.lets["knee_own_power"] = 1.0             # a GEMM's knee draws the chip's own a (Blackwell Ultra at fp4)
-    if scenario in mechanisms["converged_voltage_floor"]:   # measured, not applied (s17-h200)
+    if scenario in mechanisms["converged_voltage_floor"]:   # measured, not applied (s17-h200, s18-refit)
         row.lets["power_fit_voltage_floor"] = CONVERGED_VOLTAGE_FLOOR   # the power fit re-based on the refit floor
+        if scenario != "offline" and "first_token_delay" not in row.lets:   # and the first-token pair refit with it
+            row.lets["first_token_delay"] = CONVERGED_FIRST_TOKEN_PAIR[0]
+        if row.lets.get("step_residual_tail") and row.lets.get("first_token_delay_p99") == RESIDUAL_TAIL_P99_DELAY:
+            row.lets["first_token_delay_p99"] = CONVERGED_FIRST_TOKEN_PAIR[1]
     if scenario in mechanisms["hbm3e_memory_power"] and alias.chip in HBM3E_CHIPS:   # measured, not applied
         row.lets["hbm_access_energy_pj"] = HBM3E_ACCESS_ENERGY_PJ   # HBM3e's b at 3.9 pJ/bit (s17-h200)
     if knee_idle:

@@ -1258,7 +1258,8 @@ from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
-from .power import attention_power_share, fp4_mma_rate, workload_power_model
+from .power import (attention_power_share, chip_power_model, fp4_mma_rate, workload_memory_power,
+                    workload_power_model)
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 # `let`s of a model or chip the models read where the block defines them (no default; module docstring)
@@ -4517,7 +4518,9 @@ def _inputs(ctx, prefill_in_step: bool = True):
     chips = platform.accelerators()
     power, share = workload_power_model(ctx, chip)
     hw = Hardware(peak, peak_attn, memory, bandwidth, platform.link(), platform.scaleout(), platform.scaleup(), chips,
-                  power=power, clock_share=share, attn_power=attention_power_share(chip, power))
+                  power=power, clock_share=share,
+                  attn_power=attention_power_share(chip, power, workload_memory_power(
+                      ctx, chip, chip_power_model(chip, power.cap, None))))
     scenario = ctx.text("scenario", "offline")
     ttft_limit, tpot_limit = (latency_limit(ctx, model, scenario, i) for i in (0, 1))
     fraction = ctx.get("operating_fraction", operating_fraction)     # the limits the point is held to (f x each)

@@ -367,7 +367,7 @@ def workload_memory_power(ctx, chip, model: ChipPower) -> ChipPower:
     return model
 
 
-def attention_power_share(chip, model: ChipPower) -> np.ndarray:
+def attention_power_share(chip, model: ChipPower, own: ChipPower | None = None) -> np.ndarray:
     """a_attn / a: the attention kernels' compute dynamic power over the workload's a (`model`), by which the
     inference step weights the attention's share of its compute activity. The attention runs FP8 or BF16 (its
     KV cache's format: never the FP4 GEMM datapath, inference.py `attn_prec`), so it draws the chip's a at those
@@ -375,8 +375,11 @@ def attention_power_share(chip, model: ChipPower) -> np.ndarray:
     precision fp4 is `fp4_dynamic_power` (and fp4_mma_rate's share of it): the step's draw is
         P_idle + x v(x)^2 (a u_gemm + a_attn u_attn) + b u_m = P_idle + a x v(x)^2 (u_gemm + (a_attn / a) u_attn)
     + b u_m, so the clock law takes u_c = u_gemm + (a_attn / a) u_attn. GB300 at fp4: 3,510.2 / 4,513 = 0.778;
-    B300: 2,758.0 / 3,761 = 0.733; 1 where the workload's a is the chip's own (every other precision and chip)."""
-    own = chip_power_model(chip, model.cap, None).dynamic
+    B300: 2,758.0 / 3,761 = 0.733; 1 where the workload's a is the chip's own (every other precision and chip).
+    `own` is the chip's draw model at its own formats under the workload's re-basing of the fit (workload_memory_power:
+    `let power_fit_voltage_floor` scales every a alike, so the ratio stays the chip's; before 2026-12-06, s18-refit, the
+    opt-in compared the re-based a with the un-re-based one and weighted every chip's attention by 1,755 / 1,957)."""
+    own = (own if own is not None else chip_power_model(chip, model.cap, None)).dynamic
     dynamic = np.asarray(model.dynamic, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(dynamic > 0, own / np.where(dynamic > 0, dynamic, 1.0), 1.0)
