@@ -70,13 +70,22 @@ def test_the_reference_length_is_the_row_before(rows_csv, monkeypatch) -> None:
 
 def test_shorter_answers_load_the_prompt_queue(rows_csv, monkeypatch) -> None:
     """At a shorter answer every generated token carries more prompt tokens (I / O: 222.33 / 294.45 = 0.755 ->
-    222.33 / 273 = 0.814 -> 222.33 / 250 = 0.889): the Offline engine's generated tokens/s never rise, and the
-    Server queue's TTFT p50 and p99 at its capacity point never fall."""
+    222.33 / 273 = 0.814 -> 222.33 / 260 = 0.855): the Offline engine's generated tokens/s and the Server capacity
+    never rise, and the Server queue's TTFT p50 and p99 at its capacity point never fall while its p99 is below the
+    benchmark's 2 s limit. Where the limit binds the capacity point backs off to a lower load, and its TTFT falls:
+    the law does not hold there and is not asserted there. Until 2026-12-06 the third point was 250 tokens, where the
+    p99 stood at 1.955 s, 2.3% below the limit at the voltage floor 0.72; at the floor's refit 0.67 (validate
+    `--with converged_voltage_floor`) the p99 reaches 1.953 s at 251 tokens and the limit binds at 250 (p99 0.50 s,
+    Server 90,750 -> 88,798 tok/s in one 10-token step): a knife edge, not the law (docs/accuracy.md "The voltage floor
+    refit, ported opt-in", s18-refit)."""
     key = ("Llama2_70B", "Blackwell FP4")
     runs = [_run(rows_csv, on=("engine_output_lengths",), table={key: o}, monkeypatch=monkeypatch)
-            for o in (294.45, 273.0, 250.0)]
+            for o in (294.45, 273.0, 260.0)]
     offline = [r[(B200, "llama2-70b-99", "Offline", "throughput")] for r in runs]
+    server = [r[(B200, "llama2-70b-99", "Server", "throughput")] for r in runs]
     p50 = [r[(B200, "llama2-70b-99", "Server", "ttft_p50")] for r in runs]
     p99 = [r[(B200, "llama2-70b-99", "Server", "ttft_p99")] for r in runs]
     assert offline[0] > offline[1] > offline[2]
+    assert server[0] > server[1] > server[2]
+    assert max(p99) < V.SERVING["llama2-70b"].limits["server"][0]      # the law's domain: the TTFT limit not binding
     assert p50[0] < p50[1] <= p50[2] and p99[0] < p99[1] <= p99[2]

@@ -24,10 +24,11 @@ BASE = dict(model="Llama2_70B", system="DGX_H200", accelerators=1, precision='"f
             tp=1, pp=1, batch=16, input_tokens="222 tok", output_tokens="294 tok")
 
 
-def _values(knee: float) -> dict:
-    v = run(spec(workload("w", **BASE, **{"let gemm_knee_power": knee}), IMPORTS))
+def _values(knee: float, **lets) -> dict:
+    v = run(spec(workload("w", **BASE, **{"let gemm_knee_power": knee}, **lets), IMPORTS))
     return {k: float(v[f"s.w.{k}"][0]) for k in ("clock_fraction", "sustained_clock", "accelerator_power", "tpot",
-                                                    "detail.decode_gemm_time", "detail.decode_weights_time")}
+                                                    "detail.decode_gemm_time", "detail.decode_weights_time",
+                                                    "compute_utilization", "memory_utilization")}
 
 
 def test_the_memory_bound_step_is_the_same_at_either_knee_draw() -> None:
@@ -50,18 +51,37 @@ def test_a_step_below_its_cap_runs_at_the_full_clock() -> None:
 
 def test_the_measured_decode_draw_bounds_the_knee_share() -> None:
     """The knee's share k from public measurements (s15-knee): H200 decode draws 137-300 W of its 700 W, no cap
-    triggering (Ma, Afzal, Eitzinger, Wellein, arXiv 2605.11999, 2026-05-12 [S]). At the 16-row step above the
-    knee takes 0.486 of the step's time and the FLOPs at e_c 0.107 (busy / t at the full clock), the weights u_m
-    0.651; the full-clock draw P_idle + a (u_flops + k u_knee) + b u_m = 72 + 1,755 (0.107 + 0.486 k) + 105 x 0.651
-    is 329 W at k 0 and 1,181 W at k 1, so the measured <= 300 W asks k <= (300 - 329) / (1,755 x 0.486) < 0: the
-    FLOPs alone reach the measured top, the knee draws nothing the measurement can see, k = 0. Here: the workload's
-    own draw at k 0 is inside the measured range and its clock the full one; at k 1 the same step's clock law
-    throttles (0.759) at the same reported draw."""
+    triggering (Ma, Afzal, Eitzinger, Wellein, arXiv 2605.11999, 2026-05-12 [S]): the board's draw (the quantity a
+    board-level cap limits, as the model's `accelerator_power`: P_idle 72 W, the 700 W TGP) over the decode phase
+    alone, measured apart from the prefill ("phase-aware"). The model's `accelerator_power` of a serving workload is
+    its mean over the request, the prompt's GEMMs included: u_c counts F = 2A (1 + I/O) + 4LD(I + O/2) + 2LD I^2/O
+    FLOPs an output token (compiler.models.workloads.activity), of which the prompt's 2A I/O + 2LD I^2/O. Llama 2
+    70B (A = 68.98e9, L = 80, D = 8,192), I = 222, O = 294: F_decode = 138.92 GFLOP, F_prompt = 104.39 GFLOP, a
+    share 0.4290 of u_c. The decode-phase draw is the served draw less the prompt's FLOP energy at the same step
+    (memory-bound: the weight read sets its time and traffic, the prompt rows ride in it), P_dec = P - a u_c 0.4290:
+        floor 0.72 (a 1,755.1 W): 295.4 - 1,755.1 x 0.0885 x 0.4290 = 228.7 W
+        floor 0.67 (a 1,957.4 W, validate --with converged_voltage_floor): 313.3 - 1,957.4 x 0.0885 x 0.4290 = 238.9 W
+    both inside the measured range; the served mean at 0.67 (313 W) is not the measured quantity (s18-refit). At
+    the full clock the knee takes 0.486 of the step's time, so a knee share k adds a k 0.486 (951 W at k 1 and
+    a 1,957 W): the measured <= 300 W asks k <= (300 - 238.9) / (1,957.4 x 0.486) = 0.064 (0.084 at 0.72), the knee
+    draws nothing the measurement can see, k ~ 0. Here: the decode-phase draw at k 0 is inside the measured range at
+    either floor and its clock the full one; at k 1 the same step's clock law throttles (0.759) at the same draw."""
+    from compiler.models import power as P
+    prompt_share = (2 * 68976648192 * 222 / 294 + 2 * 80 * 8192 * 222 ** 2 / 294) / (
+        2 * 68976648192 * (1 + 222 / 294) + 4 * 80 * 8192 * (222 + 294 / 2) + 2 * 80 * 8192 * 222 ** 2 / 294)
+    assert prompt_share == pytest.approx(0.4290, abs=1e-4)
     k0, k1 = _values(0.0), _values(1.0)
-    assert 137.0 <= k0["accelerator_power"] <= 300.0
-    assert k0["clock_fraction"] == 1.0
+    k0_refit = _values(0.0, **{"let power_fit_voltage_floor": 0.67})
+    for v, floor in ((k0, 0.72), (k0_refit, 0.67)):
+        a = P._gemm_dynamic_power(floor)                          # 1,755.1 / 1,957.4 W
+        assert v["accelerator_power"] == pytest.approx(           # the served mean draw, uncapped, by hand
+            72 + a * v["compute_utilization"] + P.H100_MEMORY_POWER * v["memory_utilization"], rel=1e-9)
+        decode = v["accelerator_power"] - a * v["compute_utilization"] * prompt_share
+        assert 137.0 <= decode <= 300.0
+        assert (300.0 - decode) / (a * 0.486) < 0.1              # k ~ 0: 0.084 / 0.064
+        assert v["clock_fraction"] == 1.0
+    assert k0_refit["accelerator_power"] > 300.0                 # the served mean (313 W), prompt included
     assert 72 + 1755 * (0.107 + 0.486 * 1.0) + 105 * 0.651 > 700.0       # k 1: demand above the cap (1,181 W)
-    assert (300 - (72 + 1755 * 0.107 + 105 * 0.651)) / (1755 * 0.486) < 0.0
     assert k1["clock_fraction"] < 0.8 and k1["accelerator_power"] == pytest.approx(k0["accelerator_power"], rel=1e-3)
 
 
@@ -78,15 +98,27 @@ def test_no_step_runs_below_the_clock_its_draw_allows_with_the_knee_idle() -> No
 
 def test_with_the_draws_activity_the_64_row_step_runs_at_the_full_clock() -> None:
     """`let clock_draw_activity = 1` (validate `--with clock_draw`, measured, not applied; s15-knee) with the knee
-    idle: the clock law counts the step's FLOPs at the draw's rate g = 0.992 (not at e_c = 0.82), so the 64-row
-    step whose reported draw is 664 W of 700 runs at the full clock (0.956 without it) and its TPOT falls to the
-    full-clock step's (26.18 ms, the kbound probe's t at rho 1; 27.12 ms at 0.956)."""
-    v = run(spec(workload("w", **{**BASE, "batch": 64}, **{"let gemm_knee_power": 0.0,
-                                                           "let clock_draw_activity": 1.0}), IMPORTS))
+    idle: the clock law counts the step's FLOPs at the draw's rate g = 0.992 (not at e_c = 0.82). Its law: a step
+    whose draw at the full clock fits the cap runs at the full clock; one whose draw does not is held at the cap, at
+    the clock that draw allows. Floor 0.72 (a 1,755 W): the 64-row step's full-clock draw is 664 W of 700, so it
+    runs at the full clock (0.956 without it) and its TPOT falls to the full-clock step's (26.18 ms, the kbound
+    probe's t at rho 1; 27.12 ms at 0.956). Floor 0.67 (a 1,957 W, validate --with converged_voltage_floor): the same
+    step's full-clock demand is 72 + 1,957 x 0.303 + 104.5 x 0.580 = 726 W, above the cap, so it is held at 700 W
+    at 0.985 (the mean activity's clock 0.990: the step mixture's spread) and TPOT 26.50 ms (27.95 ms without it).
+    The full-clock claim was the 1,755 W fit's number; the law holds at both (s18-refit)."""
+    lets = {"let gemm_knee_power": 0.0, "let clock_draw_activity": 1.0}
+    v = run(spec(workload("w", **{**BASE, "batch": 64}, **lets), IMPORTS))
     power, clock = float(v["s.w.accelerator_power"][0]), float(v["s.w.clock_fraction"][0])
     assert power < 700.0 - 30.0
     assert clock == 1.0
     assert float(v["s.w.tpot"][0]) == pytest.approx(26.18e-3, rel=2e-3)
+    r = run(spec(workload("w", **{**BASE, "batch": 64}, **lets, **{"let power_fit_voltage_floor": 0.67}), IMPORTS))
+    demand = 72 + 1957.4 * float(r["s.w.compute_utilization"][0]) + 104.52 * float(r["s.w.memory_utilization"][0])
+    assert demand > 700.0                                        # 726 W at the full clock
+    assert float(r["s.w.accelerator_power"][0]) == pytest.approx(700.0, rel=1e-9)   # held at the cap
+    assert float(r["s.w.clock_fraction"][0]) == pytest.approx(float(r["s.w.sustained_clock"][0]), rel=1e-2)
+    assert float(r["s.w.clock_fraction"][0]) < 1.0
+    assert float(r["s.w.tpot"][0]) == pytest.approx(26.50e-3, rel=2e-3)
 
 
 def _row(system: str, benchmark: str, mechanisms):
