@@ -1039,7 +1039,20 @@ def _fp4_8b(**extra) -> dict[str, float]:
                      recompute='"selective"', failure_rate="0 / 1 s", **extra) + "}\n")
 
 
-def test_an_nvfp4_step_is_the_sum_of_its_parts_each_at_its_own_rate_by_hand() -> None:
+def _fp4_clock_ratio(v0: float) -> float:
+    """rho_bf16 / rho_fp4 of a compute-bound GB300 phase (u_c = 1, u_m = 0.0731) under its 1,400 W, by hand: idle
+    140 W (the chips' idle_fraction 0.10 of the TDP) and b 209.04 W (the H100 fit's memory share of it), a = 2.5073 x 1,400 = 3,510.2 W (bf16) and 4,513 W
+    (fp4) at the floor 0.72, both x a(0.67) / a(0.72) = 1,957.4 / 1,755.1 at 0.67 (3,914.4 / 5,033.3 W);
+    h = (1,400 - 140 - 209.04 x 0.0731) / a, x = h^(1/3) above the floor (h >= v0^3), h / v0^2 below it."""
+    scale = (700 - 72 - 104.52 * 0.0731328708) / (1350 / 1980) ** 3 / 1755.1228589972352 if v0 < 0.68 else 1.0
+    room = 1400 - 1400 * 0.10 - 1400 * 0.14931428571 * 0.0731328708
+    x = [h ** (1 / 3) if h >= v0 ** 3 else h / v0 ** 2
+         for h in (room / (1755.1228589972352 * 2 * scale), room / (4513 * scale))]
+    return x[0] / x[1]
+
+
+@pytest.mark.parametrize("floor", [pytest.param(None, id="v0=0.72"), pytest.param(0.67, id="v0=0.67")])
+def test_an_nvfp4_step_is_the_sum_of_its_parts_each_at_its_own_rate_by_hand(floor) -> None:
     """NVFP4 training (NVIDIA's recipe, Transformer Engine): the linear layers' GEMMs (fprop, dgrad, wgrad) in FP4,
     the attention core in FP8 (default) or BF16 (`attention_precision`), written out for Llama 3.1 8B on one GB300
     (bf16 2,500, fp8 5,000, fp4 15,000 TFLOP/s dense; FP4 knee m0 = 970 rows, stdlib/chips.factory), 8 micro-batches
@@ -1052,17 +1065,22 @@ def test_an_nvfp4_step_is_the_sum_of_its_parts_each_at_its_own_rate_by_hand() ->
     The power-limited clock rho and e_t cancel in the ratios to the bf16 step, but for the FP4 runs' clock: a
     full-rate NVFP4 GEMM on Blackwell Ultra draws `fp4_dynamic_power` 4,513 W against the TDP-scaled 3,510.2 W
     (compiler/models/power.py "FP4 dynamic power"), both runs on the voltage floor, so rho_fp4 / rho_bf16 =
-    3,510.2 / 4,513 = 0.778 (x = h / v0^2, h = headroom / a)."""
-    bf16 = _fp4_8b(precision='"bf16"')
-    fp4_bf16 = _fp4_8b(precision='"fp4"', attention_precision='"bf16"')
-    fp4 = _fp4_8b(precision='"fp4"')
+    3,510.2 / 4,513 = 0.778 (x = h / v0^2, h = headroom / a). At the floor's refit 0.67 (validate `--with
+    converged_voltage_floor`, `let power_fit_voltage_floor`) the bf16 run sits just above the floor (h 0.3179 >=
+    0.67^3, x = 0.6825) and the FP4 one below it (h 0.2473, x = 0.5509): 0.807, no longer the ratio of the a's; the
+    law (every part at its own rate, the clock the one factor) holds at both (s18-refit)."""
+    lets = {} if floor is None else {"let power_fit_voltage_floor": floor}
+    bf16 = _fp4_8b(precision='"bf16"', **lets)
+    fp4_bf16 = _fp4_8b(precision='"fp4"', attention_precision='"bf16"', **lets)
+    fp4 = _fp4_8b(precision='"fp4"', **lets)
     L, s, D = 32, 8192, 4096
     A = (bf16["s.j.flops_per_token"] - 6 * L * s * D) / 6
     lin, att = 6 * A, 9 * L * s * D
     share, knee = 0.70 / 0.77, (8192 + 12.5 / 0.172) / (8192 + 970)
     t16 = bf16["s.j.detail.compute_time"]
     unit = t16 / (lin + att) * 2500e12          # 8 x 8,192 / (rho e_t): what every part divides by its rate
-    unit = unit * 4513 / (1755.1228589972352 * 1400 / 700)     # the FP4 runs' clock (docstring)
+    unit = unit * _fp4_clock_ratio(0.72 if floor is None else floor)   # the FP4 runs' clock (docstring)
+    assert _fp4_clock_ratio(0.72) == pytest.approx(4513 / (1755.1228589972352 * 1400 / 700), rel=1e-12)
     np.testing.assert_allclose(fp4_bf16["s.j.detail.compute_time"],
                                unit * (lin / (15000e12 * share * knee) + att / 2500e12), rtol=1e-9)
     np.testing.assert_allclose(fp4["s.j.detail.compute_time"],

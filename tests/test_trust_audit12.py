@@ -58,18 +58,39 @@ site s {
 """
 
 
-def test_a_training_runs_power_cap_bounds_its_draw_and_clock() -> None:
+# the voltage floor the fit is re-based on: the default (0.72) and validate's opt-in refit (`converged_voltage_floor`,
+# 0.67, `let power_fit_voltage_floor`; docs/accuracy.md "The voltage floor refit, ported opt-in", s18-refit): the laws
+# hold at both, the hand calculation takes v0 and a(v0) = 620.4 / (x_g v(x_g)^2), x_g = 1,350 / 1,980
+FLOORS = [pytest.param(None, id="v0=0.72"), pytest.param(0.67, id="v0=0.67")]
+
+
+def _floored(text: str, floor: float | None) -> str:
+    return text if floor is None else text.replace("let power_cap = cap",
+                                                  f"let power_cap = cap\n    let power_fit_voltage_floor = {floor}")
+
+
+def _fit(floor: float | None) -> tuple[float, float, float, float]:
+    """(v0, a, b, the GEMM's u_m) of the H100 fit at the floor v0 (compiler/models/power.py)."""
+    v0 = 0.72 if floor is None else floor
+    gemm_u_m = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12
+    b = 3.35e12 * 8 * 3.9e-12
+    x_g = 1350 / 1980
+    return v0, (700 - 72 - b * gemm_u_m) / (x_g * max(v0, x_g) ** 2), b, gemm_u_m
+
+
+@pytest.mark.parametrize("floor", FLOORS)
+def test_a_training_runs_power_cap_bounds_its_draw_and_clock(floor) -> None:
     """H100 SXM (tdp 700 W, idle 72 W, a = 1,755 W, b = 104.5 W, v0 = 0.72): a compute-bound phase (u_c = 1, u_m =
     0.0731) has headroom h = (cap - 72 - 104.5 x 0.0731) / 1,755: at 700 W h = 0.3535 < v0^3 = 0.373, x = h / v0^2
-    = 0.682; at 500 W h = 0.2395, x = 0.462; at 400 W h = 0.1826, x = 0.352. The draw of that phase is the cap;
-    the light phases draw min(cap, 72 + 0.35 x 628) = 291.8 W. So accelerator_power <= cap, falls with the cap,
-    and sustained_clock is x."""
-    v = _run(CAPPED_RUN)
+    = 0.682; at 500 W h = 0.2395, x = 0.462; at 400 W h = 0.1826, x = 0.352. At v0 = 0.67 (a = 620.4 / 0.6818^3 =
+    1,957 W): 700 W h = 0.3170 >= v0^3 = 0.3008, x = h^(1/3) = 0.682 (the fit's anchor); 500 W h = 0.2147, x = h /
+    v0^2 = 0.478; 400 W h = 0.1637, x = 0.365. The draw of that phase is the cap; the light phases draw min(cap,
+    72 + 0.35 x 628) = 291.8 W. So accelerator_power <= cap, falls with the cap, and sustained_clock is x."""
+    v = _run(_floored(CAPPED_RUN, floor))
     caps = np.array([700.0, 500.0, 400.0])
-    gemm_u_m = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12
-    a = (700 - 72 - 3.35e12 * 8 * 3.9e-12 * gemm_u_m) / (1350 / 1980 * 0.72 ** 2)
-    h = (caps - 72 - 3.35e12 * 8 * 3.9e-12 * gemm_u_m) / a
-    x = np.where(h >= 0.72 ** 3, np.cbrt(np.minimum(h, 1)), h / 0.72 ** 2)
+    v0, a, b, gemm_u_m = _fit(floor)
+    h = (caps - 72 - b * gemm_u_m) / a
+    x = np.where(h >= v0 ** 3, np.cbrt(np.minimum(h, 1)), h / v0 ** 2)
     assert v["s.t.sustained_clock"] == pytest.approx(x, rel=1e-9)
     p = v["s.t.accelerator_power"]
     assert np.all(p <= caps + 1e-9), p
@@ -100,19 +121,19 @@ def test_a_training_run_refuses_a_power_cap_below_its_chips_draw_with_no_compute
     assert list(absent.mask) == [False, True] and "50 W" in absent.reason
 
 
-def test_the_clock_under_a_low_cap_is_the_one_whose_draw_fits_it() -> None:
+@pytest.mark.parametrize("floor", FLOORS)
+def test_the_clock_under_a_low_cap_is_the_one_whose_draw_fits_it(floor) -> None:
     """100 W on an H100 SXM: h = (100 - 72 - 104.5 x 0.0731) / 1,755 = 0.0116 < v0^3, x = h / 0.72^2 = 0.0224; the
-    draw there, 72 + 1,755 x 0.0224 x 0.72^2 + 104.5 x 0.0731 = 100 W, the cap. The 700 W point keeps its 0.682,
+    draw there, 72 + 1,755 x 0.0224 x 0.72^2 + 104.5 x 0.0731 = 100 W, the cap (v0 = 0.67: h = 0.0104, x = 0.0232,
+    72 + 1,957 x 0.0232 x 0.67^2 + 7.6 = 100 W). The 700 W point keeps its 0.682 at either floor (the fit's anchor),
     and the run's compute time scales as 1 / x (the same layout, the same step otherwise)."""
     text = CAPPED_RUN.replace("param cap = [700 W, 500 W, 400 W]", "param cap = [700 W, 100 W]")
-    v = _run(text)
-    gemm_u_m = 3 * 8192 ** 2 * 2 / (2 * 8192 ** 3 / 669e12) / 3.35e12
-    b = 3.35e12 * 8 * 3.9e-12
-    a = (700 - 72 - b * gemm_u_m) / (1350 / 1980 * 0.72 ** 2)
-    x = (100 - 72 - b * gemm_u_m) / a / 0.72 ** 2
+    v = _run(_floored(text, floor))
+    v0, a, b, gemm_u_m = _fit(floor)
+    x = (100 - 72 - b * gemm_u_m) / a / v0 ** 2
     clock = v["s.t.sustained_clock"]
     assert clock[1] == pytest.approx(x, rel=1e-9)
-    assert 72 + a * clock[1] * 0.72 ** 2 + b * gemm_u_m == pytest.approx(100.0, rel=1e-9)
+    assert 72 + a * clock[1] * v0 ** 2 + b * gemm_u_m == pytest.approx(100.0, rel=1e-9)
     assert clock[0] == pytest.approx(1350 / 1980, rel=1e-9)
 
 
