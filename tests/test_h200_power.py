@@ -99,3 +99,49 @@ def test_both_are_opt_in() -> None:
     for name in ("hbm3e_memory_power", "converged_voltage_floor"):
         assert V.MECHANISMS[name] == ()
     assert V.HBM3E_ACCESS_ENERGY_PJ == 3.9 and "GH200_96GB" not in V.HBM3E_CHIPS
+
+
+def test_the_attention_share_stays_the_chips_own_under_the_re_basing() -> None:
+    """a_attn / a (power.attention_power_share) is a ratio of two a's of one chip, and the re-basing scales every a by
+    the same a(v0') / a(0.72): on a chip whose workload a is its own the share stays 1 (s18-refit: before, the opt-in
+    divided the un-re-based a by the re-based one, 1,755 / 1,957 = 0.897 on every chip); at fp4 on an FP4 Ultra
+    chip it stays a_own / a_fp4."""
+    from compiler.models.power import attention_power_share
+    rebase = _Workload(power_fit_voltage_floor=0.67)
+    for chip, precision in ((H200, "fp8"), (_Chip(tdp=1400.0, fp4_dynamic_power=4513.0), "fp4")):
+        plain = chip_power_model(chip, None, precision)
+        moved = workload_memory_power(rebase, chip, plain)
+        own = workload_memory_power(rebase, chip, chip_power_model(chip, None, None))
+        assert float(attention_power_share(chip, moved, own)) == pytest.approx(
+            float(attention_power_share(chip, plain)), rel=1e-12)
+    assert float(attention_power_share(H200, chip_power_model(H200, None, "fp8"))) == 1.0
+
+
+def test_the_refit_floor_brings_its_first_token_pair() -> None:
+    """`--with converged_voltage_floor` sets the floor 0.67 and the first-token pair refit with it by the pair's own
+    rule, (d, d99) = (0.3, 0.1) (bench/cross_round.py --ttft: TTFT p50 / p99 11.2 / 12.5% against 12.2 / 13.2% with
+    the shipped (0.325, 0.175)): d on a Server row that sets none, d99 where the residual tail's default stood;
+    Offline rows get the floor only; off, the row is the default's."""
+    from pathlib import Path
+    rows = V.read_csv(str(Path(__file__).resolve().parents[1] / "reference" / "mlperf_calibration.csv"))
+    on = V.mechanisms_with(on=("converged_voltage_floor",))
+    assert V.CONVERGED_FIRST_TOKEN_PAIR == (0.3, 0.1)
+    seen = set()
+    for row in rows:
+        if row.data.get("metric") != "throughput" or "H200-SXM" not in row.data.get("accelerator", ""):
+            continue
+        scenario = row.data["scenario"].lower()
+        V.plan(row, None)
+        base = dict(row.lets)
+        V.plan(row, on)
+        refit = dict(row.lets)
+        assert refit["power_fit_voltage_floor"] == 0.67 and "power_fit_voltage_floor" not in base
+        if scenario == "offline":
+            assert "first_token_delay" not in refit
+        else:
+            assert refit["first_token_delay"] == base.get("first_token_delay", 0.3)
+            if base.get("first_token_delay_p99") == V.RESIDUAL_TAIL_P99_DELAY:
+                assert refit["first_token_delay_p99"] == 0.1
+                seen.add("d99")
+        seen.add(scenario)
+    assert {"offline", "server", "d99"} <= seen
