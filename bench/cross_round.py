@@ -146,8 +146,11 @@ def patched(family=None, inference=None, training=None, tail=None, margin=None, 
                 fam = V.FAMILIES.get(r.chip)
                 if family and fam in family:
                     r.lets.setdefault("inference_gemm_efficiency", family[fam])
-                for k, v in (inference or {}).items():
-                    r.lets.setdefault(k, v)
+                for k, v in (inference or {}).items():   # the pair a mechanism put in the model's default's place
+                    if k in r.extra.get("default_pair_lets", ()):   # (converged_voltage_floor) is the scan's too
+                        r.lets[k] = v
+                    else:
+                        r.lets.setdefault(k, v)
                 if tail is not None:
                     r.lets.update(tail_moves(r.lets, tail))
                 if residual is not None:

@@ -2580,10 +2580,15 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["knee_own_power"] = 1.0             # a GEMM's knee draws the chip's own a (Blackwell Ultra at fp4)
     if scenario in mechanisms["converged_voltage_floor"]:   # measured, not applied (s17-h200, s18-refit)
         row.lets["power_fit_voltage_floor"] = CONVERGED_VOLTAGE_FLOOR   # the power fit re-based on the refit floor
-        if scenario != "offline" and "first_token_delay" not in row.lets:   # and the first-token pair refit with it
+        pair = []                                    # and the first-token pair refit with it, where the row's
+        if scenario != "offline" and "first_token_delay" not in row.lets:   # mechanisms set none of their own
             row.lets["first_token_delay"] = CONVERGED_FIRST_TOKEN_PAIR[0]
+            pair.append("first_token_delay")
         if row.lets.get("step_residual_tail") and row.lets.get("first_token_delay_p99") == RESIDUAL_TAIL_P99_DELAY:
             row.lets["first_token_delay_p99"] = CONVERGED_FIRST_TOKEN_PAIR[1]
+            pair.append("first_token_delay_p99")
+        if pair:                                     # what a rescan of the pair moves (bench/cross_round.py)
+            row.extra["default_pair_lets"] = tuple(pair)
     if scenario in mechanisms["hbm3e_memory_power"] and alias.chip in HBM3E_CHIPS:   # measured, not applied
         row.lets["hbm_access_energy_pj"] = HBM3E_ACCESS_ENERGY_PJ   # HBM3e's b at 3.9 pJ/bit (s17-h200)
     if knee_idle:

@@ -197,3 +197,18 @@ def test_margin_goes_with_ttft_only() -> None:
     with pytest.raises(SystemExit) as e:
         C.main(["--margin", "0.03"])
     assert e.value.code == 2 and V.ADDIN_CAPACITY_MARGIN == before
+
+
+def test_the_pair_scan_moves_the_pair_the_refit_floor_sets(monkeypatch) -> None:
+    """`--ttft --with converged_voltage_floor`: the opt-in puts its first-token pair (0.3, 0.1) in the model default's
+    place (s18-refit); the scan's `first_token_delay` must replace that one, not defer to it as to a row's own let
+    (it did: setdefault kept 0.3 and the scan's d never moved), while a row's own lets are still kept."""
+    V = C.V
+    rows = V.read_csv(str(ROOT / "reference" / "mlperf_calibration.csv"))
+    row = next(r for r in rows if "H200-SXM" in r.data.get("accelerator", "") and r.data["scenario"] == "Server"
+               and r.data["metric"] == "throughput" and r.data["benchmark"] == "llama2-70b-99")
+    monkeypatch.setattr(C, "MECHANISMS_ON", V.mechanisms_with(on=("converged_voltage_floor",)))
+    with C.patched(inference={"first_token_delay": 0.42}, tail=0.05):
+        V.plan(row)
+    assert row.lets["first_token_delay"] == 0.42 and row.lets["power_fit_voltage_floor"] == 0.67
+    assert row.lets.get("first_token_delay_p99", 0.05) == 0.05
