@@ -1570,7 +1570,7 @@ MECHANISM_TABLE = {
     "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
     "power_limit_window": Mechanism((), _LIVE),  # a serving replica's clock set by its step mixture's mean draw
     "fp4_knee_power": Mechanism((), _ALL),      # the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)
-    "converged_voltage_floor": Mechanism((), _ALL),   # the voltage floor refit by its own rule on the converged clock (CONVERGED_VOLTAGE_FLOOR)
+    "converged_voltage_floor": Mechanism((), _ALL),   # the voltage floor refit by its own rule on the converged clock, with its first-token pair (CONVERGED_VOLTAGE_FLOOR, CONVERGED_FIRST_TOKEN_PAIR)
     "hbm3e_memory_power": Mechanism((), _ALL),  # HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)
     "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
     "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
