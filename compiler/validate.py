@@ -582,6 +582,15 @@ never all hold one and the contexts leave every T steps: a request waits the res
 GB200 9, GB300 6; v6.0 B200 6, B300 9, GB200 9, GB300 9 (partners' B200 configs set 6 or 9: the chip's NVIDIA value
 is taken [U]). It moves the time to first token only (the rate cut holds it at ttft_limit); the prompts released
 together and their whole-prompt step are not modelled (docs/accuracy.md "DeepSeek-R1 as NVIDIA ran it").
+Attention-data-parallel engines (`adp_engines`, measured, not applied; ADP_ENGINE_RANKS, ADP_RANK_BATCH): every closed
+DeepSeek-R1 config of v5.1 and v6.0 runs one engine in Offline and Server alike -- 8 attention ranks of one GPU, the
+experts over the 8, gpu_batch_size sequences a rank, the ADP balancer on [P]. `--with adp_engines` gives the Offline
+and Server rows that engine (tp 1, pp 1, ep 8, `max_batch_size` 8 x the rank's cap, `adp_balance` 1) in place of
+the search's layouts. Measured (docs/accuracy.md "DeepSeek-R1 Server / Offline: the step's floor under an absolute
+TPOT limit"): the model's step on that engine has the v6.0 runs' slope but half their row-independent part (15 against
+29-42 ms), so both scenarios reach the rank cap and Server / Offline goes to 0.83-1.00 (runs 0.46-0.62); validate's
+rows byte-identical (no DeepSeek-R1 row), held-out DeepSeek-R1 GB300 x72 Offline -3.3% -> +85.1%, Server +43.5% ->
++207.4%.
 Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
