@@ -1,4 +1,4 @@
-"""DeepSeek-R1's Server / Offline from the step's line: the runs' own ADP-EP8 step at two row counts against the model's.
+"""DeepSeek-R1's Server / Offline from the step's line: the runs' ADP-EP8 step at two row counts against the model's.
 
     PYTHONPATH=. python3 bench/dsr1_step_line.py          (~3 s CPU: the model's step at 10 points, one compile)
 
@@ -7,10 +7,10 @@ with enable_attention_dp and moe_expert_parallelism 8 (8 attention ranks of one 
 prompts, the ADP balancer (validate's ADP_ENGINE_RANKS, ADP_RANK_BATCH and their sources). So a system's two results
 are two points of one step law t(b) (b: rows decoding on a rank): the Server point by Little's law (completed
 samples/s x mean latency / GPUs rows, at the tokens' mean step t = b / Server tokens/s a rank: LoadGen's TPOT mean is a
-mean over requests, not tokens, and differs from it by up to 21%, GB200 69.6 against 57.7 ms), the Offline point at the rows its engine holds --
-the config's gpu_batch_size a rank, or the KV cache's length-biased rows where that is less -- at
-Offline tokens/s a rank = b / t. Through the two points t(b) = f + c b: f the step's part that does not shrink with
-the rows, c a row's. The Server result is then the rows that an absolute limit leaves on that line: at the run's own
+mean over requests, not tokens, and differs from it by up to 21%, GB200 69.6 against 57.7 ms), the Offline point at
+the rows its engine holds -- the config's gpu_batch_size a rank, or the KV cache's length-biased rows where that is
+less -- at Offline tokens/s a rank = b / t. Through the two points t(b) = f + c b: f the step's part that does not
+shrink with the rows, c a row's. The Server result is then the rows that an absolute limit leaves on that line: at the run's own
 mean step tau, b_S = (tau - f) / c, and
 
     Server / Offline = (b_S / tau) / (b_O / (f + c b_O))                                          [D]

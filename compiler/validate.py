@@ -1076,12 +1076,13 @@ ADP_BALANCE_STEPS = {("inference-v5.1", "B200"): 9, ("inference-v5.1", "GB200"):
                      ("inference-v6.0", "GB300"): 9}
 ADP_BALANCE_MODELS = ("DeepSeek_R1",)        # the benchmarks whose NVIDIA engines run attention data parallel
 # The submitters' attention-data-parallel engines (`adp_engines`, measured, not applied; docs/accuracy.md "DeepSeek-R1
-# Server / Offline: the step's floor under an absolute TPOT limit", s18-heldserver): every closed DeepSeek-R1 config of
-# MLPerf Inference v5.1 and v6.0 runs `tensor_parallelism` 8 with `enable_attention_dp` True and `moe_expert_parallelism`
-# 8 in Offline and Server alike -- 8 attention ranks of one GPU each, the routed experts over the 8 (the model's tp 1,
-# pp 1, ep 8) -- with `gpu_batch_size` sequences a rank (mlcommons/inference_results_v5.1 @965182b0 closed/*/configs/
-# */{Offline,Server}/deepseek-r1.py, 13 systems; v6.0 closed/NVIDIA/configs/*/{Offline,Server}/deepseek-r1.py via fork
-# gbeezybez/inference_results_v6.0 @232fbf9; read 2026-12-06 [P]), the ADP balancer on (adp_balancing_enable) [P].
+# Server / Offline: the step's floor under an absolute TPOT limit", s18-heldserver): every closed DeepSeek-R1 config
+# of MLPerf Inference v5.1 and v6.0 runs `tensor_parallelism` 8 with `enable_attention_dp` True and
+# `moe_expert_parallelism` 8 in Offline and Server alike -- 8 attention ranks of one GPU each, the routed experts over
+# the 8 (the model's tp 1, pp 1, ep 8) -- with `gpu_batch_size` sequences a rank (mlcommons/inference_results_v5.1
+# @965182b0 closed/*/configs/*/{Offline,Server}/deepseek-r1.py, 13 systems; v6.0
+# closed/NVIDIA/configs/*/{Offline,Server}/deepseek-r1.py via fork gbeezybez/inference_results_v6.0 @232fbf9; read
+# 2026-12-06 [P]), the ADP balancer on (adp_balancing_enable) [P].
 ADP_ENGINE_RANKS = {"DeepSeek_R1": 8}
 # gpu_batch_size a rank by (round, scenario, chip), NVIDIA's configs (the chip's NVIDIA value for its partners [U]:
 # v5.1 GigaComputing's B200 Server 768, CoreWeave's GB300 x8 Server 1,536); (.., GPUs) where the count changes it
@@ -1629,7 +1630,7 @@ MECHANISM_TABLE = {
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
-    "adp_engines": Mechanism((), ("offline", "server")),   # DeepSeek-R1: the configs' attention-DP engines (ADP_ENGINE_RANKS)
+    "adp_engines": Mechanism((), ("offline", "server")),   # DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)
     "dp_domain_rings": Mechanism((), ("training",)),   # training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)
     "full_graph_schedule": Mechanism((), ("training",)),   # full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)
 }
@@ -2532,7 +2533,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     ranks = ADP_ENGINE_RANKS.get(serving.model)
     if ranks and scenario in mechanisms["adp_engines"] and pools is None:   # measured, not applied (ADP_ENGINE_RANKS)
         fields["tp"], fields["pp"], fields["ep"] = 1.0, 1.0, float(ranks)   # ranks of one GPU, experts over them all
-        cap = ADP_RANK_BATCH.get((round_, scenario, alias.chip, int(n)), ADP_RANK_BATCH.get((round_, scenario, alias.chip)))
+        cap = ADP_RANK_BATCH.get((round_, scenario, alias.chip, int(n)),
+                                 ADP_RANK_BATCH.get((round_, scenario, alias.chip)))
         if cap:
             row.lets["max_batch_size"] = float(cap * ranks)   # an engine (its d ranks) holds gpu_batch_size a rank
         row.lets["adp_balance"] = 1.0                # the ADP balancer: every rank carries the mean prompt load
