@@ -10,8 +10,8 @@ samples/s x mean latency / GPUs rows, at the tokens' mean step t = b / Server to
 mean over requests, not tokens, and differs from it by up to 21%, GB200 69.6 against 57.7 ms), the Offline point at
 the rows its engine holds -- the config's gpu_batch_size a rank, or the KV cache's length-biased rows where that is
 less -- at Offline tokens/s a rank = b / t. Through the two points t(b) = f + c b: f the step's part that does not
-shrink with the rows, c a row's. The Server result is then the rows that an absolute limit leaves on that line: at the run's own
-mean step tau, b_S = (tau - f) / c, and
+shrink with the rows, c a row's. The Server result is then the rows that an absolute limit leaves on that line: at
+the run's own mean step tau, b_S = (tau - f) / c, and
 
     Server / Offline = (b_S / tau) / (b_O / (f + c b_O))                                          [D]
 
