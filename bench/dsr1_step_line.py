@@ -125,37 +125,46 @@ def table() -> list[dict]:
     return out
 
 
-# A decode-only check (no context ever enters these ranks, so every step is a CUDA graph; TensorRT-LLM runs graphs
-# only on generation-only batches): NVIDIA's v6.0 GB300 x72 DeepSeek-R1 Interactive run, disaggregated -- 4 decode
-# workers of 16 GPUs, tensor_parallel_size 16 with enable_attention_dp and moe_expert_parallel_size 16, MTP with 3
-# draft tokens (closed/NVIDIA/configs/GB300-NVL72_GB300-288GB_aarch64x72/Interactive/deepseek-r1.py and
-# GB300-NVL72_GB300-288GB_aarch64x16/Interactive/disagg_decode/deepseek-r1.yml; its summary: 66.90 samples/s,
-# 250,633.67 tokens/s, mean latency 42.158 s, mean first token 0.420 s; fork gbeezybez/inference_results_v6.0
-# @232fbf9 [P]); the tokens a step a row: validate's sourced MTP acceptance, 2.82 (Serving drafts) [S]
-DECODE_ONLY = dict(line=505, decode_gpus=64, completed=66.90, tokens_s=250633.67, latency=42.157978246,
-                   ttft=0.420372223, accepted=2.82)
+# Decode-only checks (no context ever enters these ranks, so every step is a CUDA graph; TensorRT-LLM runs graphs
+# only on generation-only batches): NVIDIA's v6.0 GB300 x72 and GB200 x72 DeepSeek-R1 Interactive runs,
+# disaggregated -- 4 decode workers of 16 GPUs, tensor_parallel_size 16 with enable_attention_dp and
+# moe_expert_parallel_size 16, MTP with 3 draft tokens (closed/NVIDIA/configs/{GB300-NVL72_GB300-288GB_aarch64x72,
+# GB200-NVL72_GB200-186GB_aarch64x72}/Interactive/deepseek-r1.py and their *x16/Interactive/disagg_decode/
+# deepseek-r1.yml; the summaries' completed samples/s, tokens/s, mean latency and mean first token; fork
+# gbeezybez/inference_results_v6.0 @232fbf9 [P]); the tokens a step a row: validate's sourced MTP acceptance, 2.82
+# (Serving drafts) [S]
+DECODE_ONLY = (
+    dict(label="v6.0 GB300 x72", line=505, decode_gpus=64, completed=66.90, tokens_s=250633.67,
+         latency=42.157978246, ttft=0.420372223, accepted=2.82),
+    dict(label="v6.0 GB200 x72", line=490, decode_gpus=64, completed=63.90, tokens_s=240317.85,
+         latency=43.932930773, ttft=0.333476905, accepted=2.82),
+)
 
 
-def decode_only_check() -> dict:
-    """The run's decode rows a rank (Little's law over the decode time), its step (rows x accepted tokens / tokens/s
-    a rank) and the model's step at the same rows (validate's default plan of the row, the decode engine's cap set
-    to those rows: t = the model's TPOT mean x accepted tokens)."""
-    d = DECODE_ONLY
-    b = d["completed"] * (d["latency"] - d["ttft"]) / d["decode_gpus"]
-    step = b * d["accepted"] / (d["tokens_s"] / d["decode_gpus"])
+def decode_only_checks() -> list[dict]:
+    """Each run's decode rows a rank (Little's law over the decode time), its step (rows x accepted tokens / tokens/s
+    a rank) and the model's step at the same rows (validate's default plan of the row, the 16-rank decode engine's
+    cap set to those rows: t = the model's TPOT mean x accepted tokens); one compile for both."""
     src = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
+    runs = []
+    for d in DECODE_ONLY:
+        b = d["completed"] * (d["latency"] - d["ttft"]) / d["decode_gpus"]
+        runs.append(dict(label=d["label"], rows=b, step=b * d["accepted"] / (d["tokens_s"] / d["decode_gpus"])))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dsr1_decode.csv"
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=list(src[0]))
             w.writeheader()
-            w.writerow({**src[d["line"] - 2], "metric": "tpot_mean", "value": "1", "unit": "ms"})
+            w.writerows({**src[d["line"] - 2], "metric": "tpot_mean", "value": "1", "unit": "ms"} for d in DECODE_ONLY)
         from dsl.diagnostics import Sink
         rows = V.read_csv(str(path), Sink())
-        V.plan(rows[0], None)
-        rows[0].lets["max_batch_size"] = float(16 * round(b))    # a 16-rank decode engine at the run's rows
+        for r, run in zip(rows, runs):
+            V.plan(r, None)
+            r.lets["max_batch_size"] = float(16 * round(run["rows"]))    # a 16-rank decode engine at the run's rows
         V._evaluate(rows, None, None, Sink())
-    return dict(rows=b, step=step, model_step=rows[0].predicted * d["accepted"])
+    for r, run, d in zip(rows, runs, DECODE_ONLY):
+        run["model_step"] = r.predicted * d["accepted"]
+    return runs
 
 
 def main() -> None:
@@ -169,10 +178,10 @@ def main() -> None:
               f"{r['so']:7.2f} {r['so_model_line']:10.2f} {r['so_run_floor']:9.2f}")
     print("S/O run: the law on the run's own two points (the measured ratio); model line: the model's step law at the"
           " run's tau (Server rows capped at gpu_batch_size); run floor: the model's slope with the run's floor")
-    c = decode_only_check()
-    print(f"decode-only check (v6.0 GB300 x72 Interactive, disaggregated ADP16 EP16 decode ranks, MTP 2.82 tokens a "
-          f"step): {c['rows']:.1f} rows a rank, step {c['step'] * 1e3:.1f} ms; the model at those rows "
-          f"{c['model_step'] * 1e3:.1f} ms ({c['model_step'] / c['step'] - 1:+.0%})")
+    for c in decode_only_checks():
+        print(f"decode-only check ({c['label']} Interactive, disaggregated ADP16 EP16 decode ranks, MTP 2.82 tokens "
+              f"a step): {c['rows']:.1f} rows a rank, step {c['step'] * 1e3:.1f} ms; the model at those rows "
+              f"{c['model_step'] * 1e3:.1f} ms ({c['model_step'] / c['step'] - 1:+.0%})")
 
 
 if __name__ == "__main__":
