@@ -1084,6 +1084,19 @@ ADP_BALANCE_MODELS = ("DeepSeek_R1",)        # the benchmarks whose NVIDIA engin
 # closed/NVIDIA/configs/*/{Offline,Server}/deepseek-r1.py via fork gbeezybez/inference_results_v6.0 @232fbf9; read
 # 2026-12-06 [P]), the ADP balancer on (adp_balancing_enable) [P].
 ADP_ENGINE_RANKS = {"DeepSeek_R1": 8}
+# The latency chain of a DeepSeek (MLA + MoE) layer at small batch (`mla_layer_latency`, measured, not applied;
+# docs/accuracy.md "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"): TensorRT-LLM's
+# DeepSeek-R1 on 8 B200 at one request, CUDA graphs, no MTP, 1K/2K, 111 tokens/s a user (NVIDIA/TensorRT-LLM
+# docs/source/blogs/tech_blog/
+# blog1_Pushing_Latency_Boundaries_Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md, "Autoregressive MTP
+# Layers" table, read 2026-12-06 [P]): 9.01 ms a step, where the model's tp 8 step at one row is
+# 5.56 ms (weights 0.49, GEMMs 0.55, all-reduces 1.00, experts' module 1.65, step overhead 2.03 ms). The 3.45 ms
+# over 61 layers is 56.6 us a layer on top of `layer_latency`'s 5 us [D]: a DeepSeek layer runs ~15 kernels in
+# sequence (the blog's "Everything in One Diagram": fused_a GEMM, norms, UQ_QR GEMM, UK BMM, KV concat + RoPE, MLA,
+# UV BMM, WO GEMM, all-reduce + norm + quantize, router + top-k, shared and sparse experts, final reduce), a dense
+# GQA layer ~5. The same blog's CUDA-graph + EP8TP8 baseline, 67 tokens/s a user (14.9 ms), bounds it from above.
+MLA_LAYER_LATENCY = 5e-6 + (1 / 111 - 5.56e-3) / 61     # s a layer: 61.6 us [D]
+MLA_MODELS = ("DeepSeek_R1",)
 # gpu_batch_size a rank by (round, scenario, chip), NVIDIA's configs (the chip's NVIDIA value for its partners [U]:
 # v5.1 GigaComputing's B200 Server 768, CoreWeave's GB300 x8 Server 1,536); (.., GPUs) where the count changes it
 ADP_RANK_BATCH = {("inference-v5.1", "server", "B200"): 512, ("inference-v5.1", "server", "GB200"): 512,
@@ -1630,6 +1643,7 @@ MECHANISM_TABLE = {
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
+    "mla_layer_latency": Mechanism((), _ALL),   # DeepSeek rows: the MLA + MoE layer's latency chain (MLA_LAYER_LATENCY)
     "adp_engines": Mechanism((), ("offline", "server")),   # DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)
     "dp_domain_rings": Mechanism((), ("training",)),   # training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)
     "full_graph_schedule": Mechanism((), ("training",)),   # full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)
@@ -2530,6 +2544,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["prefill_tp"] = float(pools.prefill_chips_each)            # and a prefill worker's chips
         if pools.decode_ranks > 1:
             fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
+    if serving.model in MLA_MODELS and scenario in mechanisms["mla_layer_latency"]:   # measured, not applied
+        row.lets["layer_latency"] = Q(MLA_LAYER_LATENCY, "s")   # the layer's kernel chain at small batch (blog1)
     ranks = ADP_ENGINE_RANKS.get(serving.model)
     if ranks and scenario in mechanisms["adp_engines"] and pools is None:   # measured, not applied (ADP_ENGINE_RANKS)
         fields["tp"], fields["pp"], fields["ep"] = 1.0, 1.0, float(ranks)   # ranks of one GPU, experts over them all

@@ -101,3 +101,26 @@ def test_the_model_floor_is_below_every_runs_floor() -> None:
     for r in L.table():
         assert r["f_m"] < r["f"], r["label"]
         assert r["so_model_line"] > r["so"], r["label"]
+
+
+def _batch_one_step(tmp_path, mechanisms) -> float:
+    """The model's DeepSeek-R1 step at tp 8 and one request on 8 B200 (an Offline row, its batch capped at 1)."""
+    from dsl.diagnostics import Sink
+    path = tmp_path / "b1.csv"
+    path.write_text(HEAD + "inference-v5.1,deepseek-r1,Offline,s,NVIDIA B200-SXM-180GB,8,throughput,1,Tokens/s,x\n")
+    rows = V.read_csv(str(path), Sink())
+    V.plan(rows[0], mechanisms)
+    rows[0].fields["tp"], rows[0].fields["pp"] = 8.0, 1.0
+    rows[0].lets["max_batch_size"] = 1.0
+    V._evaluate(rows, None, None, Sink())
+    return 1.0 / rows[0].predicted               # one replica of 8 GPUs decoding one row: tokens/s = 1 / t
+
+
+def test_mla_layer_latency_reproduces_its_source(tmp_path) -> None:
+    # MLA_LAYER_LATENCY = 5 us + (1 / 111 s - 5.56 ms) / 61 layers: TensorRT-LLM's one-request B200 step (blog1,
+    # 111 tokens/s a user without MTP) against the model's 5.56 ms there
+    assert V.MLA_LAYER_LATENCY == pytest.approx(5e-6 + (1 / 111 - 5.56e-3) / 61, rel=1e-12)
+    assert V.MLA_LAYER_LATENCY == pytest.approx(61.5e-6, abs=0.1e-6)
+    assert V.MECHANISM_TABLE["mla_layer_latency"].applied == ()
+    assert _batch_one_step(tmp_path, None) == pytest.approx(5.56e-3, abs=0.01e-3)
+    assert _batch_one_step(tmp_path, V.mechanisms_with(on=("mla_layer_latency",))) == pytest.approx(1 / 111, rel=0.01)
