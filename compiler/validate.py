@@ -591,6 +591,10 @@ TPOT limit"): the model's step on that engine has the v6.0 runs' slope but half 
 29-42 ms), so both scenarios reach the rank cap and Server / Offline goes to 0.83-1.00 (runs 0.46-0.62); validate's
 rows byte-identical (no DeepSeek-R1 row), held-out DeepSeek-R1 GB300 x72 Offline -3.3% -> +85.1%, Server +43.5% ->
 +207.4%.
+The DeepSeek layer's latency chain (`mla_layer_latency`, measured, not applied; MLA_LAYER_LATENCY): DeepSeek-R1 rows
+get `let layer_latency` = 61.5 us, the one-request step TensorRT-LLM publishes for DeepSeek-R1 on 8 B200 (9.01 ms)
+less the model's (5.56 ms) over 61 layers, plus the default 5 us; held-out Server 28.0% -> 24.8% (GB300 x72 +43.5% ->
++37.1%, Offline -3.3% -> -4.7%); validate's rows byte-identical.
 Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
