@@ -582,6 +582,19 @@ never all hold one and the contexts leave every T steps: a request waits the res
 GB200 9, GB300 6; v6.0 B200 6, B300 9, GB200 9, GB300 9 (partners' B200 configs set 6 or 9: the chip's NVIDIA value
 is taken [U]). It moves the time to first token only (the rate cut holds it at ttft_limit); the prompts released
 together and their whole-prompt step are not modelled (docs/accuracy.md "DeepSeek-R1 as NVIDIA ran it").
+Attention-data-parallel engines (`adp_engines`, measured, not applied; ADP_ENGINE_RANKS, ADP_RANK_BATCH): every closed
+DeepSeek-R1 config of v5.1 and v6.0 runs one engine in Offline and Server alike -- 8 attention ranks of one GPU, the
+experts over the 8, gpu_batch_size sequences a rank, the ADP balancer on [P]. `--with adp_engines` gives the Offline
+and Server rows that engine (tp 1, pp 1, ep 8, `max_batch_size` 8 x the rank's cap, `adp_balance` 1) in place of
+the search's layouts. Measured (docs/accuracy.md "DeepSeek-R1 Server / Offline: the step's floor under an absolute
+TPOT limit"): the model's step on that engine has the v6.0 runs' slope but half their row-independent part (15 against
+29-42 ms), so both scenarios reach the rank cap and Server / Offline goes to 0.83-1.00 (runs 0.46-0.62); validate's
+rows byte-identical (no DeepSeek-R1 row), held-out DeepSeek-R1 GB300 x72 Offline -3.3% -> +85.1%, Server +43.5% ->
++207.4%.
+The DeepSeek layer's latency chain (`mla_layer_latency`, measured, not applied; MLA_LAYER_LATENCY): DeepSeek-R1 rows
+get `let layer_latency` = 61.5 us, the one-request step TensorRT-LLM publishes for DeepSeek-R1 on 8 B200 (9.01 ms)
+less the model's (5.56 ms) over 61 layers, plus the default 5 us; held-out Server 28.0% -> 24.8% (GB300 x72 +43.5% ->
++37.1%, Offline -3.3% -> -4.7%); validate's rows byte-identical.
 Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
@@ -1066,6 +1079,38 @@ ADP_BALANCE_STEPS = {("inference-v5.1", "B200"): 9, ("inference-v5.1", "GB200"):
                      ("inference-v6.0", "B200"): 6, ("inference-v6.0", "B300"): 9, ("inference-v6.0", "GB200"): 9,
                      ("inference-v6.0", "GB300"): 9}
 ADP_BALANCE_MODELS = ("DeepSeek_R1",)        # the benchmarks whose NVIDIA engines run attention data parallel
+# The submitters' attention-data-parallel engines (`adp_engines`, measured, not applied; docs/accuracy.md "DeepSeek-R1
+# Server / Offline: the step's floor under an absolute TPOT limit", s18-heldserver): every closed DeepSeek-R1 config
+# of MLPerf Inference v5.1 and v6.0 runs `tensor_parallelism` 8 with `enable_attention_dp` True and
+# `moe_expert_parallelism` 8 in Offline and Server alike -- 8 attention ranks of one GPU each, the routed experts over
+# the 8 (the model's tp 1, pp 1, ep 8) -- with `gpu_batch_size` sequences a rank (mlcommons/inference_results_v5.1
+# @965182b0 closed/*/configs/*/{Offline,Server}/deepseek-r1.py, 13 systems; v6.0
+# closed/NVIDIA/configs/*/{Offline,Server}/deepseek-r1.py via fork gbeezybez/inference_results_v6.0 @232fbf9; read
+# 2026-12-06 [P]), the ADP balancer on (adp_balancing_enable) [P].
+ADP_ENGINE_RANKS = {"DeepSeek_R1": 8}
+# The latency chain of a DeepSeek (MLA + MoE) layer at small batch (`mla_layer_latency`, measured, not applied;
+# docs/accuracy.md "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"): TensorRT-LLM's
+# DeepSeek-R1 on 8 B200 at one request, CUDA graphs, no MTP, 1K/2K, 111 tokens/s a user (NVIDIA/TensorRT-LLM
+# docs/source/blogs/tech_blog/
+# blog1_Pushing_Latency_Boundaries_Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md, "Autoregressive MTP
+# Layers" table, read 2026-12-06 [P]): 9.01 ms a step, where the model's tp 8 step at one row is
+# 5.56 ms (weights 0.49, GEMMs 0.55, all-reduces 1.00, experts' module 1.65, step overhead 2.03 ms). The 3.45 ms
+# over 61 layers is 56.6 us a layer on top of `layer_latency`'s 5 us [D]: a DeepSeek layer runs ~15 kernels in
+# sequence (the blog's "Everything in One Diagram": fused_a GEMM, norms, UQ_QR GEMM, UK BMM, KV concat + RoPE, MLA,
+# UV BMM, WO GEMM, all-reduce + norm + quantize, router + top-k, shared and sparse experts, final reduce), a dense
+# GQA layer ~5. The same blog's CUDA-graph + EP8TP8 baseline, 67 tokens/s a user (14.9 ms), bounds it from above.
+MLA_LAYER_LATENCY = 5e-6 + (1 / 111 - 5.56e-3) / 61     # s a layer: 61.6 us [D]
+MLA_MODELS = ("DeepSeek_R1",)
+# gpu_batch_size a rank by (round, scenario, chip), NVIDIA's configs (the chip's NVIDIA value for its partners [U]:
+# v5.1 GigaComputing's B200 Server 768, CoreWeave's GB300 x8 Server 1,536); (.., GPUs) where the count changes it
+ADP_RANK_BATCH = {("inference-v5.1", "server", "B200"): 512, ("inference-v5.1", "server", "GB200"): 512,
+                  ("inference-v5.1", "server", "GB300"): 512, ("inference-v5.1", "offline", "B200"): 512,
+                  ("inference-v5.1", "offline", "GB200"): 512, ("inference-v5.1", "offline", "GB300"): 1536,
+                  ("inference-v6.0", "server", "B200"): 512, ("inference-v6.0", "server", "B300"): 640,
+                  ("inference-v6.0", "server", "GB200"): 512, ("inference-v6.0", "server", "GB300"): 640,
+                  ("inference-v6.0", "offline", "B200"): 512, ("inference-v6.0", "offline", "B300"): 1024,
+                  ("inference-v6.0", "offline", "GB200"): 512, ("inference-v6.0", "offline", "GB300"): 1536,
+                  ("inference-v6.0", "offline", "GB300", 8): 1024}
 # NVIDIA's v4.1 harness runs prompts whole (no chunked context, "Token budget" above); AMD's (vLLM) does not apply
 WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
 WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
@@ -1602,6 +1647,8 @@ MECHANISM_TABLE = {
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
     "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
+    "mla_layer_latency": Mechanism((), _ALL),   # DeepSeek rows: the MLA + MoE layer's latency chain (MLA_LAYER_LATENCY)
+    "adp_engines": Mechanism((), ("offline", "server")),   # DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)
     "dp_domain_rings": Mechanism((), ("training",)),   # training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)
     "full_graph_schedule": Mechanism((), ("training",)),   # full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)
 }
@@ -2508,6 +2555,16 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["prefill_tp"] = float(pools.prefill_chips_each)            # and a prefill worker's chips
         if pools.decode_ranks > 1:
             fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
+    if serving.model in MLA_MODELS and scenario in mechanisms["mla_layer_latency"]:   # measured, not applied
+        row.lets["layer_latency"] = Q(MLA_LAYER_LATENCY, "s")   # the layer's kernel chain at small batch (blog1)
+    ranks = ADP_ENGINE_RANKS.get(serving.model)
+    if ranks and scenario in mechanisms["adp_engines"] and pools is None:   # measured, not applied (ADP_ENGINE_RANKS)
+        fields["tp"], fields["pp"], fields["ep"] = 1.0, 1.0, float(ranks)   # ranks of one GPU, experts over them all
+        cap = ADP_RANK_BATCH.get((round_, scenario, alias.chip, int(n)),
+                                 ADP_RANK_BATCH.get((round_, scenario, alias.chip)))
+        if cap:
+            row.lets["max_batch_size"] = float(cap * ranks)   # an engine (its d ranks) holds gpu_batch_size a rank
+        row.lets["adp_balance"] = 1.0                # the ADP balancer: every rank carries the mean prompt load
     if (scenario in mechanisms["offline_budget"] and layout is not None and layout.budget
             and "tp" in fields and round_ in LAYOUT_BUDGET_ROUNDS):   # measured ("Offline token budget" above)
         row.lets["max_batch_size"] = offline_budget_rows(layout, serving)   # the rows its budget sustains
