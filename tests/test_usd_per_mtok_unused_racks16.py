@@ -41,7 +41,8 @@ def test_unused_racks_move_usd_per_mtok_by_the_no_load_share_hand_calculation() 
     moved = usd9 / usd8 - 1
     assert abs(moved) > 1e-9                                   # not round-off (1e-16), not under the plan's 1e-12
     assert moved == pytest.approx(w_s * (e9 - e8) / hour8, rel=1e-6)            # the hand calculation above
-    assert moved == pytest.approx(-8.098978e-07, rel=1e-5)   # measured (s17-econ2 plant factors; was -8.100361e-07)
+    assert moved == pytest.approx(-8.096278e-07, rel=1e-5)   # measured (s18-prices plant factors; s17-econ2
+    # -8.098978e-07, before it -8.100361e-07)
 
 
 def test_with_a_set_pue_unused_racks_leave_usd_per_mtok() -> None:
