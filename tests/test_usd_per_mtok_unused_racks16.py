@@ -14,7 +14,7 @@ already reads a relative change under 1e-12 as no change (compiler/plan.py `_sam
 
 L0 grows with the racks (each stage's fixed share of its peak loss) while D stays, so L0 / (it_power_avg + D)
 moves toward L0 / it_power_avg: e falls 1.2342138 -> 1.2341936 (x price), and the hour and $/Mtok by w_s x de /
-hour = -8.098978e-07 (-8.100361e-07 before s17-econ2's plant factors raised the hour), the plan's move to 9
+hour = -8.096278e-07 (s18-prices' plant factors; -8.098978e-07 at s17-econ2's, -8.100361e-07 before them), the plan's move to 9
 digits. With a set `pue` there are no no-load losses (k = pue, L0 = 0): e = price x pue for any rack count and the service's $/Mtok does not move (the plan does not list it).
 """
 from __future__ import annotations
