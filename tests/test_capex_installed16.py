@@ -80,10 +80,13 @@ def test_a_non_bool_installed_is_refused() -> None:
     assert any("installed" in d.message for d in sink.errors), [d.message for d in sink.errors]
 
 
-def test_the_stdlib_generator_and_water_cooled_chiller_are_priced_installed() -> None:
-    """The two stdlib prices whose comments say installed carry `installed = true`; placing 3 Generator_3MW
-    costs 3 x $2.067M = $6.201M (3,000 kW x $650/kW installed, NREL REopt.jl v0.35.0, 2023-09-29, x 1.06 to 2025
-    dollars; not x the power factor 2.5979 = $16.11M; s17-econ), 2 Chiller_WC_1000ton 2 x $0.7M = $1.4M (not x 3.4546)."""
+def test_the_stdlib_generator_is_priced_installed_and_the_water_cooled_chiller_as_equipment() -> None:
+    """The stdlib generator's source gives an installed price, `installed = true`: placing 3 Generator_3MW costs
+    3 x $2.067M = $6.201M (3,000 kW x $650/kW installed, NREL REopt.jl v0.35.0, 2023-09-29, x 1.06 to 2025 dollars;
+    not x the power factor; s17-econ). The water-cooled chiller's source (RSMeans 2022, s18-prices) prices the
+    chiller's material apart from its setting and from the plant's tower, pumps and piping, so it is equipment:
+    2 Chiller_WC_1000ton cost 2 x ($896,000 / 2 x 1.1036 = $494,428) x the cooling factor 2.4804 / 0.6665 = 3.7213
+    = $3.68M (s16-capex had it installed at $0.7M each, $1.4M, on an undated page)."""
     from compiler import evaluate_text
     text = """from systems import DGX_H100_rack
 from facility import Generator_3MW, Chiller_WC_1000ton
@@ -99,7 +102,9 @@ site s {
     assert not sink.errors, [d.message for d in sink.errors]
     v = results.values
     assert float(np.asarray(v["s.detail.capex_power_generator"]).ravel()[0]) == pytest.approx(3 * 3000 * 650.0 * 1.06, rel=1e-12)
-    assert float(np.asarray(v["s.detail.capex_cooling_chiller"]).ravel()[0]) == pytest.approx(2 * 0.7e6, rel=1e-12)
+    chiller = 896000 / 2 * 304.702 / 292.655 * 1.06
+    assert float(np.asarray(v["s.detail.capex_cooling_chiller"]).ravel()[0]) == pytest.approx(
+        2 * chiller * INSTALL["cooling"], rel=1e-12)
 
 
 @pytest.mark.slow

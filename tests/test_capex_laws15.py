@@ -10,13 +10,14 @@ rejection, pumps, UPS, rectifiers, switchgear, transformers, generators, PDUs, b
   * placing a priced unit more never lowers capex; doubling the count doubles the class's capex.
 Hand figures: plant cost per W 11.7 $/W x 0.53 = 6.201 $/W, cooling 0.4 of it (2.4804 $/W), power 0.6 (3.7206
 $/W). The reference plant the shares are priced on (assumptions PLANT_REFERENCE, the stdlib's prices per W of IT
-with redundancy; s17-econ2, 2026-12-06): power equipment transformers $150k / 2.5 MVA x 2 = 0.12, switchgear
-$300k / (480 V x 4,000 A x sqrt 3) x 2 = 0.1804, UPS $500k / 1.25 MVA x 1.1 = 0.44, PDUs $60k / 300 kVA x 2 = 0.40:
-1.1404 $/W; the generator's installed $2.067M / 3 MW x 1.1 = 0.7579 $/W is taken as written, so the power factor
-is (3.7206 - 0.7579) / 1.1404 = 2.5979 (before s17-econ2: 3.7206 / 1.690 = 2.2015, the generator in the
-equipment). Cooling, all equipment-priced: 1.1 x (CDUs $200/kW x 0.85 + CRAHs $400/kW x 0.15 + air-cooled chillers
-$450k / 500 tons + dry coolers $150/kW + pumps $60k / 1,000 tons) = 0.7183 $/W, factor 2.4804 / 0.7183 = 3.4533
-(before: the rounded 0.718, 3.4546).
+with redundancy; s17-econ2, 2026-12-06): power equipment transformers $96,332 / 2.5 MVA x 2 = 0.0771 (RSMeans
+2022 x 1.1036, s18-prices; was $150k, 0.12), switchgear $300k / (480 V x 4,000 A x sqrt 3) x 2 = 0.1804, UPS $500k /
+1.25 MVA x 1.1 = 0.44, PDUs $60k / 300 kVA x 2 = 0.40: 1.0975 $/W; the generator's installed $2.067M / 3 MW x 1.1
+= 0.7579 $/W is taken as written, so the power factor is (3.7206 - 0.7579) / 1.0975 = 2.6995 (s17-econ2: 2.5979 at
+the $150k transformer; before it: 3.7206 / 1.690 = 2.2015, the generator in the equipment). Cooling, all
+equipment-priced: 1.1 x (CDUs $200/kW x 0.85 + CRAHs $400/kW x 0.15 + air-cooled chillers $367,303 / 500 tons
+(RSMeans 2022 x 1.1036, s18-prices; was $450k) + dry coolers $150/kW + pumps $60k / 1,000 tons) = 0.6665 $/W, factor
+2.4804 / 0.6665 = 3.7213 (s17-econ2: 0.7183, 3.4533; before: the rounded 0.718, 3.4546).
 """
 from __future__ import annotations
 
@@ -29,19 +30,20 @@ PLANT = 11.7 * 0.53
 COOLING, POWER = PLANT * 0.4, PLANT * 0.6
 TON = 12000 * 1055.05585262 / 3600                     # W, one refrigeration ton
 # the reference plant's $/W of IT per class: price / capacity x units per unit needed (x the heat share it carries)
-POWER_W = {"transformer": 150e3 / 2.5e6 * 2, "switchgear": 300e3 / (480 * 4000 * 3 ** 0.5) * 2,
-           "conversion": 500e3 / 1.25e6 * 1.1, "distribution": 60e3 / 300e3 * 2}       # equipment: 1.1404 $/W
+RSMEANS_2025 = 304.702 / 292.655 * 1.06          # 2022 -> 2025 dollars (CPI-U 2023/2022 x NREL's 1.06): 1.1036
+POWER_W = {"transformer": RSMEANS_2025 * (69000 + 500 / 1750 * 64000) / 2.5e6 * 2, "switchgear": 300e3 / (480 * 4000 * 3 ** 0.5) * 2,
+           "conversion": 500e3 / 1.25e6 * 1.1, "distribution": 60e3 / 300e3 * 2}       # equipment: 1.0975 $/W
 INSTALLED_POWER = 3000 * 650 * 1.06 / 3e6 * 1.1         # the generator, installed (NREL REopt.jl x 1.06): 0.7579
-COOLING_W = {"cdu": 1.1 * 400e3 / 2e6 * 0.85, "crah": 1.1 * 60e3 / 150e3 * 0.15, "chiller": 1.1 * 450e3 / (500 * TON),
-             "heat_rejection": 1.1 * 150e3 / 1e6, "pump": 1.1 * 60e3 / (1000 * TON)}    # all equipment: 0.7183 $/W
+COOLING_W = {"cdu": 1.1 * 400e3 / 2e6 * 0.85, "crah": 1.1 * 60e3 / 150e3 * 0.15, "chiller": 1.1 * RSMEANS_2025 * 500 * 213000 / 320 / (500 * TON),
+             "heat_rejection": 1.1 * 150e3 / 1e6, "pump": 1.1 * 60e3 / (1000 * TON)}    # all equipment: 0.6665 $/W
 EQUIPMENT_POWER, EQUIPMENT_COOLING = sum(POWER_W.values()), sum(COOLING_W.values())
 INSTALL = {"cooling": COOLING / EQUIPMENT_COOLING, "power": (POWER - INSTALLED_POWER) / EQUIPMENT_POWER}
 # each class's share of its category's plant cost per W: its installed $/W over the category's
-# (power: transformer 0.0838, switchgear 0.1260, conversion 0.3072, distribution 0.2793, generator 0.2037;
-#  cooling: CDU 0.2603, CRAH 0.0919, chiller 0.3919, heat rejection 0.2297, pump 0.0261)
+# (power: transformer 0.0559, switchgear 0.1309, conversion 0.3192, distribution 0.2902, generator 0.2037;
+#  cooling: CDU 0.2806, CRAH 0.0990, chiller 0.3447, heat rejection 0.2475, pump 0.0282; s18-prices)
 SHARE = {**{c: INSTALL["power"] * w / POWER for c, w in POWER_W.items()}, "generator": INSTALLED_POWER / POWER,
          **{c: w / EQUIPMENT_COOLING for c, w in COOLING_W.items()}}
-AIR_CLASSES = SHARE["crah"] / 0.15 + SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"]   # 1.2603 (was 1.25)
+AIR_CLASSES = SHARE["crah"] / 0.15 + SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"]   # 1.2806 (s17-econ2 1.2603; was 1.25)
 
 SPEC = """from systems import DGX_H100_rack, GB200_NVL72
 %(kind)s Unit {

@@ -13,8 +13,10 @@ so factor = (R - installed) / equipment and a class's share = its installed $/W 
 switchgear $300k / 3.3255 MW x 2 = 0.1804, UPS $500k / 1.25 MVA x 1.1 = 0.44, PDUs $60k / 300 kVA x 2 = 0.40:
 1.1404 $/W equipment; factor (3.7206 - 0.7579) / 1.1404 = 2.5979; shares 0.0838, 0.1260, 0.3072, 0.2793 and the
 generator's 0.7579 / 3.7206 = 0.2037 (were 0.07, 0.11, 0.26, 0.24, 0.32). Cooling (no installed-priced class in
-the reference hall: its chillers are the air-cooled Chiller_AC_500ton, the installed water-cooled one is not in
-it): equipment 0.7183 $/W, factor 2.4804 / 0.7183 = 3.4533 (was the rounded 0.718, 3.4546).
+the reference hall: its chillers are the air-cooled Chiller_AC_500ton, the water-cooled one is not in it):
+equipment 0.7183 $/W, factor 2.4804 / 0.7183 = 3.4533 (was the rounded 0.718, 3.4546). s18-prices (2026-12-06):
+the transformer ($96,332) and the air-cooled chiller ($367,303) are RSMeans 2022 material x 1.1036: transformers
+0.0771 $/W, power equipment 1.0975 $/W, factor 2.6995; cooling equipment 0.6665 $/W, factor 3.7213.
 
 Laws stated here:
   * each reference row is the stdlib part's price, capacity, redundancy and `installed` flag (read back from
@@ -80,12 +82,14 @@ def test_the_shares_are_recomputed_from_the_stdlib_and_add_up_to_one(category: s
 
 
 def test_the_power_reference_by_hand() -> None:
-    """The hand figures: generator 2,067,000 / 3e6 x 1.1 = 0.7579 $/W installed, share 0.2037; equipment 1.1404
-    $/W, factor 2.5979; the generator's installed price is not in the equipment the factor is taken over."""
+    """The hand figures: generator 2,067,000 / 3e6 x 1.1 = 0.7579 $/W installed, share 0.2037; equipment: the
+    transformers $96,332 / 2.5 MVA x 2 = 0.0771 (RSMeans 2022 x 1.1036, s18-prices) + 0.1804 + 0.44 + 0.40 = 1.0975
+    $/W, factor 2.6995; cooling 2.4804 / 0.6665 = 3.7213 (air-cooled chillers $367,303, s18-prices); the generator's
+    installed price is not in the equipment the factor is taken over."""
     assert A.plant_share_generator.value == pytest.approx(0.7579 / 3.7206, abs=1e-4)
-    assert A.plant_equipment_power.value == pytest.approx(0.12 + 0.1804 + 0.44 + 0.40, abs=1e-4)
-    assert INSTALL["power"] == pytest.approx((3.7206 - 0.7579) / 1.1404, abs=1e-3)
-    assert INSTALL["cooling"] == pytest.approx(2.4804 / 0.7183, abs=1e-3)
+    assert A.plant_equipment_power.value == pytest.approx(0.0771 + 0.1804 + 0.44 + 0.40, abs=1e-4)
+    assert INSTALL["power"] == pytest.approx((3.7206 - 0.7579) / 1.0975, abs=1e-3)
+    assert INSTALL["cooling"] == pytest.approx(2.4804 / 0.6665, abs=1e-3)
     assert A.PLANT_INSTALLED_CLASSES == {"power": ("generator",), "cooling": ()}
 
 

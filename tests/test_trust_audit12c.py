@@ -31,7 +31,7 @@ from compiler import evaluate_files, evaluate_text
 from compiler.render import report
 from compiler.render.report_sections import WORKLOAD_COLUMNS
 from spec_eval import error_free_values  # tests/ is on the path
-from test_capex_laws15 import INSTALL, SHARE
+from test_capex_laws15 import INSTALL, SHARE, TON
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,24 +173,27 @@ def test_a_dry_cooler_at_a_site_that_rejects_heat_by_chiller_never_lowers_its_ca
     warned = [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
     assert warned, [d.message for d in sink.items]
     counted, _ = _evaluate_plant("  dry_cooler d: DryCooler_1MW x 2")
-    install = INSTALL["cooling"]          # placed gear is priced installed (s15-capex): 2.4804 / 0.7183 = 3.4533
+    install = INSTALL["cooling"]          # placed gear is priced installed (s15-capex): 2.4804 / 0.6665 = 3.7213
     assert counted["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 2 * 150e3 * install,
                                                           rel=1e-12)
     tower, sink = _evaluate_plant("  cooling_tower t: CoolingTower_5MW")
-    assert tower["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + 400e3 * install, rel=1e-12)
+    # CoolingTower_5MW: 5 MW / 1,000 tons x $137,500 (RSMeans 2022 fiberglass tower) x 1.1036 = $215,746 (s18-prices)
+    tower_price = 5e6 / (1000 * TON) * 137500 * 304.702 / 292.655 * 1.06
+    assert tower["s.capex_cooling"][0] == pytest.approx(base["s.capex_cooling"][0] + tower_price * install,
+                                                        rel=1e-12)
     assert [d for d in sink.items if d.code == Code.NO_EFFECT and "heat_rejection" in d.message]
 
 
 def test_a_dry_cooler_at_a_site_that_rejects_heat_by_dry_cooler_replaces_the_estimate() -> None:
     """heat_rejection = "dry_cooler": the placed dry cooler is the site's heat rejection, sized by the model
-    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k, installed (x 2.4804 / 0.7183 =
-    3.4533, s15-capex), in place of the class's estimate; no warning."""
+    (ceil(heat rejected / 1 MW) + 1 spare, N+1) and priced at its units x $150k, installed (x 2.4804 / 0.6665 =
+    3.7213, s15-capex, s18-prices), in place of the class's estimate; no warning."""
     from dsl.diagnostics import Code
     v, sink = _evaluate_plant('  heat_rejection = "dry_cooler"\n  dry_cooler d: DryCooler_1MW')
     units = v["s.dry_coolers"][0]
     assert units == np.ceil(v["s.heat_rejected"][0] / 1e6) + 1
     plain, _ = _evaluate_plant('  heat_rejection = "dry_cooler"')
-    share = SHARE["heat_rejection"]     # 1.1 x $150/kW / 0.7183 $/W = 0.2297 (tests/test_capex_laws15.py)
+    share = SHARE["heat_rejection"]     # 1.1 x $150/kW / 0.6665 $/W = 0.2475 (tests/test_capex_laws15.py)
     # of the site's IT at the cooling plant's cost per W (none placed; the other classes by the heat they carry)
     estimate = plain["s.it_power"][0] * 11.7 * 0.53 * 0.4 * share
     install = INSTALL["cooling"]

@@ -14,7 +14,7 @@ already reads a relative change under 1e-12 as no change (compiler/plan.py `_sam
 
 L0 grows with the racks (each stage's fixed share of its peak loss) while D stays, so L0 / (it_power_avg + D)
 moves toward L0 / it_power_avg: e falls 1.2342138 -> 1.2341936 (x price), and the hour and $/Mtok by w_s x de /
-hour = -8.098978e-07 (-8.100361e-07 before s17-econ2's plant factors raised the hour), the plan's move to 9
+hour = -8.096278e-07 (s18-prices' plant factors; -8.098978e-07 at s17-econ2's, -8.100361e-07 before them), the plan's move to 9
 digits. With a set `pue` there are no no-load losses (k = pue, L0 = 0): e = price x pue for any rack count and the service's $/Mtok does not move (the plan does not list it).
 """
 from __future__ import annotations
@@ -41,7 +41,8 @@ def test_unused_racks_move_usd_per_mtok_by_the_no_load_share_hand_calculation() 
     moved = usd9 / usd8 - 1
     assert abs(moved) > 1e-9                                   # not round-off (1e-16), not under the plan's 1e-12
     assert moved == pytest.approx(w_s * (e9 - e8) / hour8, rel=1e-6)            # the hand calculation above
-    assert moved == pytest.approx(-8.098978e-07, rel=1e-5)   # measured (s17-econ2 plant factors; was -8.100361e-07)
+    assert moved == pytest.approx(-8.096278e-07, rel=1e-5)   # measured (s18-prices plant factors; s17-econ2
+    # -8.098978e-07, before it -8.100361e-07)
 
 
 def test_with_a_set_pue_unused_racks_leave_usd_per_mtok() -> None:

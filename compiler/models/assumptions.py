@@ -186,10 +186,14 @@ cooling_share_of_plant = Assumption(
 # price is neither marked up nor counted in the factor's equipment. The shares add up to 1 in each category.
 _TON = 12000 * 1055.05585262 / 3600          # W: one refrigeration ton, 12,000 BTU/h (stdlib/units.txt)
 _LIQUID = 0.85                               # plant_reference_liquid_fraction (below)
+# 2022 -> 2025 dollars for the stdlib prices read from RSMeans 2022 (stdlib/facility.factory, s18-prices): CPI-U
+# annual average 2023 / 2022 (BLS) x NREL's 1.06 for 2023 -> 2025 (as the generator's REopt price)
+_RSMEANS_2025 = 304.702 / 292.655 * 1.06
 PLANT_REFERENCE = {
     "power": (
         # class,         stdlib part,           price USD,          capacity W,              units, heat, installed
-        ("transformer", "Transformer_2500kVA", 150_000.0, 2.5e6, 2.0, 1.0, False),
+        # s18-prices (2026-12-06): RSMeans 2022 material, 2,500 kVA interpolated, x 1.1036 to 2025 dollars
+        ("transformer", "Transformer_2500kVA", _RSMEANS_2025 * (69000 + 500 / 1750 * 64000), 2.5e6, 2.0, 1.0, False),
         ("switchgear", "Switchgear_LV_4000A", 300_000.0, 480 * 4000 * 3 ** 0.5, 2.0, 1.0, False),
         ("conversion", "UPS_1250kVA", 500_000.0, 1.25e6, 1.1, 1.0, False),
         ("distribution", "PDU_300kVA", 60_000.0, 300e3, 2.0, 1.0, False),
@@ -198,7 +202,8 @@ PLANT_REFERENCE = {
     "cooling": (
         ("cdu", "CDU_row_2MW", 400_000.0, 2e6, 1.1, _LIQUID, False),
         ("crah", "CRAH_150kW", 60_000.0, 150e3, 1.1, 1 - _LIQUID, False),
-        ("chiller", "Chiller_AC_500ton", 450_000.0, 500 * _TON, 1.1, 1.0, False),
+        # s18-prices: RSMeans 2022 air-cooled screw chiller, 320 ton $213,000 material, at its $/ton, x 1.1036
+        ("chiller", "Chiller_AC_500ton", _RSMEANS_2025 * 500 * 213000 / 320, 500 * _TON, 1.1, 1.0, False),
         ("heat_rejection", "DryCooler_1MW", 150_000.0, 1e6, 1.1, 1.0, False),
         ("pump", "Pump_3500kW", 60_000.0, 1000 * _TON, 1.1, 1.0, False),
     ),
@@ -225,15 +230,22 @@ PLANT_INSTALLED_CLASSES = {cat: tuple(c for c, (_, inst) in ref["rows"].items() 
                            for cat, ref in (("power", _POWER), ("cooling", _COOL))}
 
 
+def _per_kw(category, c):
+    """A reference row's price per kW of the part's capacity, e.g. the transformer's $38.5/kW."""
+    row = next(r for r in PLANT_REFERENCE[category] if r[0] == c)
+    return f"{1e3 * row[2] / row[3]:,.1f}"
+
+
 def _kw(ref, c):
     return f"{1e3 * ref['rows'][c][0]:,.1f}"
 
 
 _DATED = ("s17-econ2, 2026-12-06: derived in code from the stdlib prices and `installed` flags "
-          "(compiler.models.assumptions PLANT_REFERENCE; tests/test_plant_reference17.py)")
+          "(compiler.models.assumptions PLANT_REFERENCE; tests/test_plant_reference17.py); s18-prices, 2026-12-06: "
+          "the transformer and air-cooled chiller prices from RSMeans 2022 [S]")
 _POWER_SPLIT = (
     "[D] share of the electrical plant cost per W [U] of a reference plant of stdlib parts, $/kW of IT with their "
-    f"redundancy: transformers $60/kW x 2N = {_kw(_POWER, 'transformer')}, LV switchgear $90.2/kW x 2N = "
+    f"redundancy: transformers ${_per_kw('power', 'transformer')}/kW x 2N = {_kw(_POWER, 'transformer')}, LV switchgear $90.2/kW x 2N = "
     f"{_kw(_POWER, 'switchgear')}, UPS $400/kW x N+1 = {_kw(_POWER, 'conversion')} (rectifiers take its place on "
     f"800 V DC), PDUs $200/kW x 2N = {_kw(_POWER, 'distribution')}: equipment {1e3 * _POWER['equipment']:,.1f}, x the "
     f"factor {_POWER['factor']:.4f}; generators $689/kW installed (NREL REopt.jl 2023 x 1.06 [S]) x N+1 = "
@@ -242,9 +254,9 @@ _POWER_SPLIT = (
 _COOLING_SPLIT = (
     "[D] share of the cooling plant cost per W [U], for a reference liquid-cooled hall (85% of heat to liquid, "
     "chillers sized for all heat on the design day) of stdlib parts, $/kW of IT with N+1: CDUs $200/kW x 1.1 x "
-    f"0.85 = {_kw(_COOL, 'cdu')}, CRAHs $400/kW x 1.1 x 0.15 = {_kw(_COOL, 'crah')}, air-cooled chillers $255.9/kW x "
+    f"0.85 = {_kw(_COOL, 'cdu')}, CRAHs $400/kW x 1.1 x 0.15 = {_kw(_COOL, 'crah')}, air-cooled chillers ${_per_kw('cooling', 'chiller')}/kW x "
     f"1.1 = {_kw(_COOL, 'chiller')}, dry coolers (or towers) $150/kW x 1.1 = {_kw(_COOL, 'heat_rejection')}, pumps "
-    f"$17.1/kW x 1.1 = {_kw(_COOL, 'pump')}; all equipment-priced (the installed water-cooled chiller is not in the "
+    f"$17.1/kW x 1.1 = {_kw(_COOL, 'pump')}; all equipment-priced (the water-cooled chiller is not in the "
     f"reference: an air-cooled hall), total {1e3 * _COOL['equipment']:,.1f} $/kW x the factor {_COOL['factor']:.4f} = "
     "2,480.4 $/kW (" + _DATED + ")")
 
@@ -292,8 +304,8 @@ plant_equipment_cooling = Assumption(
     f"[D] equipment price per W of IT of the equipment-priced classes of the cooling plant the cooling shares were "
     f"priced on (CDUs {_kw(_COOL, 'cdu')} + CRAHs {_kw(_COOL, 'crah')} + chillers {_kw(_COOL, 'chiller')} + dry "
     f"coolers {_kw(_COOL, 'heat_rejection')} + pumps {_kw(_COOL, 'pump')} = {1e3 * _COOL['equipment']:,.1f} $/kW, "
-    f"stdlib prices with N+1 [U]; every class equipment-priced: the installed water-cooled chiller is not the "
-    f"reference's). Placed cooling gear is priced installed, units x price x the cooling plant cost per W (11.7 x "
+    f"stdlib prices with N+1 ([U], the chillers RSMeans 2022 [S], s18-prices); every class equipment-priced: the "
+    f"water-cooled chiller is not the reference's). Placed cooling gear is priced installed, units x price x the cooling plant cost per W (11.7 x "
     f"0.53 x 0.4 = 2.4804 $/W) / this = {_COOL['factor']:.4f} (compiler.models.cost installation_factor; s15-capex, "
     "2026-12-06). s17-econ2 (2026-12-06): derived in code from the stdlib prices (before: the rounded 0.718 $/W, "
     "factor 3.4546, and shares rounded to 0.01). Public check: Cran's mean Lang factor (installed plant over "

@@ -18,23 +18,23 @@ Formulas:
                        own it_power * plant cost per W * category share * class share
       installation   : installation factor = plant cost per W of the category x (1 - the shares of its
                        installed-priced classes) / the equipment per W its equipment-priced classes were priced on
-                       (plant_equipment_power 1.1404 $/W, plant_equipment_cooling 0.7183 $/W), at least 1: power
-                       3.7206 x (1 - 0.2037) / 1.1404 = (3.7206 - 0.7579) / 1.1404 = 2.5979, cooling 2.4804 /
-                       0.7183 = 3.4533 by default. A `price` is the equipment's; the estimate is installed (the
+                       (plant_equipment_power 1.0975 $/W, plant_equipment_cooling 0.6665 $/W), at least 1: power
+                       3.7206 x (1 - 0.2037) / 1.0975 = (3.7206 - 0.7579) / 1.0975 = 2.6995, cooling 2.4804 /
+                       0.6665 = 3.7213 by default (s18-prices note below). A `price` is the equipment's; the estimate is installed (the
                        build cost per W is what a finished plant costs), so placed gear is priced installed too
                        (s15-capex, 2026-12-06, note below); a price marked installed is neither marked up nor in
                        the equipment the factor is taken over (s17-econ2 note below)
-      power classes  : transformer 0.0838, switchgear 0.1260, conversion (UPS or rectifier) 0.3072,
-                       distribution (PDU or busway) 0.2793, generator 0.2037 (power shelves: placed only)
-      cooling classes: CDU 0.2603, CRAH 0.0919, chiller 0.3919, heat rejection (dry cooler or tower) 0.2297,
-                       pump 0.0261     (shares in compiler.models.assumptions, derived there from a reference
+      power classes  : transformer 0.0559, switchgear 0.1309, conversion (UPS or rectifier) 0.3192,
+                       distribution (PDU or busway) 0.2902, generator 0.2037 (power shelves: placed only)
+      cooling classes: CDU 0.2806, CRAH 0.0990, chiller 0.3447, heat rejection (dry cooler or tower) 0.2475,
+                       pump 0.0282     (shares in compiler.models.assumptions, derived there from a reference
                        plant of stdlib parts, PLANT_REFERENCE; each category's sum 1; the cooling reference a
                        hall with 85% of its heat to liquid)
-      heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.2603 / 0.85, the
-                       CRAH class's per W of its own air heat, x 0.0919 / 0.15 (the heat the thermal model sizes
+      heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.2806 / 0.85, the
+                       CRAH class's per W of its own air heat, x 0.0990 / 0.15 (the heat the thermal model sizes
                        them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
-                       block buys no CDUs and 0.6126 of the cooling plant's cost per W in CRAHs (s14-cfo2; 0.6 at
-                       the rounded shares before s17-econ2)
+                       block buys no CDUs and 0.6601 of the cooling plant's cost per W in CRAHs (s14-cfo2; 0.6 at
+                       the rounded shares before s17-econ2, 0.6126 before s18-prices)
       units its halls price: a site whose halls place priced CDUs or CRAHs buys the units the thermal model
                        sizes for its own heat on that path (cdus_outside_halls / crahs_outside_halls, of
                        cdu_capacity / crah_capacity each) at the price per W of capacity its halls pay,
@@ -195,6 +195,23 @@ Formulas:
                        sourced `installed` flag (or equipment figure) per part, and plant_equipment_* totals
                        recomputed on equipment prices (the laws of tests/test_capex_laws15.py hold for any
                        such totals, the factor being their ratio to the build cost).
+      s18-prices note (2026-12-06): four stdlib prices from a dated source, RSMeans "Building Construction Costs
+                       with RSMeans data 2022" (material, i.e. equipment, US national average), x 1.1036 to 2025
+                       dollars (CPI-U 2023 / 2022 = 1.0412, BLS, x NREL's 1.06 for 2023 -> 2025, as the generator):
+                       Transformer_2500kVA $150,000 [U] -> $96,332 (2,000 kVA $69,000 and 3,750 kVA $133,000,
+                       interpolated; 5/15 kV class), Chiller_AC_500ton $450,000 [U] -> $367,303 (air-cooled screw,
+                       320 ton $213,000, at its $/ton), Chiller_WC_1000ton $700,000 installed [U] -> $494,428
+                       equipment (2,000 ton, twin 1,000 ton units, $896,000; `installed = false`: RSMeans prices the
+                       chiller's material apart from its setting and from the plant's tower, pumps and piping),
+                       CoolingTower_5MW $400,000 [U] -> $215,746 (fiberglass 1,000 ton $137,500 x 1.4217). The
+                       other eleven prices: no dated source found, searches recorded beside each. The reference
+                       plant's transformer and chiller rows follow (assumptions PLANT_REFERENCE): power equipment
+                       1.1404 -> 1.0975 $/W, factor 2.5979 -> 2.6995; cooling 0.7183 -> 0.6665 $/W, factor 3.4533
+                       -> 3.7213. R, the C&W plant cost per W, is unchanged, so a cheaper reference class raises
+                       the factor that marks up every other placed part of its category: the flagship's placed
+                       transformers $81.05M -> $54.09M and its trim chillers $59.05M -> $51.94M, but its CDUs,
+                       CRAHs and dry coolers x 3.7213: capex_power 757.5 -> 749.9 M$, capex_cooling 405.0 -> 424.7
+                       M$, capex 8,896.2 -> 8,908.3 M$, TCO 2,240.60 -> 2,242.20 M$/yr, chat 0.3157 -> 0.3159 $/Mtok.
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -211,8 +228,8 @@ Formulas:
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
       Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one
-      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.45 + 10 MW * 2.48 * (1 - 0.26) =
-      8.29 M + 18.36 M. All air (no CDUs): 10 MW * 2.48 * (0.09 / 0.15 + 0.39 + 0.23 + 0.03) = 31.0 M.
+      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.7213 + 10 MW * 2.4804 * (1 - 0.2806) =
+      8.93 M + 17.84 M. All air (no CDUs): 10 MW * 2.4804 * (0.0990 / 0.15 + 0.3447 + 0.2475 + 0.0282) = 31.8 M.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       colocation (the site sets `colocation_price`, $/kW-month; its halls inherit it): the building and its
                        power and cooling plant are the lessor's: capex_power = capex_cooling = capex_building
