@@ -51,8 +51,15 @@ def stray_files(root: Path = ROOT) -> set[str] | None:
     return out
 
 
+def _is_worker(config) -> bool:
+    """A pytest-xdist worker: the controller alone compares the checkout before and after the whole run (a worker's
+    snapshot could catch another worker's file between its creation and its removal)."""
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session) -> None:
-    session.config._factory_stray_before = stray_files()
+    if not _is_worker(session.config):
+        session.config._factory_stray_before = stray_files()
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

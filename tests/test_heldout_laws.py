@@ -46,6 +46,9 @@ import pytest
 from compiler import catalogue
 from test_heldout_shape import predictions  # one validate run a session, shared (tests/ is on the path)
 
+# one validate run of the held-out file a session (test_heldout_shape.predictions), on one pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("heldout")
+
 THROUGHPUT = ("inference Offline", "inference Server", "inference Interactive")
 BYTES = {"fp4": 0.5, "fp8": 1.0, "int8": 1.0, "bf16": 2.0, "fp16": 2.0}
 # (higher, lower): the first has at least the second's compute at every precision, bandwidth and memory (stdlib)

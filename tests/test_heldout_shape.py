@@ -21,6 +21,9 @@ import pytest
 from compiler import validate as V
 from compiler.validate import alias_for, render, run
 
+# one validate run of the held-out file a session (test_heldout_shape.predictions), on one pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("heldout")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE = ROOT / "tests" / "data" / "heldout_shape.csv"
 # not decoder language models (speech, graph, image, vision-language): no workload description

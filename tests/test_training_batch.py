@@ -33,6 +33,9 @@ import pytest
 
 from test_heldout_shape import predictions  # one validate run a session, shared (tests/ is on the path)
 
+# one validate run of the held-out file a session (test_heldout_shape.predictions), on one pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("heldout")
+
 LOGGED = Path(__file__).parent / "data" / "training_logged_batch.csv"
 RULES_SEQUENCE = {"gpt_oss_20b": 8192, "llama31_8b": 8192, "llama31_405b": 8192, "llama2_70b_lora": 8192,
                   "deepseekv3_671b": 4096}

@@ -15,6 +15,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import v51_server_offline as B  # noqa: E402
 
+# one validate run of the held-out file a session (test_heldout_shape.predictions), on one pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("heldout")
+
 CHIP_IN_NAME = {"GB300": "GB300", "GB200": "GB200", "B200": "B200", "H200": "H200", "H100": "H100"}
 
 

@@ -21,6 +21,10 @@ from compiler.cli import main
 from compiler.validate import (SERVING, THROUGHPUT_CATEGORIES, TRAINING_CATEGORY, Row, alias_for, aliases, build_spec,
                                coverage, plan, render, run, run_user, summary)
 
+# the file's module fixtures (validate of the whole reference file, and at load): computed once, on one
+# pytest-xdist worker
+pytestmark = pytest.mark.xdist_group("validate")
+
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "reference" / "mlperf_calibration.csv"
 USER = ROOT / "tests" / "cases" / "validate" / "user" / "measured.csv"
