@@ -193,7 +193,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
         view = ResultsView(results, scenario)
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
         snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
-    snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
+    snap.checks = _check_names(doc["checks"])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
         if node.instance is not None and node.kind in ("field", "let") and node.instance.path + "." + \
@@ -247,6 +247,19 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     _imported_inputs(results, snap, scenario)
     snap.costs = cost_items(results, value, named, reached, _flags(results, sink))
     return snap
+
+
+def _check_names(checks: list[dict]) -> dict[str, bool]:
+    """{name: ok} of the results JSON's checks, in their order. Two asserts of one block with the same message
+    share a name (`s.h: fits`); the second is `s.h: fits (2)`, the third `(3)`, so each is compared on its own
+    (keyed by name alone, the last one's result stood for all: a failing assert beside a passing one of the same
+    message planned as no change). Counted by occurrence, not line, so an edit above them renames none."""
+    out: dict[str, bool] = {}
+    seen: dict[str, int] = {}
+    for c in checks:
+        seen[c["name"]] = seen.get(c["name"], 0) + 1
+        out[c["name"] if seen[c["name"]] == 1 else f"{c['name']} ({seen[c['name']]})"] = bool(c["ok"])
+    return out
 
 
 def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
