@@ -46,7 +46,8 @@ Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within polic
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
 unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
 `--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
-the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
+the spec (the contract's 1), as `factory check` reports it (docs/ci.md), and a policy gate broken in any scenario
+is violated (4), naming that scenario.
 
 Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
 unit, listed first; a swept param whose values changed outside the scenario compared, as its lists of
@@ -150,6 +151,7 @@ class Snapshot:
     missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
     places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
+    series: dict[str, tuple] = field(default_factory=dict)   # KPI path -> its value in every scenario (a sweep's)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -224,6 +226,9 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                 if path in quantities:
                     snap.kpis[path] = (name, quantities[path]["unit"], results.graph.nodes[path].display,
                                        value(path))
+                    if results.scenario_count > 1:      # the policy gates judge every scenario (apply_policy)
+                        snap.series[path] = tuple(None if v is None else float(v)
+                                                  for v in quantities[path]["values"])
                     why = quantities[path].get("absent")
                     if why and scenario in why["scenarios"]:
                         snap.absent[path] = (why["reason"], why["origin"])
@@ -521,8 +526,46 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                    "text": _scenario_text(snap, scenario)} if snap.evaluated else None
             for side, snap in (("old", old), ("new", new))}}
     if policy:
-        doc["policy"] = apply_policy(policy, kpis)
+        doc["policy"] = apply_policy(policy, kpis, _other_scenarios(old, new, kpis, scenario))
     return doc
+
+
+def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: int) -> list[tuple[int, str, dict]]:
+    """[(scenario, text, {path: kpi})]: each KPI as it is in every other scenario of a sweep, for the policy gates,
+    which judge the spec in every scenario, as its asserts do (`--scenario` picks the figures shown, not the
+    scenarios judged). A side of one scenario is the same in each; where both sides are sweeps of different
+    lengths, only the scenarios both have are compared (a scenario the old spec lacks has no change to measure, but
+    the new spec's bounds hold in it too). The KPI's other fields (incomplete, absent at the compared scenario) are
+    kept: a part without a price is unpriced in every scenario."""
+    count = new.scenario_count if new.evaluated else 1
+    if count <= 1:
+        return []
+    out = []
+    for k in range(count):
+        if k == scenario:
+            continue
+        paired = old.scenario_count == 1 or k < old.scenario_count
+        at = {}
+        for kpi in kpis:
+            path = kpi["path"]
+            if path not in new.series and path not in old.series:
+                continue
+            n = new.series[path][k] if path in new.series else kpi["new"]
+            o = (old.series[path][k] if path in old.series else kpi["old"]) if paired else n
+            delta, rel = _change(o, n)
+            at[path] = {**kpi, "old": o, "new": n, "change": delta, "relative_change": rel,
+                        "changed": kpi["changed"] if path not in old.kpis or path not in new.kpis else not _same(o, n)}
+        names = ", ".join(f"{name} = {_sweep_value(new, name, k)}" for name in new.sweeps)
+        out.append((k, f"scenario {k + 1} of {count:,}" + (f" ({names})" if names else ""), at))
+    return out
+
+
+def _sweep_value(snap: Snapshot, name: str, k: int) -> str:
+    from .display import format_quantity
+
+    v = snap.sweeps[name][k]
+    unit = snap.parameters.get(name, (None, ""))[1]
+    return "absent" if v is None else format_quantity(float(v), unit) if unit else f"{float(v):g}"
 
 
 def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
@@ -663,11 +706,13 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
     return "absolute", number
 
 
-def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
-    """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied}. A gate that applies
-    to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
+def apply_policy(policy: dict, kpis: list[dict], others: list[tuple[int, str, dict]] = ()) -> list[dict]:
+    """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied, scenario}. A gate that
+    applies to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
     violated, naming the closest KPI; by a short name that no site or workload of either spec has (a shared
-    policy), it is listed as not applied."""
+    policy), it is listed as not applied. `others` (`_other_scenarios`): the KPIs in every other scenario of a
+    sweep; a gate met in the scenario compared but broken in another is violated there, and says which
+    (`scenario`: its number, 1-based; None when the scenario compared breaks it or none does)."""
     import difflib
 
     out = []
@@ -677,7 +722,14 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
-                out.append({**_gate(kpi, key, mode, limit), "location": places.get((target, key))})
+                entry = {**_gate(kpi, key, mode, limit), "location": places.get((target, key)), "scenario": None}
+                for k, text, at in (others if entry["ok"] and entry["applied"] else ()):
+                    broken = _gate(at[kpi["path"]], key, mode, limit) if kpi["path"] in at else entry
+                    if not broken["ok"]:
+                        entry.update(ok=False, scenario=k + 1, message=f"in {text}: {broken['message']} (the "
+                                                                       f"scenario compared meets it)")
+                        break
+                out.append(entry)
         if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
             continue
         close = difflib.get_close_matches(target, paths, 1)
@@ -687,11 +739,11 @@ def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
                             "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"
                                        + (f" (did you mean `{close[0]}`?)" if close else ""),
-                            "location": places.get((target, key))})
+                            "location": places.get((target, key)), "scenario": None})
             else:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": True, "applied": False,
                             "message": f"no site or workload of either spec has `{target}`: not applied",
-                            "location": places.get((target, key))})
+                            "location": places.get((target, key)), "scenario": None})
     return out
 
 
@@ -1469,6 +1521,9 @@ class Gate(_Strict):
                                             "lack it)")
     location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the gate's key in the "
                                                      "policy file (under a table header or in an inline table), or null; an added field")
+    scenario: Optional[int] = Field(None, description="a sweep: the scenario (1-based) that breaks the gate when it "
+                                    "is not the one compared (the gates judge every scenario), else null; an added "
+                                    "field")
 
 
 class ScenarioOf(_Strict):

@@ -47,3 +47,29 @@ def test_two_checks_of_one_name_are_compared_as_two(tmp_path) -> None:
     assert exit_code(compare(both, both), "error") == 0
     doc = compare(old, both)                                  # a second passing one added is a change
     assert doc["checks"]["added"] and doc["changed"] and exit_code(doc, "error") == 3, doc["checks"]
+
+
+def test_a_policy_gate_judges_every_scenario_of_a_sweep(tmp_path) -> None:
+    """A sweep `racks = [2, 4]` -> `[2, 5]` with the gates `[facility_power] max = 150 kW` and `max_increase = "10%"`.
+    The plan compares scenario 1 (racks = 2, unchanged) and judged the gates there only: "policy: 2 of 2 gates met",
+    exit 3, while scenario 2 (racks = 5) breaks both. The doc says `--scenario` "does not scope the exit code" (an
+    assert failing in scenario 2 only already exits 1); the gates now judge the same way.
+    Hand figures (tests/test_plan_policy16.py's DGX H100 racks: 385.2 kW at the meter for 8, 48.15 kW a rack): 4
+    racks 192.6 kW, 5 racks 240.7 kW (above 150 kW; +25% over 4, above 10%); 2 racks 96.3 kW (meets both).
+    Laws: a gate met at every scenario is met (exit 3); one broken at any scenario is violated (exit 4) and names it;
+    `--scenario 2` reports the same violation at the scenario it compares."""
+    old = _snap(tmp_path, "old", SPEC % ("[2, 4]", ""))
+    new = _snap(tmp_path, "new", SPEC % ("[2, 5]", ""))
+    policy = {"facility_power": {"max": ("absolute", 150e3), "max_increase": ("relative", 0.10)}}
+    doc = compare(old, new, policy)
+    assert [g["ok"] for g in doc["policy"]] == [False, False], doc["policy"]
+    assert exit_code(doc, "error") == 4
+    for gate in doc["policy"]:
+        assert gate["scenario"] == 2 and "scenario 2 of 2 (racks = 5)" in gate["message"], gate
+    bound = next(g for g in doc["policy"] if g["gate"] == "max")
+    assert "240.7 kW is above max 150 kW" in bound["message"], bound
+    roomy = {"facility_power": {"max": ("absolute", 250e3), "max_increase": ("relative", 0.30)}}
+    assert all(g["ok"] for g in compare(old, new, roomy)["policy"])            # met in every scenario: met
+    at2 = compare(_snap(tmp_path, "old2", SPEC % ("[2, 4]", ""), 1), _snap(tmp_path, "new2", SPEC % ("[2, 5]", ""), 1),
+                  policy, scenario=1)
+    assert [g["ok"] for g in at2["policy"]] == [False, False] and all(g["scenario"] is None for g in at2["policy"])
