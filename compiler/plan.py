@@ -526,38 +526,40 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                    "text": _scenario_text(snap, scenario)} if snap.evaluated else None
             for side, snap in (("old", old), ("new", new))}}
     if policy:
-        doc["policy"] = apply_policy(policy, kpis, _other_scenarios(old, new, kpis, scenario))
+        doc["policy"] = apply_policy(policy, kpis, lambda: _other_scenarios(old, new, kpis, scenario))
     return doc
 
 
-def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: int) -> list[tuple[int, str, dict]]:
-    """[(scenario, text, {path: kpi})]: each KPI as it is in every other scenario of a sweep, for the policy gates,
-    which judge the spec in every scenario, as its asserts do (`--scenario` picks the figures shown, not the
-    scenarios judged). A side of one scenario is the same in each; where both sides are sweeps of different
-    lengths, only the scenarios both have are compared (a scenario the old spec lacks has no change to measure, but
-    the new spec's bounds hold in it too). The KPI's other fields (incomplete, absent at the compared scenario) are
-    kept: a part without a price is unpriced in every scenario."""
-    count = new.scenario_count if new.evaluated else 1
-    if count <= 1:
-        return []
-    out = []
-    for k in range(count):
-        if k == scenario:
+def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: int):
+    """Yields (scenario, text, at) for every other scenario of a sweep, `at(kpi)` the KPI as it is there (or None
+    where neither side is swept in it), for the policy gates, which judge the spec in every scenario, as its asserts
+    do (`--scenario` picks the figures shown, not the scenarios judged). A side of one scenario is the same in each;
+    where both sides are sweeps of different lengths, a scenario the old spec lacks has no change to measure (its
+    old value is taken as the new one), but the new spec's bounds hold in it too. The KPI's other fields
+    (incomplete, absent at the compared scenario) are kept: a part without a price is unpriced in every scenario.
+    Lazy: a gate met everywhere walks the scenarios once, holding one KPI at a time."""
+    if not new.evaluated:
+        return
+    count = max(new.scenario_count, old.scenario_count if old.evaluated else 1)
+    swept = new if new.scenario_count > 1 else old         # whose parameters name a scenario
+    for k in range(count if count > 1 else 0):
+        if k == scenario or (new.scenario_count > 1 and k >= new.scenario_count):
             continue
         paired = old.scenario_count == 1 or k < old.scenario_count
-        at = {}
-        for kpi in kpis:
+
+        def at(kpi: dict, k: int = k, paired: bool = paired) -> Optional[dict]:
             path = kpi["path"]
             if path not in new.series and path not in old.series:
-                continue
+                return None
             n = new.series[path][k] if path in new.series else kpi["new"]
             o = (old.series[path][k] if path in old.series else kpi["old"]) if paired else n
             delta, rel = _change(o, n)
-            at[path] = {**kpi, "old": o, "new": n, "change": delta, "relative_change": rel,
-                        "changed": kpi["changed"] if path not in old.kpis or path not in new.kpis else not _same(o, n)}
-        names = ", ".join(f"{name} = {_sweep_value(new, name, k)}" for name in new.sweeps)
-        out.append((k, f"scenario {k + 1} of {count:,}" + (f" ({names})" if names else ""), at))
-    return out
+            both = path in old.kpis and path in new.kpis
+            return {**kpi, "old": o, "new": n, "change": delta, "relative_change": rel,
+                    "changed": not _same(o, n) if both else kpi["changed"]}
+        names = ", ".join(f"{name} = {_sweep_value(swept, name, k)}" for name in swept.sweeps)
+        side = "" if swept is new else "the old spec's "
+        yield k, f"{side}scenario {k + 1} of {count:,}" + (f" ({names})" if names else ""), at
 
 
 def _sweep_value(snap: Snapshot, name: str, k: int) -> str:
@@ -706,13 +708,13 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
     return "absolute", number
 
 
-def apply_policy(policy: dict, kpis: list[dict], others: list[tuple[int, str, dict]] = ()) -> list[dict]:
+def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict]:
     """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied, scenario}. A gate that
     applies to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
     violated, naming the closest KPI; by a short name that no site or workload of either spec has (a shared
-    policy), it is listed as not applied. `others` (`_other_scenarios`): the KPIs in every other scenario of a
-    sweep; a gate met in the scenario compared but broken in another is violated there, and says which
-    (`scenario`: its number, 1-based; None when the scenario compared breaks it or none does)."""
+    policy), it is listed as not applied. `others`: a callable giving the walk of every other scenario of a sweep
+    (`_other_scenarios`); a gate met in the scenario compared but broken in another is violated there, and says
+    which (`scenario`: its number, 1-based; None when the scenario compared breaks it or none does)."""
     import difflib
 
     out = []
@@ -723,8 +725,9 @@ def apply_policy(policy: dict, kpis: list[dict], others: list[tuple[int, str, di
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
                 entry = {**_gate(kpi, key, mode, limit), "location": places.get((target, key)), "scenario": None}
-                for k, text, at in (others if entry["ok"] and entry["applied"] else ()):
-                    broken = _gate(at[kpi["path"]], key, mode, limit) if kpi["path"] in at else entry
+                for k, text, at in (others() if entry["ok"] and entry["applied"] else ()):
+                    there = at(kpi)
+                    broken = _gate(there, key, mode, limit) if there is not None else entry
                     if not broken["ok"]:
                         entry.update(ok=False, scenario=k + 1, message=f"in {text}: {broken['message']} (the "
                                                                        f"scenario compared meets it)")
