@@ -172,3 +172,31 @@ def test_halls_drawn_alike_are_drawn_once(tmp_path, monkeypatch, program) -> Non
     assert text_fit_problems(svg) == [] and edge_label_problems(svg) == []
     left, top, right, bottom = (f(b[i] for b in _boxes(svg).values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
     assert (right - left) / (bottom - top) < 2.0
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_many_halls_read_in_spec_order(tmp_path, monkeypatch, program) -> None:
+    """A site of 12 halls (h0 .. h11, one rack card each) and a workload: 13 boxes, WRAP = 4 to a line. Each box of
+    a later line hangs below the box WRAP before it by an edge of weight 0, a lower bound only, so dot was free to
+    draw a box lower still: h9 and h10 went down to the workload card's line, and the third line read h8, h11, the
+    fourth h9, h10 (system dot and the embedded program alike; s18-huntci). Law: the halls read in spec order, line
+    by line: hall i's box is in line i // WRAP (the boxes of a line start at one height, below every box of the line
+    above) and left of hall i + 1 within its line."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    halls = "\n".join(f"  hall h{i} {{\n    rack r: air_rack x {i + 1}\n  }}" for i in range(12))
+    work = "  inference w {\n    model = Llama3_1_70B\n    system = DGX_H100\n    accelerators = 8\n  }\n"
+    path = tmp_path / "halls.factory"
+    path.write_text("from models import Llama3_1_70B\nfrom systems import DGX_H100\n" + defs + "site campus {\n"
+                    + halls + "\n" + work + "}\n", encoding="utf-8")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "physical"), "svg"))
+    hall = [boxes[f"cluster_hall_campus__h{i}"] for i in range(12)]
+    lines = [hall[i:i + DP.WRAP] for i in range(0, 12, DP.WRAP)]
+    for above, line in zip(lines, lines[1:]):
+        assert min(b[1] for b in line) > max(b[3] for b in above), [[round(b[1]) for b in x] for x in lines]
+    for line in lines:
+        assert max(b[1] for b in line) - min(b[1] for b in line) < 20, [round(b[1]) for b in line]
+        assert all(a[2] < b[0] for a, b in zip(line, line[1:])), [round(b[0]) for b in line]

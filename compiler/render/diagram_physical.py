@@ -57,6 +57,13 @@ def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) 
             g.edge(head, top, style="invis")
         for foot in (items[i - wrap][1] if i >= wrap else []):    # weight 0: below, but not pulling a box of
             g.edge(foot, top, style="invis", weight="0")         # the line above down towards it
+    for start in range(wrap, len(items), wrap):    # a line's boxes start at one height, in spec order
+        line = [top for top, _ in items[start:start + wrap]]
+        if len(line) > 1:
+            with g.subgraph() as same:
+                same.attr(rank="same")
+                for top in line:
+                    same.node(top)
 
 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:
