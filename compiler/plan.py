@@ -107,6 +107,7 @@ class Policy(dict):
     col} of the gate's key in the policy file (under a table header or in a one-line inline table)."""
 
     places: dict[tuple[str, str], dict] = {}
+    units: dict[tuple[str, str], tuple[object, str]] = {}    # (target, gate) -> (ParsedUnit, text) of `"150 kW"`
 
 
 class PlanError(Exception):
@@ -612,6 +613,7 @@ def load_policy(path: str) -> dict:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     policy = Policy()
     policy.places = _policy_places(path, raw_text.decode("utf-8"))
+    policy.units = {}
     for target, rules in _policy_tables(path, data):
         short = target.rpartition(".")[2]
         if short not in KPIS:
@@ -622,7 +624,10 @@ def load_policy(path: str) -> dict:
                 raise PlanError(f"{path}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
             if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it
                 raise PlanError(f"{path}: [{target}] {key} is given twice")
-            gates[key] = _gate_value(path, target, key, raw)
+            mode, number, unit = _gate_value(path, target, key, raw)
+            gates[key] = (mode, number)
+            if unit is not None:
+                policy.units[(target, key)] = (unit, str(raw).strip())
     return policy
 
 
@@ -684,9 +689,17 @@ def _policy_tables(path: str, data: dict, prefix: str = ""):
         yield from _policy_tables(path, inner, target)
 
 
-def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
+def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float, object]:
+    """(mode, limit in SI units, ParsedUnit or None) of one gate: a number (SI units), `"N%"` (a change gate's
+    relative limit), or a quantity with its unit, `"150 kW"`, `"2e6 USD/yr"` (its dimension is checked against the
+    KPI's when the gate is applied: `_unit_limit`)."""
+    import re
+
+    from dsl.units import UnitError, parse_unit
+
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise PlanError(f"{path}: [{target}] {key}: expected a number or \"N%\"")
+    unit = None
     if isinstance(raw, str):
         text = raw.strip()
         if text.endswith("%") and key in ("max_increase", "max_decrease"):
@@ -695,17 +708,46 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
             except ValueError:
                 number = math.nan
             if math.isfinite(number) and number >= 0:
-                return "relative", number / 100.0
+                return "relative", number / 100.0, None
+            raise PlanError(f"{path}: [{target}] {key} = {raw!r}: a relative limit is a percent of at least 0, "
+                            "e.g. \"5%\"")
+        quantity = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.+-].*)", text)
         try:
             number = float(text)
         except ValueError:
-            raise PlanError(f"{path}: [{target}] {key} = {raw!r}: expected a number (SI units)"
-                            + (" or \"N%\"" if key in ("max_increase", "max_decrease") else "")) from None
+            if quantity is None:
+                raise PlanError(f"{path}: [{target}] {key} = {raw!r}: expected a number (SI units)"
+                                + (" or \"N%\"" if key in ("max_increase", "max_decrease") else "")
+                                + " or a quantity with its unit, e.g. \"150 kW\"") from None
+            try:
+                unit = parse_unit(quantity.group(2).strip())
+            except UnitError as exc:
+                raise PlanError(f"{path}: [{target}] {key} = {raw!r}: {exc.args[0] if exc.args else exc}") from None
+            if unit.point:
+                raise PlanError(f"{path}: [{target}] {key} = {raw!r}: a temperature point is no KPI's unit")
+            number = unit.to_si(float(quantity.group(1)))
     else:
         number = float(raw)
     if not math.isfinite(number):
         raise PlanError(f"{path}: [{target}] {key}: the value must be finite")
-    return "absolute", number
+    return "absolute", number, unit
+
+
+def _unit_limit(kpi: dict, unit, text: str, limit: float) -> Optional[float]:
+    """The limit of a gate written with its unit, in the KPI's SI unit, or None when the unit measures something
+    else. A KPI that is an amount per year held in SI without its year (`energy_year` in J, `water_year` in m^3, as
+    the plan prints them, MWh/yr and m^3/yr) takes a rate: `"500 MWh/yr"` is 500 MWh a year."""
+    from dsl.units import UnitError, dim_mul, parse_unit
+
+    try:
+        dim = parse_unit(kpi["unit"] or "1").dim
+    except UnitError:
+        return None
+    if unit.dim == dim:
+        return limit
+    if kpi["name"].endswith("_year") and dim_mul(unit.dim, parse_unit("s").dim) == dim:
+        return limit * SECONDS_PER_YEAR
+    return None
 
 
 def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict]:
@@ -719,11 +761,22 @@ def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict
 
     out = []
     places = getattr(policy, "places", {})
+    units = getattr(policy, "units", {})
     paths = sorted(k["path"] for k in kpis)
     for target, rules in sorted(policy.items()):
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
+                if (target, key) in units:       # written with its unit: in the KPI's SI unit, or not its measure
+                    unit, text = units[(target, key)]
+                    limit = _unit_limit(kpi, unit, text, limit)
+                    if limit is None:
+                        out.append({"path": kpi["path"], "gate": key, "limit": text, "ok": False, "applied": True,
+                                    "message": f"`{key} = {text}` does not measure {kpi['path']} ("
+                                               f"{kpi['label']}, in {kpi['display_unit'] or kpi['unit']}), so the "
+                                               "gate cannot be checked",
+                                    "location": places.get((target, key)), "scenario": None})
+                        continue
                 entry = {**_gate(kpi, key, mode, limit), "location": places.get((target, key)), "scenario": None}
                 for k, text, at in (others() if entry["ok"] and entry["applied"] else ()):
                     there = at(kpi)
@@ -737,7 +790,8 @@ def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict
             continue
         close = difflib.get_close_matches(target, paths, 1)
         for key, (mode, limit) in sorted(rules.items()):
-            shown = f"{limit * 100:g}%" if mode == "relative" else f"{limit:g}"
+            shown = f"{limit * 100:g}%" if mode == "relative" else units[(target, key)][1] \
+                if (target, key) in units else f"{limit:g}"
             if "." in target:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
                             "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"

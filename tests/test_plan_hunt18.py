@@ -73,3 +73,41 @@ def test_a_policy_gate_judges_every_scenario_of_a_sweep(tmp_path) -> None:
     at2 = compare(_snap(tmp_path, "old2", SPEC % ("[2, 4]", ""), 1), _snap(tmp_path, "new2", SPEC % ("[2, 5]", ""), 1),
                   policy, scenario=1)
     assert [g["ok"] for g in at2["policy"]] == [False, False] and all(g["scenario"] is None for g in at2["policy"])
+
+
+def test_a_gate_written_with_its_unit_is_judged_in_that_unit(tmp_path) -> None:
+    """A gate's number is in SI units, and the per-year KPIs are not per year in SI: `tco_year` and `opex` are USD/s,
+    `usd_per_mtok` USD/tok. A platform team's `[tco_year] max = 500000` (meaning $500k a year) was a limit of
+    500,000 USD/s ($15.8T/yr) and passed a TCO of $849k/yr, printed only as "policy: 1 of 1 gates met"; a gate
+    could not be written in the unit the plan prints (`max = "500000 USD/yr"` exited 2, "expected a number").
+    Now a gate may be a quantity with its unit, `"500000 USD/yr"`, `"150 kW"` (`"10%"` stays relative); a per-year
+    KPI held in J or m^3 (`energy_year`, `water_year`) takes a rate (`"500 MWh/yr"`); a unit of another dimension
+    is a violation that says so. Hand figures: 2 DGX H100 racks at 96.3 kW at the meter (tests/test_plan_policy16.py:
+    385.2 kW for 8); `tco_year` $849k/yr (read from the plan: between $500k and $2M a year); energy below the peak's
+    96.3 kW x 8760 h = 843.6 MWh/yr and above half of it."""
+    from compiler.plan import PlanError, load_policy
+
+    spec = _snap(tmp_path, "two", SPEC % ("2", ""))
+
+    def judged(text: str) -> list[tuple[bool, str]]:
+        path = tmp_path / "policy.toml"
+        path.write_text(text)
+        return [(g["ok"], g["message"]) for g in compare(spec, spec, load_policy(str(path)))["policy"]]
+
+    tco = spec.kpis["s.tco_year"][3] * 365 * 86400
+    assert 500e3 < tco < 2e6, tco
+    assert [ok for ok, _ in judged('[tco_year]\nmax = "500000 USD/yr"\n')] == [False]
+    assert [ok for ok, _ in judged('[tco_year]\nmax = "2e6 USD/yr"\n')] == [True]
+    assert [ok for ok, _ in judged('[facility_power]\nmax = "90 kW"\nmin = "0.09 MW"\n')] == [False, True]
+    assert [ok for ok, _ in judged('[energy_year]\nmax = "843.6 MWh/yr"\nmin = "421.8 MWh/yr"\n')] == [True, True]
+    assert [ok for ok, _ in judged('[energy_year]\nmax = "421.8 MWh/yr"\n')] == [False]
+    assert [ok for ok, _ in judged('[facility_power]\nmax_increase = "1 kW"\n')] == [True]
+    ((ok, message),) = judged('[facility_power]\nmax = "150 USD"\n')
+    assert not ok and "150 USD" in message and "power" in message, message
+    (tmp_path / "bad.toml").write_text('[tco_year]\nmax = "5 parsecs"\n')
+    try:
+        load_policy(str(tmp_path / "bad.toml"))
+    except PlanError as exc:
+        assert "parsecs" in str(exc)
+    else:
+        raise AssertionError("an unknown unit is a usage error (exit 2)")
