@@ -200,3 +200,17 @@ def test_many_halls_read_in_spec_order(tmp_path, monkeypatch, program) -> None:
     for line in lines:
         assert max(b[1] for b in line) - min(b[1] for b in line) < 20, [round(b[1]) for b in line]
         assert all(a[2] < b[0] for a, b in zip(line, line[1:])), [round(b[0]) for b in line]
+
+
+def test_halls_drawn_alike_name_a_range_only_when_they_are_one(tmp_path) -> None:
+    """Halls alike are titled by their first and last name, `h0–h8 × 9`, read as the run h0 .. h8. Six halls of 10,
+    12, 10, 10, 12, 10 racks drew `h0–h5 × 4` (h0, h2, h3, h5) beside `h1 and h4 × 2`: the title said h0 to h5, six
+    halls, two of which are the other branch. Law: a title `a–b` names halls that stand together in the spec (every
+    hall between a and b is in the group); a group with gaps names each hall, or the first and how many more."""
+    results, sink = run_pipeline([str(_halls_spec(tmp_path, [10, 12, 10, 10, 12, 10]))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "power")
+    titles = re.findall(r"<B>([^<]*)</B>\u00a0\u00d7 (\d+)", dot)
+    assert ("h1 and h4", "2") in titles, titles
+    assert not [t for t, _ in titles if "\u2013" in t], titles                 # no range over halls of another group
+    assert ("h0, h2, h3, h5", "4") in titles, titles
