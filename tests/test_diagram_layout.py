@@ -214,3 +214,20 @@ def test_halls_drawn_alike_name_a_range_only_when_they_are_one(tmp_path) -> None
     assert ("h1 and h4", "2") in titles, titles
     assert not [t for t, _ in titles if "\u2013" in t], titles                 # no range over halls of another group
     assert ("h0, h2, h3, h5", "4") in titles, titles
+
+
+def test_a_title_of_several_sites_names_each_or_counts_those_it_leaves_out(tmp_path) -> None:
+    """Every view's title names the plan's top-level blocks, `a, b — physical layout`, above the totals of all of
+    them. A site named in 70 characters beside a site `second` was titled `very_long…_name_for_testi… — physical
+    layout` over '2,496 accelerators' of both sites: the title named one site and the figures were of two. Law: the
+    title names each top-level block or says how many it does not name."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    long = "a_campus_with_a_very_long_descriptive_name_that_goes_on_for_seventy_ch"
+    path = tmp_path / "two.factory"
+    path.write_text(defs + "".join(f"site {name} {{\n  hall h {{\n    rack r: air_rack x 2\n  }}\n}}\n"
+                                   for name in (long, "second")), encoding="utf-8")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    for view in ("physical", "power", "cooling", "network"):
+        title = re.search(r"<B>([^<]*) \u2014 [^<]*</B>", diagram_dot(results, view)).group(1)
+        assert "second" in title or "1 more" in title, (view, title)
