@@ -1298,8 +1298,45 @@ def comment_marker(spec: str) -> str:
     return f"{MARKER_PREFIX}{path} -->"
 
 
+MARKDOWN_LIMIT = 65000
+"""The most characters a Markdown plan has: GitHub refuses a comment (and an issue or pull-request body) over 65,536
+characters ("Body is too long (maximum is 65536 characters)", a 422 of the REST API; GitHub's pull-request comment
+limit, as Infracost's `--format github-comment` truncates for it), and the workflow's comment step failed, leaving
+the pull request without its plan: a campus of 300 halls changed wrote 199,700. Below it by a margin for a workflow
+that adds a line."""
+
+
+def _fit_markdown(text: str, limit: int = MARKDOWN_LIMIT) -> str:
+    """`text` cut at a line so that it, the `</details>` of every fold left open and a last line saying what was left
+    out fit in `limit` characters. The comment's order puts what a reviewer acts on first (marker, headline, policy,
+    diagnostics, newly failing checks, inputs, KPIs), so the cut falls in the cost rows, the parts and the checks
+    fixed, added and removed, which `--format json` lists in full."""
+    if len(text) <= limit:
+        return text
+    lines = text.splitlines()
+
+    def note(left: int) -> str:
+        return (f"*The comment is cut here to fit GitHub's 65,536 characters: {left:,} more line(s) left out; "
+                f"`factory plan --format json` (or `--format text`) lists everything.*")
+    room = limit - len(note(len(lines))) - 2          # the note, after a blank line, at its longest
+    kept, size, opened = [], 0, 0
+    for line in lines:
+        now_open = opened + line.count("<details>") - line.count("</details>")
+        if size + len(line) + 1 + now_open * len("\n</details>\n") > room:
+            break
+        kept.append(line)
+        size += len(line) + 1
+        opened = now_open
+    return "\n".join(kept + ["", "</details>"] * opened + ["", note(len(lines) - len(kept))]) + "\n"
+
+
 def render_markdown(doc: dict) -> str:
-    """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded."""
+    """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded; held to
+    MARKDOWN_LIMIT characters (`_fit_markdown`)."""
+    return _fit_markdown(_render_markdown(doc))
+
+
+def _render_markdown(doc: dict) -> str:
     out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]

@@ -5,7 +5,7 @@ says the defect it guards with the numbers before and after the fix.
 """
 from __future__ import annotations
 
-from compiler.plan import compare, exit_code, snapshot
+from compiler.plan import Snapshot, compare, exit_code, snapshot
 
 SPEC = """from systems import DGX_H100_rack
 param racks = %s
@@ -111,3 +111,27 @@ def test_a_gate_written_with_its_unit_is_judged_in_that_unit(tmp_path) -> None:
         assert "parsecs" in str(exc)
     else:
         raise AssertionError("an unknown unit is a usage error (exit 2)")
+
+
+def test_the_markdown_comment_fits_githubs_limit() -> None:
+    """GitHub refuses a comment over 65,536 characters ("Body is too long", the REST API's 422), so the workflow's
+    comment step failed and the pull request had no plan. A campus of 300 halls (`hall_number_000_of_the_big_campus`
+    .. 299) of DGX H100 racks, 2 -> 3 racks a hall, planned as a Markdown comment of 199,700 characters (56 s to
+    plan; here the same shape is built from snapshots: 3,000 parts whose count changes). Laws: the comment is at most
+    65,536 characters, starts with its marker, keeps the headline and the KPI table, closes every `<details>` it
+    opens, and says what it left out and where to find it; a comment under the limit is not cut."""
+    from compiler.plan import MARKDOWN_LIMIT, Part, comment_marker, render_markdown
+
+    def side(n: float, halls: int = 3000) -> Snapshot:
+        parts = {f"s.hall_number_{i:04d}_of_the_big_campus.r": Part("rack", "DGX_H100_rack", n, {}) for i in range(halls)}
+        return Snapshot("campus.factory", True, kpis={"s.capex": ("capex", "USD", "USD", 1e6 * n)}, parts=parts)
+
+    doc = compare(side(2.0), side(3.0))
+    text = render_markdown(doc)
+    assert len(text) <= MARKDOWN_LIMIT <= 65536, len(text)
+    assert text.startswith(comment_marker("campus.factory"))
+    assert "| capex | `s` | $2.00M | $3.00M |" in text                     # the KPI table stands
+    assert text.count("<details>") == text.count("</details>")
+    assert "left out" in text.splitlines()[-1] and "--format json" in text.splitlines()[-1], text.splitlines()[-1]
+    small = render_markdown(compare(side(2.0, 5), side(3.0, 5)))
+    assert "left out" not in small and small.count("hall_number_") == 5
