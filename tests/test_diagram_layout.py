@@ -231,3 +231,28 @@ def test_a_title_of_several_sites_names_each_or_counts_those_it_leaves_out(tmp_p
     for view in ("physical", "power", "cooling", "network"):
         title = re.search(r"<B>([^<]*) \u2014 [^<]*</B>", diagram_dot(results, view)).group(1)
         assert "second" in title or "1 more" in title, (view, title)
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_many_networks_wrap_as_the_physical_view_does(tmp_path, monkeypatch, program) -> None:
+    """The network view drew one cluster per `network` block side by side, never wrapped: a site of 8 scale-out
+    fabrics (and the node-level cluster) was a strip of 9 boxes, 7,926 x 1,056 px (3,963 x 528 pt). Law: the clusters
+    are laid out as the physical view lays out its boxes, WRAP to a line in spec order (net0 .. net3 on the first),
+    so at most WRAP stand side by side and the picture is less than twice as wide as it is tall."""
+    nets = "".join(f"  network net{i} {{\n    role = \"scale_out\"\n    switch = QM9700\n"
+                   f"    transceiver = OSFP_400G_SR4\n  }}\n" for i in range(8))
+    path = tmp_path / "nets.factory"
+    path.write_text("from systems import DGX_H100_rack\nfrom network import QM9700, OSFP_400G_SR4\nsite s {\n"
+                    "  land_price = 0 USD\n  hall h {\n    rack r: DGX_H100_rack x 40\n  }\n" + nets + "}\n")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "network"), "svg"))
+    clusters = [boxes[f"cluster_net_s__net{i}"] for i in range(8)]
+    assert _side_by_side(clusters + [b for t, b in boxes.items() if t.startswith("cluster_scaleup")]) <= DP.WRAP
+    first = clusters[:DP.WRAP]
+    assert all(a[2] < b[0] for a, b in zip(first, first[1:])), [round(b[0]) for b in first]     # in spec order
+    assert min(b[1] for b in clusters[DP.WRAP:]) > max(b[3] for b in first)
+    left, top, right, bottom = (f(b[i] for b in boxes.values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
+    assert (right - left) / (bottom - top) < 2.0, (right - left, bottom - top)
