@@ -256,3 +256,24 @@ def test_many_networks_wrap_as_the_physical_view_does(tmp_path, monkeypatch, pro
     assert min(b[1] for b in clusters[DP.WRAP:]) > max(b[3] for b in first)
     left, top, right, bottom = (f(b[i] for b in boxes.values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
     assert (right - left) / (bottom - top) < 2.0, (right - left, bottom - top)
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+def test_many_sites_wrap_in_the_power_view(tmp_path, monkeypatch) -> None:
+    """The power view drew one chain per site side by side: six sites of 2 .. 7 DGX H100 racks were a strip of six
+    chains, 6,043 x 1,576 px (the physical view wraps the same sites 4 to a line). Law: the utility feeds of the
+    sites stand WRAP to a line in spec order, the next line's below every box of the line above."""
+    path = tmp_path / "sites.factory"
+    path.write_text("from systems import DGX_H100_rack\n" + "".join(
+        f"site site{i} {{\n  land_price = 0 USD\n  hall h {{\n    rack r: DGX_H100_rack x {i + 2}\n  }}\n}}\n"
+        for i in range(6)))
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, "embedded")
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "power"), "svg"))
+    feeds = [boxes[f"utility_site{i}"] for i in range(6)]
+    assert _side_by_side(feeds) == DP.WRAP, feeds
+    first = feeds[:DP.WRAP]
+    assert all(a[2] < b[0] for a, b in zip(first, first[1:]))
+    lowest = max(b[3] for t, b in boxes.items() if any(f"site{i}" in t for i in range(DP.WRAP)))
+    assert min(b[1] for b in feeds[DP.WRAP:]) > lowest

@@ -5,6 +5,7 @@ Pipeline position: render (see compiler/render/diagram.py for the views and the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..graph import Instance
@@ -12,6 +13,7 @@ from .diagram_base import (
     ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
     _empty_hall_card, _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own,
     MAX_TEXT, PALETTE, _pct, _Plan, _pue, _q, _root_title, _total, _x)
+from .diagram_physical import _hidden_head, _layout, WRAP
 
 
 @dataclass
@@ -100,12 +102,31 @@ def _power(plan: _Plan) -> str:
         _note(g, plan, "power", "No power chain to draw",
               ["the facility model computes the power chain of halls and sites;",
                "place the racks in a `hall` (and the halls in a `site`)"])
+    items = []
     for root in roots:
+        start = len(g.body)
         if _draws_nothing(plan, root):
             _nothing_note(g, plan, root, "power chain")
-            continue
-        _power_root(g, plan, root)
+        else:
+            _power_root(g, plan, root)
+        drawn = _nodes_in(g.body[start:])
+        gens = [plan.ids("gen", gen.path) for gen, _ in plan.find(root, ("generator",),
+                                                                   stop=("hall", "row", "rack", "server"))]
+        top = next((n for n in gens + [plan.ids("utility", root.path)] if n in drawn), drawn[0] if drawn else None)
+        if top is not None:
+            items.append((top, drawn))
+    if len(items) > WRAP:         # as the physical view: WRAP chains to a line (six sites were a strip 6,043 px wide)
+        _layout(g, _hidden_head(g, plan, "#power"), items)
     return g.source
+
+
+_NODE_LINE = re.compile(r"^\t+(\w+) \[")
+
+
+def _nodes_in(body: list[str]) -> list[str]:
+    """The ids of the nodes a stretch of the DOT body draws (its node statements, in clusters too), in order."""
+    return [m.group(1) for line in body for m in [_NODE_LINE.match(line)]
+            if m and m.group(1) not in ("graph", "node", "edge")]
 
 
 def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
