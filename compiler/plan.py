@@ -196,7 +196,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
         view = ResultsView(results, scenario)
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
         snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
-    snap.checks = _check_names(doc["checks"])
+    snap.checks = _check_names(doc["checks"], [_check_text(c, sink) for c in results.checks])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
         if node.instance is not None and node.kind in ("field", "let") and node.instance.path + "." + \
@@ -255,16 +255,35 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     return snap
 
 
-def _check_names(checks: list[dict]) -> dict[str, bool]:
+def _check_text(check, sink) -> str:
+    """The condition an assert states, as written (`racks >= 3`: its statement less `assert` and its message),
+    whitespace collapsed; its line where the source is not at hand."""
+    import re
+
+    span = check.span
+    source = getattr(sink, "sources", {}).get(span.file) if span is not None else None
+    if source is None:
+        return f"line {span.line}" if span is not None else ""
+    text = " ".join(source.text[span.start:span.end].split())
+    text = re.sub(r"^assert\s+", "", text)
+    return re.sub(r',\s*"(?:[^"\\]|\\.)*"\s*$', "", text)
+
+
+def _check_names(checks: list[dict], texts: list[str]) -> dict[str, bool]:
     """{name: ok} of the results JSON's checks, in their order. Two asserts of one block with the same message
-    share a name (`s.h: fits`); the second is `s.h: fits (2)`, the third `(3)`, so each is compared on its own
-    (keyed by name alone, the last one's result stood for all: a failing assert beside a passing one of the same
-    message planned as no change). Counted by occurrence, not line, so an edit above them renames none."""
+    share a name (`s.h: fits`); then each is named with its condition, `s.h: fits [racks >= 3]` (and by occurrence,
+    `(2)`, if that too is the same), so each is compared on its own and an edit pairs them by what they state:
+    keyed by name alone, the last one's result stood for all, and a failing assert beside a passing one of the same
+    message planned as no change; keyed by occurrence, deleting the first (failing) one read as `fixed`."""
+    shared = {c["name"] for c in checks if sum(1 for d in checks if d["name"] == c["name"]) > 1}
     out: dict[str, bool] = {}
-    seen: dict[str, int] = {}
-    for c in checks:
-        seen[c["name"]] = seen.get(c["name"], 0) + 1
-        out[c["name"] if seen[c["name"]] == 1 else f"{c['name']} ({seen[c['name']]})"] = bool(c["ok"])
+    for c, text in zip(checks, texts):
+        name = f"{c['name']} [{text}]" if c["name"] in shared and text else c["name"]
+        key, k = name, 1
+        while key in out:
+            k += 1
+            key = f"{name} ({k})"
+        out[key] = bool(c["ok"])
     return out
 
 

@@ -135,3 +135,18 @@ def test_the_markdown_comment_fits_githubs_limit() -> None:
     assert "left out" in text.splitlines()[-1] and "--format json" in text.splitlines()[-1], text.splitlines()[-1]
     small = render_markdown(compare(side(2.0, 5), side(3.0, 5)))
     assert "left out" not in small and small.count("hall_number_") == 5
+
+
+def test_deleting_the_failing_one_of_two_checks_of_one_name_is_no_fix(tmp_path) -> None:
+    """Two asserts of one message named by occurrence (`fits`, `fits (2)`): deleting the first, failing one read as
+    `fits` fixed (the passing second became the first) and `fits (2)` removed, where docs/ci.md promises a failing
+    assert deleted is listed as removed, "(was failing)", never as fixed. Law: checks of one name are told apart by
+    their condition; deleting one is its removal, with its state, and the other is unchanged or renamed, never
+    fixed."""
+    passing = '    assert racks >= 1, "fits"\n'
+    failing = '    assert racks >= 3, "fits"\n'
+    old = _snap(tmp_path, "old", SPEC % ("2", failing + passing))
+    new = _snap(tmp_path, "new", SPEC % ("2", passing))
+    doc = compare(old, new)
+    assert not doc["checks"]["fixed"], doc["checks"]
+    assert doc["checks"]["removed_failing"] == ["s.h: fits [racks >= 3]"], doc["checks"]
