@@ -189,7 +189,10 @@ def escape_property(text: str) -> str:
 
 def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None) -> str:
     """One `::error ...::message` line per diagnostic, sorted by place; files relative to `paths`' root (the
-    repository root by default)."""
+    repository root by default). A diagnostic whose place is no spec file (`<stdlib>/systems.factory`, a `-D` on
+    the command line) is at line 1 of the first spec, as in SARIF and GitLab, its message keeping its own place:
+    GitHub shows an annotation without `file=` and `line=` in the run's summary only, never on the pull request's
+    files (a stdlib system's `unpriced` warnings, which leave the spec's capex incomplete, were never on the diff)."""
     paths = paths or RepositoryPaths()
     lines = []
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
@@ -198,6 +201,8 @@ def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: Repo
             s = diag.span
             props += [("file", paths.display(s.file)), ("line", str(s.line)), ("col", str(s.col)),
                       ("endLine", str(s.end_line)), ("endColumn", str(s.end_col))]
+        elif files:
+            props += [("file", paths.display(files[0])), ("line", "1"), ("col", "1")]
         props.append(("title", f"factory {diag.severity}[{diag.code}]"))
         joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
         lines.append(f"::{_GITHUB_COMMANDS[diag.severity]} {joined}::{escape_data(_full_text(diag, files))}")

@@ -509,7 +509,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
 @click.option("--base-ref", default=None, metavar="GIT_REF",
               help="Compare SPEC with its version at this git ref (branch, tag, commit) instead of OLD.")
 @click.option("--policy", "policy_file", default=None, type=click.Path(dir_okay=False),
-              help="TOML gates on KPIs, e.g. [usd_per_mtok] max_increase = \"5%\"; a violated gate exits 4.")
+              help="TOML gates on KPIs, e.g. [usd_per_mtok] max_increase = \"5%\", [pue] max = 1.2, [tco_year] max = "
+                   "\"30e6 USD/yr\" (a bare number is in SI units); a violated gate exits 4.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "none"]), default="error", show_default=True,
               help="Which diagnostics of the new spec make the exit code 1.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "github"]), default="text",

@@ -46,7 +46,8 @@ Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within polic
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
 unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
 `--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
-the spec (the contract's 1), as `factory check` reports it (docs/ci.md).
+the spec (the contract's 1), as `factory check` reports it (docs/ci.md), and a policy gate broken in any scenario
+is violated (4), naming that scenario.
 
 Also compared: inputs (each param and top-level let of the spec that changed, old -> new in its written
 unit, listed first; a swept param whose values changed outside the scenario compared, as its lists of
@@ -106,6 +107,7 @@ class Policy(dict):
     col} of the gate's key in the policy file (under a table header or in a one-line inline table)."""
 
     places: dict[tuple[str, str], dict] = {}
+    units: dict[tuple[str, str], tuple[object, str]] = {}    # (target, gate) -> (ParsedUnit, text) of `"150 kW"`
 
 
 class PlanError(Exception):
@@ -150,6 +152,7 @@ class Snapshot:
     missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
     places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
+    series: dict[str, tuple] = field(default_factory=dict)   # KPI path -> its value in every scenario (a sweep's)
 
 
 def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
@@ -193,7 +196,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
         view = ResultsView(results, scenario)
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
         snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
-    snap.checks = {c["name"]: bool(c["ok"]) for c in doc["checks"]}
+    snap.checks = _check_names(doc["checks"], [_check_text(c, sink) for c in results.checks])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
         if node.instance is not None and node.kind in ("field", "let") and node.instance.path + "." + \
@@ -224,6 +227,9 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                 if path in quantities:
                     snap.kpis[path] = (name, quantities[path]["unit"], results.graph.nodes[path].display,
                                        value(path))
+                    if results.scenario_count > 1:      # the policy gates judge every scenario (apply_policy)
+                        snap.series[path] = tuple(None if v is None else float(v)
+                                                  for v in quantities[path]["values"])
                     why = quantities[path].get("absent")
                     if why and scenario in why["scenarios"]:
                         snap.absent[path] = (why["reason"], why["origin"])
@@ -247,6 +253,38 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     _imported_inputs(results, snap, scenario)
     snap.costs = cost_items(results, value, named, reached, _flags(results, sink))
     return snap
+
+
+def _check_text(check, sink) -> str:
+    """The condition an assert states, as written (`racks >= 3`: its statement less `assert` and its message),
+    whitespace collapsed; its line where the source is not at hand."""
+    import re
+
+    span = check.span
+    source = getattr(sink, "sources", {}).get(span.file) if span is not None else None
+    if source is None:
+        return f"line {span.line}" if span is not None else ""
+    text = " ".join(source.text[span.start:span.end].split())
+    text = re.sub(r"^assert\s+", "", text)
+    return re.sub(r',\s*"(?:[^"\\]|\\.)*"\s*$', "", text)
+
+
+def _check_names(checks: list[dict], texts: list[str]) -> dict[str, bool]:
+    """{name: ok} of the results JSON's checks, in their order. Two asserts of one block with the same message
+    share a name (`s.h: fits`); then each is named with its condition, `s.h: fits [racks >= 3]` (and by occurrence,
+    `(2)`, if that too is the same), so each is compared on its own and an edit pairs them by what they state:
+    keyed by name alone, the last one's result stood for all, and a failing assert beside a passing one of the same
+    message planned as no change; keyed by occurrence, deleting the first (failing) one read as `fixed`."""
+    shared = {c["name"] for c in checks if sum(1 for d in checks if d["name"] == c["name"]) > 1}
+    out: dict[str, bool] = {}
+    for c, text in zip(checks, texts):
+        name = f"{c['name']} [{text}]" if c["name"] in shared and text else c["name"]
+        key, k = name, 1
+        while key in out:
+            k += 1
+            key = f"{name} ({k})"
+        out[key] = bool(c["ok"])
+    return out
 
 
 def _imported_inputs(results, snap: "Snapshot", scenario: int) -> None:
@@ -508,8 +546,48 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                    "text": _scenario_text(snap, scenario)} if snap.evaluated else None
             for side, snap in (("old", old), ("new", new))}}
     if policy:
-        doc["policy"] = apply_policy(policy, kpis)
+        doc["policy"] = apply_policy(policy, kpis, lambda: _other_scenarios(old, new, kpis, scenario))
     return doc
+
+
+def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: int):
+    """Yields (scenario, text, at) for every other scenario of a sweep, `at(kpi)` the KPI as it is there (or None
+    where neither side is swept in it), for the policy gates, which judge the spec in every scenario, as its asserts
+    do (`--scenario` picks the figures shown, not the scenarios judged). A side of one scenario is the same in each;
+    where both sides are sweeps of different lengths, a scenario the old spec lacks has no change to measure (its
+    old value is taken as the new one), but the new spec's bounds hold in it too. The KPI's other fields
+    (incomplete, absent at the compared scenario) are kept: a part without a price is unpriced in every scenario.
+    Lazy: a gate met everywhere walks the scenarios once, holding one KPI at a time."""
+    if not new.evaluated:
+        return
+    count = max(new.scenario_count, old.scenario_count if old.evaluated else 1)
+    swept = new if new.scenario_count > 1 else old         # whose parameters name a scenario
+    for k in range(count if count > 1 else 0):
+        if k == scenario or (new.scenario_count > 1 and k >= new.scenario_count):
+            continue
+        paired = old.scenario_count == 1 or k < old.scenario_count
+
+        def at(kpi: dict, k: int = k, paired: bool = paired) -> Optional[dict]:
+            path = kpi["path"]
+            if path not in new.series and path not in old.series:
+                return None
+            n = new.series[path][k] if path in new.series else kpi["new"]
+            o = (old.series[path][k] if path in old.series else kpi["old"]) if paired else n
+            delta, rel = _change(o, n)
+            both = path in old.kpis and path in new.kpis
+            return {**kpi, "old": o, "new": n, "change": delta, "relative_change": rel,
+                    "changed": not _same(o, n) if both else kpi["changed"]}
+        names = ", ".join(f"{name} = {_sweep_value(swept, name, k)}" for name in swept.sweeps)
+        side = "" if swept is new else "the old spec's "
+        yield k, f"{side}scenario {k + 1} of {count:,}" + (f" ({names})" if names else ""), at
+
+
+def _sweep_value(snap: Snapshot, name: str, k: int) -> str:
+    from .display import format_quantity
+
+    v = snap.sweeps[name][k]
+    unit = snap.parameters.get(name, (None, ""))[1]
+    return "absent" if v is None else format_quantity(float(v), unit) if unit else f"{float(v):g}"
 
 
 def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
@@ -554,6 +632,7 @@ def load_policy(path: str) -> dict:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     policy = Policy()
     policy.places = _policy_places(path, raw_text.decode("utf-8"))
+    policy.units = {}
     for target, rules in _policy_tables(path, data):
         short = target.rpartition(".")[2]
         if short not in KPIS:
@@ -564,7 +643,10 @@ def load_policy(path: str) -> dict:
                 raise PlanError(f"{path}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
             if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it
                 raise PlanError(f"{path}: [{target}] {key} is given twice")
-            gates[key] = _gate_value(path, target, key, raw)
+            mode, number, unit = _gate_value(path, target, key, raw)
+            gates[key] = (mode, number)
+            if unit is not None:
+                policy.units[(target, key)] = (unit, str(raw).strip())
     return policy
 
 
@@ -626,9 +708,17 @@ def _policy_tables(path: str, data: dict, prefix: str = ""):
         yield from _policy_tables(path, inner, target)
 
 
-def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
+def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float, object]:
+    """(mode, limit in SI units, ParsedUnit or None) of one gate: a number (SI units), `"N%"` (a change gate's
+    relative limit), or a quantity with its unit, `"150 kW"`, `"2e6 USD/yr"` (its dimension is checked against the
+    KPI's when the gate is applied: `_unit_limit`)."""
+    import re
+
+    from dsl.units import UnitError, parse_unit
+
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise PlanError(f"{path}: [{target}] {key}: expected a number or \"N%\"")
+    unit = None
     if isinstance(raw, str):
         text = raw.strip()
         if text.endswith("%") and key in ("max_increase", "max_decrease"):
@@ -637,48 +727,99 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float]:
             except ValueError:
                 number = math.nan
             if math.isfinite(number) and number >= 0:
-                return "relative", number / 100.0
+                return "relative", number / 100.0, None
+            raise PlanError(f"{path}: [{target}] {key} = {raw!r}: a relative limit is a percent of at least 0, "
+                            "e.g. \"5%\"")
+        quantity = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.+-].*)", text)
         try:
             number = float(text)
         except ValueError:
-            raise PlanError(f"{path}: [{target}] {key} = {raw!r}: expected a number (SI units)"
-                            + (" or \"N%\"" if key in ("max_increase", "max_decrease") else "")) from None
+            if quantity is None:
+                raise PlanError(f"{path}: [{target}] {key} = {raw!r}: expected a number (SI units)"
+                                + (" or \"N%\"" if key in ("max_increase", "max_decrease") else "")
+                                + " or a quantity with its unit, e.g. \"150 kW\"") from None
+            try:
+                unit = parse_unit(quantity.group(2).strip())
+            except UnitError as exc:
+                raise PlanError(f"{path}: [{target}] {key} = {raw!r}: {exc.args[0] if exc.args else exc}") from None
+            if unit.point:
+                raise PlanError(f"{path}: [{target}] {key} = {raw!r}: a temperature point is no KPI's unit")
+            number = unit.to_si(float(quantity.group(1)))
     else:
         number = float(raw)
     if not math.isfinite(number):
         raise PlanError(f"{path}: [{target}] {key}: the value must be finite")
-    return "absolute", number
+    return "absolute", number, unit
 
 
-def apply_policy(policy: dict, kpis: list[dict]) -> list[dict]:
-    """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied}. A gate that applies
-    to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
+def _unit_limit(kpi: dict, unit, text: str, limit: float) -> Optional[float]:
+    """The limit of a gate written with its unit, in the KPI's SI unit, or None when the unit measures something
+    else. A KPI that is an amount per year held in SI without its year (`energy_year` in J, `water_year` in m^3, as
+    the plan prints them, MWh/yr and m^3/yr) takes a rate: `"500 MWh/yr"` is 500 MWh a year."""
+    from dsl.units import UnitError, dim_mul, parse_unit
+
+    try:
+        dim = parse_unit(kpi["unit"] or "1").dim
+    except UnitError:
+        return None
+    if unit.dim == dim:
+        return limit
+    if kpi["name"].endswith("_year") and dim_mul(unit.dim, parse_unit("s").dim) == dim:
+        return limit * SECONDS_PER_YEAR
+    return None
+
+
+def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict]:
+    """One entry per gate and KPI it applies to: {path, gate, limit, ok, message, applied, scenario}. A gate that
+    applies to no KPI is reported, never dropped: by a full path (a typo, or a site or workload renamed), it is
     violated, naming the closest KPI; by a short name that no site or workload of either spec has (a shared
-    policy), it is listed as not applied."""
+    policy), it is listed as not applied. `others`: a callable giving the walk of every other scenario of a sweep
+    (`_other_scenarios`); a gate met in the scenario compared but broken in another is violated there, and says
+    which (`scenario`: its number, 1-based; None when the scenario compared breaks it or none does)."""
     import difflib
 
     out = []
     places = getattr(policy, "places", {})
+    units = getattr(policy, "units", {})
     paths = sorted(k["path"] for k in kpis)
     for target, rules in sorted(policy.items()):
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
-                out.append({**_gate(kpi, key, mode, limit), "location": places.get((target, key))})
+                if (target, key) in units:       # written with its unit: in the KPI's SI unit, or not its measure
+                    unit, text = units[(target, key)]
+                    limit = _unit_limit(kpi, unit, text, limit)
+                    if limit is None:
+                        out.append({"path": kpi["path"], "gate": key, "limit": text, "ok": False, "applied": True,
+                                    "message": f"`{key} = {text}` does not measure {kpi['path']} ("
+                                               f"{kpi['label']}, in {kpi['display_unit'] or kpi['unit']}), so the "
+                                               "gate cannot be checked",
+                                    "location": places.get((target, key)), "scenario": None})
+                        continue
+                entry = {**_gate(kpi, key, mode, limit), "location": places.get((target, key)), "scenario": None}
+                for k, text, at in (others() if entry["ok"] and entry["applied"] else ()):
+                    there = at(kpi)
+                    broken = _gate(there, key, mode, limit) if there is not None else entry
+                    if not broken["ok"]:
+                        entry.update(ok=False, scenario=k + 1, message=f"in {text}: {broken['message']} (the "
+                                                                       f"scenario compared meets it)")
+                        break
+                out.append(entry)
         if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
             continue
         close = difflib.get_close_matches(target, paths, 1)
         for key, (mode, limit) in sorted(rules.items()):
-            shown = f"{limit * 100:g}%" if mode == "relative" else f"{limit:g}"
+            shown = f"{limit * 100:g}%" if mode == "relative" else units[(target, key)][1] \
+                if (target, key) in units else f"{limit:g}"
             if "." in target:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": False, "applied": False,
                             "message": f"`{target}` is not a KPI of either spec, so the gate cannot be checked"
                                        + (f" (did you mean `{close[0]}`?)" if close else ""),
-                            "location": places.get((target, key))})
+                            "location": places.get((target, key)), "scenario": None})
             else:
                 out.append({"path": target, "gate": key, "limit": shown, "ok": True, "applied": False,
                             "message": f"no site or workload of either spec has `{target}`: not applied",
-                            "location": places.get((target, key))})
+                            "location": places.get((target, key)), "scenario": None})
     return out
 
 
@@ -1176,8 +1317,45 @@ def comment_marker(spec: str) -> str:
     return f"{MARKER_PREFIX}{path} -->"
 
 
+MARKDOWN_LIMIT = 65000
+"""The most characters a Markdown plan has: GitHub refuses a comment (and an issue or pull-request body) over 65,536
+characters ("Body is too long (maximum is 65536 characters)", a 422 of the REST API; GitHub's pull-request comment
+limit, as Infracost's `--format github-comment` truncates for it), and the workflow's comment step failed, leaving
+the pull request without its plan: a campus of 300 halls changed wrote 199,700. Below it by a margin for a workflow
+that adds a line."""
+
+
+def _fit_markdown(text: str, limit: int = MARKDOWN_LIMIT) -> str:
+    """`text` cut at a line so that it, the `</details>` of every fold left open and a last line saying what was left
+    out fit in `limit` characters. The comment's order puts what a reviewer acts on first (marker, headline, policy,
+    diagnostics, newly failing checks, inputs, KPIs), so the cut falls in the cost rows, the parts and the checks
+    fixed, added and removed, which `--format json` lists in full."""
+    if len(text) <= limit:
+        return text
+    lines = text.splitlines()
+
+    def note(left: int) -> str:
+        return (f"*The comment is cut here to fit GitHub's 65,536 characters: {left:,} more line(s) left out; "
+                f"`factory plan --format json` (or `--format text`) lists everything.*")
+    room = limit - len(note(len(lines))) - 2          # the note, after a blank line, at its longest
+    kept, size, opened = [], 0, 0
+    for line in lines:
+        now_open = opened + line.count("<details>") - line.count("</details>")
+        if size + len(line) + 1 + now_open * len("\n</details>\n") > room:
+            break
+        kept.append(line)
+        size += len(line) + 1
+        opened = now_open
+    return "\n".join(kept + ["", "</details>"] * opened + ["", note(len(lines) - len(kept))]) + "\n"
+
+
 def render_markdown(doc: dict) -> str:
-    """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded."""
+    """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded; held to
+    MARKDOWN_LIMIT characters (`_fit_markdown`)."""
+    return _fit_markdown(_render_markdown(doc))
+
+
+def _render_markdown(doc: dict) -> str:
     out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
@@ -1456,6 +1634,9 @@ class Gate(_Strict):
                                             "lack it)")
     location: Optional[dict[str, str | int]] = Field(None, description="{file, line, col} of the gate's key in the "
                                                      "policy file (under a table header or in an inline table), or null; an added field")
+    scenario: Optional[int] = Field(None, description="a sweep: the scenario (1-based) that breaks the gate when it "
+                                    "is not the one compared (the gates judge every scenario), else null; an added "
+                                    "field")
 
 
 class ScenarioOf(_Strict):

@@ -172,3 +172,108 @@ def test_halls_drawn_alike_are_drawn_once(tmp_path, monkeypatch, program) -> Non
     assert text_fit_problems(svg) == [] and edge_label_problems(svg) == []
     left, top, right, bottom = (f(b[i] for b in _boxes(svg).values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
     assert (right - left) / (bottom - top) < 2.0
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_many_halls_read_in_spec_order(tmp_path, monkeypatch, program) -> None:
+    """A site of 12 halls (h0 .. h11, one rack card each) and a workload: 13 boxes, WRAP = 4 to a line. Each box of
+    a later line hangs below the box WRAP before it by an edge of weight 0, a lower bound only, so dot was free to
+    draw a box lower still: h9 and h10 went down to the workload card's line, and the third line read h8, h11, the
+    fourth h9, h10 (system dot and the embedded program alike; s18-huntci). Law: the halls read in spec order, line
+    by line: hall i's box is in line i // WRAP (the boxes of a line start at one height, below every box of the line
+    above) and left of hall i + 1 within its line."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    halls = "\n".join(f"  hall h{i} {{\n    rack r: air_rack x {i + 1}\n  }}" for i in range(12))
+    work = "  inference w {\n    model = Llama3_1_70B\n    system = DGX_H100\n    accelerators = 8\n  }\n"
+    path = tmp_path / "halls.factory"
+    path.write_text("from models import Llama3_1_70B\nfrom systems import DGX_H100\n" + defs + "site campus {\n"
+                    + halls + "\n" + work + "}\n", encoding="utf-8")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "physical"), "svg"))
+    hall = [boxes[f"cluster_hall_campus__h{i}"] for i in range(12)]
+    lines = [hall[i:i + DP.WRAP] for i in range(0, 12, DP.WRAP)]
+    for above, line in zip(lines, lines[1:]):
+        assert min(b[1] for b in line) > max(b[3] for b in above), [[round(b[1]) for b in x] for x in lines]
+    for line in lines:
+        assert max(b[1] for b in line) - min(b[1] for b in line) < 20, [round(b[1]) for b in line]
+        assert all(a[2] < b[0] for a, b in zip(line, line[1:])), [round(b[0]) for b in line]
+
+
+def test_halls_drawn_alike_name_a_range_only_when_they_are_one(tmp_path) -> None:
+    """Halls alike are titled by their first and last name, `h0–h8 × 9`, read as the run h0 .. h8. Six halls of 10,
+    12, 10, 10, 12, 10 racks drew `h0–h5 × 4` (h0, h2, h3, h5) beside `h1 and h4 × 2`: the title said h0 to h5, six
+    halls, two of which are the other branch. Law: a title `a–b` names halls that stand together in the spec (every
+    hall between a and b is in the group); a group with gaps names each hall, or the first and how many more."""
+    results, sink = run_pipeline([str(_halls_spec(tmp_path, [10, 12, 10, 10, 12, 10]))], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    dot = diagram_dot(results, "power")
+    titles = re.findall(r"<B>([^<]*)</B>\u00a0\u00d7 (\d+)", dot)
+    assert ("h1 and h4", "2") in titles, titles
+    assert not [t for t, _ in titles if "\u2013" in t], titles                 # no range over halls of another group
+    assert ("h0, h2, h3, h5", "4") in titles, titles
+
+
+def test_a_title_of_several_sites_names_each_or_counts_those_it_leaves_out(tmp_path) -> None:
+    """Every view's title names the plan's top-level blocks, `a, b — physical layout`, above the totals of all of
+    them. A site named in 70 characters beside a site `second` was titled `very_long…_name_for_testi… — physical
+    layout` over '2,496 accelerators' of both sites: the title named one site and the figures were of two. Law: the
+    title names each top-level block or says how many it does not name."""
+    defs = CASE.read_text(encoding="utf-8").split("hall enterprise_room")[0]
+    long = "a_campus_with_a_very_long_descriptive_name_that_goes_on_for_seventy_ch"
+    path = tmp_path / "two.factory"
+    path.write_text(defs + "".join(f"site {name} {{\n  hall h {{\n    rack r: air_rack x 2\n  }}\n}}\n"
+                                   for name in (long, "second")), encoding="utf-8")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    for view in ("physical", "power", "cooling", "network"):
+        title = re.search(r"<B>([^<]*) \u2014 [^<]*</B>", diagram_dot(results, view)).group(1)
+        assert "second" in title or "1 more" in title, (view, title)
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+@pytest.mark.parametrize("program", _programs())
+def test_many_networks_wrap_as_the_physical_view_does(tmp_path, monkeypatch, program) -> None:
+    """The network view drew one cluster per `network` block side by side, never wrapped: a site of 8 scale-out
+    fabrics (and the node-level cluster) was a strip of 9 boxes, 7,926 x 1,056 px (3,963 x 528 pt). Law: the clusters
+    are laid out as the physical view lays out its boxes, WRAP to a line in spec order (net0 .. net3 on the first),
+    so at most WRAP stand side by side and the picture is less than twice as wide as it is tall."""
+    nets = "".join(f"  network net{i} {{\n    role = \"scale_out\"\n    switch = QM9700\n"
+                   f"    transceiver = OSFP_400G_SR4\n  }}\n" for i in range(8))
+    path = tmp_path / "nets.factory"
+    path.write_text("from systems import DGX_H100_rack\nfrom network import QM9700, OSFP_400G_SR4\nsite s {\n"
+                    "  land_price = 0 USD\n  hall h {\n    rack r: DGX_H100_rack x 40\n  }\n" + nets + "}\n")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, program)
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "network"), "svg"))
+    clusters = [boxes[f"cluster_net_s__net{i}"] for i in range(8)]
+    assert _side_by_side(clusters + [b for t, b in boxes.items() if t.startswith("cluster_scaleup")]) <= DP.WRAP
+    first = clusters[:DP.WRAP]
+    assert all(a[2] < b[0] for a, b in zip(first, first[1:])), [round(b[0]) for b in first]     # in spec order
+    assert min(b[1] for b in clusters[DP.WRAP:]) > max(b[3] for b in first)
+    left, top, right, bottom = (f(b[i] for b in boxes.values()) for f, i in ((min, 0), (min, 1), (max, 2), (max, 3)))
+    assert (right - left) / (bottom - top) < 2.0, (right - left, bottom - top)
+
+
+@pytest.mark.skipif(graphviz_backend._embedded() is None, reason="graphviz-pure not installed")
+def test_many_sites_wrap_in_the_power_view(tmp_path, monkeypatch) -> None:
+    """The power view drew one chain per site side by side: six sites of 2 .. 7 DGX H100 racks were a strip of six
+    chains, 6,043 x 1,576 px (the physical view wraps the same sites 4 to a line). Law: the utility feeds of the
+    sites stand WRAP to a line in spec order, the next line's below every box of the line above."""
+    path = tmp_path / "sites.factory"
+    path.write_text("from systems import DGX_H100_rack\n" + "".join(
+        f"site site{i} {{\n  land_price = 0 USD\n  hall h {{\n    rack r: DGX_H100_rack x {i + 2}\n  }}\n}}\n"
+        for i in range(6)))
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    monkeypatch.setenv(graphviz_backend.ENV_VAR, "embedded")
+    boxes = _boxes(graphviz_backend.render(diagram_dot(results, "power"), "svg"))
+    feeds = [boxes[f"utility_site{i}"] for i in range(6)]
+    assert _side_by_side(feeds) == DP.WRAP, feeds
+    first = feeds[:DP.WRAP]
+    assert all(a[2] < b[0] for a, b in zip(first, first[1:]))
+    lowest = max(b[3] for t, b in boxes.items() if any(f"site{i}" in t for i in range(DP.WRAP)))
+    assert min(b[1] for b in feeds[DP.WRAP:]) > lowest

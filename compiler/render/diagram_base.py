@@ -486,10 +486,19 @@ class Alert(str):
 
 
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
-    names = ", ".join(plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots) or "plan"
+    each = [plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots]
+    names = ", ".join(each) or "plan"
     tail = f" \u2014 {view}"
     if len(names) + len(tail) > MAX_TEXT:        # the names give way, not the view's: the title says what it shows
-        names = names[: MAX_TEXT - len(tail) - 1] + "\u2026"
+        # names cut where they do not fit, and how many are left out (the figures below are of them all)
+        shown, left = each[:1], len(each) - 1
+        while left and len(", ".join(each[:len(shown) + 1])) + len(f" and {left - 1} more") + len(tail) <= MAX_TEXT:
+            shown, left = each[:len(shown) + 1], left - 1
+        more = f" and {left} more" if left else ""
+        names = ", ".join(shown)
+        if len(names) + len(more) + len(tail) > MAX_TEXT:
+            names = names[: MAX_TEXT - len(more) - len(tail) - 1] + "\u2026"
+        names += more
     title = names + tail
     subtitle = [Alert(plan.banner)] if plan.banner else []
     note = plan.scenario_note()

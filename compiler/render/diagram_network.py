@@ -15,6 +15,7 @@ from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
     PALETTE, _Plan, _q, _ratio, _root_title, _sig, _total, _x)
+from .diagram_physical import _hidden_head, _layout, WRAP
 
 
 _TIER_ORDER = ("core", "super_spine", "superspine", "spine", "aggregation", "agg", "leaf", "tor", "access")
@@ -63,8 +64,7 @@ def _network(plan: _Plan) -> str:
               [f"{_count_text(acc)} accelerators to connect",
                "add a `network` block (role, topology, tiers, link_speed, switch)",
                "to size its switches, optics and cables"])
-    for net, m in nets:
-        _network_cluster(g, plan, net, m)
+    items = [_network_cluster(g, plan, net, m) for net, m in nets]
     domains = _scaleup_domains(plan, roots)
     if domains:
         label = _cluster_label(_b("Scale-up domains and NICs"), [_esc("inside racks and servers", 0)],
@@ -72,10 +72,14 @@ def _network(plan: _Plan) -> str:
         with _Cluster(g, plan.ids("scaleup", "domains"), label, "network") as c:
             for ident, card in domains:
                 c.node(ident, card)
+        items.append((domains[0][0], [ident for ident, _ in domains]))
+    if len(items) > WRAP:          # as the physical view: WRAP to a line, in spec order (8 fabrics were a strip)
+        _layout(g, _hidden_head(g, plan, "#networks"), items)
     return g.source
 
 
-def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None:
+def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tuple[str, list[str]]:
+    """Draws one network's cluster; returns its top node and its lowest (for `_layout`)."""
     role = plan.text(f"{net.path}.role") or ""
     topo = plan.text(f"{net.path}.topology") or ""
     n_tiers = plan.get(net, "tiers")
@@ -153,6 +157,7 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None
         if tier_nodes:
             c.edge(tier_nodes[-1], ep, label=_edge_label(_bits(link) if link is not None else ""),
                    penwidth="1.8", color=PALETTE["network"][0])
+    return (tier_nodes[0] if tier_nodes else ep), [ep]
 
 
 def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[tuple[str, bool]]:

@@ -50,13 +50,22 @@ def _layout(g, head: str, items: list[tuple[str, list[str]]], wrap: int = WRAP) 
     a row of racks is below the whole row above it, not beside it) to its head, with weight 0 (a
     constraint that pulls nothing: a rack of the line above with no box below it would otherwise be drawn
     a line lower as often as not). All edges are invisible;
-    without them dot may lay unconnected siblings out in any order. `items`: (head, feet) of each box."""
+    without them dot may lay unconnected siblings out in any order. The heads of each later line share a rank
+    (`rank=same`): the weight-0 edges are lower bounds only, and 12 halls and a workload card drew h9 and h10 a line
+    below h8 and h11. `items`: (head, feet) of each box."""
     g.node(head, ordering="out")
     for i, (top, _) in enumerate(items):
         if i < wrap:
             g.edge(head, top, style="invis")
         for foot in (items[i - wrap][1] if i >= wrap else []):    # weight 0: below, but not pulling a box of
             g.edge(foot, top, style="invis", weight="0")         # the line above down towards it
+    for start in range(wrap, len(items), wrap):    # a line's boxes start at one height, in spec order
+        line = [top for top, _ in items[start:start + wrap]]
+        if len(line) > 1:
+            with g.subgraph() as same:
+                same.attr(rank="same")
+                for top in line:
+                    same.node(top)
 
 
 def _totals_line(plan: _Plan, roots: list[Instance]) -> str:

@@ -5,13 +5,15 @@ Pipeline position: render (see compiler/render/diagram.py for the views and the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..graph import Instance
 from .diagram_base import (
     ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
     _empty_hall_card, _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own,
-    PALETTE, _pct, _Plan, _pue, _q, _root_title, _total, _x)
+    MAX_TEXT, PALETTE, _pct, _Plan, _pue, _q, _root_title, _total, _x)
+from .diagram_physical import _hidden_head, _layout, WRAP
 
 
 @dataclass
@@ -100,12 +102,31 @@ def _power(plan: _Plan) -> str:
         _note(g, plan, "power", "No power chain to draw",
               ["the facility model computes the power chain of halls and sites;",
                "place the racks in a `hall` (and the halls in a `site`)"])
+    items = []
     for root in roots:
+        start = len(g.body)
         if _draws_nothing(plan, root):
             _nothing_note(g, plan, root, "power chain")
-            continue
-        _power_root(g, plan, root)
+        else:
+            _power_root(g, plan, root)
+        drawn = _nodes_in(g.body[start:])
+        gens = [plan.ids("gen", gen.path) for gen, _ in plan.find(root, ("generator",),
+                                                                   stop=("hall", "row", "rack", "server"))]
+        top = next((n for n in gens + [plan.ids("utility", root.path)] if n in drawn), drawn[0] if drawn else None)
+        if top is not None:
+            items.append((top, drawn))
+    if len(items) > WRAP:         # as the physical view: WRAP chains to a line (six sites were a strip 6,043 px wide)
+        _layout(g, _hidden_head(g, plan, "#power"), items)
     return g.source
+
+
+_NODE_LINE = re.compile(r"^\t+(\w+) \[")
+
+
+def _nodes_in(body: list[str]) -> list[str]:
+    """The ids of the nodes a stretch of the DOT body draws (its node statements, in clusters too), in order."""
+    return [m.group(1) for line in body for m in [_NODE_LINE.match(line)]
+            if m and m.group(1) not in ("graph", "node", "edge")]
 
 
 def _power_branches(plan: _Plan, root: Instance) -> list[_Branch]:
@@ -148,6 +169,20 @@ def _drawn_figures(plan: _Plan, b: _Branch) -> tuple:
     racks = tuple((plan.definition(r), m, plan.get(r, "it_power")) for r, m in plan.rack_types_under(b.inst))
     return (tuple(plan.get(b.inst, f) for f in HALL_FIGURES), stages, racks,
             bool([r for r, _ in plan.rack_types_under(b.inst) if plan.parts(r, "power_shelf")]))
+
+
+def _alike_title(plan: _Plan, halls: list[Instance], names: list[str]) -> str:
+    """The title of halls drawn as one: `h0–h8` only where they stand together among their parent's halls (a range
+    over a gap, `h0–h5` for h0, h2, h3, h5, named two halls of another branch), else `h1 and h4`, each name where
+    they fit a title (MAX_TEXT), or the first and how many more (the row under it names them all)."""
+    siblings = plan.parts(halls[0].parent, "hall") if halls[0].parent is not None else []
+    where = sorted(next((i for i, h in enumerate(siblings) if h is hall), -1) for hall in halls)
+    if len(names) == 2:
+        return " and ".join(names)
+    if -1 not in where and where == list(range(where[0], where[0] + len(where))):
+        return f"{names[0]}\u2013{names[-1]}"
+    listed = ", ".join(names)
+    return listed if len(listed) <= MAX_TEXT // 2 else f"{names[0]} and {len(names) - 1} more"
 
 
 def _power_root(g, plan: _Plan, root: Instance) -> None:
@@ -304,7 +339,7 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
         name = plan.part_name(inst)
         if b.alike:                         # halls drawn as this one: named in the title, counted in `× n`
             names = [name] + [plan.part_name(h) for h in b.alike]
-            name = f"{names[0]}\u2013{names[-1]}" if len(names) > 2 else " and ".join(names)
+            name = _alike_title(plan, [inst] + list(b.alike), names)
             rows.insert(0, _esc(f"{len(names)} halls drawn as one (the same gear and figures): " + ", ".join(names)))
         label = _cluster_label(_b(name) + _esc(_x(b.count)), rows, _esc("HALL", 0))
         key = inst.path
