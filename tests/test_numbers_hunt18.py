@@ -56,3 +56,47 @@ def test_an_interactive_service_is_held_to_limits_no_looser_than_the_server_ones
         assert interactive[f"s.c.{name}"] == (0.450, 0.040)[i]      # Llama 2 70B interactive, mlperf.conf
     assert interactive["s.c.tpot"] <= 0.040 * (1 + 1e-9) and interactive["s.c.ttft"] <= 0.450 * (1 + 1e-9)
     assert interactive["s.c.tokens_per_s"] <= server["s.c.tokens_per_s"]
+
+
+# ----------------------------------------------------------------------------- money: a hall's energy bill
+
+TWO_HALLS = """\
+from systems import GB200_NVL72, DGX_H100_rack
+from models import Llama3_1_70B
+site s {
+  land_price = 0 USD
+  hall a {
+    rack g: GB200_NVL72 x 2
+  }
+  hall b {
+    rack d: DGX_H100_rack x 4
+  }
+  inference chat {
+    model = Llama3_1_70B
+    rack = GB200_NVL72
+    accelerators = 144
+    precision = "fp4"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 400 tok
+    utilization = 0.3
+  }
+}
+"""
+
+
+def test_a_services_draw_is_billed_to_the_halls_that_hold_its_chips() -> None:
+    """A site-level service on GB200 at duty 0.3 changes the site's metered draw by k x D (compiler.models.cost
+    facility_power_metered); its chips are all in hall a, so hall a carries all of that change and hall b, whose
+    128 H100 no service holds, keeps its planning average. Before: the change was spread over the halls by their
+    share of all the site's accelerators whatever their type, so hall b (its H100 at the site's utilization 0.85)
+    was billed 91.7 kW for the 146.0 kW it draws (-37%) and hall a the rest; their energy_year, opex_energy and
+    accelerator-hours followed. The site's total is unchanged (the halls and the site's own parts add up to it)."""
+    v = _values(TWO_HALLS)
+    change = v["s.facility_power_metered"] - v["s.facility_power_avg"]
+    assert change < 0                                               # duty 0.3: below the planning draw
+    assert v["s.b.facility_power_metered"] == v["s.b.facility_power_avg"]
+    assert abs(v["s.a.facility_power_metered"] - (v["s.a.facility_power_avg"] + change)) < 1e-9 * v["s.a.facility_power_avg"]
+    outside = v["s.facility_power_avg"] - v["s.a.facility_power_avg"] - v["s.b.facility_power_avg"]   # the site's own
+    halls = v["s.a.facility_power_metered"] + v["s.b.facility_power_metered"]
+    assert abs(halls + outside - v["s.facility_power_metered"]) < 1e-9 * v["s.facility_power_metered"]

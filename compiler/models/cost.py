@@ -299,13 +299,16 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      facility_power_avg, pue, the thermal sizing and water stay at the site's `utilization` (a
                      planning figure).
       A hall's bill: the halls do not know which of them a site-level service runs in; each carries the
-                     site's change by its share of the site's accelerators (the assumption one slope k makes):
-                     hall facility_power_metered = facility_power_avg + (site facility_power_metered - site
-                     facility_power_avg) x accelerators / site accelerators, and its energy_year, opex_energy,
-                     tco_year and accelerator-hour follow it, so a site's energy is the sum of count x its halls'
-                     and what lies outside them (tests/test_report2_hunt17.py). Before (s14-tco to s17), a hall
-                     stayed at the planning draw: one hall holding a service on all 32 H100 at duty 0.3 said
-                     304.9 MWh/yr and $1.035 an accelerator-hour where its site said 184.7 MWh/yr and $0.9919.
+                     change of each chip type by its share of the site's accelerators of that type (the
+                     assumption one slope k makes): hall facility_power_metered = facility_power_avg + k x sum_t
+                     D(t) x n_h(t) / n(t), and its energy_year, opex_energy, tco_year and accelerator-hour follow
+                     it, so a site's energy is the sum of count x its halls' and what lies outside them
+                     (tests/test_report2_hunt17.py), and a hall no service's chip type is in keeps its planning
+                     draw. Before (s14-tco to s17), a hall stayed at the planning draw: one hall holding a
+                     service on all 32 H100 at duty 0.3 said 304.9 MWh/yr and $1.035 an accelerator-hour where
+                     its site said 184.7 MWh/yr and $0.9919; s17 to s18, by its share of all the accelerators,
+                     whatever their type: a hall of 128 H100 no service held was billed 91.7 kW for its 146.0 kW
+                     because a GB200 service in the hall beside it ran at duty 0.3 (tests/test_numbers_hunt18.py).
       Hand calculation (tests/test_tco_duty_cycle.py): 10 racks of 4 DGX H100 at a set pue 1.25, $0.10/kWh,
                      chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 105,810.19 W (idle at the DGX H100's
                      300 W a GPU), D = -42,099.39 W, metered = 1.25 x (295,819.15 + D) = 317,150 W, $31.71 an
@@ -369,7 +372,7 @@ def service_duty_cycle(ctx) -> np.ndarray:
     return ctx.get("utilization", A.service_utilization)
 
 
-def _chip_types(site, capex: bool = True) -> dict[int, list]:
+def _chip_types(site, capex: bool = True, level=None) -> dict[int, list]:
     """The accelerators a site places, by chip type (the chip definition a placed chip extends:
     workloads._definition), with what they bring to the site's bill: {id: [name, count, capex, peak, average]},
     capex the IT capex (capex_it) of the servers and racks that hold them (a rack priced as a whole, else each
@@ -377,11 +380,12 @@ def _chip_types(site, capex: bool = True) -> dict[int, list]:
     it_power and it_power_avg, a chip's peak_power and power); a system holding two types splits its figures by
     their chip counts (workloads.placed_chips). Systems without accelerators (CPU servers, storage) are in no type.
     `capex` False leaves the capex 0 and reads no price: the power figures (`service_draws`) then depend on no
-    price, so an unpriced part does not mark the site's energy as incomplete."""
+    price, so an unpriced part does not mark the site's energy as incomplete. `level` (a hall of the site): what one
+    of it places, by the site's chip types."""
     from dsl.schema import kinds
     everything = tuple(k for k in kinds() if k not in ("inference", "training"))
     out: dict[int, list] = {}
-    _add_chip_types(site, site, np.ones(1), everything, out, capex)
+    _add_chip_types(site, site if level is None else level, np.ones(1), everything, out, capex)
     return out
 
 
@@ -466,28 +470,36 @@ def facility_power_metered(site) -> np.ndarray:
 
 
 def hall_power_metered(hall) -> np.ndarray:
-    """A hall's share of its site's metered draw: facility_power_avg + (the site's facility_power_metered - the
-    site's facility_power_avg) x accelerators / the site's accelerators. The site's services at their duty cycles
-    change its draw by k x sum_t D(t) (`facility_power_metered`); a hall carries that change by its share of the
-    site's accelerators (the assumption the site's one slope k already makes: the services' accelerators sit
-    where the site's accelerators sit), so sum over halls of count x this + the site's own parts (its
-    facility_power_avg outside its halls, and the change by the accelerators outside its halls) = the site's
-    facility_power_metered, exactly, and a hall's energy_year, opex_energy and TCO add up to the site's. Exact
-    for one hall, or halls alike; where halls hold different chip types, each type's change is spread over all
-    accelerators (an approximation of the split, not of the total). A hall in no site, or a site with no
-    services (no change), or no accelerators: its facility_power_avg."""
+    """A hall's share of its site's metered draw: facility_power_avg + k x sum over chip types t of D(t) x n_h(t) /
+    n(t), n_h(t) the accelerators of type t one such hall places, n(t) the site's. The site's services at their
+    duty cycles change its draw by k x sum_t D(t) (`facility_power_metered`); the services on type t hold
+    accelerators of type t, so their change D(t) falls where type t sits, spread over those accelerators (the
+    assumption the site's one slope k already makes: a service's accelerators sit where the site's accelerators of
+    its type sit). Sum over halls of count x this + the site's own parts (its facility_power_avg outside its halls,
+    and the change by the accelerators of each type outside its halls) = the site's facility_power_metered, exactly,
+    and a hall's energy_year, opex_energy and TCO add up to the site's. A hall that holds no accelerator of a type
+    a service runs on carries none of its change. (Before s18-huntnum, each type's change was spread over all the
+    site's accelerators: a hall of H100 that no service held was billed a share of a GB200 service's duty cycle.)
+    A hall in no site, or a site with no services (no change): its facility_power_avg."""
     base = hall.get("facility_power_avg")
     site = hall.parent
     if site is None or site.kind != "site":
         return base
-    change = site.get("facility_power_metered") - site.get("facility_power_avg")
-    total = site.get("accelerators")
-    share = hall.get("accelerators") / np.where(total > 0, total, 1.0)
-    return base + np.where(total > 0, change * share, 0.0)
+    draws = service_draws(site)
+    if not draws:
+        return base
+    from .facility import facility_slope
+    types, mine = _chip_types(site, capex=False), _chip_types(site, capex=False, level=hall)
+    change = np.zeros(1)
+    for key, draw in draws.items():
+        if key in mine:
+            count = types[key][1]
+            change = change + draw * np.where(count > 0, mine[key][1] / np.where(count > 0, count, 1.0), 0.0)
+    return base + facility_slope(site) * change
 
 
-output("hall", "facility_power_metered", "facility_power_avg + (site facility_power_metered - site "
-       "facility_power_avg) * accelerators / site accelerators: its share of the site's service draws")(
+output("hall", "facility_power_metered", "facility_power_avg + k * sum over chip types of the site's service "
+       "draws D(t) * accelerators of type t here / the site's: the site's service draws where their chips sit")(
     hall_power_metered)
 
 
