@@ -100,3 +100,94 @@ def test_a_services_draw_is_billed_to_the_halls_that_hold_its_chips() -> None:
     outside = v["s.facility_power_avg"] - v["s.a.facility_power_avg"] - v["s.b.facility_power_avg"]   # the site's own
     halls = v["s.a.facility_power_metered"] + v["s.b.facility_power_metered"]
     assert abs(halls + outside - v["s.facility_power_metered"]) < 1e-9 * v["s.facility_power_metered"]
+
+
+# ----------------------------------------------------------------------------- shipped examples, by hand
+
+def _example(name: str) -> dict[str, float]:
+    from pathlib import Path
+
+    from compiler import evaluate_files
+    path = Path(__file__).resolve().parents[1] / "examples" / name
+    results, sink = evaluate_files([str(path)])
+    assert results is not None and not sink.errors, [d.message for d in sink.errors]
+    return {p: float(np.asarray(x, dtype=float).ravel()[0]) for p, x in results.values.items()
+            if isinstance(x, np.ndarray) and x.dtype.kind in "fiub"}
+
+
+def test_enterprise_starter_headline_figures_by_hand() -> None:
+    """examples/enterprise_starter.factory: 4 racks x 2 servers of 8 H100 SXM (700 W TDP, 72 W idle, $27,500,
+    stdlib/chips.factory) and 2 Xeon 8480C (350 W, $10,710), air-cooled, at the default utilization 0.85.
+      server peak  = (8 x 700 + 2 x 350) x (1 + 0.25 air overhead) / 0.94 PSU        = 8,377.66 W; IT = 8 x that
+      server avg   = (8 x (72 + 0.85 x 628) + 2 x 350 x (0.3 + 0.7 x 0.5)) x 1.25 / 0.94 = 7,049.73 W
+      capex_it     = 8 x (8 x 27,500 + 2 x 10,710)                                     = $1,931,360
+      building     = IT x 11.7 $/W x (1 - 0.53 critical share)                          = IT x 5.499 $/W
+      chain        = transformer 0.985 x UPS 0.96 x PDU 0.985                           = 0.931416
+      depreciation = capex_it / 5 yr + (power + cooling + building) / 20 yr (no discount rate)
+      staff        = 60 kUSD/yr per MW of IT; maintenance 3%/yr of capex less building and land
+      energy       = facility_power_avg x 8,760 h (no service: metered = average); x $0.12/kWh
+      TCO          = depreciation + opex; per accelerator-hour: / (64 x 8,760 h)"""
+    v = _example("enterprise_starter.factory")
+    s, year = "headquarters.", 8760 * 3600.0
+    peak = (8 * 700 + 2 * 350) * 1.25 / 0.94
+    avg = (8 * (72 + 0.85 * (700 - 72)) + 2 * 350 * (0.3 + 0.7 * 0.5)) * 1.25 / 0.94
+    assert abs(peak - 8377.66) < 0.01 and abs(avg - 7049.73) < 0.01
+    close = lambda a, b: abs(a / b - 1) < 1e-9                               # noqa: E731
+    assert close(v[s + "it_power"], 8 * peak) and close(v[s + "it_power_avg"], 8 * avg)
+    assert v[s + "capex_it"] == 8 * (8 * 27_500 + 2 * 10_710) == 1_931_360
+    assert close(v[s + "capex_building"], 8 * peak * 11.7 * (1 - 0.53))
+    assert close(v[s + "power_chain_efficiency"], 0.985 * 0.96 * 0.985)
+    assert close(v[s + "depreciation_it_year"] * year, 1_931_360 / 5)
+    assert close(v[s + "depreciation_facility_year"] * year, v[s + "capex_depreciable_facility"] / 20)
+    assert close(v[s + "opex_staff"] * year, 60_000 * 8 * peak / 1e6)
+    assert close(v[s + "opex_maintenance"] * year, 0.03 * (v[s + "capex"] - v[s + "capex_building"]))
+    assert close(v[s + "energy_year"], v[s + "facility_power_avg"] * year)
+    assert close(v[s + "opex_energy"] * year, v[s + "facility_power_avg"] * 8760 / 1000 * 0.12)
+    assert v[s + "facility_power_avg"] > v[s + "it_power_avg"] / 0.931416      # the chain at least, plus cooling
+    tco = (v[s + "depreciation_it_year"] + v[s + "depreciation_facility_year"] + v[s + "opex_energy"]
+           + v[s + "opex_maintenance"] + v[s + "opex_staff"]) * year
+    assert close(v[s + "tco_year"] * year, tco)
+    assert close(v[s + "cost_per_accelerator_hour"] * 3600, tco / (64 * 8760))
+
+
+def test_flagship_frontier_run_by_hand() -> None:
+    """examples/flagship_campus.factory's frontier_run: Llama 3.1 405B (405,853,388,800 parameters, 126 layers,
+    hidden 16,384, stdlib/models.factory) on 77,760 GB300 (5 PFLOP/s dense FP8), 15.6 Ttok at 8,192 a sequence.
+      FLOPs a token = 6 N + 6 L d s (attention, causal half of 12 L d s) = 2.43512e12 + 1.01468e11 = 2.53659e12
+      MFU           = tokens/s x FLOPs a token / (77,760 x 5e15)
+      time to train = 15.6e12 / tokens/s / goodput;  accelerator-hours = 77,760 x it;  energy = power x it
+    and the campus's accelerators 4 halls x 9 rows x 40 racks x 72 = 103,680."""
+    v = _example("flagship_campus.factory")
+    t = "frontier_campus.frontier_run."
+    flops = 6 * 405_853_388_800 + 6 * 126 * 16384 * 8192
+    assert abs(flops / 2.53659e12 - 1) < 1e-5
+    close = lambda a, b: abs(a / b - 1) < 1e-9                               # noqa: E731
+    assert close(v[t + "flops_per_token"], flops)
+    assert close(v[t + "mfu"], v[t + "tokens_per_s"] * flops / (77_760 * 5e15))
+    assert 0 < v[t + "mfu"] < 1 and 0 < v[t + "goodput"] <= 1
+    assert close(v[t + "time_to_train"], 15.6e12 / v[t + "tokens_per_s"] / v[t + "goodput"])
+    assert close(v[t + "accelerator_hours"], 77_760 * v[t + "time_to_train"])
+    assert close(v[t + "energy"], v[t + "power"] * v[t + "time_to_train"])
+    assert v["frontier_campus.accelerators"] == 4 * 9 * 40 * 72 == 103_680
+    assert v[t + "tp"] * v[t + "pp"] * v[t + "cp"] * v[t + "dp"] + v[t + "idle_accelerators"] == 77_760
+
+
+def test_inference_shootout_figures_by_hand() -> None:
+    """examples/inference_shootout.factory.
+      h100_8b, one user on one H100: a decode step reads every weight once, 8,030,261,248 x 2 B = 16.06 GB at
+        3.35 TB/s = 4.79 ms, so 1 / tpot <= 208.6 tok/s (the bandwidth roof), and the per-user speed is 1 / tpot;
+      groq_70b: Llama 2 70B's 68,976,648,192 int8 weights over tp x pp chips = 134.7 MB a chip on 512 of the 576
+        LPUs;
+      maia_70b: its accelerator-hour is set to b200_70b.usd_per_mtok x its tokens/s a chip x its duty cycle, so
+        its $/Mtok equals the B200's (the break-even price)."""
+    v = _example("inference_shootout.factory")
+    s = "shootout."
+    roof = 3.35e12 / (8_030_261_248 * 2)
+    assert abs(roof - 208.6) < 0.05
+    assert v[s + "h100_8b.weights_per_chip"] == 8_030_261_248 * 2
+    assert v[s + "h100_8b.tokens_per_s_per_user"] <= roof
+    assert abs(v[s + "h100_8b.tokens_per_s_per_user"] * v[s + "h100_8b.tpot"] - 1) < 1e-9
+    g = s + "groq_70b."
+    assert v[g + "tp"] * v[g + "pp"] + v[g + "idle_accelerators"] == 576
+    assert abs(v[g + "weights_per_chip"] - 68_976_648_192 / (v[g + "tp"] * v[g + "pp"])) < 1e-3
+    assert abs(v[s + "maia_70b.usd_per_mtok"] / v[s + "b200_70b.usd_per_mtok"] - 1) < 1e-9
