@@ -191,3 +191,68 @@ def test_inference_shootout_figures_by_hand() -> None:
     assert v[g + "tp"] * v[g + "pp"] + v[g + "idle_accelerators"] == 576
     assert abs(v[g + "weights_per_chip"] - 68_976_648_192 / (v[g + "tp"] * v[g + "pp"])) < 1e-3
     assert abs(v[s + "maia_70b.usd_per_mtok"] / v[s + "b200_70b.usd_per_mtok"] - 1) < 1e-9
+
+
+HELD_EVERYWHERE = """\
+from systems import GB200_NVL72, DGX_H100, DGX_H100_rack
+from network import Q3400, OSFP_800G_2xDR4
+from models import Llama3_1_70B
+param util = 0.85
+site s {
+  land_price = 0 USD
+  utilization = util
+  hall a {
+    rack g: GB200_NVL72 x 2
+  }
+  hall b {
+    rack d: DGX_H100_rack x 4
+  }
+  rack extra: DGX_H100_rack x 1
+  network be {
+    role = "scale_out"
+    switch = Q3400
+    transceiver = OSFP_800G_2xDR4
+  }
+  inference chat {
+    model = Llama3_1_70B
+    rack = GB200_NVL72
+    accelerators = 144
+    precision = "fp4"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 400 tok
+    utilization = 0.3
+  }
+  inference h {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 160
+    precision = "fp8"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 400 tok
+    utilization = 0.5
+  }
+}
+"""
+
+
+def test_what_services_hold_draws_the_same_at_any_planning_utilization() -> None:
+    """Every accelerator of this site is held by an inference service at its own duty cycle, so the site's planning
+    `utilization` (the draw of accelerators no service holds) changes nothing that is metered: raising it never
+    lowers (nor raises) the energy of the site or of a hall. Each chain's facility_power_avg is affine in its own
+    average IT power, so the services' draws move each hall at its own slope k_h and the IT outside the halls at
+    the site's own (cost.metered_changes), and a fabric's average heat is its own (facility.own_average_share).
+    Before: one slope for the site, the IT-weighted mean of its chains' (which the fabric's constant draw and the
+    halls' different chains move with the utilization), and the fabric's heat scaled by the whole site's average
+    share: from utilization 0.2 to 1, hall a (GB200, all held) was billed 129.8 -> 123.3 kW (-5.0%), hall b
+    105.5 -> 110.3 kW (+4.5%) and the site 288.92 -> 288.92 -> 288.92 kW; now 129.0, 107.6 and 291.3 kW at every
+    utilization (the site +0.8%: the fabric's switches draw their peak all the time, and its cooling now says so)."""
+    results, errors = _run(HELD_EVERYWHERE, {"util": "[0.2, 0.6, 1]"})
+    assert not errors, [d.message for d in errors]
+    v = {p: np.asarray(x, dtype=float).ravel() for p, x in results.values.items()
+         if isinstance(x, np.ndarray) and x.dtype.kind in "fiub"}
+    assert v["s.facility_power_avg"][2] > 1.5 * v["s.facility_power_avg"][0]     # the planning draw does move
+    for name in ("s.facility_power_metered", "s.energy_year", "s.opex_energy", "s.a.facility_power_metered",
+                 "s.b.facility_power_metered", "s.a.energy_year", "s.b.energy_year"):
+        assert np.allclose(v[name], v[name][0], rtol=1e-9, atol=0), (name, v[name])
