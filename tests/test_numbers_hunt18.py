@@ -256,3 +256,14 @@ def test_what_services_hold_draws_the_same_at_any_planning_utilization() -> None
     for name in ("s.facility_power_metered", "s.energy_year", "s.opex_energy", "s.a.facility_power_metered",
                  "s.b.facility_power_metered", "s.a.energy_year", "s.b.energy_year"):
         assert np.allclose(v[name], v[name][0], rtol=1e-9, atol=0), (name, v[name])
+
+
+def test_a_site_that_sets_its_pue_bills_its_halls_where_the_services_chips_sit() -> None:
+    """With `pue` set on the site, every chain's slope is that pue: the halls still carry the services' draws where
+    their chips sit and, with the site's own parts, add up to its metered draw (the GB200 hall all of chat's
+    change, the H100 hall that no service holds none)."""
+    v = _values(TWO_HALLS.replace("  land_price = 0 USD", "  land_price = 0 USD\n  pue = 1.3"))
+    change = v["s.facility_power_metered"] - v["s.facility_power_avg"]
+    assert change < 0
+    assert v["s.b.facility_power_metered"] == v["s.b.facility_power_avg"]
+    assert abs(v["s.a.facility_power_metered"] - v["s.a.facility_power_avg"] - change) < 1e-9 * abs(change)

@@ -475,8 +475,8 @@ def _own_slope(site) -> np.ndarray:
     return np.where(own, (fa - nl) / np.where(own, it, 1.0), facility_slope(site))
 
 
-def metered_changes(site) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """(the site's change k_c x D over its chains, {id(hall): one such hall's change}): the services' draws D(t)
+def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(the site's change k_c x D over its chains, {hall path: one such hall's change}): the services' draws D(t)
     (`service_draws`) fall where their chip types sit, each hall's share n_h(t) / n(t) at the hall's own slope
     k_h (facility.facility_slope: its chain and plant), the share outside the halls at the site's own slope; a
     site that sets `pue` has one slope, it. Each chain's facility_power_avg is affine in its average IT power
@@ -486,10 +486,7 @@ def metered_changes(site) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     draws = service_draws(site)
     if not draws:
         return np.zeros(1), {}
-    if site.is_set("pue") or not halls(site):
-        k = facility_slope(site)
-        total = k * sum(draws.values(), np.zeros(1))
-        return total, {hall.path: np.zeros(1) for hall in halls(site)}
+    one = facility_slope(site) if site.is_set("pue") or not halls(site) else None     # a set pue: one slope, it
     types = _chip_types(site, capex=False)
     left = {key: types[key][1] for key in draws}
     total, per_hall = np.zeros(1), {}
@@ -501,13 +498,13 @@ def metered_changes(site) -> tuple[np.ndarray, dict[int, np.ndarray]]:
                 count = types[key][1]
                 change = change + draw * np.where(count > 0, mine[key][1] / np.where(count > 0, count, 1.0), 0.0)
                 left[key] = left[key] - hall.count * mine[key][1]
-        per_hall[hall.path] = facility_slope(hall) * change
+        per_hall[hall.path] = (facility_slope(hall) if one is None else one) * change
         total = total + hall.count * per_hall[hall.path]
     own = np.zeros(1)
     for key, draw in draws.items():
         count = types[key][1]
         own = own + draw * np.where(count > 0, np.maximum(left[key], 0.0) / np.where(count > 0, count, 1.0), 0.0)
-    return total + _own_slope(site) * own, per_hall
+    return total + (_own_slope(site) if one is None else one) * own, per_hall
 
 
 def facility_power_metered(site) -> np.ndarray:
