@@ -292,7 +292,7 @@ it_power_outside_racks W  output  peak IT power of what no rack holds: switches,
 facility_power    W       output  peak power at the meter: IT plus power-chain losses plus cooling
 feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed, a site's utility_feed), where given
 facility_power_avg W      output  average power at the meter
-facility_power_metered W  output  average power at the meter as drawn: facility_power_avg with the accelerators the site's inference services hold at their own duty cycles (a hall: its share of the site's, by accelerators; energy_year and opex_energy bill it)
+facility_power_metered W  output  average power at the meter as drawn: facility_power_avg with the accelerators the site's inference services hold at their own duty cycles (a hall: the site's service draws where their chip types sit, by its share of each type's accelerators; energy_year and opex_energy bill it)
 pue               ratio   output  power usage effectiveness: average facility power / average IT power
 energy_year       MWh     output  energy at the meter in one year, as drawn (facility_power_metered)
 water_year        m^3     output  water evaporated for heat rejection in one year

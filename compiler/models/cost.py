@@ -294,12 +294,17 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                       its duty cycle u at its load, idle the rest with every held accelerator at its idle draw
                       (compiler.models.inference.mean_wall_per_accelerator; `accelerators_held` = held)
         D(t)        = sum over the site's inference services on t of count x (power_avg - held x w(t))
-        facility_power_metered = facility_power_avg + k x sum_t D(t)
-        k           = (facility_power_avg - no-load losses) / it_power_avg (facility.facility_slope; the `pue`
-                      where the spec sets one): facility_power_avg is affine in the average IT power, the
-                      no-load losses (each stage's fixed share of its peak loss) a constant, the variable chain
-                      losses and the cooling (pumps, fans, compressors at the mean ambient, rejection fans) in
-                      proportion to the heat, so the services' draw moves the chain and the cooling with it
+        facility_power_metered = facility_power_avg + sum over the site's chains c of k_c x sum_t D(t) x
+                      n_c(t) / n(t) (`metered_changes`: D(t) where type t sits, each hall c at its own slope,
+                      the accelerators outside the halls at the site's own)
+        k_c         = (facility_power_avg - no-load losses) / it_power_avg of chain c (facility.facility_slope; the
+                      `pue` where the spec sets one: then one slope, it): each chain's facility_power_avg is affine
+                      in its average IT power, the no-load losses (each stage's fixed share of its peak loss) a
+                      constant, the variable chain losses and the cooling (pumps, fans, compressors at the mean
+                      ambient, rejection fans) in proportion to the heat, so the services' draw moves the chain
+                      and the cooling with it, and a chain whose accelerators the services all hold draws the same
+                      at any planning `utilization` (before s18-huntnum: one k for the site, the IT-weighted mean
+                      of its chains', which the utilization moved: tests/test_numbers_hunt18.py)
         energy_year = facility_power_metered x 1 yr; opex_energy = facility_power_metered x electricity_price
       Attribution: every accelerator's share of opex_energy is by its own average draw, e x w, e = opex_energy /
                      sum_t average'(t), average'(t) = average(t) + D(t) (so the no-load losses, network and
@@ -307,8 +312,8 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      count(t)) (service_accelerator_hour; rate(t) the type's hour below, tco_year / accelerators
                      at a site of one type), an accelerator no service holds (a training run's) the same at w(t);
                      the services' and the other accelerators' hours add up to tco_year.
-      Assumptions: the services' accelerators sit where the site's average IT sits (one slope k for the site:
-                     exact for one chain and one plant, their IT-weighted mean over halls of different chains);
+      Assumptions: the services' accelerators sit where the site's accelerators of their type sit (a hall's
+                     rows of different chains share the hall's slope, their IT-weighted mean);
                      services holding more accelerators than the site places (`over-committed`, an error)
                      share those placed (D(t) x count(t) / sum held(t): no negative power); a service in a scenario with no solution (no power) leaves its
                      accelerators at w(t), and the site's bill is flagged there (`infeasible-workload`); a training
@@ -316,13 +321,16 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      facility_power_avg, pue, the thermal sizing and water stay at the site's `utilization` (a
                      planning figure).
       A hall's bill: the halls do not know which of them a site-level service runs in; each carries the
-                     site's change by its share of the site's accelerators (the assumption one slope k makes):
-                     hall facility_power_metered = facility_power_avg + (site facility_power_metered - site
-                     facility_power_avg) x accelerators / site accelerators, and its energy_year, opex_energy,
-                     tco_year and accelerator-hour follow it, so a site's energy is the sum of count x its halls'
-                     and what lies outside them (tests/test_report2_hunt17.py). Before (s14-tco to s17), a hall
-                     stayed at the planning draw: one hall holding a service on all 32 H100 at duty 0.3 said
-                     304.9 MWh/yr and $1.035 an accelerator-hour where its site said 184.7 MWh/yr and $0.9919.
+                     change of each chip type by its share of the site's accelerators of that type, at its own
+                     slope: hall facility_power_metered = facility_power_avg + k_h x sum_t D(t) x n_h(t) / n(t),
+                     and its energy_year, opex_energy, tco_year and accelerator-hour follow
+                     it, so a site's energy is the sum of count x its halls' and what lies outside them
+                     (tests/test_report2_hunt17.py), and a hall no service's chip type is in keeps its planning
+                     draw. Before (s14-tco to s17), a hall stayed at the planning draw: one hall holding a
+                     service on all 32 H100 at duty 0.3 said 304.9 MWh/yr and $1.035 an accelerator-hour where
+                     its site said 184.7 MWh/yr and $0.9919; s17 to s18, by its share of all the accelerators,
+                     whatever their type: a hall of 128 H100 no service held was billed 91.7 kW for its 146.0 kW
+                     because a GB200 service in the hall beside it ran at duty 0.3 (tests/test_numbers_hunt18.py).
       Hand calculation (tests/test_tco_duty_cycle.py): 10 racks of 4 DGX H100 at a set pue 1.25, $0.10/kWh,
                      chat on 160 GPUs at duty 0.5: w = 924.435 W, power_avg 105,810.19 W (idle at the DGX H100's
                      300 W a GPU), D = -42,099.39 W, metered = 1.25 x (295,819.15 + D) = 317,150 W, $31.71 an
@@ -386,7 +394,7 @@ def service_duty_cycle(ctx) -> np.ndarray:
     return ctx.get("utilization", A.service_utilization)
 
 
-def _chip_types(site, capex: bool = True) -> dict[int, list]:
+def _chip_types(site, capex: bool = True, level=None) -> dict[int, list]:
     """The accelerators a site places, by chip type (the chip definition a placed chip extends:
     workloads._definition), with what they bring to the site's bill: {id: [name, count, capex, peak, average]},
     capex the IT capex (capex_it) of the servers and racks that hold them (a rack priced as a whole, else each
@@ -394,11 +402,12 @@ def _chip_types(site, capex: bool = True) -> dict[int, list]:
     it_power and it_power_avg, a chip's peak_power and power); a system holding two types splits its figures by
     their chip counts (workloads.placed_chips). Systems without accelerators (CPU servers, storage) are in no type.
     `capex` False leaves the capex 0 and reads no price: the power figures (`service_draws`) then depend on no
-    price, so an unpriced part does not mark the site's energy as incomplete."""
+    price, so an unpriced part does not mark the site's energy as incomplete. `level` (a hall of the site): what one
+    of it places, by the site's chip types."""
     from dsl.schema import kinds
     everything = tuple(k for k in kinds() if k not in ("inference", "training"))
     out: dict[int, list] = {}
-    _add_chip_types(site, site, np.ones(1), everything, out, capex)
+    _add_chip_types(site, site if level is None else level, np.ones(1), everything, out, capex)
     return out
 
 
@@ -470,47 +479,87 @@ def service_draws(site) -> dict[int, np.ndarray]:
     return out
 
 
-def facility_power_metered(site) -> np.ndarray:
-    """facility_power_avg + k x sum over types of D(t) (`service_draws`; k = facility.facility_slope, the facility
-    watts per average IT watt: the variable chain losses and the cooling at the heat the services put out; the
-    no-load losses, the network and every accelerator no service holds stay as facility_power_avg has them)."""
+def _own_slope(site) -> np.ndarray:
+    """The facility watts at the meter per average IT watt of what a site holds outside its halls (its own chain
+    and plant): (facility_power_avg - no-load losses, less its halls') / (it_power_avg less its halls'); the
+    site's slope where it holds no IT of its own."""
+    from .facility import facility_slope, no_load_loss
+    fa, nl, it = site.get("facility_power_avg"), no_load_loss(site), site.get("it_power_avg")
+    for hall in halls(site):
+        fa, nl, it = fa - hall.count * hall.get("facility_power_avg"), nl - hall.count * no_load_loss(hall), \
+            it - hall.count * hall.get("it_power_avg")
+    own = it > 1e-9 * np.maximum(site.get("it_power_avg"), 1e-300)
+    return np.where(own, (fa - nl) / np.where(own, it, 1.0), facility_slope(site))
+
+
+def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(the site's change k_c x D over its chains, {hall path: one such hall's change}): the services' draws D(t)
+    (`service_draws`) fall where their chip types sit, each hall's share n_h(t) / n(t) at the hall's own slope
+    k_h (facility.facility_slope: its chain and plant), the share outside the halls at the site's own slope; a
+    site that sets `pue` has one slope, it. Each chain's facility_power_avg is affine in its average IT power
+    with the no-load losses as intercept, so a chain whose accelerators the services all hold draws the same
+    whatever the site's planning `utilization`."""
     from .facility import facility_slope
     draws = service_draws(site)
-    base = site.get("facility_power_avg")
     if not draws:
-        return base
-    return base + facility_slope(site) * sum(draws.values(), np.zeros(1))
+        return np.zeros(1), {}
+    one = facility_slope(site) if site.is_set("pue") or not halls(site) else None     # a set pue: one slope, it
+    types = _chip_types(site, capex=False)
+    left = {key: types[key][1] for key in draws}
+    total, per_hall = np.zeros(1), {}
+    for hall in halls(site):
+        mine = _chip_types(site, capex=False, level=hall)
+        change = np.zeros(1)
+        for key, draw in draws.items():
+            if key in mine:
+                count = types[key][1]
+                change = change + draw * np.where(count > 0, mine[key][1] / np.where(count > 0, count, 1.0), 0.0)
+                left[key] = left[key] - hall.count * mine[key][1]
+        per_hall[hall.path] = (facility_slope(hall) if one is None else one) * change
+        total = total + hall.count * per_hall[hall.path]
+    own = np.zeros(1)
+    for key, draw in draws.items():
+        count = types[key][1]
+        own = own + draw * np.where(count > 0, np.maximum(left[key], 0.0) / np.where(count > 0, count, 1.0), 0.0)
+    return total + (_own_slope(site) if one is None else one) * own, per_hall
+
+
+def facility_power_metered(site) -> np.ndarray:
+    """facility_power_avg + sum over the site's chains of k_c x the services' draws D there (`metered_changes`;
+    k_c = facility.facility_slope of each hall, the facility watts per average IT watt: the variable chain losses
+    and the cooling at the heat the services put out; the no-load losses, the network and every accelerator no
+    service holds stay as facility_power_avg has them)."""
+    return site.get("facility_power_avg") + metered_changes(site)[0]
 
 
 def hall_power_metered(hall) -> np.ndarray:
-    """A hall's share of its site's metered draw: facility_power_avg + (the site's facility_power_metered - the
-    site's facility_power_avg) x accelerators / the site's accelerators. The site's services at their duty cycles
-    change its draw by k x sum_t D(t) (`facility_power_metered`); a hall carries that change by its share of the
-    site's accelerators (the assumption the site's one slope k already makes: the services' accelerators sit
-    where the site's accelerators sit), so sum over halls of count x this + the site's own parts (its
-    facility_power_avg outside its halls, and the change by the accelerators outside its halls) = the site's
-    facility_power_metered, exactly, and a hall's energy_year, opex_energy and TCO add up to the site's. Exact
-    for one hall, or halls alike; where halls hold different chip types, each type's change is spread over all
-    accelerators (an approximation of the split, not of the total). A hall in no site, or a site with no
-    services (no change), or no accelerators: its facility_power_avg."""
+    """A hall's share of its site's metered draw: facility_power_avg + k_h x sum over chip types t of D(t) x n_h(t) /
+    n(t), n_h(t) the accelerators of type t one such hall places, n(t) the site's, k_h the hall's own slope
+    (`metered_changes`). The services on type t hold accelerators of type t, so their change D(t) falls where type
+    t sits, spread over those accelerators (the assumption: a service's accelerators sit where the site's
+    accelerators of its type sit). Sum over halls of count x this + the site's own parts (its facility_power_avg outside its halls,
+    and the change by the accelerators of each type outside its halls) = the site's facility_power_metered, exactly,
+    and a hall's energy_year, opex_energy and TCO add up to the site's. A hall that holds no accelerator of a type
+    a service runs on carries none of its change. (Before s18-huntnum, each type's change was spread over all the
+    site's accelerators: a hall of H100 that no service held was billed a share of a GB200 service's duty cycle.)
+    A hall in no site, or a site with no services (no change): its facility_power_avg."""
     base = hall.get("facility_power_avg")
     site = hall.parent
     if site is None or site.kind != "site":
         return base
-    change = site.get("facility_power_metered") - site.get("facility_power_avg")
-    total = site.get("accelerators")
-    share = hall.get("accelerators") / np.where(total > 0, total, 1.0)
-    return base + np.where(total > 0, change * share, 0.0)
+    return base + metered_changes(site)[1].get(hall.path, np.zeros(1))
 
 
-output("hall", "facility_power_metered", "facility_power_avg + (site facility_power_metered - site "
-       "facility_power_avg) * accelerators / site accelerators: its share of the site's service draws")(
+output("hall", "facility_power_metered", "facility_power_avg + k * sum over chip types of the site's service "
+       "draws D(t) * accelerators of type t here / the site's, k its own (facility_power_avg - no-load losses) / "
+       "it_power_avg: the site's service draws where their chip types sit")(
     hall_power_metered)
 
 
-output("site", "facility_power_metered", "facility_power_avg + k * sum over inference services of count * "
-       "(power_avg - accelerators_held * the site's average IT power per accelerator of their type), k = "
-       "(facility_power_avg - no-load losses) / it_power_avg")(facility_power_metered)
+output("site", "facility_power_metered", "facility_power_avg + sum over its chains (each hall, its own IT) of k * "
+       "the share there of sum over inference services of count * (power_avg - accelerators_held * the site's "
+       "average IT power per accelerator of their type), by where their chip type sits, k = (facility_power_avg - "
+       "no-load losses) / it_power_avg of the chain")(facility_power_metered)
 
 
 def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:

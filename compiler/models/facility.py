@@ -585,17 +585,31 @@ def _mover_power(ctx, heat, kind: str, default: Assumption, scale):
     return total + rest * _gear_fraction(ctx, kind, default)
 
 
+def own_average_share(ctx):
+    """it_power_avg / it_power of the IT this block cools and feeds itself (a site: less its halls'), the share of
+    its peak heat it puts out on average; 1 without IT of its own. A site's own IT (a fabric, racks outside its
+    halls) is scaled by its own share, not by the site's whole (which its halls' load moves): before s18-huntnum
+    the site's own liquid heat took (its halls' liquid heat) x (site share - hall share) with it, so a fabric's
+    cooling rose with the halls' utilization."""
+    it, it_avg = ctx.get("it_power"), ctx.get("it_power_avg")
+    if halls(ctx):
+        it = left_over(it, sum((hall.count * hall.get("it_power") for hall in halls(ctx)), np.zeros(1)))
+        it_avg = left_over(it_avg, sum((hall.count * hall.get("it_power_avg") for hall in halls(ctx)), np.zeros(1)))
+    return np.where(it > 0, np.maximum(it_avg, 0.0) / _nonzero(it), 1.0)
+
+
 def direct_heat(ctx, peak: bool):
-    """Heat (liquid, air) of the IT this block cools itself (a site's halls cool their own)."""
-    scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
-    liquid, air = ctx.get("heat_liquid") * scale, ctx.get("heat_air") * scale
+    """Heat (liquid, air) of the IT this block cools itself (a site's halls cool their own): its peak heat less its
+    halls', at the average times its own share (`own_average_share`)."""
+    liquid, air = ctx.get("heat_liquid"), ctx.get("heat_air")
     in_halls_liquid, in_halls_air = np.zeros(1), np.zeros(1)
     for hall in halls(ctx):
-        hall_scale = np.ones(1) if peak else hall.get("it_power_avg") / _nonzero(hall.get("it_power"))
-        in_halls_liquid = in_halls_liquid + hall.count * hall.get("heat_liquid") * hall_scale
-        in_halls_air = in_halls_air + hall.count * hall.get("heat_air") * hall_scale
+        in_halls_liquid = in_halls_liquid + hall.count * hall.get("heat_liquid")
+        in_halls_air = in_halls_air + hall.count * hall.get("heat_air")
+    scale = np.ones(1) if peak else own_average_share(ctx)
     # round-off of the halls' heat summed twice is none: 6e-11 W of it sized a spare CRAH outside the halls
-    return np.maximum(left_over(liquid, in_halls_liquid), 0.0), np.maximum(left_over(air, in_halls_air), 0.0)
+    return (np.maximum(left_over(liquid, in_halls_liquid), 0.0) * scale,
+            np.maximum(left_over(air, in_halls_air), 0.0) * scale)
 
 
 def _nonzero(x):
@@ -621,7 +635,7 @@ def stream_cooling(ctx, peak: bool):
     """(cooling power, mechanical heat load, total heat rejected) of the heat this block cools itself."""
     liquid, air = direct_heat(ctx, peak)
     outdoor = _outdoor(ctx, peak, _tower(ctx))
-    scale = np.ones(1) if peak else ctx.get("it_power_avg") / _nonzero(ctx.get("it_power"))
+    scale = np.ones(1) if peak else own_average_share(ctx)
     pumps = _mover_power(ctx, liquid, "cdu", A.pump_fraction, scale)
     fans = _mover_power(ctx, air, "crah", A.crah_fan_fraction, scale)
     t_liquid, t_air = _loop_supply(ctx, "liquid"), _loop_supply(ctx, "air")

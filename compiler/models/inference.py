@@ -551,7 +551,8 @@ Prefill of one request (time to first token):
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
     interactive 4.5 s / 80 ms; Llama 3.1 8B server 2 s / 100 ms, interactive 500 ms / 30 ms; DeepSeek-R1
-    server 2 s / 80 ms, interactive 1.5 s / 15 ms; any other model: Llama 2 70B's.
+    server 2 s / 80 ms, interactive 1.5 s / 15 ms; any other model, or a scenario its benchmark lacks (Mixtral
+    interactive): Llama 2 70B's.
 
 Expert parallelism (a mixture-of-experts model whose spec sets `ep`; otherwise d = 1 below, the tp x pp replica
 whose chips hold the experts with the other weights): attention data parallel, experts spread (TensorRT-LLM
@@ -2057,7 +2058,8 @@ NVFP4_DISPATCH_BYTES = 4032 / 7168    # B a value dispatched as NVFP4 (values + 
 # TTFT and TPOT limits (s) of the MLPerf Inference LLM benchmarks, by the stdlib model they run, for the
 # `server` and `interactive` scenarios: mlcommons/inference loadgen/mlperf.conf (`<model>.Server.ttft_latency`,
 # `tpot_latency`, in ms; `*.Server.target_latency_percentile = 99`), read 2026-12 at commit 001712e9 [P].
-# Interactive is the `<model>-interactive` benchmark run as scenario Server. Any other model: Llama 2 70B's.
+# Interactive is the `<model>-interactive` benchmark run as scenario Server. Any other model, or a scenario the
+# model's benchmark lacks (Mixtral 8x7B interactive): Llama 2 70B's.
 BENCHMARK_LIMITS = {
     "Llama2_70B": {"server": (2.0, 0.200), "interactive": (0.450, 0.040)},
     "Mixtral_8x7B": {"server": (2.0, 0.200)},
@@ -5873,12 +5875,15 @@ output("inference", "batch_in_flight", "offered_load set and below capacity: b =
     _value("batch_in_flight"))
 def latency_limit(ctx, model, scenario: str, i: int) -> np.ndarray:
     """The TTFT (i = 0) or TPOT (1) p99 limit a service is held to, before `operating_fraction`: the spec's
-    `ttft_limit` / `tpot_limit`, else the MLPerf limit of the benchmark that runs its model (benchmark_limits),
-    inf where that benchmark has none for the scenario."""
+    `ttft_limit` / `tpot_limit`, else the MLPerf limit of the benchmark that runs its model (benchmark_limits);
+    where that benchmark has none for the scenario (Mixtral 8x7B has no interactive one), Llama 2 70B's for it, as
+    for a model without a benchmark (an interactive service is never held to looser limits than a server one);
+    inf outside server and interactive (offline and single stream have none)."""
     name = ("ttft_limit", "tpot_limit")[i]
     if ctx.is_set(name):
         return ctx.get(name)
-    return np.asarray([benchmark_limits(model).get(scenario, (math.inf, math.inf))[i]])
+    limits = benchmark_limits(model).get(scenario) or SCENARIO_LIMITS.get(scenario, (math.inf, math.inf))
+    return np.asarray([limits[i]])
 
 
 def _limit_held(i: int):

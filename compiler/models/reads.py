@@ -1297,7 +1297,20 @@ _SITE_TYPES = tuple(read.removeprefix("up:") for read in _TYPE_HOUR if read.star
                     and read not in ("up:all:model.count", "up:all:site.count")    # what a site cannot hold
                     and not read.endswith((".capex_it", ".price")))  # service_draws reads no price (s15-scale)
 READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SITE_TYPES + (
-    "facility_power_avg", "it_power_avg", "set:pue", "pue")
+    "facility_power_avg", "it_power_avg", "set:pue", "pue", "parts:hall.facility_power_avg", "parts:hall.it_power_avg",
+    "parts:hall.set:pue", "parts:hall.pue") + tuple(
+    # each hall's own slope (cost.metered_changes: facility.facility_slope and no_load_loss of the hall)
+    f"parts:hall.{read}" for read in READS["hall.facility_power_avg"] if not read.startswith("up:"))
+# a hall carries its site's service draws where their chip types sit (cost.hall_power_metered): what the site's
+# metered draw reads, and the chip types the hall itself places
+def _hall_reaches(kind: str) -> bool:
+    from . import _reachable
+    return kind in _reachable("hall")
+
+
+READS["hall.facility_power_metered"] = ("facility_power_avg",) + tuple(
+    read if read.startswith("up:") else f"parent.{read}" for read in READS["site.facility_power_metered"]) + tuple(
+    read for read in _SITE_TYPES if _hall_reaches(read.split(".")[0].removeprefix("all:")))
 # ... and every workload priced at its site's hour swaps its type's energy share for its own draw
 # (cost.service_accelerator_hour): the site's services' draws, and its hour where it places one chip type
 for _key in ("inference.usd_per_mtok", "training.cost"):
