@@ -781,12 +781,46 @@ dry_coolers_placed count  output  dry coolers the site places with a count, as i
 }
 
 
+# Shares of a block's totals (compiler.models.shares): `<part>_share = part / total`, each (total, what it is in
+# words, its parts) of a kind: the share columns of the report's breakdowns (power by component and by stage over
+# the power total the breakdown adds up to, capex by category, cost per year) and the cooling view's split of the
+# IT heat to liquid and air. A share is absent where its total is 0 or has no value.
+_POWER_PARTS = ("power_accelerators", "power_cpus", "power_memory", "power_network", "power_overhead")
+_CAPEX_PARTS = ("capex_it", "capex_network", "capex_optics")
+_FACILITY_SHARES = (
+    ("facility_power", "peak power at the meter", _POWER_PARTS + (
+        "power_chain_loss", "cooling_power", "facility_power", "it_power", "facility_power_avg", "it_power_avg",
+        "facility_power_metered")),
+    ("capex", "capex", _CAPEX_PARTS + ("capex_power", "capex_cooling", "capex_building", "capex_land")),
+    ("tco_year", "TCO per year", ("depreciation_it_year", "depreciation_facility_year", "land_capital_year",
+                                  "opex_energy", "opex_maintenance", "opex_staff", "opex_water", "opex_lease")),
+    ("it_power", "peak IT power", ("heat_liquid", "heat_air")))
+_IT_SHARES = (
+    ("it_power", "peak IT power", _POWER_PARTS + ("it_power", "it_power_avg", "heat_liquid", "heat_air")),
+    ("capex_depreciable_it", "capex (IT, network and optics)", _CAPEX_PARTS))
+SHARES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "site": _FACILITY_SHARES + (
+        ("it_power_outside_halls", "peak IT power outside its halls",
+         ("heat_liquid_outside_halls", "heat_air_outside_halls")),),
+    "hall": _FACILITY_SHARES,
+    "row": _IT_SHARES,
+    "rack": _IT_SHARES,
+    "server": (("peak_power", "peak power at the wall", _POWER_PARTS),
+               ("capex_depreciable_it", "capex (IT and network)", ("capex_it", "capex_network"))),
+}
+
+
+def _share_fields(kind: str) -> str:
+    return "".join(f"{part}_share fraction output  {part} / {total}: its share of the {words}\n"
+                   for total, words, parts in SHARES.get(kind, ()) for part in parts)
+
+
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, KindSpec]:
     common = _parse_fields(_COMMON)
     out: dict[str, KindSpec] = {}
     for name, (group, doc, fields_text, contains) in _KINDS_TEXT.items():
-        fields = {**common, **_parse_fields(fields_text + _EXTRA_FIELDS.get(name, ""))}
+        fields = {**common, **_parse_fields(fields_text + _EXTRA_FIELDS.get(name, "") + _share_fields(name))}
         out[name] = KindSpec(name, doc, fields, tuple(contains.split()), group)
     return out
 

@@ -56,3 +56,75 @@ def test_explain_of_a_sweep_flags_a_figure_in_the_scenarios_its_flag_holds_in(tm
     assert "⚠" in one.splitlines()[0] and "scenarios" not in one.splitlines()[0], one
     rc, clean = _explain(tmp_path, "-D", "acc=8")
     assert "⚠" not in clean, clean
+
+
+# ---------------------------------------------------------------------------------------------- shares
+import pathlib  # noqa: E402
+
+import pytest  # noqa: E402
+
+from compiler.cli import run_pipeline  # noqa: E402
+from compiler.render.diagram import diagram_dot  # noqa: E402
+from compiler.render.diagram_base import _pct  # noqa: E402
+from compiler.render.report import report_context  # noqa: E402
+from compiler.render.report_format import fmt  # noqa: E402
+from compiler.render.results import render_results  # noqa: E402
+from dsl.schema import SHARES  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FLAGSHIP = str(ROOT / "examples" / "flagship_campus.factory")
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    results, sink = run_pipeline([FLAGSHIP], {}, None, evaluate_all=True)
+    doc = json.loads(render_results(results, FLAGSHIP, sink, "json", None))
+    return results, sink, doc
+
+
+def _value(doc, path):
+    q = doc["quantities"].get(path)
+    return None if q is None or q["values"][0] is None else q["values"][0]
+
+
+def test_every_share_in_results_json_is_its_part_over_its_total(flagship) -> None:
+    results, _, doc = flagship
+    checked = 0
+    for path, q in doc["quantities"].items():
+        inst = getattr(results.graph.nodes.get(path), "instance", None)
+        name = path.rsplit(".", 1)[-1]
+        if inst is None or not name.endswith("_share") or inst.kind not in SHARES:
+            continue
+        part = name[:-len("_share")]
+        total = next(t for t, _, parts in SHARES[inst.kind] if part in parts)
+        whole, value = _value(doc, f"{inst.path}.{total}"), _value(doc, f"{inst.path}.{part}")
+        assert q["values"][0] == value / whole, (path, q["values"], value, whole)
+        checked += 1
+    # the site and its hall: power by component and stage, capex, cost per year, heat; its racks: power, capex, heat
+    assert checked >= 60, checked
+
+
+def test_the_reports_share_columns_print_the_share_outputs_of_results_json(flagship) -> None:
+    # the report divided each row by its total itself; now each share is the output `<row>_share`: the cell is
+    # that output, formatted, so the report and results JSON cannot disagree
+    results, sink, doc = flagship
+    context = report_context(results, FLAGSHIP, sink)
+    seen = 0
+    for subject in context["subjects"]:
+        breakdowns = [subject["power"]["component"], subject["cost"]["capex"], subject["cost"]["year"]]
+        rows = [r for b in breakdowns if b for r in b["rows"]] + [s for s in subject["power"]["stages"] if s["share"]]
+        for row in rows:
+            assert row["share"] == fmt(_value(doc, f"{row['path']}_share"), "percent"), (row, doc["quantities"].get(
+                f"{row['path']}_share"))
+            seen += 1
+    assert seen >= 20, seen
+
+
+def test_the_cooling_views_split_of_the_heat_prints_the_share_outputs(flagship) -> None:
+    # flagship's data hall: 85% of its IT heat to liquid, 15% to air (the hall's heat_liquid_share, heat_air_share)
+    results, sink, doc = flagship
+    dot = diagram_dot(results, "cooling")
+    hall = "frontier_campus.data_hall"
+    liquid, air = _value(doc, f"{hall}.heat_liquid_share"), _value(doc, f"{hall}.heat_air_share")
+    assert liquid == _value(doc, f"{hall}.heat_liquid") / _value(doc, f"{hall}.it_power")
+    assert f"{_pct(liquid)} to liquid \u00b7 {_pct(air)} to air" in dot, dot

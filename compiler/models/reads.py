@@ -15,7 +15,7 @@ a list of only some of those kinds (`ref:rack.all:` names 8 of the 14 kinds a ra
 """
 from __future__ import annotations
 
-from dsl.schema import kinds as _schema_kinds
+from dsl.schema import SHARES as _SHARES, kinds as _schema_kinds
 
 # what power.chip_power_model reads of a chip (its TDP, idle, compute-dynamic and memory power, the FP4 GEMM's
 # dynamic power), wherever a workload finds its chip: named, in its system, anywhere in its rack. Both solves run
@@ -1313,5 +1313,11 @@ _PLANT_KINDS = ("transformer", "switchgear", "ups", "generator", "rectifier", "p
 for _key in ("hall.capex_power", "hall.capex_cooling", "site.capex_power", "site.capex_cooling"):
     READS[_key] = READS[_key] + tuple(read[:-len(".price")] + ".installed" for read in READS[_key]
                                       if read.endswith(".price") and read.split(":")[-1].split(".")[0] in _PLANT_KINDS)
+# a share of a block's total (compiler.models.shares, dsl/schema.py SHARES: the report's share columns, the cooling
+# view's split of the IT heat) reads the part and the total, both of the block itself
+for _kind, _groups in _SHARES.items():
+    for _total, _, _parts in _groups:
+        for _part in _parts:
+            READS[f"{_kind}.{_part}_share"] = (_part, _total)
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

@@ -3,11 +3,11 @@ materials, workloads and the derivation of each key figure, as plain data for th
 
 Pipeline position: render; reads results through `compiler.render.report_format._View`; no model.
 
+A breakdown's share column prints each row's `<row>_share` (compiler/models/shares.py: the row over the subject's
+model total, `capex`, `tco_year`, `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or
+row's `it_power`, a server's `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`,
+POWER_TOTAL_LABELS), and its total row the model's total, read.
 Arithmetic that remains here (presentation of figures the models give, each shown beside them):
-  - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
-    `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or row's `it_power`, a server's
-    `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`, POWER_TOTAL_LABELS), or /
-    the sum of the rows shown where the subject has none;
   - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
     definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
     and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
@@ -161,21 +161,22 @@ def _members(results: Results, path: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- sections
 def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: float | None, total_path: str = ""):
-    """Rows (label, value[, output path]) and their total; a row or total a diagnostic is about is marked."""
-    rows = [(r[0], r[1], r[2] if len(r) > 2 else "") for r in rows if r[1] is not None]
+    """Rows (label, value, output path the row marks and explains ("" for none), output path it is a share of)
+    and their total, the model's: each row's share is that output's `<path>_share` (compiler.models.shares, over
+    the total), read; a row or total a diagnostic is about is marked."""
+    rows = [(r[0], r[1], r[2], r[3]) for r in rows if r[1] is not None]
     if not rows:
         return None
-    if not any(v != 0 for _, v, _ in rows):
+    if not any(v != 0 for _, v, _, _ in rows):
         return None
     # categories with nothing in them, unless a warning flags the $0 (an unpriced land): the row it is about
-    rows = [(label, value, path) for label, value, path in rows if value != 0 or (path and path in view.flags)]
-    total = total if total else sum(v for _, v, _ in rows)
-    items = [{"label": label, "value": view.mark(fmt(value, style), path),
-              "share": fmt(value / total, "percent") if total else "—",
+    rows = [row for row in rows if row[1] != 0 or (row[2] and row[2] in view.flags)]
+    items = [{"label": label, "value": view.mark(fmt(value, style), path), "path": of,
+              "share": fmt(view.get(f"{of}_share"), "percent"),
               "basis": basis(view.results, view, path, path.rsplit(".", 1)[-1], path.rsplit(".", 1)[0])
               if path else ""}
-             for label, value, path in rows]
-    chart_rows = [(label, value, fmt(value, style)) for label, value, _ in rows if value > 0]
+             for label, value, path, of in rows]
+    chart_rows = [(label, value, fmt(value, style)) for label, value, _, _ in rows if value > 0]
     return {"rows": items, "total": view.mark(fmt(total, style), total_path),
             "chart": bar_chart(chart_rows, title) if chart_rows else None}
 
@@ -194,20 +195,20 @@ POWER_TOTAL_LABELS = {"facility_power": "Total at the meter", "it_power": "Total
 
 def _power_sections(view: _View, subject) -> dict:
     p = subject.path
-    rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
-    rows = [(label, value) for label, value in rows if value is not None and value > 0]
+    rows = [(label, view.get(f"{p}.power_{key}"), "", f"{p}.power_{key}") for key, label in POWER_BUCKETS]
+    rows = [row for row in rows if row[1] is not None and row[1] > 0]
     overhead = view.get(f"{p}.power_overhead")
     it = view.get(f"{p}.it_power") or 0.0
     note = ""
     if overhead is not None and overhead > 1e-6 * it:
-        rows.append(("Server overhead (fans, PSUs)", overhead))
+        rows.append(("Server overhead (fans, PSUs)", overhead, "", f"{p}.power_overhead"))
     elif overhead is not None and overhead < -1e-6 * it:
         note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
     loss, cooling = view.get(f"{p}.power_chain_loss"), view.get(f"{p}.cooling_power")
     if loss is not None:
-        rows.append(("Power-chain losses", loss))
+        rows.append(("Power-chain losses", loss, "", f"{p}.power_chain_loss"))
     if cooling is not None:
-        rows.append(("Cooling", cooling))
+        rows.append(("Cooling", cooling, "", f"{p}.cooling_power"))
     names = ("facility_power", "it_power", "peak_power")
     total = _model_total(view, p, names)
     component = _breakdown(view, rows, "power", "Peak power by component", total)
@@ -237,8 +238,9 @@ def _power_sections(view: _View, subject) -> dict:
         if path.endswith("facility_power_metered") and value == view.get(f"{p}.facility_power_avg"):
             continue            # no service draws other than the planning average: one row says it
         shown = view.mark(fmt(value, "percent") if path.endswith("efficiency") else view.show(path), path)
-        stages.append({"label": label, "hint": hint, "value": shown,
-                       "share": fmt(value / total, "percent") if total and view.unit(path) == "W" else ""})
+        share = view.get(f"{path}_share") if view.unit(path) == "W" else None    # compiler.models.shares
+        stages.append({"label": label, "hint": hint, "value": shown, "path": path,
+                       "share": fmt(share, "percent") if share is not None else ""})
     return {"component": component, "stages": stages}
 
 
@@ -246,9 +248,10 @@ def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
     capex_total = next((name for name in ("capex", "capex_depreciable_it") if view.get(f"{p}.{name}") is not None),
                        "capex")                         # a rack's, row's or server's capex is its IT, network and optics
-    capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
-                       "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
-    year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
+    capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}", f"{p}.{name}") for name, label in CAPEX],
+                       "money", "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
+    year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}", f"{p}.{name}")
+                             for name, label in COST_YEAR],
                       "money_year", "Cost per year", view.get(f"{p}.tco_year"), f"{p}.tco_year")
     extra = []
     for name, label, style in (("cost_per_accelerator_hour", "Cost per accelerator-hour", "money_hour"),
