@@ -482,6 +482,19 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         capex_cables  USD     output    the fabric's own copper cables, AOCs and fibres, priced (0 when in_systems)
         nics_counted  count   output    NICs the fabric counts itself: its endpoints where it names a `nic` and its parent places none
         capex_nics    USD     output    the NICs it counts itself, priced; capex = switches + transceivers + cables + NICs + the parts placed in it
+        quantity      count   output    fabrics in the plan: its count times the counts of the blocks it is in, up to the top
+        total_power   W       output    power * quantity: the fabric's power over all its placements
+        total_switches count  output    switches * quantity: its bill-of-materials line of switches
+        total_transceivers count output transceivers * quantity
+        total_cables  count   output    (cables_copper + cables_active + cables_optical) * quantity
+        total_nics_counted count output nics_counted * quantity
+        total_capex_switching USD output capex_switching * quantity
+        total_capex_transceivers USD output capex_transceivers * quantity
+        total_capex_cables USD output   capex_cables * quantity
+        total_capex_nics USD  output    capex_nics * quantity
+        total_switch_power W  output    total_switches * the power of the `switch` it names (none where it names none)
+        total_transceiver_power W output total_transceivers * the power of the `transceiver` it names (none where it names none)
+        total_nic_power W     output    total_nics_counted * the power of the `nic` it names (none where it names none)
         """, "switch transceiver cable"),
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver

@@ -1319,5 +1319,15 @@ for _kind, _groups in _SHARES.items():
     for _total, _, _parts in _groups:
         for _part in _parts:
             READS[f"{_kind}.{_part}_share"] = (_part, _total)
+# a network fabric over all its placements (compiler.models.totals): its quantity, and its figures times it
+READS["network.quantity"] = ("count", "up:count")
+READS["network.total_power"] = ("power", "quantity")
+for _name in ("switches", "transceivers", "nics_counted", "capex_switching", "capex_transceivers", "capex_cables",
+              "capex_nics"):
+    READS[f"network.total_{_name}"] = (_name, "quantity")
+READS["network.total_cables"] = ("cables_copper", "cables_active", "cables_optical", "quantity")
+READS["network.total_switch_power"] = ("switch", "ref:switch.power", "total_switches")
+READS["network.total_transceiver_power"] = ("transceiver", "ref:transceiver.power", "total_transceivers")
+READS["network.total_nic_power"] = ("nic", "ref:nic.power", "total_nics_counted")
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

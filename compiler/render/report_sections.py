@@ -8,9 +8,9 @@ model total, `capex`, `tco_year`, `facility_power`; a rack's, row's or server's 
 row's `it_power`, a server's `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`,
 POWER_TOTAL_LABELS), and its total row the model's total, read.
 Arithmetic that remains here (presentation of figures the models give, each shown beside them):
-  - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
-    definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
-    and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
+  - the bill of materials adds the `quantity`, `total_power` and `total_price` outputs of the placements of one
+    definition into one line (a fabric's lines are its own outputs over all its placements, `total_switches`,
+    `total_capex_switching`, `total_switch_power`, ...: compiler/models/totals.py, `_fabric_bom`);
   - the plant note of a capex row prints each class's `<key>_<class>_with_halls` (compiler/models/cost.py:
     its own term and its halls' x their counts), read (`_plant_parts`).
 The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
@@ -321,21 +321,23 @@ def _definition_path(view: _View, name: str, fabric: str = "", field: str = "") 
 
 def _fabric_bom(view: _View, inst, subject) -> list[dict]:
     """A fabric's switches, transceivers, cables and the NICs it counts itself as bill-of-materials lines: the
-    network model's counts and its `capex_switching`, `capex_transceivers`, `capex_cables` and `capex_nics`, times
-    its multiplicity in the subject; with the parts placed in it (their own lines) they add up to its `capex`. A
-    part the spec names no definition of is the model's default ("model default", no unit figures)."""
-    p, mult = inst.path, view.mult(inst, subject)
+    network model's figures over all its placements (compiler/models/totals.py: `total_switches`,
+    `total_capex_switching`, `total_switch_power`, ... each its figure x its `quantity`), read; with the parts placed
+    in it (their own lines) they add up to its `capex` x its quantity. A part the spec names no definition of is the
+    model's default ("model default", no unit figures)."""
+    p = inst.path
     where = p[len(subject.path) + 1:]
     rows = []
 
-    def line(kind, name, qty, d, cost):
+    def line(kind, name, total_qty, d, cost, total_power):
         power, price = (view.get(f"{d}.power"), view.get(f"{d}.price")) if d else (None, None)
-        total = view.get(f"{p}.{cost}")
-        return {"kind": kind, "item": f"{name} ({where})", "qty": fmt(qty * mult, "count"),
+        total = view.get(f"{p}.total_{cost}")
+        line_power = view.get(f"{p}.{total_power}") if d and total_power else None
+        return {"kind": kind, "item": f"{name} ({where})", "qty": fmt(view.get(f"{p}.{total_qty}"), "count"),
                 "unit_power": fmt(power, "power"),
-                "total_power": fmt(qty * mult * power, "power") if power is not None else "—",
+                "total_power": fmt(line_power, "power") if line_power is not None else "—",
                 "unit_price": fmt(price, "money"),
-                "total_price": view.mark(fmt(total * mult, "money"), f"{p}.capex", f"{p}.{cost}")
+                "total_price": view.mark(fmt(total, "money"), f"{p}.capex", f"{p}.{cost}")
                 if total is not None else "—",
                 "where": where}
     for kind, field, count, cost in (("switch", "switch", "switches", "capex_switching"),
@@ -344,12 +346,10 @@ def _fabric_bom(view: _View, inst, subject) -> list[dict]:
         qty = view.get(f"{p}.{count}")
         name = _ref_name(inst, field).rsplit(".", 1)[-1]
         if qty and (name or view.get(f"{p}.{cost}")):
-            rows.append(line(kind, name or f"{count.split('_')[0]}, model default",
-                             qty, _definition_path(view, name, p, field) if name else None, cost))
-        if kind == "transceiver":
-            cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
-            if cables:
-                rows.append(line("cable", "cables", cables, None, "capex_cables"))
+            rows.append(line(kind, name or f"{count.split('_')[0]}, model default", f"total_{count}",
+                             _definition_path(view, name, p, field) if name else None, cost, f"total_{kind}_power"))
+        if kind == "transceiver" and any(view.get(f"{p}.cables_{k}") for k in ("optical", "copper", "active")):
+            rows.append(line("cable", "cables", "total_cables", None, "capex_cables", ""))
     return rows
 
 
@@ -417,8 +417,8 @@ def _bom(view: _View, subject) -> dict:
         fields = [{"label": FABRIC_LABELS.get(p.rsplit(".", 1)[-1]) or _humanize(p.rsplit(".", 1)[-1]),
                    "value": view.mark(_field_text(view, inst, p), p),
                    "path": p} for p in _members(results, inst.path)
-                  if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS]
-        fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
+                  if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS + FABRIC_TOTALS]
+        fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.get(f"{inst.path}.quantity"), "count"),
                         "fields": fields})
     unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
                 if r["unit_price"] == "unpriced"]
@@ -429,6 +429,10 @@ def _bom(view: _View, subject) -> dict:
 
 # the fabric's bill-of-materials lines' figures (`_fabric_bom`), shown there rather than in its table
 FABRIC_BOM_OUTPUTS = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics")
+# ... and its figures over all its placements (compiler/models/totals.py): its lines' totals and its count column
+FABRIC_TOTALS = ("quantity", "total_power", "total_switches", "total_transceivers", "total_cables",
+                 "total_nics_counted", "total_capex_switching", "total_capex_transceivers", "total_capex_cables",
+                 "total_capex_nics", "total_switch_power", "total_transceiver_power", "total_nic_power")
 FABRIC_LABELS = {"capex": "capex, switches and optics", "capex_optics": "capex of the optics and cables"}
 
 
