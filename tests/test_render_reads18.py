@@ -178,3 +178,45 @@ def test_the_network_view_and_the_bill_of_materials_print_the_fabrics_totals(pod
     assert lines["cable"]["qty"] == fmt(_value(doc, f"{n}.total_cables"), "count")
     fabric = context["subjects"][0]["bom"]["fabrics"][0]
     assert fabric["count"] == fmt(_value(doc, f"{n}.quantity"), "count") == "2"
+
+
+# ---------------------------------------------------------------------------------------------- bill of materials
+TWO_HALLS = '''"""One rack definition placed in two halls: one bill-of-materials line."""
+from systems import GB300_NVL72
+
+site s {
+  land_price = 0 USD
+  hall a {
+    rack r1: GB300_NVL72 x 2
+  }
+  hall b {
+    rack r2: GB300_NVL72 x 3
+  }
+}
+'''
+
+
+def test_a_bill_of_materials_line_is_its_placements_outputs_added_and_the_report_prints_it(tmp_path) -> None:
+    # GB300_NVL72 placed 2 + 3 times: one line of quantity 5, its total price and power the placements' sums (each
+    # the cost model's quantity x price, quantity x it_power); the report printed sums it made itself
+    spec = tmp_path / "two.factory"
+    spec.write_text(TWO_HALLS, encoding="utf-8")
+    results, sink = run_pipeline([str(spec)], {}, None, evaluate_all=True)
+    doc = json.loads(render_results(results, str(spec), sink, "json", None))
+    lines = {(line["kind"], line["item"]): line for line in doc["bill_of_materials"]["s"]}
+    rack = lines[("rack", "GB300_NVL72")]
+    assert rack["placements"] == ["s.a.r1", "s.b.r2"] and rack["quantity"] == [5.0]
+    for name in ("quantity", "total_price", "total_power"):
+        assert rack[name][0] == sum(_value(doc, f"{p}.{name}") for p in rack["placements"]), name
+    assert rack["total_price"][0] == 5 * _value(doc, "s.a.r1.price")
+    chips = lines[("chip", "GB300")]
+    assert chips["quantity"] == [5 * 72.0]
+    context = report_context(results, str(spec), sink)
+    shown = {(r["kind"], r["item"]): r for g in context["subjects"][0]["bom"]["groups"] for r in g["rows"]}
+    for key, line in lines.items():
+        row = shown[key]
+        assert row["qty"] == fmt(line["quantity"][0], "count"), (key, row)
+        assert row["total_power"] == (fmt(line["total_power"][0], "power") if line["total_power"][0] is not None
+                                      else "—"), (key, row)
+        if line["total_price"][0] is not None:
+            assert row["total_price"].startswith(fmt(line["total_price"][0], "money")), (key, row)

@@ -7,10 +7,11 @@ A breakdown's share column prints each row's `<row>_share` (compiler/models/shar
 model total, `capex`, `tco_year`, `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or
 row's `it_power`, a server's `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`,
 POWER_TOTAL_LABELS), and its total row the model's total, read.
-Arithmetic that remains here (presentation of figures the models give, each shown beside them):
-  - the bill of materials adds the `quantity`, `total_power` and `total_price` outputs of the placements of one
-    definition into one line (a fabric's lines are its own outputs over all its placements, `total_switches`,
-    `total_capex_switching`, `total_switch_power`, ...: compiler/models/totals.py, `_fabric_bom`);
+Read, not computed:
+  - the bill of materials: a line's quantity, total power and total price are the results' bill of
+    materials (compiler/bill_of_materials.py: the placements' `quantity`, `total_power` and `total_price` added up
+    per definition, also in results JSON); a fabric's lines are its own outputs over all its placements
+    (`total_switches`, `total_capex_switching`, `total_switch_power`, ...: compiler/models/totals.py, `_fabric_bom`);
   - the plant note of a capex row prints each class's `<key>_<class>_with_halls` (compiler/models/cost.py:
     its own term and its halls' x their counts), read (`_plant_parts`).
 The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
@@ -20,6 +21,10 @@ What the report marks: a figure a diagnostic is about (`report_format.flagged_qu
 part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
 See docs/report.md.
 Per-item figures times a count are model outputs (compiler/models/totals.py), never computed here.
+Arithmetic that remains (no figure printed is its result): the heat table's count column multiplies the counts of
+the sites between a hall and the subject (`_View.mult`: a hall placed directly in the site, the usual case, shows its
+own count); `_capacity_bound` compares a service's p99 latencies with their limits to say which one binds (it
+prints the outputs it compares, not their ratio).
 """
 from __future__ import annotations
 
@@ -354,8 +359,10 @@ def _fabric_bom(view: _View, inst, subject) -> list[dict]:
 
 
 def _bom(view: _View, subject) -> dict:
-    """One line per definition of each kind: the cost model's quantity, total_price and total_power of its
-    placements, added up; the unit price and power as given (the last placement's, when they differ)."""
+    """One line per definition of each kind: its quantity, total_price and total_power over its placements, the
+    results' bill of materials (`Results.bill_of_materials`, compiler/bill_of_materials.py: the cost model's outputs
+    of each placement, added up), read; the unit price and power as given (the last placement's, when they differ)."""
+    found = {(line.kind, line.item): line for line in view.results.bill_of_materials.get(subject.path, ())}
     groups = []
     for title, kinds in BOM_GROUPS:
         lines: dict[tuple[str, str], dict] = {}
@@ -364,14 +371,11 @@ def _bom(view: _View, subject) -> dict:
                 continue
             item = inst.block.base[-1] if inst.block.base else inst.block.name
             key = (inst.kind, item)
-            line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
-                                          "price": None, "total_power": None, "total_price": None, "where": [],
-                                          "paths": []})
+            line = lines.setdefault(key, {"kind": inst.kind, "item": item, "power": None, "price": None,
+                                          "where": [], "paths": []})
             line["paths"].append(f"{inst.path}.total_price")
-            qty = view.get(f"{inst.path}.quantity")
-            if qty is None and view.absent(f"{inst.path}.quantity"):
+            if view.absent(f"{inst.path}.quantity"):
                 line["qty_absent"] = True               # (a count that is not whole: no quantity, never 0)
-            line["qty"] += qty or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
             if inst.kind in ("rack",):
@@ -381,22 +385,26 @@ def _bom(view: _View, subject) -> dict:
                 line["unpriced"] = True                 # an `unpriced` warning: it counts $0 in the capex
             line["power"] = power if power is not None else line["power"]
             line["price"] = price if price is not None else line["price"]
-            for total in ("total_power", "total_price"):
-                value = view.get(f"{inst.path}.{total}")
-                if value is not None:
-                    line[total] = (line[total] or 0.0) + value
             parent = inst.parent.path[len(subject.path) + 1:] if inst.parent is not None else ""
             line["where"].append(parent or subject.block.name)
         rows = []
         order = {k: i for i, k in enumerate(kinds)}
         for (kind, item), line in sorted(lines.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+            totals = found.get((kind, item))
+
+            def total(name, totals=totals):
+                if totals is None:
+                    return None
+                value = float(getattr(totals, name)[view.scenario])
+                return value if np.isfinite(value) else None
+            qty, total_power, total_price = total("quantity"), total("total_power"), total("total_price")
             rows.append({"kind": kind, "item": item,
-                         "qty": ABSENT_TEXT if line.get("qty_absent") else fmt(line["qty"], "count"),
+                         "qty": ABSENT_TEXT if line.get("qty_absent") or qty is None else fmt(qty, "count"),
                          "unit_power": fmt(line["power"], "power"),
-                         "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
+                         "total_power": fmt(total_power, "power") if total_power is not None else "—",
                          "unit_price": fmt(line["price"], "money"),
-                         "total_price": view.mark(fmt(line["total_price"], "money"), *line["paths"])
-                         if line["total_price"] is not None else "—",
+                         "total_price": view.mark(fmt(total_price, "money"), *line["paths"])
+                         if total_price is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
             if line.get("unpriced") and line["price"] is None:     # not "—", which a part in a priced system reads
                 rows[-1].update(unit_price="unpriced", total_price=f"$0 (⚠ {FLAG_TEXT['unpriced']})")
