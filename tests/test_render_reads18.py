@@ -220,3 +220,18 @@ def test_a_bill_of_materials_line_is_its_placements_outputs_added_and_the_report
                                       else "—"), (key, row)
         if line["total_price"][0] is not None:
             assert row["total_price"].startswith(fmt(line["total_price"][0], "money")), (key, row)
+
+
+def test_the_capacity_note_reads_the_share_of_each_latency_limit_its_p99_takes(flagship) -> None:
+    # flagship's chat: TPOT p99 takes 96.25% of its limit, TTFT p99 18.8% (the outputs tpot_limit_use,
+    # ttft_limit_use = p99 / limit held); the note says the TPOT limit binds (>= 85%, the larger), as the report
+    # computed from the two figures itself before
+    results, sink, doc = flagship
+    chat = "frontier_campus.chat"
+    for what in ("ttft", "tpot"):
+        assert _value(doc, f"{chat}.{what}_limit_use") == \
+            _value(doc, f"{chat}.{what}_p99") / _value(doc, f"{chat}.{what}_limit_held")
+    assert _value(doc, f"{chat}.tpot_limit_use") >= 0.85 > _value(doc, f"{chat}.ttft_limit_use")
+    context = report_context(results, FLAGSHIP, sink)
+    bounds = [b for t in context["subjects"][0]["workload_tables"] for b in t["bounds"]]
+    assert any(b.startswith("chat: capacity bound by TPOT p99") for b in bounds), bounds

@@ -625,6 +625,8 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.offered_share": _INFERENCE_OUTPUT,
     "inference.tpot_limit_held": ("model", "scenario", "tpot_limit"),
     "inference.ttft_limit_held": ("model", "scenario", "ttft_limit"),
+    "inference.ttft_limit_use": ("ttft_p99", "ttft_limit_held"),
+    "inference.tpot_limit_use": ("tpot_p99", "tpot_limit_held"),
     "inference.accelerators_held": _INFERENCE_OUTPUT,
     "inference.power_avg": _INFERENCE_OUTPUT + _SYSTEM_POWER_AT + _IDLE + _CHIP_POWER_MODEL + (
         "power", "utilization", "chip", "ref:chip.idle_power", "ref:chip.tdp", "ref:rack.all:chip.idle_power",

@@ -23,8 +23,7 @@ See docs/report.md.
 Per-item figures times a count are model outputs (compiler/models/totals.py), never computed here.
 Arithmetic that remains (no figure printed is its result): the heat table's count column multiplies the counts of
 the sites between a hall and the subject (`_View.mult`: a hall placed directly in the site, the usual case, shows its
-own count); `_capacity_bound` compares a service's p99 latencies with their limits to say which one binds (it
-prints the outputs it compares, not their ratio).
+own count).
 """
 from __future__ import annotations
 
@@ -508,8 +507,9 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     """What sets a service's capacity and its served rate, from its own outputs (a note, not a model): a service
     whose offered load or demand is below its capacity (offered_share < 1) serves that load, which does not move
     with the capacity; else, in server and interactive, the latency limit its capacity point is nearest (TTFT p99
-    or TPOT p99 over the limit it is held to, `ttft_limit_held` / `tpot_limit_held`: the spec's, else the MLPerf
-    benchmark's of its model) where that p99 is at least BINDING_SHARE of it (else none binds: the
+    or TPOT p99 over the limit it is held to, the outputs `ttft_limit_use` / `tpot_limit_use` of `ttft_limit_held` /
+    `tpot_limit_held`: the spec's, else the MLPerf benchmark's of its model) where that p99 is at least BINDING_SHARE
+    of it (else none binds: the
     throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
     more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
     interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
@@ -528,10 +528,10 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     ratios = []
     for what, p99 in (("TTFT", "ttft_p99"), ("TPOT", "tpot_p99")):
         limit_ = view.get(f"{inst.path}.{what.lower()}_limit_held")     # models/inference.py
-        value = view.get(f"{inst.path}.{p99}")
-        if value is None or not limit_:
+        use = view.get(f"{inst.path}.{what.lower()}_limit_use")         # p99 / limit, an output
+        if view.get(f"{inst.path}.{p99}") is None or not limit_ or use is None:
             return ""
-        ratios.append((value / limit_, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
+        ratios.append((use, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
     ratio, what, value, limit_ = max(ratios)
     if ratio < BINDING_SHARE:
         return (f"{name}: no latency limit binds its capacity (TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 "
@@ -612,6 +612,11 @@ def _ref_name(inst, field_name: str) -> str:
     return ""
 
 
+# outputs a workload's figures list leaves to the note that prints them in words (`_capacity_bound`: the share of
+# each latency limit its p99 takes, which says which limit binds its capacity)
+WORKLOAD_NOTE_OUTPUTS = ("ttft_limit_use", "tpot_limit_use")
+
+
 def _workloads(view: _View, subject) -> list[dict]:
     out = []
     for inst in _walk(subject):
@@ -619,7 +624,7 @@ def _workloads(view: _View, subject) -> list[dict]:
             continue
         fields = []
         for path in _members(view.results, inst.path):
-            if path.endswith(".count"):
+            if path.endswith(".count") or path.rsplit(".", 1)[-1] in WORKLOAD_NOTE_OUTPUTS:
                 continue
             node = view.results.graph.nodes.get(path)
             value = view.results.values.get(path)
