@@ -826,7 +826,9 @@ SHARES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
 
 
 def _share_fields(kind: str) -> str:
-    return "".join(f"{part}_share fraction output  {part} / {total}: its share of the {words}\n"
+    # `ratio`, not `fraction`: a spec that sets a total below its part (`facility_power = 1 MW` under its IT) gets
+    # the quotient it implies, above 1, not a range error on a figure it never wrote
+    return "".join(f"{part}_share ratio  output  {part} / {total}: its share of the {words}\n"
                    for total, words, parts in SHARES.get(kind, ()) for part in parts)
 
 
