@@ -77,6 +77,8 @@ def _network(plan: _Plan) -> str:
 
 
 def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> None:
+    placed = plan.get(net, "quantity")        # its placements in the plan (compiler/models/totals.py), read
+    multiplicity = placed if placed is not None else multiplicity     # (a top-level fabric: its own count)
     role = plan.text(f"{net.path}.role") or ""
     topo = plan.text(f"{net.path}.topology") or ""
     n_tiers = plan.get(net, "tiers")
