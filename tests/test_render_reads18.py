@@ -167,7 +167,8 @@ def test_the_network_view_and_the_bill_of_materials_print_the_fabrics_totals(pod
     spec, results, sink, doc = pods
     n = "s.h.backend"
     dot = diagram_dot(results, "network")
-    whole = f"total {_value(doc, f'{n}.total_switches'):,.0f} switches \u00b7 {fmt(_value(doc, f'{n}.total_power'), 'power')}"
+    switches, power = _value(doc, f"{n}.total_switches"), _value(doc, f"{n}.total_power")
+    whole = f"total {switches:,.0f} switches \u00b7 {fmt(power, 'power')}"
     assert whole in dot, dot
     assert f"<B>backend</B>\xa0\u00d7 {_value(doc, f'{n}.quantity'):,.0f}" in dot, dot     # its quantity, 2
     context = report_context(results, spec, sink)

@@ -29,7 +29,8 @@ def _tiers(plan: _Plan, net: Instance) -> list[tuple[str, str, float]]:
     found: dict[str, tuple[str, float]] = {}
     for path in plan.results.values:
         name = path[len(prefix):] if path.startswith(prefix) else ""
-        m = _TIER_RE.match(name) if name and "." not in name and name not in _NET_BOM_LINES else None  # (total_switches)
+        # (not a fabric's total over its placements: `total_switches` is no tier)
+        m = _TIER_RE.match(name) if name and "." not in name and name not in _NET_BOM_LINES else None
         v = plan.value(path) if m else None
         if m and v is not None:
             found[m.group("a") or m.group("b")] = (name, v)
@@ -189,7 +190,8 @@ _NET_NAMES = {"cables_copper": "copper cables", "cables_active": "active cables"
 # capex split by part (the report's bill-of-materials lines): the card shows capex and the optics' share of it
 _NET_BOM_LINES = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics",
                   # and its figures over all its placements (compiler/models/totals.py), drawn as the totals line
-                  "quantity", "total_power", "total_switches", "total_transceivers", "total_cables", "total_nics_counted",
+                  "quantity", "total_power", "total_switches", "total_transceivers", "total_cables",
+                  "total_nics_counted",
                   "total_capex_switching", "total_capex_transceivers", "total_capex_cables", "total_capex_nics",
                   "total_switch_power", "total_transceiver_power", "total_nic_power")
 _NET_DETAILS = ("ports", "transceivers", "cables_copper", "cables_active", "cables_optical", "bisection_bw",

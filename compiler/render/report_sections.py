@@ -425,7 +425,8 @@ def _bom(view: _View, subject) -> dict:
                    "value": view.mark(_field_text(view, inst, p), p),
                    "path": p} for p in _members(results, inst.path)
                   if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS + FABRIC_TOTALS]
-        fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.get(f"{inst.path}.quantity"), "count"),
+        fabrics.append({"name": inst.path[len(subject.path) + 1:],
+                        "count": fmt(view.get(f"{inst.path}.quantity"), "count"),
                         "fields": fields})
     unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
                 if r["unit_price"] == "unpriced"]
