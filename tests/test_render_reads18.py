@@ -2,19 +2,28 @@
 JSON also has, so the table, the report, the diagrams and JSON never disagree.
 
 Laws: (1) `explain` of a sweep marks a figure flagged in some scenarios only with those scenarios (as results JSON's
-`flagged.scenarios`), never as flagged in every scenario; (2) each figure the renderers used to compute (shares of a
-breakdown's total, the heat to liquid and air as shares of IT, a fabric's switches and power over all its
-placements, ...) is a model output in results JSON, and the report and the diagrams print that output.
+`flagged.scenarios`), never as flagged in every scenario; (2) each figure the renderers used to compute is an output
+in results JSON that multiplies out from the figures it is made of, and the report and the diagrams print that
+output: the shares of a breakdown's total and of the IT heat (`<part>_share`), a fabric over all its placements
+(`quantity`, `total_switches`, `total_power`, ...), a bill-of-materials line (`bill_of_materials`: its placements'
+outputs added) and the share of each latency limit a service's p99 takes (`ttft_limit_use`, `tpot_limit_use`).
 """
 from __future__ import annotations
 
 import json
-import re
+import pathlib
 
+import pytest
 from click.testing import CliRunner
 
-from compiler.cli import main
+from compiler.cli import main, run_pipeline
 from compiler.explain import render_text
+from compiler.render.diagram import diagram_dot
+from compiler.render.diagram_base import _pct
+from compiler.render.report import report_context
+from compiler.render.report_format import fmt
+from compiler.render.results import render_results
+from dsl.schema import SHARES
 from tests.test_report2_hunt17 import NO_FIT
 
 
@@ -49,18 +58,6 @@ def test_explain_of_a_sweep_flags_a_figure_in_the_scenarios_its_flag_holds_in(tm
 
 
 # ---------------------------------------------------------------------------------------------- shares
-import pathlib  # noqa: E402
-
-import pytest  # noqa: E402
-
-from compiler.cli import run_pipeline  # noqa: E402
-from compiler.render.diagram import diagram_dot  # noqa: E402
-from compiler.render.diagram_base import _pct  # noqa: E402
-from compiler.render.report import report_context  # noqa: E402
-from compiler.render.report_format import fmt  # noqa: E402
-from compiler.render.results import render_results  # noqa: E402
-from dsl.schema import SHARES  # noqa: E402
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FLAGSHIP = str(ROOT / "examples" / "flagship_campus.factory")
 
