@@ -373,9 +373,17 @@ def explain(spec, path, depth, fmt, defines, root):
             "list the quantities with `factory eval SPEC`"
         click.echo(f"error: `{path}` is not a quantity of {spec}\n  help: {hint}", err=True)
         sys.exit(EXIT_USAGE)
-    from .render.report_format import flagged_quantities
+    from .display import in_scenarios
+    from .render.report_format import flagged_quantities, flagged_scenarios
+    from .render.view import ResultsView, scenarios_text
 
-    tree = derivation(results, path, sink.sources, depth, flagged_quantities(results, sink))
+    view = ResultsView(results)
+
+    def named(scenarios: list[int]) -> str:     # "in 1 of 3 scenarios: acc=1", as the report names them
+        return f"in {in_scenarios(len(scenarios), results.scenario_count)}: {scenarios_text(view, scenarios)}"
+
+    tree = derivation(results, path, sink.sources, depth, flagged_quantities(results, sink),
+                      flagged_scenarios(results, sink), named)
     if fmt == "json":
         click.echo(json.dumps(tree, indent=2))
     else:

@@ -154,6 +154,9 @@ class Results:
     # what the plan's top-level blocks add up to (`compiler.plan_totals`: the diagrams' totals lines, results JSON's
     # `totals`), by figure; empty for an evaluation of the checks only
     totals: dict = field(default_factory=dict)
+    # each top-level block's bill of materials (`compiler.bill_of_materials`: the report's lines, results JSON's
+    # `bill_of_materials`), by block path; empty for an evaluation of the checks only
+    bill_of_materials: dict = field(default_factory=dict)
     # the evaluation these results came from, for a reader that evaluates what no node holds (`explain`: an imported
     # module's `let`, through `Evaluator.module_value`); None where none is kept
     evaluator: "Evaluator | None" = field(default=None, repr=False, compare=False)
@@ -1320,6 +1323,8 @@ def _evaluate_with(ev: Evaluator, lowering: Lowering, sink: Sink, only_checks: b
         from .checks import check_values
         from .plan_totals import plan_totals
         results.totals = plan_totals(graph, ev.values, units, graph.scenario_count)
+        from .bill_of_materials import bill_of_materials
+        results.bill_of_materials = bill_of_materials(graph, ev.values, graph.scenario_count)
         check_values(ev, results)       # declared ranges and NaN/inf/negative values, per scenario
     else:
         from .checks import check_refused_reads, check_field_tables

@@ -136,11 +136,15 @@ def _imported(results, node: Node) -> list[tuple[Node, object]]:
 MAX_DEPTH = 200      # levels of inputs shown at most, whatever --depth asks (a 5,000-link chain stays readable)
 
 
-def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str, str] | None = None) -> dict:
+def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str, str] | None = None,
+               flag_scenarios: dict[str, list[int]] | None = None, scenarios_named=None) -> dict:
     """The derivation of `path` as a nested dict (the JSON form of `factory explain`), `depth` levels of
     inputs deep (at most MAX_DEPTH: the tree, its text and its JSON nest once per level). `flags` ({path: why},
     `report_format.flagged_quantities`): a figure a warning makes incomplete gets `flagged` (why), and its line
-    the report's mark."""
+    the report's mark. `flag_scenarios` ({path: 0-based scenarios}, `report_format.flagged_scenarios`): a figure of
+    a sweep flagged in those scenarios only gets `flagged_scenarios` (as results JSON's `flagged.scenarios`) and
+    `flagged_in` (`scenarios_named(scenarios)`: "in 1 of 3 scenarios: acc=1"), which its mark says; a figure flagged
+    in every scenario has neither."""
     seen: set[str] = set()
     capped = depth > MAX_DEPTH
     depth = min(depth, MAX_DEPTH)
@@ -153,6 +157,11 @@ def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str
                "unit": (results.units.get(p, node.unit) if imported is None else node.unit) or "1"}
         if flags and p in flags:
             out["flagged"] = flags[p]
+            where = (flag_scenarios or {}).get(p)
+            if where is not None:           # flagged in these scenarios of the sweep only
+                out["flagged_scenarios"] = list(where)
+                if scenarios_named is not None:
+                    out["flagged_in"] = scenarios_named(where)
         if node.kind == "model" and node.instance is not None:
             out["model"] = f"{node.instance.kind}.{p.rsplit('.', 1)[-1]}"
         formula = _formula(node, sources)
@@ -186,7 +195,8 @@ def render_text(tree: dict) -> str:
     lines: list[str] = []
 
     def emit(item: dict, prefix: str, branch: str, last: bool) -> None:
-        mark = f" (⚠ {item['flagged']})" if item.get("flagged") else ""
+        mark = f" (⚠ {item['flagged']}" + (f"; {item['flagged_in']}" if item.get("flagged_in") else "") + ")" \
+            if item.get("flagged") else ""
         lines.append(f"{prefix}{branch}{item['path']} = {item['value']}{mark}  [{item['kind']}]")
         inner = prefix + ("" if not branch else ("   " if last else "│  "))
         inputs = item.get("inputs")

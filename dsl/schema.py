@@ -482,6 +482,19 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         capex_cables  USD     output    the fabric's own copper cables, AOCs and fibres, priced (0 when in_systems)
         nics_counted  count   output    NICs the fabric counts itself: its endpoints where it names a `nic` and its parent places none
         capex_nics    USD     output    the NICs it counts itself, priced; capex = switches + transceivers + cables + NICs + the parts placed in it
+        quantity      count   output    fabrics in the plan: its count times the counts of the blocks it is in, up to the top
+        total_power   W       output    power * quantity: the fabric's power over all its placements
+        total_switches count  output    switches * quantity: its bill-of-materials line of switches
+        total_transceivers count output transceivers * quantity
+        total_cables  count   output    (cables_copper + cables_active + cables_optical) * quantity
+        total_nics_counted count output nics_counted * quantity
+        total_capex_switching USD output capex_switching * quantity
+        total_capex_transceivers USD output capex_transceivers * quantity
+        total_capex_cables USD output   capex_cables * quantity
+        total_capex_nics USD  output    capex_nics * quantity
+        total_switch_power W  output    total_switches * the power of the `switch` it names (none where it names none)
+        total_transceiver_power W output total_transceivers * the power of the `transceiver` it names (none where it names none)
+        total_nic_power W     output    total_nics_counted * the power of the `nic` it names (none where it names none)
         """, "switch transceiver cable"),
     "rack": ("facility", "A rack: servers, switches and power shelves in one frame, or a rack-scale system.", """
         power_limit   W                 power the rack's feed and shelves can deliver
@@ -706,6 +719,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
         ttft_limit_held s     output    the TTFT p99 limit the service is held to: its ttft_limit, else the MLPerf limit of its model's benchmark (server and interactive only)
         tpot_limit_held s     output    the TPOT p99 limit the service is held to: its tpot_limit, else the MLPerf limit of its model's benchmark (server and interactive only)
+        ttft_limit_use ratio  output    ttft_p99 / ttft_limit_held: the share of its TTFT limit its p99 takes (the report's note on what bounds its capacity; none without a finite limit)
+        tpot_limit_use ratio  output    tpot_p99 / tpot_limit_held: the share of its TPOT limit its p99 takes (none without a finite limit)
         offered_share fraction output   offered_load (aggregated, else demand) / tokens_per_s (1 when neither is set: the service is taken at its capacity); above 1 the service cannot carry the load: its latencies are absent there ("offered load above capacity") and `overloaded` is an error
         max_num_tokens tok positive     token budget of one forward pass per tensor-parallel rank, an engine of tp ranks carries tp times it (default 8192): decode rows first, then prompt chunks first come first served; a small budget queues the prompts (server TTFT); over pipeline stages the first chunk pays the pipeline fill. TensorRT-LLM's max_num_tokens counts per engine: per rank is this model's assumption [U], which fits NVIDIA's v5.0 budgets at the layouts the search picks
         max_input_tokens tok positive   the longest prompt (the benchmark's or engine's max_input_len; default: unbounded): caps the prompt-length tail in the server TTFT p99
@@ -781,12 +796,48 @@ dry_coolers_placed count  output  dry coolers the site places with a count, as i
 }
 
 
+# Shares of a block's totals (compiler.models.shares): `<part>_share = part / total`, each (total, what it is in
+# words, its parts) of a kind: the share columns of the report's breakdowns (power by component and by stage over
+# the power total the breakdown adds up to, capex by category, cost per year) and the cooling view's split of the
+# IT heat to liquid and air. A share is absent where its total is 0 or has no value.
+_POWER_PARTS = ("power_accelerators", "power_cpus", "power_memory", "power_network", "power_overhead")
+_CAPEX_PARTS = ("capex_it", "capex_network", "capex_optics")
+_FACILITY_SHARES = (
+    ("facility_power", "peak power at the meter", _POWER_PARTS + (
+        "power_chain_loss", "cooling_power", "facility_power", "it_power", "facility_power_avg", "it_power_avg",
+        "facility_power_metered")),
+    ("capex", "capex", _CAPEX_PARTS + ("capex_power", "capex_cooling", "capex_building", "capex_land")),
+    ("tco_year", "TCO per year", ("depreciation_it_year", "depreciation_facility_year", "land_capital_year",
+                                  "opex_energy", "opex_maintenance", "opex_staff", "opex_water", "opex_lease")),
+    ("it_power", "peak IT power", ("heat_liquid", "heat_air")))
+_IT_SHARES = (
+    ("it_power", "peak IT power", _POWER_PARTS + ("it_power", "it_power_avg", "heat_liquid", "heat_air")),
+    ("capex_depreciable_it", "capex (IT, network and optics)", _CAPEX_PARTS))
+SHARES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "site": _FACILITY_SHARES + (
+        ("it_power_outside_halls", "peak IT power outside its halls",
+         ("heat_liquid_outside_halls", "heat_air_outside_halls")),),
+    "hall": _FACILITY_SHARES,
+    "row": _IT_SHARES,
+    "rack": _IT_SHARES,
+    "server": (("peak_power", "peak power at the wall", _POWER_PARTS),
+               ("capex_depreciable_it", "capex (IT and network)", ("capex_it", "capex_network"))),
+}
+
+
+def _share_fields(kind: str) -> str:
+    # `ratio`, not `fraction`: a spec that sets a total below its part (`facility_power = 1 MW` under its IT) gets
+    # the quotient it implies, above 1, not a range error on a figure it never wrote
+    return "".join(f"{part}_share ratio  output  {part} / {total}: its share of the {words}\n"
+                   for total, words, parts in SHARES.get(kind, ()) for part in parts)
+
+
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, KindSpec]:
     common = _parse_fields(_COMMON)
     out: dict[str, KindSpec] = {}
     for name, (group, doc, fields_text, contains) in _KINDS_TEXT.items():
-        fields = {**common, **_parse_fields(fields_text + _EXTRA_FIELDS.get(name, ""))}
+        fields = {**common, **_parse_fields(fields_text + _EXTRA_FIELDS.get(name, "") + _share_fields(name))}
         out[name] = KindSpec(name, doc, fields, tuple(contains.split()), group)
     return out
 

@@ -505,7 +505,8 @@ def limits_for(kind: str) -> list[Limit]:
 
 
 _loaded = False
-_MODULE_ORDER = ("cost", "facility", "inference", "network", "power", "thermal", "totals", "training", "workloads")
+_MODULE_ORDER = ("cost", "facility", "inference", "network", "power", "shares", "thermal", "totals", "training",
+                 "workloads")
 
 
 def _place(fn) -> tuple[int, int]:
@@ -537,7 +538,7 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from . import cost, facility, inference, network, power, thermal, totals, training, workloads  # noqa: F401  (registration by import)
+        from . import cost, facility, inference, network, power, shares, thermal, totals, training, workloads  # noqa: F401,E501  (registration by import)
         # A test or a tool may import one model module before the others, which registers its outputs first:
         # put every registry in one canonical order (module, then line) so the order never depends on that.
         for kind, outputs in _REGISTRY.items():

@@ -5901,6 +5901,24 @@ output("inference", "ttft_limit_held", "ttft_limit, else the MLPerf TTFT p99 lim
        "(server and interactive)")(_limit_held(0))
 output("inference", "tpot_limit_held", "tpot_limit, else the MLPerf TPOT p99 limit of its model's benchmark "
        "(server and interactive)")(_limit_held(1))
+def _limit_use(what: str):
+    """`<what>_p99 / <what>_limit_held`: the share of the limit the service's p99 takes (above 1: over it); absent
+    where the limit is not finite (a benchmark with none for the scenario)."""
+    def use(ctx):
+        if not ctx.has(f"{what}_limit_held"):
+            ctx.not_applicable()
+        limit = ctx.get(f"{what}_limit_held")
+        unbounded = ~np.isfinite(limit) | ~(limit > 0)
+        if np.all(unbounded):
+            ctx.not_applicable()
+        if np.any(unbounded):
+            ctx.absent(unbounded, f"no finite {what.upper()} limit there")
+        return ctx.get(f"{what}_p99") / np.where(unbounded, 1.0, limit)
+    return use
+
+
+output("inference", "ttft_limit_use", "ttft_p99 / ttft_limit_held")(_limit_use("ttft"))
+output("inference", "tpot_limit_use", "tpot_p99 / tpot_limit_held")(_limit_use("tpot"))
 output("inference", "offered_share", "offered_load (aggregated, else demand) / tokens_per_s (the capacity); 1 when "
                                      "neither is set (the default offered load is the capacity: the latencies are "
                                      "those at it)")(

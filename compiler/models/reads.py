@@ -15,7 +15,7 @@ a list of only some of those kinds (`ref:rack.all:` names 8 of the 14 kinds a ra
 """
 from __future__ import annotations
 
-from dsl.schema import kinds as _schema_kinds
+from dsl.schema import SHARES as _SHARES, kinds as _schema_kinds
 
 # what power.chip_power_model reads of a chip (its TDP, idle, compute-dynamic and memory power, the FP4 GEMM's
 # dynamic power), wherever a workload finds its chip: named, in its system, anywhere in its rack. Both solves run
@@ -625,6 +625,8 @@ READS: dict[str, tuple[str, ...]] = {
     "inference.offered_share": _INFERENCE_OUTPUT,
     "inference.tpot_limit_held": ("model", "scenario", "tpot_limit"),
     "inference.ttft_limit_held": ("model", "scenario", "ttft_limit"),
+    "inference.ttft_limit_use": ("ttft_p99", "ttft_limit_held"),
+    "inference.tpot_limit_use": ("tpot_p99", "tpot_limit_held"),
     "inference.accelerators_held": _INFERENCE_OUTPUT,
     "inference.power_avg": _INFERENCE_OUTPUT + _SYSTEM_POWER_AT + _IDLE + _CHIP_POWER_MODEL + (
         "power", "utilization", "chip", "ref:chip.idle_power", "ref:chip.tdp", "ref:rack.all:chip.idle_power",
@@ -1326,5 +1328,21 @@ _PLANT_KINDS = ("transformer", "switchgear", "ups", "generator", "rectifier", "p
 for _key in ("hall.capex_power", "hall.capex_cooling", "site.capex_power", "site.capex_cooling"):
     READS[_key] = READS[_key] + tuple(read[:-len(".price")] + ".installed" for read in READS[_key]
                                       if read.endswith(".price") and read.split(":")[-1].split(".")[0] in _PLANT_KINDS)
+# a share of a block's total (compiler.models.shares, dsl/schema.py SHARES: the report's share columns, the cooling
+# view's split of the IT heat) reads the part and the total, both of the block itself
+for _kind, _groups in _SHARES.items():
+    for _total, _, _parts in _groups:
+        for _part in _parts:
+            READS[f"{_kind}.{_part}_share"] = (_part, _total)
+# a network fabric over all its placements (compiler.models.totals): its quantity, and its figures times it
+READS["network.quantity"] = ("count", "up:count")
+READS["network.total_power"] = ("power", "quantity")
+for _name in ("switches", "transceivers", "nics_counted", "capex_switching", "capex_transceivers", "capex_cables",
+              "capex_nics"):
+    READS[f"network.total_{_name}"] = (_name, "quantity")
+READS["network.total_cables"] = ("cables_copper", "cables_active", "cables_optical", "quantity")
+READS["network.total_switch_power"] = ("switch", "ref:switch.power", "total_switches")
+READS["network.total_transceiver_power"] = ("transceiver", "ref:transceiver.power", "total_transceivers")
+READS["network.total_nic_power"] = ("nic", "ref:nic.power", "total_nics_counted")
 # an entry is a set of reads: in one canonical (sorted) order, whatever the shared tuples' order
 READS = {key: tuple(sorted(set(reads))) for key, reads in READS.items()}

@@ -21,6 +21,15 @@ Pipeline position: registered model of `compiler.models`; imports numpy and the 
     (the power gear's and a row's or rack's gear: `<kind>_units_placed`, compiler/models/facility.py)
 The capacity limits (models/thermal.py, models/facility.py) read these counts; so do the diagrams.
 
+A network fabric over all its placements (the network view's totals line, the report's bill-of-materials lines):
+    quantity             = count * the counts of the blocks it is in, up to the top (as a part's, cost.py)
+    total_power          = power * quantity
+    total_<x>            = <x> * quantity      for switches, transceivers, nics_counted, capex_switching,
+                                               capex_transceivers, capex_cables, capex_nics
+    total_cables         = (cables_copper + cables_active + cables_optical) * quantity
+    total_<part>_power   = total_<part>s * <part>.power   for the switch, transceiver and NIC the fabric names (the
+                           line's unit power x its quantity; none where it names none: the model's default part)
+
 Example: `hall h: big_hall x 3` with it_power = 12 MW and 4,096 accelerators per hall: it_power_all = 36 MW,
 accelerators_all = 12,288. Each output is absent where its per-item figure is (a rack with no IT figure), and for a block nothing places
 (a definition on its own, a root hall).
@@ -91,3 +100,43 @@ def _pumps_placed(ctx):
 for _kind in ("hall", "site"):
     output(_kind, "pumps_placed", "sum of the counts of the pumps placed (1 where none is written)",
            reads=("parts:pump.count",))(_pumps_placed)
+
+
+# ------------------------------------------------------------------ a network fabric over all its placements
+def _network_quantity(ctx):
+    from .cost import _quantity
+    return _quantity(ctx)
+
+
+def _network_times(*names: str):
+    def compute(ctx):
+        if ctx.parent is None or not all(ctx.has(name) for name in names):
+            ctx.not_applicable()
+        return sum((ctx.get(name) for name in names), np.zeros(1)) * ctx.get("quantity")
+    return compute
+
+
+def _line_power(field: str, quantity: str):
+    """The bill-of-materials line's power: its quantity over the plan x the unit power of the part the fabric
+    names; none where it names none (the model's default part has no definition) or the part gives no power."""
+    def compute(ctx):
+        if not ctx.has(field) or not ctx.has(quantity):
+            ctx.not_applicable()
+        part = ctx.ref(field)
+        if not part.has("power"):
+            ctx.not_applicable()
+        return ctx.get(quantity) * part.get("power")
+    return compute
+
+
+output("network", "quantity", "count * the counts of the blocks it is in")(_network_quantity)
+output("network", "total_power", "power * quantity")(_network_times("power"))
+for _name in ("switches", "transceivers", "nics_counted", "capex_switching", "capex_transceivers", "capex_cables",
+              "capex_nics"):
+    output("network", f"total_{_name}", f"{_name} * quantity")(_network_times(_name))
+output("network", "total_cables", "(cables_copper + cables_active + cables_optical) * quantity")(
+    _network_times("cables_copper", "cables_active", "cables_optical"))
+output("network", "total_switch_power", "total_switches * switch.power")(_line_power("switch", "total_switches"))
+output("network", "total_transceiver_power", "total_transceivers * transceiver.power")(
+    _line_power("transceiver", "total_transceivers"))
+output("network", "total_nic_power", "total_nics_counted * nic.power")(_line_power("nic", "total_nics_counted"))

@@ -28,6 +28,11 @@ Figures read as the report writes them (power to four significant figures, money
 figure of a quantity the run flags (`flags`) carries eval's mark after it on every view ('14.9 MW (⚠ computed from
 an input outside its published range)': `_Plan.value` returns it as a `_Flagged` float that `_q`, `_flow`, `_pct`
 and `_pue` mark); a total the diagram adds from flagged figures carries their mark too.
+Every figure drawn is an output in results JSON (s18-render: the plan's totals, shares of the IT heat, a fabric over
+all its placements). What the views still compute is the tree's counts when they collapse repeats: a rack type's
+count in a container (`_Plan.racks_under`, `rack_types_under`: the counts down the tree multiplied, alike
+placements added), the halls the power view draws as one, a scale-up domain's racks and a server's NICs in all
+(network view); each is a count of placements, not a model figure.
 
 Views:
     physical  site > hall > row as nested clusters, titled with their count and per-item and total IT

@@ -6,7 +6,8 @@ Pipeline position: render (see compiler/render/diagram.py for the views and the 
 The heat of all the halls placed `x n` (`heat_liquid_all`, `heat_air_all`), the cooling towers a site places
 (`cooling_towers`) and the chillers, dry coolers and pumps placed (`chillers_placed`, `dry_coolers_placed`,
 `pumps_placed`) are outputs of compiler/models/totals.py; the shares of IT heat to liquid and air
-(`heat_liquid / it_power`) are written as percentages here.
+(`heat_liquid_share`, `heat_air_share`, a site's `heat_liquid_outside_halls_share`, ...) of
+compiler/models/shares.py. Nothing is computed here.
 """
 from __future__ import annotations
 
@@ -72,7 +73,9 @@ def _cooling_racks(g, plan: _Plan, inst: Instance, count: float, node: str, dire
         elif air <= 0:
             rows.append(_esc("all of it to liquid", 0))
         else:
-            rows.append(_esc(f"{_pct(liquid / it)} to liquid \u00b7 {_pct(air / it)} to air", 0))
+            own = "_outside_halls" if direct else ""        # shares of the IT heat: compiler/models/shares.py
+            rows.append(_esc(f"{_pct(plan.get(inst, f'heat_liquid{own}_share'))} to liquid \u00b7 "
+                             f"{_pct(plan.get(inst, f'heat_air{own}_share'))} to air", 0))
     each = " each" if count != 1 else ""
     g.node(node, _card(_bf(f"{_q(it, 'W')} heat{each}"), rows, caption=_esc("IT HEAT", 0), group="compute"))
 

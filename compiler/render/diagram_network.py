@@ -4,8 +4,9 @@ scale-up domains and NICs inside racks and servers.
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
 
 Arithmetic that remains here: collapsing repeats, it counts the placements of one rack or server definition
-across the plan (their counts multiplied down the tree, as every view draws `x n`), and the accelerators of
-the plan's roots in the "no network" note.
+across the plan (their counts multiplied down the tree, as every view draws `x n`), and a server's NICs in all
+(NICs per server x those servers). A fabric's switches and power over all its placements are the network's
+`total_switches` and `total_power` (compiler/models/totals.py), read.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def _tiers(plan: _Plan, net: Instance) -> list[tuple[str, str, float]]:
     found: dict[str, tuple[str, float]] = {}
     for path in plan.results.values:
         name = path[len(prefix):] if path.startswith(prefix) else ""
-        m = _TIER_RE.match(name) if name and "." not in name else None
+        # (not a fabric's total over its placements: `total_switches` is no tier)
+        m = _TIER_RE.match(name) if name and "." not in name and name not in _NET_BOM_LINES else None
         v = plan.value(path) if m else None
         if m and v is not None:
             found[m.group("a") or m.group("b")] = (name, v)
@@ -80,6 +82,8 @@ def _network(plan: _Plan) -> str:
 
 def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tuple[str, list[str]]:
     """Draws one network's cluster; returns its top node and its lowest (for `_layout`)."""
+    placed = plan.get(net, "quantity")        # its placements in the plan (compiler/models/totals.py), read
+    multiplicity = placed if placed is not None else multiplicity     # (a top-level fabric: its own count)
     role = plan.text(f"{net.path}.role") or ""
     topo = plan.text(f"{net.path}.topology") or ""
     n_tiers = plan.get(net, "tiers")
@@ -103,8 +107,9 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
     rows = [_esc(" \u00b7 ".join(head), 0)] if head else []
     if figures and multiplicity != 1:      # "900 switches · 3.82 MW each" read as 3.82 MW a switch
         rows.append(_bf(" \u00b7 ".join(figures) + " per network"))
-        whole = ([f"{_count_text(total * multiplicity)} switches"] if total is not None else []) + \
-            ([_q(power * multiplicity, "W")] if power is not None else [])
+        # the fabric over all its placements: compiler/models/totals.py (`switches` x `quantity`, `power` x it)
+        whole = ([f"{_count_text(plan.get(net, 'total_switches'))} switches"] if total is not None else []) + \
+            ([_q(plan.get(net, "total_power"), "W")] if power is not None else [])
         rows.append(_b("total " + " \u00b7 ".join(whole)))
     elif figures:
         rows.append(_bf(" \u00b7 ".join(figures)))
@@ -188,7 +193,12 @@ _NET_NAMES = {"cables_copper": "copper cables", "cables_active": "active cables"
 
 
 # capex split by part (the report's bill-of-materials lines): the card shows capex and the optics' share of it
-_NET_BOM_LINES = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics")
+_NET_BOM_LINES = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics",
+                  # and its figures over all its placements (compiler/models/totals.py), drawn as the totals line
+                  "quantity", "total_power", "total_switches", "total_transceivers", "total_cables",
+                  "total_nics_counted",
+                  "total_capex_switching", "total_capex_transceivers", "total_capex_cables", "total_capex_nics",
+                  "total_switch_power", "total_transceiver_power", "total_nic_power")
 _NET_DETAILS = ("ports", "transceivers", "cables_copper", "cables_active", "cables_optical", "bisection_bw",
                 "alltoall_bw", "injection_bw", "max_endpoints", "domains", "capex", "capex_optics")
 

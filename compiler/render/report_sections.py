@@ -3,14 +3,15 @@ materials, workloads and the derivation of each key figure, as plain data for th
 
 Pipeline position: render; reads results through `compiler.render.report_format._View`; no model.
 
-Arithmetic that remains here (presentation of figures the models give, each shown beside them):
-  - a breakdown's share column: a row's figure / the subject's model total (`capex`, `tco_year`,
-    `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or row's `it_power`, a server's
-    `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`, POWER_TOTAL_LABELS), or /
-    the sum of the rows shown where the subject has none;
-  - the bill of materials adds the `total_power` and `total_price` outputs of the placements of one
-    definition into one line; a fabric's lines are its `capex_switching`, `capex_transceivers`, `capex_cables`
-    and `capex_nics` (compiler/models/network.py) times its multiplicity in the subject (`_fabric_bom`);
+A breakdown's share column prints each row's `<row>_share` (compiler/models/shares.py: the row over the subject's
+model total, `capex`, `tco_year`, `facility_power`; a rack's, row's or server's `capex_depreciable_it`, a rack's or
+row's `it_power`, a server's `peak_power`: the key figures and the totals' labels say which, `Kpi.alternates`,
+POWER_TOTAL_LABELS), and its total row the model's total, read.
+Read, not computed:
+  - the bill of materials: a line's quantity, total power and total price are the results' bill of
+    materials (compiler/bill_of_materials.py: the placements' `quantity`, `total_power` and `total_price` added up
+    per definition, also in results JSON); a fabric's lines are its own outputs over all its placements
+    (`total_switches`, `total_capex_switching`, `total_switch_power`, ...: compiler/models/totals.py, `_fabric_bom`);
   - the plant note of a capex row prints each class's `<key>_<class>_with_halls` (compiler/models/cost.py:
     its own term and its halls' x their counts), read (`_plant_parts`).
 The amounts the cost notes print (`_amount_basis`: capex_depreciable_it, capex_depreciable_facility,
@@ -20,6 +21,9 @@ What the report marks: a figure a diagnostic is about (`report_format.flagged_qu
 part, a figure with no value (n/a and the models' reason); `basis` prints the inputs that shape a figure.
 See docs/report.md.
 Per-item figures times a count are model outputs (compiler/models/totals.py), never computed here.
+Arithmetic that remains (no figure printed is its result): the heat table's count column multiplies the counts of
+the sites between a hall and the subject (`_View.mult`: a hall placed directly in the site, the usual case, shows its
+own count).
 """
 from __future__ import annotations
 
@@ -161,21 +165,22 @@ def _members(results: Results, path: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- sections
 def _breakdown(view: _View, rows: list[tuple], style: str, title: str, total: float | None, total_path: str = ""):
-    """Rows (label, value[, output path]) and their total; a row or total a diagnostic is about is marked."""
-    rows = [(r[0], r[1], r[2] if len(r) > 2 else "") for r in rows if r[1] is not None]
+    """Rows (label, value, output path the row marks and explains ("" for none), output path it is a share of)
+    and their total, the model's: each row's share is that output's `<path>_share` (compiler.models.shares, over
+    the total), read; a row or total a diagnostic is about is marked."""
+    rows = [(r[0], r[1], r[2], r[3]) for r in rows if r[1] is not None]
     if not rows:
         return None
-    if not any(v != 0 for _, v, _ in rows):
+    if not any(v != 0 for _, v, _, _ in rows):
         return None
     # categories with nothing in them, unless a warning flags the $0 (an unpriced land): the row it is about
-    rows = [(label, value, path) for label, value, path in rows if value != 0 or (path and path in view.flags)]
-    total = total if total else sum(v for _, v, _ in rows)
-    items = [{"label": label, "value": view.mark(fmt(value, style), path),
-              "share": fmt(value / total, "percent") if total else "—",
+    rows = [row for row in rows if row[1] != 0 or (row[2] and row[2] in view.flags)]
+    items = [{"label": label, "value": view.mark(fmt(value, style), path), "path": of,
+              "share": fmt(view.get(f"{of}_share"), "percent"),
               "basis": basis(view.results, view, path, path.rsplit(".", 1)[-1], path.rsplit(".", 1)[0])
               if path else ""}
-             for label, value, path in rows]
-    chart_rows = [(label, value, fmt(value, style)) for label, value, _ in rows if value > 0]
+             for label, value, path, of in rows]
+    chart_rows = [(label, value, fmt(value, style)) for label, value, _, _ in rows if value > 0]
     return {"rows": items, "total": view.mark(fmt(total, style), total_path),
             "chart": bar_chart(chart_rows, title) if chart_rows else None}
 
@@ -194,20 +199,20 @@ POWER_TOTAL_LABELS = {"facility_power": "Total at the meter", "it_power": "Total
 
 def _power_sections(view: _View, subject) -> dict:
     p = subject.path
-    rows = [(label, view.get(f"{p}.power_{key}")) for key, label in POWER_BUCKETS]
-    rows = [(label, value) for label, value in rows if value is not None and value > 0]
+    rows = [(label, view.get(f"{p}.power_{key}"), "", f"{p}.power_{key}") for key, label in POWER_BUCKETS]
+    rows = [row for row in rows if row[1] is not None and row[1] > 0]
     overhead = view.get(f"{p}.power_overhead")
     it = view.get(f"{p}.it_power") or 0.0
     note = ""
     if overhead is not None and overhead > 1e-6 * it:
-        rows.append(("Server overhead (fans, PSUs)", overhead))
+        rows.append(("Server overhead (fans, PSUs)", overhead, "", f"{p}.power_overhead"))
     elif overhead is not None and overhead < -1e-6 * it:
         note = "The servers' nameplate (max_power) caps their power below the sum of their parts."
     loss, cooling = view.get(f"{p}.power_chain_loss"), view.get(f"{p}.cooling_power")
     if loss is not None:
-        rows.append(("Power-chain losses", loss))
+        rows.append(("Power-chain losses", loss, "", f"{p}.power_chain_loss"))
     if cooling is not None:
-        rows.append(("Cooling", cooling))
+        rows.append(("Cooling", cooling, "", f"{p}.cooling_power"))
     names = ("facility_power", "it_power", "peak_power")
     total = _model_total(view, p, names)
     component = _breakdown(view, rows, "power", "Peak power by component", total)
@@ -237,8 +242,9 @@ def _power_sections(view: _View, subject) -> dict:
         if path.endswith("facility_power_metered") and value == view.get(f"{p}.facility_power_avg"):
             continue            # no service draws other than the planning average: one row says it
         shown = view.mark(fmt(value, "percent") if path.endswith("efficiency") else view.show(path), path)
-        stages.append({"label": label, "hint": hint, "value": shown,
-                       "share": fmt(value / total, "percent") if total and view.unit(path) == "W" else ""})
+        share = view.get(f"{path}_share") if view.unit(path) == "W" else None    # compiler.models.shares
+        stages.append({"label": label, "hint": hint, "value": shown, "path": path,
+                       "share": fmt(share, "percent") if share is not None else ""})
     return {"component": component, "stages": stages}
 
 
@@ -246,9 +252,10 @@ def _cost_sections(view: _View, subject) -> dict:
     p = subject.path
     capex_total = next((name for name in ("capex", "capex_depreciable_it") if view.get(f"{p}.{name}") is not None),
                        "capex")                         # a rack's, row's or server's capex is its IT, network and optics
-    capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in CAPEX], "money",
-                       "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
-    year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}") for name, label in COST_YEAR],
+    capex = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}", f"{p}.{name}") for name, label in CAPEX],
+                       "money", "Capex by category", view.get(f"{p}.{capex_total}"), f"{p}.{capex_total}")
+    year = _breakdown(view, [(label, view.get(f"{p}.{name}"), f"{p}.{name}", f"{p}.{name}")
+                             for name, label in COST_YEAR],
                       "money_year", "Cost per year", view.get(f"{p}.tco_year"), f"{p}.tco_year")
     extra = []
     for name, label, style in (("cost_per_accelerator_hour", "Cost per accelerator-hour", "money_hour"),
@@ -318,21 +325,23 @@ def _definition_path(view: _View, name: str, fabric: str = "", field: str = "") 
 
 def _fabric_bom(view: _View, inst, subject) -> list[dict]:
     """A fabric's switches, transceivers, cables and the NICs it counts itself as bill-of-materials lines: the
-    network model's counts and its `capex_switching`, `capex_transceivers`, `capex_cables` and `capex_nics`, times
-    its multiplicity in the subject; with the parts placed in it (their own lines) they add up to its `capex`. A
-    part the spec names no definition of is the model's default ("model default", no unit figures)."""
-    p, mult = inst.path, view.mult(inst, subject)
+    network model's figures over all its placements (compiler/models/totals.py: `total_switches`,
+    `total_capex_switching`, `total_switch_power`, ... each its figure x its `quantity`), read; with the parts placed
+    in it (their own lines) they add up to its `capex` x its quantity. A part the spec names no definition of is the
+    model's default ("model default", no unit figures)."""
+    p = inst.path
     where = p[len(subject.path) + 1:]
     rows = []
 
-    def line(kind, name, qty, d, cost):
+    def line(kind, name, total_qty, d, cost, total_power):
         power, price = (view.get(f"{d}.power"), view.get(f"{d}.price")) if d else (None, None)
-        total = view.get(f"{p}.{cost}")
-        return {"kind": kind, "item": f"{name} ({where})", "qty": fmt(qty * mult, "count"),
+        total = view.get(f"{p}.total_{cost}")
+        line_power = view.get(f"{p}.{total_power}") if d and total_power else None
+        return {"kind": kind, "item": f"{name} ({where})", "qty": fmt(view.get(f"{p}.{total_qty}"), "count"),
                 "unit_power": fmt(power, "power"),
-                "total_power": fmt(qty * mult * power, "power") if power is not None else "—",
+                "total_power": fmt(line_power, "power") if line_power is not None else "—",
                 "unit_price": fmt(price, "money"),
-                "total_price": view.mark(fmt(total * mult, "money"), f"{p}.capex", f"{p}.{cost}")
+                "total_price": view.mark(fmt(total, "money"), f"{p}.capex", f"{p}.{cost}")
                 if total is not None else "—",
                 "where": where}
     for kind, field, count, cost in (("switch", "switch", "switches", "capex_switching"),
@@ -341,18 +350,18 @@ def _fabric_bom(view: _View, inst, subject) -> list[dict]:
         qty = view.get(f"{p}.{count}")
         name = _ref_name(inst, field).rsplit(".", 1)[-1]
         if qty and (name or view.get(f"{p}.{cost}")):
-            rows.append(line(kind, name or f"{count.split('_')[0]}, model default",
-                             qty, _definition_path(view, name, p, field) if name else None, cost))
-        if kind == "transceiver":
-            cables = sum(view.get(f"{p}.cables_{k}") or 0.0 for k in ("optical", "copper", "active"))
-            if cables:
-                rows.append(line("cable", "cables", cables, None, "capex_cables"))
+            rows.append(line(kind, name or f"{count.split('_')[0]}, model default", f"total_{count}",
+                             _definition_path(view, name, p, field) if name else None, cost, f"total_{kind}_power"))
+        if kind == "transceiver" and any(view.get(f"{p}.cables_{k}") for k in ("optical", "copper", "active")):
+            rows.append(line("cable", "cables", "total_cables", None, "capex_cables", ""))
     return rows
 
 
 def _bom(view: _View, subject) -> dict:
-    """One line per definition of each kind: the cost model's quantity, total_price and total_power of its
-    placements, added up; the unit price and power as given (the last placement's, when they differ)."""
+    """One line per definition of each kind: its quantity, total_price and total_power over its placements, the
+    results' bill of materials (`Results.bill_of_materials`, compiler/bill_of_materials.py: the cost model's outputs
+    of each placement, added up), read; the unit price and power as given (the last placement's, when they differ)."""
+    found = {(line.kind, line.item): line for line in view.results.bill_of_materials.get(subject.path, ())}
     groups = []
     for title, kinds in BOM_GROUPS:
         lines: dict[tuple[str, str], dict] = {}
@@ -361,14 +370,11 @@ def _bom(view: _View, subject) -> dict:
                 continue
             item = inst.block.base[-1] if inst.block.base else inst.block.name
             key = (inst.kind, item)
-            line = lines.setdefault(key, {"kind": inst.kind, "item": item, "qty": 0.0, "power": None,
-                                          "price": None, "total_power": None, "total_price": None, "where": [],
-                                          "paths": []})
+            line = lines.setdefault(key, {"kind": inst.kind, "item": item, "power": None, "price": None,
+                                          "where": [], "paths": []})
             line["paths"].append(f"{inst.path}.total_price")
-            qty = view.get(f"{inst.path}.quantity")
-            if qty is None and view.absent(f"{inst.path}.quantity"):
+            if view.absent(f"{inst.path}.quantity"):
                 line["qty_absent"] = True               # (a count that is not whole: no quantity, never 0)
-            line["qty"] += qty or 0.0
             power = view.get(f"{inst.path}.peak_power") if inst.kind in ("chip", "cpu", "server") else \
                 view.get(f"{inst.path}.power")
             if inst.kind in ("rack",):
@@ -378,22 +384,26 @@ def _bom(view: _View, subject) -> dict:
                 line["unpriced"] = True                 # an `unpriced` warning: it counts $0 in the capex
             line["power"] = power if power is not None else line["power"]
             line["price"] = price if price is not None else line["price"]
-            for total in ("total_power", "total_price"):
-                value = view.get(f"{inst.path}.{total}")
-                if value is not None:
-                    line[total] = (line[total] or 0.0) + value
             parent = inst.parent.path[len(subject.path) + 1:] if inst.parent is not None else ""
             line["where"].append(parent or subject.block.name)
         rows = []
         order = {k: i for i, k in enumerate(kinds)}
         for (kind, item), line in sorted(lines.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+            totals = found.get((kind, item))
+
+            def total(name, totals=totals):
+                if totals is None:
+                    return None
+                value = float(getattr(totals, name)[view.scenario])
+                return value if np.isfinite(value) else None
+            qty, total_power, total_price = total("quantity"), total("total_power"), total("total_price")
             rows.append({"kind": kind, "item": item,
-                         "qty": ABSENT_TEXT if line.get("qty_absent") else fmt(line["qty"], "count"),
+                         "qty": ABSENT_TEXT if line.get("qty_absent") or qty is None else fmt(qty, "count"),
                          "unit_power": fmt(line["power"], "power"),
-                         "total_power": fmt(line["total_power"], "power") if line["total_power"] is not None else "—",
+                         "total_power": fmt(total_power, "power") if total_power is not None else "—",
                          "unit_price": fmt(line["price"], "money"),
-                         "total_price": view.mark(fmt(line["total_price"], "money"), *line["paths"])
-                         if line["total_price"] is not None else "—",
+                         "total_price": view.mark(fmt(total_price, "money"), *line["paths"])
+                         if total_price is not None else "—",
                          "where": ", ".join(sorted(set(line["where"])))})
             if line.get("unpriced") and line["price"] is None:     # not "—", which a part in a priced system reads
                 rows[-1].update(unit_price="unpriced", total_price=f"$0 (⚠ {FLAG_TEXT['unpriced']})")
@@ -414,8 +424,9 @@ def _bom(view: _View, subject) -> dict:
         fields = [{"label": FABRIC_LABELS.get(p.rsplit(".", 1)[-1]) or _humanize(p.rsplit(".", 1)[-1]),
                    "value": view.mark(_field_text(view, inst, p), p),
                    "path": p} for p in _members(results, inst.path)
-                  if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS]
-        fabrics.append({"name": inst.path[len(subject.path) + 1:], "count": fmt(view.mult(inst, subject), "count"),
+                  if not p.endswith(".count") and p.rsplit(".", 1)[-1] not in FABRIC_BOM_OUTPUTS + FABRIC_TOTALS]
+        fabrics.append({"name": inst.path[len(subject.path) + 1:],
+                        "count": fmt(view.get(f"{inst.path}.quantity"), "count"),
                         "fields": fields})
     unpriced = [f"{r['item']} ({r['kind']}, {r['qty']})" for g in groups for r in g["rows"]
                 if r["unit_price"] == "unpriced"]
@@ -426,6 +437,10 @@ def _bom(view: _View, subject) -> dict:
 
 # the fabric's bill-of-materials lines' figures (`_fabric_bom`), shown there rather than in its table
 FABRIC_BOM_OUTPUTS = ("capex_switching", "capex_transceivers", "capex_cables", "nics_counted", "capex_nics")
+# ... and its figures over all its placements (compiler/models/totals.py): its lines' totals and its count column
+FABRIC_TOTALS = ("quantity", "total_power", "total_switches", "total_transceivers", "total_cables",
+                 "total_nics_counted", "total_capex_switching", "total_capex_transceivers", "total_capex_cables",
+                 "total_capex_nics", "total_switch_power", "total_transceiver_power", "total_nic_power")
 FABRIC_LABELS = {"capex": "capex, switches and optics", "capex_optics": "capex of the optics and cables"}
 
 
@@ -493,8 +508,9 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     """What sets a service's capacity and its served rate, from its own outputs (a note, not a model): a service
     whose offered load or demand is below its capacity (offered_share < 1) serves that load, which does not move
     with the capacity; else, in server and interactive, the latency limit its capacity point is nearest (TTFT p99
-    or TPOT p99 over the limit it is held to, `ttft_limit_held` / `tpot_limit_held`: the spec's, else the MLPerf
-    benchmark's of its model) where that p99 is at least BINDING_SHARE of it (else none binds: the
+    or TPOT p99 over the limit it is held to, the outputs `ttft_limit_use` / `tpot_limit_use` of `ttft_limit_held` /
+    `tpot_limit_held`: the spec's, else the MLPerf benchmark's of its model) where that p99 is at least BINDING_SHARE
+    of it (else none binds: the
     throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
     more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
     interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
@@ -513,10 +529,10 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     ratios = []
     for what, p99 in (("TTFT", "ttft_p99"), ("TPOT", "tpot_p99")):
         limit_ = view.get(f"{inst.path}.{what.lower()}_limit_held")     # models/inference.py
-        value = view.get(f"{inst.path}.{p99}")
-        if value is None or not limit_:
+        use = view.get(f"{inst.path}.{what.lower()}_limit_use")         # p99 / limit, an output
+        if view.get(f"{inst.path}.{p99}") is None or not limit_ or use is None:
             return ""
-        ratios.append((value / limit_, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
+        ratios.append((use, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
     ratio, what, value, limit_ = max(ratios)
     if ratio < BINDING_SHARE:
         return (f"{name}: no latency limit binds its capacity (TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 "
@@ -597,6 +613,11 @@ def _ref_name(inst, field_name: str) -> str:
     return ""
 
 
+# outputs a workload's figures list leaves to the note that prints them in words (`_capacity_bound`: the share of
+# each latency limit its p99 takes, which says which limit binds its capacity)
+WORKLOAD_NOTE_OUTPUTS = ("ttft_limit_use", "tpot_limit_use")
+
+
 def _workloads(view: _View, subject) -> list[dict]:
     out = []
     for inst in _walk(subject):
@@ -604,7 +625,7 @@ def _workloads(view: _View, subject) -> list[dict]:
             continue
         fields = []
         for path in _members(view.results, inst.path):
-            if path.endswith(".count"):
+            if path.endswith(".count") or path.rsplit(".", 1)[-1] in WORKLOAD_NOTE_OUTPUTS:
                 continue
             node = view.results.graph.nodes.get(path)
             value = view.results.values.get(path)

@@ -59,7 +59,17 @@ def results_json(results: Results, spec: str, diagnostics: list[dict], select: s
         "checks": [_check_json(c, results.scenario_count) for c in results.checks],
         "diagnostics": diagnostics,
         "totals": {name: _total_json(t) for name, t in results.totals.items()},
+        "bill_of_materials": {block: [_line_json(line) for line in lines]
+                              for block, lines in results.bill_of_materials.items()},
     }
+
+
+def _line_json(line) -> dict:
+    """A bill-of-materials line of a top-level block (`compiler.bill_of_materials`): its placements' figures added."""
+    return {"kind": line.kind, "item": line.item, "placements": list(line.placements),
+            "quantity": [_json_number(float(v)) for v in line.quantity],
+            "total_price": [_json_number(float(v)) for v in line.total_price],
+            "total_power": [_json_number(float(v)) for v in line.total_power]}
 
 
 def _total_json(total) -> dict:

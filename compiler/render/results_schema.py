@@ -103,6 +103,20 @@ class Total(_Strict):
                                    "servers), in the spec's order")
 
 
+class BomLine(_Strict):
+    kind: str = Field(description="the part kind (rack, server, chip, cpu, memory, storage, switch, nic, dpu, "
+                      "transceiver, cable)")
+    item: str = Field(description="the definition its placements name (`chip g: H100_SXM` -> H100_SXM), else their "
+                      "own name")
+    placements: list[str] = Field(description="the placed parts' paths, in the spec's order")
+    quantity: list[Optional[float]] = Field(description="one value per scenario: the sum of the placements' "
+                                            "`quantity`; null where one of them has none")
+    total_price: list[Optional[float]] = Field(description="one value per scenario, USD: the sum of the placements' "
+                                               "`total_price` that have one; null where none has")
+    total_power: list[Optional[float]] = Field(description="one value per scenario, W: the sum of the placements' "
+                                               "`total_power` that have one; null where none has")
+
+
 class Results(_Strict):
     """The document `factory eval --format json` prints and `factory build` writes as results.json."""
 
@@ -116,6 +130,10 @@ class Results(_Strict):
                                      "added): the figures of the whole plan, what its top-level blocks add up to "
                                      "(accelerators, it_power, facility_power, heat_liquid, heat_air, cooling_power; "
                                      "compiler/plan_totals.py), as the diagrams' totals lines give them")
+    bill_of_materials: dict[str, list[BomLine]] = Field(
+        default_factory=dict, description="added in version 1 (fields are only ever added): each top-level block's "
+        "bill of materials, one line per definition of each part kind it holds (compiler/bill_of_materials.py), as "
+        "the report's Bill of materials gives them")
 
 
 def schema_text(model: type[BaseModel], name: str) -> str:
