@@ -84,6 +84,25 @@ class Scopes:
                 return self._unwrap(names[name])
         return None
 
+    def whole_import(self, module: n.Module, name: str) -> tuple[n.Module, n.Import] | None:
+        """(the module, its whole-module import) that binds the module-level `name` of `module` to a module
+        (`import chips as c`: `c`), following `from m import name` to the file that wrote the import; None where
+        `name` is not bound so (a definition, a star import's name, nothing)."""
+        for _ in range(50):
+            scope = self.modules.get(module.path)
+            found = scope.names.get(name) if scope is not None else None
+            if isinstance(found, _ImportedName):
+                module, name = found.module, found.name
+                continue
+            if not isinstance(found, n.Module):
+                return None
+            for stmt in module.statements:
+                if isinstance(stmt, n.Import) and stmt.names is None and not stmt.star \
+                        and import_alias(stmt) == name and self.program.imported(module, stmt) is found:
+                    return module, stmt
+            return None
+        return None
+
     def _unwrap(self, found: object) -> object | None:
         """Follow `from m import name` to the definition itself (chains are short; cycles cannot load)."""
         for _ in range(50):

@@ -1507,41 +1507,100 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
     return edits
 
 
-def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
-    """The whole-module import whose `as` name (`c` of `import chips as c`) is under `offset`: the alias itself, or
-    a place of this document that names the module by it (`c` of `c.H100_SXM`); None elsewhere."""
+def highlights(analysis: Analysis, offset: int) -> list[tuple[Span, bool]]:
+    """Document highlights: (span, written here) of every place of this document that names what the name under
+    `offset` refers to (its references, as find-references gives them: an import's alias and its uses, `c` of
+    `import chips as c`, the alias written); a keyword or a kind's word is none of them."""
     occ = analysis.at(offset)
-    if occ is None or analysis.module is None:
+    if occ is None:
+        return []
+    alias = alias_key(analysis, occ, offset)
+    if alias is not None:
+        name = analysis.text[alias[1].start:alias[1].end]
+        return [(span, (span.file, span.start) == (analysis.path, alias[0][1]) and
+                 alias[0][0] == os.path.realpath(analysis.path))
+                for span in places_of_alias(analysis, alias[0], name)]
+    target = analysis.resolve(occ)
+    if target is None:
+        return []
+    decl = analysis.definition_span(target)
+    return [(span, span == decl) for span in analysis.references(target) if span.file == analysis.path]
+
+
+def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
+    """The whole-module import of this document whose `as` name (`c` of `import chips as c`) is under `offset`: the
+    alias itself, or a place of this document that names the module by it (`c` of `c.H100_SXM`); None elsewhere
+    (and for an alias another file wrote, read here through `from "./m.factory" import c`)."""
+    occ = analysis.at(offset)
+    found = alias_key(analysis, occ, offset) if occ is not None and analysis.module is not None else None
+    if found is None or found[0][0] != os.path.realpath(analysis.path):
         return None
-    for stmt in analysis.module.statements:       # (an alias of a module that did not load is not renamed)
-        if isinstance(stmt, n.Import) and stmt.alias_span is not None and stmt.alias_span.file == analysis.path:
-            if any(span.start <= offset <= span.end for span in alias_places(analysis, stmt)):
-                return stmt
-    return None
+    return next((stmt for stmt in analysis.module.statements if isinstance(stmt, n.Import)
+                 and stmt.alias_span is not None and stmt.alias_span.start == found[0][1]), None)
+
+
+def alias_key(analysis: Analysis, occ: Occurrence, offset: int | None = None) -> tuple[tuple[str, int], Span] | None:
+    """For an occurrence that writes an import's alias (`c` of `import chips as c`): the alias itself, a name the
+    checker binds to the module through it (`c` of `c.H100_SXM.tdp`), the `c` of a base `c.H100_SXM` (with
+    `offset` past the `c`, none: that is the base's definition), or `c` imported by name from the file that wrote it
+    (`from "./m.factory" import c`, and its uses there): ((the real path of the file that wrote the import, the
+    offset of its `c`), the span of the alias's characters here). None for anything else, an alias of a module that
+    did not load, or a module's own name (`chips` of `import chips`)."""
+    checked = analysis.checked
+    if checked is None:
+        return None
+    if occ.role == ALIAS:
+        stmt = occ.node
+        if stmt.alias is None or checked.program.imported(occ.module, stmt) is None:
+            return None
+        module, name, span = occ.module, stmt.alias, occ.span
+    elif occ.role == NAME:
+        found = analysis.targets(occ)
+        if len(found) != 1 or not isinstance(found[0], n.Module):
+            return None
+        module, name, span = occ.module, occ.node.ident, occ.span
+    elif occ.role == BASE:
+        base = occ.node.base
+        if len(base) != 2 or checked.scopes.base_of(occ.node) is None or \
+                not analysis.text.startswith(base[0] + ".", occ.span.start):
+            return None
+        span = analysis.source.span(occ.span.start, occ.span.start + len(base[0]))
+        if offset is not None and offset > span.end:
+            return None
+        module, name = occ.module, base[0]
+    elif occ.role == IMPORTED:
+        stmt, name = occ.node
+        module = checked.program.imported(occ.module, stmt)
+        if module is None:
+            return None
+        span = occ.span
+    else:
+        return None
+    found = checked.scopes.whole_import(module, name)
+    if found is None or found[1].alias is None or found[1].alias_span is None:
+        return None
+    return (os.path.realpath(found[0].path), found[1].alias_span.start), span
+
+
+def places_of_alias(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
+    """The spans of this document that write the alias `key` (`alias_key`'s), each the alias's own characters: in its
+    own file the alias and its uses, in a file that imports it by name the import and the uses there."""
+    out = []
+    for occ in analysis.occurrences:
+        if occ.role in (ALIAS, NAME, BASE, IMPORTED) and analysis.text.startswith(name, occ.span.start):
+            found = alias_key(analysis, occ)
+            if found is not None and found[0] == key:
+                out.append(found[1])
+    return sorted(out, key=lambda span: span.start)
 
 
 def alias_places(analysis: Analysis, stmt: n.Import) -> list[Span]:
-    """The spans of this document that write the alias of `stmt` (`c` of `import chips as c`) for the module it
-    imports: the alias, each name `c` the checker binds to that module, and the `c` of a base `c.H100_SXM` whose
-    definition is the module's (each span is the alias's own characters)."""
+    """The spans of this document that write the alias of `stmt` (`c` of `import chips as c`), one of its own
+    imports, for the module it imports: the alias, each name `c` the checker binds to that module, and the `c` of a
+    base `c.H100_SXM` whose definition is the module's (each span is the alias's own characters)."""
     if analysis.checked is None or stmt.alias is None or stmt.alias_span is None:
         return []
-    imported = analysis.checked.program.imported(analysis.module, stmt)
-    if imported is None:
-        return []
-    scopes, alias = analysis.checked.scopes, stmt.alias
-    out = [stmt.alias_span]
-    for occ in analysis.occurrences:
-        if occ.role == NAME and occ.node.ident == alias:
-            found = analysis.targets(occ)
-            if len(found) == 1 and found[0] is imported:
-                out.append(occ.span)
-        elif occ.role == BASE and len(occ.node.base) == 2 and occ.node.base[0] == alias:
-            base = scopes.base_of(occ.node)
-            if base is not None and base is scopes.module_lookup(imported, occ.node.base[1]) and \
-                    analysis.text.startswith(alias + ".", occ.span.start):
-                out.append(analysis.source.span(occ.span.start, occ.span.start + len(alias)))
-    return sorted(out, key=lambda span: span.start)
+    return places_of_alias(analysis, (os.path.realpath(analysis.path), stmt.alias_span.start), stmt.alias)
 
 
 def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tuple[Span, str]]:

@@ -28,7 +28,8 @@ from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
 from . import index as index_module
-from .analysis import Analysis, Occurrence, RenameRefused, added_problem, alias_at, alias_places, rename_alias
+from .analysis import (Analysis, Occurrence, RenameRefused, added_problem, alias_at, alias_key, alias_places,
+                       places_of_alias, rename_alias)
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -50,12 +51,14 @@ def definition_key(analysis: Analysis, target: object) -> tuple[str, int] | None
 
 
 def _places(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
-    """The spans of `analysis`'s own text that name the definition `key` (its definition's name included)."""
+    """The spans of `analysis`'s own text that name the definition `key` (its definition's name included), each the
+    name's own characters (`hgx` of a base `c.hgx`: what a rename edits)."""
     out = []
     for occ in analysis.occurrences:
         if analysis.text[occ.span.start:occ.span.end].endswith(name) and any(
                 definition_key(analysis, found) == key for found in analysis.targets(occ)):
-            out.append(occ.span)
+            out.append(occ.span if occ.span.end - occ.span.start == len(name)
+                       else analysis.source.span(occ.span.end - len(name), occ.span.end))
     return out
 
 
@@ -108,14 +111,22 @@ def references(analysis: Analysis, offset: int, root: str | None, include_declar
     """Every place of the workspace that names the definition under `offset` (its definition first, unless
     `include_declaration` is false, then by file and offset), each with the analysis of its file (whose source turns
     the span into a position); [] for none."""
-    found = _target(analysis, offset)
-    key = definition_key(analysis, found[1]) if found is not None else None
-    if key is None:
-        return []
-    name = found[1].name
-    places = [(analysis, span) for span in _places(analysis, key, name)]
-    for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
-        places += [(other, span) for span in _places(other, key, name)]
+    occ = analysis.at(offset)
+    alias = alias_key(analysis, occ, offset) if occ is not None else None
+    if alias is not None:              # `c` of `import chips as c`: the file's name for the module, where it is written
+        key, name = alias[0], analysis.text[alias[1].start:alias[1].end]
+        places = [(analysis, span) for span in places_of_alias(analysis, key, name)]
+        for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
+            places += [(other, span) for span in places_of_alias(other, key, name)]
+    else:
+        found = _target(analysis, offset)
+        key = definition_key(analysis, found[1]) if found is not None else None
+        if key is None:
+            return []
+        name = found[1].name
+        places = [(analysis, span) for span in _places(analysis, key, name)]
+        for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
+            places += [(other, span) for span in _places(other, key, name)]
     def declares(place: tuple[Analysis, Span]) -> bool:
         return os.path.realpath(place[0].path) == key[0] and place[1].start == key[1]
     places.sort(key=lambda p: (not declares(p), os.path.realpath(p[0].path), p[1].start))

@@ -1,0 +1,158 @@
+"""The editor driven as a user drives it (session 18, s18-editor): laws between its answers, and the defects found.
+
+Each law runs the language server's functions in process (`compiler.lsp.analysis`, `compiler.lsp.workspace`), as
+tests/test_lsp.py does; the examples are copied into a temporary workspace of their own.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from compiler.lsp.analysis import Analysis, RenameRefused
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "examples").rglob("*.factory"))
+FAST = ("examples/enterprise_starter.factory",)
+
+
+def _aliased(text: str, path: Path) -> str:
+    """`text` with each `from m import A, B` written `import m as m_` and every use of `A` written `m_.A`: the same
+    spec through module aliases (the examples import by name; a user writes either)."""
+    from compiler.lsp.workspace import references
+
+    analysis = Analysis(text, str(path), str(path.parent))
+    inserts, lines = [], {}
+    for occ in analysis.occurrences:
+        if occ.role != "imported":
+            continue
+        stmt, name = occ.node
+        alias = stmt.module.replace(".", "_") + "_"
+        if (stmt.span.start, stmt.span.end) not in lines:      # (a module imported on two lines: imported once)
+            once = f"import {stmt.module} as {alias}"
+            lines[stmt.span.start, stmt.span.end] = "" if once in lines.values() else once
+        for a, span in references(analysis, occ.span.start, None):
+            if a is analysis and not stmt.span.start <= span.start < stmt.span.end and span.file == analysis.path:
+                inserts.append((span.end - len(name), alias + "."))
+    edits = sorted([(s, s, new) for s, new in inserts] + [(s, e, new) for (s, e), new in lines.items()],
+                   key=lambda e: -e[0])
+    for start, end, new in edits:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _workspace_of(tmp: Path, example: str, aliased: bool) -> tuple[Path, str]:
+    text = (ROOT / example).read_text(encoding="utf-8")
+    path = tmp.resolve() / Path(example).name
+    if aliased:
+        text = _aliased(text, path)
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def _located(places) -> set[tuple[str, int, int]]:
+    return {(os.path.realpath(a.path), s.start, s.end) for a, s in places}
+
+
+def _law_rename_is_references(path: Path, text: str, root: Path, extra_offsets=()) -> tuple[int, int]:
+    """Law: at every name of the document (each occurrence's first and last character: a definition, a name, a field
+    read, a base `a.b` at `a` and at `b`, an imported name, a module, an alias), where rename is offered its edits
+    are exactly find-references' locations (the declaration included: the name's own characters, file by file); and
+    a place's references are the same set from each of those places. Returns (renames checked, places asked)."""
+    from compiler.lsp.workspace import references, rename
+
+    analysis = Analysis(text, str(path), str(root))
+    offsets = sorted({o for occ in analysis.occurrences for o in (occ.span.start, occ.span.end - 1)} |
+                     set(extra_offsets))
+    groups: dict[frozenset, int] = {}
+    asked = 0
+    for offset in offsets:
+        found = frozenset(_located(references(analysis, offset, str(root))))
+        asked += 1
+        if found:
+            groups.setdefault(found, offset)
+    renamed = 0
+    for found, offset in groups.items():
+        try:
+            edits = rename(analysis, offset, "fresh_name_18", str(root))
+        except RenameRefused:
+            continue
+        edited = {(os.path.realpath(a.path), s.start, s.end) for a, file_edits in edits.values() for s, _ in file_edits}
+        assert edited == set(found), (text[offset:offset + 20], sorted(edited ^ set(found)))
+        # from each place it edits, references give that same set
+        for p, start, _end in edited:
+            if p == os.path.realpath(path):
+                assert _located(references(analysis, start, str(root))) == edited, text[start:start + 20]
+        renamed += 1
+    return renamed, asked
+
+
+@pytest.mark.parametrize("aliased", [False, True], ids=["by-name", "aliased"])
+@pytest.mark.parametrize("example", [e if e in FAST else pytest.param(e, marks=pytest.mark.slow) for e in EXAMPLES])
+def test_rename_edits_exactly_the_references_of_every_name_of_an_example(tmp_path: Path, example: str,
+                                                                        aliased: bool) -> None:
+    """Law (rename and find-references agree): on every example, as written and with its imports through module
+    aliases (`import systems as systems_` .. `systems_.DGX_H100`), which means the same (the same diagnostics)."""
+    import dsl
+
+    path, text = _workspace_of(tmp_path, example, aliased)
+    if aliased:
+        original = (ROOT / example).read_text(encoding="utf-8")
+        codes = [d.code for d in dsl.Session().check_text(original, str(path), root=str(tmp_path))[1].items]
+        assert [d.code for d in Analysis(text, str(path), str(tmp_path)).sink.items] == codes
+        assert re.search(r"^import \w+ as \w+_$", text, re.M), text[:400]
+    renamed, asked = _law_rename_is_references(path, text, tmp_path.resolve())
+    assert renamed >= 5 and asked >= 20, (renamed, asked)
+
+
+COMMON = 'from chips import H100_SXM\n\nserver hgx {\n  chip gpu: H100_SXM x 8\n  max_power = 10.2 kW\n}\n\n' \
+         'let budget = 30 kW\n'
+MODULE_IMPORTER = 'import "./common.factory" as c\nimport chips as ch\n\nrack big {\n  server node: c.hgx x 1\n' \
+                  '  power_limit = c.budget\n  let tdp_sum = ch.H100_SXM.tdp * 8\n}\n\nserver small extends c.hgx {\n' \
+                  '  max_power = 9 kW\n}\n'
+ALIAS_READER = 'from "./other.factory" import ch\n\nlet per_gpu = ch.H100_SXM.tdp\n'
+
+
+def test_find_references_of_an_import_alias_finds_its_uses(tmp_path: Path) -> None:
+    """Defect (session 17 made F2 on an alias rename it and its uses; find-references did not agree): references at
+    `ch` of `import chips as ch`, or at a use (`ch.H100_SXM.tdp`), gave nothing; at the `c` of a base `c.hgx` they gave
+    `hgx`'s places, while rename there renames the alias. Now they are the alias and its uses, in its file and in a
+    file that imports it by name (`from "./other.factory" import ch`: where a rename is refused, the references
+    still say who reads it); the law above holds in that workspace too."""
+    from compiler.lsp.workspace import references
+
+    root = tmp_path.resolve()
+    (root / "common.factory").write_text(COMMON, encoding="utf-8")
+    other = root / "other.factory"
+    other.write_text(MODULE_IMPORTER, encoding="utf-8")
+    analysis = Analysis(MODULE_IMPORTER, str(other), str(root))
+    assert analysis.sink.items == []
+    ch = [m.start() for m in re.finditer(r"\bch\b", MODULE_IMPORTER)]
+    c = [m.start() for m in re.finditer(r"\bc\b", MODULE_IMPORTER)]
+    assert len(ch) == 2 and len(c) == 4
+    for at in ch + [o + 2 for o in ch]:
+        assert sorted((s.start, s.end) for _a, s in references(analysis, at, str(root))) == [(o, o + 2) for o in ch]
+    for at in c:
+        assert sorted((s.start, s.end) for _a, s in references(analysis, at, str(root))) == [(o, o + 1) for o in c]
+    # `hgx` of the base `c.hgx`: hgx's places (its definition first), the name's own characters
+    hgx = references(analysis, MODULE_IMPORTER.index("hgx x"), str(root))
+    assert Path(hgx[0][0].path).name == "common.factory"
+    assert {(Path(a.path).name, a.text[s.start:s.end]) for a, s in hgx} == {("common.factory", "hgx"),
+                                                                            ("other.factory", "hgx")}
+    # a file that imports the alias by name: its import and its use are the alias's too, asked from either file
+    (root / "reader.factory").write_text(ALIAS_READER, encoding="utf-8")
+    reader = Analysis(ALIAS_READER, str(root / "reader.factory"), str(root))
+    assert reader.sink.items == []
+    expected = {("other.factory", o) for o in ch} | {("reader.factory", m.start())
+                                                      for m in re.finditer(r"\bch\b", ALIAS_READER)}
+    for a, at in [(analysis, ch[0]), (reader, ALIAS_READER.index("ch\n")), (reader, ALIAS_READER.index("ch."))]:
+        assert {(Path(x.path).name, s.start) for x, s in references(a, at, str(root))} == expected
+    assert _law_rename_is_references(other, MODULE_IMPORTER, root)[0] >= 3
+    # document highlights agree: the alias written at its import, read at each use
+    from compiler.lsp.analysis import highlights
+    for at in ch:
+        assert [(s.start, write) for s, write in highlights(analysis, at)] == [(ch[0], True), (ch[1], False)]
+    assert [(s.start, w) for s, w in highlights(reader, ALIAS_READER.index("ch."))] == [
+        (m.start(), False) for m in re.finditer(r"\bch\b", ALIAS_READER)]
