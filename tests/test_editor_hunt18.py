@@ -156,3 +156,39 @@ def test_find_references_of_an_import_alias_finds_its_uses(tmp_path: Path) -> No
         assert [(s.start, write) for s, write in highlights(analysis, at)] == [(ch[0], True), (ch[1], False)]
     assert [(s.start, w) for s, w in highlights(reader, ALIAS_READER.index("ch."))] == [
         (m.start(), False) for m in re.finditer(r"\bch\b", ALIAS_READER)]
+
+
+def test_hover_definition_and_colour_of_a_base_s_module_part_are_the_module_s(tmp_path: Path) -> None:
+    """Defect: in a dotted base (`chip g: c.H100_SXM x 8`, `extends chips.H100_SXM`), the module part (`c`, `chips`)
+    hovered as the chip and went to the chip's definition, and had no semantic token, where the same name in an
+    expression (`c.H100_SXM.tdp`) is the module: hover, definition and colour now agree with references and rename,
+    which read it as the module's name (rust-analyzer: `foo` of `foo::Bar` is the module). Law: at every character
+    of every name in a spec that reads a module by an alias and by its own name, in bases and in expressions, the
+    hover's range holds the cursor, and the first name of `X.Y` hovers, goes to and colours as what `X` alone does."""
+    from compiler.lsp.analysis import hover_markdown, semantic_tokens
+
+    text = ("import chips as c\nimport chips\nserver s {\n  chip g: c.H100_SXM x 8\n  chip h: chips.H200 x 1\n"
+            "  let d = c.H100_SXM.tdp\n}\nchip mine extends chips.B200 {\n  tdp = 900 W\n}\n"
+            "let t = chips.H100_SXM.tdp + c.B200.tdp\n")
+    path = tmp_path.resolve() / "m.factory"
+    path.write_text(text, encoding="utf-8")
+    analysis = Analysis(text, str(path), str(tmp_path))
+    assert analysis.sink.items == []
+    tokens = {(s.start, s.end): kind for s, kind, _mods in semantic_tokens(analysis)}
+
+    def definition(offset: int):
+        occ = analysis.at(offset)
+        return analysis.definition_span(analysis.resolve_at(occ, offset))
+
+    for m in re.finditer(r"\b(c|chips)\.(\w+)", text):
+        first, second = m.span(1), m.span(2)
+        for at in range(first[0], first[1] + 1):
+            hover, span = hover_markdown(analysis, at)
+            assert hover.startswith("**module** `<stdlib>/chips.factory`"), (m.group(0), at, hover[:60])
+            assert (span.start, span.end) == first and tokens[first] == "namespace"
+            assert Path(definition(at).file).name == "chips.factory" and definition(at).start == 0
+        for at in range(second[0] + 1, second[1] + 1):
+            hover, span = hover_markdown(analysis, at)
+            assert span.start <= at <= span.end and not hover.startswith("**module**"), (m.group(0), at)
+            assert definition(at).file == "<stdlib>/chips.factory" and definition(at).start > 0
+

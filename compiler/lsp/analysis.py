@@ -219,6 +219,26 @@ class Analysis:
         found = self.targets(occ)
         return found[0] if found else None
 
+    def base_module(self, occ: Occurrence, offset: int) -> tuple[n.Module, Span] | None:
+        """For a dotted base (`c.H100_SXM` of `chip g: c.H100_SXM x 8`, `extends chips.H100_SXM`) with `offset` on its
+        first name: (the module that name reads, that name's span), as the same name reads in an expression
+        (`c.H100_SXM.tdp`); None elsewhere."""
+        if occ.role != BASE or self.checked is None or len(occ.node.base) != 2:
+            return None
+        first, scopes = occ.node.base[0], self.checked.scopes
+        if not self.text.startswith(first + ".", occ.span.start) or offset > occ.span.start + len(first):
+            return None
+        module = scopes.module_lookup(occ.module, first)
+        if not isinstance(module, n.Module) or scopes.base_of(occ.node) is not scopes.module_lookup(
+                module, occ.node.base[1]):
+            return None
+        return module, self.source.span(occ.span.start, occ.span.start + len(first))
+
+    def resolve_at(self, occ: Occurrence, offset: int) -> object | None:
+        """`resolve`, with the cursor's place in a dotted base: its module part reads the module (`base_module`)."""
+        part = self.base_module(occ, offset)
+        return part[0] if part is not None else self.resolve(occ)
+
     def targets(self, occ: Occurrence) -> list:
         """Every definition an occurrence refers to, read as the checker reads it (`dsl.check`): a bare name
         is a member of the enclosing blocks (innermost first), else a selection by kind of their parts
@@ -669,7 +689,8 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         if unit is not None:
             return unit_markdown(unit[1]), unit[0]
         return _function_markdown(analysis, offset)
-    targets = analysis.targets(occ)
+    part = analysis.base_module(occ, offset)        # `c` of a base `c.H100_SXM`: the module, as in an expression
+    targets = [part[0]] if part is not None else analysis.targets(occ)
     target = targets[0] if targets else None
     from compiler.display import format_quantity
     import numpy as np
@@ -740,7 +761,7 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         lines += ["", f"File: `{_module_file(analysis, target)}`"]
     else:
         return None
-    return "\n".join(lines), occ.span
+    return "\n".join(lines), part[1] if part is not None else occ.span
 
 
 def _module_file(analysis: Analysis, module: n.Module) -> str:
@@ -1414,7 +1435,7 @@ def semantic_tokens(analysis: Analysis) -> list[tuple[Span, str, tuple[str, ...]
     it, which a TextMate grammar cannot know: a definition or a part (`class`), a field or a figure a model computes
     (`property`), a `let` (`variable`), a `param` (`parameter`, readonly), a module (`namespace`), a unit (`type`);
     `declaration` where it is defined, `defaultLibrary` where the stdlib defines it. In document order, one name
-    each (a dotted base, `chips.H100_SXM`, colours its last name)."""
+    each (a dotted base, `chips.H100_SXM`: its module part a module, its last name what it names)."""
     out: list[tuple[Span, str, tuple[str, ...]]] = []
     kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter", n.Module: "namespace"}
     for occ in analysis.occurrences:
@@ -1438,6 +1459,9 @@ def semantic_tokens(analysis: Analysis) -> list[tuple[Span, str, tuple[str, ...]
         if name and written.endswith(name) and len(written) > len(name):
             span = analysis.source.span(span.end - len(name), span.end)
         out.append((span, kind, mods))
+        part = analysis.base_module(occ, occ.span.start)          # `c` of a base `c.H100_SXM`: the module
+        if part is not None:
+            out.append((part[1], "namespace", ()))
     out += [(span, "type", ()) for span, _unit in analysis.units]
     out.sort(key=lambda token: token[0].start)
     return out

@@ -559,8 +559,9 @@ async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
 def _target_at(ls: FactoryServer, uri: str, position: t.Position):
     """(analysis, the definition the name under `position` refers to), or None when there is none."""
     analysis = ls.analysis(uri)
-    occ = analysis.at(_offset(analysis, position)) if analysis is not None else None
-    target = analysis.resolve(occ) if occ is not None else None
+    offset = _offset(analysis, position) if analysis is not None else 0
+    occ = analysis.at(offset) if analysis is not None else None
+    target = analysis.resolve_at(occ, offset) if occ is not None else None
     return (analysis, target) if target is not None else None
 
 
