@@ -192,3 +192,34 @@ def test_hover_definition_and_colour_of_a_base_s_module_part_are_the_module_s(tm
             assert span.start <= at <= span.end and not hover.startswith("**module**"), (m.group(0), at)
             assert definition(at).file == "<stdlib>/chips.factory" and definition(at).start > 0
 
+
+def test_a_nul_byte_in_a_buffer_is_what_factory_check_says_of_the_file(tmp_path: Path) -> None:
+    """Defect (found by pasting into every example): a NUL byte pasted into a comment was accepted by the editor
+    (no diagnostic; in code, `invalid-character`), and by `factory check -` from stdin, while `factory check` of the
+    saved file refuses it as `file-binary`. Law: the editor's diagnostics of a buffer, of an imported open buffer and
+    `check -` equal `factory check`'s of the file on disk (the code, the place), and the message says the NUL's line."""
+    import subprocess
+    import sys
+
+    from compiler.cli import run_pipeline
+
+    def key(items) -> list[tuple]:
+        return sorted((d.code, Path(d.span.file).name, d.span.line, d.span.col) for d in items)
+
+    for text in ("let x = 1 # a\x00b\nlet y = 2\n", "let x = 1\nlet y = \x002\n"):
+        path = tmp_path.resolve() / "nul.factory"
+        path.write_text(text, encoding="utf-8")
+        on_disk = key(run_pipeline([str(path)], {}, None, evaluate_all=True)[1].items)
+        assert on_disk == [("file-binary", "nul.factory", 1, 1)]
+        analysis = Analysis(text, str(path), str(tmp_path))
+        assert key([*analysis.sink.items, *analysis.checks_diagnostics()]) == on_disk
+        assert "line " + str(text[:text.index("\x00")].count("\n") + 1) in analysis.sink.items[0].help
+        stdin = subprocess.run([sys.executable, "-m", "compiler.cli", "check", "-"], input=text, text=True,
+                               capture_output=True, cwd=str(ROOT), env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        assert stdin.returncode == 1 and "error[file-binary]" in stdin.stdout, stdin.stdout + stdin.stderr
+        # imported from an open buffer
+        main = tmp_path.resolve() / "main.factory"
+        main.write_text('from "./nul.factory" import x\nlet z = x\n', encoding="utf-8")
+        disk = key(run_pipeline([str(main)], {}, None, evaluate_all=True)[1].items)
+        importer = Analysis(main.read_text(), str(main), str(tmp_path), buffers={str(path): text})
+        assert key(importer.sink.items) == disk and ("file-binary", "main.factory", 1, 6) in disk
