@@ -55,6 +55,7 @@ class Scopes:
         self._deferring = False                       # inside `bind_bases`: an unbound base is deferred
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
         self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
+        self._unloaded: dict[str, set[str]] = {}      # module path -> names its imports that did not load bind
         self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
         self._homes: dict[int, n.Module] | None = None    # id(top-level statement) -> its module (`home`)
 
@@ -83,6 +84,24 @@ class Scopes:
             if name in names and not isinstance(names[name], n.Module):
                 return self._unwrap(names[name])
         return None
+
+    def unloaded_name(self, module: n.Module, name: str) -> bool:
+        """Whether `name` is one that an import of `module` that did not load would bind (`H100_SXM` of a
+        misspelt `from chipz import H100_SXM`, `c` of `import "./gone.factory" as c`) and whose line has its error
+        (`import-not-found`, `import-escapes-root`, ...): its uses are not reported again, that error is the one to
+        fix, as rustc and mypy report an unresolved import once. (An import of a file that does not parse has its
+        error in that file: the uses here are still reported, this file's one sign of it.)"""
+        found = self._unloaded.get(module.path)
+        if found is None:
+            said = [d.span for d in self.sink.items if d.severity == "error" and d.span is not None]
+            found = self._unloaded[module.path] = {
+                x for stmt in module.statements
+                if isinstance(stmt, n.Import) and not stmt.star and self.program.imported(module, stmt) is None
+                and any(span.file == stmt.span.file and stmt.span.start <= span.start <= stmt.span.end
+                        for span in said)
+                for x in ([name for name, _span in stmt.names] if stmt.names is not None else [import_alias(stmt)])}
+        return name in found and name not in (self.modules[module.path].names if module.path in self.modules
+                                              else {})
 
     def whole_import(self, module: n.Module, name: str) -> tuple[n.Module, n.Import] | None:
         """(the module, its whole-module import) that binds the module-level `name` of `module` to a module
@@ -392,6 +411,8 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
         where = prefix.name if isinstance(prefix, n.Module) else f"`{prefix.name}`"
         sink.error(Code.UNKNOWN_NAME, f"`{last}` is not defined in {where}", span,
                    help=did_you_mean(last, same_kind or names))
+    elif target is None and scopes.unloaded_name(module, block.base[0]):
+        pass                              # (its import did not load: that import's error says so)
     elif target is None:
         sink.error(Code.UNKNOWN_NAME, f"`{dotted}` is not defined", block.base_span,
                    help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module))

@@ -223,3 +223,41 @@ def test_a_nul_byte_in_a_buffer_is_what_factory_check_says_of_the_file(tmp_path:
         disk = key(run_pipeline([str(main)], {}, None, evaluate_all=True)[1].items)
         importer = Analysis(main.read_text(), str(main), str(tmp_path), buffers={str(path): text})
         assert key(importer.sink.items) == disk and ("file-binary", "main.factory", 1, 6) in disk
+
+
+def test_a_name_of_an_import_that_did_not_load_is_not_reported_again_at_each_use(tmp_path: Path) -> None:
+    """Defect (found opening examples with an import broken): a misspelt module (`from facilty import
+    Transformer_2500kVA, ...`) gave its `import-not-found` and then an `unknown-name` at every use of every name it
+    imports, each with the help (and the editor's quick fix) "add `from facility import Transformer_2500kVA` at the
+    top of the file": applied, and the module's name then mended, the file has each name imported twice
+    (`duplicate-import`). The import's error is the one to fix (rustc and mypy report an unresolved import once, not
+    its names' uses). Law: with one import broken (a stdlib module misspelt, a file of the user's missing, an alias's
+    module missing), `factory check` and the editor report exactly the import's error; mending it gives the
+    diagnostics of the original (none), and no quick fix offers to import a name the broken line imports."""
+    from compiler.cli import run_pipeline
+    from compiler.lsp.analysis import quick_fixes
+
+    flagship = (ROOT / "examples" / "flagship_campus.factory").read_text(encoding="utf-8")
+    (tmp_path / "lib.factory").write_text("let k = 2 kW\nserver s {\n  max_power = 1 kW\n}\n", encoding="utf-8")
+    cases = [
+        (flagship, "from facility import Transformer", "from facilty import Transformer"),
+        (flagship, "from systems import GB300_NVL72", "from sytems import GB300_NVL72"),
+        ('from "./lib.factory" import k, s\nlet y = k * 2\nrack r {\n  server n: s x 2\n}\n',
+         '"./lib.factory"', '"./lbi.factory"'),
+        ('import "./lib.factory" as l\nlet y = l.k * 2\nrack r {\n  server n: l.s x 2\n}\n',
+         '"./lib.factory"', '"./lbi.factory"'),
+        ('import chips as c\nserver s {\n  chip g: c.H100_SXM x 8\n  let d = c.H100_SXM.tdp\n}\n',
+         "import chips", "import chipz"),
+    ]
+    for i, (good, old, new) in enumerate(cases):
+        path = tmp_path / f"spec{i}.factory"
+        path.write_text(good, encoding="utf-8")
+        assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == [], i
+        text = good.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+        found = run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items
+        assert [(d.code, d.span.line) for d in found] == [("import-not-found", 1 + text[:text.index(new)].count("\n"))], \
+            (i, [(d.code, d.span.line, d.message) for d in found])
+        analysis = Analysis(text, str(path), str(tmp_path))
+        assert [d.code for d in analysis.sink.items] == ["import-not-found"]
+        assert not [f for f in quick_fixes(analysis) if f[3].startswith("Add `from")]
