@@ -261,3 +261,37 @@ def test_a_name_of_an_import_that_did_not_load_is_not_reported_again_at_each_use
         analysis = Analysis(text, str(path), str(tmp_path))
         assert [d.code for d in analysis.sink.items] == ["import-not-found"]
         assert not [f for f in quick_fixes(analysis) if f[3].startswith("Add `from")]
+
+
+def test_an_alias_imported_by_name_by_another_file_is_renamed_in_both(tmp_path: Path) -> None:
+    """Defect: `ch` of `import chips as ch`, imported by name from that file (`from "./other.factory" import ch`), could
+    not be renamed: from its own file the rename was refused (the reader would break), and from the reader with
+    "`ch` names a module: rename its file", which it does not (the module is chips). Now the rename edits the alias,
+    its uses, and each reader's import and uses: exactly find-references' places, and every file checks as before.
+    A new name a reader already binds is refused, with the file."""
+    from compiler.lsp.workspace import references, rename, rename_target
+
+    root = tmp_path.resolve()
+    (root / "common.factory").write_text(COMMON, encoding="utf-8")
+    (root / "other.factory").write_text(MODULE_IMPORTER, encoding="utf-8")
+    (root / "reader.factory").write_text(ALIAS_READER, encoding="utf-8")
+    other = Analysis(MODULE_IMPORTER, str(root / "other.factory"), str(root))
+    reader = Analysis(ALIAS_READER, str(root / "reader.factory"), str(root))
+    for a, at in [(other, MODULE_IMPORTER.index("ch\n")), (reader, ALIAS_READER.index("ch\n")),
+                  (reader, ALIAS_READER.index("ch."))]:
+        assert rename_target(a, at, str(root))[1] == "ch"
+        edits = rename(a, at, "cp", str(root))
+        assert {(p, s.start, s.end) for p, (_x, file_edits) in edits.items() for s, _ in file_edits} == \
+            _located(references(a, at, str(root)))
+        renamed = {p: x.text for p, (x, _e) in edits.items()}
+        for p, (x, file_edits) in edits.items():
+            for span, new in sorted(file_edits, key=lambda e: -e[0].start):
+                renamed[p] = renamed[p][:span.start] + new + renamed[p][span.end:]
+        assert renamed[str(root / "reader.factory")] == ALIAS_READER.replace("ch", "cp")
+        assert renamed[str(root / "other.factory")] == MODULE_IMPORTER.replace("ch.", "cp.").replace("as ch", "as cp")
+        for p, text in renamed.items():
+            after = Analysis(text, p, str(root), buffers={q: t for q, t in renamed.items() if q != p})
+            assert after.sink.items == [], (p, [d.message for d in after.sink.items])
+    (root / "reader.factory").write_text(ALIAS_READER + "let cp = 1\n", encoding="utf-8")
+    with pytest.raises(RenameRefused, match="reader.factory"):
+        rename(other, MODULE_IMPORTER.index("ch\n"), "cp", str(root))
