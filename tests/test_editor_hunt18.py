@@ -198,10 +198,9 @@ def test_a_nul_byte_in_a_buffer_is_what_factory_check_says_of_the_file(tmp_path:
     (no diagnostic; in code, `invalid-character`), and by `factory check -` from stdin, while `factory check` of the
     saved file refuses it as `file-binary`. Law: the editor's diagnostics of a buffer, of an imported open buffer and
     `check -` equal `factory check`'s of the file on disk (the code, the place), and the message says the NUL's line."""
-    import subprocess
-    import sys
+    from click.testing import CliRunner
 
-    from compiler.cli import run_pipeline
+    from compiler.cli import main as cli, run_pipeline
 
     def key(items) -> list[tuple]:
         return sorted((d.code, Path(d.span.file).name, d.span.line, d.span.col) for d in items)
@@ -214,9 +213,8 @@ def test_a_nul_byte_in_a_buffer_is_what_factory_check_says_of_the_file(tmp_path:
         analysis = Analysis(text, str(path), str(tmp_path))
         assert key([*analysis.sink.items, *analysis.checks_diagnostics()]) == on_disk
         assert "line " + str(text[:text.index("\x00")].count("\n") + 1) in analysis.sink.items[0].help
-        stdin = subprocess.run([sys.executable, "-m", "compiler.cli", "check", "-"], input=text, text=True,
-                               capture_output=True, cwd=str(ROOT), env=dict(os.environ, PYTHONPATH=str(ROOT)))
-        assert stdin.returncode == 1 and "error[file-binary]" in stdin.stdout, stdin.stdout + stdin.stderr
+        stdin = CliRunner().invoke(cli, ["check", "-"], input=text)
+        assert stdin.exit_code == 1 and "error[file-binary]" in stdin.output, stdin.output
         # imported from an open buffer
         main = tmp_path.resolve() / "main.factory"
         main.write_text('from "./nul.factory" import x\nlet z = x\n', encoding="utf-8")
