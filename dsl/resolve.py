@@ -87,21 +87,30 @@ class Scopes:
 
     def unloaded_name(self, module: n.Module, name: str) -> bool:
         """Whether `name` is one that an import of `module` that did not load would bind (`H100_SXM` of a
-        misspelt `from chipz import H100_SXM`, `c` of `import "./gone.factory" as c`) and whose line has its error
+        misspelt `from chipz import H100_SXM`, `c` of `import "./gone.factory" as c`), or a name imported that its
+        module does not define (`from chips import H100_SXMM`), and whose import has its error there
         (`import-not-found`, `import-escapes-root`, ...): its uses are not reported again, that error is the one to
         fix, as rustc and mypy report an unresolved import once. (An import of a file that does not parse has its
         error in that file: the uses here are still reported, this file's one sign of it.)"""
         found = self._unloaded.get(module.path)
         if found is None:
             said = [d.span for d in self.sink.items if d.severity == "error" and d.span is not None]
-            found = self._unloaded[module.path] = {
-                x for stmt in module.statements
-                if isinstance(stmt, n.Import) and not stmt.star and self.program.imported(module, stmt) is None
-                and any(span.file == stmt.span.file and stmt.span.start <= span.start <= stmt.span.end
-                        for span in said)
-                for x in ([name for name, _span in stmt.names] if stmt.names is not None else [import_alias(stmt)])}
-        return name in found and name not in (self.modules[module.path].names if module.path in self.modules
-                                              else {})
+            found = self._unloaded[module.path] = set()
+            for stmt in module.statements:
+                if not isinstance(stmt, n.Import) or stmt.star:
+                    continue
+                target = self.program.imported(module, stmt)
+                if target is not None and stmt.names is None:
+                    continue                  # (a whole module that loaded binds its alias)
+                bound = [(x, stmt.span if target is None else span) for x, span in stmt.names] \
+                    if stmt.names is not None else [(import_alias(stmt), stmt.span)]
+                for x, at in bound:
+                    if target is not None:    # a name the module does not define: the checker says so at the import
+                        if self.module_lookup(target, x) is None:
+                            found.add(x)
+                    elif any(span.file == at.file and at.start <= span.start <= at.end for span in said):
+                        found.add(x)          # the module did not load: the loader said why at the import
+        return name in found and self.module_lookup(module, name) is None
 
     def whole_import(self, module: n.Module, name: str) -> tuple[n.Module, n.Import] | None:
         """(the module, its whole-module import) that binds the module-level `name` of `module` to a module

@@ -246,6 +246,10 @@ def test_a_name_of_an_import_that_did_not_load_is_not_reported_again_at_each_use
          '"./lib.factory"', '"./lbi.factory"'),
         ('import chips as c\nserver s {\n  chip g: c.H100_SXM x 8\n  let d = c.H100_SXM.tdp\n}\n',
          "import chips", "import chipz"),
+        # a name the module does not define: said at the import (`unknown-name`, with its did-you-mean), once
+        ('from "./lib.factory" import k, s\nlet y = k * 2\nrack r {\n  server n: s x 2\n}\n', "import k,", "import kk,"),
+        ('from chips import H100_SXM\nserver s {\n  chip g: H100_SXM x 8\n}\nlet t = H100_SXM.tdp\n',
+         "import H100_SXM", "import H100_SXMM"),
     ]
     for i, (good, old, new) in enumerate(cases):
         path = tmp_path / f"spec{i}.factory"
@@ -253,11 +257,15 @@ def test_a_name_of_an_import_that_did_not_load_is_not_reported_again_at_each_use
         assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == [], i
         text = good.replace(old, new, 1)
         path.write_text(text, encoding="utf-8")
+        text = text.replace("= k * 2", "= kk * 2") if "kk," in text else \
+            text.replace("g: H100_SXM", "g: H100_SXMM").replace("= H100_SXM", "= H100_SXMM") if "SXMM" in text else text
+        path.write_text(text, encoding="utf-8")
+        said = "unknown-name" if "kk," in text or "SXMM" in text else "import-not-found"
         found = run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items
-        assert [(d.code, d.span.line) for d in found] == [("import-not-found", 1 + text[:text.index(new)].count("\n"))], \
+        assert [(d.code, d.span.line) for d in found] == [(said, 1 + text[:text.index(new)].count("\n"))], \
             (i, [(d.code, d.span.line, d.message) for d in found])
         analysis = Analysis(text, str(path), str(tmp_path))
-        assert [d.code for d in analysis.sink.items] == ["import-not-found"]
+        assert [d.code for d in analysis.sink.items] == [said]
         assert not [f for f in quick_fixes(analysis) if f[3].startswith("Add `from")]
 
 
