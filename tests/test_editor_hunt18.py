@@ -301,3 +301,20 @@ def test_an_alias_imported_by_name_by_another_file_is_renamed_in_both(tmp_path: 
     (root / "reader.factory").write_text(ALIAS_READER + "let cp = 1\n", encoding="utf-8")
     with pytest.raises(RenameRefused, match="reader.factory"):
         rename(other, MODULE_IMPORTER.index("ch\n"), "cp", str(root))
+
+
+def test_a_rename_of_a_stdlib_module_s_name_is_refused_with_the_right_reason(tmp_path: Path) -> None:
+    """Defect: F2 on `chips` (of `import chips`, or its use `chips.H100_SXM`) was refused with "names a module:
+    rename its file", advice a user cannot follow for the standard library's module. Now the reason says so; a
+    module of the user's keeps the advice."""
+    from compiler.lsp.workspace import rename_target
+
+    (tmp_path / "lib.factory").write_text("let k = 2 kW\n", encoding="utf-8")
+    text = 'import chips\nimport "./lib.factory"\nlet t = chips.H100_SXM.tdp + lib.k * 0\n'
+    analysis = Analysis(text, str(tmp_path.resolve() / "m.factory"), str(tmp_path))
+    assert analysis.sink.items == []
+    for at in (text.index("chips"), text.index("chips.H")):
+        with pytest.raises(RenameRefused, match="standard library"):
+            rename_target(analysis, at, str(tmp_path))
+    with pytest.raises(RenameRefused, match="rename its file"):
+        rename_target(analysis, text.index("lib.k"), str(tmp_path))

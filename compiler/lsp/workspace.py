@@ -157,7 +157,12 @@ def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Sp
     if isinstance(target, n.Field):
         raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
     if isinstance(target, n.Module):
-        raise RenameRefused(f"`{analysis.text[occ.span.start:occ.span.end]}` names a module: rename its file")
+        written = analysis.text[occ.span.start:occ.span.end]
+        if target.is_stdlib:
+            raise RenameRefused(f"`{written}` names a module of the standard library, which a rename cannot edit "
+                                f"(`import {target.name.removeprefix(STDLIB_PREFIX + '/').removesuffix('.factory')} "
+                                f"as ...` gives it a name of this file's)")
+        raise RenameRefused(f"`{written}` names a module: rename its file")
     if _is_stdlib(analysis, target):
         span = analysis.definition_span(target)
         raise RenameRefused(f"`{target.name}` is defined in the standard library ({span.file}), which a rename "
