@@ -502,6 +502,8 @@ class _Checker:
         if ident in FUNCTIONS:
             self.sink.error(Code.TYPE_MISMATCH, f"`{ident}` is a function; call it: `{ident}(...)`", expr.span)
             return None
+        if self.scopes.unloaded_name(module, ident):
+            return None                   # (its import did not load: that import's error says so)
         if expr.outward and block is not None:      # `power_limit = power_limit` with no outer one
             help_text = self.hint(ident, (id(block), id(module), "outward"),
                                   lambda: [x for x in self.scopes.visible_names(block, module) if x != ident]) \

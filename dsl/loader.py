@@ -122,7 +122,7 @@ def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) 
     finally:
         os.close(fd)
     if b"\x00" in data:
-        sink.error(Code.FILE_BINARY, f"{display} contains NUL bytes: it is binary data, not a spec", where)
+        _binary(display, data.count(b"\n", 0, data.index(b"\x00")) + 1, sink, where)
         return None
     try:
         text = data.decode("utf-8")
@@ -139,6 +139,21 @@ def read_source(path: Path, display: str, sink: Sink, span: Span | None = None) 
     source = Source(display, text)
     sink.add_source(source)
     return source
+
+
+def _binary(display: str, line: int, sink: Sink, where: Span) -> None:
+    sink.error(Code.FILE_BINARY, f"{display} contains NUL bytes: it is binary data, not a spec", where,
+               help=f"the first NUL byte is on line {line}")
+
+
+def _binary_text(text: str, display: str, sink: Sink, where: Span) -> bool:
+    """Whether `text` (an editor's buffer, stdin) holds a NUL byte: then it is refused as the file would be
+    (`file-binary`, where `read_source` puts it), so that a buffer checks as its file saved does."""
+    at = text.find("\x00")
+    if at < 0:
+        return False
+    _binary(display, text.count("\n", 0, at) + 1, sink, where)
+    return True
 
 
 def _read_bounded(fd: int, limit: int) -> bytes:
@@ -229,6 +244,8 @@ class _Loader:
         if key in self.buffers:            # an open buffer wins over the file on disk (saved or not)
             source = Source(display, self.buffers[key])
             self.sink.add_source(source)
+            if _binary_text(source.text, display, self.sink, via or _file_span(display)):
+                source = None
         else:
             source = read_source(path, display, self.sink, via)
         module = None
@@ -370,6 +387,8 @@ def load_text(text: str, name: str, sink: Sink, root: str | None = None,
     loader = _Loader(sink, _root(root, sink), cache, buffers)
     source = Source(name, text)
     sink.add_source(source)
+    if _binary_text(text, name, sink, _file_span(name)):
+        return loader.program
     try:
         path = str(_resolved(Path(name)))
     except (OSError, ValueError, RuntimeError):

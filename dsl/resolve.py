@@ -55,6 +55,7 @@ class Scopes:
         self._deferring = False                       # inside `bind_bases`: an unbound base is deferred
         self._reentered: dict[int, n.Block] = {}      # ... whose lookup needed that very base
         self._clashes: dict[tuple[str, str], tuple[n.Module, n.Module] | None] = {}
+        self._unloaded: dict[str, set[str]] = {}      # module path -> names its imports that did not load bind
         self.multi_star: set[str] = set()   # paths of modules with two or more star imports (names may clash)
         self._homes: dict[int, n.Module] | None = None    # id(top-level statement) -> its module (`home`)
 
@@ -82,6 +83,52 @@ class Scopes:
             names = self.modules[star.path].names if star.path in self.modules else {}
             if name in names and not isinstance(names[name], n.Module):
                 return self._unwrap(names[name])
+        return None
+
+    def unloaded_name(self, module: n.Module, name: str) -> bool:
+        """Whether `name` is one that an import of `module` that did not load would bind (`H100_SXM` of a
+        misspelt `from chipz import H100_SXM`, `c` of `import "./gone.factory" as c`), or a name imported that its
+        module does not define (`from chips import H100_SXMM`), and whose import has its error there
+        (`import-not-found`, `import-escapes-root`, ...): its uses are not reported again, that error is the one to
+        fix, as rustc and mypy report an unresolved import once. (An import of a file that does not parse has its
+        error in that file: the uses here are still reported, this file's one sign of it.)"""
+        found = self._unloaded.get(module.path)
+        if found is None:
+            said = [d.span for d in self.sink.items if d.severity == "error" and d.span is not None]
+            found = self._unloaded[module.path] = set()
+            for stmt in module.statements:
+                if not isinstance(stmt, n.Import) or stmt.star:
+                    continue
+                target = self.program.imported(module, stmt)
+                if target is not None and stmt.names is None:
+                    continue                  # (a whole module that loaded binds its alias)
+                bound = [(x, stmt.span if target is None else span) for x, span in stmt.names] \
+                    if stmt.names is not None else [(import_alias(stmt), stmt.span)]
+                for x, at in bound:
+                    if target is not None:    # a name the module does not define: the checker says so at the import
+                        if self.module_lookup(target, x) is None:
+                            found.add(x)
+                    elif any(span.file == at.file and at.start <= span.start <= at.end for span in said):
+                        found.add(x)          # the module did not load: the loader said why at the import
+        return name in found and self.module_lookup(module, name) is None
+
+    def whole_import(self, module: n.Module, name: str) -> tuple[n.Module, n.Import] | None:
+        """(the module, its whole-module import) that binds the module-level `name` of `module` to a module
+        (`import chips as c`: `c`), following `from m import name` to the file that wrote the import; None where
+        `name` is not bound so (a definition, a star import's name, nothing)."""
+        for _ in range(50):
+            scope = self.modules.get(module.path)
+            found = scope.names.get(name) if scope is not None else None
+            if isinstance(found, _ImportedName):
+                module, name = found.module, found.name
+                continue
+            if not isinstance(found, n.Module):
+                return None
+            for stmt in module.statements:
+                if isinstance(stmt, n.Import) and stmt.names is None and not stmt.star \
+                        and import_alias(stmt) == name and self.program.imported(module, stmt) is found:
+                    return module, stmt
+            return None
         return None
 
     def _unwrap(self, found: object) -> object | None:
@@ -373,6 +420,8 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
         where = prefix.name if isinstance(prefix, n.Module) else f"`{prefix.name}`"
         sink.error(Code.UNKNOWN_NAME, f"`{last}` is not defined in {where}", span,
                    help=did_you_mean(last, same_kind or names))
+    elif target is None and scopes.unloaded_name(module, block.base[0]):
+        pass                              # (its import did not load: that import's error says so)
     elif target is None:
         sink.error(Code.UNKNOWN_NAME, f"`{dotted}` is not defined", block.base_span,
                    help=did_you_mean(block.base[-1], _definitions_of_kind(scopes, block, module))

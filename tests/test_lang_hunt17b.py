@@ -178,7 +178,11 @@ def test_rename_of_an_import_alias_renames_it_and_its_uses_in_the_file(tmp_path)
                 continue
             with pytest.raises(RenameRefused, match="names a module"):
                 workspace.rename_target(a, at, str(tmp_path))
-    # a file that reads the alias from this one: refused in the workspace, with where
+    # a file that reads the alias from this one: renamed there too (session 18, tests/test_editor_hunt18.py; it was
+    # refused), and refused, with where, when the new name clashes there
     _write(tmp_path, "v.factory", 'from "./m.factory" import c\nlet u = c.H100_SXM.tdp\n')
+    edits = workspace.rename(analysis, uses[0], "cp", str(tmp_path))
+    assert sorted(Path(p).name for p in edits) == ["m.factory", "v.factory"]
+    _write(tmp_path, "v.factory", 'from "./m.factory" import c\nlet u = c.H100_SXM.tdp\nlet cp = 1\n')
     with pytest.raises(RenameRefused, match="v.factory"):
         workspace.rename(analysis, uses[0], "cp", str(tmp_path))

@@ -219,6 +219,26 @@ class Analysis:
         found = self.targets(occ)
         return found[0] if found else None
 
+    def base_module(self, occ: Occurrence, offset: int) -> tuple[n.Module, Span] | None:
+        """For a dotted base (`c.H100_SXM` of `chip g: c.H100_SXM x 8`, `extends chips.H100_SXM`) with `offset` on its
+        first name: (the module that name reads, that name's span), as the same name reads in an expression
+        (`c.H100_SXM.tdp`); None elsewhere."""
+        if occ.role != BASE or self.checked is None or len(occ.node.base) != 2:
+            return None
+        first, scopes = occ.node.base[0], self.checked.scopes
+        if not self.text.startswith(first + ".", occ.span.start) or offset > occ.span.start + len(first):
+            return None
+        module = scopes.module_lookup(occ.module, first)
+        if not isinstance(module, n.Module) or scopes.base_of(occ.node) is not scopes.module_lookup(
+                module, occ.node.base[1]):
+            return None
+        return module, self.source.span(occ.span.start, occ.span.start + len(first))
+
+    def resolve_at(self, occ: Occurrence, offset: int) -> object | None:
+        """`resolve`, with the cursor's place in a dotted base: its module part reads the module (`base_module`)."""
+        part = self.base_module(occ, offset)
+        return part[0] if part is not None else self.resolve(occ)
+
     def targets(self, occ: Occurrence) -> list:
         """Every definition an occurrence refers to, read as the checker reads it (`dsl.check`): a bare name
         is a member of the enclosing blocks (innermost first), else a selection by kind of their parts
@@ -669,7 +689,8 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         if unit is not None:
             return unit_markdown(unit[1]), unit[0]
         return _function_markdown(analysis, offset)
-    targets = analysis.targets(occ)
+    part = analysis.base_module(occ, offset)        # `c` of a base `c.H100_SXM`: the module, as in an expression
+    targets = [part[0]] if part is not None else analysis.targets(occ)
     target = targets[0] if targets else None
     from compiler.display import format_quantity
     import numpy as np
@@ -740,7 +761,7 @@ def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         lines += ["", f"File: `{_module_file(analysis, target)}`"]
     else:
         return None
-    return "\n".join(lines), occ.span
+    return "\n".join(lines), part[1] if part is not None else occ.span
 
 
 def _module_file(analysis: Analysis, module: n.Module) -> str:
@@ -1414,7 +1435,7 @@ def semantic_tokens(analysis: Analysis) -> list[tuple[Span, str, tuple[str, ...]
     it, which a TextMate grammar cannot know: a definition or a part (`class`), a field or a figure a model computes
     (`property`), a `let` (`variable`), a `param` (`parameter`, readonly), a module (`namespace`), a unit (`type`);
     `declaration` where it is defined, `defaultLibrary` where the stdlib defines it. In document order, one name
-    each (a dotted base, `chips.H100_SXM`, colours its last name)."""
+    each (a dotted base, `chips.H100_SXM`: its module part a module, its last name what it names)."""
     out: list[tuple[Span, str, tuple[str, ...]]] = []
     kinds = {n.Block: "class", n.Field: "property", n.Let: "variable", n.Param: "parameter", n.Module: "namespace"}
     for occ in analysis.occurrences:
@@ -1438,6 +1459,9 @@ def semantic_tokens(analysis: Analysis) -> list[tuple[Span, str, tuple[str, ...]
         if name and written.endswith(name) and len(written) > len(name):
             span = analysis.source.span(span.end - len(name), span.end)
         out.append((span, kind, mods))
+        part = analysis.base_module(occ, occ.span.start)          # `c` of a base `c.H100_SXM`: the module
+        if part is not None:
+            out.append((part[1], "namespace", ()))
     out += [(span, "type", ()) for span, _unit in analysis.units]
     out.sort(key=lambda token: token[0].start)
     return out
@@ -1507,41 +1531,100 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
     return edits
 
 
-def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
-    """The whole-module import whose `as` name (`c` of `import chips as c`) is under `offset`: the alias itself, or
-    a place of this document that names the module by it (`c` of `c.H100_SXM`); None elsewhere."""
+def highlights(analysis: Analysis, offset: int) -> list[tuple[Span, bool]]:
+    """Document highlights: (span, written here) of every place of this document that names what the name under
+    `offset` refers to (its references, as find-references gives them: an import's alias and its uses, `c` of
+    `import chips as c`, the alias written); a keyword or a kind's word is none of them."""
     occ = analysis.at(offset)
-    if occ is None or analysis.module is None:
+    if occ is None:
+        return []
+    alias = alias_key(analysis, occ, offset)
+    if alias is not None:
+        name = analysis.text[alias[1].start:alias[1].end]
+        return [(span, (span.file, span.start) == (analysis.path, alias[0][1]) and
+                 alias[0][0] == os.path.realpath(analysis.path))
+                for span in places_of_alias(analysis, alias[0], name)]
+    target = analysis.resolve(occ)
+    if target is None:
+        return []
+    decl = analysis.definition_span(target)
+    return [(span, span == decl) for span in analysis.references(target) if span.file == analysis.path]
+
+
+def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
+    """The whole-module import of this document whose `as` name (`c` of `import chips as c`) is under `offset`: the
+    alias itself, or a place of this document that names the module by it (`c` of `c.H100_SXM`); None elsewhere
+    (and for an alias another file wrote, read here through `from "./m.factory" import c`)."""
+    occ = analysis.at(offset)
+    found = alias_key(analysis, occ, offset) if occ is not None and analysis.module is not None else None
+    if found is None or found[0][0] != os.path.realpath(analysis.path):
         return None
-    for stmt in analysis.module.statements:       # (an alias of a module that did not load is not renamed)
-        if isinstance(stmt, n.Import) and stmt.alias_span is not None and stmt.alias_span.file == analysis.path:
-            if any(span.start <= offset <= span.end for span in alias_places(analysis, stmt)):
-                return stmt
-    return None
+    return next((stmt for stmt in analysis.module.statements if isinstance(stmt, n.Import)
+                 and stmt.alias_span is not None and stmt.alias_span.start == found[0][1]), None)
+
+
+def alias_key(analysis: Analysis, occ: Occurrence, offset: int | None = None) -> tuple[tuple[str, int], Span] | None:
+    """For an occurrence that writes an import's alias (`c` of `import chips as c`): the alias itself, a name the
+    checker binds to the module through it (`c` of `c.H100_SXM.tdp`), the `c` of a base `c.H100_SXM` (with
+    `offset` past the `c`, none: that is the base's definition), or `c` imported by name from the file that wrote it
+    (`from "./m.factory" import c`, and its uses there): ((the real path of the file that wrote the import, the
+    offset of its `c`), the span of the alias's characters here). None for anything else, an alias of a module that
+    did not load, or a module's own name (`chips` of `import chips`)."""
+    checked = analysis.checked
+    if checked is None:
+        return None
+    if occ.role == ALIAS:
+        stmt = occ.node
+        if stmt.alias is None or checked.program.imported(occ.module, stmt) is None:
+            return None
+        module, name, span = occ.module, stmt.alias, occ.span
+    elif occ.role == NAME:
+        found = analysis.targets(occ)
+        if len(found) != 1 or not isinstance(found[0], n.Module):
+            return None
+        module, name, span = occ.module, occ.node.ident, occ.span
+    elif occ.role == BASE:
+        base = occ.node.base
+        if len(base) != 2 or checked.scopes.base_of(occ.node) is None or \
+                not analysis.text.startswith(base[0] + ".", occ.span.start):
+            return None
+        span = analysis.source.span(occ.span.start, occ.span.start + len(base[0]))
+        if offset is not None and offset > span.end:
+            return None
+        module, name = occ.module, base[0]
+    elif occ.role == IMPORTED:
+        stmt, name = occ.node
+        module = checked.program.imported(occ.module, stmt)
+        if module is None:
+            return None
+        span = occ.span
+    else:
+        return None
+    found = checked.scopes.whole_import(module, name)
+    if found is None or found[1].alias is None or found[1].alias_span is None:
+        return None
+    return (os.path.realpath(found[0].path), found[1].alias_span.start), span
+
+
+def places_of_alias(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
+    """The spans of this document that write the alias `key` (`alias_key`'s), each the alias's own characters: in its
+    own file the alias and its uses, in a file that imports it by name the import and the uses there."""
+    out = []
+    for occ in analysis.occurrences:
+        if occ.role in (ALIAS, NAME, BASE, IMPORTED) and analysis.text.startswith(name, occ.span.start):
+            found = alias_key(analysis, occ)
+            if found is not None and found[0] == key:
+                out.append(found[1])
+    return sorted(out, key=lambda span: span.start)
 
 
 def alias_places(analysis: Analysis, stmt: n.Import) -> list[Span]:
-    """The spans of this document that write the alias of `stmt` (`c` of `import chips as c`) for the module it
-    imports: the alias, each name `c` the checker binds to that module, and the `c` of a base `c.H100_SXM` whose
-    definition is the module's (each span is the alias's own characters)."""
+    """The spans of this document that write the alias of `stmt` (`c` of `import chips as c`), one of its own
+    imports, for the module it imports: the alias, each name `c` the checker binds to that module, and the `c` of a
+    base `c.H100_SXM` whose definition is the module's (each span is the alias's own characters)."""
     if analysis.checked is None or stmt.alias is None or stmt.alias_span is None:
         return []
-    imported = analysis.checked.program.imported(analysis.module, stmt)
-    if imported is None:
-        return []
-    scopes, alias = analysis.checked.scopes, stmt.alias
-    out = [stmt.alias_span]
-    for occ in analysis.occurrences:
-        if occ.role == NAME and occ.node.ident == alias:
-            found = analysis.targets(occ)
-            if len(found) == 1 and found[0] is imported:
-                out.append(occ.span)
-        elif occ.role == BASE and len(occ.node.base) == 2 and occ.node.base[0] == alias:
-            base = scopes.base_of(occ.node)
-            if base is not None and base is scopes.module_lookup(imported, occ.node.base[1]) and \
-                    analysis.text.startswith(alias + ".", occ.span.start):
-                out.append(analysis.source.span(occ.span.start, occ.span.start + len(alias)))
-    return sorted(out, key=lambda span: span.start)
+    return places_of_alias(analysis, (os.path.realpath(analysis.path), stmt.alias_span.start), stmt.alias)
 
 
 def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tuple[Span, str]]:

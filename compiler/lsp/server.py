@@ -47,7 +47,8 @@ import dsl
 from dsl.diagnostics import Code
 from dsl.source import Source
 
-from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, hover_markdown,
+from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, highlights,
+                       hover_markdown,
                        folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
 from compiler.memo import ValueMemo
@@ -558,8 +559,9 @@ async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
 def _target_at(ls: FactoryServer, uri: str, position: t.Position):
     """(analysis, the definition the name under `position` refers to), or None when there is none."""
     analysis = ls.analysis(uri)
-    occ = analysis.at(_offset(analysis, position)) if analysis is not None else None
-    target = analysis.resolve(occ) if occ is not None else None
+    offset = _offset(analysis, position) if analysis is not None else 0
+    occ = analysis.at(offset) if analysis is not None else None
+    target = analysis.resolve_at(occ, offset) if occ is not None else None
     return (analysis, target) if target is not None else None
 
 
@@ -640,14 +642,13 @@ def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> 
     """Every place of this document that names what the name under the cursor refers to (its references, as
     find-references gives them): its definition a write, the others reads; a keyword or a kind's word is none of
     them (the editor's own highlighting would mark every `server`, the kind and the selection alike)."""
-    found = _target_at(ls, params.text_document.uri, params.position)
-    if found is None:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
         return None
-    analysis, target = found
-    decl = analysis.definition_span(target)
+    found = highlights(analysis, _offset(analysis, params.position))
     return [t.DocumentHighlight(range=_range(analysis, span),
-                                kind=t.DocumentHighlightKind.Write if span == decl else t.DocumentHighlightKind.Read)
-            for span in analysis.references(target) if span.file == analysis.path]
+                                kind=t.DocumentHighlightKind.Write if write else t.DocumentHighlightKind.Read)
+            for span, write in found] or None
 
 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)

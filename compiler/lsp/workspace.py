@@ -28,7 +28,7 @@ from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
 from . import index as index_module
-from .analysis import Analysis, Occurrence, RenameRefused, added_problem, alias_at, alias_places, rename_alias
+from .analysis import Analysis, Occurrence, RenameRefused, added_problem, alias_key, places_of_alias
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -50,12 +50,14 @@ def definition_key(analysis: Analysis, target: object) -> tuple[str, int] | None
 
 
 def _places(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
-    """The spans of `analysis`'s own text that name the definition `key` (its definition's name included)."""
+    """The spans of `analysis`'s own text that name the definition `key` (its definition's name included), each the
+    name's own characters (`hgx` of a base `c.hgx`: what a rename edits)."""
     out = []
     for occ in analysis.occurrences:
         if analysis.text[occ.span.start:occ.span.end].endswith(name) and any(
                 definition_key(analysis, found) == key for found in analysis.targets(occ)):
-            out.append(occ.span)
+            out.append(occ.span if occ.span.end - occ.span.start == len(name)
+                       else analysis.source.span(occ.span.end - len(name), occ.span.end))
     return out
 
 
@@ -108,14 +110,22 @@ def references(analysis: Analysis, offset: int, root: str | None, include_declar
     """Every place of the workspace that names the definition under `offset` (its definition first, unless
     `include_declaration` is false, then by file and offset), each with the analysis of its file (whose source turns
     the span into a position); [] for none."""
-    found = _target(analysis, offset)
-    key = definition_key(analysis, found[1]) if found is not None else None
-    if key is None:
-        return []
-    name = found[1].name
-    places = [(analysis, span) for span in _places(analysis, key, name)]
-    for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
-        places += [(other, span) for span in _places(other, key, name)]
+    occ = analysis.at(offset)
+    alias = alias_key(analysis, occ, offset) if occ is not None else None
+    if alias is not None:              # `c` of `import chips as c`: the file's name for the module, where it is written
+        key, name = alias[0], analysis.text[alias[1].start:alias[1].end]
+        places = [(analysis, span) for span in places_of_alias(analysis, key, name)]
+        for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
+            places += [(other, span) for span in places_of_alias(other, key, name)]
+    else:
+        found = _target(analysis, offset)
+        key = definition_key(analysis, found[1]) if found is not None else None
+        if key is None:
+            return []
+        name = found[1].name
+        places = [(analysis, span) for span in _places(analysis, key, name)]
+        for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
+            places += [(other, span) for span in _places(other, key, name)]
     def declares(place: tuple[Analysis, Span]) -> bool:
         return os.path.realpath(place[0].path) == key[0] and place[1].start == key[1]
     places.sort(key=lambda p: (not declares(p), os.path.realpath(p[0].path), p[1].start))
@@ -131,9 +141,15 @@ def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Sp
     """LSP's prepareRename across the workspace: (the span of the name under `offset`, the name) when the definition
     it names can be renamed; RenameRefused with the reason otherwise (no name, a field, a module, the standard
     library's, outside the workspace, a selection by kind)."""
-    alias = alias_at(analysis, offset)
-    if alias is not None:                      # `c` of `import chips as c`: this file's name for the module
-        return next(span for span in alias_places(analysis, alias) if span.start <= offset <= span.end), alias.alias
+    occ = analysis.at(offset)
+    alias = alias_key(analysis, occ, offset) if occ is not None else None
+    if alias is not None:                      # `c` of `import chips as c`: a file's name for the module
+        key, span = alias
+        inside = root is not None and os.path.commonpath([os.path.realpath(root), key[0]]) == os.path.realpath(root)
+        if not (inside or key[0] in _open_texts(analysis)):
+            raise RenameRefused(f"`{analysis.text[span.start:span.end]}` is an alias written outside the workspace "
+                                f"({key[0]})")
+        return span, analysis.text[span.start:span.end]
     found = _target(analysis, offset)
     if found is None:
         raise RenameRefused("there is no name here to rename")
@@ -141,7 +157,12 @@ def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Sp
     if isinstance(target, n.Field):
         raise RenameRefused(f"`{target.name}` is a field: its name is the kind's, not the spec's")
     if isinstance(target, n.Module):
-        raise RenameRefused(f"`{analysis.text[occ.span.start:occ.span.end]}` names a module: rename its file")
+        written = analysis.text[occ.span.start:occ.span.end]
+        if target.is_stdlib:
+            raise RenameRefused(f"`{written}` names a module of the standard library, which a rename cannot edit "
+                                f"(`import {target.name.removeprefix(STDLIB_PREFIX + '/').removesuffix('.factory')} "
+                                f"as ...` gives it a name of this file's)")
+        raise RenameRefused(f"`{written}` names a module: rename its file")
     if _is_stdlib(analysis, target):
         span = analysis.definition_span(target)
         raise RenameRefused(f"`{target.name}` is defined in the standard library ({span.file}), which a rename "
@@ -172,10 +193,10 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
     from dsl.check import FUNCTIONS
     from dsl.parser import KEYWORDS
 
-    rename_target(analysis, offset, root)
-    alias = alias_at(analysis, offset)
+    span, _name = rename_target(analysis, offset, root)
+    alias = alias_key(analysis, analysis.at(offset), offset)
     if alias is not None:
-        return _rename_alias(analysis, alias, new_name, root, index)
+        return _rename_alias(analysis, alias[0], analysis.text[span.start:span.end], new_name, root, index)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
         raise RenameRefused(f"`{new_name}` is not a name a spec can use")
     if new_name in FUNCTIONS:
@@ -219,27 +240,47 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
     return edits
 
 
-def _rename_alias(analysis: Analysis, stmt: n.Import, new_name: str, root: str | None,
+def _rename_alias(analysis: Analysis, key: tuple[str, int], old: str, new_name: str, root: str | None,
                   index: "index_module.WorkspaceIndex | None") -> dict[str, tuple[Analysis, list]]:
-    """The edits that rename the alias of `stmt` (`c` of `import chips as c`) in its file (`rename_alias`, which
-    refuses a rename that changes what the file means); refused too when a file that reads this one checks with an
-    error or warning it did not have (it imports the alias by name, `from "./m.factory" import c`, or reads it
-    through the module, `m.c`: rename it there first)."""
-    edits = rename_alias(analysis, stmt, new_name)
-    path = os.path.realpath(analysis.path)
-    if new_name == stmt.alias:
-        return {path: (analysis, edits)}
+    """The edits that rename the alias `key` (`c` of `import chips as c`, `alias_key`'s) to `new_name`: in the file
+    that wrote it, the alias and its uses, and in each file that imports it by name (`from "./m.factory" import c`)
+    that import and its uses: find-references' places. RenameRefused when a file that reads it checks with an error
+    or warning it did not have, or the new name is written at other places than the old (`rename_alias`'s law,
+    file by file)."""
+    from dsl.check import FUNCTIONS
+    from dsl.parser import KEYWORDS
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    if new_name in FUNCTIONS:
+        raise RenameRefused(f"`{new_name}` is a built-in function's name")
     texts = _open_texts(analysis)
+    files = [analysis] + _readers(analysis, key, (old, new_name), root, texts, index)
+    edits: dict[str, tuple[Analysis, list]] = {}
+    for a in files:
+        spans = places_of_alias(a, key, old)
+        if spans:
+            edits[os.path.realpath(a.path)] = (a, [(span, new_name) for span in spans])
+    if new_name == old:
+        return edits
     renamed = dict(texts)
-    renamed[path] = _edited(analysis.text, edits)
-    for other in _readers(analysis, (path, stmt.alias_span.start), (stmt.alias,), root, texts, index):
-        other_path = os.path.realpath(other.path)
-        after = Analysis(renamed.get(other_path, other.text), other.path, other.root, other.session,
-                         {p: t for p, t in renamed.items() if p != other_path})
-        added = added_problem(other, after)
+    for path, (a, file_edits) in edits.items():
+        renamed[path] = _edited(a.text, file_edits)
+    decl_edits = edits[key[0]][1] if key[0] in edits else []
+    new_key = (key[0], key[1] + sum(len(new_name) - len(old) for s, _ in decl_edits if s.start < key[1]))
+    for a in files:
+        path = os.path.realpath(a.path)
+        after = Analysis(renamed.get(path, a.text), a.path, a.root, a.session,
+                         {p: t for p, t in renamed.items() if p != path})
+        added = added_problem(a, after)
         if added is not None:
             problem, first = added
-            raise RenameRefused(f"renaming `{stmt.alias}` to `{new_name}` would give {problem[0]}[{problem[1]}] "
-                                f"in {os.path.basename(other.path)}, which reads `{stmt.alias}` from this file: "
-                                f"{first.message}")
-    return {path: (analysis, edits)}
+            where = os.path.basename(first.span.file) if first.span is not None else os.path.basename(a.path)
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}] in "
+                                f"{where}: {first.message}")
+        moved = [s.start + sum(len(new_name) - len(old) for e, _ in edits.get(path, (None, []))[1] if e.start < s.start)
+                 for s, _ in edits.get(path, (None, []))[1]]
+        if sorted(s.start for s in places_of_alias(after, new_key, new_name)) != sorted(moved):
+            raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to in "
+                                f"{os.path.basename(a.path)} (`{new_name}` is already visible there)")
+    return edits
