@@ -1746,9 +1746,10 @@ dispatch_wait_engines = Assumption(
     "the engines c a least-busy dispatch chooses among, where the prompt queue's wait it leaves is "
     "taken as a law of the queue rather than the constant `dispatch_wait_share` [S/D]: the wait (its chance and "
     "its mean) is the M/G/1's at rho_d = rho (1/c + (1 - 1/c) h), h the mean step over a full one, rho the prompt "
-    "queue's utilization (least_busy_utilization: under join-the-least-loaded over many-row engines, the mean-field "
-    "limit of Mukherjee, Borst, van Leeuwaarden and Whiting 2016, an engine's arrivals follow its departures, so "
-    "they come a fixed share a step, not in proportion to a step's length; docs/accuracy.md \"The least-busy "
+    "queue's utilization (least_busy_utilization: join-the-shortest-queue as a single queue with a count-dependent "
+    "arrival rate, Gupta, Harchol-Balter, Sigman and Whitt, Performance Evaluation 2007; over many-row engines an "
+    "engine's arrivals follow its departures, so they come a fixed share a step, not in proportion to a step's "
+    "length; docs/accuracy.md \"The least-busy "
     "share as a law\", s18-dispatch, 2026-12-06; checked against bench/least_busy_share.py). 0 by default (the "
     "constant share; validate MECHANISMS \"least_busy_law\", measured, not applied)", range=NON_NEGATIVE)
 batch_window = Assumption(
@@ -3629,14 +3630,16 @@ def least_busy_utilization(engines, rho, h) -> np.ndarray:
         rho_d = rho (1/c + (1 - 1/c) h),   h = t_mean / t_full (the mean step over a full one)
     rho the prompt queue's utilization as the model takes it for an engine's own Poisson stream (prompt tokens
     arriving in a full step over the room: the busy queue's steps carry prompt chunks, so they are full-length
-    and collect a full step's arrivals). Under join-the-least-loaded over engines that each hold many rows
-    (continuous batching, ~82 rows a GPU), the rows in flight concentrate on two adjacent values (the mean-field
-    limit of JSQ over infinite-server pools: Mukherjee, Borst, van Leeuwaarden, Whiting, "Universality of load
-    balancing schemes on the diffusion scale", J. Appl. Prob. 53 (2016), and the many-server sequel, Stochastic
-    Systems 8 (2018) [S]), so an engine gets a request when it has lost a row: its arrivals follow its
-    departures, which come a fixed share a step (its rows over their output steps), so they are Poisson in steps,
-    not in time [D], and a busy queue's long steps collect the mean step's arrivals, not a full step's: the queue
-    an arrival meets is the M/G/1 at h rho. With c engines the dispatch has no choice on the 1/c of arrivals that
+    and collect a full step's arrivals). Join-the-shortest-queue over processor-sharing-like servers is, server by
+    server, a single queue whose arrival rate depends on its own count (the single-queue approximation of Gupta,
+    Harchol-Balter, Sigman, Whitt, "Analysis of join-the-shortest-queue routing for web server farms", Performance
+    Evaluation 64 (2007), doi 10.1016/j.peva.2007.06.012 [S]: near-insensitive to the job sizes). Over engines
+    that each hold many rows (continuous batching, ~82 rows a GPU) that rate is steep about the mean count: the
+    dispatch holds every engine's count within about a row of the others' (bench/interactive_dispatch_sim.py's
+    H200 engines: the rows' variance 15 least-busy against 141 independent [D]), so an engine gets a request
+    when it has lost a row: its arrivals follow its departures, which come a fixed share a step (its rows over
+    their output steps), so they are Poisson in steps, not in time [D], and a busy queue's long steps collect the
+    mean step's arrivals, not a full step's: the queue an arrival meets is the M/G/1 at h rho. With c engines the dispatch has no choice on the 1/c of arrivals that
     find every engine at the same count (the total count, an M/G/infinity process of standard deviation
     sqrt(c rows) >> c, spread evenly over its c phases mod c) [D]: those meet the own stream's queue; rho_d is the
     arrival-weighted mean. It replaces rho in the wait (the chance to wait and the waiting's mean I c / (1 - rho_d),
