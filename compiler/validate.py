@@ -1643,6 +1643,7 @@ MECHANISM_TABLE = {
     "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
+    "least_busy_law": Mechanism((), ("interactive",)),   # with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
@@ -2547,6 +2548,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         # the wait a least-busy dispatch leaves, derived on the step the row runs (the knee idle or drawing)
         row.lets["dispatch_wait_share"] = (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE if knee_idle
                                            else LEAST_DISPATCH_WAIT_SHARE)
+        if scenario in mechanisms["least_busy_law"]:   # measured, not applied ("The least-busy share as a law")
+            # the wait as a law of the queue over the harness's engines (inference.least_busy_utilization)
+            row.lets["dispatch_wait_share"] = 1.0
+            row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"

@@ -472,6 +472,10 @@ Prefill of one request (time to first token):
     stream would make it: the chance to wait is s rho (s _waiting_chance), E[A] = I w s, in every law above (and in
     the own prompt's spread). bench/interactive_dispatch_sim.py: at NVIDIA's H200 Interactive engines this law at
     s 0.33 is the simulated least-busy p99 (validate MECHANISMS "interactive_engines", measured, not applied).
+    Where `dispatch_wait_engines` c > 0 the wait is a law of the queue instead: rho_d = rho (1/c + (1 - 1/c) h),
+    h = t_mean / t_full, in place of rho in the chance to wait and the waiting's mean (least_busy_utilization: the
+    engine's arrivals follow its departures, a fixed share a step, so a busy queue's long steps collect the mean
+    step's arrivals; validate MECHANISMS "least_busy_law", measured, not applied).
     Whole chunk steps (`integer_chunk_steps` 1; 0 by default) [P/D]: TensorRT-LLM's first come first served chunks
     (microBatchScheduler.cpp) sample a first token at the end of the step carrying the prompt's last chunk, so
     the step count at quantile q is ceil(X_q / room) in place of max(1, X_q / room + 1/2) (validate MECHANISMS
@@ -1738,6 +1742,17 @@ dispatch_wait_share = Assumption(
     "puts this law on the simulated least-busy p99 is validate's LEAST_DISPATCH_WAIT_SHARE (docs/accuracy.md "
     "\"The H200 Interactive TTFT gap\"). "
     "1 by default (validate MECHANISMS \"interactive_engines\", measured, not applied)", range=NON_NEGATIVE)
+dispatch_wait_engines = Assumption(
+    "dispatch_wait_engines", 0.0, "1",
+    "the engines c a least-busy dispatch chooses among, where the prompt queue's wait it leaves is "
+    "taken as a law of the queue rather than the constant `dispatch_wait_share` [S/D]: the wait (its chance and "
+    "its mean) is the M/G/1's at rho_d = rho (1/c + (1 - 1/c) h), h the mean step over a full one, rho the prompt "
+    "queue's utilization (least_busy_utilization: join-the-shortest-queue as a single queue with a count-dependent "
+    "arrival rate, Gupta, Harchol-Balter, Sigman and Whitt, Performance Evaluation 2007; over many-row engines an "
+    "engine's arrivals follow its departures, so they come a fixed share a step, not in proportion to a step's "
+    "length; docs/accuracy.md \"The least-busy "
+    "share as a law\", s18-dispatch, 2026-12-06; checked against bench/least_busy_share.py). 0 by default (the "
+    "constant share; validate MECHANISMS \"least_busy_law\", measured, not applied)", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -2207,6 +2222,8 @@ class Load:
     delay_p99: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([first_token_delay_p99.value]))
     # the share of the prompt queue's wait a least-busy dispatch leaves (`dispatch_wait_share`: 1 independent)
     wait_share: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_share.value]))
+    # the engines of a least-busy dispatch whose share of the wait is the law (`dispatch_wait_engines`: 0 none)
+    wait_engines: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_engines.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2944,7 +2961,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  _col(load.dispatch_p50) * tau * t_mean, (_col(load.dispatch_p99) + delay_shift) * tau * t_mean,
                  np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
                  np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I,
-                 _col(load.wait_share) + 0.0 * I)
+                 _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3483,11 +3500,15 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         base = base + (1 - blend) * rest[9] + blend * rest[10]
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
-        busy = _waiting_chance(rho, servers) * (rest[13] if len(rest) > 13 else 1.0)   # `dispatch_wait_share`
-        w = np.where(rho < 1, busy * c / np.maximum(1 - rho, 1e-12), np.inf)
+        # `dispatch_wait_engines` > 0: the wait at the utilization a least-busy dispatch's arrivals meet (a law)
+        rho_w = rho
+        if len(rest) > 14 and np.any(rest[14] > 0):
+            rho_w = np.where(rest[14] > 0, least_busy_utilization(rest[14], rho, share), rho)
+        busy = _waiting_chance(rho_w, servers) * (rest[13] if len(rest) > 13 else 1.0)   # `dispatch_wait_share`
+        w = np.where(rho < 1, busy * c / np.maximum(1 - rho_w, 1e-12), np.inf)
     law = I * (servers + w) * L
     if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
-        own = _own_prompt_tokens(I, servers, cv, busy, I * c / np.maximum(1 - np.clip(rho, 0.0, 1.0), 1e-12), q)
+        own = _own_prompt_tokens(I, servers, cv, busy, I * c / np.maximum(1 - np.clip(rho_w, 0.0, 1.0), 1e-12), q)
         law = np.where((spread > 0) & (servers * I > room) & (rho < 1), own, law)
     tokens = np.minimum(law, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
@@ -3603,6 +3624,37 @@ def _normal_quantile(q: float) -> float:
         return _NORMAL_QUANTILE[q]
     from statistics import NormalDist
     return NormalDist().inv_cdf(q)
+
+
+def least_busy_utilization(engines, rho, h) -> np.ndarray:
+    """The prompt queue's utilization as a request meets it behind a least-busy dispatch, a law of the queue
+    (`dispatch_wait_engines` c > 0; docs/accuracy.md "The least-busy share as a law", s18-dispatch) [S/D]:
+        rho_d = rho (1/c + (1 - 1/c) h),   h = t_mean / t_full (the mean step over a full one)
+    rho the prompt queue's utilization as the model takes it for an engine's own Poisson stream (prompt tokens
+    arriving in a full step over the room: the busy queue's steps carry prompt chunks, so they are full-length
+    and collect a full step's arrivals). Join-the-shortest-queue over processor-sharing-like servers is, server by
+    server, a single queue whose arrival rate depends on its own count (the single-queue approximation of Gupta,
+    Harchol-Balter, Sigman, Whitt, "Analysis of join-the-shortest-queue routing for web server farms", Performance
+    Evaluation 64 (2007), doi 10.1016/j.peva.2007.06.012 [S]: near-insensitive to the job sizes). Over engines
+    that each hold many rows (continuous batching, ~82 rows a GPU) that rate is steep about the mean count: the
+    dispatch holds every engine's count within about a row of the others' (bench/interactive_dispatch_sim.py's
+    H200 engines: the rows' variance 15 least-busy against 141 independent [D]), so an engine gets a request
+    when it has lost a row: its arrivals follow its departures, which come a fixed share a step (its rows over
+    their output steps), so they are Poisson in steps, not in time [D], and a busy queue's long steps collect the
+    mean step's arrivals, not a full step's: the queue an arrival meets is the M/G/1 at h rho. With c engines the dispatch has no choice on the 1/c of arrivals that
+    find every engine at the same count (the total count, an M/G/infinity process of standard deviation
+    sqrt(c rows) >> c, spread evenly over its c phases mod c) [D]: those meet the own stream's queue; rho_d is the
+    arrival-weighted mean. It replaces rho in the wait (the chance to wait and the waiting's mean I c / (1 - rho_d),
+    Pollaczek-Khinchine with the service's variability c = (1 + cv^2) / 2, the same in both), not in the prompt
+    tokens a step carries. Mean share of the wait against the own stream's, (rho_d / (1 - rho_d)) / (rho / (1 -
+    rho)); the tail thinner than a share of the chance alone (`dispatch_wait_share`) gives. Limits: c = 1 or h = 1
+    give rho (one engine: its own queue; a step carrying prompt tokens no longer than one that does not: the
+    dispatch's one-row information alone, which the mean-field limit puts at nothing); rho -> 0 gives 0 (no
+    wait); rho_d rises with rho and falls with c. Checked against bench/least_busy_share.py (a step-synchronous
+    discrete-event simulation, c 1-16, rho 0.2-0.8)."""
+    c = np.maximum(np.asarray(engines, dtype=float), 1.0)
+    h = np.clip(np.asarray(h, dtype=float), 0.0, 1.0)
+    return np.asarray(rho, dtype=float) * (1.0 / c + (1.0 - 1.0 / c) * h)
 
 
 def _waiting_chance(rho, servers) -> np.ndarray:
@@ -4590,6 +4642,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         residual_tail=ctx.get("step_residual_tail", step_residual_tail),
         delay_p99=ctx.get("first_token_delay_p99", first_token_delay_p99),
         wait_share=ctx.get("dispatch_wait_share", dispatch_wait_share),
+        wait_engines=ctx.get("dispatch_wait_engines", dispatch_wait_engines),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),

@@ -1,0 +1,142 @@
+"""The least-busy dispatch's share of the prompt queue's wait: the law against a discrete-event simulation (issue 11).
+
+    PYTHONPATH=. python3 bench/least_busy_share.py [--quick]     (~60 s CPU, --quick ~15 s; fixed seeds, same table)
+
+A measurement aid, not the product's model. c continuous-batching engines, each a step-synchronous server: a step
+takes t = t0 + kappa P (P the prompt tokens it carries, at most `room`, first come first served, a prompt's rest
+first in the next step: chunked context), its decode rows leave after their output tokens' steps (gamma, mean 294.45,
+cv 0.59: OpenOrca), Poisson arrivals with OpenOrca's prompts (gamma, mean 222.33, cv 0.771, at most 1,021). Two
+dispatches: `own` (each request to a random engine: every engine its own Poisson stream, the model's prompt queue)
+and `least` (to the engine with the fewest requests in flight, queued or decoding, ties at random: NVIDIA's v5.0
+llmlib `load_balancing`, compiler/validate.py DISPATCH_WAITS "least" [P]). Measured: A, the prompt tokens queued
+ahead of an arrival on its engine (the begun prompt's rest included), mean over the requests after the first 10%,
+against the model's mean I w s (Pollaczek-Khinchine, w = rho (1 + cv^2) / 2 / (1 - rho): compiler/models/
+inference.py _budget_ttft) at s 1 (own) and at the law's s (least); and the simulated share E[A] least / own; and the p99 of X = A + the own prompt (the tokens cleared before a first
+token) against the model's (_own_prompt_tokens: Cornish-Fisher over the wait and the own prompt's gamma).
+
+The law (compiler/models/inference.py `least_busy_utilization`, docs/accuracy.md "The least-busy share as a law"):
+the wait an arrival meets is the M/G/1's at
+    rho_d = rho (1/c + (1 - 1/c) h),   h = t_mean / t_full
+rho the model's prompt-queue utilization (prompt tokens arriving in a full step over the room: lam I t_full / room),
+h the mean step over a full one; its mean share of the own stream's wait (rho_d / (1 - rho_d)) / (rho / (1 - rho)). Printed against the simulation over c in {1, 2, 4, 8, 16}, rho in {0.2 .. 0.8}, for
+a step that carries its prompt tokens at no cost (h = 1, the dispatch's row information alone) and NVIDIA's v5.0 H200
+tp 1 Interactive engine's (bench/interactive_dispatch_sim.py's knee-idle step: t0 + beta 82 rows = 26.5 ms, kappa
+0.1166 ms a prompt token, room 174 tokens: a full step 46.8 ms).
+"""
+from __future__ import annotations
+
+import heapq
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PROMPT = (222.33, 0.771, 1021)
+OUTPUT = (294.45, 0.59)
+ROOM = 174                       # 256-token budget less ~82 decode rows (NVIDIA's v5.0 H200 Interactive engine)
+STEPS = {"free prompts (h 1)": (0.0337, 0.0), "H200 tp 1 (kappa 0.117 ms)": (0.02650, 0.1166e-3)}
+
+
+def _gamma(rng: random.Random, mean: float, cv: float) -> float:
+    shape = 1.0 / (cv * cv)
+    return rng.gammavariate(shape, mean / shape)
+
+
+def law(c: float, rho: float, h: float) -> float:
+    """The least-busy utilization rho_d (module docstring): the model's own function, so the check is of its code."""
+    from compiler.models.inference import least_busy_utilization
+    return float(least_busy_utilization(c, rho, h))
+
+
+def _model_x99(rho: float) -> float:
+    """The model's p99 of X = A + the own prompt where a prompt spans steps (`own_prompt_spread`, as validate's
+    chunked Interactive rows take it) at utilization rho: compiler/models/inference.py _own_prompt_tokens, the wait
+    0 with probability 1 - rho and else an exponential of mean I c / (1 - rho), the own prompt a gamma."""
+    from compiler.models.inference import _own_prompt_tokens
+    I, cv = PROMPT[0], PROMPT[1]
+    return float(_own_prompt_tokens(I, 1.0, cv, rho, I * (1 + cv * cv) / 2 / (1 - rho), 0.99))
+
+
+def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests: int, seed: int) -> tuple:
+    """(E[A] tokens, mean step s, full step s, X_99 tokens) of c engines fed at the model's rho by `policy`."""
+    rng = random.Random(seed)
+    t_full = t0 + kappa * ROOM
+    lam = rho * ROOM / (PROMPT[0] * t_full)          # requests/s an engine: lam I t_full / room = rho
+    queued = [[] for _ in range(c)]                   # per engine: [tokens left] of waiting prompts, FCFS
+    flight = [0] * c                                  # requests in flight (queued or decoding)
+    leaving = [[] for _ in range(c)]                  # (step at which a row leaves) per engine
+    step_no = [0] * c
+    events = [(rng.random() * t_full, 1, e) for e in range(c)]   # engines' step ends at random phases
+    t, n_arr = 0.0, 0
+    heapq.heappush(events, (rng.expovariate(lam * c), 0, -1))
+    ahead, counted, step_time, steps, cleared = 0.0, 0, 0.0, 0, []
+    while n_arr < requests:
+        now, kind, e = heapq.heappop(events)
+        if kind == 0:                                 # an arrival
+            n_arr += 1
+            if policy == "own":
+                e = rng.randrange(c)
+            else:
+                low = min(flight)
+                e = rng.choice([j for j in range(c) if flight[j] == low])
+            length = _gamma(rng, PROMPT[0], PROMPT[1])
+            while length > PROMPT[2]:
+                length = _gamma(rng, PROMPT[0], PROMPT[1])
+            if n_arr > requests // 10:
+                work = sum(q[0] for q in queued[e])
+                ahead += work
+                counted += 1
+                cleared.append(work + max(1, int(length)))   # X = A + the own prompt: tokens before its first token
+            queued[e].append([max(1, int(length)), max(2, int(round(_gamma(rng, *OUTPUT))))])
+            flight[e] += 1
+            heapq.heappush(events, (now + rng.expovariate(lam * c), 0, -1))
+            continue
+        step_no[e] += 1                               # engine e's step ends: rows due leave, the next step starts
+        while leaving[e] and leaving[e][0] <= step_no[e]:
+            heapq.heappop(leaving[e])
+            flight[e] -= 1
+        tokens = 0
+        while queued[e] and tokens < ROOM:           # prompt chunks first come first served into the room
+            head = queued[e][0]
+            part = min(head[0], ROOM - tokens)
+            tokens += part
+            head[0] -= part
+            if head[0] == 0:                         # its last chunk: decodes from the next step on
+                heapq.heappush(leaving[e], step_no[e] + head[1])
+                queued[e].pop(0)
+        dt = t0 + kappa * tokens
+        if n_arr > requests // 10:
+            step_time += dt
+            steps += 1
+        heapq.heappush(events, (now + dt, 1, e))
+    cleared.sort()
+    return ahead / max(counted, 1), step_time / max(steps, 1), t_full, cleared[int(0.99 * len(cleared))]
+
+
+def main(quick: bool = False) -> None:
+    engines = (1, 2, 8) if quick else (1, 2, 4, 8, 16)
+    loads = (0.2, 0.5, 0.8) if quick else (0.2, 0.4, 0.6, 0.8)
+    per_engine = 6000 if quick else 20000
+    print("| step | c | rho | h | E[A] own: sim / model (rho) | E[A] least: sim / model (rho_d) | mean share: sim "
+          "(least / own) | law | X_99 own: sim / model | X_99 least: sim / model |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, (t0, kappa) in STEPS.items():
+        for c in engines:
+            for rho in loads:
+                own, t_mean, t_full, x_own = simulate("own", c, rho, t0, kappa, per_engine * c, seed=1)
+                least, _, _, x_least = simulate("least", c, rho, t0, kappa, per_engine * c, seed=1)
+                h = min(t_mean / t_full, 1.0)
+                rho_d = law(c, rho, h)
+                pk, pk_d = (PROMPT[0] * r * (1 + PROMPT[1] ** 2) / 2 / (1 - r) for r in (rho, rho_d))   # I w
+                x99 = [_model_x99(r) for r in (rho, rho_d)]
+                s_sim, s_law = least / own, pk_d / pk
+                print(f"| {name} | {c} | {rho:.1f} | {h:.3f} | {own:.0f} / {pk:.0f} ({pk / own - 1:+.0%}) | "
+                      f"{least:.0f} / {pk_d:.0f} ({pk_d / least - 1:+.0%}) | {s_sim:.3f} | {s_law:.3f} | "
+                      f"{x_own:.0f} / {x99[0]:.0f} ({x99[0] / x_own - 1:+.0%}) | "
+                      f"{x_least:.0f} / {x99[1]:.0f} ({x99[1] / x_least - 1:+.0%}) |",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
