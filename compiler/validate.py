@@ -1613,6 +1613,7 @@ MECHANISM_TABLE = {
     "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
     "knee_power_hopper": Mechanism((), _ALL),   # the same on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)
     "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
+    "step_draw": Mechanism((), _ALL),           # every chip: the step's clock at its energy a FLOP done and a byte moved (knee 0, clock_draw_activity 1)
     "power_limit_window": Mechanism((), _LIVE),  # a serving replica's clock set by its step mixture's mean draw
     "fp4_knee_power": Mechanism((), _ALL),      # the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)
     "converged_voltage_floor": Mechanism((), _ALL),   # the voltage floor refit by its own rule on the converged clock, with its first-token pair (CONVERGED_VOLTAGE_FLOOR, CONVERGED_FIRST_TOKEN_PAIR)
@@ -1676,6 +1677,16 @@ KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # of its 700 W, no cap triggering (Ma, Afzal, Eitzinger, Wellein, "The Illusion of Power Capping in LLM Decode",
 # arXiv 2605.11999, 2026-05 [S]); the step's clock law with the knee drawing (k 1) throttles those steps to 0.73-0.87
 KNEE_POWER_HOPPER_CHIPS = ("H100_SXM", "H200", "H200_CTS", "GH200", "GH200_96GB")
+# MECHANISMS "step_draw" (measured, NOT applied; docs/accuracy.md "The draw of a memory-bound step", s18-tp1step,
+# 2026-12-06): the two switches above as one law on every chip, not the GH100 SXM ones only: a step's compute draw is
+# the energy of the FLOPs it does (`clock_draw_activity` 1: its FLOPs at the draw's rate g) and of the bytes it moves
+# (b u_m), with the matrix units idle while a GEMM below its knee waits on the weight stream (`gemm_knee_power` 0).
+# Physics: CMOS dynamic power is the switched capacitance a cycle, so a unit draws by its accesses, not by the cycles
+# it waits (AccelWattch, Kandiah et al., MICRO 2021: P = P_const + P_static + sum of per-component energy x activity,
+# validated on Volta; Wattchmen, Tran et al., ICS 2026, arXiv 2603.26435: a per-instruction energy model within 12%
+# on H100 [S]); the measured H200 decode draw 137-300 W (Ma et al. above) is 295 W under this law at 16 rows and
+# 1,181 W with the knee charged a cycle. Every family's factor must be refit under it (the fit rule: Hopper FP8
+# 0.71, Blackwell FP4 0.84, CDNA3 0.33, Ada 0.31, Hopper add-in 0.45 with `interactive_engines`)
 # the GH100 chips with HBM3e and the memory power b (W at full bandwidth) of their memory at the H100's energy a bit
 # (MECHANISMS "hbm3e_memory_power", measured, NOT applied; docs/accuracy.md "The H200's power parameters", s17-h200,
 # 2026-12-06): the model's b is the H100's 104.5 W (3.35 TB/s x 8 x 3.9 pJ/bit) scaled by the TDP, so a 700 W H200
@@ -2543,7 +2554,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             fields["max_num_tokens"] = Q(layout.budget / layout.tp, "tok")   # the engine's budget, per rank
     knee_idle = ((scenario in mechanisms["knee_power"] and alias.chip in KNEE_POWER_CHIPS)
                  or scenario in mechanisms["knee_power_all"]
-                 or (scenario in mechanisms["knee_power_hopper"] and alias.chip in KNEE_POWER_HOPPER_CHIPS))
+                 or (scenario in mechanisms["knee_power_hopper"] and alias.chip in KNEE_POWER_HOPPER_CHIPS)
+                 or scenario in mechanisms["step_draw"])      # measured, not applied (s18-tp1step)
     if own_engine and dispatch_policy(round_, family, layout, n)[0] == "least":
         # the wait a least-busy dispatch leaves, derived on the step the row runs (the knee idle or drawing)
         row.lets["dispatch_wait_share"] = (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE if knee_idle
@@ -2634,7 +2646,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["run_ramp_deficit"] = RUN_RAMP_DEFICIT   # the mean step a run from empty may fall short by
     if scenario in mechanisms["batch_refinement"]:   # measured, not applied ("Batch refinement")
         row.lets["batch_refinement"] = BATCH_REFINEMENT   # the capacity point at its binding limit, not the grid's
-    if scenario in mechanisms["clock_draw"] and alias.chip in KNEE_POWER_HOPPER_CHIPS:   # measured, not applied
+    if ((scenario in mechanisms["clock_draw"] and alias.chip in KNEE_POWER_HOPPER_CHIPS)   # measured, not applied
+            or scenario in mechanisms["step_draw"]):   # every chip (s18-tp1step): the draw's law, one for all
         row.lets["clock_draw_activity"] = 1.0        # the step's clock at the activity its draw counts (s15-knee)
     if scenario in mechanisms["power_limit_window"]:   # measured, not applied ("The power limit over a window")
         row.lets["power_limit_window"] = 1.0         # the clock of the steps' mean draw over the limiter's window

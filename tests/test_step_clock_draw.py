@@ -154,3 +154,26 @@ def test_clock_draw_is_opt_in_and_reaches_the_gh100_sxm_chips_only() -> None:
     assert "clock_draw_activity" not in _row(h200, "llama2-70b-interactive-99", None).lets
     on = V.mechanisms_with(on=("clock_draw",))
     assert _row(h200, "llama2-70b-interactive-99", on).lets["clock_draw_activity"] == 1.0
+
+
+def test_step_draw_is_opt_in_and_one_law_for_every_chip() -> None:
+    """validate `--with step_draw` (s18-tp1step, measured, not applied): the step's clock at its energy a FLOP done
+    and a byte moved on every chip, not on the GH100 SXM ones only: off by default; on, the v5.0 H200 SXM row and a
+    B200 row both get `gemm_knee_power` 0 and `clock_draw_activity` 1 (the same two lets as `knee_power_hopper` +
+    `clock_draw` on the H200)."""
+    from compiler import validate as V
+    assert V.MECHANISMS["step_draw"] == ()
+    on = V.mechanisms_with(on=("step_draw",))
+    h200 = "NVIDIA: H200 [H200-SXM-141GBx8_TRT]"
+    off = _row(h200, "llama2-70b-interactive-99", None).lets
+    assert "clock_draw_activity" not in off and "gemm_knee_power" not in off
+    hopper = V.mechanisms_with(on=("knee_power_hopper", "clock_draw"))
+    both = _row(h200, "llama2-70b-interactive-99", hopper).lets
+    lets = _row(h200, "llama2-70b-interactive-99", on).lets
+    assert (lets["gemm_knee_power"], lets["clock_draw_activity"]) == (0.0, 1.0)
+    assert (both["gemm_knee_power"], both["clock_draw_activity"]) == (0.0, 1.0)
+    b200 = next(r.data["system"] for r in V.read_csv(V.__file__.replace("compiler/validate.py",
+                                                                         "reference/mlperf_calibration.csv"))
+                if "B200-SXM" in r.data.get("accelerator", "") and r.data["benchmark"] == "llama2-70b-99")
+    lets = _row(b200, "llama2-70b-99", on).lets
+    assert (lets["gemm_knee_power"], lets["clock_draw_activity"]) == (0.0, 1.0)
