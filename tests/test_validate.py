@@ -138,9 +138,11 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
 # within 10% from 2026-12-05, but the TTFT medians rested on a step clock solved in two passes that did not satisfy
 # its own law (s17-heldlaws, s17-converge, 2026-12-06). Solved (compiler/models/inference.py `_solve_clock`), the
 # v5.0 H200 SXM rows' capacity point and first-token time come out lower and the TTFT medians leave the gate; refitting
-# the first-token pair by its own rule does not bring them back (docs/accuracy.md "The converged clock"). A category
+# the first-token pair by its own rule does not bring them back (docs/accuracy.md "The converged clock"); the Hopper FP8
+# factor refitted by its own rule on the converged solve (0.82 -> 0.81, s18-hopper) takes them from 12.4% / 14.2% to
+# 11.8% / 13.6% (docs/accuracy.md "The H200 TTFT rows on the converged clock, taken apart"). A category
 # outside the gate is listed here as an xfail with its measured gap, not hidden
-LATENCY_GAPS: dict[str, str] = {"TTFT p50": "12.4%", "TTFT p99": "14.2%"}
+LATENCY_GAPS: dict[str, str] = {"TTFT p50": "11.8%", "TTFT p99": "13.6%"}
 LATENCY_WITHIN = ("TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99")
 
 
