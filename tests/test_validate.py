@@ -714,7 +714,7 @@ FAMILY_FIT_GAPS = {"Ada FP8": "0.32 (ships 0.33)", "Blackwell FP4": "0.93 (ships
 def family_fits() -> dict[str, float]:
     """`validate --fit`'s inference rule (compiler/validate.py `fit_kind`) on the grid points next to the shipped
     factors (each shipped value and its two 0.01 neighbours: ~15 of the rule's 71 points, one evaluation of the
-    file with the factor swept, ~10 s)."""
+    file with the factor swept; 5 min wall on the shared 2 cores, hence slow)."""
     from compiler.validate import FIT_GRID, fit_kind
     near = {round(v + d, 2) for v in _shipped_family_factors().values() for d in (-0.01, 0.0, 0.01)}
     grid = [g for g in FIT_GRID if round(float(g), 2) in near]
