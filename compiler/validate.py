@@ -629,7 +629,9 @@ the H200's die and HBM3e on a 600 W card, its power limit modelled by its clock,
 Hopper add-in FP8 (the 80-94 GB H100 PCIe and H100 NVL cards), Ada FP8 (L40S), Blackwell FP4, CDNA3 FP8, each
 family's rows together; the value the chips' `serving_efficiency` takes), never per row. Chips
 without rows in the file (RTX PRO 6000, MI350X/MI355X, B300/GB300) are in no family: they keep the global default or
-a value carried from their architecture's family, as stdlib/chips.factory says.
+a value carried from their architecture's family, as stdlib/chips.factory says. `fit_kind` is the rule for one kind
+on a given grid (`fit` runs it on FIT_GRID); tests/test_validate.py checks with it that each family's shipped factor is
+the rule's answer (slow).
 
 User measurements (`factory validate --user CSV`, `run_user`): columns spec, quantity, measured, unit (and
 optionally note). Each spec (a path relative to the CSV) is evaluated once; the named quantity (its dotted path,
@@ -3275,32 +3277,55 @@ def json_doc(path: str, rows: list[Row]) -> dict:
                          "gate": GATE}}
 
 
+# the rule's grid: every factor on 0.30-1.00 in steps of 0.01 (docs/validate.md, `--fit`)
+FIT_GRID = tuple(round(x, 3) for x in np.arange(0.30, 1.005, 0.01))
+# what each kind's factor is fitted on: (the block let it sets, the output whose rows are compared)
+FIT_KINDS = {"inference": ("inference_gemm_efficiency", "tokens_per_s"), "training": ("training_gemm_efficiency",
+                                                                                      "time_to_train")}
+
+
 def fit(path: str, mechanisms: dict | None = None) -> dict[str, float]:
     """The global efficiency factors that minimise the median |log error| (all throughput / time-to-train rows of a
     kind together), and for inference once more per chip family (FAMILIES: all the family's rows together, the
     chips' `serving_efficiency`); a factor with no row to fit on is left out."""
-    grid = [round(x, 3) for x in np.arange(0.30, 1.005, 0.01)]
     found: dict[str, float] = {}
+    for kind in FIT_KINDS:
+        found.update(fit_kind(path, kind, FIT_GRID, mechanisms))
     # `cdna3_token_split`: the CDNA3 efficiency is AMD's measured GEMM rate, its per-token term is fitted instead
-    on = mechanisms or MECHANISMS
-    split = tuple(dict.fromkeys(family for name, family in TOKEN_TIME_SPLITS.items() if on[name]))
-    for kind, let, output in (("inference", "inference_gemm_efficiency", "tokens_per_s"),
-                              ("training", "training_gemm_efficiency", "time_to_train")):
-        rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid}, mechanisms=mechanisms)
-        fitted = [r for r in rows if r.kind == kind and r.fields and r.output == output]
-        errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
-                           for r in fitted])
-        if not errs.size or not np.isfinite(errs).any(axis=0).all():
-            continue                # no row of this kind to fit on (the factor is left out)
-        found[let] = float(grid[int(np.nanargmin(np.nanmedian(errs, axis=0)))])
-        if kind == "inference":
-            for family in sorted({FAMILIES.get(r.chip, "") for r in fitted} - {""} - set(split)):
-                mine = np.asarray([FAMILIES.get(r.chip) == family for r in fitted])
-                med = np.nanmedian(errs[mine], axis=0)
-                if np.isfinite(med).any():
-                    found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(med))])
+    split = _split_families(mechanisms)
     if split:
         found.update(fit_token_time(path, mechanisms, split))
+    return found
+
+
+def _split_families(mechanisms: dict | None) -> tuple[str, ...]:
+    """The families whose per-token term is fitted instead of their efficiency (TOKEN_TIME_SPLITS applied)."""
+    on = mechanisms or MECHANISMS
+    return tuple(dict.fromkeys(family for name, family in TOKEN_TIME_SPLITS.items() if on[name]))
+
+
+def fit_kind(path: str, kind: str, grid=FIT_GRID, mechanisms: dict | None = None) -> dict[str, float]:
+    """`fit`'s rule for one kind ("inference" or "training") on `grid`: the kind's factor over all its rows, for
+    inference also per chip family (`let[family]`), each the grid value of least median |log error| (the first of
+    equals); one evaluation of the file with the factor swept. On a grid holding the full one's argmin it answers
+    the same (a sub-grid's argmin is the full grid's wherever the sub-grid holds it)."""
+    grid = list(grid)
+    let, output = FIT_KINDS[kind]
+    split = _split_families(mechanisms)
+    found: dict[str, float] = {}
+    rows, _ = run(path, lets={kind: {let: Name("e")}}, params={"e": grid}, mechanisms=mechanisms)
+    fitted = [r for r in rows if r.kind == kind and r.fields and r.output == output]
+    errs = np.asarray([np.abs(np.log(np.broadcast_to(r.extra["values"], (len(grid),)) / r.measured))
+                       for r in fitted])
+    if not errs.size or not np.isfinite(errs).any(axis=0).all():
+        return found                # no row of this kind to fit on (the factor is left out)
+    found[let] = float(grid[int(np.nanargmin(np.nanmedian(errs, axis=0)))])
+    if kind == "inference":
+        for family in sorted({FAMILIES.get(r.chip, "") for r in fitted} - {""} - set(split)):
+            mine = np.asarray([FAMILIES.get(r.chip) == family for r in fitted])
+            med = np.nanmedian(errs[mine], axis=0)
+            if np.isfinite(med).any():
+                found[f"{let}[{family}]"] = float(grid[int(np.nanargmin(med))])
     return found
 
 

@@ -191,8 +191,10 @@ def test_a_real_sub_threshold_move_stays_in_the_table_and_json_exact(tmp_path) -
     text = headline(doc)
     assert text.startswith("TCO per year of s will increase by") and "$/Mtok" not in text, text
     assert "facility power of s will increase by" in text
-    # s18-prices (RSMeans-priced chiller: the air classes' cooling share 1.2603 -> 1.2806): was 0.5868641 -> 0.5868636
-    assert "| $/Mtok | `s.i` | 0.58706 USD/Mtok | 0.587059 USD/Mtok | -4.753e-07 USD/Mtok (-8.1e-05%) |" \
+    # s18-prices (RSMeans-priced chiller: the air classes' cooling share 1.2603 -> 1.2806): was 0.5868641 -> 0.5868636;
+    # s18-hopper (Hopper FP8 factor 0.82 -> 0.81, the H100's tokens/s -0.94%): 0.58706 -> 0.5926593, the move
+    # -8.096e-07 of it, -4.798e-07 (was -4.753e-07)
+    assert "| $/Mtok | `s.i` | 0.5926593 USD/Mtok | 0.5926588 USD/Mtok | -4.798e-07 USD/Mtok (-8.1e-05%) |" \
         in render_markdown(doc)
 
 

@@ -73,16 +73,6 @@ OPEN = {
     # any step (34,328); opt-in, not applied: it moves the held-out Blackwell Ultra FP4 rows up to +9.3% (405B GB300
     # Server's public figure +12.8% -> +17.1%); validate's rows byte-identical either way
     ("bigger chip", 322, 522): "B300 FP4 knee charged at the FP4 MACs' power (x 1.5 vs the cap's x 1.1)",
-    # H200 x16 405B Server (v5.1): not the clock (s17-heldlaws). Both are TTFT-bound by the same prompt queue (full
-    # budget step 7.9925 s on the H200, 7.9937 s on the H100, the loaded steps' clocks 0.813-0.815 on both; the
-    # H200's decode-only step throttles to 0.918 but stays memory-bound: 22.42 ms at any clock); (1) the batch grid:
-    # the H200's next grid batch (15) misses the TTFT limit, so it stops at 13 of the 13.68 rows the limit allows,
-    # the H100 at 18 of 18.43 (`capacity_solve` 1: 601.1 against 601.8 tok/s); (2) the first-token law prices the
-    # prompt tokens at kappa, one prompt's chunk's cost over a decode-only step, which on the H100 hides 6 ms more
-    # weight read: a full budget step by the law is 7.989 s on the H200, 7.953 s on the H100, 7.993 / 7.994 s in fact;
-    # priced through the chord to the full step the continuous capacities order right (600.8 against 599.5), the
-    # grid's do not (588 against 596)
-    ("bigger chip", 43, 53): "H200 405B Server: TTFT-bound tie, the batch grid's stop and kappa's hidden weight read",
 }
 DOCUMENTED = {**MECHANISM, **OPEN}
 

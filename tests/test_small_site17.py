@@ -173,9 +173,10 @@ def _served(system: str):
 def test_a_demand_limited_service_serves_its_load_whatever_the_chip() -> None:
     """The trust report: H100 -> H200 moved served tokens/s by +0.4% while TPOT fell 21.6%. The model's reading,
     by hand: a service with an offered load below its capacity serves offered_load x busy share = 1,000 x 0.6 =
-    600 tok/s on either chip (its capacity, 5.14k -> 6.05k tok/s, is not what it serves); an interactive one is
-    bound by its TTFT p99 (444 / 432 ms of the 450 ms limit), the prefill's compute, equal on both chips, so its
-    capacity moves little (3.36k -> 3.22k tok/s on the batch grid) while TPOT p99 falls 27.3 -> 22.0 ms."""
+    600 tok/s on either chip (its capacity, 5.11k -> 6.01k tok/s, is not what it serves); an interactive one is
+    bound by its TTFT p99 (449 / 438 ms of the 450 ms limit), the prefill's compute, equal on both chips, so its
+    capacity moves little (3.35k -> 3.20k tok/s on the batch grid) while TPOT p99 falls 27.4 -> 22.1 ms (at the
+    Hopper FP8 factor 0.81; 5.14k -> 6.05k, 445 / 433 ms, 3.36k -> 3.21k, 27.3 -> 22.0 ms at 0.82)."""
     (_, _, h100), (_, _, h200) = _served("DGX_H100"), _served("DGX_H200")
     for v in (h100, h200):
         assert v["s.dem.served_tokens_per_s"] == pytest.approx(1000 * 0.6, rel=1e-12)
@@ -194,4 +195,4 @@ def test_the_report_says_which_figure_is_capacity_and_which_the_load() -> None:
     assert "Tokens/s is each service's capacity" in md
     share = f"{v['s.dem.offered_share'] * 100:.1f}%"
     assert f"dem: serves its offered load \\(demand\\), {share} of its capacity" in md
-    assert "inter: capacity bound by TTFT p99, 433.1 ms of its 450 ms limit" in md     # on the converged clock
+    assert "inter: capacity bound by TTFT p99, 437.5 ms of its 450 ms limit" in md     # Hopper FP8 0.81 (433.1 at 0.82)

@@ -144,34 +144,34 @@ def test_the_flagship_chat_service_and_training_run_add_up_to_the_campus_bill() 
 def test_hand_calculation_with_a_set_pue() -> None:
     """10 racks of 4 DGX H100 (320 GPUs), the site's `pue` 1.25 (k = 1.25, no no-load part), $0.10/kWh; chat holds
     160 GPUs at duty 0.5. From the model: a rack's average IT power 29,581.91 W at utilization 0.85 (w = 924.435 W a
-    GPU); chat busy 163,620.37 W (1,022.63 W a GPU; 163,439.04 W on the converged clock, the figures below are
-    the two-pass clock's), its hour-average power_avg 105,810.19 W (661.31 W a GPU: the
-    idle half at 300 W a GPU's wall, the DGX H100's idle_power 2.4 kW / 8; s14-cfo2: it was 214.6 W, the parts'
-    model below the server's declared idle, and power_avg 98,977.74 W).
-        D       = 105,810.19 - 160 x 924.435                     = -42,099.39 W
-        metered = 1.25 x 295,819.15 + 1.25 x D = 369,773.94 - 52,624.24 = 317,149.70 W
-        energy  = 317,149.70 W x $0.10/kWh                        = $31.715 an hour
-        e       = energy / (295,819.15 + D = 253,719.76 W)        = $1.2500e-4 an hour per W
-        chat    = 160 x [tco / 320 + e x (661.31 - 253,719.76 / 320 = -131.56 W)]
-                = 160 x tco / 320 - 160 x 0.016445 = 160 x tco / 320 - $2.631 an hour"""
+    GPU); chat busy 162,556.56 W (1,015.98 W a GPU; at the Hopper FP8 factor 0.81, s18-hopper: 163,439.04 W at 0.82
+    on the converged clock, 163,620.37 W on the two-pass clock), its hour-average power_avg 105,278.28 W (657.99 W a
+    GPU: the idle half at 300 W a GPU's wall, the DGX H100's idle_power 2.4 kW / 8; s14-cfo2: it was 214.6 W, the
+    parts' model below the server's declared idle).
+        D       = 105,278.28 - 160 x 924.435                     = -42,631.32 W
+        metered = 1.25 x 295,819.15 + 1.25 x D = 369,773.94 - 53,289.15 = 316,484.79 W
+        energy  = 316,484.79 W x $0.10/kWh                        = $31.648 an hour
+        e       = energy / (295,819.15 + D = 253,187.83 W)        = $1.2500e-4 an hour per W
+        chat    = 160 x [tco / 320 + e x (657.99 - 253,187.83 / 320 = -133.22 W)]
+                = 160 x tco / 320 - 160 x 0.016653 = 160 x tco / 320 - $2.664 an hour"""
     v = _run(site="pue = 1.25")
     w_t = _one(v, "s.h.r.it_power_avg") / 32
     assert w_t == pytest.approx(924.435, abs=1e-3)
-    busy = 163_439.04       # the chat's busy draw on the converged step clock (163,620.37 W before s17-converge)
+    busy = 162_556.56       # the chat's busy draw at Hopper FP8 0.81 (163,439.04 W at 0.82; 163,620.37 W two-pass)
     assert _one(v, "s.chat.power") == pytest.approx(busy, abs=0.01)
     assert _one(v, "s.chat.power_avg") == pytest.approx(0.5 * busy + 0.5 * 160 * 2400 / 8, abs=0.01)
-    avg = 0.5 * busy + 0.5 * 160 * 2400 / 8                   # 105,719.52 W (661.31 a GPU -> 660.75)
+    avg = 0.5 * busy + 0.5 * 160 * 2400 / 8                   # 105,278.28 W (657.99 a GPU)
     d = avg - 160 * 924.435
-    assert d == pytest.approx(-42_190.08, abs=0.05)
+    assert d == pytest.approx(-42_631.32, abs=0.05)
     assert _one(v, "s.facility_power_metered") == pytest.approx(1.25 * (295_819.15 + d), abs=0.1)
-    assert _one(v, "s.facility_power_metered") == pytest.approx(317_036.34, abs=0.1)
-    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(31.7036, abs=1e-4)
-    assert _one(v, "s.energy_year") == pytest.approx(317_036.34 * YEAR, rel=1e-7)
-    e_per_w = 31.7036 / (295_819.15 + d)                      # $ an hour per W
+    assert _one(v, "s.facility_power_metered") == pytest.approx(316_484.79, abs=0.1)
+    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(31.6485, abs=1e-4)
+    assert _one(v, "s.energy_year") == pytest.approx(316_484.79 * YEAR, rel=1e-7)
+    e_per_w = 31.6485 / (295_819.15 + d)                      # $ an hour per W
     tco_hour = _one(v, "s.tco_year") * 3600
     expected = 160 * (tco_hour / 320 + e_per_w * (avg / 160 - (295_819.15 + d) / 320))
     assert _one(v, "s.chat.cost_per_hour") * 3600 == pytest.approx(expected, rel=1e-5)
-    assert 160 * e_per_w * (avg / 160 - (295_819.15 + d) / 320) == pytest.approx(-2.637, abs=1e-3)
+    assert 160 * e_per_w * (avg / 160 - (295_819.15 + d) / 320) == pytest.approx(-2.664, abs=1e-3)
 
 
 def test_report_json_and_table_agree_on_the_metered_energy(tmp_path) -> None:

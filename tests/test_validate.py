@@ -142,9 +142,11 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
 # within 10% from 2026-12-05, but the TTFT medians rested on a step clock solved in two passes that did not satisfy
 # its own law (s17-heldlaws, s17-converge, 2026-12-06). Solved (compiler/models/inference.py `_solve_clock`), the
 # v5.0 H200 SXM rows' capacity point and first-token time come out lower and the TTFT medians leave the gate; refitting
-# the first-token pair by its own rule does not bring them back (docs/accuracy.md "The converged clock"). A category
+# the first-token pair by its own rule does not bring them back (docs/accuracy.md "The converged clock"); the Hopper FP8
+# factor refitted by its own rule on the converged solve (0.82 -> 0.81, s18-hopper) takes them from 12.4% / 14.2% to
+# 11.8% / 13.6% (docs/accuracy.md "The H200 TTFT rows on the converged clock, taken apart"). A category
 # outside the gate is listed here as an xfail with its measured gap, not hidden
-LATENCY_GAPS: dict[str, str] = {"TTFT p50": "12.4%", "TTFT p99": "14.2%"}
+LATENCY_GAPS: dict[str, str] = {"TTFT p50": "11.8%", "TTFT p99": "13.6%"}
 LATENCY_WITHIN = ("TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99")
 
 
@@ -690,6 +692,56 @@ def test_each_family_carries_one_serving_efficiency() -> None:
         by_family.setdefault(FAMILIES[chip], set()).add(lets)
     assert all(len(values) == 1 for values in by_family.values()), by_family
     assert FAMILIES["H200_NVL"] == FAMILIES["H200"] != FAMILIES["H100_NVL"] == FAMILIES["H100_PCIe"]
+
+
+def _shipped_family_factors() -> dict[str, float]:
+    """Each FAMILIES family's stdlib factor: its chips' `serving_efficiency` (`serving_efficiency_fp4` for an FP4
+    family), one value a family (test_each_family_carries_one_serving_efficiency)."""
+    from compiler.catalogue import describe
+    from compiler.validate import FAMILIES
+    found: dict[str, float] = {}
+    for chip in sorted(FAMILIES):
+        family = FAMILIES[chip]
+        name = "serving_efficiency_fp4" if "FP4" in family else "serving_efficiency"
+        found[family] = round(next(row.si for row in describe(chip).rows if row.name == name), 3)
+    return found
+
+
+# families whose shipped factor is not (yet) the rule's answer, with `validate --fit`'s answer on the full grid
+# (2026-12-06, the converged clock solve, s18-hopper): listed as strict xfails with the gap, not hidden. Each leaves
+# with its refit (its stdlib comment's fit line and the pins it moves)
+FAMILY_FIT_GAPS = {"Ada FP8": "0.32 (ships 0.33)", "Blackwell FP4": "0.93 (ships 0.92)",
+                   "Hopper add-in FP8": "0.51 (ships 0.55)"}
+
+
+@pytest.fixture(scope="module")
+def family_fits() -> dict[str, float]:
+    """`validate --fit`'s inference rule (compiler/validate.py `fit_kind`) on the grid points next to the shipped
+    factors (each shipped value and its two 0.01 neighbours: ~15 of the rule's 71 points, one evaluation of the
+    file with the factor swept; 5 min wall on the shared 2 cores, hence slow)."""
+    from compiler.validate import FIT_GRID, fit_kind
+    near = {round(v + d, 2) for v in _shipped_family_factors().values() for d in (-0.01, 0.0, 0.01)}
+    grid = [g for g in FIT_GRID if round(float(g), 2) in near]
+    return fit_kind(str(CSV), "inference", grid)
+
+
+@needs_csv
+@pytest.mark.slow
+@pytest.mark.parametrize("family", [
+    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=f"`validate --fit` answers {FAMILY_FIT_GAPS[f]}"))
+    if f in FAMILY_FIT_GAPS else f for f in ("Ada FP8", "Blackwell FP4", "CDNA3 FP8", "Hopper FP8",
+                                              "Hopper add-in FP8")])
+def test_each_shipped_family_factor_is_the_fit_rules_answer(family_fits, family) -> None:
+    """The rule the stdlib's `serving_efficiency` comments cite (docs/validate.md, `--fit`): a family's factor is
+    the grid value (0.30-1.00 by 0.01) of least median |log error| over the family's throughput rows. Here on the
+    grid points beside each shipped value: the rule's answer on the full grid is the shipped value only if it also
+    wins among its neighbours (a sub-grid holding the full grid's argmin answers the same). Hopper FP8 ships the
+    rule's 0.81 on the converged clock (s18-hopper; 0.82 before, docs/accuracy.md "The H200 TTFT rows on the
+    converged clock, taken apart")."""
+    from compiler.validate import FAMILIES
+    assert set(_shipped_family_factors()) == set(FAMILIES.values())
+    answer = family_fits[f"inference_gemm_efficiency[{family}]"]
+    assert answer == pytest.approx(_shipped_family_factors()[family], abs=1e-9), (family, answer)
 
 
 def test_gpt_oss_compute_format_by_platform() -> None:
