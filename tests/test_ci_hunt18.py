@@ -43,27 +43,29 @@ def test_a_stdlib_diagnostic_is_anchored_at_the_spec_that_uses_the_part(tmp_path
     places it, but every CI format anchored them at line 1 of the FIRST spec, a.factory, which holds no GroqNode
     (s18-small): a pull request touching groq.factory showed the warning on a file it may not even change. Law: a
     diagnostic whose own place is the stdlib is anchored in the spec that uses the part, at the placement (its text
-    form says so in a note: "`s.h.r.g` places it at groq.factory:3:10"), in SARIF, GitHub and GitLab alike."""
+    form says so in a note: "`gr.g` places it at groq.factory:3:10"), in SARIF, GitHub and GitLab alike."""
     import json
+
+    from compiler import check_files
+    from compiler.ci_formats import github_commands, gitlab_issues, sarif_log
+    from dsl.diagnostics import render_text
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.factory").write_text('site a {\n  location = "x"\n  land_price = 0 USD\n}\n')
     (tmp_path / "groq.factory").write_text(GROQ)
     placed = (GROQ.splitlines().index("  server g: GroqNode x 1") + 1, 10)     # the `g` of `server g: GroqNode`
-    run = lambda fmt: CliRunner().invoke(main, ["check", "a.factory", "groq.factory", "--format", fmt])  # noqa: E731
-    github = run("github")
-    assert github.exit_code == 0, github.output
-    annotations = [line for line in github.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 2, github.stdout
+    names = ["a.factory", "groq.factory"]
+    _, sink = check_files(names)                                                 # what `factory check` runs
+    annotations = github_commands(sink.items, names).splitlines()
+    assert len(annotations) == 2, annotations
     for line in annotations:
         assert line.startswith(f"::warning file=groq.factory,line={placed[0]},col={placed[1]},"), line
         assert "(at <stdlib>/systems.factory:" in line, line
-    sarif = json.loads(run("sarif").stdout)
-    for result in sarif["runs"][0]["results"]:
+    for result in sarif_log(sink.items, names)["runs"][0]["results"]:
         where = result["locations"][0]["physicalLocation"]
         assert where["artifactLocation"]["uri"].endswith("groq.factory"), where
         assert (where["region"]["startLine"], where["region"]["startColumn"]) == placed, where
-    for issue in json.loads(run("gitlab").stdout):
+    for issue in json.loads(json.dumps(gitlab_issues(sink.items, names))):
         assert issue["location"]["path"] == "groq.factory" and issue["location"]["lines"]["begin"] == placed[0]
-    text = run("text")
-    assert f"places it at groq.factory:{placed[0]}:{placed[1]}" in text.output, text.output
+    text = render_text(sink.items, sink.sources)
+    assert f"places it at groq.factory:{placed[0]}:{placed[1]}" in text, text
