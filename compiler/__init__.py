@@ -60,7 +60,11 @@ def _checks_of_each(checked, sink, paths: list[str], defines: dict[str, str] | N
         checks += found
         for name, source in one_sink.sources.items():
             sink.sources.setdefault(name, source)
+        kept = {(d.code, d.message, d.span): d for d in sink.items}
         for diag in one_sink.items:
+            same = kept.get((diag.code, diag.message, diag.span))
+            if same is not None and same is not diag:   # a stdlib part two files use: the places in both
+                same.related += [r for r in diag.related if r not in same.related]
             sink.report(diag)               # (the same front-end finding twice is reported once)
     return checks, sink
 
@@ -112,4 +116,32 @@ def _lower_and_evaluate(checked, sink, evaluate_all: bool, guard=None):
         guard(lowering, sink)
     if sink.has_errors():
         return None, sink
-    return evaluate(lowering, sink, only_checks=not evaluate_all), sink
+    results = evaluate(lowering, sink, only_checks=not evaluate_all)
+    place_stdlib_diagnostics(results, sink)
+    return results, sink
+
+
+STDLIB_PREFIX = "<stdlib>"
+
+
+def place_stdlib_diagnostics(results, sink) -> None:
+    """A diagnostic whose place is a stdlib definition (an unpriced LPU of `<stdlib>/systems.factory`) gets the place
+    in the user's spec that uses the part as a related span, "`s.h.r.g` places it": the nearest block above it, by
+    the quantities it is about, whose name is written in a spec. The text form shows it as a note; SARIF, GitHub
+    and GitLab, which must place every finding in a spec file, anchor it there (compiler.ci_formats), not at line 1
+    of the first spec given, which may not hold the part at all (s18-small)."""
+    from dsl.diagnostics import Related
+
+    nodes = results.graph.nodes if results is not None else {}
+    for diag in sink.items:
+        if diag.span is None or not diag.span.file.startswith(STDLIB_PREFIX) or any(
+                not r.span.file.startswith(("<", "-")) for r in diag.related):
+            continue
+        for quantity in diag.quantities:
+            node = nodes.get(quantity)
+            inst = node.instance if node is not None else None
+            while inst is not None and inst.block.name_span.file.startswith(STDLIB_PREFIX):
+                inst = inst.parent
+            if inst is not None:
+                diag.related.append(Related(inst.block.name_span, f"`{inst.path}` places it"))
+                break

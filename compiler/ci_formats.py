@@ -13,9 +13,9 @@ uriBaseId `%SRCROOT%` (the repository root, `repository_root()`, given in run.or
 absolute `file://` URI for a spec outside it; regions are 1-based
 lines and columns counted in Unicode code points (run.columnKind = unicodeCodePoints), end column
 exclusive, as SARIF's region object defines them. Related spans become relatedLocations. A diagnostic
-whose place is not a spec file (a bad `-D` on the command line, an assert of the stdlib's
-`<stdlib>/systems.factory`) is located at line 1 of the first spec, because GitHub's code scanning rejects
-results without a location; its message keeps its own place.
+whose place is not a spec file is located at the place in a spec that uses it (a stdlib part's warning: the
+block that places the part, its first related span in a spec), else (a bad `-D` on the command line) at line 1 of
+the first spec, because GitHub's code scanning rejects results without a location; its message keeps its own place.
 
 GitHub workflow commands (`::error file=F,line=L,col=C,endLine=EL,endColumn=EC,title=T::MESSAGE`): the
 message escapes `%`, CR and LF as %25, %0D, %0A; property values also `:` and `,` as %3A and %2C (the
@@ -68,6 +68,15 @@ def _in_a_file(span, files: list[str]) -> bool:
     """Whether a span points into a spec (a file on disk, or the name given to standard input), not into
     a command-line pseudo-source such as `-D name`."""
     return span is not None and (span.file in files or os.path.isfile(span.file))
+
+
+def _anchor(diag: Diagnostic, files: list[str]):
+    """The span a CI format places `diag` at: its own when that is in a spec file, else its first related span in one
+    (a stdlib part's warning: the place in the spec that uses the part, `compiler.place_stdlib_diagnostics`), else
+    None (line 1 of the first spec: a `-D` mistake, a stdlib figure no spec places)."""
+    if _in_a_file(diag.span, files):
+        return diag.span
+    return next((r.span for r in diag.related if _in_a_file(r.span, files)), None)
 
 
 def _full_text(diag: Diagnostic, files: list[str]) -> str:
@@ -153,9 +162,10 @@ def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | N
     index = {code: i for i, code in enumerate(RULE_IDS)}
     results = []
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
-        if _in_a_file(diag.span, files):
-            location = {"physicalLocation": {"artifactLocation": _artifact_location(diag.span.file, base),
-                                             "region": _region(diag.span)}}
+        anchor = _anchor(diag, files)
+        if anchor is not None:
+            location = {"physicalLocation": {"artifactLocation": _artifact_location(anchor.file, base),
+                                             "region": _region(anchor)}}
         else:
             first = files[0] if files else "-"
             location = {"physicalLocation": {"artifactLocation": _artifact_location(first, base),
@@ -190,15 +200,16 @@ def escape_property(text: str) -> str:
 def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None) -> str:
     """One `::error ...::message` line per diagnostic, sorted by place; files relative to `paths`' root (the
     repository root by default). A diagnostic whose place is no spec file (`<stdlib>/systems.factory`, a `-D` on
-    the command line) is at line 1 of the first spec, as in SARIF and GitLab, its message keeping its own place:
+    the command line) is placed as in SARIF and GitLab (`_anchor`: the block that places a stdlib part, else line 1
+    of the first spec), its message keeping its own place:
     GitHub shows an annotation without `file=` and `line=` in the run's summary only, never on the pull request's
     files (a stdlib system's `unpriced` warnings, which leave the spec's capex incomplete, were never on the diff)."""
     paths = paths or RepositoryPaths()
     lines = []
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
         props = []
-        if _in_a_file(diag.span, files):
-            s = diag.span
+        s = _anchor(diag, files)
+        if s is not None:
             props += [("file", paths.display(s.file)), ("line", str(s.line)), ("col", str(s.col)),
                       ("endLine", str(s.end_line)), ("endColumn", str(s.end_col))]
         elif files:
@@ -272,15 +283,16 @@ def gitlab_issues(diagnostics: list[Diagnostic], files: list[str], paths: Reposi
     format): one issue per diagnostic with `description` (the message, then its notes and help), `check_name` (the
     code), `severity` (error: critical, warning: minor, note: info), `location.path` relative to the repository
     root (`repository_root`) and `location.lines` (begin, end), and a `fingerprint` (MD5 hex of the code, place, message and
-    its occurrence) that is the same on every run. A diagnostic whose place is no spec file is placed at line 1 of
-    the first spec, as in SARIF."""
+    its occurrence) that is the same on every run. A diagnostic whose place is no spec file is placed as in SARIF
+    (`_anchor`)."""
     import hashlib
 
     paths = paths or RepositoryPaths()
     issues, seen = [], {}
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
-        if _in_a_file(diag.span, files):
-            path, begin, end, col = paths.display(diag.span.file), diag.span.line, diag.span.end_line, diag.span.col
+        anchor = _anchor(diag, files)
+        if anchor is not None:
+            path, begin, end, col = paths.display(anchor.file), anchor.line, anchor.end_line, anchor.col
         else:
             path, begin, end, col = paths.display(files[0]) if files else "-", 1, 1, 1
         key = f"{diag.code}\0{path}\0{begin}\0{col}\0{diag.message}"

@@ -466,10 +466,12 @@ def _diagram_format(fmt: str | None, output: str | None) -> str:
 def diagram(spec, view, fmt, output, scenario, defines, root):
     """Draw one view of a plan with Graphviz (SVG, PNG or DOT text).
 
-    Repeated items are drawn once with their count and per-item figures. Without Graphviz's `dot` program
-    the DOT text is written instead, with a note on how to install Graphviz. Failed asserts are reported
-    and make the exit code 1; the diagram is drawn anyway."""
-    from .render.diagram import GraphvizMissing, INSTALL_HINT, diagram_dot, render_diagram, write_diagram
+    Repeated items are drawn once with their count and per-item figures. Without a Graphviz program (the system
+    `dot` or the embedded `graphviz-pure`) the DOT text is written instead, with how to install one, and the exit
+    code is 2: the file asked for was not made (`factory build` exits 0 there: its report is whole). Failed asserts
+    are reported and make the exit code 1; the diagram is drawn anyway."""
+    from .render.diagram import DIAGRAM_EXIT_WHY, INSTALL_HINT, GraphvizMissing, missing_text, diagram_dot, \
+        render_diagram, write_diagram
 
     _require_files((spec,))
     fmt = _diagram_format(fmt, output)
@@ -495,8 +497,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
         else:
             try:
                 click.echo(render_diagram(dot_text, fmt).decode("utf-8"), nl=False)
-            except GraphvizMissing:
-                click.echo(f"error: Graphviz's `dot` program was not found; use --format dot, or {INSTALL_HINT}",
+            except GraphvizMissing as exc:
+                click.echo(f"error: {missing_text(exc)}; use --format dot, or {INSTALL_HINT} ({DIAGRAM_EXIT_WHY})",
                            err=True)
                 sys.exit(EXIT_USAGE)
         sys.exit(_exit_code(sink))

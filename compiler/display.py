@@ -6,7 +6,8 @@ Pipeline position: render helper; imports `dsl.units` only. Values stay SI every
 Rules (one mechanism for every figure):
 - the unit: the declared unit of the field picks the family (`b/s` -> the bit-rate ladder, `USD/h` ->
   hours); within a ladder the largest step whose value is >= 1 is used (`8e11 b/s` -> `800 Gb/s`); a
-  declared unit on no ladder is kept as written (`USD/h`, `L/min`, `FLOP/tok`).
+  declared unit on no ladder is kept as written (`USD/h`, `L/min`, `FLOP/tok`). A zero fits no step: it
+  reads in its declared unit when that is on the ladder (`0 MWh/yr`, `0 ms`), else in the SI step (`0 s`, `0 W`).
 - the number (`format_number`): four significant digits, thousands separators, no exponent between
   1e-3 and 1e15 (whole numbers below a million show every digit); `inf`, `-inf`, `nan` as such, still
   with the unit the figure is read in.
@@ -117,6 +118,10 @@ def display_unit(value: float, si_unit: str, declared: str = "") -> tuple[float,
         name, factor = ladder[-1]
         return value, name
     magnitude = abs(value)
+    if magnitude == 0:                      # no step fits a zero: the unit it was declared in, else the SI step
+        steps = dict(ladder)                # ("0 MWh/yr", "0 ms", "0 s"; never the ladder's last, "0 J", "0 us")
+        name = declared if declared in steps else next((n for n, f in ladder if f == 1.0), ladder[-1][0])
+        return 0.0, name
     for name, factor in ladder:
         if magnitude >= factor * 0.9995:
             return value / factor, name

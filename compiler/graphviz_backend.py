@@ -74,6 +74,16 @@ def find_renderer() -> tuple[str, str] | None:
     return None
 
 
+def missing_reason() -> str:
+    """Why no program draws, in the current mode: the one sentence `factory diagram` and `factory build` both print."""
+    mode = choice()
+    if mode == "system":
+        return f"no Graphviz program was found: {ENV_VAR}=system and there is no `dot` on PATH"
+    if mode == "embedded":
+        return f"no Graphviz program was found: {ENV_VAR}=embedded and the embedded `{EMBEDDED_PROGRAM}` is not installed"
+    return f"no Graphviz program was found: neither the system `dot` nor the embedded `{EMBEDDED_PROGRAM}`"
+
+
 def render(dot_text: str, fmt: str) -> bytes:
     """SVG or PNG bytes of DOT text from the chosen program (`prog -T<fmt>`, DOT on standard input).
 
@@ -83,8 +93,7 @@ def render(dot_text: str, fmt: str) -> bytes:
         raise RenderFailed(f"{ENV_VAR}={choice()!r} is not one of {', '.join(CHOICES)}")
     found = find_renderer()
     if found is None:
-        raise RendererMissing(f"no Graphviz program found (mode {choice()}): neither `dot` on PATH nor the "
-                              f"embedded `{EMBEDDED_PROGRAM}` (pip install graphviz-pure)")
+        raise RendererMissing(missing_reason())
     _, program = found
     try:
         done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode("utf-8"), capture_output=True,

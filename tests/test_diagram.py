@@ -333,6 +333,27 @@ def test_missing_dot_from_the_cli(tmp_path: Path, monkeypatch) -> None:
     assert (tmp_path / "cool.dot").exists() and not out.exists()
 
 
+def test_no_graphviz_at_all_diagram_and_build_say_the_same_and_why_their_exits_differ(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """FACTORY_GRAPHVIZ=auto, no system `dot` and no embedded `graphviz-pure` (s18-small): `factory diagram` exits 2
+    (the one file it was asked for was not made: a missing program, as a missing optional package, docs/scale.md)
+    and `factory build` exits 0 (its report is whole; the diagrams in it are DOT text). Both name the same reason,
+    that neither program is there (it said "Graphviz's `dot` program was not found" with no word of the embedded
+    one or of pip), and diagram says why its exit differs from build's."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("FACTORY_GRAPHVIZ", raising=False)
+    monkeypatch.setattr(graphviz_backend, "_embedded", lambda: None)
+    spec = str(CASES / "air_room.factory")
+    drawn = CliRunner().invoke(main, ["diagram", spec, "-o", str(tmp_path / "power.svg")])
+    built = CliRunner().invoke(main, ["build", spec, "-o", str(tmp_path / "built")])
+    assert (drawn.exit_code, built.exit_code) == (2, 0), (drawn.output, built.output)
+    reason = "neither the system `dot` nor the embedded `graphviz-pure`"
+    for output in (drawn.output, built.output):
+        assert reason in output and "pip install graphviz-pure" in output, output
+    assert "`factory build` exits 0" in drawn.output, drawn.output
+    assert (tmp_path / "power.dot").exists() and (tmp_path / "built" / "power.dot").exists()
+
+
 # ------------------------------------------------------------------------------------------ CLI
 @pytest.mark.parametrize("view", VIEWS)
 def test_cli_writes_each_view(tmp_path: Path, view: str, monkeypatch) -> None:

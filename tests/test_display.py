@@ -53,6 +53,14 @@ CASES = [
     (0.45, "s", "", "450 ms"),
     (313.15, "K", "temp", "40 degC"),
     (0.001, "m^3/s", "L/min", "60 L/min"),
+    # a zero reads in its figure's unit, never the ladder's last step (s18-small: "0 J/yr", "0 us" before)
+    (0.0, "J", "MWh/yr", "0 MWh/yr"),             # energy_year of a site with no load, as 609.8 MWh/yr reads
+    (0.0, "s", "ms", "0 ms"),
+    (-0.0, "s", "ms", "0 ms"),
+    (0.0, "s", "", "0 s"),                        # undeclared: the SI step, not "0 us"
+    (0.0, "J", "", "0 J"),
+    (0.0, "B/s", "Gb/s", "0 Gb/s"),               # bits stay bits
+    (0.0, "USD", "", "0 USD"),
 ]
 
 
@@ -100,7 +108,9 @@ LET_SHOWN = [
     ("let share = 50 %", "50 %"),
     ("let it_load = 500000 W", "500 kW"),                         # on the watt ladder
     ("let debt = -3 h", "-3 h"),
-    ("let twice = 2 * 3 h", "6 h"),                               # an expression: its dimension's ladder
+    ("let twice = 2 * 3 h", "6 h"),
+    ("let wait = 0 ms", "0 ms"),                                  # a zero in its written unit, not "0 us"
+    ("let stored = 0 MWh", "0 MWh"),                              # not "0 J"                               # an expression: its dimension's ladder
 ]
 
 

@@ -98,6 +98,31 @@ def test_a_deadline_gives_the_accelerators_needed() -> None:
     assert slower["s.below.time_to_train"] > 30 * 86400
 
 
+def test_a_deadline_without_accelerators_that_one_system_cannot_hold_names_the_missing_figure() -> None:
+    """The default count (one system: 8 on a DGX H100, docs/models.md `accelerators_held`) cannot hold GPT-3 175B's
+    training state, while the deadline's ladder sizes the run (`accelerators_needed`). The error stays (the figures
+    at the count held have no value; a run is not silently resized, docs/models.md), at the workload's span, and
+    says which figure is missing and what to write: it read only "the training state does not fit ..." (s18-small),
+    as if the model could not be trained at all."""
+    body = dict(model="GPT3_175B", system="DGX_H100", seq_len="2048 tok", tokens="300 Gtok", precision='"fp8"')
+    text = HEAD + "site s {\n" + job("fast", **body, deadline="30 day") + "}\n"
+    checked, sink = dsl.check_text(text, name="test.factory")
+    results = evaluate(lower(checked, sink), sink)
+    need = float(np.asarray(results.values["s.fast.accelerators_needed"]).reshape(-1)[0])
+    [error] = [d for d in sink.errors if d.code == "infeasible-workload"]
+    assert (error.span.line, error.span.col) == (text.splitlines().index("  training fast {") + 1, 12)
+    assert "no `accelerators` is set" in error.message, error.message
+    assert "the default count, 8 (one system)" in error.message, error.message
+    assert f"set `accelerators = {need:.0f}`" in error.message, error.message
+    assert "`accelerators_needed`" in error.message, error.message
+    # with `accelerators` set to a count that cannot hold it, the error says nothing of a missing figure
+    few = HEAD + "site s {\n" + job("few", **body, accelerators=8, deadline="30 day") + "}\n"
+    checked, sink = dsl.check_text(few, name="test.factory")
+    evaluate(lower(checked, sink), sink)
+    [error] = [d for d in sink.errors if d.code == "infeasible-workload"]
+    assert "no `accelerators` is set" not in error.message
+
+
 def test_estimate_training() -> None:
     args = ["estimate", "training", "--system", "DGX_H100", "--count", "1024", "--model", "GPT3_175B",
             "--tokens", "300Gtok", "--format", "json"]

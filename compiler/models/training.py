@@ -1337,7 +1337,33 @@ def _solve(ctx) -> dict:
                 precision=precision, time_without_failures=t0)
     if ctx.is_set("deadline"):                 # (no deadline: no count to size, accelerators_needed does not apply)
         best.update(_deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size))
+        if not ctx.is_set("accelerators"):
+            _name_the_missing_count(platform, best)
     return best
+
+
+def _name_the_missing_count(platform, best: dict) -> None:
+    """A run with a `deadline` and no `accelerators` is held at the default count, one system or rack (bare chips:
+    one; docs/models.md `accelerators_held`), and its figures are that count's; the deadline sizes
+    `accelerators_needed` beside it, never the run itself. Where the default count cannot hold the run (no layout
+    fits) but the ladder found a count that meets the deadline, its `infeasible-workload` reason says so: the
+    figure missing is `accelerators`, with the count to write (s18-small: it read only "the training state does not
+    fit", as if the model could not be trained at all)."""
+    feasible = np.asarray(best["feasible"]).reshape(-1)
+    need = np.asarray(best["accelerators_needed"], dtype=float).reshape(-1)
+    held = np.asarray(best["n"], dtype=float).reshape(-1)
+    size = max(feasible.size, need.size, held.size, len(best["reason"]))
+    if not ((np.broadcast_to(feasible, (size,)) == 0) & np.isfinite(np.broadcast_to(need, (size,)))).any():
+        return
+    what = "one rack" if platform.rack is not None else "one system" if platform.system is not None else "one chip"
+    reasons = list(best["reason"]) * (size if len(best["reason"]) == 1 else 1)
+    for i in range(size):
+        n_i, need_i = float(held[i % held.size]), float(need[i % need.size])
+        if float(feasible[i % feasible.size]) == 0 and math.isfinite(need_i):
+            reasons[i] = (f"{reasons[i]}; no `accelerators` is set, so it is held at the default count, "
+                          f"{n_i:,.0f} ({what}), and its deadline needs {need_i:,.0f} (`accelerators_needed`): "
+                          f"set `accelerators = {need_i:.0f}` to run it there")
+    best["reason"] = reasons
 
 
 LADDER_CHUNK = 8       # counts of the deadline's ladder evaluated at once, smallest first (with PRUNE)

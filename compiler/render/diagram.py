@@ -62,8 +62,14 @@ from .diagram_power import _power
 
 VIEWS = ("physical", "network", "power", "cooling")
 FORMATS = ("svg", "png", "dot")
-INSTALL_HINT = ("install Graphviz to render it: `apt-get install graphviz` (Debian/Ubuntu), "
+INSTALL_HINT = ("install Graphviz to render it: `python3 -m pip install graphviz-pure` (the embedded one, "
+                "a factory-dsl dependency), `apt-get install graphviz` (Debian/Ubuntu), "
                 "`brew install graphviz` (macOS), or see https://graphviz.org/download/")
+DIAGRAM_EXIT_WHY = ("exit 2: the diagram asked for was not drawn; `factory build` exits 0 here, its report "
+                    "being whole with the diagrams as DOT text")
+"""Why `factory diagram` exits 2 where `factory build` exits 0 when nothing can draw: a diagram's one product is
+the image it was asked for (a missing program is a missing optional tool, as a missing optional package is in
+docs/scale.md); a build's product is its report, written in full with each diagram's DOT text and a note."""
 
 
 # ============================================================================================ API
@@ -108,7 +114,14 @@ EMBEDDED_PNG_GLYPHS = {"\u2717": "\u00d7", "\u26a0": "\u25b2"}
 
 
 class GraphvizMissing(RuntimeError):
-    """Graphviz's `dot` program is not installed (or not on PATH)."""
+    """No Graphviz program draws in the current FACTORY_GRAPHVIZ mode: neither the system `dot` nor the embedded
+    `graphviz-pure` (its message: `graphviz_backend.missing_reason`)."""
+
+
+def missing_text(exc: Exception) -> str:
+    """The reason of a GraphvizMissing as a clause ("No Graphviz program was found: ..."), as build and diagram say it."""
+    text = str(exc) or "no Graphviz program was found"
+    return text[0].upper() + text[1:]
 
 
 def render_diagram(dot_text: str, fmt: str) -> bytes:
@@ -148,12 +161,12 @@ def write_diagram(dot_text: str, path: str, fmt: str) -> str | None:
             return None
         try:
             rendered = render_diagram(dot_text, fmt)
-        except GraphvizMissing:
+        except GraphvizMissing as exc:
             fallback = os.path.splitext(path)[0] + ".dot"
             _write_bytes(fallback, dot_text.encode("utf-8"))
-            return (f"Graphviz's `dot` program was not found, so {path} was not made; the DOT text is in "
+            return (f"{missing_text(exc)}, so {path} was not made; the DOT text is in "
                     f"{fallback}. {INSTALL_HINT[0].upper()}{INSTALL_HINT[1:]}, then run again "
-                    f"(or `dot -T{fmt} {fallback} -o {path}`)")
+                    f"(or `dot -T{fmt} {fallback} -o {path}`) ({DIAGRAM_EXIT_WHY})")
         except RuntimeError as exc:
             return f"cannot render {path}: {exc}"
         _write_bytes(path, rendered)

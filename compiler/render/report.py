@@ -442,9 +442,10 @@ def _render_one(diagram_module, dot_text: str, folder: str, view_name: str) -> d
             fh.write(dot_text)
         if isinstance(exc, diagram_module.GraphvizMissing):
             files = ", ".join(f"{v}.dot" for v in VIEWS)
-            note = (f"Graphviz's `dot` program was not found where this report was built, so the diagrams are "
+            reason = diagram_module.missing_text(exc)
+            note = (f"{reason} where this report was built, so the diagrams are "
                     f"DOT text beside this report ({files}); {diagram_module.INSTALL_HINT}, then build again")
-            message = (f"Graphviz's `dot` program was not found, so the diagrams are DOT text in "
+            message = (f"{reason}, so the diagrams are DOT text in "
                        f"{folder} ({files}); {diagram_module.INSTALL_HINT}")
         else:
             note = f"the {view_name} diagram could not be drawn ({exc}); its DOT text is in {dot_name}"
