@@ -12,7 +12,10 @@ llmlib `load_balancing`, compiler/validate.py DISPATCH_WAITS "least" [P]). Measu
 ahead of an arrival on its engine (the begun prompt's rest included), mean over the requests after the first 10%,
 against the model's mean I w s (Pollaczek-Khinchine, w = rho (1 + cv^2) / 2 / (1 - rho): compiler/models/
 inference.py _budget_ttft) at s 1 (own) and at the law's s (least); and the simulated share E[A] least / own; and the p99 of X = A + the own prompt (the tokens cleared before a first
-token) against the model's (_own_prompt_tokens: Cornish-Fisher over the wait and the own prompt's gamma).
+token) against the model's (_own_prompt_tokens: Cornish-Fisher over the wait and the own prompt's gamma). Each model
+figure twice: every busy step full (the default) and the busy steps at their mean length (`busy_step_length`:
+the wait at rho g, g = t_busy / t_full from busy_step_fraction; the law's h then t_mean / t_busy), with the
+simulated busy steps' mean length (the steps that carry prompt tokens) against the model's g.
 
 The law (compiler/models/inference.py `least_busy_utilization`, docs/accuracy.md "The least-busy share as a law"):
 the wait an arrival meets is the M/G/1's at
@@ -59,7 +62,7 @@ def _model_x99(rho: float) -> float:
 
 
 def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests: int, seed: int) -> tuple:
-    """(E[A] tokens, mean step s, full step s, X_99 tokens) of c engines fed at the model's rho by `policy`."""
+    """(E[A] tokens, mean step s, full step s, X_99 tokens, busy step s) of c engines fed at the model's rho by `policy`."""
     rng = random.Random(seed)
     t_full = t0 + kappa * ROOM
     lam = rho * ROOM / (PROMPT[0] * t_full)          # requests/s an engine: lam I t_full / room = rho
@@ -71,6 +74,7 @@ def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests:
     t, n_arr = 0.0, 0
     heapq.heappush(events, (rng.expovariate(lam * c), 0, -1))
     ahead, counted, step_time, steps, cleared = 0.0, 0, 0.0, 0, []
+    busy_time, busy_steps = 0.0, 0                    # the steps that carry prompt tokens
     while n_arr < requests:
         now, kind, e = heapq.heappop(events)
         if kind == 0:                                 # an arrival
@@ -109,32 +113,56 @@ def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests:
         if n_arr > requests // 10:
             step_time += dt
             steps += 1
+            if tokens > 0:
+                busy_time += dt
+                busy_steps += 1
         heapq.heappush(events, (now + dt, 1, e))
     cleared.sort()
-    return ahead / max(counted, 1), step_time / max(steps, 1), t_full, cleared[int(0.99 * len(cleared))]
+    return (ahead / max(counted, 1), step_time / max(steps, 1), t_full, cleared[int(0.99 * len(cleared))],
+            busy_time / max(busy_steps, 1))
+
+
+def busy(rho: float, t0: float, t_full: float) -> float:
+    """The model's busy step over a full one, g = t_busy / t_full (compiler/models/inference.py busy_step_fraction,
+    `busy_step_length`): s = I / room full steps a prompt, d = t(0) / t_full."""
+    from compiler.models.inference import busy_step_fraction
+    return float(busy_step_fraction(rho, PROMPT[0] / ROOM, t0 / t_full))
 
 
 def main(quick: bool = False) -> None:
     engines = (1, 2, 8) if quick else (1, 2, 4, 8, 16)
     loads = (0.2, 0.5, 0.8) if quick else (0.2, 0.4, 0.6, 0.8)
     per_engine = 6000 if quick else 20000
-    print("| step | c | rho | h | E[A] own: sim / model (rho) | E[A] least: sim / model (rho_d) | mean share: sim "
-          "(least / own) | law | X_99 own: sim / model | X_99 least: sim / model |")
+    print("E[A] = the mean prompt tokens queued ahead of an arrival; model at rho (every busy step full, today) and "
+          "at rho g (`busy_step_length`, g = t_busy / t_full); least: the law (rho_d) at rho, h = t_mean / t_full, "
+          "and at rho g, h = t_mean / t_busy")
+    print("| step | c | rho | h | t_busy / t_full: sim / model g | E[A] own: sim / model (rho) / model (rho g) | "
+          "E[A] least: sim / law (rho) / law (rho g) | mean share: sim / law | X_99 own: sim / model (rho) / (rho g) | "
+          "X_99 least: sim / law (rho) / (rho g) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    I, cv = PROMPT[0], PROMPT[1]
+
+    def pk(r):                                            # the model's mean wait I w, w = rho c / (1 - rho)
+        return I * r * (1 + cv ** 2) / 2 / (1 - r)
+
+    def err(model, sim):
+        return f"{model:.0f} ({model / sim - 1:+.0%})"
+
     for name, (t0, kappa) in STEPS.items():
         for c in engines:
             for rho in loads:
-                own, t_mean, t_full, x_own = simulate("own", c, rho, t0, kappa, per_engine * c, seed=1)
-                least, _, _, x_least = simulate("least", c, rho, t0, kappa, per_engine * c, seed=1)
+                own, t_mean, t_full, x_own, t_busy = simulate("own", c, rho, t0, kappa, per_engine * c, seed=1)
+                least, _, _, x_least, _ = simulate("least", c, rho, t0, kappa, per_engine * c, seed=1)
                 h = min(t_mean / t_full, 1.0)
+                g = busy(rho, t0, t_full)
                 rho_d = law(c, rho, h)
-                pk, pk_d = (PROMPT[0] * r * (1 + PROMPT[1] ** 2) / 2 / (1 - r) for r in (rho, rho_d))   # I w
-                x99 = [_model_x99(r) for r in (rho, rho_d)]
-                s_sim, s_law = least / own, pk_d / pk
-                print(f"| {name} | {c} | {rho:.1f} | {h:.3f} | {own:.0f} / {pk:.0f} ({pk / own - 1:+.0%}) | "
-                      f"{least:.0f} / {pk_d:.0f} ({pk_d / least - 1:+.0%}) | {s_sim:.3f} | {s_law:.3f} | "
-                      f"{x_own:.0f} / {x99[0]:.0f} ({x99[0] / x_own - 1:+.0%}) | "
-                      f"{x_least:.0f} / {x99[1]:.0f} ({x99[1] / x_least - 1:+.0%}) |",
+                rho_dg = law(c, rho * g, min(h / g, 1.0))
+                print(f"| {name} | {c} | {rho:.1f} | {h:.3f} | {t_busy / t_full:.3f} / {g:.3f} | "
+                      f"{own:.0f} / {err(pk(rho), own)} / {err(pk(rho * g), own)} | "
+                      f"{least:.0f} / {err(pk(rho_d), least)} / {err(pk(rho_dg), least)} | "
+                      f"{least / own:.3f} / {pk(rho_dg) / pk(rho * g):.3f} | "
+                      f"{x_own:.0f} / {err(_model_x99(rho), x_own)} / {err(_model_x99(rho * g), x_own)} | "
+                      f"{x_least:.0f} / {err(_model_x99(rho_d), x_least)} / {err(_model_x99(rho_dg), x_least)} |",
                       flush=True)
 
 

@@ -1646,6 +1646,7 @@ MECHANISM_TABLE = {
     "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
+    "busy_step_mean": Mechanism((), _LIVE),   # chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)
     "least_busy_law": Mechanism((), ("interactive",)),   # with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
@@ -2605,6 +2606,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
                                              else RESIDUAL_TAIL_P99_DELAY)           # (the default)
     elif scenario != "offline":                      # the model's default since 2026-12-06; validate's other rows
         row.lets["step_residual_tail"] = 0.0         # (not chunked TensorRT-LLM, or the harness's dispatch) keep R
+    if scenario in mechanisms["busy_step_mean"] and "context_chunk_unit" in row.lets:   # measured, not applied
+        row.lets["busy_step_length"] = 1.0           # the wait at the busy steps' mean length (busy_step_fraction)
     if (scenario in mechanisms["chunk_steps"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # measured, not applied (CHUNK_STEPS_P99_DELAY)
         row.lets["integer_chunk_steps"] = 1.0        # whole steps at each quantile: the first token ends a step

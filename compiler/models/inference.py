@@ -476,6 +476,12 @@ Prefill of one request (time to first token):
     h = t_mean / t_full, in place of rho in the chance to wait and the waiting's mean (least_busy_utilization: the
     engine's arrivals follow its departures, a fixed share a step, so a busy queue's long steps collect the mean
     step's arrivals; validate MECHANISMS "least_busy_law", measured, not applied).
+    Busy steps at their mean length (`busy_step_length` 1; 0 by default) [D]: the prompt queue's rho counts every
+    step it is busy as a full one (t_full), but a busy period's last step carries only its rest; the queue's wait
+    (its chance and its mean, and rho_d above) is taken at rho g, g = t_busy / t_full (busy_step_fraction:
+    u = s / max(1 - rho, s + (1 - rho) / 2) of a full step's prompt tokens, s = I / room, on the step mixture's
+    line t(0) .. t(room)); only where a mean prompt spans steps (I > room: checked there, wrong at I / room 0.15);
+    validate MECHANISMS "busy_step_mean", measured, not applied.
     Whole chunk steps (`integer_chunk_steps` 1; 0 by default) [P/D]: TensorRT-LLM's first come first served chunks
     (microBatchScheduler.cpp) sample a first token at the end of the step carrying the prompt's last chunk, so
     the step count at quantile q is ceil(X_q / room) in place of max(1, X_q / room + 1/2) (validate MECHANISMS
@@ -1743,6 +1749,20 @@ dispatch_wait_share = Assumption(
     "puts this law on the simulated least-busy p99 is validate's LEAST_DISPATCH_WAIT_SHARE (docs/accuracy.md "
     "\"The H200 Interactive TTFT gap\"). "
     "1 by default (validate MECHANISMS \"interactive_engines\", measured, not applied)", range=NON_NEGATIVE)
+busy_step_length = Assumption(
+    "busy_step_length", 0.0, "1",
+    "1: the prompt queue's wait is taken at the busy steps' mean length, not a full step's [D]: the model's "
+    "rho = lam I t_full / room counts every step the queue is busy as a full one, but a busy period's last step "
+    "carries only the rest of its work; counting a busy period's steps as ceil(W / room) (W / room + 1/2 on "
+    "average, at least one), a prompt's share of the busy steps is s + (1 - rho) / 2 (s = I / room; 1 - rho the "
+    "arrivals that open a busy period), so a busy step carries u = s / max(1 - rho, s + (1 - rho) / 2) of a full "
+    "step's prompt tokens and lasts t_busy = t(0) + u (t_full - t(0)) on the step mixture's line "
+    "(busy_step_fraction); the wait's rho becomes rho t_busy / t_full (and the least-busy law's h t_mean / t_busy), "
+    "on chunked engines whose mean prompt spans steps (I > room). "
+    "bench/least_busy_share.py: the model's mean wait against the simulated own stream's moves from +7..+25% to "
+    "within a few percent (docs/accuracy.md \"The busy step's mean length\", s18-busystep, 2026-12-06). "
+    "0 by default (every busy step full; validate MECHANISMS \"busy_step_mean\", measured, not applied)",
+    range=NON_NEGATIVE)
 dispatch_wait_engines = Assumption(
     "dispatch_wait_engines", 0.0, "1",
     "the engines c a least-busy dispatch chooses among, where the prompt queue's wait it leaves is "
@@ -2225,6 +2245,8 @@ class Load:
     wait_share: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_share.value]))
     # the engines of a least-busy dispatch whose share of the wait is the law (`dispatch_wait_engines`: 0 none)
     wait_engines: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_engines.value]))
+    # the prompt queue's wait at the busy steps' mean length (`busy_step_length`: 0 every busy step full)
+    busy_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([busy_step_length.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2962,7 +2984,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  _col(load.dispatch_p50) * tau * t_mean, (_col(load.dispatch_p99) + delay_shift) * tau * t_mean,
                  np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
                  np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I,
-                 _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I)
+                 _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I,
+                 _col(load.busy_steps) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3490,7 +3513,12 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     rho^(sqrt(2 (n + 1)) - 1) (Sakasegawa), X_q = min(I (n + w_n) L_q, I w_n L_q + n I_max). Its seventeenth,
     `own_prompt_spread` (0 without it): where it is 1 and the own prompt spans more than one step (n I > room),
     I (n + w_n) L_q is replaced by the quantile of the own prompt at its spread plus the wait (_own_prompt_tokens),
-    under the same cap."""
+    under the same cap. Its fifteenth, c (`dispatch_wait_engines`, 0 without it): the wait at rho_d
+    (least_busy_utilization) in place of rho. Its sixteenth, `busy_step_length` (0 without it): the wait at
+    rho g, g = t_busy / t_full (busy_step_fraction, t(0) / t_full = t_decode share / t_mean), and the law's h at
+    t_mean / t_busy = share / g; the prompt tokens a step carries (rho room share) unchanged; chunked engines whose
+    mean prompt spans steps only (I > room; not where whole is 1: at I / room 0.15 the wait at rho g is -68% of the
+    simulated one, bench/least_busy_share.py)."""
     base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
     whole = rest[0] if rest else 0.0
     servers = rest[7] if len(rest) > 7 else 1.0
@@ -3502,9 +3530,14 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
     with np.errstate(divide="ignore", invalid="ignore"):
         # `dispatch_wait_engines` > 0: the wait at the utilization a least-busy dispatch's arrivals meet (a law)
-        rho_w = rho
+        rho_w, h = rho, share
+        if len(rest) > 15 and np.any(rest[15] > 0):   # `busy_step_length`: the busy steps at their mean length
+            decode_share = t_decode * share / np.maximum(rest[1], 1e-300)        # t(0) / t_full
+            g = np.where((rest[15] > 0) & (whole <= 0) & (I > room),   # checked only where a prompt spans steps
+                         busy_step_fraction(rho, I / room, decode_share), 1.0)
+            rho_w, h = rho * g, np.minimum(share / np.maximum(g, 1e-12), 1.0)
         if len(rest) > 14 and np.any(rest[14] > 0):
-            rho_w = np.where(rest[14] > 0, least_busy_utilization(rest[14], rho, share), rho)
+            rho_w = np.where(rest[14] > 0, least_busy_utilization(rest[14], rho_w, h), rho_w)
         busy = _waiting_chance(rho_w, servers) * (rest[13] if len(rest) > 13 else 1.0)   # `dispatch_wait_share`
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho_w, 1e-12), np.inf)
     law = I * (servers + w) * L
@@ -3625,6 +3658,36 @@ def _normal_quantile(q: float) -> float:
         return _NORMAL_QUANTILE[q]
     from statistics import NormalDist
     return NormalDist().inv_cdf(q)
+
+
+def busy_step_fraction(rho, steps_a_prompt, decode_share) -> np.ndarray:
+    """g = t_busy / t_full, the mean length of the steps that carry prompt tokens over a full step's
+    (`busy_step_length` 1; docs/accuracy.md "The busy step's mean length", s18-busystep) [D]. The prompt queue is
+    served a room of tokens a step (module docstring, chunked prefill); while it has a backlog its steps are full
+    (t_full), but the step that clears a busy period carries only its rest. A busy period's work W takes ceil(W /
+    room) steps, W / room + 1/2 on average (the last one ends mid-way, as N_q's + 1/2) and at least one; a busy
+    period opens at each arrival that finds the queue empty, a share 1 - rho of them (M/G/1: P(empty) = 1 - rho).
+    So an arrival brings s = I / room full steps' tokens and (1 - rho) / 2 of a step more of busy steps, and a busy
+    step carries
+        u = s / max(1 - rho, s + (1 - rho) / 2)
+    of a full step's prompt tokens (the max: short prompts, s < (1 - rho) / 2, share their busy period's one step).
+    On the serving step mixture's line (_step_mixture: a step's length linear in its prompt tokens between t(0),
+    the decode rows alone, and t(room) = t_full), the busy step's mean length is
+        g = t_busy / t_full = d + u (1 - d),   d = t(0) / t_full  (`decode_share`)
+    Limits: rho -> 1 or s -> infinity: u = 1, g = 1 (every busy step full: the law without it); d = 1 (prompt
+    tokens cost nothing): g = 1; g lies in [d, 1] and rises with rho and s. The queue's wait is taken at rho g
+    (the queue's own steps are what its arrivals accumulate over): rho g -> 0 as rho -> 0 (no prompt traffic:
+    no wait). rho is the model's (lam I t_full / room), one pass (not solved for its own g). Scope: checked
+    against bench/least_busy_share.py at s = 1.28 (NVIDIA's H200 tp 1 Interactive engine: g within 0.005 of the
+    simulated busy steps' mean, the wait at rho g -7..+4% of the simulated own stream's at rho 0.2-0.6); at s =
+    0.15 (a 1,536-token Server budget) g is still right (0.49 against 0.47) but the wait at rho g is not (-68%):
+    a step that holds several prompts is a bulk server, not the M/G/1 in tokens, so `_budget_ttft` applies it
+    only where I > room."""
+    rho = np.clip(np.asarray(rho, dtype=float), 0.0, 1.0)
+    s = np.maximum(np.asarray(steps_a_prompt, dtype=float), 1e-12)
+    d = np.clip(np.asarray(decode_share, dtype=float), 0.0, 1.0)
+    u = np.minimum(s / np.maximum(1.0 - rho, s + (1.0 - rho) / 2.0), 1.0)
+    return d + u * (1.0 - d)
 
 
 def least_busy_utilization(engines, rho, h) -> np.ndarray:
@@ -4644,6 +4707,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         delay_p99=ctx.get("first_token_delay_p99", first_token_delay_p99),
         wait_share=ctx.get("dispatch_wait_share", dispatch_wait_share),
         wait_engines=ctx.get("dispatch_wait_engines", dispatch_wait_engines),
+        busy_steps=ctx.get("busy_step_length", busy_step_length),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
