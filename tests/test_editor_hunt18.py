@@ -318,3 +318,52 @@ def test_a_rename_of_a_stdlib_module_s_name_is_refused_with_the_right_reason(tmp
             rename_target(analysis, at, str(tmp_path))
     with pytest.raises(RenameRefused, match="rename its file"):
         rename_target(analysis, text.index("lib.k"), str(tmp_path))
+
+
+MODULE_BY_NAME = ('import chips\nimport "./lib.factory"\n\nserver s {\n  chip g: chips.H100_SXM x 8\n'
+                  '  max_power = lib.k * 4\n}\n\nchip mine extends chips.B200 {\n  tdp = 900 W\n}\n\n'
+                  'let t = chips.H100_SXM.tdp + lib.k * 0\n')
+MODULE_READER = 'from "./m.factory" import chips\n\nlet per_gpu = chips.H200.tdp\n'
+
+
+def test_find_references_of_a_module_by_its_own_name_finds_the_import_and_its_uses(tmp_path: Path) -> None:
+    """Defect (s18-editor left it: rust-analyzer gives a module's uses): references and document highlights at
+    `chips` of `import chips` or of a use (`chips.H100_SXM.tdp`, the module part of a base `chips.B200`) gave nothing,
+    where for an alias (`import chips as c`) they give the alias and its uses. Now they are the import (the name's own
+    characters: `lib` of `import "./lib.factory"`) and every use, and a file that imports the name
+    (`from "./m.factory" import chips`) its import and uses, asked from either file; rename stays refused (a
+    module's name is its file's) and the law (rename's edits are exactly the references, where offered) holds."""
+    from compiler.lsp.analysis import highlights
+    from compiler.lsp.workspace import references, rename_target
+
+    root = tmp_path.resolve()
+    (root / "lib.factory").write_text("let k = 2 kW\n", encoding="utf-8")
+    path = root / "m.factory"
+    path.write_text(MODULE_BY_NAME, encoding="utf-8")
+    analysis = Analysis(MODULE_BY_NAME, str(path), str(root))
+    assert analysis.sink.items == []
+    for name in ("chips", "lib"):
+        where = [m.start() for m in re.finditer(rf"\b{name}\b", MODULE_BY_NAME)]
+        assert len(where) == {"chips": 4, "lib": 3}[name]
+        for at in where + [where[0] + len(name), where[-1] + len(name)]:
+            found = [(Path(a.path).name, s.start, s.end) for a, s in references(analysis, at, str(root))]
+            assert found == [("m.factory", o, o + len(name)) for o in where], (name, at, found)
+            assert [(s.start, w) for s, w in highlights(analysis, at)] == [(o, o == where[0]) for o in where]
+        with pytest.raises(RenameRefused):
+            rename_target(analysis, where[-1], str(root))
+    # past the module part of a base, the chip's places, as before
+    b200 = MODULE_BY_NAME.index("B200")
+    assert {(a.text[s.start:s.end]) for a, s in references(analysis, b200 + 1, str(root))} == {"B200"}
+    # a file that imports the module's name from m.factory: both files' places, from either
+    (root / "reader.factory").write_text(MODULE_READER, encoding="utf-8")
+    reader = Analysis(MODULE_READER, str(root / "reader.factory"), str(root))
+    assert reader.sink.items == []
+    expected = {("m.factory", m.start()) for m in re.finditer(r"\bchips\b", MODULE_BY_NAME)} | \
+        {("reader.factory", m.start()) for m in re.finditer(r"\bchips\b", MODULE_READER)}
+    for a, at in [(analysis, 8), (reader, MODULE_READER.index("chips\n")), (reader, MODULE_READER.index("chips."))]:
+        assert {(Path(x.path).name, s.start) for x, s in references(a, at, str(root))} == expected
+    # an import by name (`from chips import H100_SXM`) binds no name `chips`: nothing, as before
+    other = 'from chips import H100_SXM\nlet t = H100_SXM.tdp\n'
+    assert references(Analysis(other, str(root / "o.factory"), str(root)), 6, str(root)) == []
+    assert _law_rename_is_references(path, MODULE_BY_NAME, root)[1] >= 10
+
