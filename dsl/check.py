@@ -449,7 +449,34 @@ class _Checker:
         self._member_types[key] = t
         if isinstance(member, (n.Field, n.Let, n.Param)) and isinstance(self.inferred.get(key, t), QType):
             self.member_const(member, owner, module)  # reports a constant that is infinite or NaN
+        if isinstance(member, (n.Let, n.Param)) and _holds_module(t):
+            self.module_value(member, t, owner.module if owner is not None and owner.module else
+                              self._home.get(id(member), module))
         return t
+
+    def module_value(self, member: n.Let | n.Param, t: object, home: n.Module) -> None:
+        """A let or param bound to a whole module (`let y = c` of `import chips as c`), or to a list of modules: a
+        module is a namespace, not a value (it has no unit, no figure, no output), so it is an error at the value,
+        said once (its reads type as the module, so `y.H100_SXM.tdp` adds nothing)."""
+        word = "let" if isinstance(member, n.Let) else "param"
+        value = member.value
+        written = value.ident if isinstance(value, n.Name) else None
+        stmt = self.scopes.whole_import(home, written) if written is not None else None
+        module = t.module if isinstance(t, ModuleT) else t.elem.module
+        shown = module.name.removeprefix("<stdlib>/").removesuffix(".factory") if module.is_stdlib else None
+        if not isinstance(t, ModuleT):
+            rename = ""                   # a list of modules: no one import names it
+        elif stmt is not None:
+            source = f'"{stmt[1].module}"' if stmt[1].is_path else stmt[1].module
+            rename = f"; or import the module under this name, `import {source} as {member.name}`"
+        elif shown is not None:
+            rename = f"; or import the module under this name, `import {shown} as {member.name}`"
+        else:
+            rename = f"; or import the module under this name, `import \"...\" as {member.name}`"
+        read = f"`{written}.<name>`" if written is not None else f"`{shown or 'module'}.<name>`"
+        self.sink.error(Code.TYPE_MISMATCH, f"`{word} {member.name}` is bound to {t.describe()}, which is not a "
+                        f"value: a module is a namespace of definitions", value.span,
+                        help=f"read one of its definitions, {read} (a part, or a figure of one){rename}")
 
     def _member_type(self, member: object, owner: n.Block | None, module: n.Module) -> object | None:
         if isinstance(member, n.Block):
@@ -1274,6 +1301,11 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     check_field_ranges(checker, program, set(defines or ()), sink)
     check_unused_imports(program, sink)
     return checked
+
+
+def _holds_module(t: object) -> bool:
+    """Whether a let's or param's type is a whole module, or a list of them (`[chips, chips]`)."""
+    return isinstance(t, ModuleT) or isinstance(t, ListT) and isinstance(t.elem, ModuleT)
 
 
 def _names_read(module: n.Module) -> set[str]:

@@ -367,3 +367,41 @@ def test_find_references_of_a_module_by_its_own_name_finds_the_import_and_its_us
     assert references(Analysis(other, str(root / "o.factory"), str(root)), 6, str(root)) == []
     assert _law_rename_is_references(path, MODULE_BY_NAME, root)[1] >= 10
 
+
+def test_a_let_or_param_bound_to_a_whole_module_is_an_error_at_its_value(tmp_path: Path) -> None:
+    """Defect (s18-editor saw it, left it): `let y = c` (`c` of `import chips as c`), a let bound to a whole module,
+    checked clean, evaluated to nothing and was in no output; read by arithmetic it was a `type-mismatch` there, and a
+    field set to a module (`max_power = chips`) is one at its value. A module is a namespace, not a value (docs/
+    language.md's values are numbers with units, text, true/false, a part, lists of them): a let or param whose value
+    is a module, or a list or choice of modules, is now a `type-mismatch` at the value, with the help to read a
+    definition of it or import it under the let's name, once (its reads are not reported again), in `factory
+    check` and in the editor alike. A let bound to a part (`let g = c.H100_SXM`) stays a part's name."""
+    from compiler.cli import run_pipeline
+
+    cases = [
+        ("import chips as c\nlet y = c\n", "= c\n", "import chips as y"),
+        ("import chips as c\nlet y = c\nlet t = y.H100_SXM.tdp\n", "= c\nlet t", "import chips as y"),
+        ("import chips\nserver s {\n  max_power = 1 kW\n  price = 1 USD\n  let q = chips\n}\n", "= chips\n}",
+         "import chips as q"),
+        ("import chips\nparam p = chips\n", "= chips\n", "import chips as p"),
+        ("import chips\nlet l = [chips, chips]\n", "= [chips", "chips.<name>"),
+        ('import "./lib.factory"\nlet y = lib\n', "= lib\n", 'as y'),
+    ]
+    (tmp_path / "lib.factory").write_text("let k = 2 kW\n", encoding="utf-8")
+    for i, (text, at, help_part) in enumerate(cases):
+        path = tmp_path.resolve() / f"m{i}.factory"
+        path.write_text(text, encoding="utf-8")
+        found = run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items
+        offset = text.index(at) + 2
+        line, col = text[:offset].count("\n") + 1, offset - text.rfind("\n", 0, offset)
+        assert [(d.code, d.span.line, d.span.col) for d in found] == [("type-mismatch", line, col)], \
+            (i, [(d.code, d.span.line, d.span.col, d.message) for d in found])
+        assert "module" in found[0].message and help_part in found[0].help, (found[0].message, found[0].help)
+        editor = Analysis(text, str(path), str(tmp_path))
+        assert [(d.code, d.span.line, d.span.col, d.message) for d in editor.sink.items] == \
+            [(d.code, d.span.line, d.span.col, d.message) for d in found]
+    # a let bound to a part, or to a definition read through the module: clean, as before
+    clean = "import chips as c\nlet g = c.H100_SXM\nlet t = g.tdp + c.B200.tdp\n"
+    path = tmp_path.resolve() / "clean.factory"
+    path.write_text(clean, encoding="utf-8")
+    assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == []
