@@ -18,9 +18,10 @@ EXAMPLES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "examples").rg
 FAST = ("examples/enterprise_starter.factory",)
 
 
-def _aliased(text: str, path: Path) -> str:
+def _aliased(text: str, path: Path, own_name: bool = False) -> str:
     """`text` with each `from m import A, B` written `import m as m_` and every use of `A` written `m_.A`: the same
-    spec through module aliases (the examples import by name; a user writes either)."""
+    spec through module aliases (the examples import by name; a user writes either); with `own_name`, through the
+    module's own name (`import m` .. `m.A`)."""
     from compiler.lsp.workspace import references
 
     analysis = Analysis(text, str(path), str(path.parent))
@@ -29,9 +30,9 @@ def _aliased(text: str, path: Path) -> str:
         if occ.role != "imported":
             continue
         stmt, name = occ.node
-        alias = stmt.module.replace(".", "_") + "_"
+        alias = stmt.module.replace(".", "_") + ("" if own_name else "_")
         if (stmt.span.start, stmt.span.end) not in lines:      # (a module imported on two lines: imported once)
-            once = f"import {stmt.module} as {alias}"
+            once = f"import {stmt.module}" if own_name else f"import {stmt.module} as {alias}"
             lines[stmt.span.start, stmt.span.end] = "" if once in lines.values() else once
         for a, span in references(analysis, occ.span.start, None):
             if a is analysis and not stmt.span.start <= span.start < stmt.span.end and span.file == analysis.path:
@@ -43,11 +44,11 @@ def _aliased(text: str, path: Path) -> str:
     return text
 
 
-def _workspace_of(tmp: Path, example: str, aliased: bool) -> tuple[Path, str]:
+def _workspace_of(tmp: Path, example: str, aliased: bool | str) -> tuple[Path, str]:
     text = (ROOT / example).read_text(encoding="utf-8")
     path = tmp.resolve() / Path(example).name
     if aliased:
-        text = _aliased(text, path)
+        text = _aliased(text, path, own_name=aliased == "module")
     path.write_text(text, encoding="utf-8")
     return path, text
 
@@ -89,7 +90,8 @@ def _law_rename_is_references(path: Path, text: str, root: Path, extra_offsets=(
     return renamed, asked
 
 
-@pytest.mark.parametrize("aliased", [False, True], ids=["by-name", "aliased"])
+@pytest.mark.parametrize("aliased", [False, True, pytest.param("module", marks=pytest.mark.slow)],
+                         ids=["by-name", "aliased", "module"])
 @pytest.mark.parametrize("example", [e if e in FAST else pytest.param(e, marks=pytest.mark.slow) for e in EXAMPLES])
 def test_rename_edits_exactly_the_references_of_every_name_of_an_example(tmp_path: Path, example: str,
                                                                         aliased: bool) -> None:
@@ -101,8 +103,13 @@ def test_rename_edits_exactly_the_references_of_every_name_of_an_example(tmp_pat
     if aliased:
         original = (ROOT / example).read_text(encoding="utf-8")
         codes = [d.code for d in dsl.Session().check_text(original, str(path), root=str(tmp_path))[1].items]
-        assert [d.code for d in Analysis(text, str(path), str(tmp_path)).sink.items] == codes
-        assert re.search(r"^import \w+ as \w+_$", text, re.M), text[:400]
+        rewritten = [d.code for d in Analysis(text, str(path), str(tmp_path)).sink.items]
+        if aliased == "module" and rewritten != codes:
+            # `import network` .. `switch = network.Q3400` inside a `network` block: there `network` names the
+            # block (its kind), not the module, so the rewrite does not mean the same (docs/editor.md, s18-editor2)
+            pytest.skip("a module's own name shadowed by a kind name inside its blocks")
+        assert rewritten == codes
+        assert re.search(r"^import \w+ as \w+_$" if aliased is True else r"^import \w+$", text, re.M), text[:400]
     renamed, asked = _law_rename_is_references(path, text, tmp_path.resolve())
     assert renamed >= 5 and asked >= 20, (renamed, asked)
 
