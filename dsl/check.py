@@ -646,6 +646,8 @@ class _Checker:
                                 help=self.hint(name, ("fields", base.label),
                                                lambda: list(kind.fields) if kind is not None else []))
                 return None
+            if self.kind_hides_module(expr, base, module):
+                return None
             results = []
             for part in base.blocks:
                 members = self.scopes.members(part).values
@@ -669,6 +671,30 @@ class _Checker:
         self.sink.error(Code.TYPE_MISMATCH, f"{base.describe()} has no fields; `.{name}` cannot apply",
                         expr.name_span)
         return None
+
+    def kind_hides_module(self, expr: n.Attr, base: Selection, module: n.Module) -> bool:
+        """`network.Q3400` inside a network block with `import network`: `network` selects the parts of that kind
+        around it (a kind's name, looked up before the file's names), not the module, and none of them has `Q3400`.
+        One error at the name saying so (not one per part), with the help to import the module under another name;
+        True when reported."""
+        obj, name = expr.obj, expr.name
+        found = self.scopes.whole_import(module, obj.ident) if isinstance(obj, n.Name) else None
+        if found is None or not base.blocks:
+            return False
+        for part in base.blocks:
+            spec = kind_spec(part.kind)
+            if name in self.scopes.members(part).values or spec is not None and name in spec.fields \
+                    or kind_spec(name) is not None:
+                return False
+        stmt = found[1]
+        source = f'"{stmt.module}"' if stmt.is_path else stmt.module
+        self.sink.error(Code.UNKNOWN_NAME, f"`{obj.ident}` here is the {obj.ident} parts around it (a kind's name), "
+                        f"not the module `{obj.ident}`, and none of them has `{name}`", obj.span,
+                        help=f"a kind's name hides the module inside its blocks: import it under another name, "
+                             f"`import {source} as {obj.ident}_`, and read `{obj.ident}_.{name}`",
+                        related=[Related(stmt.span, f"`{obj.ident}` is imported here")]
+                        if stmt.span.file == module.path else [])
+        return True
 
     def block_attr(self, target: n.Block, name: str, expr: n.Attr) -> object | None:
         members = self.scopes.members(target)

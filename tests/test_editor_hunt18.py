@@ -412,3 +412,29 @@ def test_a_let_or_param_bound_to_a_whole_module_is_an_error_at_its_value(tmp_pat
     path = tmp_path.resolve() / "clean.factory"
     path.write_text(clean, encoding="utf-8")
     assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == []
+
+
+def test_a_module_s_own_name_shadowed_by_a_kind_s_name_says_so(tmp_path: Path) -> None:
+    """Defect (found rewriting the flagship campus's imports through the modules' own names): `import network`, then
+    `switch = network.Q3400` inside a `network` block: there `network` selects the network parts around it (a kind's
+    name), not the module, and the error was "network `backend` has no field or part `Q3400`", once per network part,
+    with no word of the module. Now it is one `unknown-name` at `network`, saying the kind's name hides the module
+    here, with the help to import it under another name; in the editor alike. A field a part has still reads."""
+    from compiler.cli import run_pipeline
+
+    text = ('import network\nhall h {\n  network backend {\n    role = "scale_out"\n    switch = network.Q3400\n  }\n'
+            '  network frontend {\n    role = "frontend"\n    switch = network.SN5600\n  }\n}\n')
+    path = tmp_path.resolve() / "m.factory"
+    path.write_text(text, encoding="utf-8")
+    found = run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items
+    uses = [m.start() for m in re.finditer(r"network\.", text)]
+    assert [(d.code, d.span.line, d.span.col) for d in found] == [
+        ("unknown-name", text[:o].count("\n") + 1, o - text.rfind("\n", 0, o)) for o in uses], \
+        [(d.code, d.span.line, d.span.col, d.message) for d in found]
+    assert "module" in found[0].message and "import network as" in found[0].help, (found[0].message, found[0].help)
+    assert [(d.code, d.span.line, d.message) for d in Analysis(text, str(path), str(tmp_path)).sink.items] == \
+        [(d.code, d.span.line, d.message) for d in found]
+    # through another name it checks clean
+    fixed = text.replace("import network\n", "import network as net\n").replace("network.", "net.")
+    path.write_text(fixed, encoding="utf-8")
+    assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == []
