@@ -449,7 +449,34 @@ class _Checker:
         self._member_types[key] = t
         if isinstance(member, (n.Field, n.Let, n.Param)) and isinstance(self.inferred.get(key, t), QType):
             self.member_const(member, owner, module)  # reports a constant that is infinite or NaN
+        if isinstance(member, (n.Let, n.Param)) and _holds_module(t):
+            self.module_value(member, t, owner.module if owner is not None and owner.module else
+                              self._home.get(id(member), module))
         return t
+
+    def module_value(self, member: n.Let | n.Param, t: object, home: n.Module) -> None:
+        """A let or param bound to a whole module (`let y = c` of `import chips as c`), or to a list of modules: a
+        module is a namespace, not a value (it has no unit, no figure, no output), so it is an error at the value,
+        said once (its reads type as the module, so `y.H100_SXM.tdp` adds nothing)."""
+        word = "let" if isinstance(member, n.Let) else "param"
+        value = member.value
+        written = value.ident if isinstance(value, n.Name) else None
+        stmt = self.scopes.whole_import(home, written) if written is not None else None
+        module = t.module if isinstance(t, ModuleT) else t.elem.module
+        shown = module.name.removeprefix("<stdlib>/").removesuffix(".factory") if module.is_stdlib else None
+        if not isinstance(t, ModuleT):
+            rename = ""                   # a list of modules: no one import names it
+        elif stmt is not None:
+            source = f'"{stmt[1].module}"' if stmt[1].is_path else stmt[1].module
+            rename = f"; or import the module under this name, `import {source} as {member.name}`"
+        elif shown is not None:
+            rename = f"; or import the module under this name, `import {shown} as {member.name}`"
+        else:
+            rename = f"; or import the module under this name, `import \"...\" as {member.name}`"
+        read = f"`{written}.<name>`" if written is not None else f"`{shown or 'module'}.<name>`"
+        self.sink.error(Code.TYPE_MISMATCH, f"`{word} {member.name}` is bound to {t.describe()}, which is not a "
+                        f"value: a module is a namespace of definitions", value.span,
+                        help=f"read one of its definitions, {read} (a part, or a figure of one){rename}")
 
     def _member_type(self, member: object, owner: n.Block | None, module: n.Module) -> object | None:
         if isinstance(member, n.Block):
@@ -619,6 +646,8 @@ class _Checker:
                                 help=self.hint(name, ("fields", base.label),
                                                lambda: list(kind.fields) if kind is not None else []))
                 return None
+            if self.kind_hides_module(expr, base, module):
+                return None
             results = []
             for part in base.blocks:
                 members = self.scopes.members(part).values
@@ -642,6 +671,30 @@ class _Checker:
         self.sink.error(Code.TYPE_MISMATCH, f"{base.describe()} has no fields; `.{name}` cannot apply",
                         expr.name_span)
         return None
+
+    def kind_hides_module(self, expr: n.Attr, base: Selection, module: n.Module) -> bool:
+        """`network.Q3400` inside a network block with `import network`: `network` selects the parts of that kind
+        around it (a kind's name, looked up before the file's names), not the module, and none of them has `Q3400`.
+        One error at the name saying so (not one per part), with the help to import the module under another name;
+        True when reported."""
+        obj, name = expr.obj, expr.name
+        found = self.scopes.whole_import(module, obj.ident) if isinstance(obj, n.Name) else None
+        if found is None or not base.blocks:
+            return False
+        for part in base.blocks:
+            spec = kind_spec(part.kind)
+            if name in self.scopes.members(part).values or spec is not None and name in spec.fields \
+                    or kind_spec(name) is not None:
+                return False
+        stmt = found[1]
+        source = f'"{stmt.module}"' if stmt.is_path else stmt.module
+        self.sink.error(Code.UNKNOWN_NAME, f"`{obj.ident}` here is the {obj.ident} parts around it (a kind's name), "
+                        f"not the module `{obj.ident}`, and none of them has `{name}`", obj.span,
+                        help=f"a kind's name hides the module inside its blocks: import it under another name, "
+                             f"`import {source} as {obj.ident}_`, and read `{obj.ident}_.{name}`",
+                        related=[Related(stmt.span, f"`{obj.ident}` is imported here")]
+                        if stmt.span.file == module.path else [])
+        return True
 
     def block_attr(self, target: n.Block, name: str, expr: n.Attr) -> object | None:
         members = self.scopes.members(target)
@@ -1274,6 +1327,11 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     check_field_ranges(checker, program, set(defines or ()), sink)
     check_unused_imports(program, sink)
     return checked
+
+
+def _holds_module(t: object) -> bool:
+    """Whether a let's or param's type is a whole module, or a list of them (`[chips, chips]`)."""
+    return isinstance(t, ModuleT) or isinstance(t, ListT) and isinstance(t.elem, ModuleT)
 
 
 def _names_read(module: n.Module) -> set[str]:

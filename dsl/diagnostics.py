@@ -131,7 +131,10 @@ CODES: dict[str, tuple[str, str]] = {
     Code.UNIT_MISMATCH: ("check", "Quantities of different physical dimensions are added, compared or assigned."),
     Code.TEMPERATURE_POINT: ("check", "A temperature point (degC) is used where only a difference (K) makes sense."),
     Code.NOT_DIMENSIONLESS: ("check", "A value with a unit is used where a plain number is needed (exponent, ceil, count)."),
-    Code.TYPE_MISMATCH: ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ..."),
+    Code.TYPE_MISMATCH: ("check", "A value of the wrong type: text where a number is needed, a number where a block is, ...; "
+                         "or a `let` or `param` bound to a whole module (`let y = c` of `import chips as c`, or a list "
+                         "of modules): a module is a namespace of definitions, not a value (read one, `c.H100_SXM`, or "
+                         "import the module under that name, `import chips as y`)."),
     Code.INVALID_COUNT: ("check", "A multiplicity (`x N`) is not a non-negative whole number, or is beyond 2^53 (where float64 stops holding every whole number); or it is written on a top-level block, which nothing places (`hall h x 3` at the top of a file multiplied nothing)."),
     Code.INVALID_RANGE: ("check", "A parameter range has a zero or wrong-signed step, or more than 10^7 points; or a parameter list is empty; or a value of a parameter's list or range is an expression or a name (`[1e-5 / 1 s]`, `8..2 * 8`): a sweep's values are literals; or a parameter of an imported file with a list or range of values is read (only the evaluated file's parameters sweep: an imported one is read with one value)."),
     Code.INVALID_VALUE: ("check", "A field's value is outside its allowed set (for example `cooling = \"steam\"`), "

@@ -18,9 +18,10 @@ EXAMPLES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "examples").rg
 FAST = ("examples/enterprise_starter.factory",)
 
 
-def _aliased(text: str, path: Path) -> str:
+def _aliased(text: str, path: Path, own_name: bool = False) -> str:
     """`text` with each `from m import A, B` written `import m as m_` and every use of `A` written `m_.A`: the same
-    spec through module aliases (the examples import by name; a user writes either)."""
+    spec through module aliases (the examples import by name; a user writes either); with `own_name`, through the
+    module's own name (`import m` .. `m.A`)."""
     from compiler.lsp.workspace import references
 
     analysis = Analysis(text, str(path), str(path.parent))
@@ -29,9 +30,9 @@ def _aliased(text: str, path: Path) -> str:
         if occ.role != "imported":
             continue
         stmt, name = occ.node
-        alias = stmt.module.replace(".", "_") + "_"
+        alias = stmt.module.replace(".", "_") + ("" if own_name else "_")
         if (stmt.span.start, stmt.span.end) not in lines:      # (a module imported on two lines: imported once)
-            once = f"import {stmt.module} as {alias}"
+            once = f"import {stmt.module}" if own_name else f"import {stmt.module} as {alias}"
             lines[stmt.span.start, stmt.span.end] = "" if once in lines.values() else once
         for a, span in references(analysis, occ.span.start, None):
             if a is analysis and not stmt.span.start <= span.start < stmt.span.end and span.file == analysis.path:
@@ -43,11 +44,11 @@ def _aliased(text: str, path: Path) -> str:
     return text
 
 
-def _workspace_of(tmp: Path, example: str, aliased: bool) -> tuple[Path, str]:
+def _workspace_of(tmp: Path, example: str, aliased: bool | str) -> tuple[Path, str]:
     text = (ROOT / example).read_text(encoding="utf-8")
     path = tmp.resolve() / Path(example).name
     if aliased:
-        text = _aliased(text, path)
+        text = _aliased(text, path, own_name=aliased == "module")
     path.write_text(text, encoding="utf-8")
     return path, text
 
@@ -89,7 +90,8 @@ def _law_rename_is_references(path: Path, text: str, root: Path, extra_offsets=(
     return renamed, asked
 
 
-@pytest.mark.parametrize("aliased", [False, True], ids=["by-name", "aliased"])
+@pytest.mark.parametrize("aliased", [False, True, pytest.param("module", marks=pytest.mark.slow)],
+                         ids=["by-name", "aliased", "module"])
 @pytest.mark.parametrize("example", [e if e in FAST else pytest.param(e, marks=pytest.mark.slow) for e in EXAMPLES])
 def test_rename_edits_exactly_the_references_of_every_name_of_an_example(tmp_path: Path, example: str,
                                                                         aliased: bool) -> None:
@@ -101,8 +103,13 @@ def test_rename_edits_exactly_the_references_of_every_name_of_an_example(tmp_pat
     if aliased:
         original = (ROOT / example).read_text(encoding="utf-8")
         codes = [d.code for d in dsl.Session().check_text(original, str(path), root=str(tmp_path))[1].items]
-        assert [d.code for d in Analysis(text, str(path), str(tmp_path)).sink.items] == codes
-        assert re.search(r"^import \w+ as \w+_$", text, re.M), text[:400]
+        rewritten = [d.code for d in Analysis(text, str(path), str(tmp_path)).sink.items]
+        if aliased == "module" and rewritten != codes:
+            # `import network` .. `switch = network.Q3400` inside a `network` block: there `network` names the
+            # block (its kind), not the module, so the rewrite does not mean the same (docs/editor.md, s18-editor2)
+            pytest.skip("a module's own name shadowed by a kind name inside its blocks")
+        assert rewritten == codes
+        assert re.search(r"^import \w+ as \w+_$" if aliased is True else r"^import \w+$", text, re.M), text[:400]
     renamed, asked = _law_rename_is_references(path, text, tmp_path.resolve())
     assert renamed >= 5 and asked >= 20, (renamed, asked)
 
@@ -318,3 +325,116 @@ def test_a_rename_of_a_stdlib_module_s_name_is_refused_with_the_right_reason(tmp
             rename_target(analysis, at, str(tmp_path))
     with pytest.raises(RenameRefused, match="rename its file"):
         rename_target(analysis, text.index("lib.k"), str(tmp_path))
+
+
+MODULE_BY_NAME = ('import chips\nimport "./lib.factory"\n\nserver s {\n  chip g: chips.H100_SXM x 8\n'
+                  '  max_power = lib.k * 4\n}\n\nchip mine extends chips.B200 {\n  tdp = 900 W\n}\n\n'
+                  'let t = chips.H100_SXM.tdp + lib.k * 0\n')
+MODULE_READER = 'from "./m.factory" import chips\n\nlet per_gpu = chips.H200.tdp\n'
+
+
+def test_find_references_of_a_module_by_its_own_name_finds_the_import_and_its_uses(tmp_path: Path) -> None:
+    """Defect (s18-editor left it: rust-analyzer gives a module's uses): references and document highlights at
+    `chips` of `import chips` or of a use (`chips.H100_SXM.tdp`, the module part of a base `chips.B200`) gave nothing,
+    where for an alias (`import chips as c`) they give the alias and its uses. Now they are the import (the name's own
+    characters: `lib` of `import "./lib.factory"`) and every use, and a file that imports the name
+    (`from "./m.factory" import chips`) its import and uses, asked from either file; rename stays refused (a
+    module's name is its file's) and the law (rename's edits are exactly the references, where offered) holds."""
+    from compiler.lsp.analysis import highlights
+    from compiler.lsp.workspace import references, rename_target
+
+    root = tmp_path.resolve()
+    (root / "lib.factory").write_text("let k = 2 kW\n", encoding="utf-8")
+    path = root / "m.factory"
+    path.write_text(MODULE_BY_NAME, encoding="utf-8")
+    analysis = Analysis(MODULE_BY_NAME, str(path), str(root))
+    assert analysis.sink.items == []
+    for name in ("chips", "lib"):
+        where = [m.start() for m in re.finditer(rf"\b{name}\b", MODULE_BY_NAME)]
+        assert len(where) == {"chips": 4, "lib": 3}[name]
+        for at in where + [where[0] + len(name), where[-1] + len(name)]:
+            found = [(Path(a.path).name, s.start, s.end) for a, s in references(analysis, at, str(root))]
+            assert found == [("m.factory", o, o + len(name)) for o in where], (name, at, found)
+            assert [(s.start, w) for s, w in highlights(analysis, at)] == [(o, o == where[0]) for o in where]
+        with pytest.raises(RenameRefused):
+            rename_target(analysis, where[-1], str(root))
+    # past the module part of a base, the chip's places, as before
+    b200 = MODULE_BY_NAME.index("B200")
+    assert {(a.text[s.start:s.end]) for a, s in references(analysis, b200 + 1, str(root))} == {"B200"}
+    # a file that imports the module's name from m.factory: both files' places, from either
+    (root / "reader.factory").write_text(MODULE_READER, encoding="utf-8")
+    reader = Analysis(MODULE_READER, str(root / "reader.factory"), str(root))
+    assert reader.sink.items == []
+    expected = {("m.factory", m.start()) for m in re.finditer(r"\bchips\b", MODULE_BY_NAME)} | \
+        {("reader.factory", m.start()) for m in re.finditer(r"\bchips\b", MODULE_READER)}
+    for a, at in [(analysis, 8), (reader, MODULE_READER.index("chips\n")), (reader, MODULE_READER.index("chips."))]:
+        assert {(Path(x.path).name, s.start) for x, s in references(a, at, str(root))} == expected
+    # an import by name (`from chips import H100_SXM`) binds no name `chips`: nothing, as before
+    other = 'from chips import H100_SXM\nlet t = H100_SXM.tdp\n'
+    assert references(Analysis(other, str(root / "o.factory"), str(root)), 6, str(root)) == []
+    assert _law_rename_is_references(path, MODULE_BY_NAME, root)[1] >= 10
+
+
+def test_a_let_or_param_bound_to_a_whole_module_is_an_error_at_its_value(tmp_path: Path) -> None:
+    """Defect (s18-editor saw it, left it): `let y = c` (`c` of `import chips as c`), a let bound to a whole module,
+    checked clean, evaluated to nothing and was in no output; read by arithmetic it was a `type-mismatch` there, and a
+    field set to a module (`max_power = chips`) is one at its value. A module is a namespace, not a value (docs/
+    language.md's values are numbers with units, text, true/false, a part, lists of them): a let or param whose value
+    is a module, or a list or choice of modules, is now a `type-mismatch` at the value, with the help to read a
+    definition of it or import it under the let's name, once (its reads are not reported again), in `factory
+    check` and in the editor alike. A let bound to a part (`let g = c.H100_SXM`) stays a part's name."""
+    from compiler.cli import run_pipeline
+
+    cases = [
+        ("import chips as c\nlet y = c\n", "= c\n", "import chips as y"),
+        ("import chips as c\nlet y = c\nlet t = y.H100_SXM.tdp\n", "= c\nlet t", "import chips as y"),
+        ("import chips\nserver s {\n  max_power = 1 kW\n  price = 1 USD\n  let q = chips\n}\n", "= chips\n}",
+         "import chips as q"),
+        ("import chips\nparam p = chips\n", "= chips\n", "import chips as p"),
+        ("import chips\nlet l = [chips, chips]\n", "= [chips", "chips.<name>"),
+        ('import "./lib.factory"\nlet y = lib\n', "= lib\n", 'as y'),
+    ]
+    (tmp_path / "lib.factory").write_text("let k = 2 kW\n", encoding="utf-8")
+    for i, (text, at, help_part) in enumerate(cases):
+        path = tmp_path.resolve() / f"m{i}.factory"
+        path.write_text(text, encoding="utf-8")
+        found = run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items
+        offset = text.index(at) + 2
+        line, col = text[:offset].count("\n") + 1, offset - text.rfind("\n", 0, offset)
+        assert [(d.code, d.span.line, d.span.col) for d in found] == [("type-mismatch", line, col)], \
+            (i, [(d.code, d.span.line, d.span.col, d.message) for d in found])
+        assert "module" in found[0].message and help_part in found[0].help, (found[0].message, found[0].help)
+        editor = Analysis(text, str(path), str(tmp_path))
+        assert [(d.code, d.span.line, d.span.col, d.message) for d in editor.sink.items] == \
+            [(d.code, d.span.line, d.span.col, d.message) for d in found]
+    # a let bound to a part, or to a definition read through the module: clean, as before
+    clean = "import chips as c\nlet g = c.H100_SXM\nlet t = g.tdp + c.B200.tdp\n"
+    path = tmp_path.resolve() / "clean.factory"
+    path.write_text(clean, encoding="utf-8")
+    assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == []
+
+
+def test_a_module_s_own_name_shadowed_by_a_kind_s_name_says_so(tmp_path: Path) -> None:
+    """Defect (found rewriting the flagship campus's imports through the modules' own names): `import network`, then
+    `switch = network.Q3400` inside a `network` block: there `network` selects the network parts around it (a kind's
+    name), not the module, and the error was "network `backend` has no field or part `Q3400`", once per network part,
+    with no word of the module. Now it is one `unknown-name` at `network`, saying the kind's name hides the module
+    here, with the help to import it under another name; in the editor alike. A field a part has still reads."""
+    from compiler.cli import run_pipeline
+
+    text = ('import network\nhall h {\n  network backend {\n    role = "scale_out"\n    switch = network.Q3400\n  }\n'
+            '  network frontend {\n    role = "frontend"\n    switch = network.SN5600\n  }\n}\n')
+    path = tmp_path.resolve() / "m.factory"
+    path.write_text(text, encoding="utf-8")
+    found = run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items
+    uses = [m.start() for m in re.finditer(r"network\.", text)]
+    assert [(d.code, d.span.line, d.span.col) for d in found] == [
+        ("unknown-name", text[:o].count("\n") + 1, o - text.rfind("\n", 0, o)) for o in uses], \
+        [(d.code, d.span.line, d.span.col, d.message) for d in found]
+    assert "module" in found[0].message and "import network as" in found[0].help, (found[0].message, found[0].help)
+    assert [(d.code, d.span.line, d.message) for d in Analysis(text, str(path), str(tmp_path)).sink.items] == \
+        [(d.code, d.span.line, d.message) for d in found]
+    # through another name it checks clean
+    fixed = text.replace("import network\n", "import network as net\n").replace("network.", "net.")
+    path.write_text(fixed, encoding="utf-8")
+    assert run_pipeline([str(path)], {}, None, evaluate_all=False)[1].items == []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import dsl
 from dsl import nodes as n
 from dsl.diagnostics import Code, Sink
+from dsl.resolve import import_alias
 from dsl.schema import kind as kind_spec
 from dsl.schema import kinds as all_kinds
 from dsl.source import Source, Span
@@ -1538,7 +1539,7 @@ def highlights(analysis: Analysis, offset: int) -> list[tuple[Span, bool]]:
     occ = analysis.at(offset)
     if occ is None:
         return []
-    alias = alias_key(analysis, occ, offset)
+    alias = alias_key(analysis, occ, offset, modules=True)
     if alias is not None:
         name = analysis.text[alias[1].start:alias[1].end]
         return [(span, (span.file, span.start) == (analysis.path, alias[0][1]) and
@@ -1563,17 +1564,41 @@ def alias_at(analysis: Analysis, offset: int) -> n.Import | None:
                  and stmt.alias_span is not None and stmt.alias_span.start == found[0][1]), None)
 
 
-def alias_key(analysis: Analysis, occ: Occurrence, offset: int | None = None) -> tuple[tuple[str, int], Span] | None:
+def bound_name_start(stmt: n.Import) -> int:
+    """The offset of the characters of the name a whole-module import binds (`import_alias`'s): its alias (`c` of
+    `import chips as c`), else the module's last dotted part (`chips` of `import chips`) or a path's file stem (`lib`
+    of `import "./lib.factory"`, inside the quotes)."""
+    if stmt.alias_span is not None:
+        return stmt.alias_span.start
+    if stmt.is_path:
+        return stmt.module_span.end - 1 - len(stmt.module.rsplit("/", 1)[-1])
+    return stmt.module_span.end - len(import_alias(stmt))
+
+
+def alias_key(analysis: Analysis, occ: Occurrence, offset: int | None = None,
+              modules: bool = False) -> tuple[tuple[str, int], Span] | None:
     """For an occurrence that writes an import's alias (`c` of `import chips as c`): the alias itself, a name the
     checker binds to the module through it (`c` of `c.H100_SXM.tdp`), the `c` of a base `c.H100_SXM` (with
     `offset` past the `c`, none: that is the base's definition), or `c` imported by name from the file that wrote it
     (`from "./m.factory" import c`, and its uses there): ((the real path of the file that wrote the import, the
     offset of its `c`), the span of the alias's characters here). None for anything else, an alias of a module that
-    did not load, or a module's own name (`chips` of `import chips`)."""
+    did not load, or (unless `modules`) a module's own name (`chips` of `import chips`). With `modules` (find-references
+    and highlights, not rename: a module's name is its file's), a name a whole-module import without `as` binds is
+    one too: the import (`chips` of `import chips`, `lib` of `import "./lib.factory"`: `bound_name_start`) and every
+    use, as for an alias."""
     checked = analysis.checked
     if checked is None:
         return None
-    if occ.role == ALIAS:
+    if occ.role == MODULE:
+        stmt = occ.node
+        if not modules or stmt.alias is not None or stmt.names is not None or stmt.star or \
+                checked.program.imported(occ.module, stmt) is None:
+            return None
+        module, name = occ.module, import_alias(stmt)
+        start = bound_name_start(stmt)
+        span = analysis.source.span(start, start + len(name)) \
+            if occ.span.start <= start and analysis.text.startswith(name, start) else occ.span
+    elif occ.role == ALIAS:
         stmt = occ.node
         if stmt.alias is None or checked.program.imported(occ.module, stmt) is None:
             return None
@@ -1601,9 +1626,9 @@ def alias_key(analysis: Analysis, occ: Occurrence, offset: int | None = None) ->
     else:
         return None
     found = checked.scopes.whole_import(module, name)
-    if found is None or found[1].alias is None or found[1].alias_span is None:
+    if found is None or (found[1].alias_span is None if found[1].alias is not None else not modules):
         return None
-    return (os.path.realpath(found[0].path), found[1].alias_span.start), span
+    return (os.path.realpath(found[0].path), bound_name_start(found[1])), span
 
 
 def places_of_alias(analysis: Analysis, key: tuple[str, int], name: str) -> list[Span]:
@@ -1611,8 +1636,9 @@ def places_of_alias(analysis: Analysis, key: tuple[str, int], name: str) -> list
     own file the alias and its uses, in a file that imports it by name the import and the uses there."""
     out = []
     for occ in analysis.occurrences:
-        if occ.role in (ALIAS, NAME, BASE, IMPORTED) and analysis.text.startswith(name, occ.span.start):
-            found = alias_key(analysis, occ)
+        if occ.role == MODULE or occ.role in (ALIAS, NAME, BASE, IMPORTED) and \
+                analysis.text.startswith(name, occ.span.start):
+            found = alias_key(analysis, occ, modules=True)
             if found is not None and found[0] == key:
                 out.append(found[1])
     return sorted(out, key=lambda span: span.start)

@@ -111,8 +111,9 @@ def references(analysis: Analysis, offset: int, root: str | None, include_declar
     `include_declaration` is false, then by file and offset), each with the analysis of its file (whose source turns
     the span into a position); [] for none."""
     occ = analysis.at(offset)
-    alias = alias_key(analysis, occ, offset) if occ is not None else None
-    if alias is not None:              # `c` of `import chips as c`: the file's name for the module, where it is written
+    alias = alias_key(analysis, occ, offset, modules=True) if occ is not None else None
+    if alias is not None:              # `c` of `import chips as c`, `chips` of `import chips`: the file's name for the
+        # module, where it is written
         key, name = alias[0], analysis.text[alias[1].start:alias[1].end]
         places = [(analysis, span) for span in places_of_alias(analysis, key, name)]
         for other in _readers(analysis, key, (name,), root, _open_texts(analysis), index):
