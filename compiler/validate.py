@@ -1797,12 +1797,13 @@ def cdna3_engine(round_: str, source: str, scheduler_steps: float | None = None)
 # per-token term on TOKEN_TIME_GRID (us a token and layer), not their efficiency
 TOKEN_TIME_FAMILIES = ("CDNA3 FP8",)
 # Blackwell FP4's family factor split the same way (MECHANISMS "blackwell_token_split", measured, not applied;
-# docs/accuracy.md "Blackwell FP4's factor split", s13-405b, 2026-12-05). The family factor (0.92 of the clock law's
-# rate, fitted on the v5.0 B200 / GB200 rows) carries whatever of the step is not FP4 GEMM work, so on Blackwell Ultra
-# (1.5x the dense NVFP4 a clock, FP8 / BF16 / bandwidth unchanged) that work is sped up 1.5x with the GEMMs. Split: the
-# GEMMs at the rate large cuBLASLt NVFP4 GEMMs reach under the clock law, and the rest a time a token and layer that
-# no FP4 peak changes. The measured rate (Azure ND GB200 v6, cuBLASLt FP4, best 7,609 TFLOP/s at 8,192^3; ND GB300 v6
-# 8,555-8,640 at 16,384^3-32,768^3; egmsft/AI-benchmarking-guide Azure_Results, 2025 [S]) is 1.12x / 1.09x the clock
+# docs/accuracy.md "Blackwell FP4's factor split", s13-405b, 2026-12-05). The family factor (0.93 of the clock law's
+# rate, fitted on the v5.0 B200 / GB200 rows; 0.92 until s18-families) carries whatever of the step is not FP4 GEMM
+# work, so on Blackwell Ultra (1.5x the dense NVFP4 a clock, FP8 / BF16 / bandwidth unchanged) that work is sped up
+# 1.5x with the GEMMs. Split: the GEMMs at the rate large cuBLASLt NVFP4 GEMMs reach under the clock law, and the
+# rest a time a token and layer that no FP4 peak changes. The measured rate (Azure ND GB200 v6, cuBLASLt FP4, best
+# 7,609 TFLOP/s at 8,192^3; ND GB300 v6 8,555-8,640 at 16,384^3-32,768^3; egmsft/AI-benchmarking-guide
+# Azure_Results, 2025 [S]) is 1.12x / 1.09x the clock
 # law's full-efficiency rate on those chips (6,786 / 7,917 TFLOP/s, compiler/models/power.py "FP4 dynamic power"), so
 # e_max = 1.0, the top of the factor's range [D]; the per-token term fitted once on the family's public throughput
 # rows (`validate --fit --with blackwell_token_split`: `fit_token_time`). Reaches every Blackwell chip at fp4,

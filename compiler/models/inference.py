@@ -1033,12 +1033,12 @@ Factors and where they come from (`factory explain` prints each source):
           v5.0 closed, 1,075 rows) by `factory validate --fit`, with every step at its own power-limited clock:
           Hopper FP8 (H100 SXM, H200, H200-CTS, GH200, H200 NVL) 0.81 (x 0.68 = 0.55 for a dense GEMM at
           700 W; below the measured fp8 GEMM rate at the full clock, 1,418 TFLOP/s in bursts at ~0.79 of it:
-          0.90 of peak), Hopper add-in FP8 (H100 PCIe, H100 NVL) 0.55, Ada FP8 (L40S) 0.33, Blackwell FP4 0.92 (with the FP4 GEMM knee, below; at 40 us
+          0.90 of peak), Hopper add-in FP8 (H100 PCIe, H100 NVL) 0.51, Ada FP8 (L40S) 0.32, Blackwell FP4 0.93 (with the FP4 GEMM knee, below; at 40 us
           per sequence the fit, on a grid now to 1.0, took 0.99: docs/accuracy.md "Latency v7"),
           CDNA3 FP8 (MI300X, MI325X) 0.46 (refitted 2026-12-05 with the clock law under a power cap and the
           per-sequence overhead re-chosen with it, then again jointly with the latency rows at 35 us; before: 0.67,
-          0.37, 0.30, 0.74, 0.34 with the flatter law; Hopper FP8 0.82 -> 0.81 by the same rule on the converged
-          clock solve, 2026-12-06).
+          0.37, 0.30, 0.74, 0.34 with the flatter law; Hopper FP8 0.82 -> 0.81, Hopper add-in FP8 0.55 -> 0.51, Ada FP8
+          0.33 -> 0.32 and Blackwell FP4 0.92 -> 0.93 by the same rule on the converged clock solve, 2026-12-06).
           The H200 NVL is the H200's die and memory, its 600 W limit a lower clock through `dynamic_power`,
           `voltage_floor` and `tdp` below, so a dense step serves 1,670.5 x 0.694 / (1,979 x 0.682) = 0.859 of an
           H200 SXM's, measured 0.84-0.87 per chip in MLPerf v5.0. The global 0.85 is the fit's over all rows, for
