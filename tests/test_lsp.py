@@ -65,6 +65,21 @@ def _pos(text: str, needle: str, delta: int = 0) -> t.Position:
     return t.Position(line=line, character=offset - (text.rfind("\n", 0, offset) + 1))
 
 
+async def _hover_showing(client: LanguageClient, doc: t.TextDocumentIdentifier, position: t.Position,
+                         text: str):
+    """The hover at `position` once it shows `text`, or the last one after 30 s. A field's value and a rack's
+    figures come from the evaluation the server runs after the check, and a hover waits for it only VALUE_WAIT_S
+    (0.3 s): on a loaded machine (the suite runs on every core) the first hover may come before it, so ask again,
+    as an editor does on the next mouse move."""
+    hover = None
+    for _ in range(60):
+        hover = await client.text_document_hover_async(t.HoverParams(text_document=doc, position=position))
+        if hover is not None and text in hover.contents.value:
+            break
+        await asyncio.sleep(0.5)
+    return hover
+
+
 async def _session(tmp: Path) -> dict:
     spec = tmp / "office.factory"
     spec.write_text(SPEC, encoding="utf-8")
@@ -106,18 +121,8 @@ async def _session(tmp: Path) -> dict:
         # waits for it only VALUE_WAIT_S (0.3 s), so on a loaded machine (the suite runs on every core) the first
         # hover may come before it; ask again until the figures are there (what an editor does on the next mouse
         # move), for at most 30 s
-        for _ in range(60):
-            out["hover"] = await client.text_document_hover_async(t.HoverParams(
-                text_document=doc, position=_pos(SPEC, "max_power = 10.2", 2)))
-            if out["hover"] is not None and "10.2 kW" in out["hover"].contents.value:
-                break
-            await asyncio.sleep(0.5)
-        for _ in range(60):
-            out["hover_rack"] = await client.text_document_hover_async(t.HoverParams(
-                text_document=doc, position=_pos(SPEC, "rack r:", 5)))
-            if out["hover_rack"] is not None and "| accelerators |" in out["hover_rack"].contents.value:
-                break
-            await asyncio.sleep(0.5)
+        out["hover"] = await _hover_showing(client, doc, _pos(SPEC, "max_power = 10.2", 2), "10.2 kW")
+        out["hover_rack"] = await _hover_showing(client, doc, _pos(SPEC, "rack r:", 5), "| accelerators |")
         out["completion_fields"] = await client.text_document_completion_async(t.CompletionParams(
             text_document=doc, position=_pos(SPEC, "  power_limit", 2)))
         out["completion_defs"] = await client.text_document_completion_async(t.CompletionParams(
