@@ -6,21 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from compiler.cli import main
 from compiler.lsp.analysis import Analysis
-
-
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _run(*args):
-    return CliRunner().invoke(main, list(args))
+from test_lang_hunt17 import _run, _write  # the language hunt's spec writer and CLI runner (tests/ is on the path)
 
 
 # -- `-D` with another dimension names the parameter's unit as declared ----------------------------------------------

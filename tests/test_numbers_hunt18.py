@@ -7,19 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from compiler import evaluate_text
-
-
-def _run(text: str, defines: dict[str, str] | None = None):
-    results, sink = evaluate_text(text, "hunt18.factory", defines)
-    return results, [d for d in sink.items if d.severity == "error"]
-
-
-def _values(text: str, defines: dict[str, str] | None = None) -> dict[str, float]:
-    results, errors = _run(text, defines)
-    assert results is not None and not errors, [d.message for d in errors]
-    return {p: float(np.asarray(x, dtype=float).ravel()[0]) for p, x in results.values.items()
-            if isinstance(x, np.ndarray) and x.dtype.kind in "fiub"}
+from test_numbers_hunt17 import _run, _values  # the numbers hunts' evaluation helpers (tests/ is on the path)
 
 
 # ----------------------------------------------------------------------------- inference: the interactive limits
