@@ -1474,6 +1474,20 @@ class RenameRefused(Exception):
     """A rename that would change what the spec means; the message says why (the editor shows it)."""
 
 
+def refuse_unusable_name(new_name: str) -> None:
+    """RenameRefused unless `new_name` is a name a spec can use for a definition or an alias: an identifier that is
+    neither a keyword nor a built-in function's name."""
+    import re
+
+    from dsl.check import FUNCTIONS
+    from dsl.parser import KEYWORDS
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
+        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    if new_name in FUNCTIONS:
+        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+
+
 def problem_counts(a: Analysis) -> dict[tuple[str, str], int]:
     """{(severity, code): how many} of an analysis' errors and warnings: a rename may add none (its law)."""
     counts: dict[tuple[str, str], int] = {}
@@ -1657,15 +1671,7 @@ def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tupl
     """The edits that rename the alias of `stmt` to `new_name` in this document (`alias_places`); RenameRefused
     when the renamed document would not mean the same: an error or warning it did not have, or the new alias
     written at other places than the old."""
-    import re
-
-    from dsl.check import FUNCTIONS
-    from dsl.parser import KEYWORDS
-
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
-        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
-    if new_name in FUNCTIONS:
-        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+    refuse_unusable_name(new_name)
     old = stmt.alias
     places = alias_places(analysis, stmt)
     edits = [(span, new_name) for span in places]

@@ -28,7 +28,8 @@ from dsl.loader import STDLIB_PREFIX
 from dsl.source import Span
 
 from . import index as index_module
-from .analysis import Analysis, Occurrence, RenameRefused, added_problem, alias_key, places_of_alias
+from .analysis import (Analysis, Occurrence, RenameRefused, added_problem, alias_key, places_of_alias,
+                       refuse_unusable_name)
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -191,17 +192,11 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
     """The edits that rename the definition under `offset` to `new_name` across the workspace: real path -> (the
     analysis of that file, [(span, new text)]). RenameRefused, with the reason, when `rename_target` refuses or the
     renamed workspace would not mean the same (see the module's doc)."""
-    from dsl.check import FUNCTIONS
-    from dsl.parser import KEYWORDS
-
     span, _name = rename_target(analysis, offset, root)
     alias = alias_key(analysis, analysis.at(offset), offset)
     if alias is not None:
         return _rename_alias(analysis, alias[0], analysis.text[span.start:span.end], new_name, root, index)
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
-        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
-    if new_name in FUNCTIONS:
-        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+    refuse_unusable_name(new_name)
     _occ, target = _target(analysis, offset)
     key, old = definition_key(analysis, target), target.name
     texts = _open_texts(analysis)
@@ -248,13 +243,7 @@ def _rename_alias(analysis: Analysis, key: tuple[str, int], old: str, new_name: 
     that import and its uses: find-references' places. RenameRefused when a file that reads it checks with an error
     or warning it did not have, or the new name is written at other places than the old (`rename_alias`'s law,
     file by file)."""
-    from dsl.check import FUNCTIONS
-    from dsl.parser import KEYWORDS
-
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
-        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
-    if new_name in FUNCTIONS:
-        raise RenameRefused(f"`{new_name}` is a built-in function's name")
+    refuse_unusable_name(new_name)
     texts = _open_texts(analysis)
     files = [analysis] + _readers(analysis, key, (old, new_name), root, texts, index)
     edits: dict[str, tuple[Analysis, list]] = {}
