@@ -1586,76 +1586,142 @@ DISAGGREGATED = {
 # name with the scenarios where validate applies it (`applied`; empty: measured, not applied; docs/accuracy.md has
 # each one's numbers) and the scenarios it concerns (`concerns`). `validate --with NAME` applies one in every
 # scenario it concerns and `--without NAME` in none, so each "measured, not applied" figure of docs/accuracy.md is
-# one command (`run`'s `mechanisms`: name -> the scenarios where it applies; MECHANISMS is the default).
+# one command (`run`'s `mechanisms`: name -> the scenarios where it applies; MECHANISMS is the default). Each entry
+# also says what it is (`what`, one line) and where it was measured (`section`: the start of the docs/accuracy.md
+# heading); docs/mechanisms.md is generated from the table (`python3 -m compiler.validate_docs mechanisms`).
 class Mechanism(NamedTuple):
     applied: tuple[str, ...]
     concerns: tuple[str, ...]
+    what: str = ""           # one line: what the mechanism does to a row
+    section: str = ""        # the docs/accuracy.md section that measured it: the start of its `## ` heading
 
 
 _ALL, _LIVE = ("offline", "server", "interactive"), ("server", "interactive")
 MECHANISM_TABLE = {
-    "layouts": Mechanism(("offline",), _ALL),   # the submitters' engine layouts (LAYOUTS, LAYOUT_SYSTEMS), budgets
-    "serial_context_chunks": Mechanism(_LIVE, _LIVE),   # v5.0 NVIDIA-harness rows: one chunk a micro-batch a cycle
-    "engine_limits": Mechanism((), _ALL),       # NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)
-    "kv_room": Mechanism((), ("server",)),      # Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)
-    "kv_cap": Mechanism((), ("server",)),       # the rows capped at the KV pool, the excess waiting M/G/c for a slot
-    "output_spread": Mechanism((), ("server",)),   # Server rows: the p99 TPOT over requests of their own lengths (OUTPUT_CVS)
-    "swiglu_kernel": Mechanism((), _ALL),       # the separate SiLU-and-multiply kernel where the engine runs one
-    "fp4_quantize": Mechanism((), _ALL),        # NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs
-    "disaggregated": Mechanism(_LIVE, _LIVE),   # the disaggregated submissions' pools (DISAGGREGATED)
-    "long_prompt_layouts": Mechanism(_LIVE, _LIVE),   # the layout where a mean prompt exceeds its engine's budget
-    "engine_budgets": Mechanism(_LIVE, _LIVE),  # v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)
-    "own_prompt_spread": Mechanism(_LIVE, _LIVE),     # the own prompt at its spread in the prompt queue's quantile
-    "row_count_elasticity": Mechanism((), _LIVE),     # the rows in flight as a birth-death count whose departures slow with the batch
-    "dispatch_held_rows": Mechanism((), _LIVE),  # the birth-death rows an engine keeps under the harness's dispatch (DISPATCH_WAITS)
-    "budget_held_rows": Mechanism((), _LIVE),    # the birth-death rows held by the token budget where it binds (`row_budget_hold`)
-    "run_ramp": Mechanism((), _LIVE),           # a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)
-    "batch_refinement": Mechanism((), _LIVE),   # the capacity point's batch between the grid's batches (BATCH_REFINEMENT)
-    "knee_power": Mechanism(_ALL, _ALL),          # the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)
-    "knee_power_all": Mechanism((), _ALL),      # the same on every chip (`gemm_knee_power` 0)
-    "knee_power_hopper": Mechanism((), _ALL),   # the same on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)
-    "clock_draw": Mechanism((), _ALL),          # the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)
-    "step_draw": Mechanism((), _ALL),           # every chip: the step's clock at its energy a FLOP done and a byte moved (knee 0, clock_draw_activity 1)
-    "power_limit_window": Mechanism((), _LIVE),  # a serving replica's clock set by its step mixture's mean draw
-    "fp4_knee_power": Mechanism((), _ALL),      # the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)
-    "converged_voltage_floor": Mechanism((), _ALL),   # the voltage floor refit by its own rule on the converged clock, with its first-token pair (CONVERGED_VOLTAGE_FLOOR, CONVERGED_FIRST_TOKEN_PAIR)
-    "hbm3e_memory_power": Mechanism((), _ALL),  # HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)
-    "capacity_margin": Mechanism(_LIVE, _LIVE),    # the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)
-    "nvl_margin": Mechanism((), _LIVE),        # the same margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)
-    "target_share": Mechanism((), _LIVE),      # latencies at the run's target / the top target of its system (TARGET_QPS_FILE)
-    "gemm_launch": Mechanism((), _ALL),         # the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)
-    "gemm_roofline": Mechanism((), _ALL),       # the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)
-    "pipeline_host_overlap": Mechanism((), _ALL),   # pp > 1: a micro-batch's own host work only on its pass
-    "pipeline_overhead_split": Mechanism((), _ALL),   # pp > 1: seq_overhead's host share serial, device rest / pp
-    "continuous_capacity": Mechanism((), _LIVE),   # the batch solved to f x the binding limit (OPERATING_FRACTION)
-    "whole_prompt_capacity": Mechanism(_LIVE, _LIVE),   # the same, on the engines that admit prompts whole (no chunked context)
-    "expert_gemm_tiles": Mechanism(_ALL, _ALL),   # TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)
-    "capacity_at_own_rate": Mechanism(_LIVE, _LIVE),   # the capacity point at its rows' own rate (the model's default)
-    "pytorch_executor": Mechanism(_ALL, _ALL),  # the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)
-    "offline_budget": Mechanism((), ("offline",)),   # an Offline engine's decode rows held to its token budget
-    "amd_tuned_gemms": Mechanism(_ALL, _ALL),   # the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)
-    "cdna3_gemm_knee": Mechanism((), _ALL),     # every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)
-    "cdna3_token_split": Mechanism((), _ALL),   # CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)
-    "cdna3_engine_split": Mechanism((), _ALL),   # the same, the per-token term by engine (CDNA3_ENGINE_TOKEN_TIME)
-    "allreduce_kernels": Mechanism(_ALL, _ALL),   # the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL
-    "no_twoshot": Mechanism((), _ALL),   # NCCL in place of the two-shot kernel (`allreduce_twoshot` 0), as the stored plugin
-    "blackwell_token_split": Mechanism((), _ALL),
-    "harness_dispatch": Mechanism((), _LIVE),   # the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`
-    "residual_tail": Mechanism(_LIVE, _LIVE),   # the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)
-    "dispatch_p50": Mechanism((), _LIVE),   # the harness's dispatch at the TTFT p50 (DISPATCH_WAITS' p50), the residual tail kept, the delay pair refit (DISPATCH_P50_DELAY)
-    "engine_output_lengths": Mechanism((), _ALL),   # the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)
-    "engine_output_lengths_405b": Mechanism((), _ALL),   # the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)
-    "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
-    "busy_step_mean": Mechanism((), _LIVE),   # chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)
-    "least_busy_law": Mechanism((), ("interactive",)),   # with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)
-    "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
-    "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
-    "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
-    "sm100_fp4_kernels": Mechanism((), _ALL),   # Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs   # Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term
-    "mla_layer_latency": Mechanism((), _ALL),   # DeepSeek rows: the MLA + MoE layer's latency chain (MLA_LAYER_LATENCY)
-    "adp_engines": Mechanism((), ("offline", "server")),   # DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)
-    "dp_domain_rings": Mechanism((), ("training",)),   # training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)
-    "full_graph_schedule": Mechanism((), ("training",)),   # full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)
+    "layouts": Mechanism(("offline",), _ALL, "the submitters' engine layouts (LAYOUTS, LAYOUT_SYSTEMS), budgets",
+                         "Submitters' layouts as data"),
+    "serial_context_chunks": Mechanism(_LIVE, _LIVE, "v5.0 NVIDIA-harness rows: one chunk a micro-batch a cycle",
+                                       "Llama 3.1 405B Server on Blackwell at NVIDIA's layout: serial context chunks"),
+    "engine_limits": Mechanism((), _ALL, "NVIDIA's engines' batch caps and KV fractions (ENGINE_BATCH, KV_FRACTIONS)",
+                               "Engine limits as data"),
+    "kv_room": Mechanism((), ("server",), "Server rows: the wait for KV room (`kv_room_wait`, OUTPUT_CVS)",
+                         "KV room in Server"),
+    "kv_cap": Mechanism((), ("server",), "the rows capped at the KV pool, the excess waiting M/G/c for a slot",
+                        "A hard cap on rows in flight"),
+    "output_spread": Mechanism((), ("server",), "Server rows: the p99 TPOT over requests of their own lengths (OUTPUT_CVS)",
+                               "DeepSeek-R1 Server against Offline: the Server-only terms, one by one"),
+    "swiglu_kernel": Mechanism((), _ALL, "the separate SiLU-and-multiply kernel where the engine runs one",
+                               "Hopper Llama 2 70B, v4.1 against v5.0"),
+    "fp4_quantize": Mechanism((), _ALL, "NVFP4 rows: the activation quantize (and SwiGLU) kernels beside the GEMMs",
+                              "FP4 activation quantization on Blackwell"),
+    "disaggregated": Mechanism(_LIVE, _LIVE, "the disaggregated submissions' pools (DISAGGREGATED)",
+                               "Disaggregated runs planned as they ran"),
+    "long_prompt_layouts": Mechanism(_LIVE, _LIVE, "the layout where a mean prompt exceeds its engine's budget",
+                                     "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point"),
+    "engine_budgets": Mechanism(_LIVE, _LIVE, "v5.0 engines' own budgets (ENGINE_BUDGETS, SUBMISSION_BUDGETS)",
+                                "Engine budgets: the add-in cards and the partners' own"),
+    "own_prompt_spread": Mechanism(_LIVE, _LIVE, "the own prompt at its spread in the prompt queue's quantile",
+                                   "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point"),
+    "row_count_elasticity": Mechanism((), _LIVE, "the rows in flight as a birth-death count whose departures slow with the batch",
+                                      "TPOT mean by mechanism"),
+    "dispatch_held_rows": Mechanism((), _LIVE, "the birth-death rows an engine keeps under the harness's dispatch (DISPATCH_WAITS)",
+                                    "The rows in flight under the harness's dispatch"),
+    "budget_held_rows": Mechanism((), _LIVE, "the birth-death rows held by the token budget where it binds (`row_budget_hold`)",
+                                  "The rows in flight under the harness's dispatch"),
+    "run_ramp": Mechanism((), _LIVE, "a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)",
+                          "The operating point a run from empty reaches"),
+    "batch_refinement": Mechanism((), _LIVE, "the capacity point's batch between the grid's batches (BATCH_REFINEMENT)",
+                                  "What binds the capacity point"),
+    "knee_power": Mechanism(_ALL, _ALL, "the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)",
+                            "The add-in cards' decode step"),
+    "knee_power_all": Mechanism((), _ALL, "the GEMM knee draws no compute power on every chip (`gemm_knee_power` 0)",
+                                "The add-in cards' decode step"),
+    "knee_power_hopper": Mechanism((), _ALL, "the GEMM knee draws no compute power on the GH100 SXM-class chips (KNEE_POWER_HOPPER_CHIPS)",
+                                   "The tp 1 step's clock: the GEMM knee's draw on Hopper SXM"),
+    "clock_draw": Mechanism((), _ALL, "the clock law's activity as the draw's (KNEE_POWER_HOPPER_CHIPS)",
+                            "The knee's draw from public measurements"),
+    "step_draw": Mechanism((), _ALL, "every chip: the step's clock at its energy a FLOP done and a byte moved (knee 0, clock_draw_activity 1)",
+                           "The draw of a memory-bound step"),
+    "power_limit_window": Mechanism((), _LIVE, "a serving replica's clock set by its step mixture's mean draw",
+                                    "The attention's draw in an FP4 step and the power limit over a window of steps"),
+    "fp4_knee_power": Mechanism((), _ALL, "the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)",
+                                "The bigger chip's clock"),
+    "converged_voltage_floor": Mechanism((), _ALL, "the voltage floor refit by its own rule on the converged clock, with its first-token pair (CONVERGED_VOLTAGE_FLOOR, CONVERGED_FIRST_TOKEN_PAIR)",
+                                         "The voltage floor refit, ported opt-in"),
+    "hbm3e_memory_power": Mechanism((), _ALL, "HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)",
+                                    "The H200's power parameters against public data"),
+    "capacity_margin": Mechanism(_LIVE, _LIVE, "the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)",
+                                 "The add-in cards' operating point"),
+    "nvl_margin": Mechanism((), _LIVE, "the add-in cards' capacity margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)",
+                            "The H200 NVL's prompt queue and the PCIe cards' operating point"),
+    "target_share": Mechanism((), _LIVE, "latencies at the run's target / the top target of its system (TARGET_QPS_FILE)",
+                              "The H200 NVL's prompt queue and the PCIe cards' operating point"),
+    "gemm_launch": Mechanism((), _ALL, "the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)",
+                             "The GEMM time as a per-launch roofline"),
+    "gemm_roofline": Mechanism((), _ALL, "the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)",
+                               "The step GEMM as a two-legged roofline"),
+    "pipeline_host_overlap": Mechanism((), _ALL, "pp > 1: a micro-batch's own host work only on its pass",
+                                       "Pipeline micro-batches and the host's work"),
+    "pipeline_overhead_split": Mechanism((), _ALL, "pp > 1: seq_overhead's host share serial, device rest / pp",
+                                         "The pipeline step's overheads: host work and device work"),
+    "continuous_capacity": Mechanism((), _LIVE, "the batch solved to f x the binding limit (OPERATING_FRACTION)",
+                                     "The batch grid's staircase and a continuous capacity point"),
+    "whole_prompt_capacity": Mechanism(_LIVE, _LIVE, "the batch solved to f x the binding limit on the engines that admit prompts whole (no chunked context)",
+                                       "Whole-prompt engines' capacity point"),
+    "expert_gemm_tiles": Mechanism(_ALL, _ALL, "TRTLLM-Gen MoE tiles (EXPERT_GEMM_TILES)",
+                                   "The MoE decode step at attention DP + EP"),
+    "capacity_at_own_rate": Mechanism(_LIVE, _LIVE, "the capacity point at its rows' own rate (the model's default)",
+                                      "Where the capacity point sits on its TTFT limit"),
+    "pytorch_executor": Mechanism(_ALL, _ALL, "the PyTorch executor's exposed host time a row (PYTORCH_EXECUTOR)",
+                                  "The PyTorch executor's exposed host time"),
+    "offline_budget": Mechanism((), ("offline",), "an Offline engine's decode rows held to its token budget",
+                                "Llama 3.1 405B on Blackwell racks"),
+    "amd_tuned_gemms": Mechanism(_ALL, _ALL, "the AMD engines that load AMD's tuned hipBLASLt: its knee (TUNED_GEMM_CONFIGS)",
+                                 "AMD Instinct as AMD ran it"),
+    "cdna3_gemm_knee": Mechanism((), _ALL, "every CDNA3 row: the GEMM knee of AMD's tuned hipBLASLt (CDNA3_GEMM_HALF_ROWS)",
+                                 "AMD Instinct as AMD ran it"),
+    "cdna3_token_split": Mechanism((), _ALL, "CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term (CDNA3_SPLIT_*)",
+                                   "CDNA3's factor split"),
+    "cdna3_engine_split": Mechanism((), _ALL, "CDNA3 rows: AMD's measured GEMM rate + a fitted per-token term by engine (CDNA3_ENGINE_TOKEN_TIME)",
+                                    "AMD's engines, one per-token term each"),
+    "allreduce_kernels": Mechanism(_ALL, _ALL, "the TP all-reduce by message size: TensorRT-LLM's one-/two-shot or NCCL",
+                                   "The tensor-parallel all-reduce by message size and kernel"),
+    "no_twoshot": Mechanism((), _ALL, "NCCL in place of the two-shot kernel (`allreduce_twoshot` 0), as the stored plugin",
+                            "NCCL where the GPUs have no NVLink"),
+    "blackwell_token_split": Mechanism((), _ALL, "Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term",
+                                       "Blackwell Ultra's FP4 kernels in MLPerf v5.1, and Blackwell FP4's factor split"),
+    "harness_dispatch": Mechanism((), _LIVE, "the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`",
+                                  "The harness's dispatch in place of the first-token delay"),
+    "residual_tail": Mechanism(_LIVE, _LIVE, "the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)",
+                               "The chunked engines' p99"),
+    "dispatch_p50": Mechanism((), _LIVE, "the harness's dispatch at the TTFT p50 (DISPATCH_WAITS' p50), the residual tail kept, the delay pair refit (DISPATCH_P50_DELAY)",
+                              "The first-token pair by round"),
+    "engine_output_lengths": Mechanism((), _ALL, "the FP4 Llama 2 70B engines' own mean output (ENGINE_OUTPUT_TOKENS)",
+                                       "The FP4 engines' shorter answers"),
+    "engine_output_lengths_405b": Mechanism((), _ALL, "the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)",
+                                            "The Blackwell held-out rows against the submissions themselves"),
+    "interactive_engines": Mechanism((), ("interactive",), "NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)",
+                                     "The H200 Interactive TTFT gap"),
+    "busy_step_mean": Mechanism((), _LIVE, "chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)",
+                                "The busy step's mean length in the prompt queue"),
+    "least_busy_law": Mechanism((), ("interactive",), "with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)",
+                                "The least-busy share as a law of the queue"),
+    "chunk_steps": Mechanism((), _LIVE, "chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)",
+                             "The chunked engines' p99"),
+    "gemm_allreduce_plugin": Mechanism(_ALL, _ALL, "the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)",
+                                       "Llama 3.1 405B's tp 4 / tp 8 step at the runs' own rows"),
+    "engine_kv_precision": Mechanism(_ALL, _ALL, "the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)",
+                                     "The L40S's 90% TTFT miss, taken apart"),
+    "sm100_fp4_kernels": Mechanism((), _ALL, "Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs",
+                                   "Blackwell Ultra's FP4 kernels in MLPerf v5.1"),
+    "mla_layer_latency": Mechanism((), _ALL, "DeepSeek rows: the MLA + MoE layer's latency chain (MLA_LAYER_LATENCY)",
+                                   "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
+    "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
+                             "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
+    "dp_domain_rings": Mechanism((), ("training",), "training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)",
+                                 "Small-MoE training layouts under strong scaling"),
+    "full_graph_schedule": Mechanism((), ("training",), "full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)",
+                                     "The per-step overhead by what a graph captures"),
 }
 MECHANISMS = {name: m.applied for name, m in MECHANISM_TABLE.items()}
 MECHANISM_SCENARIOS = {name: m.concerns for name, m in MECHANISM_TABLE.items()}   # read off the table (older callers)
