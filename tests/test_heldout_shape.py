@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import math
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 
 from compiler import validate as V
 from compiler.validate import alias_for, render, run
+from compiler.validate_docs import accuracy_head, blocks, heldout_predictions, heldout_table
 
 # one validate run of the held-out file a session (test_heldout_shape.predictions), on one pytest-xdist worker
 pytestmark = pytest.mark.xdist_group("heldout")
@@ -33,18 +33,11 @@ NO_CHIP = ()   # every accelerator of the file has a stdlib chip (Intel Arc Pro 
 
 @lru_cache(maxsize=None)
 def predictions() -> tuple:
-    """The file's rows, validate's rows of its filled copy and the data lines whose public figure is given: one
-    validate run a test session, shared with tests/test_heldout_laws.py."""
-    rows = list(csv.DictReader(open(SHAPE, newline="", encoding="utf-8")))
-    with tempfile.TemporaryDirectory() as folder:
-        filled = Path(folder) / "heldout_filled.csv"
-        with open(filled, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
-        out, sink = run(str(filled))
+    """The file's rows, validate's rows of its filled copy (every empty value 1) and the data lines whose public
+    figure is given (compiler/validate_docs.py `heldout_predictions`): one validate run a test session, shared with
+    tests/test_heldout_laws.py."""
+    rows, out, known, sink = heldout_predictions(SHAPE)
     assert not sink.items, [d.message for d in sink.items]          # no row is invalid, whatever its unit
-    known = {i + 2 for i, r in enumerate(rows) if r["value"]}      # data lines whose public figure is given
     return rows, out, known
 
 
@@ -162,6 +155,14 @@ def test_published_v51_figures_printed_as_a_sanity_check(shape) -> None:
     print("\n" + render(shown, show_uncovered=False))
     for r in shown:
         assert r.covered and 1 / 3 < r.predicted / r.measured < 3, (r.label, r.predicted, r.measured)
+
+
+def test_the_accuracy_heads_heldout_table_is_these_predictions(shape) -> None:
+    """docs/accuracy.md "Where accuracy stands": its generated `heldout` block is the category table of the rows
+    above whose public figure is given (this session's predictions, nothing run again), figure for figure."""
+    _, out, known = shape
+    assert blocks(accuracy_head()).get("heldout") == heldout_table(out, known), \
+        "docs/accuracy.md's held-out table is stale: run python3 -m compiler.validate_docs accuracy"
 
 
 @pytest.mark.parametrize("name, chip", [

@@ -200,6 +200,59 @@ def test_coverage_fractions(validated) -> None:
     assert done / total >= 0.95, f"{done} of {total}"
 
 
+# ----------------------------------------------------------------------------- the docs say what validate gives
+@needs_csv
+def test_the_accuracy_heads_table_is_validates_summary(validated) -> None:
+    """docs/accuracy.md "Where accuracy stands": its generated `validate` block is the category table of the rows
+    validate gives now (the module fixture: nothing run again), figure for figure at validate's printed precision,
+    and the categories it says fail the gate are those whose median is above 10%."""
+    from compiler.validate_docs import accuracy_head, blocks, category_table
+    table = blocks(accuracy_head()).get("validate")
+    assert table == category_table(validated), \
+        "docs/accuracy.md's head is stale: run python3 -m compiler.validate_docs accuracy"
+    cats = summary(validated)
+    for name, cat in cats.items():         # each figure is the one validate prints in its summary line
+        if cat["count"]:
+            line = next(x for x in table.splitlines() if x.startswith(f"| {name} |"))
+            assert f"| {cat['median']:.1%} |" in line and f"{cat['within']:.1%}" in line, line
+            assert line.endswith("| **no** |" if cat["median"] > 0.10 else "| yes |"), line
+
+
+@needs_csv
+def test_the_readmes_accuracy_figures_are_validates(validated) -> None:
+    """README.md "How far off it is": its summary lines are validate's (abridged before ", worst"), in validate's
+    order, and the sentence naming the categories outside the 10% gate gives exactly their medians."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## How far off it is\n", 1)[1].split("\n## ", 1)[0]
+    quoted = re.search(r"^```\n(.*?)^```$", section, re.M | re.S).group(1).splitlines()
+    printed = render(validated, show_uncovered=False).split("\n\n", 1)[1].splitlines()
+    assert quoted == [line.split(", worst ")[0] for line in printed if line], \
+        "README.md's summary lines are stale: paste `factory validate reference/mlperf_calibration.csv`'s, abridged"
+    cats = summary(validated)
+    failing = [f"{cats[n]['median']:.1%}" for n in (*LATENCY_WITHIN, *THROUGHPUT_CATEGORIES, TRAINING_CATEGORY,
+                                                   "power AC", "power DC") if cats[n]["median"] > 0.10]
+    said = re.search(r"\*\*[^*]+ (?:is|are) not\*\* \(([^)]*)\)", " ".join(section.split()))
+    assert (said.group(1).split(", ") if said else []) == failing, "README.md's gate sentence is stale"
+
+
+def test_the_mechanism_index_is_the_table() -> None:
+    """docs/mechanisms.md is generated from MECHANISM_TABLE: every entry appears with whether it is applied, and
+    names what it is and the docs/accuracy.md section that measured it (the start of exactly one `## ` heading,
+    whose section names the mechanism)."""
+    from compiler.validate import MECHANISM_TABLE
+    from compiler.validate_docs import mechanism_index
+    doc = (ROOT / "docs" / "mechanisms.md").read_text(encoding="utf-8")
+    assert doc == mechanism_index(), \
+        "docs/mechanisms.md is stale: run python3 -m compiler.validate_docs mechanisms > docs/mechanisms.md"
+    sections = re.split(r"^## ", (ROOT / "docs" / "accuracy.md").read_text(encoding="utf-8"), flags=re.M)[1:]
+    for name, m in MECHANISM_TABLE.items():
+        state = f"applied ({', '.join(m.applied)})" if m.applied else "opt-in"
+        assert f"| `{name}` | {state} |" in doc, name
+        assert m.what and m.section, f"{name}: MECHANISM_TABLE gives no `what` or `section`"
+        found = [text for text in sections if text.startswith(m.section)]
+        assert len(found) == 1 and name in found[0], (name, m.section, len(found))
+
+
 @needs_csv
 def test_every_row_is_covered_or_has_a_reason(validated) -> None:
     for r in validated:
