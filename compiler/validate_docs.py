@@ -1,16 +1,17 @@
 """The generated parts of the accuracy docs, so that what they say is what `factory validate` prints.
 
-* The head of docs/accuracy.md ("Where accuracy stands") holds two generated blocks between
+* The head of docs/accuracy.md ("Where accuracy stands") holds three generated blocks between
   `<!-- generated: NAME ... -->` and `<!-- end generated: NAME -->` lines: `validate`, the category table of
   `factory validate reference/mlperf_calibration.csv` (`category_table`: per category the rows compared and the
   coverage, the median |error|, its 95% interval, the share of rows within the 10% gate, the median signed error,
-  and whether the category passes the gate), and `heldout`, the same table over the held-out shape rows of
+  and whether the category passes the gate), `groups`, the median signed error of the same file's inference rows by
+  chip and benchmark (`group_table`), and `heldout`, the category table over the held-out shape rows of
   tests/data/heldout_shape.csv whose public figure is given (`heldout_predictions`; tests/test_heldout_shape.py).
 * docs/mechanisms.md is the index of compiler/validate.py `MECHANISM_TABLE` (`mechanism_index`): each mechanism,
   whether validate applies it or it is opt-in, what it is, and the docs/accuracy.md section that measured it.
 
 Run from a source checkout (the docs and the held-out file are not in the wheel):
-  python3 -m compiler.validate_docs accuracy                       rewrites the two blocks of docs/accuracy.md
+  python3 -m compiler.validate_docs accuracy                       rewrites the blocks of docs/accuracy.md
   python3 -m compiler.validate_docs mechanisms > docs/mechanisms.md
 tests/test_validate.py and tests/test_heldout_shape.py compare the docs with these functions on the rows their
 module fixtures hold (validate runs once a test session), so a stale figure fails a test.
@@ -22,6 +23,8 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from .validate import (COVERAGE_TARGET, GATE, LATENCY_CATEGORIES, MECHANISM_TABLE, POWER_CATEGORIES,
                        THROUGHPUT_CATEGORIES, TRAINING_CATEGORY, coverage, run, summary)
@@ -60,6 +63,26 @@ def category_table(rows) -> str:
         ORDER.index(c) if c in ORDER else len(ORDER), c)) if cats[name]["count"] and cats[name]["median"] > GATE]
     lines.append(f"Outside the {GATE:.0%} gate: {', '.join(failing)}." if failing
                  else f"Every category is within the {GATE:.0%} gate.")
+    return "\n".join(lines) + "\n"
+
+
+def group_table(rows) -> str:
+    """Markdown: the median signed error (predicted / measured - 1) of the compared inference rows by stdlib chip
+    and benchmark (the interactive variant its own line), one column per inference category, the row count in
+    brackets."""
+    from .validate import _benchmark
+    columns = THROUGHPUT_CATEGORIES + tuple(LATENCY_CATEGORIES.values())
+    groups: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for r in rows:
+        if r.covered and r.category in columns and np.isfinite(r.error):
+            name, interactive = _benchmark(r.data["benchmark"])
+            key = (r.chip, name + (" Interactive" if interactive else ""))
+            groups.setdefault(key, {}).setdefault(r.category, []).append(r.error)
+    heads = [c.removeprefix("inference ") for c in columns]
+    lines = [f"| chip | benchmark | {' | '.join(heads)} |", "|---|---|" + "---|" * len(columns)]
+    for (chip, bench), cells in sorted(groups.items()):
+        values = [f"{float(np.median(cells[c])):+.0%} ({len(cells[c])})" if c in cells else "" for c in columns]
+        lines.append(f"| {chip} | {bench} | {' | '.join(values)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -152,6 +175,7 @@ def main(argv: list[str]) -> int:
             return 1
         text = ACCURACY.read_text(encoding="utf-8")
         text = replace_block(text, "validate", category_table(rows))
+        text = replace_block(text, "groups", group_table(rows))
         text = replace_block(text, "heldout", heldout_table(out, known))
         ACCURACY.write_text(text, encoding="utf-8")
         print(f"rewrote the generated blocks of {ACCURACY.relative_to(ROOT)}", file=sys.stderr)

@@ -115,6 +115,9 @@ def test_h100_node_training_power_within_15_percent() -> None:
     print(summary_line)
     from compiler.validate_docs import missing_from_head     # docs/accuracy.md "Where accuracy stands" quotes it
     assert not missing_from_head([summary_line]), "docs/accuracy.md's head quotes another figure: update it"
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert (f"median error {statistics.median(errors):.1%}, worst {max(errors):.1%} over {len(errors)} rows"
+            in readme), "README.md quotes another figure of the power check: update it"
     print("not covered:\n  " + "\n  ".join(uncovered))
     assert len(errors) >= 15
     assert max(errors) <= TOLERANCE

@@ -203,12 +203,13 @@ def test_coverage_fractions(validated) -> None:
 # ----------------------------------------------------------------------------- the docs say what validate gives
 @needs_csv
 def test_the_accuracy_heads_table_is_validates_summary(validated) -> None:
-    """docs/accuracy.md "Where accuracy stands": its generated `validate` block is the category table of the rows
-    validate gives now (the module fixture: nothing run again), figure for figure at validate's printed precision,
-    and the categories it says fail the gate are those whose median is above 10%."""
-    from compiler.validate_docs import accuracy_head, blocks, category_table
-    table = blocks(accuracy_head()).get("validate")
-    assert table == category_table(validated), \
+    """docs/accuracy.md "Where accuracy stands": its generated `validate` and `groups` blocks are the category table
+    and the by-chip table of the rows validate gives now (the module fixture: nothing run again), figure for figure
+    at validate's printed precision, and the categories it says fail the gate are those whose median is above 10%."""
+    from compiler.validate_docs import accuracy_head, blocks, category_table, group_table
+    generated = blocks(accuracy_head())
+    table = generated.get("validate")
+    assert table == category_table(validated) and generated.get("groups") == group_table(validated), \
         "docs/accuracy.md's head is stale: run python3 -m compiler.validate_docs accuracy"
     cats = summary(validated)
     for name, cat in cats.items():         # each figure is the one validate prints in its summary line
