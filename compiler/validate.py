@@ -592,8 +592,8 @@ TPOT limit"): the model's step on that engine has the v6.0 runs' slope but half 
 rows byte-identical (no DeepSeek-R1 row), held-out DeepSeek-R1 GB300 x72 Offline -3.3% -> +85.1%, Server +43.5% ->
 +207.4%.
 The DeepSeek layer's latency chain (`mla_layer_latency` of session 18, now a fact of the stdlib's model): DeepSeek-R1's
-`layer_latency` = 61.5 us (stdlib/models.factory, from TensorRT-LLM's one-request B200 step) reaches every DeepSeek-R1 row
-as it reaches a user's spec; no mechanism of validate's (s19-mla).
+`layer_latency` = 61.5 us (stdlib/models.factory, from TensorRT-LLM's one-request B200 step) reaches every
+DeepSeek-R1 row as it reaches a user's spec; no mechanism of validate's (s19-mla).
 Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
