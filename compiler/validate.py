@@ -591,10 +591,9 @@ TPOT limit"): the model's step on that engine has the v6.0 runs' slope but half 
 29-42 ms), so both scenarios reach the rank cap and Server / Offline goes to 0.83-1.00 (runs 0.46-0.62); validate's
 rows byte-identical (no DeepSeek-R1 row), held-out DeepSeek-R1 GB300 x72 Offline -3.3% -> +85.1%, Server +43.5% ->
 +207.4%.
-The DeepSeek layer's latency chain (`mla_layer_latency`, measured, not applied; MLA_LAYER_LATENCY): DeepSeek-R1 rows
-get `let layer_latency` = 61.5 us, the one-request step TensorRT-LLM publishes for DeepSeek-R1 on 8 B200 (9.01 ms)
-less the model's (5.56 ms) over 61 layers, plus the default 5 us; held-out Server 28.0% -> 24.8% (GB300 x72 +43.5% ->
-+37.1%, Offline -3.3% -> -4.7%); validate's rows byte-identical.
+The DeepSeek layer's latency chain (`mla_layer_latency` of session 18, now a fact of the stdlib's model): DeepSeek-R1's
+`layer_latency` = 61.5 us (stdlib/models.factory, from TensorRT-LLM's one-request B200 step) reaches every
+DeepSeek-R1 row as it reaches a user's spec; no mechanism of validate's (s19-mla).
 Harness batcher (`BATCH_WINDOWS`, Server and Interactive rows): AMD's MLPerf Inference v4.1 Llama 2 70B Server
 harness (closed/AMD/code/llama2-70b-99.9/VllmFp8/sync_sut.py, mainVllmFp8_SyncServer.py, test_VllmFp8/
 test_VllmFp8_SyncServer_perf.sh in mlcommons/inference_results_v4.1 [P]; Dell's MI300X copy is the same code) sends
@@ -1090,19 +1089,6 @@ ADP_BALANCE_MODELS = ("DeepSeek_R1",)        # the benchmarks whose NVIDIA engin
 # closed/NVIDIA/configs/*/{Offline,Server}/deepseek-r1.py via fork gbeezybez/inference_results_v6.0 @232fbf9; read
 # 2026-12-06 [P]), the ADP balancer on (adp_balancing_enable) [P].
 ADP_ENGINE_RANKS = {"DeepSeek_R1": 8}
-# The latency chain of a DeepSeek (MLA + MoE) layer at small batch (`mla_layer_latency`, measured, not applied;
-# docs/accuracy.md "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"): TensorRT-LLM's
-# DeepSeek-R1 on 8 B200 at one request, CUDA graphs, no MTP, 1K/2K, 111 tokens/s a user (NVIDIA/TensorRT-LLM
-# docs/source/blogs/tech_blog/
-# blog1_Pushing_Latency_Boundaries_Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md, "Autoregressive MTP
-# Layers" table, read 2026-12-06 [P]): 9.01 ms a step, where the model's tp 8 step at one row is
-# 5.56 ms (weights 0.49, GEMMs 0.55, all-reduces 1.00, experts' module 1.65, step overhead 2.03 ms). The 3.45 ms
-# over 61 layers is 56.6 us a layer on top of `layer_latency`'s 5 us [D]: a DeepSeek layer runs ~15 kernels in
-# sequence (the blog's "Everything in One Diagram": fused_a GEMM, norms, UQ_QR GEMM, UK BMM, KV concat + RoPE, MLA,
-# UV BMM, WO GEMM, all-reduce + norm + quantize, router + top-k, shared and sparse experts, final reduce), a dense
-# GQA layer ~5. The same blog's CUDA-graph + EP8TP8 baseline, 67 tokens/s a user (14.9 ms), bounds it from above.
-MLA_LAYER_LATENCY = 5e-6 + (1 / 111 - 5.56e-3) / 61     # s a layer: 61.6 us [D]
-MLA_MODELS = ("DeepSeek_R1",)
 # gpu_batch_size a rank by (round, scenario, chip), NVIDIA's configs (the chip's NVIDIA value for its partners [U]:
 # v5.1 GigaComputing's B200 Server 768, CoreWeave's GB300 x8 Server 1,536); (.., GPUs) where the count changes it
 ADP_RANK_BATCH = {("inference-v5.1", "server", "B200"): 512, ("inference-v5.1", "server", "GB200"): 512,
@@ -1714,8 +1700,6 @@ MECHANISM_TABLE = {
                                      "The L40S's 90% TTFT miss, taken apart"),
     "sm100_fp4_kernels": Mechanism((), _ALL, "Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs",
                                    "Blackwell Ultra's FP4 kernels in MLPerf v5.1"),
-    "mla_layer_latency": Mechanism((), _ALL, "DeepSeek rows: the MLA + MoE layer's latency chain (MLA_LAYER_LATENCY)",
-                                   "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "dp_domain_rings": Mechanism((), ("training",), "training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)",
@@ -2642,8 +2626,6 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         fields["prefill_tp"] = float(pools.prefill_chips_each)            # and a prefill worker's chips
         if pools.decode_ranks > 1:
             fields["ep"] = float(pools.decode_tp * pools.decode_ranks)    # attention-DP ranks, experts over all
-    if serving.model in MLA_MODELS and scenario in mechanisms["mla_layer_latency"]:   # measured, not applied
-        row.lets["layer_latency"] = Q(MLA_LAYER_LATENCY, "s")   # the layer's kernel chain at small batch (blog1)
     ranks = ADP_ENGINE_RANKS.get(serving.model)
     if ranks and scenario in mechanisms["adp_engines"] and pools is None:   # measured, not applied (ADP_ENGINE_RANKS)
         fields["tp"], fields["pp"], fields["ep"] = 1.0, 1.0, float(ranks)   # ranks of one GPU, experts over them all

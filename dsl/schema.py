@@ -593,6 +593,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         experts       count             routed experts per MoE layer (0 or unset: dense)
         experts_active count            routed experts active per token
         context       tok               maximum context length
+        layer_latency s                 fixed latency per layer and step of the architecture's kernel chain on a GPU (default: the inference workload's `layer_latency`, which replaces it, else 5 us; SRAM-only chips: their stage latency)
         """, ""),
     "training": ("workload", "A training (or fine-tuning) job placed on the factory. It runs on `accelerators` "
                  "chips of `system` (a server), `rack` (a rack-scale system) or `chip`.", """
@@ -672,7 +673,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         tpot_limit    s                 time-per-output-token limit
         demand        tok/s    positive generated (output) tokens per second to serve while busy (disaggregated: sizes the pools, their tokens/s is it; with `accelerators` the service holds them, pools that need more are an `infeasible-workload` error, the rest idle; aggregated: the load it carries, as an `offered_load` where none is set: served tokens, $/Mtoken, power, tokens/J and latencies are at it; without `accelerators` it sizes the service, which holds accelerators_needed, the fewest whole replicas carrying it; with them, above their capacity the `overloaded` error)
         power_cap     W        positive power limit per accelerator (below TDP lowers the clocks)
-        layer_latency s                 fixed latency per layer and step (kernel launch, synchronization)
+        layer_latency s                 fixed latency per layer and step (kernel launch, synchronization; default: the model's `layer_latency`, else 5 us; SRAM-only chips: their stage latency)
         utilization   fraction positive share of time the service is busy, carrying its load (served_tokens_per_s and $/Mtoken; default service_utilization 0.6)
         accelerator_cost USD/h          cost of one accelerator-hour (default: the site's TCO, else capex + energy)
         tp            count   output    tensor-parallel degree (set it to fix it)

@@ -83,4 +83,5 @@ def test_the_model_ratio_is_validates_own() -> None:
     # the bench's model ratio is validate's prediction on the held-out rows (~4 s: validate on 26 rows)
     pred = B.model_predictions()
     assert pred[128] / pred[127] == pytest.approx(0.59, abs=0.01)
-    assert pred[126] / pred[125] == pytest.approx(0.74, abs=0.01)
+    # 0.74 before the stdlib's DeepSeek-R1 `layer_latency` (s19-mla: Server -4.5%, Offline -1.4%)
+    assert pred[126] / pred[125] == pytest.approx(0.72, abs=0.01)

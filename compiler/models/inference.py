@@ -1086,7 +1086,9 @@ Factors and where they come from (`factory explain` prints each source):
           category's median, since the per-sequence cost sets the step's slope in the batch and so the
           latencies too: docs/accuracy.md "Latency v7") [D]; the per-sequence term is what makes small fast models (Mixtral on B200)
           slower per FLOP than large ones.
-    layer_latency 5 us [U] (SRAM-only chips: G sram_stage_latency, below); collective latency 8 us [U];
+    layer_latency 5 us [U] (SRAM-only chips: G sram_stage_latency, below; a model's `layer_latency` field, its
+          architecture's kernel chain, replaces it on GPUs: DeepSeek-R1 61.5 us, stdlib/models.factory);
+          collective latency 8 us [U];
           memory reserve 10% (vLLM default).
 
 SRAM-only chips (weights held in on-chip SRAM over many chips or a wafer: Groq LPU, Cerebras WSE-3; the chip's
@@ -1422,7 +1424,8 @@ adp_balance = Assumption(
 layer_latency = Assumption(
     "layer_latency", 5e-6, "s",
     "fixed time per transformer layer per step beyond compute and memory traffic [U]: about five kernels per "
-    "layer at ~1 us launch-and-tail each with CUDA graphs; set `layer_latency` on the workload to change it",
+    "layer at ~1 us launch-and-tail each with CUDA graphs; a model's `layer_latency` (its architecture's kernel "
+    "chain: DeepSeek-R1's) replaces it, and the workload's `layer_latency` replaces both",
     range=NON_NEGATIVE)
 moe_layer_latency = Assumption(
     "moe_layer_latency", 27e-6, "s",
@@ -4593,11 +4596,15 @@ def _bandwidth_efficiency(ctx, platform: Platform) -> np.ndarray:
 
 def _layer_latency(ctx, platform: Platform) -> np.ndarray:
     """The workload's `layer_latency`, else per scenario: on SRAM-only chips the dependent GEMM stages of a
-    layer times the on-die stage latency (SRAM_LAYER_STAGES x sram_stage_latency), else the GPU default."""
+    layer times the on-die stage latency (SRAM_LAYER_STAGES x sram_stage_latency), else the model's
+    `layer_latency` (its architecture's kernel chain on a GPU: the stdlib's DeepSeek-R1, 61.5 us), else the GPU
+    default (5 us)."""
     if ctx.is_set("layer_latency"):
         return ctx.get("layer_latency", layer_latency)      # (a `let` of it: its unit is checked, compiler.checks)
     sram = platform.sram_only()
-    gpu = ctx.get("layer_latency", layer_latency)
+    model = ctx.ref("model")
+    gpu = (model.get("layer_latency", layer_latency) if model.is_set("layer_latency")
+           else ctx.get("layer_latency", layer_latency))
     if not sram.any():
         return gpu
     return np.where(sram, SRAM_LAYER_STAGES * ctx.get("sram_stage_latency", sram_stage_latency), gpu)
