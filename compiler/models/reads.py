@@ -1298,7 +1298,20 @@ _SERVICE_DRAWS = ("parts:inference.count", "parts:inference.power_avg", "parts:i
 _SITE_TYPES = tuple(read.removeprefix("up:") for read in _TYPE_HOUR if read.startswith("up:all:")
                     and read not in ("up:all:model.count", "up:all:site.count")    # what a site cannot hold
                     and not read.endswith((".capex_it", ".price")))  # service_draws reads no price (s15-scale)
-READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SITE_TYPES + (
+# s19-energy: the accelerators no workload holds draw power.spare_draw (cost.service_draws): the training runs' holds
+# (and their chip types), the site's `let spare_utilization`, and what power.system_power_at reads of every server
+# and rack the site places, at any depth, with their chips at that draw
+_SPARES = ("parts:training.count", "parts:training.accelerators_held") + tuple(
+    f"parts:training.{read}" for read in ("rack", "system", "chip", "ref:rack.accelerators", "ref:system.accelerators",
+                                          "ref:rack.all:chip.count", "ref:system.parts:chip.count")) + (
+    "let:spare_utilization", "all:chip.tdp", "all:chip.set:idle_power", "all:chip.idle_power",
+    "all:chip.let:idle_fraction", "all:server.cooling", "all:server.overhead_power", "all:server.set:overhead_power",
+    "all:server.let:overhead_fraction", "all:server.set:idle_power", "all:server.idle_power",
+    "all:server.psu_efficiency", "all:power_shelf.efficiency") + tuple(
+    f"all:{kind}.peak_power" for kind in ("chip", "cpu", "server")) + tuple(
+    f"all:{kind}.power" for kind in ("cpu", "server", "memory", "storage", "nic", "dpu", "switch", "transceiver",
+                                     "cable", "network"))
+READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SPARES + _SITE_TYPES + (
     "facility_power_avg", "it_power_avg", "set:pue", "pue", "parts:hall.facility_power_avg", "parts:hall.it_power_avg",
     "parts:hall.set:pue", "parts:hall.pue") + tuple(
     # each hall's own slope (cost.metered_changes: facility.facility_slope and no_load_loss of the hall)
@@ -1316,7 +1329,8 @@ READS["hall.facility_power_metered"] = ("facility_power_avg",) + tuple(
 # ... and every workload priced at its site's hour swaps its type's energy share for its own draw
 # (cost.service_accelerator_hour): the site's services' draws, and its hour where it places one chip type
 for _key in ("inference.usd_per_mtok", "training.cost"):
-    READS[_key] = READS[_key] + tuple(f"up:{read}" for read in _SERVICE_DRAWS) + ("up:cost_per_accelerator_hour",)
+    READS[_key] = READS[_key] + tuple(f"up:{read}" for read in _SERVICE_DRAWS + _SPARES) + (
+        "up:cost_per_accelerator_hour",)
 # the site's own chillers and dry coolers (the heat outside its halls) read what the site's totals read
 for _name in ("chillers", "dry_coolers"):
     READS[f"site.{_name}_outside_halls"] = READS[f"site.{_name}"]

@@ -1,0 +1,58 @@
+"""Laws of a site's energy, power and cooling under changes of demand, counts and plant (s19-energy, session 19).
+
+Each test states a law across runs of the compiler (or a hand calculation written out) and names the numbers
+before the fix; none asserts a value the spec itself set.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from test_numbers_hunt17 import _run  # the numbers hunts' evaluation helper (tests/ is on the path)
+
+
+def _sweep(text: str, defines: dict[str, str]) -> dict[str, np.ndarray]:
+    results, errors = _run(text, defines)
+    assert results is not None and not errors, [d.message for d in errors]
+    return {p: np.asarray(x, dtype=float).ravel() for p, x in results.values.items()
+            if isinstance(x, np.ndarray) and x.dtype.kind in "fiub"}
+
+
+def _never_falls(values: np.ndarray) -> bool:
+    return bool(np.all(np.diff(values) >= -1e-9 * np.max(np.abs(values))))
+
+
+# ----------------------------------------------------------------------------- energy: spare accelerators
+
+SPARES = """\
+from systems import DGX_H100, DGX_H100_rack
+from models import Llama3_1_70B
+param demand = 20 ktok/s
+site s {
+  land_price = 0 USD
+  rack d: DGX_H100_rack x 8
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 400 tok
+    demand = demand
+  }
+}
+"""
+DEMANDS = {"demand": "[5 ktok/s, 80 ktok/s]"}
+
+
+def test_raising_a_services_demand_never_lowers_the_sites_energy() -> None:
+    """A site of 256 H100 (8 DGX H100 racks) serving one chat service: raising its demand makes it hold more
+    accelerators, each busy its duty cycle (0.6) and idle the rest; the accelerators it does not hold run nothing.
+    More demand never lowers the site's metered power, energy or energy bill. Before: an accelerator no workload
+    holds was billed at the site's planning `utilization` (0.85), above what a held one draws at duty 0.6, so
+    5 -> 80 ktok/s (6 -> 90 accelerators held) lowered the site's energy 2.547 -> 2.393 GWh/yr (-6.0%) and
+    opex_energy 207.6 -> 195.0 kUSD/yr. Now a spare draws its idle power (the chip's, at its server's wall)."""
+    v = _sweep(SPARES, DEMANDS)
+    assert _never_falls(v["s.chat.accelerators_held"]) and v["s.chat.accelerators_held"][-1] > \
+        v["s.chat.accelerators_held"][0]
+    for name in ("s.facility_power_metered", "s.energy_year", "s.opex_energy"):
+        assert _never_falls(v[name]), (name, v[name])
