@@ -26,7 +26,7 @@ spare_utilization = Assumption(
     "runs no job, so it draws its idle power (H100 SXM: 72 W of 700 W at idle, reference/h100_microbench.md, "
     "measured 2026-11-27 [P]); counted only at a site that declares workloads (a site of none is billed at its "
     "planning `utilization`); `let spare_utilization` on the site where its spares run work no workload "
-    "describes", range=UNIT_FRACTION)
+    "describes", range=SHARE)
 comm_wait_utilization = Assumption(
     "comm_wait_utilization", 0.35, "1",
     "accelerator load in the light phases of a training step (exposed collectives, pipeline bubble, "
