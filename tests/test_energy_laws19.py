@@ -56,3 +56,36 @@ def test_raising_a_services_demand_never_lowers_the_sites_energy() -> None:
         v["s.chat.accelerators_held"][0]
     for name in ("s.facility_power_metered", "s.energy_year", "s.opex_energy"):
         assert _never_falls(v[name]), (name, v[name])
+
+
+# ----------------------------------------------------------------------------- cooling: the site's plant spares
+
+PLANT = """\
+from systems import DGX_H100_rack
+param halls = 1
+site s {
+  land_price = 0 USD
+  heat_rejection = "dry_cooler"
+  hall h x halls {
+    rack r: DGX_H100_rack x 40
+  }
+}
+"""
+
+
+def test_identical_halls_on_one_plant_share_its_spare_chiller_and_dry_cooler() -> None:
+    """Chillers and dry coolers are the site's plant (the language places them on a site only: a hall holds none,
+    dsl/schema.py), one chilled-water plant for every hall: its N+1 spare is one unit of the plant, not one per hall.
+    Law: n identical halls need at most n x (one hall's duty units) + the plant's one spare. 40 air-cooled DGX H100
+    racks a hall (1.40 MW of heat to air, ~1.45 MW with the CRAH fans, at the 2 MW default chiller: 1 duty unit;
+    ~1.9 MW rejected at the 1 MW dry cooler: 2). Before: every hall carried its own spare, 4 halls 8 chillers and 12
+    dry coolers (2 and 3 a hall, x 4); now ceil(4 x ~1.45 / 2) + 1 = 4 and ceil(4 x ~1.9 / 1) + 1 = 9."""
+    v = _sweep(PLANT, {"halls": "[1, 4]"})
+    for name in ("s.chillers", "s.dry_coolers"):
+        one, four = v[name]
+        assert one >= 2, (name, one)                                  # one hall: duty units + its spare
+        assert four <= 4 * (one - 1) + 1, (name, v[name])             # the plant's spare once
+        assert four >= 4 * (one - 2) + 2, (name, v[name])             # and the duty units the load needs: ceil(4 L / c)
+        # > 4 (d - 1) where one hall's d = ceil(L / c) = one - 1
+        assert v[name.replace("s.", "s.h.")][0] == one                # a hall alone is the plant: the same count
+

@@ -126,9 +126,16 @@ A site's own share (the IT it holds outside its halls, which it feeds and cools 
     coolant_flow_outside_halls = heat_liquid_outside_halls / (rho_water * cp_water * liquid_delta_t)
     airflow_outside_halls      = heat_air_outside_halls / (rho_air * cp_air * air_delta_t)
     cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
-    chillers_outside_halls / dry_coolers_outside_halls = the site's own units, sized as chillers / dry_coolers on
-                               the heat outside its halls; chillers = sum(hall count * hall chillers) + these
-                               (each hall's units carry their own spares), likewise dry_coolers
+    chillers_outside_halls / dry_coolers_outside_halls = the units the heat outside its halls needs on a plant
+                               of its own, sized as chillers / dry_coolers on that heat
+    chillers (site)            = ceil((load outside halls + sum(hall count * hall load)) / chiller.capacity) +
+                                 spares: chillers and dry coolers are placed on the site only, one plant for its
+                                 halls and its own heat, so its N+1 spare is the plant's, once (likewise
+                                 dry_coolers on the heat rejected). A hall's `chillers` / `dry_coolers` is what
+                                 its heat needs alone (a site of that one hall). Before s19-energy the site's was
+                                 sum(hall count * hall chillers) + its own, a spare a hall: four 40-rack DGX H100
+                                 halls 8 chillers and 12 dry coolers where one plant needs 4 and 9
+                                 (tests/test_energy_laws19.py)
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers; the
@@ -674,6 +681,28 @@ def _dry_coolers_own(ctx):
     return units_needed(ctx, "dry_cooler", rejected, A.dry_cooler_capacity)
 
 
+def _plant_load(ctx, which: int, dry: bool = False):
+    """The load on the site's plant: its own (stream_cooling's [1] the heat needing compressors, [2] the heat
+    rejected) + sum(hall count x each hall's), the halls' where they reject through dry coolers for `dry`."""
+    def own(block):
+        if dry and block.inherited_text("heat_rejection", "chiller") != "dry_cooler":
+            return np.zeros(1)
+        return stream_cooling(block, peak=True)[which]
+    return own(ctx) + sum((hall.count * own(hall) for hall in halls(ctx)), np.zeros(1))
+
+
+def _plant_chillers(ctx):
+    """A site's chillers: one plant for its halls and its own heat (chillers are placed on a site only), sized on
+    the whole load with the plant's spares once: ceil(sum of the loads needing compressors / capacity) + spares."""
+    return units_needed(ctx, "chiller", _plant_load(ctx, 1), A.chiller_capacity)
+
+
+def _plant_dry_coolers(ctx):
+    """A site's dry coolers: as its chillers, on the heat its plant rejects through them."""
+    load = _plant_load(ctx, 2, dry=True)
+    return np.where(load > 0, units_needed(ctx, "dry_cooler", load, A.dry_cooler_capacity), 0.0)
+
+
 def _cdus_own(ctx):
     liquid, _ = direct_heat(ctx, peak=True)
     return units_needed(ctx, "cdu", liquid, A.cdu_capacity)
@@ -770,10 +799,12 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("facility_power_metered") * A.YEAR)
     output(_kind, "cdus", "ceil(heat_liquid / cdu.capacity) + spares")(lambda ctx: _count(ctx, "cdus", _cdus_own))
     output(_kind, "crahs", "ceil(heat_air / crah.capacity) + spares")(lambda ctx: _count(ctx, "crahs", _crahs_own))
-    output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares")(
-        lambda ctx: _count(ctx, "chillers", _chillers_own))
-    output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares")(
-        lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
+    output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares "
+                              "(a site: one plant for its halls and its own heat, its spares once)")(
+        _plant_chillers if _kind == "site" else _chillers_own)
+    output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares (a site: one plant for its "
+                                 "halls and its own heat, its spares once)")(
+        _plant_dry_coolers if _kind == "site" else _dry_coolers_own)
     output(_kind, "water_year", "heat rejected by towers * 1 yr * the towers' rated water_use, else / "
                                 "evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
@@ -816,9 +847,9 @@ for _stage in POWER_GEAR:
 output("site", "cdus_outside_halls", "ceil(heat_liquid_outside_halls / cdu.capacity) + spares")(_cdus_own)
 output("site", "crahs_outside_halls", "ceil(heat_air_outside_halls / crah.capacity) + spares")(_crahs_own)
 output("site", "chillers_outside_halls", "ceil(heat outside halls needing compressors at design ambient / "
-       "chiller.capacity) + spares: the site's chillers less its halls' (count x hall.chillers)")(_chillers_own)
-output("site", "dry_coolers_outside_halls", "ceil(heat rejected outside halls / dry_cooler.capacity) + spares: the "
-       "site's dry coolers less its halls' (count x hall.dry_coolers)")(_dry_coolers_own)
+       "chiller.capacity) + spares: what that heat needs on a plant of its own")(_chillers_own)
+output("site", "dry_coolers_outside_halls", "ceil(heat rejected outside halls / dry_cooler.capacity) + spares: what "
+       "that heat needs on a plant of its own")(_dry_coolers_own)
 
 
 # ------------------------------------------------------------------ gear sizing and its limits

@@ -1334,6 +1334,21 @@ for _key in ("inference.usd_per_mtok", "training.cost"):
 # the site's own chillers and dry coolers (the heat outside its halls) read what the site's totals read
 for _name in ("chillers", "dry_coolers"):
     READS[f"site.{_name}_outside_halls"] = READS[f"site.{_name}"]
+# s19-energy: a site's chillers and dry coolers are one plant, sized on its own load and each hall's
+# (facility._plant_load walks stream_cooling on each hall): what the hall's own count reads, on the hall
+def _on_hall(read: str) -> bool:
+    """Whether an `up:` read of a hall's names something the hall itself can hold (a field, or a part's)."""
+    head = read.removeprefix("up:").split(".")[0]
+    if head.startswith("parts:"):
+        return head.removeprefix("parts:") in _schema_kinds()["hall"].contains
+    return head in _schema_kinds()["hall"].fields
+
+
+for _name in ("chillers", "dry_coolers"):
+    READS[f"site.{_name}"] = READS[f"site.{_name}"] + tuple(
+        f"parts:hall.{read.removeprefix('up:')}" for read in READS[f"hall.{_name}"]
+        if not read.startswith("up:") or _on_hall(read)) + tuple(
+        read for read in READS[f"hall.{_name}"] if read.startswith("up:"))
 # the plant figures read each placed plant part's `installed` beside its price (cost.markup, s16-capex: a price
 # already installed is taken as written, not x the installation factor); a rack's own price and its power
 # shelves' are not plant prices
