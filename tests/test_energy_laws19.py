@@ -89,3 +89,50 @@ def test_identical_halls_on_one_plant_share_its_spare_chiller_and_dry_cooler() -
         # > 4 (d - 1) where one hall's d = ceil(L / c) = one - 1
         assert v[name.replace("s.", "s.h.")][0] == one                # a hall alone is the plant: the same count
 
+
+# ----------------------------------------------------------------------------- energy: a site's set PUE
+
+SET_PUE = """\
+from systems import DGX_H100, DGX_H100_rack
+from network import Q3400, OSFP_800G_2xDR4
+from models import Llama3_1_70B
+param P = 1.2
+site s {
+  land_price = 0 USD
+  pue = P
+  hall h {
+    rack r: DGX_H100_rack x 8
+  }
+  network be {
+    role = "scale_out"
+    switch = Q3400
+    transceiver = OSFP_800G_2xDR4
+  }
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 64
+    precision = "fp8"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 400 tok
+  }
+}
+"""
+
+
+def test_a_sites_set_pue_bills_its_halls_and_raising_it_never_lowers_their_energy() -> None:
+    """A site that sets `pue` states its facility power: pue x its IT, every hall's included. Its hall's bill is
+    then pue x (the hall's average IT + the change its services and spares make), and the hall and the IT outside
+    it (the fabric, pue x its power) add up to the site's metered draw; raising the pue never lowers a hall's
+    energy. Before: the hall kept its modelled facility_power_avg (292.0 kW, its own PUE 1.234) and took only the
+    change at the site's pue, so raising the pue 1.05 -> 1.2 -> 1.4 lowered the hall's metered draw 154.4 -> 134.8
+    -> 108.5 kW (its energy 1.353 -> 0.951 GWh/yr), above the whole site's 137.9 kW at 1.05."""
+    v = _sweep(SET_PUE, {"P": "[1.05, 1.2, 1.4]"})
+    p = np.array([1.05, 1.2, 1.4])
+    for name in ("s.h.facility_power_metered", "s.h.energy_year", "s.h.opex_energy"):
+        assert _never_falls(v[name]), (name, v[name])
+    outside = p * v["s.it_power_avg_outside_halls"]            # the fabric: no service's chips, at the site's pue
+    assert np.allclose(v["s.h.facility_power_metered"] + outside, v["s.facility_power_metered"], rtol=1e-9)
+    assert np.allclose(v["s.h.facility_power_avg"], p * v["s.h.it_power_avg"], rtol=1e-12)
+

@@ -71,7 +71,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        (both: none where no heat goes to the loop, heat_liquid / heat_air 0: no such loop)
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
-    facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
+    facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue: the
+                         block's own `pue`, else, for a hall, its site's: set_pue)
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
@@ -445,12 +446,28 @@ def no_load_loss(ctx):
     return total
 
 
+def set_pue(ctx):
+    """The `pue` that states the block's facility power: its own where it sets one, else (a hall) its site's: a
+    site's `pue` is its facility power over all its IT, its halls' included, so each hall's average is its IT x
+    that pue and the halls and the IT outside them add up to the site's (before s19-energy a hall kept its
+    modelled average under a site's pue, 292.0 kW at its own 1.234 while the site said 1.05, and took only the
+    services' change at the site's pue: raising the site's pue lowered the hall's bill,
+    tests/test_energy_laws19.py). None where neither sets one."""
+    if ctx.is_set("pue"):
+        return ctx.get("pue")
+    site = ctx.parent
+    if ctx.kind == "hall" and site is not None and site.kind == "site" and site.is_set("pue"):
+        return site.get("pue")
+    return None
+
+
 def facility_slope(ctx):
     """k, the facility watts at the meter per watt of average IT power: (facility_power_avg - no_load_loss) /
     it_power_avg (the `pue` where the spec sets one: its average is it_power_avg * pue; 0 without IT power). Exact where all the block's IT runs
     through one chain and one cooling plant; over halls or rows of different chains, their IT-weighted mean."""
-    if ctx.is_set("pue"):
-        return ctx.get("pue")
+    pue = set_pue(ctx)
+    if pue is not None:
+        return pue
     it_avg = ctx.get("it_power_avg")
     slope = (ctx.get("facility_power_avg") - no_load_loss(ctx)) / np.where(it_avg > 0, it_avg, 1.0)
     return np.where(it_avg > 0, slope, 0.0)
@@ -745,8 +762,9 @@ def _water_own(ctx):
 
 def _facility_avg(ctx):
     it_avg = ctx.get("it_power_avg")
-    if ctx.is_set("pue"):
-        return it_avg * ctx.get("pue")
+    pue = set_pue(ctx)
+    if pue is not None:
+        return it_avg * pue
     return it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
 
 
