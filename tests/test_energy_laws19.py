@@ -136,3 +136,30 @@ def test_a_sites_set_pue_bills_its_halls_and_raising_it_never_lowers_their_energ
     assert np.allclose(v["s.h.facility_power_metered"] + outside, v["s.facility_power_metered"], rtol=1e-9)
     assert np.allclose(v["s.h.facility_power_avg"], p * v["s.h.it_power_avg"], rtol=1e-12)
 
+
+HALL_PUE = """\
+from systems import DGX_H100_rack
+param P = 1.3
+site s {
+  land_price = 0 USD
+  hall h {
+    pue = P
+    rack r: DGX_H100_rack x 8
+  }
+  hall k {
+    rack r: DGX_H100_rack x 8
+  }
+}
+"""
+
+
+def test_a_halls_set_pue_is_in_its_sites_energy() -> None:
+    """A hall that sets `pue` states its facility power (pue x its IT); the site's is its halls' plus what it holds
+    outside them (here nothing), so raising the hall's pue raises the site's energy. Before: the site summed the
+    hall's modelled losses and cooling whatever its pue: at 1.1, 1.3 and 1.5 the hall drew 260.3, 307.7 and 355.0
+    kW (2.28 -> 3.11 GWh/yr) and the site stayed at 584.1 kW (5.117 GWh/yr), its two halls' 552.3 to 647.0 kW."""
+    v = _sweep(HALL_PUE, {"P": "[1.1, 1.3, 1.5]"})
+    assert np.allclose(v["s.h.facility_power_avg"], np.array([1.1, 1.3, 1.5]) * v["s.h.it_power_avg"], rtol=1e-12)
+    for name in ("s.facility_power_avg", "s.facility_power_metered"):
+        assert np.allclose(v[name], v["s.h." + name[2:]] + v["s.k." + name[2:]], rtol=1e-9), (name, v[name])
+    assert np.all(np.diff(v["s.energy_year"]) > 0), v["s.energy_year"]

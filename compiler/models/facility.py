@@ -438,6 +438,8 @@ def no_load_loss(ctx):
     facility_power_avg is affine in the average IT power, facility_power_avg = no_load_loss + k * it_power_avg
     (the variable chain losses and the cooling power, pumps, fans, compressors at the mean ambient and rejection
     fans, all go with the heat; `facility_slope`)."""
+    if set_pue(ctx) is not None:           # a set pue: facility = pue x IT, no fixed part
+        return np.zeros(1)
     total = np.zeros(1)
     for hall in halls(ctx):
         total = total + hall.count * no_load_loss(hall)
@@ -765,7 +767,20 @@ def _facility_avg(ctx):
     pue = set_pue(ctx)
     if pue is not None:
         return it_avg * pue
-    return it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
+    total = it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
+    for hall in halls(ctx):
+        # a hall that sets its own `pue` states its facility power: the site takes it in place of the hall's
+        # modelled IT, losses and cooling (before s19-energy the site ignored it: a hall at pue 1.1 -> 1.5 drew
+        # 260.3 -> 355.0 kW under a site at 584.1 kW throughout, tests/test_energy_laws19.py)
+        if hall.is_set("pue"):
+            total = total + hall.count * (hall.get("facility_power_avg") - _modelled_avg(hall))
+    return total
+
+
+def _modelled_avg(hall):
+    """A hall's average facility power as the models give it (its IT, average chain loss and average cooling),
+    whatever `pue` it sets: what its site's loss and cooling sums hold of it."""
+    return hall.get("it_power_avg") + _loss(hall, peak=False) + hall.get("cooling_power_avg")
 
 
 def _feed_utilization(ctx):

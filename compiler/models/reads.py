@@ -1286,6 +1286,9 @@ for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
 # s19-energy: a hall under a site that sets `pue` takes that pue (facility.set_pue), in its average and its slope
 for _key in [key for key, reads in READS.items() if key.startswith("hall.") and "set:pue" in reads]:
     READS[_key] = READS[_key] + ("parent.set:pue",)
+# ... and a site takes the facility power of a hall that sets its own `pue` (facility._facility_avg)
+READS["site.facility_power_avg"] = READS["site.facility_power_avg"] + ("parts:hall.set:pue",
+                                                                       "parts:hall.facility_power_avg")
 # every output that walks the chain per row (reads the rows' IT) walks it per rack too: a rack's own PDU is a stage
 # after the chain of its row or block (facility._rack_pdus)
 _RACK_PDU = ("all:rack.count", "all:rack.it_power", "all:rack.it_power_avg", "all:pdu.efficiency")
