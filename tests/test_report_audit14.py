@@ -30,14 +30,16 @@ def _v(results, path: str) -> float:
     return float(results.values[path].ravel()[0])
 
 
-def test_the_sites_chillers_and_dry_coolers_are_the_halls_plus_its_own(flagship) -> None:
-    """Hand calculation (facility.py `_count`: a site's chillers and dry coolers are its halls' units, each hall
-    with its own spare, plus the site's own for the heat outside its halls). Chiller_AC_500ton 1,758 kW, N+1:
-    a hall's air loop needs compressors at 35 degC: its 7.557 MW of air heat + 4% CRAH fans = 7.859 MW -> ceil(4.47)
-    + 1 = 6; the fabrics' 20.99 MW outside the halls (all to air) + 4% = 21.83 MW -> ceil(12.42) + 1 = 14;
-    4 x 6 + 14 = 38. Dry coolers (1 MW, N+1): a hall rejects 54.79 MW -> 56, the site's own 31, 4 x 56 + 31 = 255.
-    The report printed 38 and 255 as the site total under a note saying they were 'its own plant's, sized on the
-    site's whole heat, not a sum of the halls'', with the Outside halls row blank: 4 x 6 = 24, not 38."""
+def test_the_sites_chillers_and_dry_coolers_are_one_plant_for_its_whole_heat(flagship) -> None:
+    """Hand calculation (facility.py `_plant_chillers`: chillers and dry coolers are placed on the site only, one
+    plant for its halls and the heat outside them, its N+1 spare once). Chiller_AC_500ton 1,758 kW, N+1: a hall's
+    air loop needs compressors at 35 degC: its 7.557 MW of air heat + 4% CRAH fans = 7.859 MW (alone: ceil(4.47) +
+    1 = 6, the hall's own figure); the fabrics' 20.99 MW outside the halls (all to air) + 4% = 21.83 MW (alone: 14);
+    the plant: ceil((4 x 7.859 + 21.83) / 1.758 = 30.30) + 1 = 32. Dry coolers (1 MW, N+1): the site rejects 248.8
+    MW (4 x 54.79 from the halls) -> ceil(248.8) + 1 = 250. Before s19-energy the site summed its halls' units, a
+    spare each: 4 x 6 + 14 = 38 chillers and 4 x 56 + 31 = 255 dry coolers (s14's audit had made the report say
+    so). The report's heat table leaves the Outside halls row's plant cells blank and says the plant is not a
+    sum."""
     results, subject, markdown = flagship
     chiller = 500 * 3.5168528421e3                     # 500 refrigeration tons in W
     hall_air = _v(results, "frontier_campus.data_hall.heat_air")
@@ -49,17 +51,17 @@ def test_the_sites_chillers_and_dry_coolers_are_the_halls_plus_its_own(flagship)
     assert (hall_chillers, own_chillers) == (6, 14)
     assert _v(results, "frontier_campus.data_hall.chillers") == hall_chillers
     assert _v(results, "frontier_campus.chillers_outside_halls") == own_chillers
-    assert _v(results, "frontier_campus.chillers") == 4 * hall_chillers + own_chillers == 38
+    plant = math.ceil((4 * hall_air + outside_air) * 1.04 / chiller) + 1
+    assert _v(results, "frontier_campus.chillers") == plant == 32
     hall_dry = math.ceil(_v(results, "frontier_campus.data_hall.heat_rejected") / MW) + 1
     assert hall_dry == 56
-    assert _v(results, "frontier_campus.dry_coolers") == 4 * hall_dry + _v(
-        results, "frontier_campus.dry_coolers_outside_halls") == 255
+    assert _v(results, "frontier_campus.dry_coolers") == math.ceil(
+        _v(results, "frontier_campus.heat_rejected") / MW) + 1 == 250
     outside = next(r for r in subject["halls"]["rows"] if r["name"] == "Outside halls")
     columns = subject["halls"]["columns"]
-    assert outside["cells"][columns.index("Chillers")] == "14"
-    assert outside["cells"][columns.index("Dry coolers")] == "31"
-    assert "chillers" not in subject["halls"]["note"].split("; the site's ")[-1]
-    assert "not a sum of the halls'" not in markdown
+    assert outside["cells"][columns.index("Chillers")] == ""
+    assert outside["cells"][columns.index("Dry coolers")] == ""
+    assert "chillers and dry coolers are its one plant's" in subject["halls"]["note"]
 
 
 def _money(text: str) -> float:

@@ -56,6 +56,14 @@ def _one(values, name: str) -> float:
     return float(np.asarray(values[name]).reshape(-1)[0])
 
 
+def _draw(values, held: int) -> float:
+    """D = chat's power_avg - held x w(t) - spares x (w(t) - 300 W): chat's draw less the site's planning one for
+    what it holds, and the 320 - held accelerators no workload holds at their idle wall (the DGX H100's idle_power
+    2.4 kW / 8 GPUs) instead of w(t) (s19-energy)."""
+    w_t = _one(values, "s.h.r.it_power_avg") / 32
+    return _one(values, "s.chat.power_avg") - held * w_t - max(320 - held, 0) * (w_t - 2400 / 8)
+
+
 def test_a_site_without_services_bills_its_planning_average_as_before() -> None:
     """No inference service: nothing is swapped, facility_power_metered is facility_power_avg, bit for bit, and the
     energy is facility_power_avg x 1 yr (the old result); a training-only example's energy is unchanged too."""
@@ -88,14 +96,14 @@ def test_lowering_a_duty_cycle_never_raises_the_sites_energy_and_a_sweep_is_its_
 def test_the_metered_power_moves_by_the_facility_slope_the_model_itself_has() -> None:
     """facility_power_avg is affine in the average IT power (fixed no-load losses plus a slope k): the secant of two
     site `utilization`s, (F(0.85) - F(0.5)) / (IT(0.85) - IT(0.5)), is the k by which the services' draw moves the
-    metered power, (metered - facility_power_avg) / D, D = power_avg - held x w(t) (dc800-free default AC chain, with
-    its transformer's, UPS's and PDU's no-load losses)."""
+    metered power, (metered - facility_power_avg) / D, D = power_avg - held x w(t) - spares x (w(t) - w_idle) (dc800-
+    free default AC chain, with its transformer's, UPS's and PDU's no-load losses)."""
     hi, lo = _run(), _run(site="utilization = 0.5")
     secant = (_one(hi, "s.facility_power_avg") - _one(lo, "s.facility_power_avg")) \
         / (_one(hi, "s.it_power_avg") - _one(lo, "s.it_power_avg"))
     for v in (hi, lo):
         w_t = _one(v, "s.h.r.it_power_avg") / 32
-        d = _one(v, "s.chat.power_avg") - 160 * w_t
+        d = _draw(v, 160)
         k = (_one(v, "s.facility_power_metered") - _one(v, "s.facility_power_avg")) / d
         assert k == pytest.approx(secant, rel=1e-9)
         assert 1.0 < k < _one(v, "s.pue")        # the no-load losses do not move with the draw
@@ -143,17 +151,20 @@ def test_the_flagship_chat_service_and_training_run_add_up_to_the_campus_bill() 
 
 def test_hand_calculation_with_a_set_pue() -> None:
     """10 racks of 4 DGX H100 (320 GPUs), the site's `pue` 1.25 (k = 1.25, no no-load part), $0.10/kWh; chat holds
-    160 GPUs at duty 0.5. From the model: a rack's average IT power 29,581.91 W at utilization 0.85 (w = 924.435 W a
-    GPU); chat busy 162,556.56 W (1,015.98 W a GPU; at the Hopper FP8 factor 0.81, s18-hopper: 163,439.04 W at 0.82
-    on the converged clock, 163,620.37 W on the two-pass clock), its hour-average power_avg 105,278.28 W (657.99 W a
-    GPU: the idle half at 300 W a GPU's wall, the DGX H100's idle_power 2.4 kW / 8; s14-cfo2: it was 214.6 W, the
-    parts' model below the server's declared idle).
-        D       = 105,278.28 - 160 x 924.435                     = -42,631.32 W
-        metered = 1.25 x 295,819.15 + 1.25 x D = 369,773.94 - 53,289.15 = 316,484.79 W
-        energy  = 316,484.79 W x $0.10/kWh                        = $31.648 an hour
-        e       = energy / (295,819.15 + D = 253,187.83 W)        = $1.2500e-4 an hour per W
-        chat    = 160 x [tco / 320 + e x (657.99 - 253,187.83 / 320 = -133.22 W)]
-                = 160 x tco / 320 - 160 x 0.016653 = 160 x tco / 320 - $2.664 an hour"""
+    160 GPUs at duty 0.5, and no workload holds the other 160 (spares: idle, s19-energy). From the model: a rack's
+    average IT power 29,581.91 W at utilization 0.85 (w = 924.435 W a GPU); chat busy 162,556.56 W (1,015.98 W a
+    GPU; at the Hopper FP8 factor 0.81, s18-hopper: 163,439.04 W at 0.82 on the converged clock, 163,620.37 W on the
+    two-pass clock), its hour-average power_avg 105,278.28 W (657.99 W a GPU: the idle half at 300 W a GPU's wall,
+    the DGX H100's idle_power 2.4 kW / 8; s14-cfo2: it was 214.6 W, the parts' model below the server's declared
+    idle); a spare at the same 300 W (its server's idle floor, every GPU at its 72 W idle).
+        D       = 105,278.28 - 160 x 924.435 - 160 x (924.435 - 300)     = -42,631.32 - 99,909.60 = -142,540.92 W
+        metered = 1.25 x (295,819.15 + D) = 1.25 x 153,278.23              = 191,597.79 W
+        energy  = 191,597.79 W x $0.10/kWh                                 = $19.160 an hour
+        e       = energy / (295,819.15 + D = 153,278.23 W)                 = $1.2500e-4 an hour per W
+        chat    = 160 x [tco / 320 + e x (657.99 - 153,278.23 / 320 = 179.00 W)]
+                = 160 x tco / 320 + 160 x 0.022375 = 160 x tco / 320 + $3.580 an hour
+    (before s19-energy the spares drew w, D = -42,631.32 W: metered 316,484.79 W, $31.648 an hour, and chat
+    160 x tco / 320 - $2.664 an hour: the idle half of the site billed as if 85% busy.)"""
     v = _run(site="pue = 1.25")
     w_t = _one(v, "s.h.r.it_power_avg") / 32
     assert w_t == pytest.approx(924.435, abs=1e-3)
@@ -161,17 +172,18 @@ def test_hand_calculation_with_a_set_pue() -> None:
     assert _one(v, "s.chat.power") == pytest.approx(busy, abs=0.01)
     assert _one(v, "s.chat.power_avg") == pytest.approx(0.5 * busy + 0.5 * 160 * 2400 / 8, abs=0.01)
     avg = 0.5 * busy + 0.5 * 160 * 2400 / 8                   # 105,278.28 W (657.99 a GPU)
-    d = avg - 160 * 924.435
-    assert d == pytest.approx(-42_631.32, abs=0.05)
+    spare = 2400 / 8                                          # a spare GPU's wall: the DGX H100's idle floor
+    d = avg - 160 * 924.435 - 160 * (924.435 - spare)
+    assert d == pytest.approx(-142_540.92, abs=0.05)
     assert _one(v, "s.facility_power_metered") == pytest.approx(1.25 * (295_819.15 + d), abs=0.1)
-    assert _one(v, "s.facility_power_metered") == pytest.approx(316_484.79, abs=0.1)
-    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(31.6485, abs=1e-4)
-    assert _one(v, "s.energy_year") == pytest.approx(316_484.79 * YEAR, rel=1e-7)
-    e_per_w = 31.6485 / (295_819.15 + d)                      # $ an hour per W
+    assert _one(v, "s.facility_power_metered") == pytest.approx(191_597.79, abs=0.1)
+    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(19.1598, abs=1e-4)
+    assert _one(v, "s.energy_year") == pytest.approx(191_597.79 * YEAR, rel=1e-6)
+    e_per_w = 19.1598 / (295_819.15 + d)                      # $ an hour per W
     tco_hour = _one(v, "s.tco_year") * 3600
     expected = 160 * (tco_hour / 320 + e_per_w * (avg / 160 - (295_819.15 + d) / 320))
     assert _one(v, "s.chat.cost_per_hour") * 3600 == pytest.approx(expected, rel=1e-5)
-    assert 160 * e_per_w * (avg / 160 - (295_819.15 + d) / 320) == pytest.approx(-2.664, abs=1e-3)
+    assert 160 * e_per_w * (avg / 160 - (295_819.15 + d) / 320) == pytest.approx(3.580, abs=1e-3)
 
 
 def test_report_json_and_table_agree_on_the_metered_energy(tmp_path) -> None:
@@ -213,8 +225,7 @@ def test_an_over_committed_service_shares_the_accelerators_placed() -> None:
     assert 0 < metered < avg
     w_t = _one(v, "s.h.r.it_power_avg") / 32
     fits = _run()                                  # the same site, the service on 160: the slope k it moves by
-    k = (_one(fits, "s.facility_power_metered") - _one(fits, "s.facility_power_avg")) \
-        / (_one(fits, "s.chat.power_avg") - 160 * w_t)
+    k = (_one(fits, "s.facility_power_metered") - _one(fits, "s.facility_power_avg")) / _draw(fits, 160)
     d = _one(v, "s.chat.power_avg") - 640 * w_t
     assert metered == pytest.approx(avg + k * d * 320 / 640, rel=1e-9)
     assert np.isfinite(_one(v, "s.chat.usd_per_mtok")) and _one(v, "s.chat.usd_per_mtok") > 0

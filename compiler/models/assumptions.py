@@ -20,6 +20,13 @@ utilization = Assumption(
     "wall power of 8xH100 nodes is 6.8-7.2 kW against a 10.2 kW nameplate (means of the MLPerf Training v4.0/v4.1 "
     "power logs, 2024, rows in reference/mlperf_calibration.csv [P][D]); "
     "set `utilization` on the site, hall, rack or server to change it")
+spare_utilization = Assumption(
+    "spare_utilization", 0.0, "1",
+    "load of an accelerator that no workload of its site holds (a spare), between idle (0) and TDP (1) [U]: it "
+    "runs no job, so it draws its idle power (H100 SXM: 72 W of 700 W at idle, reference/h100_microbench.md, "
+    "measured 2026-11-27 [P]); counted only at a site that declares workloads (a site of none is billed at its "
+    "planning `utilization`); `let spare_utilization` on the site where its spares run work no workload "
+    "describes", range=SHARE)
 comm_wait_utilization = Assumption(
     "comm_wait_utilization", 0.35, "1",
     "accelerator load in the light phases of a training step (exposed collectives, pipeline bubble, "

@@ -288,12 +288,21 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      (the flagship's chat service, duty 0.6, paid for GPUs busy 85% of the time: its $/Mtok 2.1%
                      high). Now the bill meters the power drawn:
         w(t)        = average(t) / count(t): the site's planning draw per accelerator of chip type t (the IT
-                      power of the systems holding it at the site's `utilization`, `_chip_types`), what every
-                      accelerator no service holds draws (a training run's, spares)
+                      power of the systems holding it at the site's `utilization`, `_chip_types`), what a
+                      training run's accelerators draw
+        w_spare(t)  = the same systems' IT power per accelerator with every accelerator at its idle power
+                      (power.spare_draw: idle + s (tdp - idle), s the site's `let spare_utilization`, 0 unless
+                      the spec says otherwise): what an accelerator no workload holds draws (s19-energy)
         power_avg   = u x power + (1 - u) x held x W(P_idle): a service's mean wall power over the hour, busy
                       its duty cycle u at its load, idle the rest with every held accelerator at its idle draw
                       (compiler.models.inference.mean_wall_per_accelerator; `accelerators_held` = held)
         D(t)        = sum over the site's inference services on t of count x (power_avg - held x w(t))
+                      - spare(t) x (w(t) - w_spare(t)), spare(t) = count(t) less what the services and the
+                      training runs hold (at least 0; none in a scenario where a workload on t has no
+                      solution). Before s19-energy a spare drew w(t), above a held accelerator at duty 0.6, so
+                      raising a service's demand lowered the site's energy (256 H100, 5 -> 80 ktok/s: 2.547 ->
+                      2.393 GWh/yr; now 0.901 -> 1.300, tests/test_energy_laws19.py). A site that declares no
+                      workload is billed at its planning figures (nothing says what runs)
         facility_power_metered = facility_power_avg + sum over the site's chains c of k_c x sum_t D(t) x
                       n_c(t) / n(t) (`metered_changes`: D(t) where type t sits, each hall c at its own slope,
                       the accelerators outside the halls at the site's own)
@@ -310,8 +319,8 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      sum_t average'(t), average'(t) = average(t) + D(t) (so the no-load losses, network and
                      cooling are shared by draw): a service's hour = rate(t) + e x (w(s) - average'(t) /
                      count(t)) (service_accelerator_hour; rate(t) the type's hour below, tco_year / accelerators
-                     at a site of one type), an accelerator no service holds (a training run's) the same at w(t);
-                     the services' and the other accelerators' hours add up to tco_year.
+                     at a site of one type), an accelerator no service holds (a training run's) the same at w(t), a spare's at w_spare(t);
+                     the services', the training runs' and the spares' hours add up to tco_year.
       Assumptions: the services' accelerators sit where the site's accelerators of their type sit (a hall's
                      rows of different chains share the hall's slope, their IT-weighted mean);
                      services holding more accelerators than the site places (`over-committed`, an error)
@@ -394,7 +403,7 @@ def service_duty_cycle(ctx) -> np.ndarray:
     return ctx.get("utilization", A.service_utilization)
 
 
-def _chip_types(site, capex: bool = True, level=None) -> dict[int, list]:
+def _chip_types(site, capex: bool = True, level=None, spare=None) -> dict[int, list]:
     """The accelerators a site places, by chip type (the chip definition a placed chip extends:
     workloads._definition), with what they bring to the site's bill: {id: [name, count, capex, peak, average]},
     capex the IT capex (capex_it) of the servers and racks that hold them (a rack priced as a whole, else each
@@ -403,17 +412,20 @@ def _chip_types(site, capex: bool = True, level=None) -> dict[int, list]:
     their chip counts (workloads.placed_chips). Systems without accelerators (CPU servers, storage) are in no type.
     `capex` False leaves the capex 0 and reads no price: the power figures (`service_draws`) then depend on no
     price, so an unpriced part does not mark the site's energy as incomplete. `level` (a hall of the site): what one
-    of it places, by the site's chip types."""
+    of it places, by the site's chip types. `spare` (a load share s): the average is that of the same systems with
+    every accelerator in them at power.spare_draw (idle + s (tdp - idle): an accelerator no workload holds)."""
     from dsl.schema import kinds
     everything = tuple(k for k in kinds() if k not in ("inference", "training"))
     out: dict[int, list] = {}
-    _add_chip_types(site, site if level is None else level, np.ones(1), everything, out, capex)
+    _add_chip_types(site, site if level is None else level, np.ones(1), everything, out, capex, spare)
     return out
 
 
-def _add_chip_types(site, level, multiplier, everything: tuple, out: dict, priced: bool = True) -> None:
+def _add_chip_types(site, level, multiplier, everything: tuple, out: dict, priced: bool = True,
+                    spare=None) -> None:
     """`_chip_types` under `level` (a function of its own, not a closure: a recursive closure holds itself, and
     the evaluation it reads, in a reference cycle that only Python's cyclic collector frees)."""
+    from .power import spare_draw, system_power_at
     from .workloads import _definition, placed_chips
 
     def add(key, name, count, capex, peak, average):
@@ -431,35 +443,52 @@ def _add_chip_types(site, level, multiplier, everything: tuple, out: dict, price
             server = part.kind == "server"
             capex = part.get("capex_it") if priced else np.zeros(1)
             peak = part.get("peak_power" if server else "it_power")
-            average = part.get("power" if server else "it_power_avg")
+            average = part.get("power" if server else "it_power_avg") if spare is None else \
+                system_power_at(part, lambda chip: spare_draw(chip, spare))
             for key, (name, c) in inside.items():
                 share = c / np.where(held > 0, held, 1.0)
                 add(key, name, units * c, units * capex * share, units * peak * share, units * average * share)
         elif part.kind == "chip":
             root = _definition(site, part.inst.block)
             price = part.get("price") if priced and part.is_set("price") else np.zeros(1)
-            add(id(root), root.name, units, units * price, units * part.get("peak_power"), units * part.get("power"))
+            average = part.get("power") if spare is None else spare_draw(part, spare)
+            add(id(root), root.name, units, units * price, units * part.get("peak_power"), units * average)
         else:
-            _add_chip_types(site, part, units, everything, out, priced)
+            _add_chip_types(site, part, units, everything, out, priced, spare)
 
 
 def service_draws(site) -> dict[int, np.ndarray]:
-    """{chip type id: D(t)}, the average IT power the site's inference services on type t draw above the site's
-    planning figure for the accelerators they hold: D(t) = sum over services s on t of count x (power_avg(s) -
-    accelerators_held(s) x w(t)), w(t) = average(t) / count(t) (`_chip_types`: the systems' average IT power per
-    accelerator at the site's `utilization`). power_avg = u x power + (1 - u) x chips x W(P_idle) (the service's
-    duty cycle u, compiler.models.inference.mean_wall_per_accelerator). A service on a type the site does not
-    place, or in a scenario where it has no solution (no power), adds nothing: its accelerators stay at w(t).
-    Services holding more of a type than the site places (`over-committed`, an error) share what is placed:
-    D(t) x count(t) / sum held(t)."""
+    """{chip type id: D(t)}, the average IT power the site's accelerators of type t draw as its workloads hold them,
+    less the site's planning figure average(t) (`_chip_types`: the systems' average IT power at the site's
+    `utilization`, w(t) = average(t) / count(t) per accelerator):
+
+        D(t) = sum over inference services s on t of count x (power_avg(s) - accelerators_held(s) x w(t))
+               - spare(t) x (w(t) - w_spare(t))
+        spare(t) = max(count(t) - sum_s count x accelerators_held(s) - sum_r count x accelerators_held(r), 0)
+
+    power_avg = u x power + (1 - u) x chips x W(P_idle) (the service's duty cycle u, compiler.models.inference.
+    mean_wall_per_accelerator); a training run r's accelerators draw w(t) (its own `utilization` does not enter the
+    bill); spare(t) are the accelerators no workload holds, at w_spare(t) = the same systems' average IT power with
+    every accelerator at power.spare_draw, idle + s (tdp - idle), s = the site's `spare_utilization` (0: idle, as
+    an accelerator that runs no job draws). So a spare that a service comes to hold goes from W(P_idle) to u x
+    power / chips + (1 - u) W(P_idle), never less: raising a demand never lowers the bill (before s19-energy a
+    spare drew w(t) at the planning 0.85, above a held one at duty 0.6, and 5 -> 80 ktok/s lowered a 256-H100
+    site's energy 6.0%: tests/test_energy_laws19.py). A site that declares no workload keeps its planning
+    figures (no draw here: the spec says nothing of what runs). A service on a type the site does not place, or
+    in a scenario where it has no solution (no power, flagged `infeasible-workload`), draws nothing here, and
+    there its type has no spares: the accelerators no feasible workload holds stay at w(t) (how many it holds
+    is not known). Workloads holding more of a type than the site places (`over-committed`, an
+    error): the services share what is left by the training runs, D_s(t) x placed / sum held(t), and no spare."""
     from .inference import Platform
     from .workloads import _definition
-    services = site.parts("inference")
-    if not services:
+    services, runs = site.parts("inference"), site.parts("training")
+    if not services and not runs:
         return {}
     types = _chip_types(site, capex=False)          # power and counts only: no price read
     out: dict[int, np.ndarray] = {}
     held: dict[int, np.ndarray] = {}
+    trained: dict[int, np.ndarray] = {}
+    unknown: dict[int, np.ndarray] = {}        # a workload with no solution there: how many it holds is not known
     for service in services:
         key = id(_definition(site, Platform(service).chip.inst.block))
         if key not in types:
@@ -471,11 +500,32 @@ def service_draws(site) -> dict[int, np.ndarray]:
         ok = np.isfinite(delta)
         out[key] = out.get(key, np.zeros(1)) + np.where(ok, delta, 0.0)
         held[key] = held.get(key, np.zeros(1)) + np.where(ok, n, 0.0)
+        unknown[key] = unknown.get(key, False) | ~ok
+    for run in runs:
+        key = id(_definition(site, Platform(run).chip.inst.block))
+        if key in types:
+            n = run.count * run.get("accelerators_held")
+            ok = np.isfinite(n)
+            trained[key] = trained.get(key, np.zeros(1)) + np.where(ok, n, 0.0)
+            unknown[key] = unknown.get(key, False) | ~ok
     for key, n in held.items():
-        # over-committed (an error of its own): the services share the accelerators placed, D(t) scaled by
-        # count(t) / sum held(t), so that no more accelerators than exist change their draw (never a negative power)
-        count = types[key][1]
-        out[key] = out[key] * np.where(n > count, count / np.where(n > 0, n, 1.0), 1.0)
+        # over-committed (an error of its own): the services share the accelerators placed less the training runs',
+        # D(t) scaled by what is left / sum held(t), so that no more accelerators than exist change their draw
+        # (never a negative power)
+        left = np.maximum(types[key][1] - trained.get(key, np.zeros(1)), 0.0)
+        out[key] = out[key] * np.where(n > left, left / np.where(n > 0, n, 1.0), 1.0)
+    share = site.get(A.spare_utilization.name, A.spare_utilization)
+    spare_types = None
+    for key, row in types.items():
+        count, average = row[1], row[4]
+        spare = np.maximum(count - held.get(key, np.zeros(1)) - trained.get(key, np.zeros(1)), 0.0)
+        spare = np.where(unknown.get(key, False), 0.0, spare)
+        if not np.any(spare > 0):
+            continue
+        if spare_types is None:
+            spare_types = _chip_types(site, capex=False, spare=share)
+        safe = np.where(count > 0, count, 1.0)
+        out[key] = out.get(key, np.zeros(1)) - spare * (average - spare_types[key][4]) / safe
     return out
 
 
@@ -558,8 +608,9 @@ output("hall", "facility_power_metered", "facility_power_avg + k * sum over chip
 
 output("site", "facility_power_metered", "facility_power_avg + sum over its chains (each hall, its own IT) of k * "
        "the share there of sum over inference services of count * (power_avg - accelerators_held * the site's "
-       "average IT power per accelerator of their type), by where their chip type sits, k = (facility_power_avg - "
-       "no-load losses) / it_power_avg of the chain")(facility_power_metered)
+       "average IT power per accelerator of their type), less the accelerators no workload holds times their "
+       "planning draw less their idle one (spare_utilization), by where their chip type sits, k = "
+       "(facility_power_avg - no-load losses) / it_power_avg of the chain")(facility_power_metered)
 
 
 def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:

@@ -71,7 +71,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        (both: none where no heat goes to the loop, heat_liquid / heat_air 0: no such loop)
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
-    facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue)
+    facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue: the
+                         block's own `pue`, else, for a hall, its site's: set_pue)
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
@@ -126,9 +127,16 @@ A site's own share (the IT it holds outside its halls, which it feeds and cools 
     coolant_flow_outside_halls = heat_liquid_outside_halls / (rho_water * cp_water * liquid_delta_t)
     airflow_outside_halls      = heat_air_outside_halls / (rho_air * cp_air * air_delta_t)
     cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
-    chillers_outside_halls / dry_coolers_outside_halls = the site's own units, sized as chillers / dry_coolers on
-                               the heat outside its halls; chillers = sum(hall count * hall chillers) + these
-                               (each hall's units carry their own spares), likewise dry_coolers
+    chillers_outside_halls / dry_coolers_outside_halls = the units the heat outside its halls needs on a plant
+                               of its own, sized as chillers / dry_coolers on that heat
+    chillers (site)            = ceil((load outside halls + sum(hall count * hall load)) / chiller.capacity) +
+                                 spares: chillers and dry coolers are placed on the site only, one plant for its
+                                 halls and its own heat, so its N+1 spare is the plant's, once (likewise
+                                 dry_coolers on the heat rejected). A hall's `chillers` / `dry_coolers` is what
+                                 its heat needs alone (a site of that one hall). Before s19-energy the site's was
+                                 sum(hall count * hall chillers) + its own, a spare a hall: four 40-rack DGX H100
+                                 halls 8 chillers and 12 dry coolers where one plant needs 4 and 9
+                                 (tests/test_energy_laws19.py)
 
 Assumptions: the mean ambient temperature stands for the whole year (no hourly weather); power-chain
 losses are rejected without extra cooling power; the chillers' own condenser coils act as economizers; the
@@ -430,6 +438,8 @@ def no_load_loss(ctx):
     facility_power_avg is affine in the average IT power, facility_power_avg = no_load_loss + k * it_power_avg
     (the variable chain losses and the cooling power, pumps, fans, compressors at the mean ambient and rejection
     fans, all go with the heat; `facility_slope`)."""
+    if set_pue(ctx) is not None:           # a set pue: facility = pue x IT, no fixed part
+        return np.zeros(1)
     total = np.zeros(1)
     for hall in halls(ctx):
         total = total + hall.count * no_load_loss(hall)
@@ -438,12 +448,28 @@ def no_load_loss(ctx):
     return total
 
 
+def set_pue(ctx):
+    """The `pue` that states the block's facility power: its own where it sets one, else (a hall) its site's: a
+    site's `pue` is its facility power over all its IT, its halls' included, so each hall's average is its IT x
+    that pue and the halls and the IT outside them add up to the site's (before s19-energy a hall kept its
+    modelled average under a site's pue, 292.0 kW at its own 1.234 while the site said 1.05, and took only the
+    services' change at the site's pue: raising the site's pue lowered the hall's bill,
+    tests/test_energy_laws19.py). None where neither sets one."""
+    if ctx.is_set("pue"):
+        return ctx.get("pue")
+    site = ctx.parent
+    if ctx.kind == "hall" and site is not None and site.kind == "site" and site.is_set("pue"):
+        return site.get("pue")
+    return None
+
+
 def facility_slope(ctx):
     """k, the facility watts at the meter per watt of average IT power: (facility_power_avg - no_load_loss) /
     it_power_avg (the `pue` where the spec sets one: its average is it_power_avg * pue; 0 without IT power). Exact where all the block's IT runs
     through one chain and one cooling plant; over halls or rows of different chains, their IT-weighted mean."""
-    if ctx.is_set("pue"):
-        return ctx.get("pue")
+    pue = set_pue(ctx)
+    if pue is not None:
+        return pue
     it_avg = ctx.get("it_power_avg")
     slope = (ctx.get("facility_power_avg") - no_load_loss(ctx)) / np.where(it_avg > 0, it_avg, 1.0)
     return np.where(it_avg > 0, slope, 0.0)
@@ -674,6 +700,28 @@ def _dry_coolers_own(ctx):
     return units_needed(ctx, "dry_cooler", rejected, A.dry_cooler_capacity)
 
 
+def _plant_load(ctx, which: int, dry: bool = False):
+    """The load on the site's plant: its own (stream_cooling's [1] the heat needing compressors, [2] the heat
+    rejected) + sum(hall count x each hall's), the halls' where they reject through dry coolers for `dry`."""
+    def own(block):
+        if dry and block.inherited_text("heat_rejection", "chiller") != "dry_cooler":
+            return np.zeros(1)
+        return stream_cooling(block, peak=True)[which]
+    return own(ctx) + sum((hall.count * own(hall) for hall in halls(ctx)), np.zeros(1))
+
+
+def _plant_chillers(ctx):
+    """A site's chillers: one plant for its halls and its own heat (chillers are placed on a site only), sized on
+    the whole load with the plant's spares once: ceil(sum of the loads needing compressors / capacity) + spares."""
+    return units_needed(ctx, "chiller", _plant_load(ctx, 1), A.chiller_capacity)
+
+
+def _plant_dry_coolers(ctx):
+    """A site's dry coolers: as its chillers, on the heat its plant rejects through them."""
+    load = _plant_load(ctx, 2, dry=True)
+    return np.where(load > 0, units_needed(ctx, "dry_cooler", load, A.dry_cooler_capacity), 0.0)
+
+
 def _cdus_own(ctx):
     liquid, _ = direct_heat(ctx, peak=True)
     return units_needed(ctx, "cdu", liquid, A.cdu_capacity)
@@ -716,9 +764,23 @@ def _water_own(ctx):
 
 def _facility_avg(ctx):
     it_avg = ctx.get("it_power_avg")
-    if ctx.is_set("pue"):
-        return it_avg * ctx.get("pue")
-    return it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
+    pue = set_pue(ctx)
+    if pue is not None:
+        return it_avg * pue
+    total = it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
+    for hall in halls(ctx):
+        # a hall that sets its own `pue` states its facility power: the site takes it in place of the hall's
+        # modelled IT, losses and cooling (before s19-energy the site ignored it: a hall at pue 1.1 -> 1.5 drew
+        # 260.3 -> 355.0 kW under a site at 584.1 kW throughout, tests/test_energy_laws19.py)
+        if hall.is_set("pue"):
+            total = total + hall.count * (hall.get("facility_power_avg") - _modelled_avg(hall))
+    return total
+
+
+def _modelled_avg(hall):
+    """A hall's average facility power as the models give it (its IT, average chain loss and average cooling),
+    whatever `pue` it sets: what its site's loss and cooling sums hold of it."""
+    return hall.get("it_power_avg") + _loss(hall, peak=False) + hall.get("cooling_power_avg")
 
 
 def _feed_utilization(ctx):
@@ -770,10 +832,12 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("facility_power_metered") * A.YEAR)
     output(_kind, "cdus", "ceil(heat_liquid / cdu.capacity) + spares")(lambda ctx: _count(ctx, "cdus", _cdus_own))
     output(_kind, "crahs", "ceil(heat_air / crah.capacity) + spares")(lambda ctx: _count(ctx, "crahs", _crahs_own))
-    output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares")(
-        lambda ctx: _count(ctx, "chillers", _chillers_own))
-    output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares")(
-        lambda ctx: _count(ctx, "dry_coolers", _dry_coolers_own))
+    output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares "
+                              "(a site: one plant for its halls and its own heat, its spares once)")(
+        _plant_chillers if _kind == "site" else _chillers_own)
+    output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares (a site: one plant for its "
+                                 "halls and its own heat, its spares once)")(
+        _plant_dry_coolers if _kind == "site" else _dry_coolers_own)
     output(_kind, "water_year", "heat rejected by towers * 1 yr * the towers' rated water_use, else / "
                                 "evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))
@@ -816,9 +880,9 @@ for _stage in POWER_GEAR:
 output("site", "cdus_outside_halls", "ceil(heat_liquid_outside_halls / cdu.capacity) + spares")(_cdus_own)
 output("site", "crahs_outside_halls", "ceil(heat_air_outside_halls / crah.capacity) + spares")(_crahs_own)
 output("site", "chillers_outside_halls", "ceil(heat outside halls needing compressors at design ambient / "
-       "chiller.capacity) + spares: the site's chillers less its halls' (count x hall.chillers)")(_chillers_own)
-output("site", "dry_coolers_outside_halls", "ceil(heat rejected outside halls / dry_cooler.capacity) + spares: the "
-       "site's dry coolers less its halls' (count x hall.dry_coolers)")(_dry_coolers_own)
+       "chiller.capacity) + spares: what that heat needs on a plant of its own")(_chillers_own)
+output("site", "dry_coolers_outside_halls", "ceil(heat rejected outside halls / dry_cooler.capacity) + spares: what "
+       "that heat needs on a plant of its own")(_dry_coolers_own)
 
 
 # ------------------------------------------------------------------ gear sizing and its limits

@@ -451,11 +451,12 @@ def _idle_floor(ctx, wall):
 
 
 def _average_at(ctx, draw):
-    """part_power(ctx, peak=False) with every accelerator inside drawing `draw` (a workload's own load)."""
+    """part_power(ctx, peak=False) with every accelerator inside drawing `draw` (a workload's own load; a function
+    of the chip's Context, such as spare_draw's, gives each chip its own)."""
     total = np.zeros(1)
     for part in ctx.parts(*DEVICE_KINDS):
         if part.kind == "chip":
-            value = draw
+            value = draw(part) if callable(draw) else draw
         elif part.kind == "server":
             value = _server_at(part, draw)
         else:
@@ -478,9 +479,17 @@ def _server_at(ctx, draw):
     return _idle_floor(ctx, (average + _overhead(ctx, peak) * load) / ctx.get("psu_efficiency", A.psu_efficiency))
 
 
+def spare_draw(chip, share) -> np.ndarray:
+    """P_spare = P_idle + s (tdp - P_idle): the board power of an accelerator no workload holds, s the site's
+    `spare_utilization` (0: its idle power, the chip's `idle_power`, else idle_fraction x tdp; the H100 SXM's
+    measured 72 W). At s = the planning `utilization` it is chip.power."""
+    return _load_power(chip, share, A.idle_fraction)
+
+
 def system_power_at(holder, draw, dc: bool = False):
     """Wall power of a server, or of a rack (rack-scale system), with every accelerator in it drawing `draw`
-    W: the server's `power` formula, and the rack's `it_power_avg`, at that draw instead of the utilization's.
+    W (a number, or a function of the chip's Context): the server's `power` formula, and the rack's
+    `it_power_avg`, at that draw instead of the utilization's.
     dc: the power after the conversion to DC (server: times its psu_efficiency; rack: before its power
     shelves)."""
     if holder.kind == "server":

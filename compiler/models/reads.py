@@ -1283,6 +1283,12 @@ _FIXED_LOSS = ("it_power", "cooling_power", "all:row.it_power", "let:transformer
 for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
     READS[_key] = READS[_key] + _FIXED_LOSS + (("parts:hall.it_power", "parts:hall.cooling_power")
                                                if _key.startswith("site.") else ())
+# s19-energy: a hall under a site that sets `pue` takes that pue (facility.set_pue), in its average and its slope
+for _key in [key for key, reads in READS.items() if key.startswith("hall.") and "set:pue" in reads]:
+    READS[_key] = READS[_key] + ("parent.set:pue",)
+# ... and a site takes the facility power of a hall that sets its own `pue` (facility._facility_avg)
+READS["site.facility_power_avg"] = READS["site.facility_power_avg"] + ("parts:hall.set:pue",
+                                                                       "parts:hall.facility_power_avg")
 # every output that walks the chain per row (reads the rows' IT) walks it per rack too: a rack's own PDU is a stage
 # after the chain of its row or block (facility._rack_pdus)
 _RACK_PDU = ("all:rack.count", "all:rack.it_power", "all:rack.it_power_avg", "all:pdu.efficiency")
@@ -1298,7 +1304,20 @@ _SERVICE_DRAWS = ("parts:inference.count", "parts:inference.power_avg", "parts:i
 _SITE_TYPES = tuple(read.removeprefix("up:") for read in _TYPE_HOUR if read.startswith("up:all:")
                     and read not in ("up:all:model.count", "up:all:site.count")    # what a site cannot hold
                     and not read.endswith((".capex_it", ".price")))  # service_draws reads no price (s15-scale)
-READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SITE_TYPES + (
+# s19-energy: the accelerators no workload holds draw power.spare_draw (cost.service_draws): the training runs' holds
+# (and their chip types), the site's `let spare_utilization`, and what power.system_power_at reads of every server
+# and rack the site places, at any depth, with their chips at that draw
+_SPARES = ("parts:training.count", "parts:training.accelerators_held") + tuple(
+    f"parts:training.{read}" for read in ("rack", "system", "chip", "ref:rack.accelerators", "ref:system.accelerators",
+                                          "ref:rack.all:chip.count", "ref:system.parts:chip.count")) + (
+    "let:spare_utilization", "all:chip.tdp", "all:chip.set:idle_power", "all:chip.idle_power",
+    "all:chip.let:idle_fraction", "all:server.cooling", "all:server.overhead_power", "all:server.set:overhead_power",
+    "all:server.let:overhead_fraction", "all:server.set:idle_power", "all:server.idle_power",
+    "all:server.psu_efficiency", "all:power_shelf.efficiency") + tuple(
+    f"all:{kind}.peak_power" for kind in ("chip", "cpu", "server")) + tuple(
+    f"all:{kind}.power" for kind in ("cpu", "server", "memory", "storage", "nic", "dpu", "switch", "transceiver",
+                                     "cable", "network"))
+READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SPARES + _SITE_TYPES + (
     "facility_power_avg", "it_power_avg", "set:pue", "pue", "parts:hall.facility_power_avg", "parts:hall.it_power_avg",
     "parts:hall.set:pue", "parts:hall.pue") + tuple(
     # each hall's own slope (cost.metered_changes: facility.facility_slope and no_load_loss of the hall)
@@ -1316,10 +1335,26 @@ READS["hall.facility_power_metered"] = ("facility_power_avg",) + tuple(
 # ... and every workload priced at its site's hour swaps its type's energy share for its own draw
 # (cost.service_accelerator_hour): the site's services' draws, and its hour where it places one chip type
 for _key in ("inference.usd_per_mtok", "training.cost"):
-    READS[_key] = READS[_key] + tuple(f"up:{read}" for read in _SERVICE_DRAWS) + ("up:cost_per_accelerator_hour",)
+    READS[_key] = READS[_key] + tuple(f"up:{read}" for read in _SERVICE_DRAWS + _SPARES) + (
+        "up:cost_per_accelerator_hour",)
 # the site's own chillers and dry coolers (the heat outside its halls) read what the site's totals read
 for _name in ("chillers", "dry_coolers"):
     READS[f"site.{_name}_outside_halls"] = READS[f"site.{_name}"]
+# s19-energy: a site's chillers and dry coolers are one plant, sized on its own load and each hall's
+# (facility._plant_load walks stream_cooling on each hall): what the hall's own count reads, on the hall
+def _on_hall(read: str) -> bool:
+    """Whether an `up:` read of a hall's names something the hall itself can hold (a field, or a part's)."""
+    head = read.removeprefix("up:").split(".")[0]
+    if head.startswith("parts:"):
+        return head.removeprefix("parts:") in _schema_kinds()["hall"].contains
+    return head in _schema_kinds()["hall"].fields
+
+
+for _name in ("chillers", "dry_coolers"):
+    READS[f"site.{_name}"] = READS[f"site.{_name}"] + tuple(
+        f"parts:hall.{read.removeprefix('up:')}" for read in READS[f"hall.{_name}"]
+        if not read.startswith("up:") or _on_hall(read)) + tuple(
+        read for read in READS[f"hall.{_name}"] if read.startswith("up:"))
 # the plant figures read each placed plant part's `installed` beside its price (cost.markup, s16-capex: a price
 # already installed is taken as written, not x the installation factor); a rack's own price and its power
 # shelves' are not plant prices

@@ -87,6 +87,8 @@ COST_YEAR = (("depreciation_it_year", "Depreciation of IT"), ("depreciation_faci
              ("land_capital_year", "Land (cost of capital)"),
              ("opex_energy", "Energy"), ("opex_maintenance", "Maintenance"), ("opex_staff", "Staff"),
              ("opex_water", "Water"), ("opex_lease", "Colocation lease"))
+# the site's plant, placed on a site only and sized on its whole heat (compiler.models.facility `_plant_chillers`)
+PLANT_COLUMNS = ("chillers", "dry_coolers")
 HALL_COLUMNS = (("it_power", "IT power", "power"), ("heat_liquid", "Heat to liquid", "power"),
                 ("heat_air", "Heat to air", "power"), ("coolant_flow", "Coolant flow", "flow_liquid"),
                 ("airflow", "Airflow", "flow_air"), ("cdus", "CDUs", "count"), ("crahs", "CRAHs", "count"),
@@ -281,7 +283,9 @@ def _halls(view: _View, subject) -> dict | None:
                      "cells": [view.mark(fmt(view.get(f"{hall.path}.{name}"), style), f"{hall.path}.{name}")
                                for name, _, style in columns]})
     total, note = None, ""
-    outside = {name: view.get(f"{subject.path}.{name}_outside_halls") for name, _, _ in columns}
+    # the site's plant (chillers, dry coolers: placed on a site only) is sized once on its whole heat, not summed
+    outside = {name: view.get(f"{subject.path}.{name}_outside_halls") if name not in PLANT_COLUMNS else None
+               for name, _, _ in columns}
     if subject.kind == "site" and any(outside.values()):            # gear the site holds itself (its fabrics)
         rows.append({"name": "Outside halls", "count": "",
                      "cells": [fmt(outside[name], style) if outside[name] is not None else ""
@@ -293,6 +297,9 @@ def _halls(view: _View, subject) -> dict | None:
                                                           if outside[name] is not None)
                 + own_words(columns, outside, words))
     if subject.kind == "site" and (len(rows) > 1 or any(r["count"] != "1" for r in rows)):
+        if not note and any(name in PLANT_COLUMNS for name, _, _ in columns):
+            note = "The site total is the halls times their count" + own_words(
+                columns, outside, lambda label: label if label[:2].isupper() else label[:1].lower() + label[1:])
         total = {"name": "Site total", "count": "",
                  "cells": [view.mark(fmt(view.get(f"{subject.path}.{name}"), style), f"{subject.path}.{name}")
                            for name, _, style in columns]}
@@ -302,13 +309,20 @@ def _halls(view: _View, subject) -> dict | None:
 
 def own_words(columns, outside, words) -> str:
     """The end of the heat table's note: the site figures that are not the halls' sum plus the gear outside them
-    (its PUE: a ratio of the whole site's average power). Chillers and dry coolers are such a sum (each hall's
-    units with their spares, then the site's own for the heat outside its halls: facility.py `_count`)."""
-    own = [words(label) for name, label, _ in columns if outside[name] is None]
-    if not own:
+    (its PUE: a ratio of the whole site's average power; its chillers and dry coolers: one plant sized on the whole
+    site's heat, its spares once, s19-energy; before, each hall's units with their spares were summed)."""
+    plant = [words(label) for name, label, _ in columns if name in PLANT_COLUMNS]
+    own = [words(label) for name, label, _ in columns if outside[name] is None and name not in PLANT_COLUMNS]
+    if not own and not plant:
         return "."
-    verb = "is" if len(own) == 1 else "are"
-    return f"; the site's {', '.join(own)} {verb} the whole site's own (average facility over IT power), not a sum."
+    said = []
+    if plant:
+        said.append(f"{' and '.join(plant)} {'is' if len(plant) == 1 else 'are'} its one plant's, sized on the "
+                    f"whole site's heat with the plant's spares once")
+    if own:
+        said.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the whole site's own (average facility "
+                    f"over IT power)")
+    return f"; the site's {'; its '.join(said)}: not a sum."
 
 
 def _definition_path(view: _View, name: str, fabric: str = "", field: str = "") -> str | None:
