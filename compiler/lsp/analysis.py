@@ -1510,20 +1510,16 @@ def added_problem(before: Analysis, after: Analysis):
 def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
     """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
     this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
-    field (its name is the kind's), or the definition is in another file, or `new_name` is no name, or the
+    field (its name is the kind's), or the definition is in another file, or `new_name` is no name a spec can use
+    (`refuse_unusable_name`: no identifier, a keyword or a built-in function's name), or the
     renamed text would not mean the same: the law is that the renamed spec has no diagnostic the old one did
     not have, and its new name is referred to from exactly the places the old one was (no capture by, or of,
     another definition of that name)."""
-    import re
-
-    from dsl.parser import KEYWORDS
-
     alias = alias_at(analysis, offset)
     if alias is not None:
         return rename_alias(analysis, alias, new_name)
     _occ, target, decl = _rename_target(analysis, offset)
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
-        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    refuse_unusable_name(new_name)
     old = target.name
     spans = analysis.references(target)
     if decl not in spans:
