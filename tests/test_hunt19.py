@@ -24,3 +24,43 @@ def test_the_document_rename_refuses_what_the_workspace_rename_refuses(tmp_path:
     with pytest.raises(RenameRefused) as in_document:
         rename_edits(analysis, offset, new_name)
     assert str(in_document.value) == str(in_workspace.value)
+
+
+PARAM_UNITS = '''param lease = 180 USD/kW/month
+param leases = [0 USD/kW/month, 150 USD/kW/month]
+param hours = 8760 h
+param supply = [20 degC, 30 degC]
+param uplink = 400 Gb/s
+let lease_let = 180 USD/kW/month
+let hours_let = 8760 h
+
+site dc {
+  location = "a colocation hall"
+  colocation_price = leases
+}
+'''
+
+
+def test_a_param_reads_in_the_unit_it_was_written_in_as_a_let_does(tmp_path: Path) -> None:
+    """Law: a `param` is shown in the unit its literal was written in, as a `let` with the same literal is
+    (`compiler.lower.written_unit`): the eval table, the scenario banner and the plan's `compared:` line. A swept
+    param whose values share one written unit reads in it. (A param went on its dimension's ladder: `param lease =
+    180 USD/kW/month` read 0.2466 USD/kWh beside the let's 180 USD/kW/month, `param hours = 8760 h` read 1 yr,
+    `[20 degC, 30 degC]` read 293.1 K, `400 Gb/s` 50 GB/s,
+    and the plan compared `scenario 2 of 2 (leases = 0.2055 USD/kWh)`, an energy price, for a lease.)"""
+    from compiler.plan import _scenario_text, snapshot
+    from compiler.render.view import ResultsView
+    from tests.spec_eval import run
+
+    results, _sink = run(PARAM_UNITS)
+    view = ResultsView(results, 2)
+    assert view.show("lease") == view.show("lease_let") == "180 USD/kW/month"
+    assert view.show("hours") == view.show("hours_let") == "8,760 h"
+    assert view.show("leases") == view.show("dc.colocation_price") == "150 USD/kW/month"
+    assert (view.show("supply"), view.show("uplink")) == ("20 degC", "400 Gb/s")
+    assert view.parameters(2) == [("leases", "150 USD/kW/month"), ("supply", "20 degC")]
+    spec = tmp_path / "lease.factory"
+    spec.write_text(PARAM_UNITS)
+    snap = snapshot([str(spec)], str(spec), {}, None, 2)
+    assert _scenario_text(snap, 2) == "scenario 3 of 4 (leases = 150 USD/kW/month, supply = 20 degC)"
+
