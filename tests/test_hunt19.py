@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from compiler import evaluate_text
 from compiler.lsp.analysis import Analysis, RenameRefused, rename_edits
 from tests.test_lsp import SPEC
 
@@ -63,4 +64,48 @@ def test_a_param_reads_in_the_unit_it_was_written_in_as_a_let_does(tmp_path: Pat
     spec.write_text(PARAM_UNITS)
     snap = snapshot([str(spec)], str(spec), {}, None, 2)
     assert _scenario_text(snap, 2) == "scenario 3 of 4 (leases = 150 USD/kW/month, supply = 20 degC)"
+
+
+BEYOND_CONTEXT = '''from systems import DGX_H100
+from models import Llama3_1_70B, Llama3_1_8B
+
+site lab {
+  location = "lab"
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    input_tokens = 200000 tok
+  }
+  training tiny {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = 1 Ttok
+    global_batch = 1 tok
+  }
+}
+'''
+
+
+def test_figures_of_a_request_beyond_the_context_or_a_batch_below_a_sequence_are_flagged() -> None:
+    """Law: a figure is right for its stated model or flagged where it is shown. A request longer than its model's
+    context and a training batch below one sequence are `out-of-range` errors whose note says the figures are for a
+    run that cannot happen; every figure of that workload, and what is computed from them, is flagged in the JSON
+    and marked in the table (`Diagnostic.quantities`). (The errors named no figure: eval's table and `factory
+    estimate` printed `tokens_per_s 23.36 tok/s`, `usd_per_mtok 237.7 USD/Mtok` and the run's `cost 191.7 kUSD`,
+    `feasible 1`, as clean numbers; only the exit code said otherwise.)"""
+    from compiler.render.report_format import flagged_codes
+    from compiler.render.results import results_json
+    from compiler.render.table import render_table
+
+    results, sink = evaluate_text(BEYOND_CONTEXT, "lab.factory")
+    assert sorted(d.code for d in sink.errors) == ["out-of-range", "out-of-range"]
+    flags = flagged_codes(results, sink)
+    doc = results_json(results, "lab.factory", [d.to_json() for d in sink.sorted()], None, flags)
+    for path in ("lab.chat.tokens_per_s", "lab.chat.usd_per_mtok", "lab.chat.ttft", "lab.usd_per_mtok",
+                 "lab.tiny.tokens_per_s", "lab.tiny.cost", "lab.tiny.time_to_train", "lab.tiny.feasible"):
+        assert doc["quantities"][path]["flagged"]["codes"] == ["out-of-range"], path
+    assert "flagged" not in doc["quantities"].get("lab.tiny.global_batch", {})     # the input itself: as written
+    table = render_table(results, sink, "lab.*.tokens_per_s")[0]
+    assert table.count("(⚠ computed from an input outside its range)") == 2, table
 
