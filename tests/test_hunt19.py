@@ -109,3 +109,34 @@ def test_figures_of_a_request_beyond_the_context_or_a_batch_below_a_sequence_are
     table = render_table(results, sink, "lab.*.tokens_per_s")[0]
     assert table.count("(⚠ computed from an input outside its range)") == 2, table
 
+
+LEASED_HALL = PARAM_UNITS.replace('''  colocation_price = leases
+}''', '''  colocation_price = leases
+  electricity_price = 0.1 USD/kWh
+  hall h {
+    rack r x 2 {
+      server n: box x 2
+    }
+  }
+}
+
+server box {
+  max_power = 10 kW
+  cooling = "air"
+}''')
+
+
+@pytest.mark.parametrize("view", ["physical", "power", "cooling"])
+def test_a_diagram_names_its_scenario_as_the_table_does(view: str) -> None:
+    """Law: a sweep's diagram names the scenario it draws with the texts the table's and report's banners give
+    (`ResultsView.parameters`): the same values, each in the unit the spec wrote. (Its note formatted the SI value
+    anew: `leases = 0.205 USD/kWh` above a plan whose eval says 150 USD/kW/month.)"""
+    from compiler.render.diagram import diagram_dot
+    from compiler.render.view import ResultsView
+
+    results, sink = evaluate_text(LEASED_HALL, "lease.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    texts = ResultsView(results, 2).parameters(2)
+    assert texts == [("leases", "150 USD/kW/month"), ("supply", "20 degC")]
+    dot = diagram_dot(results, view, scenario=2)
+    assert "scenario 3 of 4: leases = 150 USD/kW/month, supply = 20 degC" in dot, dot[:600]
