@@ -153,6 +153,7 @@ class Snapshot:
     missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
     places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
+    sweep_lists: dict[str, tuple] = field(default_factory=dict)   # swept param -> its values as written (SI)
     series: dict[str, tuple] = field(default_factory=dict)   # KPI path -> its value in every scenario (a sweep's)
 
 
@@ -198,6 +199,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
         snap.parameter_displays = {name: view.declared(name) for name in results.graph.sweep}
         snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
+        snap.sweep_lists = {name: tuple(float(v) for v in results.graph.sweep_values[name])
+                            for name in results.graph.sweep if name in quantities}
     snap.checks = _check_names(doc["checks"], [_check_text(c, sink) for c in results.checks])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -603,11 +606,13 @@ def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
     if not (old.evaluated and new.evaluated):
         return []
     out = []
-    for name in sorted((set(old.sweeps) | set(new.sweeps)) - listed):
+    for name in sorted((set(old.sweep_lists) | set(new.sweep_lists)) - listed):
         if name not in old.inputs or name not in new.inputs:
             continue
         (ka, va, ua, wa), (kb, vb, ub, wb) = old.inputs[name], new.inputs[name]
-        sides = [snap.sweeps.get(name, (value,)) for snap, value in ((old, va), (new, vb))]
+        # each side's list as the spec writes it (`[0.3, 0.6]`), not its values over the scenario grid, which
+        # another param's list reshapes
+        sides = [snap.sweep_lists.get(name, (value,)) for snap, value in ((old, va), (new, vb))]
         if ua == ub and len(sides[0]) == len(sides[1]) and all(_same(x, y) for x, y in zip(*sides)):
             continue
 

@@ -140,3 +140,28 @@ def test_a_diagram_names_its_scenario_as_the_table_does(view: str) -> None:
     assert texts == [("leases", "150 USD/kW/month"), ("supply", "20 degC")]
     dot = diagram_dot(results, view, scenario=2)
     assert "scenario 3 of 4: leases = 150 USD/kW/month, supply = 20 degC" in dot, dot[:600]
+
+
+def test_a_plan_names_only_the_swept_param_whose_list_changed(tmp_path: Path) -> None:
+    """Law: in a sweep of two params, an edit of one param's list is one changed input, each side its list as the
+    spec writes it; the other param, untouched, is no change. (The plan compared each param's values over the
+    scenario grid: adding 0.9 to `util` also reported `colo: [0 USD/kW/month, 150 USD/kW/month, 0 USD/kW/month,
+    150 USD/kW/month] -> [... six values]` as a change, and showed `util` as `[0.3, 0.3, 0.6, 0.6] -> [0.3, 0.3,
+    0.6, 0.6, 0.9, 0.9]`.)"""
+    import json
+
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    spec = PARAM_UNITS.replace("param lease = 180 USD/kW/month\n", "param util = [0.3, 0.6]\n") + \
+        "let busy = util * 2\n"
+    old, new = tmp_path / "old.factory", tmp_path / "new.factory"
+    old.write_text(spec)
+    new.write_text(spec.replace("param util = [0.3, 0.6]", "param util = [0.3, 0.6, 0.9]"))
+    result = CliRunner().invoke(main, ["plan", str(old), str(new), "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 3, result.output
+    assert [(i["name"], i["old"], i["new"]) for i in doc["inputs"]] == [("util", "[0.3, 0.6]", "[0.3, 0.6, 0.9]")]
+    same = CliRunner().invoke(main, ["plan", str(old), str(old), "--format", "json"])
+    assert same.exit_code == 0 and json.loads(same.stdout)["inputs"] == []
