@@ -165,3 +165,52 @@ def test_a_plan_names_only_the_swept_param_whose_list_changed(tmp_path: Path) ->
     assert [(i["name"], i["old"], i["new"]) for i in doc["inputs"]] == [("util", "[0.3, 0.6]", "[0.3, 0.6, 0.9]")]
     same = CliRunner().invoke(main, ["plan", str(old), str(old), "--format", "json"])
     assert same.exit_code == 0 and json.loads(same.stdout)["inputs"] == []
+
+
+LATE = '''param margin = 2 kW
+
+server base_srv {
+  max_power = 10 kW
+  let budget = max_power + margin
+  cooling = "air"
+}
+
+server mid_srv extends base_srv {
+  max_power = 11 kW
+  let extra = 1 kW
+}
+
+server top_srv extends mid_srv {
+  let total = budget + extra
+}
+
+rack r {
+  server n: top_srv x 2
+}
+'''
+
+
+@pytest.mark.parametrize("reach", ["document", "workspace"])
+@pytest.mark.parametrize("word, new_name", [("margin", "extra"), ("extra", "margin")])
+def test_a_rename_that_an_inherited_formula_would_bind_late_is_refused(tmp_path: Path, reach: str, word: str,
+                                                                     new_name: str) -> None:
+    """Law: a rename changes no figure. Inherited formulas bind late (dsl/resolve.py): `budget = max_power + margin`
+    of base_srv, evaluated in mid_srv, reads mid_srv's member of that name where it has one. Renaming the param
+    `margin` to `extra` (or mid_srv's `extra` to `margin`) makes mid_srv's inherited budget read mid_srv's 1 kW
+    let instead of the 2 kW param: r.n.budget 13 kW -> 12 kW, r.n.total 14 kW -> 13 kW. Both renames were
+    accepted (the check compared the names the checker binds in the base, not in the blocks that inherit it);
+    they are refused, with the reason, and a rename that no inherited formula reads the new name in still goes."""
+    from compiler.lsp import workspace
+
+    path = tmp_path / "late.factory"
+    path.write_text(LATE)
+    analysis = Analysis(LATE, str(path.resolve()), str(tmp_path))
+
+    def rename(offset: int, name: str):
+        if reach == "document":
+            return rename_edits(analysis, offset, name)
+        return workspace.rename(analysis, offset, name, str(tmp_path))
+
+    with pytest.raises(RenameRefused, match="inherited formula"):
+        rename(LATE.index(word), new_name)
+    assert rename(LATE.index(word), "spare")

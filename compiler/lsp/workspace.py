@@ -12,7 +12,8 @@ ends with its name (a selection by kind, `server` in `sum(server.max_power)`, re
 A rename is the same edit at every place, and is refused, with the reason, when it would change what the workspace
 means: the new name is no name, a keyword or a built-in function; the definition is the standard library's (it is
 not the user's to edit) or outside the workspace; or, the edits applied, some file checks with an error or warning
-it did not have (a clash with a definition of that name) or the new name is bound from other places than the old.
+it did not have (a clash with a definition of that name), the new name is bound from other places than the old, or
+a block's inherited formula would read another member (formulas bind late: `analysis.late_captures`).
 
 Each function takes an optional `index` (`compiler.lsp.index.WorkspaceIndex`, the server's): the files' texts, words
 and analyses are then read from it, kept between requests, where without it every file that may name the
@@ -29,7 +30,7 @@ from dsl.source import Span
 
 from . import index as index_module
 from .analysis import (Analysis, Occurrence, RenameRefused, added_problem, alias_key, places_of_alias,
-                       refuse_unusable_name)
+                       refuse_late_capture, refuse_unusable_name)
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -244,6 +245,7 @@ def _rename_everywhere(analysis: Analysis, key: tuple[str, int], old: str, new_n
             where = os.path.basename(first.span.file) if first.span is not None else os.path.basename(a.path)
             raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}] in "
                                 f"{where}: {first.message}")
+        refuse_late_capture(a, after, {p: es for p, (_a, es) in edits.items()}, old, new_name)
         file_edits = edits.get(path, (None, []))[1]
         moved = [s.start + sum(len(new_name) - len(old) for e, _ in file_edits if e.start < s.start)
                  for s, _ in file_edits]
