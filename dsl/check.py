@@ -1325,8 +1325,55 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     if defines:
         checked.defines = _check_defines(checker, program, defines, sink)
     check_field_ranges(checker, program, set(defines or ()), sink)
+    check_late_bindings(checker, program, sink)
     check_unused_imports(program, sink)
     return checked
+
+
+def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
+    """Inherited formulas bind late (dsl/resolve.py): a name in a base's formula means the member of the block
+    being evaluated. So a block that extends a base and gives a name its formulas read (a `let` it overrides, or
+    one of its own that takes a name the base read outside it, a param) a value of another type changes what they
+    compute, though each formula checked where the base wrote it: `let x = 3 Gb/s` under a base's `let budget =
+    max_power + x` added a power and a data rate (375 MW, no diagnostic). An error at the derived block's member
+    (`unit-mismatch` between two quantities, else `type-mismatch`), naming the base formula that reads it, once per
+    member and formula; only a quantity read as a quantity of another dimension, or as no quantity, is one (a part
+    overridden by another part is what `extends` is for)."""
+    from .types import Simple
+
+    types, scopes = checker.types, checker.scopes
+    said: set[tuple[int, int]] = set()
+    stack = [stmt for module in program.modules.values() if not module.is_stdlib
+             for stmt in module.statements if isinstance(stmt, n.Block)]
+    while stack:
+        derived = stack.pop()
+        stack += [stmt for stmt in derived.body if isinstance(stmt, n.Block)]
+        base, seen = scopes.base_of(derived), set()
+        own = scopes.members(derived).values if base is not None else {}
+        while base is not None and id(base) not in seen:
+            seen.add(id(base))
+            for stmt in base.body:
+                if not isinstance(stmt, (n.Field, n.Let, n.Assert)):
+                    continue
+                for e in every_expression(stmt.expr if isinstance(stmt, n.Assert) else stmt.value):
+                    member = own.get(e.ident) if isinstance(e, n.Name) and not e.outward else None
+                    if not isinstance(member, (n.Let, n.Field)) or (id(member), id(e)) in said:
+                        continue
+                    read, given = types.get(id(e)), types.get(id(member.value))
+                    if not isinstance(read, QType) or given is None or given == read or \
+                            not isinstance(given, (QType, Simple)):
+                        continue
+                    said.add((id(member), id(e)))
+                    formula = f"`{stmt.name}`" if not isinstance(stmt, n.Assert) else "an assert"
+                    code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
+                    owner = scopes.members(derived).owner.get(e.ident, derived)     # the block that wrote it
+                    sink.error(code, f"`{member.name}` is {_with_unit(given, member.value)} here, but {formula} of "
+                               f"`{base.name}`, which `{owner.name}` extends, reads it as {_with_unit(read, None)}",
+                               member.value.span,
+                               related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
+                               notes=["an inherited formula reads the members of the block that extends its base"],
+                               help=f"give `{member.name}` {_with_unit(read, None)}, or another name")
+            base = scopes.base_of(base)
 
 
 def _holds_module(t: object) -> bool:

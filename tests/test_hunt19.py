@@ -214,3 +214,43 @@ def test_a_rename_that_an_inherited_formula_would_bind_late_is_refused(tmp_path:
     with pytest.raises(RenameRefused, match="inherited formula"):
         rename(LATE.index(word), new_name)
     assert rename(LATE.index(word), "spare")
+
+
+LATE_TYPES = '''param margin = 2 kW
+
+server base_srv {
+  max_power = 10 kW
+  let x = 1 kW
+  let budget = max_power + x + margin
+  cooling = "air"
+}
+
+server mid_srv extends base_srv {
+  #OVERRIDE#
+}
+'''
+
+
+@pytest.mark.parametrize("override, code", [
+    ("let x = 3 Gb/s", "unit-mismatch"),          # an inherited let overridden with another dimension
+    ("let margin = 3 Gb/s", "unit-mismatch"),     # a name the base reads outside it, taken by the derived block
+    ('let x = "wide"', "type-mismatch"),
+    ("let x = 2 kW", None),                       # the same dimension: late binding as the language means it
+    ("let margin = 500 W", None),
+])
+def test_an_inherited_formula_reads_a_late_bound_member_of_its_own_dimension(override: str, code) -> None:
+    """Law: no figure from an ill-typed formula. Inherited formulas bind late, so a block that extends a base and
+    gives one of the names its formulas read another dimension changes what they compute; the checker checked them
+    in the base only. `let x = 3 Gb/s` in mid_srv made `budget = max_power + x + margin` add a power and a data
+    rate: mid_srv.budget read 375 MW, exit 0, no diagnostic (`"wide"`: no value, no diagnostic). Now an error at
+    the derived block's member, naming the base formula that reads it as another type; the same dimension is fine."""
+    from compiler import check_text
+
+    text = LATE_TYPES.replace("#OVERRIDE#", override)
+    _checks, sink = check_text(text, "late.factory")
+    errors = [(d.code, d.span.line) for d in sink.errors]
+    if code is None:
+        assert errors == [], [d.message for d in sink.errors]
+    else:
+        assert errors == [(code, 11)], [d.message for d in sink.errors]
+        assert "base_srv" in sink.errors[0].message and "budget" in sink.errors[0].message
