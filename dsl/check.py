@@ -1337,8 +1337,8 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
     compute, though each formula checked where the base wrote it: `let x = 3 Gb/s` under a base's `let budget =
     max_power + x` added a power and a data rate (375 MW, no diagnostic). An error at the derived block's member
     (`unit-mismatch` between two quantities, else `type-mismatch`), naming the base formula that reads it, once per
-    member and formula; only a quantity read as a quantity of another dimension, or as no quantity, is one (a part
-    overridden by another part is what `extends` is for)."""
+    member and formula; only a quantity read as a quantity of another dimension, or as no quantity (text, a part
+    of that name), is one (a part overridden by another part is what `extends` is for)."""
     from .types import Simple
 
     types, scopes = checker.types, checker.scopes
@@ -1357,19 +1357,21 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
                     continue
                 for e in every_expression(stmt.expr if isinstance(stmt, n.Assert) else stmt.value):
                     member = own.get(e.ident) if isinstance(e, n.Name) and not e.outward else None
-                    if not isinstance(member, (n.Let, n.Field)) or (id(member), id(e)) in said:
+                    if member is None or (id(member), id(e)) in said:
                         continue
-                    read, given = types.get(id(e)), types.get(id(member.value))
+                    part = isinstance(member, n.Block)      # a part of that name: never a quantity
+                    read = types.get(id(e))
+                    given = BlockT(member) if part else types.get(id(member.value))
                     if not isinstance(read, QType) or given is None or given == read or \
-                            not isinstance(given, (QType, Simple)):
+                            not isinstance(given, (QType, Simple, BlockT)):
                         continue
                     said.add((id(member), id(e)))
                     formula = f"`{stmt.name}`" if not isinstance(stmt, n.Assert) else "an assert"
                     code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
                     owner = scopes.members(derived).owner.get(e.ident, derived)     # the block that wrote it
-                    sink.error(code, f"`{member.name}` is {_with_unit(given, member.value)} here, but {formula} of "
-                               f"`{base.name}`, which `{owner.name}` extends, reads it as {_with_unit(read, None)}",
-                               member.value.span,
+                    sink.error(code, f"`{member.name}` is {_with_unit(given, None if part else member.value)} "
+                               f"here, but {formula} of `{base.name}`, which `{owner.name}` extends, reads it as "
+                               f"{_with_unit(read, None)}", member.name_span if part else member.value.span,
                                related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
                                notes=["an inherited formula reads the members of the block that extends its base"],
                                help=f"give `{member.name}` {_with_unit(read, None)}, or another name")

@@ -216,7 +216,9 @@ def test_a_rename_that_an_inherited_formula_would_bind_late_is_refused(tmp_path:
     assert rename(LATE.index(word), "spare")
 
 
-LATE_TYPES = '''param margin = 2 kW
+LATE_TYPES = '''from chips import H100_SXM
+
+param margin = 2 kW
 
 server base_srv {
   max_power = 10 kW
@@ -235,6 +237,7 @@ server mid_srv extends base_srv {
     ("let x = 3 Gb/s", "unit-mismatch"),          # an inherited let overridden with another dimension
     ("let margin = 3 Gb/s", "unit-mismatch"),     # a name the base reads outside it, taken by the derived block
     ('let x = "wide"', "type-mismatch"),
+    ("chip margin: H100_SXM x 8", "type-mismatch"),   # a part named as the param: the budget had no value
     ("let x = 2 kW", None),                       # the same dimension: late binding as the language means it
     ("let margin = 500 W", None),
 ])
@@ -242,7 +245,8 @@ def test_an_inherited_formula_reads_a_late_bound_member_of_its_own_dimension(ove
     """Law: no figure from an ill-typed formula. Inherited formulas bind late, so a block that extends a base and
     gives one of the names its formulas read another dimension changes what they compute; the checker checked them
     in the base only. `let x = 3 Gb/s` in mid_srv made `budget = max_power + x + margin` add a power and a data
-    rate: mid_srv.budget read 375 MW, exit 0, no diagnostic (`"wide"`: no value, no diagnostic). Now an error at
+    rate: mid_srv.budget read 375 MW, exit 0, no diagnostic (`"wide"`, or a part named `margin`: no value, no
+    diagnostic). Now an error at
     the derived block's member, naming the base formula that reads it as another type; the same dimension is fine."""
     from compiler import check_text
 
@@ -252,5 +256,5 @@ def test_an_inherited_formula_reads_a_late_bound_member_of_its_own_dimension(ove
     if code is None:
         assert errors == [], [d.message for d in sink.errors]
     else:
-        assert errors == [(code, 11)], [d.message for d in sink.errors]
+        assert errors == [(code, 13)], [d.message for d in sink.errors]
         assert "base_srv" in sink.errors[0].message and "budget" in sink.errors[0].message
