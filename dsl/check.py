@@ -1330,14 +1330,28 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     return checked
 
 
+def late_member(scopes: Scopes, block: n.Block, name: str) -> tuple[object | None, n.Block | None]:
+    """(the member `name` of a base's formula means when the formula is evaluated in `block`, the block that
+    wrote it): `block`'s own member of that name (its own or inherited), else the nearest enclosing block's
+    (a part placed in a rack that has a `let` of that name reads it); (None, None) where none has one."""
+    current: n.Block | None = block
+    while current is not None:
+        members = scopes.members(current)
+        if name in members.values:
+            return members.values[name], members.owner.get(name, current)
+        current = current.parent
+    return None, None
+
+
 def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
     """Inherited formulas bind late (dsl/resolve.py): a name in a base's formula means the member of the block
     being evaluated. So a block that extends a base and gives a name its formulas read (a `let` it overrides, or
     one of its own that takes a name the base read outside it, a param) a value of another type changes what they
     compute, though each formula checked where the base wrote it: `let x = 3 Gb/s` under a base's `let budget =
-    max_power + x` added a power and a data rate (375 MW, no diagnostic). An error at the derived block's member
-    (`unit-mismatch` between two quantities, else `type-mismatch`), naming the base formula that reads it, once per
-    member and formula; only a quantity read as a quantity of another dimension, or as no quantity (text, a part
+    max_power + x` added a power and a data rate (375 MW, no diagnostic). The same of a member of a block that
+    encloses the derived one (`late_member`: a rack's `let margin` read by the server placed in it). An error at
+    the member (`unit-mismatch` between two quantities, else `type-mismatch`), naming the base formula that reads
+    it, once per member and formula; only a quantity read as a quantity of another dimension, or as no quantity (text, a part
     of that name), is one (a part overridden by another part is what `extends` is for)."""
     from .types import Simple
 
@@ -1349,14 +1363,14 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
         derived = stack.pop()
         stack += [stmt for stmt in derived.body if isinstance(stmt, n.Block)]
         base, seen = scopes.base_of(derived), set()
-        own = scopes.members(derived).values if base is not None else {}
         while base is not None and id(base) not in seen:
             seen.add(id(base))
             for stmt in base.body:
                 if not isinstance(stmt, (n.Field, n.Let, n.Assert)):
                     continue
                 for e in every_expression(stmt.expr if isinstance(stmt, n.Assert) else stmt.value):
-                    member = own.get(e.ident) if isinstance(e, n.Name) and not e.outward else None
+                    member, owner = late_member(scopes, derived, e.ident) if isinstance(e, n.Name) and \
+                        not e.outward else (None, None)
                     if member is None or (id(member), id(e)) in said:
                         continue
                     part = isinstance(member, n.Block)      # a part of that name: never a quantity
@@ -1368,9 +1382,14 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
                     said.add((id(member), id(e)))
                     formula = f"`{stmt.name}`" if not isinstance(stmt, n.Assert) else "an assert"
                     code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
-                    owner = scopes.members(derived).owner.get(e.ident, derived)     # the block that wrote it
+                    chain, up = [], derived            # the derived block and its bases: who wrote the member
+                    while up is not None and up not in chain:
+                        chain.append(up)
+                        up = scopes.base_of(up)
+                    who = f"which `{owner.name}` extends" if owner in chain else \
+                        f"inherited by `{derived.name}` placed in `{owner.name}`"
                     sink.error(code, f"`{member.name}` is {_with_unit(given, None if part else member.value)} "
-                               f"here, but {formula} of `{base.name}`, which `{owner.name}` extends, reads it as "
+                               f"here, but {formula} of `{base.name}`, {who}, reads it as "
                                f"{_with_unit(read, None)}", member.name_span if part else member.value.span,
                                related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
                                notes=["an inherited formula reads the members of the block that extends its base"],

@@ -258,3 +258,18 @@ def test_an_inherited_formula_reads_a_late_bound_member_of_its_own_dimension(ove
     else:
         assert errors == [(code, 13)], [d.message for d in sink.errors]
         assert "base_srv" in sink.errors[0].message and "budget" in sink.errors[0].message
+
+
+def test_a_part_reads_an_enclosing_blocks_member_of_its_formulas_type() -> None:
+    """The same law where the late-bound member is the enclosing block's: a server placed in a rack that has `let
+    margin = 3 Gb/s` evaluates its base's `budget = max_power + margin` with the rack's margin (r.n.budget read 375
+    MW, exit 0); a rack `let margin = 3 kW` is read as the language says, without an error."""
+    from compiler import check_text
+
+    text = LATE_TYPES.replace("#OVERRIDE#", "") + "rack r {\n  let margin = #M#\n  server n: mid_srv x 1\n}\n"
+    _checks, sink = check_text(text.replace("#M#", "3 Gb/s"), "late.factory")
+    assert [(d.code, d.span.line) for d in sink.errors] == [("unit-mismatch", 16)], [d.message for d in sink.errors]
+    assert "placed in `r`" in sink.errors[0].message
+    _checks, sink = check_text(text.replace("#M#", "3 kW"), "late.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+
