@@ -273,3 +273,13 @@ def test_a_part_reads_an_enclosing_blocks_member_of_its_formulas_type() -> None:
     _checks, sink = check_text(text.replace("#M#", "3 kW"), "late.factory")
     assert not sink.errors, [d.message for d in sink.errors]
 
+
+def test_a_rename_that_an_enclosing_block_would_capture_is_refused(tmp_path: Path) -> None:
+    """The rename law with the capture by an enclosing block: renaming the rack's `let spare` to `margin` makes the
+    server placed in it read the rack's 1 kW in its base's `budget = max_power + margin` in place of the 2 kW param
+    (r.n.budget 13 kW -> 12 kW): refused; renaming it to `slack` still goes."""
+    text = LATE.replace("rack r {\n", "rack r {\n  let spare = 1 kW\n")
+    analysis = Analysis(text, str(tmp_path.resolve() / "late.factory"), str(tmp_path))
+    with pytest.raises(RenameRefused, match="inherited formula"):
+        rename_edits(analysis, text.index("spare"), "margin")
+    assert rename_edits(analysis, text.index("spare"), "slack")

@@ -1490,11 +1490,13 @@ def refuse_unusable_name(new_name: str) -> None:
 
 def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
     """{(file, start of a name written in a base's formula, file, start of the name of a block that inherits the
-    formula)}: each name of an inherited formula that a block extending the base binds to a member of its own,
-    though in the base it is no member (a param, a member of an enclosing block). Inherited formulas bind late
+    formula)}: each name of an inherited formula that a block extending the base binds to a member of its own or
+    of a block enclosing it (`dsl.check.late_member`), though in the base it is no member (a param, a member of an
+    enclosing block of the base). Inherited formulas bind late
     (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that extends it and has a
     `let margin`, reads that let. A rename that changes this set changes what the spec computes, though every
     name the checker binds in the base stays bound where it was."""
+    from dsl.check import late_member
     from dsl.visit import every_expression
 
     checked = analysis.checked
@@ -1510,7 +1512,6 @@ def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
         base = scopes.base_of(derived)
         if base is None:
             continue
-        own = scopes.members(derived).values
         seen: set[int] = set()
         while base is not None and id(base) not in seen:
             seen.add(id(base))
@@ -1519,7 +1520,8 @@ def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
                         if isinstance(stmt, (n.Field, n.Let, n.Assert))]
             for formula in formulas:
                 for e in every_expression(formula):
-                    if isinstance(e, n.Name) and not e.outward and e.ident in own and e.ident not in in_base:
+                    if isinstance(e, n.Name) and not e.outward and e.ident not in in_base and \
+                            late_member(scopes, derived, e.ident)[0] is not None:
                         out.add((e.span.file, e.span.start, derived.name_span.file, derived.name_span.start))
             base = scopes.base_of(base)
     return out
