@@ -1343,6 +1343,28 @@ def late_member(scopes: Scopes, block: n.Block, name: str) -> tuple[object | Non
     return None, None
 
 
+def inherited_formulas(scopes: Scopes, base: n.Block) -> list[tuple[object, frozenset, str]]:
+    """(expression, the names the parts it sits in bind themselves, what it is) of every formula a block extending
+    `base` inherits and evaluates with its own members: the values of base's fields and lets, its asserts, the
+    counts of its parts (`server node: box x per_rack`), and the same inside the bodies of its inline parts, where a
+    name a part (or a part it sits in) has as a member is that part's, not the derived block's."""
+    out: list[tuple[object, frozenset, str]] = []
+    stack: list[tuple[list, frozenset]] = [(base.body, frozenset())]
+    while stack:
+        body, inner = stack.pop()
+        for stmt in body:
+            if isinstance(stmt, (n.Field, n.Let)):
+                out.append((stmt.value, inner, f"`{stmt.name}`"))
+            elif isinstance(stmt, n.Assert):
+                out.append((stmt.expr, inner, "an assert"))
+            elif isinstance(stmt, n.Block):
+                if stmt.count is not None:
+                    out.append((stmt.count, inner, f"the count of `{stmt.name}`"))
+                if stmt.body:
+                    stack.append((stmt.body, inner | frozenset(scopes.members(stmt).values)))
+    return out
+
+
 def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
     """Inherited formulas bind late (dsl/resolve.py): a name in a base's formula means the member of the block
     being evaluated. So a block that extends a base and gives a name its formulas read (a `let` it overrides, or
@@ -1365,12 +1387,10 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
         base, seen = scopes.base_of(derived), set()
         while base is not None and id(base) not in seen:
             seen.add(id(base))
-            for stmt in base.body:
-                if not isinstance(stmt, (n.Field, n.Let, n.Assert)):
-                    continue
-                for e in every_expression(stmt.expr if isinstance(stmt, n.Assert) else stmt.value):
+            for formula, inner, what in inherited_formulas(scopes, base):
+                for e in every_expression(formula):
                     member, owner = late_member(scopes, derived, e.ident) if isinstance(e, n.Name) and \
-                        not e.outward else (None, None)
+                        not e.outward and e.ident not in inner else (None, None)
                     if member is None or (id(member), id(e)) in said:
                         continue
                     part = isinstance(member, n.Block)      # a part of that name: never a quantity
@@ -1380,7 +1400,6 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
                             not isinstance(given, (QType, Simple, BlockT)):
                         continue
                     said.add((id(member), id(e)))
-                    formula = f"`{stmt.name}`" if not isinstance(stmt, n.Assert) else "an assert"
                     code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
                     chain, up = [], derived            # the derived block and its bases: who wrote the member
                     while up is not None and up not in chain:
@@ -1389,7 +1408,7 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
                     who = f"which `{owner.name}` extends" if owner in chain else \
                         f"inherited by `{derived.name}` placed in `{owner.name}`"
                     sink.error(code, f"`{member.name}` is {_with_unit(given, None if part else member.value)} "
-                               f"here, but {formula} of `{base.name}`, {who}, reads it as "
+                               f"here, but {what} of `{base.name}`, {who}, reads it as "
                                f"{_with_unit(read, None)}", member.name_span if part else member.value.span,
                                related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
                                notes=["an inherited formula reads the members of the block that extends its base"],

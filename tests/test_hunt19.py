@@ -283,3 +283,18 @@ def test_a_rename_that_an_enclosing_block_would_capture_is_refused(tmp_path: Pat
     with pytest.raises(RenameRefused, match="inherited formula"):
         rename_edits(analysis, text.index("spare"), "margin")
     assert rename_edits(analysis, text.index("spare"), "slack")
+
+
+@pytest.mark.parametrize("given, error", [("3 kW", True), ("4", False)])
+def test_an_inherited_part_count_reads_a_late_bound_member_of_its_type(given: str, error: bool) -> None:
+    """The late-binding type law for a part's count: `server node: box x per_rack` in a base rack, and a derived
+    rack's `let per_rack = 3 kW`, placed 3,000 servers (3 kW read as the number 3,000 W): it_power 30 MW, exit 0.
+    Now a unit-mismatch at the derived let; a plain number is the count the base reads, as the language means."""
+    from compiler import check_text
+
+    text = ("param per_rack = 2\n\nserver box {\n  max_power = 10 kW\n  cooling = \"air\"\n}\n\n"
+            "rack base_rack {\n  server node: box x per_rack\n}\n\n"
+            f"rack mid_rack extends base_rack {{\n  let per_rack = {given}\n}}\n")
+    _checks, sink = check_text(text, "count.factory")
+    found = [(d.code, d.span.line) for d in sink.errors]
+    assert found == ([("unit-mismatch", 13)] if error else []), [d.message for d in sink.errors]

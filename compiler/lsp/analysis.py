@@ -1496,7 +1496,7 @@ def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
     (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that extends it and has a
     `let margin`, reads that let. A rename that changes this set changes what the spec computes, though every
     name the checker binds in the base stays bound where it was."""
-    from dsl.check import late_member
+    from dsl.check import inherited_formulas, late_member
     from dsl.visit import every_expression
 
     checked = analysis.checked
@@ -1516,12 +1516,10 @@ def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
         while base is not None and id(base) not in seen:
             seen.add(id(base))
             in_base = scopes.members(base).values
-            formulas = [stmt.expr if isinstance(stmt, n.Assert) else stmt.value for stmt in base.body
-                        if isinstance(stmt, (n.Field, n.Let, n.Assert))]
-            for formula in formulas:
+            for formula, inner, _what in inherited_formulas(scopes, base):
                 for e in every_expression(formula):
-                    if isinstance(e, n.Name) and not e.outward and e.ident not in in_base and \
-                            late_member(scopes, derived, e.ident)[0] is not None:
+                    free = isinstance(e, n.Name) and not e.outward and e.ident not in in_base and e.ident not in inner
+                    if free and late_member(scopes, derived, e.ident)[0] is not None:
                         out.add((e.span.file, e.span.start, derived.name_span.file, derived.name_span.start))
             base = scopes.base_of(base)
     return out
