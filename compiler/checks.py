@@ -755,6 +755,14 @@ def _workload_fields(results, kinds: tuple[str, ...], names: tuple[str, ...]):
                 yield node, inst
 
 
+def _figures_of(results, inst) -> list[str]:
+    """The paths of the figures a model computes for `inst` (a workload's throughput, latencies, power, cost,
+    feasibility), for the `quantities` of an error that says they are for a run that cannot happen: the table, the
+    report and the JSON then flag them, and every figure computed from them (`report_format.flagged_codes`)."""
+    return sorted(path for path, node in results.graph.nodes.items()
+                  if node.kind == "model" and node.instance is inst)
+
+
 def _check_idle_lets(ev, results, count: int) -> None:
     """A `let` a model reads that changes nothing where it is set (`_idle_rules`: `let kv_room_wait = 1` in an
     offline scenario, `let serial_context_chunks = 1` at pp 1, `let moe_sync_free = 0` on a dense model): a
@@ -835,7 +843,8 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
                       f"{where}", _span_of(node),
                       notes=["an optimizer step holds at least one whole sequence: the run would step "
                              f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
-                      help="raise `global_batch`, or set a shorter `seq_len`", scenarios=_rows(bad, count))
+                      help="raise `global_batch`, or set a shorter `seq_len`", scenarios=_rows(bad, count),
+                      quantities=_figures_of(results, inst))
 
 
 def _check_tokens_beyond_context(ev, results, count: int) -> None:
@@ -878,7 +887,8 @@ def _check_tokens_beyond_context(ev, results, count: int) -> None:
                       notes=["the model attends over at most its context: its figures (KV cache, attention, "
                              "memory) would be for a request it cannot run"],
                       help="shorten it, or serve a model with a longer context (`model long extends ... { context "
-                           "= ... }` where it is extended, e.g. by RoPE scaling)", scenarios=_rows(bad, count))
+                           "= ... }` where it is extended, e.g. by RoPE scaling)", scenarios=_rows(bad, count),
+                      quantities=_figures_of(results, inst))
 
 
 def _check_precision_the_chip_lacks(ev, results) -> None:

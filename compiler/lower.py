@@ -123,8 +123,7 @@ class Lowering:
     def param(self, stmt: n.Param, module: n.Module) -> None:
         value = self.checked.defines.get(stmt.name, stmt.value)
         node = Node(stmt.name, "", stmt.name_span, value, None, module, "param", stmt.comment)
-        if written_unit(value) == "temp":
-            node.display = "temp"       # `param t = 10 degC` reads 10 degC, as a let or a field does (not 283.1 K)
+        node.display = param_written_unit(value)    # `param lease = 180 USD/kW/month` reads so, as a let does
         self.graph.nodes[stmt.name] = node
         points = self.sweep_points(value, module)
         if points is not None:
@@ -445,6 +444,21 @@ def written_unit(value, types: dict | None = None) -> str:
     except UnitError:
         return ""
     return "temp" if point else value.unit      # a temperature point (degC, degF) is shown as fields show one
+
+
+def param_written_unit(value) -> str:
+    """The unit a `param` is shown in: `written_unit` of its value (`param lease = 180 USD/kW/month` reads 180
+    USD/kW/month, as the same `let` does, not 0.2466 USD/kWh; `param t = 10 degC` reads 10 degC), and for a sweep
+    (a list, a range) the one unit all its written values share (`[0 USD/kW/month, 150 USD/kW/month]`), '' where
+    they differ or one is no literal (its values are shown on their dimension's ladder)."""
+    if isinstance(value, n.ListExpr):
+        items = list(value.items)
+    elif isinstance(value, n.RangeExpr):
+        items = [value.start, value.stop]       # (a step of points is a difference: `20 degC..30 degC step 5 K`)
+    else:
+        return written_unit(value)
+    units = {written_unit(item) for item in items}
+    return units.pop() if len(units) == 1 else ""
 
 
 def _si_of_type(ftype: str) -> str:

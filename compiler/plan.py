@@ -145,6 +145,7 @@ class Snapshot:
     flag_places: dict[str, dict] = field(default_factory=dict)   # flagged KPI path -> {file, line, col} of its input
     scenario_count: int = 1
     parameters: dict[str, tuple[Optional[float], str]] = field(default_factory=dict)  # swept: (SI value, unit)
+    parameter_displays: dict[str, str] = field(default_factory=dict)  # swept: the unit it was written in, or ''
     absent: dict[str, tuple[str, str]] = field(default_factory=dict)   # KPI path -> (why it has no value, origin)
     inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
@@ -152,6 +153,7 @@ class Snapshot:
     missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
     places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
+    sweep_lists: dict[str, tuple] = field(default_factory=dict)   # swept param -> its values as written (SI)
     series: dict[str, tuple] = field(default_factory=dict)   # KPI path -> its value in every scenario (a sweep's)
 
 
@@ -195,7 +197,10 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
         view = ResultsView(results, scenario)
         snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
+        snap.parameter_displays = {name: view.declared(name) for name in results.graph.sweep}
         snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
+        snap.sweep_lists = {name: tuple(float(v) for v in results.graph.sweep_values[name])
+                            for name in results.graph.sweep if name in quantities}
     snap.checks = _check_names(doc["checks"], [_check_text(c, sink) for c in results.checks])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -415,8 +420,10 @@ def _scenario_text(snap: Snapshot, scenario: int) -> str:
 
     scenario = scenario if snap.scenario_count > 1 else 0
 
-    values = ", ".join(f"{name} = {format_quantity(v, unit) if v is not None else 'absent'}"
-                       for name, (v, unit) in snap.parameters.items())
+    def shown(name: str, v: Optional[float], unit: str) -> str:
+        return "absent" if v is None else format_quantity(v, unit, snap.parameter_displays.get(name, ""))
+
+    values = ", ".join(f"{name} = {shown(name, v, unit)}" for name, (v, unit) in snap.parameters.items())
     return f"scenario {scenario + 1} of {snap.scenario_count:,}" + (f" ({values})" if values else "")
 
 
@@ -587,7 +594,9 @@ def _sweep_value(snap: Snapshot, name: str, k: int) -> str:
 
     v = snap.sweeps[name][k]
     unit = snap.parameters.get(name, (None, ""))[1]
-    return "absent" if v is None else format_quantity(float(v), unit) if unit else f"{float(v):g}"
+    if v is None:
+        return "absent"
+    return format_quantity(float(v), unit, snap.parameter_displays.get(name, "")) if unit else f"{float(v):g}"
 
 
 def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
@@ -597,11 +606,13 @@ def _sweep_inputs(old: Snapshot, new: Snapshot, listed: set[str]) -> list[dict]:
     if not (old.evaluated and new.evaluated):
         return []
     out = []
-    for name in sorted((set(old.sweeps) | set(new.sweeps)) - listed):
+    for name in sorted((set(old.sweep_lists) | set(new.sweep_lists)) - listed):
         if name not in old.inputs or name not in new.inputs:
             continue
         (ka, va, ua, wa), (kb, vb, ub, wb) = old.inputs[name], new.inputs[name]
-        sides = [snap.sweeps.get(name, (value,)) for snap, value in ((old, va), (new, vb))]
+        # each side's list as the spec writes it (`[0.3, 0.6]`), not its values over the scenario grid, which
+        # another param's list reshapes
+        sides = [snap.sweep_lists.get(name, (value,)) for snap, value in ((old, va), (new, vb))]
         if ua == ub and len(sides[0]) == len(sides[1]) and all(_same(x, y) for x, y in zip(*sides)):
             continue
 

@@ -1325,8 +1325,95 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     if defines:
         checked.defines = _check_defines(checker, program, defines, sink)
     check_field_ranges(checker, program, set(defines or ()), sink)
+    check_late_bindings(checker, program, sink)
     check_unused_imports(program, sink)
     return checked
+
+
+def late_member(scopes: Scopes, block: n.Block, name: str) -> tuple[object | None, n.Block | None]:
+    """(the member `name` of a base's formula means when the formula is evaluated in `block`, the block that
+    wrote it): `block`'s own member of that name (its own or inherited), else the nearest enclosing block's
+    (a part placed in a rack that has a `let` of that name reads it); (None, None) where none has one."""
+    current: n.Block | None = block
+    while current is not None:
+        members = scopes.members(current)
+        if name in members.values:
+            return members.values[name], members.owner.get(name, current)
+        current = current.parent
+    return None, None
+
+
+def inherited_formulas(scopes: Scopes, base: n.Block) -> list[tuple[object, frozenset, str]]:
+    """(expression, the names the parts it sits in bind themselves, what it is) of every formula a block extending
+    `base` inherits and evaluates with its own members: the values of base's fields and lets, its asserts, the
+    counts of its parts (`server node: box x per_rack`), and the same inside the bodies of its inline parts, where a
+    name a part (or a part it sits in) has as a member is that part's, not the derived block's."""
+    out: list[tuple[object, frozenset, str]] = []
+    stack: list[tuple[list, frozenset]] = [(base.body, frozenset())]
+    while stack:
+        body, inner = stack.pop()
+        for stmt in body:
+            if isinstance(stmt, (n.Field, n.Let)):
+                out.append((stmt.value, inner, f"`{stmt.name}`"))
+            elif isinstance(stmt, n.Assert):
+                out.append((stmt.expr, inner, "an assert"))
+            elif isinstance(stmt, n.Block):
+                if stmt.count is not None:
+                    out.append((stmt.count, inner, f"the count of `{stmt.name}`"))
+                if stmt.body:
+                    stack.append((stmt.body, inner | frozenset(scopes.members(stmt).values)))
+    return out
+
+
+def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
+    """Inherited formulas bind late (dsl/resolve.py): a name in a base's formula means the member of the block
+    being evaluated. So a block that extends a base and gives a name its formulas read (a `let` it overrides, or
+    one of its own that takes a name the base read outside it, a param) a value of another type changes what they
+    compute, though each formula checked where the base wrote it: `let x = 3 Gb/s` under a base's `let budget =
+    max_power + x` added a power and a data rate (375 MW, no diagnostic). The same of a member of a block that
+    encloses the derived one (`late_member`: a rack's `let margin` read by the server placed in it). An error at
+    the member (`unit-mismatch` between two quantities, else `type-mismatch`), naming the base formula that reads
+    it, once per member and formula; only a quantity read as a quantity of another dimension, or as no quantity (text, a part
+    of that name), is one (a part overridden by another part is what `extends` is for)."""
+    from .types import Simple
+
+    types, scopes = checker.types, checker.scopes
+    said: set[tuple[int, int]] = set()
+    stack = [stmt for module in program.modules.values() if not module.is_stdlib
+             for stmt in module.statements if isinstance(stmt, n.Block)]
+    while stack:
+        derived = stack.pop()
+        stack += [stmt for stmt in derived.body if isinstance(stmt, n.Block)]
+        base, seen = scopes.base_of(derived), set()
+        while base is not None and id(base) not in seen:
+            seen.add(id(base))
+            for formula, inner, what in inherited_formulas(scopes, base):
+                for e in every_expression(formula):
+                    member, owner = late_member(scopes, derived, e.ident) if isinstance(e, n.Name) and \
+                        not e.outward and e.ident not in inner else (None, None)
+                    if member is None or (id(member), id(e)) in said:
+                        continue
+                    part = isinstance(member, n.Block)      # a part of that name: never a quantity
+                    read = types.get(id(e))
+                    given = BlockT(member) if part else types.get(id(member.value))
+                    if not isinstance(read, QType) or given is None or given == read or \
+                            not isinstance(given, (QType, Simple, BlockT)):
+                        continue
+                    said.add((id(member), id(e)))
+                    code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
+                    chain, up = [], derived            # the derived block and its bases: who wrote the member
+                    while up is not None and up not in chain:
+                        chain.append(up)
+                        up = scopes.base_of(up)
+                    who = f"which `{owner.name}` extends" if owner in chain else \
+                        f"inherited by `{derived.name}` placed in `{owner.name}`"
+                    sink.error(code, f"`{member.name}` is {_with_unit(given, None if part else member.value)} "
+                               f"here, but {what} of `{base.name}`, {who}, reads it as "
+                               f"{_with_unit(read, None)}", member.name_span if part else member.value.span,
+                               related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
+                               notes=["an inherited formula reads the members of the block that extends its base"],
+                               help=f"give `{member.name}` {_with_unit(read, None)}, or another name")
+            base = scopes.base_of(base)
 
 
 def _holds_module(t: object) -> bool:

@@ -1488,6 +1488,53 @@ def refuse_unusable_name(new_name: str) -> None:
         raise RenameRefused(f"`{new_name}` is a built-in function's name")
 
 
+def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
+    """{(file, start of a name written in a base's formula, file, start of the name of a block that inherits the
+    formula)}: each name of an inherited formula that a block extending the base binds to a member of its own or
+    of a block enclosing it (`dsl.check.late_member`), though in the base it is no member (a param, a member of an
+    enclosing block of the base). Inherited formulas bind late
+    (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that extends it and has a
+    `let margin`, reads that let. A rename that changes this set changes what the spec computes, though every
+    name the checker binds in the base stays bound where it was."""
+    from dsl.check import inherited_formulas, late_member
+    from dsl.visit import every_expression
+
+    checked = analysis.checked
+    if checked is None:
+        return set()
+    scopes = checked.scopes
+    out: set[tuple[str, int, str, int]] = set()
+    stack = [stmt for module in checked.program.modules.values() if not module.is_stdlib
+             for stmt in module.statements if isinstance(stmt, n.Block)]
+    while stack:
+        derived = stack.pop()
+        stack += [stmt for stmt in derived.body if isinstance(stmt, n.Block)]
+        base = scopes.base_of(derived)
+        if base is None:
+            continue
+        seen: set[int] = set()
+        while base is not None and id(base) not in seen:
+            seen.add(id(base))
+            in_base = scopes.members(base).values
+            for formula, inner, _what in inherited_formulas(scopes, base):
+                for e in every_expression(formula):
+                    free = isinstance(e, n.Name) and not e.outward and e.ident not in in_base and e.ident not in inner
+                    if free and late_member(scopes, derived, e.ident)[0] is not None:
+                        out.add((e.span.file, e.span.start, derived.name_span.file, derived.name_span.start))
+            base = scopes.base_of(base)
+    return out
+
+
+def late_capture_changed(before: Analysis, after: Analysis, back) -> tuple[str, int] | None:
+    """The (file, start) of the name of a block whose inherited formulas read another member after a rename than
+    before (`late_captures`), or None. `back(file, position)`: a position of the renamed text, in the text before
+    (each file's own edits undone)."""
+    old = late_captures(before)
+    new = {(f, back(f, p), g, back(g, q)) for f, p, g, q in late_captures(after)}
+    changed = sorted(old ^ new)
+    return (changed[0][2], changed[0][3]) if changed else None
+
+
 def problem_counts(a: Analysis) -> dict[tuple[str, str], int]:
     """{(severity, code): how many} of an analysis' errors and warnings: a rename may add none (its law)."""
     counts: dict[tuple[str, str], int] = {}
@@ -1510,20 +1557,16 @@ def added_problem(before: Analysis, after: Analysis):
 def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[Span, str]]:
     """The edits (span, new text) that rename the definition under `offset` to `new_name` and every name in
     this document that refers to it. Raises RenameRefused when there is nothing to rename, or the name is a
-    field (its name is the kind's), or the definition is in another file, or `new_name` is no name, or the
+    field (its name is the kind's), or the definition is in another file, or `new_name` is no name a spec can use
+    (`refuse_unusable_name`: no identifier, a keyword or a built-in function's name), or the
     renamed text would not mean the same: the law is that the renamed spec has no diagnostic the old one did
     not have, and its new name is referred to from exactly the places the old one was (no capture by, or of,
     another definition of that name)."""
-    import re
-
-    from dsl.parser import KEYWORDS
-
     alias = alias_at(analysis, offset)
     if alias is not None:
         return rename_alias(analysis, alias, new_name)
     _occ, target, decl = _rename_target(analysis, offset)
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new_name or "") or new_name in KEYWORDS:
-        raise RenameRefused(f"`{new_name}` is not a name a spec can use")
+    refuse_unusable_name(new_name)
     old = target.name
     spans = analysis.references(target)
     if decl not in spans:
@@ -1537,6 +1580,7 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
         return edits
     # the law: apply the edits, check again, compare
     after, moved = _renamed(analysis, edits, old, new_name)
+    refuse_late_capture(analysis, after, {os.path.realpath(analysis.path): edits}, old, new_name)
     new_decl = after.at(moved[_name_span_in(edits, decl).start])
     new_target = after.resolve(new_decl) if new_decl is not None else None
     refs_after = sorted(s.start for s in after.references(new_target)) if new_target is not None else []
@@ -1544,6 +1588,34 @@ def rename_edits(analysis: Analysis, offset: int, new_name: str) -> list[tuple[S
         raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to "
                             f"(`{new_name}` is already visible there)")
     return edits
+
+
+def refuse_late_capture(before: Analysis, after: Analysis, edits: dict[str, list[tuple[Span, str]]], old: str,
+                        new_name: str) -> None:
+    """RenameRefused where the rename (`edits`: each file's, by its real path) makes a block's inherited formula
+    read another member than before (`late_capture_changed`)."""
+    def back(file: str, position: int) -> int:
+        shift = 0                   # what the edits before `position` added to the text
+        for span, text in sorted(edits.get(file if file.startswith("<") else os.path.realpath(file), ()),
+                                 key=lambda edit: edit[0].start):
+            if span.start + shift >= position:
+                break
+            shift += len(text) - (span.end - span.start)
+        return position - shift
+
+    found = late_capture_changed(before, after, back)
+    if found is not None:
+        text = after.text if os.path.realpath(found[0]) == os.path.realpath(after.path) else None
+        where = f"`{_word_at(text, found[1])}`" if text is not None else os.path.basename(found[0])
+        raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what an inherited formula reads in "
+                            f"{where} (an inherited formula reads the members of the block that extends its base)")
+
+
+def _word_at(text: str, start: int) -> str:
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
 
 
 def highlights(analysis: Analysis, offset: int) -> list[tuple[Span, bool]]:
@@ -1678,6 +1750,7 @@ def rename_alias(analysis: Analysis, stmt: n.Import, new_name: str) -> list[tupl
     if new_name == old:
         return edits
     after, starts = _renamed(analysis, edits, old, new_name)
+    refuse_late_capture(analysis, after, {os.path.realpath(analysis.path): edits}, old, new_name)
     moved = list(starts.values())
     new_stmt = alias_at(after, moved[0]) if moved else None
     if new_stmt is None or [s.start for s in alias_places(after, new_stmt)] != moved:

@@ -12,7 +12,8 @@ ends with its name (a selection by kind, `server` in `sum(server.max_power)`, re
 A rename is the same edit at every place, and is refused, with the reason, when it would change what the workspace
 means: the new name is no name, a keyword or a built-in function; the definition is the standard library's (it is
 not the user's to edit) or outside the workspace; or, the edits applied, some file checks with an error or warning
-it did not have (a clash with a definition of that name) or the new name is bound from other places than the old.
+it did not have (a clash with a definition of that name), the new name is bound from other places than the old, or
+a block's inherited formula would read another member (formulas bind late: `analysis.late_captures`).
 
 Each function takes an optional `index` (`compiler.lsp.index.WorkspaceIndex`, the server's): the files' texts, words
 and analyses are then read from it, kept between requests, where without it every file that may name the
@@ -29,7 +30,7 @@ from dsl.source import Span
 
 from . import index as index_module
 from .analysis import (Analysis, Occurrence, RenameRefused, added_problem, alias_key, places_of_alias,
-                       refuse_unusable_name)
+                       refuse_late_capture, refuse_unusable_name)
 
 SKIPPED_FOLDERS, MAX_FILES = index_module.SKIPPED_FOLDERS, index_module.MAX_FILES
 
@@ -198,42 +199,7 @@ def rename(analysis: Analysis, offset: int, new_name: str, root: str | None,
         return _rename_alias(analysis, alias[0], analysis.text[span.start:span.end], new_name, root, index)
     refuse_unusable_name(new_name)
     _occ, target = _target(analysis, offset)
-    key, old = definition_key(analysis, target), target.name
-    texts = _open_texts(analysis)
-    files = [analysis] + _readers(analysis, key, (old, new_name), root, texts, index)
-    edits: dict[str, tuple[Analysis, list]] = {}
-    for a in files:
-        spans = _places(a, key, old)
-        if spans:
-            edits[os.path.realpath(a.path)] = (a, [(a.source.span(s.end - len(old), s.end), new_name) for s in spans])
-    if new_name == old:
-        return edits
-    # the law: apply the edits everywhere, check every file that reads the definition again, compare
-    renamed = dict(texts)
-    for path, (a, file_edits) in edits.items():
-        renamed[path] = _edited(a.text, file_edits)
-    decl_edits = edits[key[0]][1]
-    shift = sum(len(new_name) - (s.end - s.start) for s, _ in decl_edits if s.start < key[1])
-    new_key = (key[0], key[1] + shift)
-    for a in files:
-        path = os.path.realpath(a.path)
-        text = renamed.get(path, a.text)
-        after = Analysis(text, a.path, a.root, a.session, {p: t for p, t in renamed.items() if p != path})
-        added = added_problem(a, after)
-        if added is not None:
-            problem, first = added
-            where = f" in {os.path.basename(first.span.file)}" if first.span is not None else ""
-            raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}]"
-                                f"{where}: {first.message}")
-        moved = []
-        for span, _new in edits.get(path, (None, []))[1]:
-            delta = sum(len(new_name) - (s.end - s.start) for s, _ in edits[path][1] if s.start < span.start)
-            moved.append(span.start + delta)
-        bound = sorted(s.end - len(new_name) for s in _places(after, new_key, new_name))
-        if bound != sorted(moved):
-            raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to in "
-                                f"{os.path.basename(a.path)} (`{new_name}` is already visible there)")
-    return edits
+    return _rename_everywhere(analysis, definition_key(analysis, target), target.name, new_name, root, index, _places)
 
 
 def _rename_alias(analysis: Analysis, key: tuple[str, int], old: str, new_name: str, root: str | None,
@@ -244,11 +210,22 @@ def _rename_alias(analysis: Analysis, key: tuple[str, int], old: str, new_name: 
     or warning it did not have, or the new name is written at other places than the old (`rename_alias`'s law,
     file by file)."""
     refuse_unusable_name(new_name)
+    return _rename_everywhere(analysis, key, old, new_name, root, index, places_of_alias)
+
+
+def _rename_everywhere(analysis: Analysis, key: tuple[str, int], old: str, new_name: str, root: str | None,
+                       index: "index_module.WorkspaceIndex | None", places) -> dict[str, tuple[Analysis, list]]:
+    """The edits that write `new_name` for `old` at every place of the workspace that names `key`: real path -> (the
+    analysis of that file, [(span, new text)]), where `places(analysis, key, name)` gives the spans of a file that
+    name `key` by `name`, each the name's own characters (`_places` for a definition, `places_of_alias` for an
+    alias). The law, checked file by file after the edits are applied everywhere: every file that reads `key`
+    checks with no error or warning it did not have (`added_problem`), and `new_name` names the moved `key` from
+    exactly the places the edits wrote; RenameRefused, with the reason, otherwise."""
     texts = _open_texts(analysis)
     files = [analysis] + _readers(analysis, key, (old, new_name), root, texts, index)
     edits: dict[str, tuple[Analysis, list]] = {}
     for a in files:
-        spans = places_of_alias(a, key, old)
+        spans = places(a, key, old)
         if spans:
             edits[os.path.realpath(a.path)] = (a, [(span, new_name) for span in spans])
     if new_name == old:
@@ -268,9 +245,11 @@ def _rename_alias(analysis: Analysis, key: tuple[str, int], old: str, new_name: 
             where = os.path.basename(first.span.file) if first.span is not None else os.path.basename(a.path)
             raise RenameRefused(f"renaming `{old}` to `{new_name}` would give {problem[0]}[{problem[1]}] in "
                                 f"{where}: {first.message}")
-        moved = [s.start + sum(len(new_name) - len(old) for e, _ in edits.get(path, (None, []))[1] if e.start < s.start)
-                 for s, _ in edits.get(path, (None, []))[1]]
-        if sorted(s.start for s in places_of_alias(after, new_key, new_name)) != sorted(moved):
+        refuse_late_capture(a, after, {p: es for p, (_a, es) in edits.items()}, old, new_name)
+        file_edits = edits.get(path, (None, []))[1]
+        moved = [s.start + sum(len(new_name) - len(old) for e, _ in file_edits if e.start < s.start)
+                 for s, _ in file_edits]
+        if sorted(s.start for s in places(after, new_key, new_name)) != sorted(moved):
             raise RenameRefused(f"renaming `{old}` to `{new_name}` would change what some names refer to in "
                                 f"{os.path.basename(a.path)} (`{new_name}` is already visible there)")
     return edits

@@ -406,11 +406,9 @@ class _Plan(ResultsView):
         n = self.results.scenario_count
         if n <= 1:
             return None
-        shown = []
-        for name in self.results.graph.sweep:
-            v = self.value(name)
-            unit = self.unit(name)
-            shown.append(f"{name} = {_q(v, unit) if unit else format_number(v) if v is not None else 'n/a'}")
+        # the swept values as the table's and the report's banners give them (ResultsView.parameters: each in the
+        # unit the spec wrote, `leases = 150 USD/kW/month`, `supply = 20 degC`, not 0.205 USD/kWh and 293 K)
+        shown = [f"{name} = {text}" for name, text in self.parameters(self.scenario)]
         return f"scenario {self.scenario + 1} of {n}: " + ", ".join(shown)
 
 

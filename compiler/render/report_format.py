@@ -98,7 +98,8 @@ def _humanize(name: str) -> str:
 FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
              Code.OVER_COMMITTED: "the site places fewer accelerators than its workloads run on",
              Code.INFEASIBLE_WORKLOAD: "counts a service that cannot run at the site's planning draw",
-             Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range"}
+             Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range",
+             Code.OUT_OF_RANGE: "computed from an input outside its range"}
 
 
 def flagged_codes(results, sink) -> dict[str, set[str]]:
