@@ -1648,6 +1648,7 @@ MECHANISM_TABLE = {
     "interactive_engines": Mechanism((), ("interactive",)),   # NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)
     "busy_step_mean": Mechanism((), _LIVE),   # chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)
     "least_busy_law": Mechanism((), ("interactive",)),   # with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)
+    "least_busy_tail": Mechanism((), ("interactive",)),   # with least_busy_law: that wait at its own M/G/1 tail (`dispatch_wait_tail`)
     "chunk_steps": Mechanism((), _LIVE),   # chunked TensorRT-LLM rows: whole steps at each TTFT quantile (CHUNK_STEPS_P99_DELAY)
     "gemm_allreduce_plugin": Mechanism(_ALL, _ALL),   # the fused GEMM + all-reduce engines' constant a call (GEMM_ALLREDUCE_*)
     "engine_kv_precision": Mechanism(_ALL, _ALL),   # the engines whose configs quantize no KV cache: 16-bit KV (KV16_ENGINES)
@@ -2568,6 +2569,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             # the wait as a law of the queue over the harness's engines (inference.least_busy_utilization)
             row.lets["dispatch_wait_share"] = 1.0
             row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
+            if scenario in mechanisms["least_busy_tail"]:   # measured, not applied ("The least-busy wait's tail")
+                row.lets["dispatch_wait_tail"] = 1.0        # the wait's Cramer-Lundberg tail (least_busy_tail)
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
