@@ -1,6 +1,7 @@
 """The least-busy dispatch's share of the prompt queue's wait: the law against a discrete-event simulation (issue 11).
 
     PYTHONPATH=. python3 bench/least_busy_share.py [--quick]     (~60 s CPU, --quick ~15 s; fixed seeds, same table)
+    PYTHONPATH=. python3 bench/least_busy_share.py --tail [--quick]   (the wait's shape and X_50 / X_99: `tails`)
 
 A measurement aid, not the product's model. c continuous-batching engines, each a step-synchronous server: a step
 takes t = t0 + kappa P (P the prompt tokens it carries, at most `room`, first come first served, a prompt's rest
@@ -29,6 +30,7 @@ tp 1 Interactive engine's (bench/interactive_dispatch_sim.py's knee-idle step: t
 from __future__ import annotations
 
 import heapq
+import math
 import random
 import sys
 from pathlib import Path
@@ -61,8 +63,10 @@ def _model_x99(rho: float) -> float:
     return float(_own_prompt_tokens(I, 1.0, cv, rho, I * (1 + cv * cv) / 2 / (1 - rho), 0.99))
 
 
-def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests: int, seed: int) -> tuple:
-    """(E[A] tokens, mean step s, full step s, X_99 tokens, busy step s) of c engines fed at the model's rho by `policy`."""
+def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests: int, seed: int,
+             samples: bool = False) -> tuple:
+    """(E[A] tokens, mean step s, full step s, X_99 tokens, busy step s) of c engines fed at the model's rho by `policy`;
+    with `samples`, (every A, every X, mean step s, full step s, busy step s) over the requests after the first 10%."""
     rng = random.Random(seed)
     t_full = t0 + kappa * ROOM
     lam = rho * ROOM / (PROMPT[0] * t_full)          # requests/s an engine: lam I t_full / room = rho
@@ -73,7 +77,7 @@ def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests:
     events = [(rng.random() * t_full, 1, e) for e in range(c)]   # engines' step ends at random phases
     t, n_arr = 0.0, 0
     heapq.heappush(events, (rng.expovariate(lam * c), 0, -1))
-    ahead, counted, step_time, steps, cleared = 0.0, 0, 0.0, 0, []
+    ahead, counted, step_time, steps, cleared, waits = 0.0, 0, 0.0, 0, [], []
     busy_time, busy_steps = 0.0, 0                    # the steps that carry prompt tokens
     while n_arr < requests:
         now, kind, e = heapq.heappop(events)
@@ -92,6 +96,7 @@ def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests:
                 ahead += work
                 counted += 1
                 cleared.append(work + max(1, int(length)))   # X = A + the own prompt: tokens before its first token
+                waits.append(work)
             queued[e].append([max(1, int(length)), max(2, int(round(_gamma(rng, *OUTPUT))))])
             flight[e] += 1
             heapq.heappush(events, (now + rng.expovariate(lam * c), 0, -1))
@@ -117,6 +122,8 @@ def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests:
                 busy_time += dt
                 busy_steps += 1
         heapq.heappush(events, (now + dt, 1, e))
+    if samples:
+        return waits, cleared, step_time / max(steps, 1), t_full, busy_time / max(busy_steps, 1)
     cleared.sort()
     return (ahead / max(counted, 1), step_time / max(steps, 1), t_full, cleared[int(0.99 * len(cleared))],
             busy_time / max(busy_steps, 1))
@@ -166,5 +173,75 @@ def main(quick: bool = False) -> None:
                       flush=True)
 
 
+def _quantile(sorted_xs: list, p: float) -> float:
+    return sorted_xs[min(len(sorted_xs) - 1, int(p * len(sorted_xs)))]
+
+
+def _tail_law(rho: float, q: float) -> tuple:
+    """(alpha, 1 / eta, X_q) of `dispatch_wait_tail` at utilization rho: compiler/models/inference.py least_busy_tail
+    (the M/G/1 wait's Cramer-Lundberg tail in tokens) and _prompt_plus_wait_quantile (the own prompt plus it)."""
+    from compiler.models.inference import least_busy_tail, _prompt_plus_wait_quantile
+    I, cv = PROMPT[0], PROMPT[1]
+    alpha, theta = least_busy_tail(I, cv, rho)
+    x = _prompt_plus_wait_quantile([I], [cv], [float(alpha)], [float(theta)], q)
+    return float(alpha), float(theta), float(x[0])
+
+
+def tails(quick: bool = False) -> None:
+    """The wait's shape behind each dispatch at NVIDIA's H200 tp 1 engine (`--tail`; docs/accuracy.md "The
+    least-busy wait's tail", s19-tail): P(A > 0), the conditional mean E[A | A > 0], the tail's scale theta (the
+    slope of ln P(A > x) between A's p95 and p99, (A_99 - A_95) / ln 5: an exponential tail's scale whatever its
+    atom), each against the model's: today's exponential at the mean beyond an atom of rho (the utilization the
+    arrival meets, rho_d for least-busy: chance rho_d, scale m = I (1 + cv^2) / 2 / (1 - rho_d)), and the
+    Cramer-Lundberg tail (least_busy_tail: chance alpha, scale 1 / eta); then X_50 / X_99 of X = A + the own
+    prompt, simulated against today's (_own_prompt_tokens, Cornish-Fisher) and the tail law's (convolution)."""
+    engines = (1, 2, 8) if quick else (1, 2, 4, 8, 16)
+    loads = (0.2, 0.5, 0.8) if quick else (0.2, 0.4, 0.6, 0.8)
+    per_engine = 6000 if quick else 20000
+    I, cv = PROMPT[0], PROMPT[1]
+    t0, kappa = STEPS["H200 tp 1 (kappa 0.117 ms)"]
+    print("H200 tp 1 step; model at the arrival's utilization r (own: rho; least: the law's rho_d at the simulated h)")
+    print("| c | rho | dispatch | r | P(A>0): sim / r / alpha | E[A given A>0]: sim / m | tail scale: sim / m / "
+          "1/eta | X_50: sim / today / tail law | X_99: sim / today / tail law |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for c in engines:
+        for rho in loads:
+            for policy in ("own", "least"):
+                if policy == "least" and c == 1:
+                    continue                              # one engine: the dispatch has no choice
+                waits, xs, t_mean, t_full, _ = simulate(policy, c, rho, t0, kappa, per_engine * c, seed=1,
+                                                        samples=True)
+                waits.sort()
+                xs.sort()
+                positive = [a for a in waits if a > 0]
+                h = min(t_mean / t_full, 1.0)
+                r = law(c, rho, h) if policy == "least" else rho
+                m = I * (1 + cv * cv) / 2 / (1 - r)
+                scale = (_quantile(waits, 0.99) - _quantile(waits, 0.95)) / math.log(5.0)
+                alpha, theta, x99 = _tail_law(r, 0.99)
+                x50 = _tail_law(r, 0.50)[2]
+
+                def err(model, sim):
+                    return f"{model:.0f} ({model / sim - 1:+.0%})"
+
+                print(f"| {c} | {rho:.1f} | {policy} | {r:.3f} | {len(positive) / len(waits):.3f} / {r:.3f} / "
+                      f"{alpha:.3f} | {sum(positive) / max(len(positive), 1):.0f} / {m:.0f} | "
+                      f"{scale:.0f} / {m:.0f} / {theta:.0f} | "
+                      f"{_quantile(xs, 0.5):.0f} / {err(_model_x(r, 0.50), _quantile(xs, 0.5))} / "
+                      f"{err(x50, _quantile(xs, 0.5))} | "
+                      f"{_quantile(xs, 0.99):.0f} / {err(_model_x(r, 0.99), _quantile(xs, 0.99))} / "
+                      f"{err(x99, _quantile(xs, 0.99))} |", flush=True)
+
+
+def _model_x(rho: float, q: float) -> float:
+    """_model_x99 at any quantile q: today's X_q (Cornish-Fisher over the own prompt and the exponential wait)."""
+    from compiler.models.inference import _own_prompt_tokens
+    I, cv = PROMPT[0], PROMPT[1]
+    return float(_own_prompt_tokens(I, 1.0, cv, rho, I * (1 + cv * cv) / 2 / (1 - rho), q))
+
+
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    if "--tail" in sys.argv:
+        tails(quick="--quick" in sys.argv)
+    else:
+        main(quick="--quick" in sys.argv)

@@ -1700,6 +1700,8 @@ MECHANISM_TABLE = {
                                      "The L40S's 90% TTFT miss, taken apart"),
     "sm100_fp4_kernels": Mechanism((), _ALL, "Blackwell Ultra rows of rounds built before SM103 FP4 kernels: K=64 MMAs",
                                    "Blackwell Ultra's FP4 kernels in MLPerf v5.1"),
+    "least_busy_tail": Mechanism((), ("interactive",), "with least_busy_law: that wait at its own M/G/1 tail (`dispatch_wait_tail`)",
+                                 "The least-busy wait's tail"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "dp_domain_rings": Mechanism((), ("training",), "training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)",
@@ -2618,6 +2620,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             # the wait as a law of the queue over the harness's engines (inference.least_busy_utilization)
             row.lets["dispatch_wait_share"] = 1.0
             row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
+            if scenario in mechanisms["least_busy_tail"]:   # measured, not applied ("The least-busy wait's tail")
+                row.lets["dispatch_wait_tail"] = 1.0        # the wait's Cramer-Lundberg tail (least_busy_tail)
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"

@@ -475,7 +475,10 @@ Prefill of one request (time to first token):
     Where `dispatch_wait_engines` c > 0 the wait is a law of the queue instead: rho_d = rho (1/c + (1 - 1/c) h),
     h = t_mean / t_full, in place of rho in the chance to wait and the waiting's mean (least_busy_utilization: the
     engine's arrivals follow its departures, a fixed share a step, so a busy queue's long steps collect the mean
-    step's arrivals; validate MECHANISMS "least_busy_law", measured, not applied).
+    step's arrivals; validate MECHANISMS "least_busy_law", measured, not applied). With `dispatch_wait_tail` 1 the
+    wait behind the dispatch takes the M/G/1's own tail at rho_d, P(A > x) = alpha e^(-eta x) (least_busy_tail: the
+    Cramer-Lundberg decay rate and constant, Abate, Choudhury and Whitt's exponential approximation), and X_q the
+    exact quantile of the own prompt plus that wait (validate MECHANISMS "least_busy_tail", measured, not applied).
     Busy steps at their mean length (`busy_step_length` 1; 0 by default) [D]: the prompt queue's rho counts every
     step it is busy as a full one (t_full), but a busy period's last step carries only its rest; the queue's wait
     (its chance and its mean, and rho_d above) is taken at rho g, g = t_busy / t_full (busy_step_fraction:
@@ -1777,6 +1780,17 @@ dispatch_wait_engines = Assumption(
     "length; docs/accuracy.md \"The least-busy "
     "share as a law\", s18-dispatch, 2026-12-06; checked against bench/least_busy_share.py). 0 by default (the "
     "constant share; validate MECHANISMS \"least_busy_law\", measured, not applied)", range=NON_NEGATIVE)
+dispatch_wait_tail = Assumption(
+    "dispatch_wait_tail", 0.0, "1",
+    "1: behind a least-busy dispatch (`dispatch_wait_engines` c > 0) the prompt tokens a request waits behind, A, "
+    "take the M/G/1 wait's own tail at rho_d rather than an exponential at the wait's mean [S/D]: "
+    "P(A > x) = alpha e^(-eta x), eta and alpha the Cramer-Lundberg decay rate and constant of the queue in tokens "
+    "(jobs the prompts' gamma, mean I, cv), the exponential approximation of Abate, Choudhury and Whitt, "
+    "\"Exponential approximations for tail probabilities in queues, I: waiting times\", Operations Research 43 (1995); "
+    "and the quantile of X = the own prompt + A from their convolution, not the Cornish-Fisher expansion "
+    "(least_busy_tail, _prompt_plus_wait_quantile). bench/least_busy_share.py --tail: the least-busy X_99 "
+    "(docs/accuracy.md \"The least-busy wait's tail\", s19-tail, 2026-12-06). 0 by default (validate MECHANISMS "
+    "\"least_busy_tail\", measured, not applied)", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -2250,6 +2264,8 @@ class Load:
     wait_engines: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_engines.value]))
     # the prompt queue's wait at the busy steps' mean length (`busy_step_length`: 0 every busy step full)
     busy_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([busy_step_length.value]))
+    # the least-busy wait's tail at its own decay rate (`dispatch_wait_tail`: 0 exponential at the mean)
+    wait_tail: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_tail.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2988,7 +3004,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
                  np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I,
                  _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I,
-                 _col(load.busy_steps) + 0.0 * I)
+                 _col(load.busy_steps) + 0.0 * I, _col(load.wait_tail) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3521,7 +3537,11 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     rho g, g = t_busy / t_full (busy_step_fraction, t(0) / t_full = t_decode share / t_mean), and the law's h at
     t_mean / t_busy = share / g; the prompt tokens a step carries (rho room share) unchanged; chunked engines whose
     mean prompt spans steps only (I > room; not where whole is 1: at I / room 0.15 the wait at rho g is -68% of the
-    simulated one, bench/least_busy_share.py)."""
+    simulated one, bench/least_busy_share.py). Its seventeenth, `dispatch_wait_tail` (0 without it): where it and c
+    are > 0, X_q is the quantile of the own prompt (a gamma, n I, cv) plus the wait at its own Cramer-Lundberg tail
+    at rho_d (least_busy_tail: P(A > x) = alpha e^(-eta x), alpha scaled by the chance the model takes over rho_d),
+    from their convolution (_prompt_plus_wait_quantile), in place of I (n + w) L and the own prompt's spread; the
+    cap I w L + n I_max as before."""
     base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
     whole = rest[0] if rest else 0.0
     servers = rest[7] if len(rest) > 7 else 1.0
@@ -3547,6 +3567,14 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
         own = _own_prompt_tokens(I, servers, cv, busy, I * c / np.maximum(1 - np.clip(rho_w, 0.0, 1.0), 1e-12), q)
         law = np.where((spread > 0) & (servers * I > room) & (rho < 1), own, law)
+    if len(rest) > 16 and np.any((rest[16] > 0) & (rest[14] > 0)):   # `dispatch_wait_tail`: the wait's own tail
+        on = np.broadcast_to((rest[16] > 0) & (rest[14] > 0) & (rho < 1), np.shape(law))
+        I_b, cv_b, rho_b, busy_b, n_b = (np.broadcast_to(v, np.shape(law))[on] for v in (I, cv, rho_w, busy, servers))
+        alpha, theta = least_busy_tail(I_b, cv_b, rho_b)
+        # the chance to wait as the model takes it (Sakasegawa over n servers, the dispatch's share) over rho_d's
+        alpha = alpha * busy_b / np.maximum(np.clip(rho_b, 0.0, 1.0), 1e-12)
+        law = np.array(law, dtype=float, copy=True)
+        law[on] = _prompt_plus_wait_quantile(n_b * I_b, cv_b, alpha, theta, q)
     tokens = np.minimum(law, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
     z = _normal_quantile(q)
@@ -3691,6 +3719,108 @@ def busy_step_fraction(rho, steps_a_prompt, decode_share) -> np.ndarray:
     d = np.clip(np.asarray(decode_share, dtype=float), 0.0, 1.0)
     u = np.minimum(s / np.maximum(1.0 - rho, s + (1.0 - rho) / 2.0), 1.0)
     return d + u * (1.0 - d)
+
+
+def least_busy_tail(I, cv, rho) -> tuple:
+    """(alpha, 1 / eta): the tail of the prompt tokens a request waits behind, P(A > x) = alpha e^(-eta x), in the
+    M/G/1 queue in tokens at utilization rho whose jobs are the prompts (gamma, mean I, coefficient of variation cv)
+    (`dispatch_wait_tail`; docs/accuracy.md "The least-busy wait's tail", s19-tail) [S/D]. The model otherwise takes
+    A exponential at its mean beyond its atom at 0: P(A > x) = rho e^(-x / m), m = I (1 + cv^2) / 2 / (1 - rho)
+    (Pollaczek-Khinchine's mean over the chance rho). The M/G/1 wait's tail decays at eta, the positive root of the
+    Cramer-Lundberg equation lam (M_S(eta) - 1) = eta (lam = rho / I the arrivals a token of service, M_S the job
+    size's moment generating function, a gamma's (1 - s eta)^-k, k = 1 / cv^2, s = I / k), with constant
+        alpha = (1 - rho) / (lam M_S'(eta) - 1),   M_S'(eta) = k s (1 - s eta)^-(k + 1)
+    (S. Asmussen, Applied Probability and Queues, 2nd ed. 2003, XIII.5; the exponential approximation alpha
+    e^(-eta x) at every x: J. Abate, G. L. Choudhury, W. Whitt, "Exponential approximations for tail probabilities
+    in queues, I: waiting times", Operations Research 43 (1995) 885-901 [S]). Exact for exponential jobs (cv 1:
+    eta = (1 - rho) / I, alpha = rho: the model's law); for cv < 1 the tail is thinner than the mean-matched one
+    (1 / eta < m, alpha > rho; at cv 0.771: 1 / eta / m 0.88 / 0.94 / 0.98 at rho 0.2 / 0.5 / 0.8), the mean alpha
+    / eta within 2% of P-K's. Behind a least-busy dispatch the queue an arrival meets is the M/G/1 at rho_d
+    (least_busy_utilization), so it is taken there [D]; bench/least_busy_share.py --tail measures the simulated
+    A's chance and tail scale against these. eta by bisection on (0, 1 / s) (f(eta) = lam (M_S - 1) - eta is
+    convex, negative right of 0 for rho < 1, infinite at 1 / s), k at most 400 (cv >= 0.05). rho <= 0: alpha 0."""
+    I = np.maximum(np.asarray(I, dtype=float), 1e-12)
+    cv = np.maximum(np.asarray(cv, dtype=float), 0.05)
+    rho = np.clip(np.asarray(rho, dtype=float), 0.0, 1.0 - 1e-9)
+    I, cv, rho = np.broadcast_arrays(I, cv, rho)
+    k = 1.0 / (cv * cv)
+    s = I / k
+    lam = rho / I
+    lo, hi = np.zeros_like(I), 1.0 / s
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        with np.errstate(over="ignore"):
+            f = lam * (np.power(1.0 - s * mid, -k) - 1.0) - mid
+        below = f < 0
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    eta = 0.5 * (lo + hi)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        alpha = (1.0 - rho) / (lam * k * s * np.power(1.0 - s * eta, -(k + 1.0)) - 1.0)
+        theta = 1.0 / eta
+    good = (rho > 0) & np.isfinite(alpha) & (eta > 0)
+    return np.where(good, np.clip(alpha, 0.0, 1.0), 0.0), np.where(good, theta, I)
+
+
+def _prompt_plus_wait_quantile(mu, cv, alpha, theta, q: float, cells: int = 48, steps: int = 10) -> np.ndarray:
+    """Quantile q of X = G + A (`dispatch_wait_tail`): G the own prompt, a gamma of mean mu and coefficient of
+    variation cv, and A, 0 with probability 1 - alpha and else an exponential of scale theta, independent [D]:
+        P(X > x) = P(G > x) + alpha E[e^(-(x - G) / theta); G <= x]
+    G is taken piecewise uniform on `cells` equal cells of (0, mu (1 + 10 cv)] (each cell's weight its mass by
+    3-point Gauss-Legendre, normalised; the gamma beyond, ~1e-6 at cv 0.77, dropped), where the expectation is exact: a
+    cell [a, b] of weight w adds w to P(X > x) for x <= a, w alpha (theta / (b - a)) (1 - e^(-(b - a) / theta))
+    e^(-(x - b) / theta) for x >= b, and w ((b - x) + alpha theta (1 - e^(-(x - a) / theta))) / (b - a) between. x by
+    Newton's method on P(X > x) = 1 - q (its derivative in closed form the same way) from the Cornish-Fisher
+    value over the three cumulants (_own_prompt_tokens), `steps` steps kept inside a bisection bracket [0, top +
+    theta ln(max(alpha / (1 - q), 1)) + mu]. In place of that Cornish-Fisher value, which overstates this mixture's
+    p99 by ~3.5% at cv 0.771 (an atom at 0 and a skewed part): within 0.4% of the exact quantile (scipy's gamma, by
+    root finding; a /tmp check, not a dependency) at cv 0.771 and within 0.8% at cv 0.5 / 1 (mu 222 / 2,000, the
+    tail at rho 0.02-0.9, q 0.5 / 0.99; tests/test_least_busy_tail.py by hand at cv 1)."""
+    mu = np.maximum(np.asarray(mu, dtype=float), 1e-12)
+    cv = np.maximum(np.asarray(cv, dtype=float), 0.05)
+    mu, cv, alpha, theta = np.broadcast_arrays(mu, cv, np.asarray(alpha, dtype=float), np.asarray(theta, dtype=float))
+    if mu.size == 0:
+        return mu.copy()
+    k, top = 1.0 / (cv * cv), mu * (1.0 + 10.0 * cv)
+    width = (top / cells)[..., None]
+    lo_edge = width * np.arange(cells)
+    mid = lo_edge + 0.5 * width
+    scale = (mu / k)[..., None]
+    wts = 0.0
+    for node, weight in ((-0.7745966692414834, 5.0 / 9.0), (0.0, 8.0 / 9.0), (0.7745966692414834, 5.0 / 9.0)):
+        y = (mid + 0.5 * node * width) / scale                  # the cell's mass by 3-point Gauss-Legendre
+        wts = wts + weight * np.exp((k[..., None] - 1.0) * np.log(y) - y - (k[..., None] - 1.0) * np.log(k[..., None])
+                                    + (k[..., None] - 1.0))   # the density over its value at the mode (k - 1) s
+    wts = wts / wts.sum(axis=-1, keepdims=True)
+    th = np.maximum(theta, 1e-12)[..., None]
+    a = np.clip(alpha, 0.0, 1.0)[..., None]
+    hi_edge = lo_edge + width
+    span = np.minimum(width / th, 700.0)
+    past = wts * a * (th / width) * -np.expm1(-span)        # x >= b: this times e^(-(x - b) / theta)
+
+    def surv(x):
+        x = x[..., None]
+        inside = (x > lo_edge) & (x < hi_edge)
+        below = x <= lo_edge
+        into = np.clip(x - lo_edge, 0.0, None)
+        decay = np.exp(-into / th)
+        part = wts * ((hi_edge - x) + a * th * (1.0 - decay)) / width
+        after = past * np.exp(-np.clip(x - hi_edge, 0.0, None) / th)
+        value = np.where(below, wts, np.where(inside, part, after)).sum(axis=-1)
+        slope = np.where(below, 0.0, np.where(inside, wts * (a * decay - 1.0) / width, -after / th)).sum(axis=-1)
+        return value, slope
+
+    target = 1.0 - q
+    lo = np.zeros_like(mu)
+    hi = top + theta * np.log(np.maximum(alpha / target, 1.0)) + mu
+    x = np.clip(_own_prompt_tokens(mu, 1.0, cv, np.clip(alpha, 0.0, 1.0), theta, q), lo, hi)
+    for _ in range(steps):
+        value, slope = surv(x)
+        above = value > target                      # x is left of the root
+        lo, hi = np.where(above, x, lo), np.where(above, hi, x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x + (value - target) / np.maximum(-slope, 1e-300)
+        x = np.where((newton > lo) & (newton < hi), newton, 0.5 * (lo + hi))
+    return x
 
 
 def least_busy_utilization(engines, rho, h) -> np.ndarray:
@@ -4715,6 +4845,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         wait_share=ctx.get("dispatch_wait_share", dispatch_wait_share),
         wait_engines=ctx.get("dispatch_wait_engines", dispatch_wait_engines),
         busy_steps=ctx.get("busy_step_length", busy_step_length),
+        wait_tail=ctx.get("dispatch_wait_tail", dispatch_wait_tail),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
