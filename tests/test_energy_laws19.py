@@ -163,3 +163,13 @@ def test_a_halls_set_pue_is_in_its_sites_energy() -> None:
     for name in ("s.facility_power_avg", "s.facility_power_metered"):
         assert np.allclose(v[name], v["s.h." + name[2:]] + v["s.k." + name[2:]], rtol=1e-9), (name, v[name])
     assert np.all(np.diff(v["s.energy_year"]) > 0), v["s.energy_year"]
+
+
+def test_a_spare_utilization_outside_0_to_1_is_refused_at_its_let() -> None:
+    """`spare_utilization` is a load share: 1.5 is refused as out of range at the `let`'s line (the range law of
+    tests/test_let_range_taint.py, which no template of its reaches: a spare needs a workload that leaves some
+    placed accelerators unheld)."""
+    text = SPARES.replace("  land_price = 0 USD\n", "  land_price = 0 USD\n  let spare_utilization = 1.5\n")
+    _, errors = _run(text)
+    line = text.splitlines().index("  let spare_utilization = 1.5") + 1
+    assert [(d.code, d.span.line) for d in errors] == [("out-of-range", line)], [d.message for d in errors]

@@ -326,6 +326,8 @@ UNREACHED: dict[str, str] = {
     "torus_rack_chips": "read only for a torus whose chips per rack are not known from its racks",
     "rectifier_fixed_loss_share": "read only on a chain with a rectifier stage (a DC power shelf or a placed "
                                   "rectifier), which no template places",
+    "spare_utilization": "read only on a site whose workloads leave some placed accelerators unheld (spares), "
+                         "which no template places (tests/test_energy_laws19.py refuses it out of range)",
 }
 
 

@@ -227,7 +227,7 @@ def test_the_flagships_crahs_outside_its_halls_by_unit_count() -> None:
     chillers = _v(results, "frontier_campus.chillers")
     coolers = _v(results, "frontier_campus.dry_coolers")
     it_own = _v(results, "frontier_campus.it_power") - 4 * _v(results, "frontier_campus.data_hall.it_power")
-    assert (chillers, coolers) == (38, 255)
+    assert (chillers, coolers) == (32, 250)     # one plant for the site, one N+1 spare each (s19-energy: 38, 255)
     assert own == pytest.approx((141 * 60_000 + chillers * _price("chiller Chiller_AC_500ton")
                                  + coolers * _price("dry_cooler DryCooler_1MW")) * INSTALL
                                 + it_own * PLANT_PER_W * SHARE["pump"], rel=1e-9)
