@@ -45,11 +45,14 @@ def _gamma(rng: random.Random, mean: float, cv: float) -> float:
 
 def simulate(policy: str, engines: int, rate: float, duration: float, seed: int, kappa: float,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
-             prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False) -> dict:
+             prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
+             admit_every: int = 1) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
-    shared queue stays with that engine); its first token comes at the end of the step that carries its last chunk."""
+    shared queue stays with that engine); its first token comes at the end of the step that carries its last chunk.
+    `admit_every` n: new prompts are taken only at every n-th step (a scheduler that plans n steps a round, vLLM's
+    multi-step scheduling, compiler/validate.py SCHEDULER_STEPS; a begun chunked prompt's rest goes on every step)."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
     arrivals, t = [], 0.0
@@ -102,7 +105,8 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
             partial[e] = None if part >= left else (r, left - part)
             if partial[e] is None:
                 took.append(r)
-        while partial[e] is None and heads[q] < len(queues[q]) and rows[e] + len(took) < max_rows:
+        while (partial[e] is None and heads[q] < len(queues[q]) and rows[e] + len(took) < max_rows
+               and steps[e] % admit_every == 0):
             r = queues[q][heads[q]]
             if tokens + arrivals[r][1] > room:           # whole prompts, first come first served: stop here
                 if chunked and room - tokens > 0:        # chunked: its first chunk fills the budget
@@ -120,7 +124,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     tpot = statistics.mean((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
     p50, p99 = ttft[len(ttft) // 2], ttft[int(0.99 * len(ttft))]
     per_request = sorted((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
-    return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99,
+    return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99, "ttft_mean": statistics.mean(ttft),
             "tpot_p50": per_request[len(kept) // 2], "tpot_p99": per_request[int(0.99 * len(kept))]}
 
 
