@@ -81,6 +81,7 @@ class Code:
     NO_EFFECT = "no-effect"
     IMPLAUSIBLE_VALUE = "implausible-value"
     UNCOMPUTED_WORKLOAD = "uncomputed-workload"
+    BATCH_BEYOND_RUN = "batch-beyond-run"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -187,6 +188,11 @@ CODES: dict[str, tuple[str, str]] = {
                             "without the rate of the precision it runs at), named here. The figure is absent (null in "
                             "JSON, n/a with the reason in the table and the report); an error, as an infeasible "
                             "workload is: the spec must give the input or ask for what the hardware has."),
+    Code.BATCH_BEYOND_RUN: ("evaluate", "A training run's global batch (tokens a step: `global_batch`, else the "
+                         "default 4 Mi tokens) exceeds its `tokens`: it runs one whole step, larger than the whole "
+                         "run, so its time to train and the cost and energy computed from it are of that step; a "
+                         "warning at the workload naming both figures (in a sweep, the scenarios where it holds), "
+                         "its time to train flagged in the table, the report and the JSON."),
 }
 
 

@@ -140,3 +140,46 @@ def test_the_added_scenarios_are_said_in_every_plan_format(tmp_path) -> None:
     doc = _plan(tmp_path, one, one.replace("param racks = [2, 4]", "param racks = [2, 3, 4]"))
     for text in (render_text(doc), render_markdown(doc), render_github(doc, RepositoryPaths())):
         assert "scenario 2 of 3 (racks = 3)" in text, text
+
+
+ONE_STEP = '''from systems import DGX_H100
+from models import Llama3_1_8B
+
+param batch = [512 Mtok, 2 Gtok]
+
+site lab {
+  location = "lab"
+  training tiny {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = 1 Gtok
+    global_batch = batch
+  }
+}
+'''
+
+
+def test_a_training_run_smaller_than_one_step_is_flagged_with_both_figures() -> None:
+    """Law: a figure is right for its stated model or flagged where it is shown. A run whose global batch (tokens a
+    step) exceeds its `tokens` runs one whole step by design (compiler/models/training.py `steps`): more tokens than
+    it asked for, so its time to train and what is computed from it (cost, energy) are of that step. A warning at
+    the workload names both figures, in the scenarios where it holds, and the table and JSON flag its time to
+    train. (A 1 Gtok run at a 2 Gtok batch printed time_to_train 4.3 h, the 2 Gtok step, as a clean figure, exit 0.)"""
+    from compiler.render.report_format import flagged_codes
+    from compiler.render.results import results_json
+    from compiler.render.table import render_table
+
+    results, sink = evaluate_text(ONE_STEP, "lab.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+    warned = [d for d in sink.items if d.code == Code.BATCH_BEYOND_RUN]
+    assert len(warned) == 1, [(d.code, d.message) for d in sink.items]
+    assert "2 Gtok" in warned[0].message and "1 Gtok" in warned[0].message, warned[0].message
+    assert warned[0].scenarios == [1] and warned[0].span.line == ONE_STEP.splitlines().index("  training tiny {") + 1
+    flags = flagged_codes(results, sink)
+    doc = results_json(results, "lab.factory", [d.to_json() for d in sink.sorted()], None, flags)
+    for path in ("lab.tiny.time_to_train", "lab.time_to_train"):
+        assert doc["quantities"][path]["flagged"]["codes"] == [Code.BATCH_BEYOND_RUN], path
+    assert "flagged" not in doc["quantities"]["lab.tiny.tokens_per_s"]      # the step's rate is right
+    table = render_table(results, sink, "lab.tiny.time_to_train")[0]
+    assert "⚠" in table, table
