@@ -69,6 +69,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_precision_the_chip_lacks(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
         _check_batch_beyond_run(ev, results, count)
+        _check_ep_on_dense_service(ev, results, count)
         _check_tokens_beyond_context(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
@@ -846,6 +847,23 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
                              f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
                       help="raise `global_batch`, or set a shorter `seq_len`", scenarios=_rows(bad, count),
                       quantities=_figures_of(results, inst))
+
+
+def _check_ep_on_dense_service(ev, results, count: int) -> None:
+    """`ep` above 1 on an inference service of a model with no routed experts (a dense model): the serving model
+    spreads no experts, so `ep` fixes nothing there (compiler/models/inference.py: "a dense model: `ep` fixes
+    nothing"); a `no-effect` warning at the `ep` field saying the model has no experts, where it was silent. (A
+    training run has no layout at such an `ep`: its `infeasible-workload` error stands at the field, s19-plancolo.)"""
+    from .display import format_quantity
+
+    for node, inst in _workload_fields(results, ("inference",), ("ep",)):
+        get = _Getter(results, inst, count)
+        ep = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        if ep is None or not np.all((ep > 1) & (get("model.experts", 0.0) <= 0)):
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {format_quantity(float(ep[0]), '')} changes nothing here: "
+                        f"the model has no experts (a dense model, no routed experts to spread over ep ranks)",
+                        _span_of(node), help="remove `ep` (it applies to a mixture-of-experts model)")
 
 
 def _check_batch_beyond_run(ev, results, count: int) -> None:

@@ -183,3 +183,48 @@ def test_a_training_run_smaller_than_one_step_is_flagged_with_both_figures() -> 
     assert "flagged" not in doc["quantities"]["lab.tiny.tokens_per_s"]      # the step's rate is right
     table = render_table(results, sink, "lab.tiny.time_to_train")[0]
     assert "⚠" in table, table
+
+
+DENSE_EP = '''from systems import DGX_H100
+from models import Llama3_1_8B
+
+site lab {
+  location = "lab"
+  training tiny {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = 1 Ttok
+    ep = 2
+  }
+}
+'''
+
+
+def test_ep_on_a_dense_model_is_an_error_at_ep_that_says_the_model_has_no_experts() -> None:
+    """Law: bad input gets a clear diagnostic at its span. A training run that sets `ep` on a dense model (no routed
+    experts) has no layout: the error names `ep` and says the model has no experts, at the `ep` field. (It was at
+    the workload's name, "no parallel layout exists: 8 accelerators, a scale-up domain of 8, 32 layers (...)",
+    naming neither `ep` nor the experts.) `ep = 1` is no expert parallelism: a dense model runs at it."""
+    results, sink = evaluate_text(DENSE_EP, "lab.factory")
+    errors = [d for d in sink.errors if d.code == Code.INFEASIBLE_WORKLOAD]
+    assert len(errors) == 1, [d.message for d in sink.items]
+    assert "`ep` = 2" in errors[0].message and "no experts" in errors[0].message, errors[0].message
+    line = DENSE_EP.splitlines().index("    ep = 2") + 1
+    assert (errors[0].span.line, errors[0].span.col) == (line, DENSE_EP.splitlines()[line - 1].index("2") + 1)
+    _, sink = evaluate_text(DENSE_EP.replace("ep = 2", "ep = 1"), "lab.factory")
+    assert not sink.errors, [d.message for d in sink.errors]
+
+
+def test_ep_on_a_dense_service_is_a_no_effect_warning_at_ep() -> None:
+    """Law: an input that changes nothing is said where it is written. An inference service of a dense model reads
+    no `ep` (no experts to spread): a `no-effect` warning at the `ep` field that says the model has no experts, and
+    the figures are those of the spec without it. (It was silent.)"""
+    service = DENSE_EP.replace("training tiny", "inference chat").replace("    accelerators = 8\n    tokens = 1 Ttok\n", "")
+    results, sink = evaluate_text(service, "lab.factory")
+    warned = [d for d in sink.items if d.code == Code.NO_EFFECT]
+    assert len(warned) == 1 and "no experts" in warned[0].message and "`lab.chat.ep`" in warned[0].message
+    assert warned[0].span.line == service.splitlines().index("    ep = 2") + 1
+    plain, _ = evaluate_text(service.replace("    ep = 2\n", ""), "lab.factory")
+    assert float(np.asarray(results.values["lab.chat.tokens_per_s"]).ravel()[0]) == \
+        float(np.asarray(plain.values["lab.chat.tokens_per_s"]).ravel()[0])
