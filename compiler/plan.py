@@ -232,11 +232,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     quantities = doc["quantities"]
     unpaired = False
     if pair_with is not None and pair_with.evaluated and pair_with.scenario_count > 1 < results.scenario_count:
-        probe = _sweep_snapshot(results, quantities, label)
-        names = sorted(set(probe.sweeps) | set(pair_with.sweeps))
-        point = _points(pair_with, names)[pair_with.scenario]
-        found = [k for k, p in enumerate(_points(probe, names)) if p == point]
-        scenario, unpaired = (found[0], False) if found else (0, True)
+        paired = scenario_pairs(_sweep_snapshot(results, quantities, label), pair_with)[0].get(pair_with.scenario)
+        scenario, unpaired = (paired, False) if paired is not None else (0, True)
     elif scenario >= results.scenario_count > 1:
         raise PlanError(f"--scenario {scenario + 1}: {label} has {results.scenario_count} scenario(s)")
     # a spec of one scenario has the same figures in every scenario: compared at any scenario of the other side

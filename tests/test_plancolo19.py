@@ -228,3 +228,13 @@ def test_ep_on_a_dense_service_is_a_no_effect_warning_at_ep() -> None:
     plain, _ = evaluate_text(service.replace("    ep = 2\n", ""), "lab.factory")
     assert float(np.asarray(results.values["lab.chat.tokens_per_s"]).ravel()[0]) == \
         float(np.asarray(plain.values["lab.chat.tokens_per_s"]).ravel()[0])
+
+
+def test_a_point_met_twice_pairs_in_order(tmp_path) -> None:
+    """Law: a sweep that lists a value twice has two scenarios at one point; they pair in order, so a spec against
+    itself is no change at each of them (the old side read at the same one, never an internal error)."""
+    twice = SWEPT.replace("param racks = [2, 4]", "param racks = [2, 4, 2]")
+    for scenario in range(6):
+        doc = _plan(tmp_path, twice, twice, scenario)
+        assert not doc["changed"] and all(g["ok"] for g in doc["policy"]), scenario
+        assert doc["scenarios"]["old"]["text"] == doc["scenarios"]["new"]["text"]
