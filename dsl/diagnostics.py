@@ -173,8 +173,8 @@ CODES: dict[str, tuple[str, str]] = {
                   "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
                   "option on a dense model); or heat-rejection gear (a dry cooler, a cooling tower) placed where the "
                   "site rejects its heat by another kind (`heat_rejection`: priced as written, used by no cooling "
-                  "figure); or `ep` above 1 on an inference service of a dense model (no routed experts to spread); or a `land_price` on a site that leases (`colocation_price`: the lease rents the building, its "
-                  "plant and the land under them, so the land counts $0); a warning saying why."),
+                  "figure); or `ep` above 1 on an inference service of a dense model (no routed experts to spread); or a `land_price`, `shell_cost` or `plant_cost` on a site that leases (`colocation_price`: the "
+                  "lease rents the building, its power and cooling plant and the land under them, so they count $0); a warning saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "

@@ -50,6 +50,14 @@ def test_a_leased_site_buys_no_land_and_says_its_land_price_changes_nothing() ->
     assert len(warned) == 1, [d.message for d in sink.items]
     line = LEASED.splitlines().index("  land_price = land") + 1
     assert warned[0].span.line == line and "colocation_price" in warned[0].message
+    # the building shell and the plant are rented too: their prices change nothing either, and say so
+    priced = LEASED.replace("  land_price = land\n", "  shell_cost = 3 USD/W\n  plant_cost = 9 USD/W\n")
+    results, sink = evaluate_text(priced)
+    assert sorted(d.message.split("`")[1] for d in sink.items if d.code == Code.NO_EFFECT) == \
+        ["dc.plant_cost", "dc.shell_cost"]
+    for figure in ("dc.capex", "dc.tco_year"):
+        assert float(np.asarray(results.values[figure]).ravel()[0]) == \
+            float(np.asarray(without.values[figure]).ravel()[0])
 
 
 SWEPT = '''param racks = [2, 4]

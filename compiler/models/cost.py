@@ -1205,13 +1205,16 @@ def _land(ctx):
     are incomplete), as an unpriced part is; none for a site that leases (`colocation_price`: the lessor's land)
     or places no IT (a site of workloads only: no building to stand anywhere). A leased site buys no land: its
     lease rents the building, its power and cooling plant and the land under them, so its `land_price` counts $0
-    and gets a `no-effect` warning (s19-plancolo: a $5M land price on a leased site of $0.4M of servers made its
+    and gets a `no-effect` warning, as its `shell_cost` and `plant_cost` do (the building and plant are rented too:
+    capex_building = capex_power = capex_cooling = 0) (s19-plancolo: a $5M land price on a leased site of $0.4M of servers made its
     capex $5.4M, on top of the rent, exit 0)."""
     total = sum((h.count * h.get("capex_land") for h in halls(ctx)), np.zeros(1))
     if ctx.kind != "site":
         return total
     if leased(ctx):
-        _warn_leased_field(ctx, "land_price", "its land")
+        for field, what in (("land_price", "its land"), ("shell_cost", "its building shell"),
+                            ("plant_cost", "its power and cooling plant")):
+            _warn_leased_field(ctx, field, what)
         return total
     if ctx.is_set("land_price"):
         return total + ctx.get("land_price")
