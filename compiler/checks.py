@@ -68,6 +68,8 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_training_utilization(ev, results)
         _check_precision_the_chip_lacks(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
+        _check_batch_beyond_run(ev, results, count)
+        _check_ep_on_dense_service(ev, results, count)
         _check_tokens_beyond_context(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
     # figures computed from it are its unit-mismatch error's, not errors of their own
@@ -845,6 +847,65 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
                              f"{format_quantity(float(seq[i]), 'tok')} at a time, not the batch asked for"],
                       help="raise `global_batch`, or set a shorter `seq_len`", scenarios=_rows(bad, count),
                       quantities=_figures_of(results, inst))
+
+
+def _check_ep_on_dense_service(ev, results, count: int) -> None:
+    """`ep` above 1 on an inference service of a model with no routed experts (a dense model): the serving model
+    spreads no experts, so `ep` fixes nothing there (compiler/models/inference.py: "a dense model: `ep` fixes
+    nothing"); a `no-effect` warning at the `ep` field saying the model has no experts, where it was silent. (A
+    training run has no layout at such an `ep`: its `infeasible-workload` error stands at the field, s19-plancolo.)"""
+    from .display import format_quantity
+
+    for node, inst in _workload_fields(results, ("inference",), ("ep",)):
+        get = _Getter(results, inst, count)
+        ep = _per_scenario(np.asarray(results.values.get(node.path, np.nan), dtype=float), count)
+        if ep is None or not np.all((ep > 1) & (get("model.experts", 0.0) <= 0)):
+            continue
+        ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` = {format_quantity(float(ep[0]), '')} changes nothing here: "
+                        f"the model has no experts (a dense model, no routed experts to spread over ep ranks)",
+                        _span_of(node), help="remove `ep` (it applies to a mixture-of-experts model)")
+
+
+def _check_batch_beyond_run(ev, results, count: int) -> None:
+    """A training run whose global batch (tokens a step: `global_batch`, else the default 4 Mi tokens) exceeds its
+    `tokens`: it runs one whole step by design (compiler/models/training.py `steps`: at least one step for any
+    tokens), more tokens than it asked for, so its time to train, and the cost and energy computed from it, are of
+    that step. A `batch-beyond-run` warning at the workload naming both figures, in the scenarios where it holds;
+    its time to train is flagged (and every figure computed from it). (s19-plancolo: a 1 Gtok run at a 2 Gtok
+    batch printed time_to_train 4.3 h, the 2 Gtok step, as a clean figure, exit 0.)"""
+    from .display import format_quantity
+    from .models.training import default_global_batch
+
+    todo, runs = list(results.graph.roots), []
+    while todo:
+        inst = todo.pop(0)
+        todo.extend(inst.parts)
+        if inst.kind == "training":
+            runs.append(inst)
+    for inst in runs:
+        tokens = results.values.get(f"{inst.path}.tokens")
+        batch = results.values.get(f"{inst.path}.global_batch", default_global_batch.value)
+        if not isinstance(tokens, np.ndarray) or isinstance(batch, str):
+            continue
+        tokens = _per_scenario(np.asarray(tokens, dtype=float), count)
+        batch = _per_scenario(np.asarray(batch, dtype=float), count)
+        if tokens is None or batch is None:
+            continue
+        bad = np.isfinite(tokens) & np.isfinite(batch) & (tokens > 0) & (batch > tokens)
+        if not bad.any():
+            continue
+        i, where = _first_bad(ev, results, bad, count)
+        figures = [p for p in (f"{inst.path}.time_to_train", f"{inst.path}.time_without_failures")
+                   if p in results.graph.nodes]
+        written = f"{inst.path}.global_batch" in results.values
+        ev.sink.warning(Code.BATCH_BEYOND_RUN, f"training `{inst.path}` runs one whole step larger than the whole run: "
+                        f"its global batch{'' if written else ' (the default)'} is "
+                        f"{format_quantity(float(batch[i]), 'tok')} a step, its tokens "
+                        f"{format_quantity(float(tokens[i]), 'tok')}{where}", inst.block.name_span,
+                        notes=["a run shorter than one batch still runs one whole step: its time to train (and the "
+                               "cost and energy computed from it) are of that step, not of the tokens asked for"],
+                        help="lower `global_batch` to at most `tokens`, or raise `tokens`",
+                        scenarios=_rows(bad, count), quantities=figures)
 
 
 def _check_tokens_beyond_context(ev, results, count: int) -> None:

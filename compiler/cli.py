@@ -548,12 +548,12 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
     define_map = _parse_defines(defines)
     try:
         policy = load_policy(policy_file) if policy_file else None
+        # the new spec first: the old one's figures are read at the same point of a sweep (plan.scenario_pairs)
+        new = snapshot([specs[-1]], specs[-1], define_map, root, scenario - 1)
         if base_ref is not None:
-            old = base_snapshot(base_ref, specs[0], define_map, root, scenario - 1)
-            new = snapshot([specs[0]], specs[0], define_map, root, scenario - 1)
+            old = base_snapshot(base_ref, specs[0], define_map, root, scenario - 1, new)
         else:
-            old = snapshot([specs[0]], specs[0], define_map, root, scenario - 1)
-            new = snapshot([specs[1]], specs[1], define_map, root, scenario - 1)
+            old = snapshot([specs[0]], specs[0], define_map, root, scenario - 1, new)
     except PlanError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

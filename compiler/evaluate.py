@@ -39,6 +39,7 @@ the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -1516,6 +1517,10 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     failing = [int(i) for i in np.flatnonzero(mask)]
     count = ev.graph.scenario_count
     span = inst.block.name_span
+    field = re.match(r"`(\w+)` = ", reason)        # a reason that is one field's value ("`ep` = 2 ..."): at it
+    node = ev.graph.nodes.get(f"{inst.path}.{field.group(1)}") if field else None
+    if node is not None and node.kind == "field":
+        span = getattr(node.expr, "span", None) or node.span or span
     notes = []
     if count > 1:
         notes.append(f"fails in {in_scenarios(len(failing), count)}: {scenario_names(ev, failing)}")

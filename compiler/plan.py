@@ -45,6 +45,9 @@ the change adds has nothing for max_decrease to check (not applied); max_increas
 Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
 unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
+Where both specs are sweeps, scenarios are paired by their swept params' values, never by number
+(`scenario_pairs`): `--scenario N` is the new spec's, compared with the old spec's scenario at the same point; a
+scenario on one side only is listed as added or removed, never judged as a change.
 `--scenario` chooses the figures compared, not the exit code: an assert failing in any scenario is an error of
 the spec (the contract's 1), as `factory check` reports it (docs/ci.md), and a policy gate broken in any scenario
 is violated (4), naming that scenario.
@@ -66,7 +69,7 @@ import os
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -155,10 +158,62 @@ class Snapshot:
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
     sweep_lists: dict[str, tuple] = field(default_factory=dict)   # swept param -> its values as written (SI)
     series: dict[str, tuple] = field(default_factory=dict)   # KPI path -> its value in every scenario (a sweep's)
+    scenario: int = 0                             # the scenario its figures are (0-based; 0 for one scenario)
+    unpaired: bool = False                        # old side: the new scenario compared is none of its points
+    constants: dict[str, tuple] = field(default_factory=dict)   # param/let -> (SI value, SI unit): a point's axes
 
 
-def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
-    """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model."""
+def _point_value(snap: Snapshot, name: str, k: int) -> tuple:
+    """The value of `name` at scenario `k` of `snap`, as a scenario's coordinate: its swept value there, else its
+    one value (a param or let not swept on this side), else absent; with its SI unit, so that `racks = 4` and
+    `racks = 4 kW` are different points. Rounded to 12 significant digits (the same literal is the same float)."""
+    if name in snap.sweeps:
+        v, unit = snap.sweeps[name][k], snap.parameters.get(name, (None, ""))[1]
+    elif name in snap.constants:
+        v, unit = snap.constants[name]
+    else:
+        return ("absent",)
+    return (None if v is None else float(f"{float(v):.12g}"), unit)
+
+
+def _points(snap: Snapshot, names: list[str]) -> list[tuple]:
+    """Each scenario of `snap` as its point: the values of the swept params `names` (either side's) there."""
+    return [tuple(_point_value(snap, name, k) for name in names) for k in range(snap.scenario_count)]
+
+
+def scenario_pairs(old: Snapshot, new: Snapshot) -> tuple[dict[int, int], list[int], list[int]]:
+    """Which scenario of the old spec is which of the new one, where both are sweeps: (new index -> old index,
+    new scenarios the old spec lacks (added), old scenarios the new spec lacks (removed)). Scenarios are paired by
+    their point, the value of every param either side sweeps (by name), never by index: reordering a sweep's params
+    or inserting a value into a list renumbers the scenarios without changing any point (s19-plancolo: the plan
+    compared and gated scenario 2 of `a = [1, 2]`, `b = [10, 20]` (a = 1, b = 20) against the reordered head's
+    scenario 2 (b = 10, a = 2): a changed plan and a violated gate for a change that changes nothing). A point met
+    twice (a list that repeats a value) pairs in order. A side of one scenario is the same in each scenario of the
+    other (index 0 for every one), and nothing is added or removed."""
+    if old.scenario_count <= 1 or new.scenario_count <= 1:
+        if new.scenario_count > 1 and old.evaluated:
+            return {k: 0 for k in range(new.scenario_count)}, [], []
+        return {k: k for k in range(max(new.scenario_count, old.scenario_count))}, [], []
+    names = sorted(set(old.sweeps) | set(new.sweeps))
+    waiting: dict[tuple, list[int]] = {}
+    for j, point in enumerate(_points(old, names)):
+        waiting.setdefault(point, []).append(j)
+    pairs, added = {}, []
+    for k, point in enumerate(_points(new, names)):
+        if waiting.get(point):
+            pairs[k] = waiting[point].pop(0)
+        else:
+            added.append(k)
+    removed = sorted(j for js in waiting.values() for j in js)
+    return pairs, added, removed
+
+
+def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | None, scenario: int,
+             pair_with: Snapshot | None = None) -> Snapshot:
+    """Check and evaluate a spec; read its KPIs, parts and checks through the results JSON model. `pair_with`: the
+    new spec's snapshot, where this is the old one: where both are sweeps, the figures read are those of the
+    scenario at the same point as the new one's compared scenario (`scenario_pairs`), not of the same index; a
+    point the old spec lacks is marked `unpaired` (its figures, read at its first scenario, are not compared)."""
     from . import evaluate_files
     from .graph import Instance
     from .lower import written_unit
@@ -173,13 +228,17 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     diagnostics = [d.to_json() for d in sink.sorted()]
     if results is None:
         return Snapshot(label, False, diagnostics=diagnostics, sink=sink)
-    if scenario >= results.scenario_count > 1:
+    doc = results_json(results, label, diagnostics)
+    quantities = doc["quantities"]
+    unpaired = False
+    if pair_with is not None and pair_with.evaluated and pair_with.scenario_count > 1 < results.scenario_count:
+        paired = scenario_pairs(_sweep_snapshot(results, quantities, label), pair_with)[0].get(pair_with.scenario)
+        scenario, unpaired = (paired, False) if paired is not None else (0, True)
+    elif scenario >= results.scenario_count > 1:
         raise PlanError(f"--scenario {scenario + 1}: {label} has {results.scenario_count} scenario(s)")
     # a spec of one scenario has the same figures in every scenario: compared at any scenario of the other side
     # (a change that adds a sweep is planned at each of its scenarios)
     scenario = scenario if results.scenario_count > 1 else 0
-    doc = results_json(results, label, diagnostics)
-    quantities = doc["quantities"]
 
     def value(path: str):
         q = quantities.get(path)
@@ -191,16 +250,8 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
             return other.path
         return other if isinstance(other, str) else None
 
-    snap = Snapshot(label, True, diagnostics=diagnostics, sink=sink, scenario_count=results.scenario_count)
-    if results.scenario_count > 1:            # the swept parameters' values in the scenario compared
-        from .render.view import ResultsView
-
-        view = ResultsView(results, scenario)
-        snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
-        snap.parameter_displays = {name: view.declared(name) for name in results.graph.sweep}
-        snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
-        snap.sweep_lists = {name: tuple(float(v) for v in results.graph.sweep_values[name])
-                            for name in results.graph.sweep if name in quantities}
+    snap = _sweep_snapshot(results, quantities, label, scenario)
+    snap.diagnostics, snap.sink, snap.unpaired = diagnostics, sink, unpaired
     snap.checks = _check_names(doc["checks"], [_check_text(c, sink) for c in results.checks])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -257,6 +308,28 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
                 snap.input_places[path] = {"file": node.span.file, "line": node.span.line, "col": node.span.col}
     _imported_inputs(results, snap, scenario)
     snap.costs = cost_items(results, value, named, reached, _flags(results, sink))
+    return snap
+
+
+def _sweep_snapshot(results, quantities: dict, label: str, scenario: int = 0) -> Snapshot:
+    """A snapshot holding only where its scenarios are: the swept params' values (in the scenario `scenario` and in
+    every one) and the one value of each param and top-level let of the spec (a point's coordinates)."""
+    snap = Snapshot(label, True, scenario_count=results.scenario_count, scenario=scenario)
+    for path, node in results.graph.nodes.items():
+        q = quantities.get(path)
+        if node.instance is None and node.kind in ("param", "let") and q is not None and q["values"] \
+                and path not in results.graph.sweep and isinstance(q["values"][0], (int, float)) \
+                and all(v == q["values"][0] for v in q["values"]):
+            snap.constants[path] = (float(q["values"][0]), q["unit"])
+    if results.scenario_count > 1:            # the swept parameters' values in the scenario compared
+        from .render.view import ResultsView
+
+        view = ResultsView(results, scenario)
+        snap.parameters = {name: (view.value(name), view.unit(name)) for name in results.graph.sweep}
+        snap.parameter_displays = {name: view.declared(name) for name in results.graph.sweep}
+        snap.sweeps = {name: tuple(quantities[name]["values"]) for name in results.graph.sweep if name in quantities}
+        snap.sweep_lists = {name: tuple(float(v) for v in results.graph.sweep_values[name])
+                            for name in results.graph.sweep if name in quantities}
     return snap
 
 
@@ -466,11 +539,18 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new)."""
     if not new.evaluated:
         old = Snapshot(old.spec, old.evaluated, diagnostics=old.diagnostics, sink=old.sink)
+    pairs, added_points, removed_points = scenario_pairs(old, new) if old.evaluated and new.evaluated else ({}, [], [])
+    if old.scenario_count > 1 < new.scenario_count and not old.unpaired:
+        if new.scenario not in pairs:       # an old snapshot read without `pair_with`: no point to compare with
+            old = replace(old, unpaired=True)
+        elif pairs[new.scenario] != old.scenario:
+            raise ValueError(f"the old snapshot is of scenario {old.scenario + 1}, not of the point of the new "
+                             f"one's {new.scenario + 1} (read it with snapshot(..., pair_with=new))")
     kpis = []
     for path in sorted(set(old.kpis) | set(new.kpis), key=lambda p: (p.rpartition(".")[0], list(KPIS).index(
             (old.kpis.get(p) or new.kpis.get(p))[0]))):
         name, unit, display, _ = old.kpis.get(path) or new.kpis[path]
-        o = old.kpis[path][3] if path in old.kpis else None
+        o = old.kpis[path][3] if path in old.kpis and not old.unpaired else None
         n = new.kpis[path][3] if path in new.kpis else None
         delta, rel = _change(o, n)
         # a figure with no value is absent, not incomplete
@@ -484,7 +564,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "new_flagged": new.flagged.get(path) if n is not None else None,
                      "old_flagged_location": old.flag_places.get(path) if o is not None else None,
                      "new_flagged_location": new.flag_places.get(path) if n is not None else None,
-                     "old_absent": _why(old, path) or _gone(old, path, "old"),
+                     "old_absent": _unpaired(old, path) or _why(old, path) or _gone(old, path, "old"),
                      "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
     for path in sorted(set(old.parts) | set(new.parts)):
@@ -527,7 +607,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     inputs += _sweep_inputs(old, new, {i["name"] for i in inputs})
     from .plan_costs import compare_costs
 
-    costs = compare_costs(old.costs, new.costs)
+    costs = compare_costs({} if old.unpaired else old.costs, new.costs)
     newly_failing = sorted(name for name, ok in new.checks.items() if not ok and old.checks.get(name, True))
     # a check that no longer exists is not a check that passes: a failing assert deleted is removed, not fixed
     fixed = sorted(name for name, ok in old.checks.items() if not ok and new.checks.get(name, False))
@@ -537,6 +617,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     removed_failing = [name for name in removed if not old.checks[name]]
     changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed or added or removed) \
         or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
+    changed = changed or bool(added_points or removed_points)
     doc = {"plan_format_version": PLAN_FORMAT_VERSION, "old": old.spec, "new": new.spec,
            "old_evaluated": old.evaluated, "new_evaluated": new.evaluated, "changed": changed,
            "inputs": inputs, "kpis": kpis, "parts": parts, "costs": costs,
@@ -550,19 +631,43 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     if old.scenario_count > 1 or new.scenario_count > 1:
         doc["scenarios"] = {"compared": scenario + 1, **{
             side: {"count": snap.scenario_count, "parameters": {k: v for k, (v, _) in snap.parameters.items()},
-                   "text": _scenario_text(snap, scenario)} if snap.evaluated else None
-            for side, snap in (("old", old), ("new", new))}}
+                   "text": _scenario_text(snap, snap.scenario)} if snap.evaluated else None
+            for side, snap in (("old", old), ("new", new))},
+            "added": [_point_text(new, k) for k in added_points],
+            "removed": [_point_text(old, j) for j in removed_points]}
+        if old.unpaired and doc["scenarios"]["old"]:
+            doc["scenarios"]["old"]["parameters"] = {}
+            doc["scenarios"]["old"]["text"] = (f"none of its {old.scenario_count:,} scenarios is the one compared "
+                                               "(added by the change)")
     if policy:
-        doc["policy"] = apply_policy(policy, kpis, lambda: _other_scenarios(old, new, kpis, scenario))
+        # an added scenario has no old figure to measure a change from: its change gates have nothing to check
+        # there (old taken as new), its bounds hold (as in `_other_scenarios`)
+        judged = [{**k, "old": k["new"], "change": 0.0, "relative_change": 0.0, "changed": False}
+                  if old.unpaired and k["path"] in old.kpis and k["path"] in new.kpis else k for k in kpis]
+        doc["policy"] = apply_policy(policy, judged, lambda: _other_scenarios(old, new, judged, scenario, pairs))
     return doc
 
 
-def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: int):
+def _unpaired(old: Snapshot, path: str) -> Optional[dict]:
+    """Why a KPI of the old spec has no value at the scenario compared: the old spec has no such point."""
+    if not old.unpaired or path not in old.kpis:
+        return None
+    return {"reason": "the old spec has no scenario at this point (added by the change)", "origin": path}
+
+
+def _point_text(snap: Snapshot, k: int) -> str:
+    """`scenario 2 of 3 (racks = 3)`: a scenario of `snap` by its number and its swept params' values."""
+    names = ", ".join(f"{name} = {_sweep_value(snap, name, k)}" for name in snap.sweeps)
+    return f"scenario {k + 1} of {snap.scenario_count:,}" + (f" ({names})" if names else "")
+
+
+def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: int, pairs: dict[int, int]):
     """Yields (scenario, text, at) for every other scenario of a sweep, `at(kpi)` the KPI as it is there (or None
     where neither side is swept in it), for the policy gates, which judge the spec in every scenario, as its asserts
     do (`--scenario` picks the figures shown, not the scenarios judged). A side of one scenario is the same in each;
-    where both sides are sweeps of different lengths, a scenario the old spec lacks has no change to measure (its
-    old value is taken as the new one), but the new spec's bounds hold in it too. The KPI's other fields
+    where both sides are sweeps, each new scenario is judged against the old one at the same point (`pairs`, from
+    `scenario_pairs`: by the swept params' values, never by index); a scenario the old spec lacks (added) has no
+    change to measure (its old value is taken as the new one), but the new spec's bounds hold in it too. The KPI's other fields
     (incomplete, absent at the compared scenario) are kept: a part without a price is unpriced in every scenario.
     Lazy: a gate met everywhere walks the scenarios once, holding one KPI at a time."""
     if not new.evaluated:
@@ -572,14 +677,18 @@ def _other_scenarios(old: Snapshot, new: Snapshot, kpis: list[dict], scenario: i
     for k in range(count if count > 1 else 0):
         if k == scenario or (new.scenario_count > 1 and k >= new.scenario_count):
             continue
-        paired = old.scenario_count == 1 or k < old.scenario_count
+        if new.scenario_count > 1:
+            j = pairs.get(k) if old.scenario_count > 1 else 0
+        else:                   # a new spec of one scenario, an old sweep: each old scenario against it
+            j = k
+        paired = j is not None
 
-        def at(kpi: dict, k: int = k, paired: bool = paired) -> Optional[dict]:
+        def at(kpi: dict, k: int = k, j: Optional[int] = j, paired: bool = paired) -> Optional[dict]:
             path = kpi["path"]
             if path not in new.series and path not in old.series:
                 return None
             n = new.series[path][k] if path in new.series else kpi["new"]
-            o = (old.series[path][k] if path in old.series else kpi["old"]) if paired else n
+            o = (old.series[path][j] if path in old.series else kpi["old"]) if paired else n
             delta, rel = _change(o, n)
             both = path in old.kpis and path in new.kpis
             return {**kpi, "old": o, "new": n, "change": delta, "relative_change": rel,
@@ -939,7 +1048,8 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     return path, (os.path.join(tree, rel_folder) if root else None), tree, top
 
 
-def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int) -> Snapshot:
+def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int,
+                  pair_with: Snapshot | None = None) -> Snapshot:
     """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated; a spec that does not
     exist at the ref (new in the change) is an empty snapshot marked `missing`: every figure and part is new."""
     from dsl.diagnostics import Sink
@@ -949,7 +1059,7 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
             path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
         except NotAtRef:
             return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
-        snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario)
+        snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario, pair_with)
         _relabel(snap, tree, top, ref)
         return snap
 
@@ -1208,6 +1318,10 @@ def headline(doc: dict) -> str:
         n = sum(1 for k in doc["kpis"] if k["changed"])
         inputs = len(doc.get("inputs", []))
         sentences.append((f"{inputs} input(s), " if inputs else "") + f"{n} KPI(s) and {len(doc['parts'])} part(s) change")
+        sides = doc.get("scenarios") or {}
+        for key in ("added", "removed"):
+            if sides.get(key):
+                sentences.append(f"{len(sides[key])} scenario(s) {key}")
         checks = doc["checks"]
         for key, words in (("newly_failing", "newly failing"), ("fixed", "fixed"), ("added", "added")):
             if checks.get(key):
@@ -1249,9 +1363,23 @@ def _scenario_lines(doc: dict) -> list[str]:
     return [f"{side}: {text}" + hint for side, text in texts]
 
 
+def _scenario_changes(doc: dict) -> list[str]:
+    """The scenarios of a sweep on one side only (paired by their params' values, `scenario_pairs`): each side's
+    list, capped at 10 named."""
+    sides = doc.get("scenarios") or {}
+    out = []
+    for key, words in (("added", "scenarios added (the old spec has no such point)"),
+                       ("removed", "scenarios removed (the new spec has no such point)")):
+        texts = sides.get(key) or []
+        if texts:
+            more = f", and {len(texts) - 10:,} more" if len(texts) > 10 else ""
+            out.append(f"{words}: " + "; ".join(texts[:10]) + more)
+    return out
+
+
 def render_text(doc: dict) -> str:
     lines = [f"plan: {doc['old']} -> {doc['new']}"] + [f"compared: {note}" for note in _scenario_lines(doc)] \
-        + [headline(doc), ""]
+        + _scenario_changes(doc) + [headline(doc), ""]
     if doc.get("inputs"):
         lines += ["inputs:"] + [f"  {line}" for line in _input_lines(doc)] + [""]
     changed = [k for k in doc["kpis"] if k["changed"]]
@@ -1368,6 +1496,7 @@ def render_markdown(doc: dict) -> str:
 
 def _render_markdown(doc: dict) -> str:
     out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+        + [_md(n[0].upper() + n[1:]) for n in _scenario_changes(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
     if bad:
@@ -1467,6 +1596,7 @@ def render_github(doc: dict, paths=None) -> str:
 
     at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
     lines = [command("notice", "factory plan", headline(doc))]
+    lines += [command("notice", "factory plan: scenarios", line) for line in _scenario_changes(doc)]
     for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
         where = i.get("location")        # a removed one's is the old spec's: a file, unless it is PATH@REF
         lines.append(command("notice", "factory plan: input", line,
@@ -1659,8 +1789,15 @@ class ScenarioOf(_Strict):
 
 class Scenarios(_Strict):
     compared: int = Field(description="the scenario compared (--scenario, 1 = the first)")
-    old: Optional[ScenarioOf] = Field(description="null: the old spec could not be evaluated")
+    old: Optional[ScenarioOf] = Field(description="null: the old spec could not be evaluated. Its scenario is the "
+                                      "one at the same point (the swept params' values) as the new one's, not of "
+                                      "the same number; no parameters when it has none there (added)")
     new: Optional[ScenarioOf]
+    added: list[str] = Field(default_factory=list, description="where both specs are sweeps: the new spec's "
+                             "scenarios at a point (its swept params' values, by name) the old one lacks, in words; "
+                             "scenarios are paired by point, never by number; an added field")
+    removed: list[str] = Field(default_factory=list, description="the old spec's scenarios at a point the new one "
+                               "lacks, in words; an added field")
 
 
 class PlanDocument(_Strict):

@@ -81,6 +81,7 @@ class Code:
     NO_EFFECT = "no-effect"
     IMPLAUSIBLE_VALUE = "implausible-value"
     UNCOMPUTED_WORKLOAD = "uncomputed-workload"
+    BATCH_BEYOND_RUN = "batch-beyond-run"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -172,7 +173,8 @@ CODES: dict[str, tuple[str, str]] = {
                   "does nothing (a serving-queue switch in an offline scenario, serial context chunks at pp 1, a MoE "
                   "option on a dense model); or heat-rejection gear (a dry cooler, a cooling tower) placed where the "
                   "site rejects its heat by another kind (`heat_rejection`: priced as written, used by no cooling "
-                  "figure); a warning saying why."),
+                  "figure); or `ep` above 1 on an inference service of a dense model (no routed experts to spread); or a `land_price`, `shell_cost` or `plant_cost` on a site that leases (`colocation_price`: the "
+                  "lease rents the building, its power and cooling plant and the land under them, so they count $0); a warning saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "
@@ -186,6 +188,11 @@ CODES: dict[str, tuple[str, str]] = {
                             "without the rate of the precision it runs at), named here. The figure is absent (null in "
                             "JSON, n/a with the reason in the table and the report); an error, as an infeasible "
                             "workload is: the spec must give the input or ask for what the hardware has."),
+    Code.BATCH_BEYOND_RUN: ("evaluate", "A training run's global batch (tokens a step: `global_batch`, else the "
+                         "default 4 Mi tokens) exceeds its `tokens`: it runs one whole step, larger than the whole "
+                         "run, so its time to train and the cost and energy computed from it are of that step; a "
+                         "warning at the workload naming both figures (in a sweep, the scenarios where it holds), "
+                         "its time to train flagged in the table, the report and the JSON."),
 }
 
 

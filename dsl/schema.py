@@ -553,7 +553,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         services_accelerators_held count output the accelerators its inference services hold: sum(count * accelerators_held)
         services_accelerator_hour USD/h output their mean accelerator-hour: services_cost_per_hour / services_accelerators_held (each service's own hour, its energy at its own draw)
         time_to_train s       output    the longest time to train of the training workloads placed here
-        colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building and its power and cooling plant
+        colocation_price USD/kW/month price of a colocation lease per kW of peak IT power per month: leasing replaces owning the building, its power and cooling plant and its land
         opex_lease    USD/yr  output    colocation lease: colocation_price * it_power (where the site leases)
         """, "hall row rack transformer ups switchgear generator busway pdu rectifier chiller "
                                 "dry_cooler cooling_tower cdu crah pump network training inference finance"),

@@ -242,7 +242,9 @@ Formulas:
       replacing (11.7 $/W * 10 MW = $117M of building and plant) / 20 yr = $5.85M of depreciation a year
       and 3% maintenance on the plant's $62M ($1.86M).
       capex_land     = land_price (a site's); a site that places IT, gives none and does not lease counts its
-                       land $0 with an `unpriced` warning (as an unpriced part); `land_price = 0 USD` where free
+                       land $0 with an `unpriced` warning (as an unpriced part); `land_price = 0 USD` where free;
+                       0 for a site that leases: the lease rents the land under the building too (a `land_price`
+                       it sets is a `no-effect` warning)
       capex          = the sum of the categories
       capex_depreciable_it       = it + network + optics           (what wears out with the IT; a rack's or
                                                                     row's whole capex: the report's total of one)
@@ -1201,9 +1203,18 @@ def _land(ctx):
     """The site's `land_price` plus its halls' (0: a hall's land is its site's). A site that places IT and gives no
     land price counts its land as $0 with an `unpriced` warning naming `capex_land` (so `capex` and `cost_per_mw`
     are incomplete), as an unpriced part is; none for a site that leases (`colocation_price`: the lessor's land)
-    or places no IT (a site of workloads only: no building to stand anywhere)."""
+    or places no IT (a site of workloads only: no building to stand anywhere). A leased site buys no land: its
+    lease rents the building, its power and cooling plant and the land under them, so its `land_price` counts $0
+    and gets a `no-effect` warning, as its `shell_cost` and `plant_cost` do (the building and plant are rented too:
+    capex_building = capex_power = capex_cooling = 0) (s19-plancolo: a $5M land price on a leased site of $0.4M of servers made its
+    capex $5.4M, on top of the rent, exit 0)."""
     total = sum((h.count * h.get("capex_land") for h in halls(ctx)), np.zeros(1))
     if ctx.kind != "site":
+        return total
+    if leased(ctx):
+        for field, what in (("land_price", "its land"), ("shell_cost", "its building shell"),
+                            ("plant_cost", "its power and cooling plant")):
+            _warn_leased_field(ctx, field, what)
         return total
     if ctx.is_set("land_price"):
         return total + ctx.get("land_price")
@@ -1211,6 +1222,21 @@ def _land(ctx):
     if not leased(ctx) and np.any(placing):
         warn_unpriced_field(ctx, "land_price", f"{ctx.path}.capex_land", "its land", where=placing)
     return total
+
+
+def _warn_leased_field(ctx, field: str, what: str) -> None:
+    """A `no-effect` warning at `field` of a leased site (it sets `colocation_price`), where the spec sets it: the
+    lease replaces `what` the field prices, so the field counts $0."""
+    from dsl.diagnostics import Code
+    if not ctx.is_set(field):
+        return
+    node = ctx.ev.graph.nodes[f"{ctx.path}.{field}"]
+    lessor = ctx._nearest("colocation_price")
+    where = lessor.path if lessor is not None else ctx.path
+    ctx.ev.sink.warning(Code.NO_EFFECT, f"`{ctx.path}.{field}` changes nothing here: `{where}` leases "
+                        f"(colocation_price), and the lease rents {what}, so it counts $0 in the capex",
+                        node.span or ctx.inst.block.name_span,
+                        help=f"remove `{field}` (or `colocation_price`, to own the site)")
 
 
 def _per(ctx, numerator: str, denominator: str, why: str):
@@ -1240,7 +1266,7 @@ for _kind in ("hall", "site"):
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
         _building)
-    output(_kind, "capex_land", "land_price (a site's; none is $0 with an `unpriced` warning unless it leases)")(
+    output(_kind, "capex_land", "land_price (a site's; none is $0 with an `unpriced` warning; 0 where it leases)")(
         _land)
     output(_kind, "capex", " + ".join(CAPEX_PARTS))(
         lambda ctx: sum((ctx.get(name) for name in CAPEX_PARTS), np.zeros(1)))

@@ -1071,14 +1071,20 @@ def _pick(q, score, allowed):
     return out
 
 
-def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int) -> str:
-    """Why scenario `i` has no parallel layout, with the numbers."""
+def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int, job: dict | None = None) -> str:
+    """Why scenario `i` has no parallel layout, with the numbers. A given `ep` above 1 on a model with no routed
+    experts (a dense model) is the reason itself, said first as "`ep` = N ..." so that the error stands at the `ep`
+    field (evaluate.infeasible_check); it was a layout list that named neither (s19-plancolo)."""
     from ..display import format_quantity as f
 
     def at(x):
         x = np.asarray(x, dtype=float).reshape(-1)
         return float(x[i] if x.size > 1 else x[0])
 
+    ep = at(job["ep_fixed"]) if job is not None else math.nan
+    if not best["any_allowed"][i] and ep > 1 and at(arch.experts) <= 0:
+        return (f"`ep` = {f(ep, '')} asks for expert parallelism, but the model has no experts (a dense model, "
+                f"no routed experts to spread over ep ranks), so no parallel layout has ep = {f(ep, '')}")
     if not best["any_allowed"][i]:
         fixed_text = " and ".join(f"{k} = {f(at(v), '')}" for k, v in fixed.items())
         return (f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
@@ -1322,7 +1328,7 @@ def _solve(ctx) -> dict:
                       _col(more["evaluations"]))
         score = np.where(ok & np.isfinite(t_all), -t_all, -np.inf)
         part = _pick(q, score, q["allowed"])
-        part["reason"] = [why_infeasible(part, arch_r, hw_r, more["n"], fixed_r, i) if bad else ""
+        part["reason"] = [why_infeasible(part, arch_r, hw_r, more["n"], fixed_r, i, job_r) if bad else ""
                           for i, bad in enumerate(part["feasible"] == 0)]
         parts.append((rows.stop - rows.start, part))
     best = _scatter(parts, inverse)

@@ -99,7 +99,8 @@ FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
              Code.OVER_COMMITTED: "the site places fewer accelerators than its workloads run on",
              Code.INFEASIBLE_WORKLOAD: "counts a service that cannot run at the site's planning draw",
              Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range",
-             Code.OUT_OF_RANGE: "computed from an input outside its range"}
+             Code.OUT_OF_RANGE: "computed from an input outside its range",
+             Code.BATCH_BEYOND_RUN: "of one whole step larger than the run"}
 
 
 def flagged_codes(results, sink) -> dict[str, set[str]]:
