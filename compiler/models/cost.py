@@ -553,7 +553,8 @@ def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     draws = service_draws(site)
     if not draws:
         return np.zeros(1), {}
-    one = facility_slope(site) if site.is_set("pue") or not halls(site) else None     # a set pue: one slope, it
+    # a set pue: one slope, it, but for a hall that sets its own (facility_slope(hall): its own pue)
+    one = facility_slope(site) if not halls(site) else None
     types = _chip_types(site, capex=False)
     left = {key: types[key][1] for key in draws}
     total, per_hall = np.zeros(1), {}

@@ -72,7 +72,11 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue: the
-                         block's own `pue`, else, for a hall, its site's: set_pue)
+                         block's own `pue`, else, for a hall, its site's: set_pue; a site's `pue` covers what
+                         its halls' own `pue` does not: pue x (it_power_avg - sum over halls setting one of
+                         count x hall it_power_avg) + sum of count x those halls' facility_power_avg, so the
+                         halls and the IT outside them add up to the site; the site's `pue` output stays the
+                         value it sets)
     pue                = facility_power_avg / it_power_avg
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
@@ -468,7 +472,7 @@ def facility_slope(ctx):
     it_power_avg (the `pue` where the spec sets one: its average is it_power_avg * pue; 0 without IT power). Exact where all the block's IT runs
     through one chain and one cooling plant; over halls or rows of different chains, their IT-weighted mean."""
     pue = set_pue(ctx)
-    if pue is not None:
+    if pue is not None and not any(hall.is_set("pue") for hall in halls(ctx)):
         return pue
     it_avg = ctx.get("it_power_avg")
     slope = (ctx.get("facility_power_avg") - no_load_loss(ctx)) / np.where(it_avg > 0, it_avg, 1.0)
@@ -766,7 +770,15 @@ def _facility_avg(ctx):
     it_avg = ctx.get("it_power_avg")
     pue = set_pue(ctx)
     if pue is not None:
-        return it_avg * pue
+        total = it_avg * pue
+        for hall in halls(ctx):
+            # a site's `pue` states the facility power of what its halls' own `pue` does not: a hall that sets one
+            # is its own pue x its IT, the rest at the site's (before s19-energy2 the site said pue x all its IT
+            # and the hall its own pue x its IT: a site at 1.4 over a hall at 1.15 drew 59.2 kW more than its
+            # halls and the fabric outside them, tests/test_energy_laws19b.py)
+            if hall.is_set("pue"):
+                total = total + hall.count * (hall.get("facility_power_avg") - pue * hall.get("it_power_avg"))
+        return total
     total = it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
     for hall in halls(ctx):
         # a hall that sets its own `pue` states its facility power: the site takes it in place of the hall's
