@@ -71,3 +71,73 @@ def test_a_sites_metered_power_is_its_halls_plus_its_it_outside_them(site_pue: s
         assert np.allclose(v["s.h.facility_power_avg"], 1.15 * v["s.h.it_power_avg"], rtol=1e-12)
     # the services' change falls on the halls that hold the H100 at each one's own slope
     assert np.all(v["s.facility_power_metered"] < v["s.facility_power_avg"])
+
+
+# ----------------------------------------------------------------------------- water and PUE at the metered draw
+
+TOWERS = """\
+from systems import DGX_H100, DGX_H100_rack
+from models import Llama3_1_70B
+param demand = 20 ktok/s
+site s {
+  land_price = 0 USD
+  heat_rejection = "cooling_tower"
+  rack d: DGX_H100_rack x 8
+  inference chat {
+    model = Llama3_1_70B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 400 tok
+    demand = demand
+  }
+}
+"""
+
+
+def test_raising_a_services_demand_never_lowers_the_sites_water() -> None:
+    """The towers evaporate water in proportion to the heat they reject, and the heat is the power the IT draws:
+    as the energy bill meters it (services at their duty cycles, the accelerators no workload holds at idle),
+    more demand never lowers the water, and the water per unit of energy is the same at any demand (both are
+    linear in the same IT heat, with no fixed part in the cooling). Before: the water stayed at the planning
+    `utilization` (0.85) for all 256 H100 whatever the demand (4,336 m^3/yr at 5, 20 and 80 ktok/s) while the
+    energy rose 0.832 -> 1.198 GWh/yr; the PUE stayed at
+    1.1358 (facility_power_avg / it_power_avg). Now the water is 1,456 -> 1,605 -> 2,149 m^3/yr and the PUE
+    1.195 -> 1.187 -> 1.166 (metered 95.0 -> 136.8 kW over an IT draw of 79.5 -> 117.3 kW: the no-load losses
+    over less IT than the planning 236.7 kW)."""
+    v = _sweep(TOWERS, {"demand": "[5 ktok/s, 20 ktok/s, 80 ktok/s]"})
+    for name in ("s.water_year", "s.opex_water", "s.it_power_metered", "s.facility_power_metered"):
+        assert _never_falls(v[name]) and v[name][-1] > v[name][0], (name, v[name])
+    assert np.allclose(v["s.pue"], v["s.facility_power_metered"] / v["s.it_power_metered"], rtol=1e-12)
+    assert np.all(v["s.it_power_metered"] < v["s.it_power_avg"])       # duty 0.6 and idle spares: below 0.85
+
+
+COLD_TOWERS = TOWERS.replace('  heat_rejection = "cooling_tower"\n',
+                             '  heat_rejection = "cooling_tower"\n  mean_ambient_temp = 0 degC\n')
+
+
+def test_water_and_pue_are_computed_from_the_heat_the_energy_bill_meters() -> None:
+    """Hand calculation. 8 air-cooled DGX H100 racks at a cold site (mean ambient 0 degC: the towers cool the
+    chilled water freely, no compressor runs on average), one chat service at 20 ktok/s. All the IT power the bill
+    meters, P = it_power_metered, ends up as heat in the air; the CRAH fans add 4% of it (crah_fan_fraction), the
+    tower fans 1.5% of what is rejected (heat_rejection_fan_fraction):
+        rejected = P x 1.04 x 1.015
+        water    = rejected x 8,760 h / 2.43 MJ/kg x 4 / (4 - 1) / 997 kg/m^3      (cycles of concentration 4)
+        pue      = facility_power_metered / P
+    and P is the IT of the energy bill: the hall's (site's) metered draw less P is the same overhead per watt at
+    any demand but the no-load losses (facility_power_metered = no_load + k P, k the chain and plant slope), so
+    two demands give k = dF / dP, and the PUE is k + no_load / P. Before: water 4,335.7 m^3/yr at the planning
+    draw (it_power_avg 236.7 kW) at every demand; now it follows P (79.5 -> 117.3 kW from 5 to 80 ktok/s)."""
+    v = _sweep(COLD_TOWERS, {"demand": "[5 ktok/s, 80 ktok/s]"})
+    p = v["s.it_power_metered"]
+    rejected = p * 1.04 * 1.015
+    water = rejected * 8760 * 3600 / 2.43e6 * 4 / 3 / 997.0
+    assert np.allclose(v["s.water_year"], water, rtol=1e-9), (v["s.water_year"], water)
+    f = v["s.facility_power_metered"]
+    k = (f[1] - f[0]) / (p[1] - p[0])
+    no_load = f[0] - k * p[0]
+    assert no_load >= 0
+    assert np.allclose(v["s.pue"], k + no_load / p, rtol=1e-9)
+    assert np.allclose(v["s.pue"], f / p, rtol=1e-12)
+

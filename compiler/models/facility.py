@@ -77,7 +77,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                          count x hall it_power_avg) + sum of count x those halls' facility_power_avg, so the
                          halls and the IT outside them add up to the site; the site's `pue` output stays the
                          value it sets)
-    pue                = facility_power_avg / it_power_avg
+    pue                = facility_power_metered / it_power_metered (the draw the energy bill meters: the
+                         site's workloads at their duty cycles, spares at spare_utilization; compiler.models.cost)
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
                          their duty cycles; a hall: its share of its site's by accelerators; compiler.models.cost
@@ -89,7 +90,9 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                          (evaporation and blowdown per unit of heat rejected; their count x capacity-weighted
                          mean, on the block or its nearest ancestor that places them), else
                          heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
-                         (the physics, 1.98 L/kWh at c = 4: a tower's rating was read by no model before)
+                         (the physics, 1.98 L/kWh at c = 4: a tower's rating was read by no model before);
+                         the heat rejected at the average x it_power_metered / it_power_avg of the IT the block
+                         cools itself (`_metered_share`: the draw the energy bill meters, s19-energy2)
 
 Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
 the diagrams read these, nothing else computes them):
@@ -755,10 +758,24 @@ def _rated_water_use(ctx):
     return np.where(total > 0, rated / np.where(total > 0, total, 1.0), np.nan)   # none placed: nan, the physics
 
 
+def _metered_share(ctx):
+    """The IT power the block cools itself at the metered draw over that at the planning average (a site: less its
+    halls'): 1 + its workloads' change / its own it_power_avg, 1 without IT of its own. The heat its plant rejects
+    is linear in that IT's heat (pumps, fans, compressors at the mean ambient and rejection fans in proportion), so
+    it scales by this as the energy's slope does (cost.facility_power_metered)."""
+    it_avg, metered = ctx.get("it_power_avg"), ctx.get("it_power_metered")
+    if halls(ctx):
+        it_avg = left_over(it_avg, sum((h.count * h.get("it_power_avg") for h in halls(ctx)), np.zeros(1)))
+        metered = left_over(metered, sum((h.count * h.get("it_power_metered") for h in halls(ctx)), np.zeros(1)))
+    own = it_avg > 1e-9 * np.maximum(ctx.get("it_power_avg"), 1e-300)
+    return np.where(own, np.maximum(metered, 0.0) / np.where(own, it_avg, 1.0), 1.0)
+
+
 def _water_own(ctx):
     if ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
         return np.zeros(1)
     _, _, rejected = stream_cooling(ctx, peak=False)
+    rejected = rejected * _metered_share(ctx)
     c = ctx.get("cycles_of_concentration", A.cycles_of_concentration)
     mass = rejected * A.YEAR / ctx.get("evaporation_heat", A.evaporation_heat) * c / (c - 1)
     physics = mass / ctx.get("water_density", A.water_density)
@@ -837,8 +854,9 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("it_power") + ctx.get("power_chain_loss") + ctx.get("cooling_power"))
     output(_kind, "feed_utilization", "facility_power / power_feed (hall) or utility_feed (site)")(_feed_utilization)
     output(_kind, "facility_power_avg", "it_power_avg + average chain loss + cooling_power_avg")(_facility_avg)
-    output(_kind, "pue", "facility_power_avg / it_power_avg; none without IT power")(
-        lambda ctx: _ratio(ctx, ctx.get("facility_power_avg"), ctx.get("it_power_avg"),
+    output(_kind, "pue", "facility_power_metered / it_power_metered (the draw the energy bill meters); none "
+                         "without IT power")(
+        lambda ctx: _ratio(ctx, ctx.get("facility_power_metered"), ctx.get("it_power_metered"),
                            f"no IT power: the {ctx.kind} places no racks or servers"))
     output(_kind, "energy_year", "facility_power_metered * 8760 h")(
         lambda ctx: ctx.get("facility_power_metered") * A.YEAR)
