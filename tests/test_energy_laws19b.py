@@ -141,3 +141,37 @@ def test_water_and_pue_are_computed_from_the_heat_the_energy_bill_meters() -> No
     assert np.allclose(v["s.pue"], k + no_load / p, rtol=1e-9)
     assert np.allclose(v["s.pue"], f / p, rtol=1e-12)
 
+
+# ----------------------------------------------------------------------------- cooling: a rated chiller on towers
+
+RATED_ON_TOWERS = """\
+from systems import DGX_H100_rack
+from facility import Chiller_WC_1000ton
+site s {
+  land_price = 0 USD
+  heat_rejection = "cooling_tower"
+  ambient_temp = 35 degC
+  chiller c: Chiller_WC_1000ton x 2
+  rack r: DGX_H100_rack x 8
+}
+"""
+
+
+def test_a_rated_chiller_draws_its_rating_at_the_design_day_on_towers() -> None:
+    """Hand calculation. A water-cooled chiller's `cop` (Chiller_WC_1000ton: 3.517 / 0.56 = 6.28, the ASHRAE 90.1
+    full-load kW/ton) is its rating at the design condition of its condenser, which on cooling towers is the wet
+    bulb; the model scales it by the lift elsewhere. At the design day it must give its rating: 8 air-cooled DGX
+    H100 racks, heat Q = it_power (all to air), CRAH fans 4% of it, compressors (Q + fans) / 6.28, tower fans 1.5%
+    of what is rejected:
+        cooling_power = 0.04 Q + 1.04 Q / 6.28 + 0.015 x (1.04 Q + 1.04 Q / 6.28)
+    Before: the design lift was taken from the dry bulb (35 degC) while the tower's condenser saw the wet bulb
+    (27 degC, 8 K below): COP 6.28 x (35 + 8 - 10) / (27 + 8 - 10) = 8.29 at the design day (evaporator 10 degC:
+    chilled water 18 degC less the 8 K approach), the compressors 35.0 kW for the rating's 46.2 kW, cooling_power
+    51.07 kW for 62.44 kW and facility_power 351.5 kW for 363.1 kW."""
+    v = _sweep(RATED_ON_TOWERS, {})
+    q = v["s.it_power"]
+    assert np.allclose(v["s.heat_air"], q, rtol=1e-12)                       # air-cooled: all the heat to air
+    cop = 3.517 / 0.56
+    fans, mech = 0.04 * q, 1.04 * q / cop
+    expected = fans + mech + 0.015 * (1.04 * q + mech)
+    assert np.allclose(v["s.cooling_power"], expected, rtol=1e-9), (v["s.cooling_power"], expected)

@@ -524,14 +524,18 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     """Compressor power to reject `heat` from a loop supplied at t_supply, and whether it is needed.
 
     COP = carnot_fraction * T_evap / lift; a placed chiller with a rated `cop` instead gives
-    COP = cop * lift(design ambient) / lift(t_outdoor): its rating at the design day, scaled by the lift."""
+    COP = cop * lift(design) / lift(t_outdoor): its rating at the design day, scaled by the lift. The design lift is
+    from what the condenser sees on the design day, the peak's outdoor reference of the same plant: the dry bulb, or
+    on cooling towers the wet bulb (before s19-energy2 the dry bulb always: a water-cooled chiller rated 6.28 on
+    towers gave 8.29 at the design day, 35 degC dry / 27 degC wet: its compressors 35.0 kW for the rating's
+    46.2 kW, tests/test_energy_laws19b.py)."""
     approach = ctx.get("chiller_approach", A.chiller_approach)
     free = _free_cooling(ctx, t_supply, t_outdoor)
     t_evap = t_supply - approach
     lift = np.maximum(t_outdoor + approach - t_evap, 1e-9)
     chiller = _placed_chiller(ctx)
     if chiller is not None:
-        design = ctx.inherited("ambient_temp", A.ambient_temp)
+        design = _outdoor(ctx, peak=True, tower=_tower(ctx))
         cop = chiller.get("cop") * np.maximum(design + approach - t_evap, 1e-9) / lift
     else:
         cop = ctx.get("carnot_fraction", A.carnot_fraction) * t_evap / lift
