@@ -142,36 +142,60 @@ def test_water_and_pue_are_computed_from_the_heat_the_energy_bill_meters() -> No
     assert np.allclose(v["s.pue"], f / p, rtol=1e-12)
 
 
-# ----------------------------------------------------------------------------- cooling: a rated chiller on towers
+# ----------------------------------------------------------------------------- cooling: a rated chiller and the climate
 
-RATED_ON_TOWERS = """\
+RATED = """\
 from systems import DGX_H100_rack
-from facility import Chiller_WC_1000ton
-site s {
+from facility import Chiller_WC_1000ton, Chiller_AC_500ton
+param amb = 35 degC
+site s {{
   land_price = 0 USD
-  heat_rejection = "cooling_tower"
-  ambient_temp = 35 degC
-  chiller c: Chiller_WC_1000ton x 2
+  heat_rejection = "{rejection}"
+  ambient_temp = amb
+  {wet}
+  chiller c: {chiller} x 2
   rack r: DGX_H100_rack x 8
-}
+}}
 """
 
 
-def test_a_rated_chiller_draws_its_rating_at_the_design_day_on_towers() -> None:
-    """Hand calculation. A water-cooled chiller's `cop` (Chiller_WC_1000ton: 3.517 / 0.56 = 6.28, the ASHRAE 90.1
-    full-load kW/ton) is its rating at the design condition of its condenser, which on cooling towers is the wet
-    bulb; the model scales it by the lift elsewhere. At the design day it must give its rating: 8 air-cooled DGX
-    H100 racks, heat Q = it_power (all to air), CRAH fans 4% of it, compressors (Q + fans) / 6.28, tower fans 1.5%
-    of what is rejected:
-        cooling_power = 0.04 Q + 1.04 Q / 6.28 + 0.015 x (1.04 Q + 1.04 Q / 6.28)
-    Before: the design lift was taken from the dry bulb (35 degC) while the tower's condenser saw the wet bulb
-    (27 degC, 8 K below): COP 6.28 x (35 + 8 - 10) / (27 + 8 - 10) = 8.29 at the design day (evaporator 10 degC:
-    chilled water 18 degC less the 8 K approach), the compressors 35.0 kW for the rating's 46.2 kW, cooling_power
-    51.07 kW for 62.44 kW and facility_power 351.5 kW for 363.1 kW."""
-    v = _sweep(RATED_ON_TOWERS, {})
-    q = v["s.it_power"]
-    assert np.allclose(v["s.heat_air"], q, rtol=1e-12)                       # air-cooled: all the heat to air
-    cop = 3.517 / 0.56
-    fans, mech = 0.04 * q, 1.04 * q / cop
-    expected = fans + mech + 0.015 * (1.04 * q + mech)
-    assert np.allclose(v["s.cooling_power"], expected, rtol=1e-9), (v["s.cooling_power"], expected)
+def test_a_hotter_design_day_never_lowers_the_energy_of_a_rated_chiller() -> None:
+    """A chiller's `cop` is a rating at a standard condition (AHRI 550/590), a property of the machine: the site's
+    design day decides what the plant is sized for, not how well it runs on the mean day. With the mean ambient
+    held (15 degC), a hotter design day never lowers the cooling power, the energy or the PUE. Before: the rating
+    was taken at the site's design ambient, so 30 -> 45 degC made the chiller better on every other day: 8 DGX
+    H100 racks on Chiller_AC_500ton, energy 2.704 -> 2.583 GWh/yr, PUE 1.304 -> 1.246, cooling_power_avg 52.3
+    -> 38.7 kW, and the peak's cooling_power 115.1 kW at any design day (its rating there whatever the heat).
+    Now 2.650 -> 2.653 GWh/yr, PUE 1.278 -> 1.280, the peak 100.0 -> 145.2 kW."""
+    for chiller, rejection in (("Chiller_AC_500ton", "chiller"), ("Chiller_WC_1000ton", "cooling_tower")):
+        v = _sweep(RATED.format(rejection=rejection, wet="", chiller=chiller),
+                   {"amb": "[30 degC, 35 degC, 40 degC, 45 degC]"})
+        for name in ("s.cooling_power_avg", "s.energy_year", "s.pue", "s.cooling_power", "s.facility_power"):
+            assert _never_falls(v[name]), (chiller, name, v[name])
+        assert v["s.cooling_power"][-1] > v["s.cooling_power"][0], (chiller, v["s.cooling_power"])
+
+
+def test_a_rated_chiller_draws_its_rating_at_the_rating_condition() -> None:
+    """Hand calculation. A chiller's `cop` is its rating at AHRI 550/590's standard condition: air-cooled at 35 degC
+    entering air, water-cooled at 85 degF (29.4 degC) condenser water, a tower's cold water at a 78 degF (25.6
+    degC) wet bulb. A site whose design day is that condition draws the rating there; elsewhere the model scales
+    it by the lift (T_cond - T_evap, T_cond = outdoor + 8 K approach, T_evap = 18 degC chilled water - 8 K = 10
+    degC). 8 air-cooled DGX H100 racks, heat Q = it_power (all to air), CRAH fans 4% of it, compressors (Q + fans)
+    / COP, tower / condenser fans 1.5% of what is rejected:
+        cooling_power = 0.04 Q + 1.04 Q / COP + 0.015 x (1.04 Q + 1.04 Q / COP)
+        Chiller_WC_1000ton on towers, design wet bulb 25.6 degC: COP = 3.517 / 0.56 = 6.28
+                                      design wet bulb 27 degC:   COP = 6.28 x (25.6 + 8 - 10) / (27 + 8 - 10)
+        Chiller_AC_500ton, 35 degC design dry bulb:              COP = 10.1 / 3.412 = 2.96
+    Before: on towers the rating's lift was taken from the dry bulb (35 degC) while the condenser saw the wet bulb
+    (27 degC): COP 6.28 x 33 / 25 = 8.29 at the design day, compressors 35.0 kW for the rating's 46.2 kW
+    (cooling_power 51.07 kW, facility_power 351.5 kW, where the scaled rating gives 65.22 kW and 365.9 kW)."""
+    cases = (("Chiller_WC_1000ton", "cooling_tower", "wet_bulb_temp = 25.6 degC", 3.517 / 0.56),
+             ("Chiller_WC_1000ton", "cooling_tower", "wet_bulb_temp = 27 degC", 3.517 / 0.56 * 23.6 / 25.0),
+             ("Chiller_AC_500ton", "chiller", "", 10.1 / 3.412))
+    for chiller, rejection, wet, cop in cases:
+        v = _sweep(RATED.format(rejection=rejection, wet=wet, chiller=chiller), {})
+        q = v["s.it_power"]
+        assert np.allclose(v["s.heat_air"], q, rtol=1e-12)                   # air-cooled: all the heat to air
+        fans, mech = 0.04 * q, 1.04 * q / cop
+        expected = fans + mech + 0.015 * (1.04 * q + mech)
+        assert np.allclose(v["s.cooling_power"], expected, rtol=1e-9), (chiller, wet, v["s.cooling_power"], expected)

@@ -58,7 +58,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        supply temperature (free cooling); else Q / COP with
                        COP = carnot_fraction * T_evap / (T_cond - T_evap),
                        T_evap = T_supply - approach, T_cond = T_outdoor + approach; a placed chiller
-                       with a rated `cop` uses it at the design ambient, scaled by the lift elsewhere
+                       with a rated `cop` uses it at AHRI 550/590's rating condition (35 degC dry bulb, on
+                       towers 25.6 degC wet bulb), scaled by the lift elsewhere
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
     heat_rejected    = Q + pumps + fans + mechanical + rejection fans (= IT heat + cooling power), summed
                        over the streams the block cools and its halls
@@ -181,6 +182,17 @@ chilled_water_offset = Assumption(
 wet_bulb_depression = Assumption(
     "wet_bulb_depression", 8.0, "K",
     "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers", range=NON_NEGATIVE)
+chiller_rating_dry_bulb = Assumption(
+    "chiller_rating_dry_bulb", 273.15 + 35.0, "K",
+    "outdoor dry bulb at which a chiller's `cop` is rated [P]: AHRI Standard 550/590 (I-P), 2023 edition, standard "
+    "rating conditions, air-cooled condenser entering air 95.0 degF (35 degC); the full-load kW/ton and EER limits "
+    "of ASHRAE 90.1-2022 that the stdlib chillers cite are at these conditions", point=True)
+chiller_rating_wet_bulb = Assumption(
+    "chiller_rating_wet_bulb", 273.15 + 25.6, "K",
+    "outdoor wet bulb at which a chiller on cooling towers has its `cop` rated [S]: AHRI Standard 550/590 (I-P), "
+    "2023, rates water-cooled chillers at 85 degF (29.4 degC) entering condenser water, the cold water of a tower "
+    "at its customary 95/85/78 degF design (78 degF = 25.6 degC wet bulb; Cooling Technology Institute, CTI "
+    "STD-201, 2017, certifies towers at such points)", point=True)
 
 
 def _nearest_gear(ctx, kind):
@@ -524,18 +536,22 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     """Compressor power to reject `heat` from a loop supplied at t_supply, and whether it is needed.
 
     COP = carnot_fraction * T_evap / lift; a placed chiller with a rated `cop` instead gives
-    COP = cop * lift(design) / lift(t_outdoor): its rating at the design day, scaled by the lift. The design lift is
-    from what the condenser sees on the design day, the peak's outdoor reference of the same plant: the dry bulb, or
-    on cooling towers the wet bulb (before s19-energy2 the dry bulb always: a water-cooled chiller rated 6.28 on
-    towers gave 8.29 at the design day, 35 degC dry / 27 degC wet: its compressors 35.0 kW for the rating's
-    46.2 kW, tests/test_energy_laws19b.py)."""
+    COP = cop * lift(rated) / lift(t_outdoor): its rating, scaled by the lift. The rating is at the standard
+    condition of AHRI 550/590, whatever the site's climate: the condenser's outdoor reference at 35 degC dry bulb
+    (chiller_rating_dry_bulb), on cooling towers 25.6 degC wet bulb (chiller_rating_wet_bulb: 85 degF condenser
+    water), with the loop's own evaporator (the supply less the approach). Before s19-energy2 the reference was
+    the site's design `ambient_temp`, so a hotter design day made the same chiller better on every other day
+    (30 -> 45 degC with the mean at 15 degC: 8 DGX H100 racks on Chiller_AC_500ton, energy 2.704 -> 2.583 GWh/yr,
+    PUE 1.304 -> 1.246), and on towers the dry bulb while the condenser saw the wet bulb (a water-cooled chiller
+    rated 6.28 gave 8.29 at 35 degC dry / 27 degC wet; tests/test_energy_laws19b.py)."""
     approach = ctx.get("chiller_approach", A.chiller_approach)
     free = _free_cooling(ctx, t_supply, t_outdoor)
     t_evap = t_supply - approach
     lift = np.maximum(t_outdoor + approach - t_evap, 1e-9)
     chiller = _placed_chiller(ctx)
     if chiller is not None:
-        design = _outdoor(ctx, peak=True, tower=_tower(ctx))
+        design = ctx.get("chiller_rating_wet_bulb", chiller_rating_wet_bulb) if _tower(ctx) else \
+            ctx.get("chiller_rating_dry_bulb", chiller_rating_dry_bulb)
         cop = chiller.get("cop") * np.maximum(design + approach - t_evap, 1e-9) / lift
     else:
         cop = ctx.get("carnot_fraction", A.carnot_fraction) * t_evap / lift
