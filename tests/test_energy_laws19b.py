@@ -96,29 +96,20 @@ site s {
 """
 
 
-def test_raising_a_services_demand_never_lowers_the_sites_water() -> None:
-    """The towers evaporate water in proportion to the heat they reject, and the heat is the power the IT draws:
-    as the energy bill meters it (services at their duty cycles, the accelerators no workload holds at idle),
-    more demand never lowers the water, and the water per unit of energy is the same at any demand (both are
-    linear in the same IT heat, with no fixed part in the cooling). Before: the water stayed at the planning
-    `utilization` (0.85) for all 256 H100 whatever the demand (4,336 m^3/yr at 5, 20 and 80 ktok/s) while the
-    energy rose 0.832 -> 1.198 GWh/yr; the PUE stayed at
-    1.1358 (facility_power_avg / it_power_avg). Now the water is 1,456 -> 1,605 -> 2,149 m^3/yr and the PUE
-    1.195 -> 1.187 -> 1.166 (metered 95.0 -> 136.8 kW over an IT draw of 79.5 -> 117.3 kW: the no-load losses
-    over less IT than the planning 236.7 kW)."""
-    v = _sweep(TOWERS, {"demand": "[5 ktok/s, 20 ktok/s, 80 ktok/s]"})
-    for name in ("s.water_year", "s.opex_water", "s.it_power_metered", "s.facility_power_metered"):
-        assert _never_falls(v[name]) and v[name][-1] > v[name][0], (name, v[name])
-    assert np.allclose(v["s.pue"], v["s.facility_power_metered"] / v["s.it_power_metered"], rtol=1e-12)
-    assert np.all(v["s.it_power_metered"] < v["s.it_power_avg"])       # duty 0.6 and idle spares: below 0.85
-
-
 COLD_TOWERS = TOWERS.replace('  heat_rejection = "cooling_tower"\n',
                              '  heat_rejection = "cooling_tower"\n  mean_ambient_temp = 0 degC\n')
 
 
-def test_water_and_pue_are_computed_from_the_heat_the_energy_bill_meters() -> None:
-    """Hand calculation. 8 air-cooled DGX H100 racks at a cold site (mean ambient 0 degC: the towers cool the
+def test_water_and_pue_follow_the_heat_the_energy_bill_meters() -> None:
+    """Law: the towers evaporate water in proportion to the heat they reject, and the heat is the power the IT
+    draws as the energy bill meters it (services at their duty cycles, the accelerators no workload holds at
+    idle): more demand never lowers the water. Before: the water stayed at the planning `utilization` (0.85) for
+    all 256 H100 whatever the demand (4,336 m^3/yr at 5, 20 and 80 ktok/s at the default 15 degC mean) while the
+    energy rose 0.832 -> 1.198 GWh/yr; the PUE stayed at 1.1358 (facility_power_avg / it_power_avg). There, now:
+    water 1,456 -> 1,605 -> 2,149 m^3/yr, PUE 1.195 -> 1.187 -> 1.166 (metered 95.0 -> 136.8 kW over an IT draw
+    of 79.5 -> 117.3 kW: the no-load losses over less IT than the planning 236.7 kW).
+
+    Hand calculation. 8 air-cooled DGX H100 racks at a cold site (mean ambient 0 degC: the towers cool the
     chilled water freely, no compressor runs on average), one chat service at 20 ktok/s. All the IT power the bill
     meters, P = it_power_metered, ends up as heat in the air; the CRAH fans add 4% of it (crah_fan_fraction), the
     tower fans 1.5% of what is rejected (heat_rejection_fan_fraction):
@@ -127,9 +118,11 @@ def test_water_and_pue_are_computed_from_the_heat_the_energy_bill_meters() -> No
         pue      = facility_power_metered / P
     and P is the IT of the energy bill: the hall's (site's) metered draw less P is the same overhead per watt at
     any demand but the no-load losses (facility_power_metered = no_load + k P, k the chain and plant slope), so
-    two demands give k = dF / dP, and the PUE is k + no_load / P. Before: water 4,335.7 m^3/yr at the planning
-    draw (it_power_avg 236.7 kW) at every demand; now it follows P (79.5 -> 117.3 kW from 5 to 80 ktok/s)."""
+    two demands give k = dF / dP, and the PUE is k + no_load / P."""
     v = _sweep(COLD_TOWERS, {"demand": "[5 ktok/s, 80 ktok/s]"})
+    for name in ("s.water_year", "s.opex_water", "s.it_power_metered", "s.facility_power_metered"):
+        assert _never_falls(v[name]) and v[name][-1] > v[name][0], (name, v[name])   # more demand, more water
+    assert np.all(v["s.it_power_metered"] < v["s.it_power_avg"])       # duty 0.6 and idle spares: below 0.85
     p = v["s.it_power_metered"]
     rejected = p * 1.04 * 1.015
     water = rejected * 8760 * 3600 / 2.43e6 * 4 / 3 / 997.0
