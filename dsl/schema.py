@@ -248,7 +248,7 @@ total_power   W       output    quantity * peak power (chips, CPUs, servers: pea
 _IT_OUTPUTS = _POWER_SPLIT + """
 accelerators      count   output  accelerators inside, counting multiplicities
 it_power          W       output  IT power at peak: every accelerator at its TDP (what feeds and cooling are sized for)
-it_power_avg      W       output  IT power at the average utilization (what the energy bill is computed from)
+it_power_avg      W       output  IT power at the average utilization (the planning draw; the bill meters it_power_metered)
 heat_liquid       W       output  peak heat carried away by liquid (direct liquid cooling)
 heat_air          W       output  peak heat carried away by air
 coolant_flow      L/min   output  liquid coolant flow that carries heat_liquid at the loop's temperature rise
@@ -293,7 +293,8 @@ facility_power    W       output  peak power at the meter: IT plus power-chain l
 feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed, a site's utility_feed), where given
 facility_power_avg W      output  average power at the meter
 facility_power_metered W  output  average power at the meter as drawn: facility_power_avg with the accelerators the site's inference services hold at their own duty cycles (a hall: the site's service draws where their chip types sit, by its share of each type's accelerators; energy_year and opex_energy bill it)
-pue               ratio   output  power usage effectiveness: average facility power / average IT power
+it_power_metered  W       output  average IT power as drawn: it_power_avg with the site's workloads at their duty cycles and the accelerators none holds at spare_utilization (the IT of facility_power_metered; pue and water_year follow it)
+pue               ratio   output  power usage effectiveness: facility_power_metered / it_power_metered (the draw the energy bill meters); a `pue` the spec sets states the facility power as pue x IT (a site's: of the IT its halls' own `pue` does not cover; a hall's own wins for its hall, and the site adds them up)
 energy_year       MWh     output  energy at the meter in one year, as drawn (facility_power_metered)
 water_year        m^3     output  water evaporated for heat rejection in one year
 cdus              count   output  coolant distribution units, including redundant spares

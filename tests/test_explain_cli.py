@@ -22,9 +22,9 @@ def test_explain_pue_of_the_flagship(monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("frontier_campus.pue = 1.0") and lines[0].endswith("[model]")
-    assert "= facility_power_avg / it_power_avg" in lines[1]
+    assert "= facility_power_metered / it_power_metered" in lines[1]      # the draw the bill meters (s19-energy2)
     assert "at examples/flagship_campus.factory:" in lines[2]
-    assert "frontier_campus.facility_power_avg = " in result.output
+    assert "frontier_campus.facility_power_metered = " in result.output
 
 
 def test_explain_reaches_stdlib_citations_and_assumptions(monkeypatch) -> None:

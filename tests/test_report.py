@@ -166,7 +166,7 @@ def test_html_shows_derivations_with_assumptions_and_sources(starter) -> None:
     page = _parse(html)
     assert "d-headquarters-pue" in page.ids
     text = " ".join(page.text)
-    assert "facility_power_avg / it_power_avg" in text              # the model's formula
+    assert "facility_power_metered / it_power_metered" in text      # the model's formula
     assert "Cushman" in text                                          # an assumption's source
     assert "H100" in text and "TDP of 700W" in text                   # a cited stdlib figure
 

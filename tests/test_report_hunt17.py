@@ -188,7 +188,8 @@ def test_explain_traces_of_the_starter_give_their_printed_figure_by_hand() -> No
       1.5% x (69.70 + 16.25) = 1.289 kW; no liquid heat, no pumps: 20.22 kW.
     - capex_building = it_power x build_cost_per_watt x (1 - critical_share) = 67.02 kW x 11.7 x 0.47 = $368.6k.
     - opex_energy = facility_power_metered x electricity_price = 69.61 kW x 8,760 h x 0.12 USD/kWh = $73.17k / yr.
-    - pue = facility_power_avg / it_power_avg = 69.61 / 56.4 = 1.234.
+    - pue = facility_power_metered / it_power_metered = 69.61 / 56.4 = 1.234 (no workload: the planning draw;
+      s19-energy2: the PUE follows the draw the energy bill meters).
     - cost_per_accelerator_hour = tco_year / accelerators = $576.8k / 8,760 h / 64 = $1.029 / h (s18-prices: the
       RSMeans-priced air-cooled chiller raised the air classes' share of the cooling plant, 1.2603 -> 1.2806; was
       $576.4k, $1.028 / h)."""
@@ -218,7 +219,7 @@ def test_explain_traces_of_the_starter_give_their_printed_figure_by_hand() -> No
     assert shown == "73.17 kUSD/yr" and abs(by_hand / 73.17e3 - 1) < 5e-4
 
     shown, inputs = _explained(spec, f"{p}.pue")
-    by_hand = _number(inputs[f"{p}.facility_power_avg"]) / _number(inputs[f"{p}.it_power_avg"])
+    by_hand = _number(inputs[f"{p}.facility_power_metered"]) / _number(inputs[f"{p}.it_power_metered"])
     assert shown == "1.234" and abs(by_hand / 1.234 - 1) < 5e-4
 
     shown, inputs = _explained(spec, "headquarters.cost_per_accelerator_hour")

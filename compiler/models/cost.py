@@ -329,8 +329,15 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                      share those placed (D(t) x count(t) / sum held(t): no negative power); a service in a scenario with no solution (no power) leaves its
                      accelerators at w(t), and the site's bill is flagged there (`infeasible-workload`); a training
                      run draws the site's planning w(t) (its own `utilization` does not enter the bill);
-                     facility_power_avg, pue, the thermal sizing and water stay at the site's `utilization` (a
-                     planning figure).
+                     facility_power_avg and the thermal sizing stay at the site's `utilization` (a planning
+                     figure); the water and the PUE follow the metered draw (s19-energy2):
+        it_power_metered = it_power_avg + sum_t D(t) where type t sits (a hall its share n_h(t) / n(t), `it_changes`)
+        pue              = facility_power_metered / it_power_metered
+        water_year       = the towers' water at the average heat x it_power_metered / it_power_avg of the IT each
+                           block cools itself (the heat rejected is linear in it, as the energy's slope k is)
+                     Before, they stayed at the planning draw: 256 H100 at a tower site, one chat service 5 -> 80
+                     ktok/s, 4,336 m^3/yr and PUE 1.1358 throughout while the energy rose 0.832 -> 1.198 GWh/yr;
+                     now 1,456 -> 2,149 m^3/yr, PUE 1.195 -> 1.166 (tests/test_energy_laws19b.py).
       A hall's bill: the halls do not know which of them a site-level service runs in; each carries the
                      change of each chip type by its share of the site's accelerators of that type, at its own
                      slope: hall facility_power_metered = facility_power_avg + k_h x sum_t D(t) x n_h(t) / n(t),
@@ -544,21 +551,16 @@ def _own_slope(site) -> np.ndarray:
     return np.where(own, (fa - nl) / np.where(own, it, 1.0), facility_slope(site))
 
 
-def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(the site's change k_c x D over its chains, {hall path: one such hall's change}): the services' draws D(t)
-    (`service_draws`) fall where their chip types sit, each hall's share n_h(t) / n(t) at the hall's own slope
-    k_h (facility.facility_slope: its chain and plant), the share outside the halls at the site's own slope; a
-    site that sets `pue` has one slope, it. Each chain's facility_power_avg is affine in its average IT power
-    with the no-load losses as intercept, so a chain whose accelerators the services all hold draws the same
-    whatever the site's planning `utilization`."""
-    from .facility import facility_slope
+def it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(the change the site's workloads make to the average IT power it holds outside its halls, {hall path: one
+    such hall's}): the services' draws D(t) (`service_draws`) fall where their chip types sit, each hall taking
+    D(t) x n_h(t) / n(t), the IT outside the halls the rest (IT watts, before any chain or plant)."""
     draws = service_draws(site)
     if not draws:
         return np.zeros(1), {}
-    one = facility_slope(site) if site.is_set("pue") or not halls(site) else None     # a set pue: one slope, it
     types = _chip_types(site, capex=False)
     left = {key: types[key][1] for key in draws}
-    total, per_hall = np.zeros(1), {}
+    per_hall = {}
     for hall in halls(site):
         mine = _chip_types(site, capex=False, level=hall)
         change = np.zeros(1)
@@ -567,13 +569,31 @@ def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
                 count = types[key][1]
                 change = change + draw * np.where(count > 0, mine[key][1] / np.where(count > 0, count, 1.0), 0.0)
                 left[key] = left[key] - hall.count * mine[key][1]
-        per_hall[hall.path] = (facility_slope(hall) if one is None else one) * change
-        total = total + hall.count * per_hall[hall.path]
+        per_hall[hall.path] = change
     own = np.zeros(1)
     for key, draw in draws.items():
         count = types[key][1]
         own = own + draw * np.where(count > 0, np.maximum(left[key], 0.0) / np.where(count > 0, count, 1.0), 0.0)
-    return total + (_own_slope(site) if one is None else one) * own, per_hall
+    return own, per_hall
+
+
+def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(the site's change k_c x D over its chains, {hall path: one such hall's change}): the services' IT changes
+    (`it_changes`) at each hall's own slope k_h (facility.facility_slope: its chain and plant, its `pue` or its
+    site's where set), the share outside the halls at the site's own slope (its `pue` where it sets one). Each
+    chain's facility_power_avg is affine in its average IT power with the no-load losses as intercept, so a chain
+    whose accelerators the services all hold draws the same whatever the site's planning `utilization`."""
+    from .facility import facility_slope
+    own, changes = it_changes(site)
+    if not changes and not np.any(own):
+        return np.zeros(1), {}
+    if not halls(site):
+        return facility_slope(site) * own, {}
+    total, per_hall = np.zeros(1), {}
+    for hall in halls(site):
+        per_hall[hall.path] = facility_slope(hall) * changes[hall.path]
+        total = total + hall.count * per_hall[hall.path]
+    return total + _own_slope(site) * own, per_hall
 
 
 def facility_power_metered(site) -> np.ndarray:
@@ -600,6 +620,29 @@ def hall_power_metered(hall) -> np.ndarray:
     if site is None or site.kind != "site":
         return base
     return base + metered_changes(site)[1].get(hall.path, np.zeros(1))
+
+
+def it_power_metered(ctx) -> np.ndarray:
+    """The average IT power the block's workloads draw, the one the energy bill meters: it_power_avg + the change
+    its site's workloads make where their chip types sit (`it_changes`: a hall its share, a site its halls' and
+    its own), at least 0. The heat its plant rejects on average, hence its water (facility.water_year), and its
+    PUE (facility_power_metered / this) follow it (s19-energy2: before, they stayed at the planning
+    `utilization` for every accelerator, spares included, while the energy billed spares at idle)."""
+    base = ctx.get("it_power_avg")
+    site = ctx if ctx.kind == "site" else ctx.parent
+    if site is None or site.kind != "site":
+        return base
+    own, per_hall = it_changes(site)
+    if ctx.kind == "hall":
+        return np.maximum(base + per_hall.get(ctx.path, np.zeros(1)), 0.0)
+    for hall in halls(site):
+        own = own + hall.count * per_hall.get(hall.path, np.zeros(1))
+    return np.maximum(base + own, 0.0)
+
+
+for _kind in ("hall", "site"):
+    output(_kind, "it_power_metered", "it_power_avg + the change its site's workloads make where their chip types "
+           "sit (services at their duty cycles, spares at spare_utilization)")(it_power_metered)
 
 
 output("hall", "facility_power_metered", "facility_power_avg + k * sum over chip types of the site's service "

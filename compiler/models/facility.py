@@ -58,7 +58,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                        supply temperature (free cooling); else Q / COP with
                        COP = carnot_fraction * T_evap / (T_cond - T_evap),
                        T_evap = T_supply - approach, T_cond = T_outdoor + approach; a placed chiller
-                       with a rated `cop` uses it at the design ambient, scaled by the lift elsewhere
+                       with a rated `cop` uses it at AHRI 550/590's rating condition (35 degC dry bulb, on
+                       towers 25.6 degC wet bulb), scaled by the lift elsewhere
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
     heat_rejected    = Q + pumps + fans + mechanical + rejection fans (= IT heat + cooling power), summed
                        over the streams the block cools and its halls
@@ -72,8 +73,13 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
 
     facility_power     = it_power + power_chain_loss + cooling_power            (peak)
     facility_power_avg = it_power_avg + its loss + cooling_power_avg            (or it_power_avg * pue: the
-                         block's own `pue`, else, for a hall, its site's: set_pue)
-    pue                = facility_power_avg / it_power_avg
+                         block's own `pue`, else, for a hall, its site's: set_pue; a site's `pue` covers what
+                         its halls' own `pue` does not: pue x (it_power_avg - sum over halls setting one of
+                         count x hall it_power_avg) + sum of count x those halls' facility_power_avg, so the
+                         halls and the IT outside them add up to the site; the site's `pue` output stays the
+                         value it sets)
+    pue                = facility_power_metered / it_power_metered (the draw the energy bill meters: the
+                         site's workloads at their duty cycles, spares at spare_utilization; compiler.models.cost)
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
     energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
                          their duty cycles; a hall: its share of its site's by accelerators; compiler.models.cost
@@ -85,7 +91,9 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                          (evaporation and blowdown per unit of heat rejected; their count x capacity-weighted
                          mean, on the block or its nearest ancestor that places them), else
                          heat rejected by towers * 8,760 h / evaporation_heat * c / (c - 1) / rho_water
-                         (the physics, 1.98 L/kWh at c = 4: a tower's rating was read by no model before)
+                         (the physics, 1.98 L/kWh at c = 4: a tower's rating was read by no model before);
+                         the heat rejected at the average x it_power_metered / it_power_avg of the IT the block
+                         cools itself (`_metered_share`: the draw the energy bill meters, s19-energy2)
 
 Gear sizing (outputs of each power gear, generator, CDU and CRAH a hall or site places; the limits and
 the diagrams read these, nothing else computes them):
@@ -174,6 +182,17 @@ chilled_water_offset = Assumption(
 wet_bulb_depression = Assumption(
     "wet_bulb_depression", 8.0, "K",
     "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers", range=NON_NEGATIVE)
+chiller_rating_dry_bulb = Assumption(
+    "chiller_rating_dry_bulb", 273.15 + 35.0, "K",
+    "outdoor dry bulb at which a chiller's `cop` is rated [P]: AHRI Standard 550/590 (I-P), 2023 edition, standard "
+    "rating conditions, air-cooled condenser entering air 95.0 degF (35 degC); the full-load kW/ton and EER limits "
+    "of ASHRAE 90.1-2022 that the stdlib chillers cite are at these conditions", point=True)
+chiller_rating_wet_bulb = Assumption(
+    "chiller_rating_wet_bulb", 273.15 + 25.6, "K",
+    "outdoor wet bulb at which a chiller on cooling towers has its `cop` rated [S]: AHRI Standard 550/590 (I-P), "
+    "2023, rates water-cooled chillers at 85 degF (29.4 degC) entering condenser water, the cold water of a tower "
+    "at its customary 95/85/78 degF design (78 degF = 25.6 degC wet bulb; Cooling Technology Institute, CTI "
+    "STD-201, 2017, certifies towers at such points)", point=True)
 
 
 def _nearest_gear(ctx, kind):
@@ -468,7 +487,7 @@ def facility_slope(ctx):
     it_power_avg (the `pue` where the spec sets one: its average is it_power_avg * pue; 0 without IT power). Exact where all the block's IT runs
     through one chain and one cooling plant; over halls or rows of different chains, their IT-weighted mean."""
     pue = set_pue(ctx)
-    if pue is not None:
+    if pue is not None and not any(hall.is_set("pue") for hall in halls(ctx)):
         return pue
     it_avg = ctx.get("it_power_avg")
     slope = (ctx.get("facility_power_avg") - no_load_loss(ctx)) / np.where(it_avg > 0, it_avg, 1.0)
@@ -517,14 +536,22 @@ def _mechanical(ctx, heat, t_supply, t_outdoor):
     """Compressor power to reject `heat` from a loop supplied at t_supply, and whether it is needed.
 
     COP = carnot_fraction * T_evap / lift; a placed chiller with a rated `cop` instead gives
-    COP = cop * lift(design ambient) / lift(t_outdoor): its rating at the design day, scaled by the lift."""
+    COP = cop * lift(rated) / lift(t_outdoor): its rating, scaled by the lift. The rating is at the standard
+    condition of AHRI 550/590, whatever the site's climate: the condenser's outdoor reference at 35 degC dry bulb
+    (chiller_rating_dry_bulb), on cooling towers 25.6 degC wet bulb (chiller_rating_wet_bulb: 85 degF condenser
+    water), with the loop's own evaporator (the supply less the approach). Before s19-energy2 the reference was
+    the site's design `ambient_temp`, so a hotter design day made the same chiller better on every other day
+    (30 -> 45 degC with the mean at 15 degC: 8 DGX H100 racks on Chiller_AC_500ton, energy 2.704 -> 2.583 GWh/yr,
+    PUE 1.304 -> 1.246), and on towers the dry bulb while the condenser saw the wet bulb (a water-cooled chiller
+    rated 6.28 gave 8.29 at 35 degC dry / 27 degC wet; tests/test_energy_laws19b.py)."""
     approach = ctx.get("chiller_approach", A.chiller_approach)
     free = _free_cooling(ctx, t_supply, t_outdoor)
     t_evap = t_supply - approach
     lift = np.maximum(t_outdoor + approach - t_evap, 1e-9)
     chiller = _placed_chiller(ctx)
     if chiller is not None:
-        design = ctx.inherited("ambient_temp", A.ambient_temp)
+        design = ctx.get("chiller_rating_wet_bulb", chiller_rating_wet_bulb) if _tower(ctx) else \
+            ctx.get("chiller_rating_dry_bulb", chiller_rating_dry_bulb)
         cop = chiller.get("cop") * np.maximum(design + approach - t_evap, 1e-9) / lift
     else:
         cop = ctx.get("carnot_fraction", A.carnot_fraction) * t_evap / lift
@@ -751,10 +778,24 @@ def _rated_water_use(ctx):
     return np.where(total > 0, rated / np.where(total > 0, total, 1.0), np.nan)   # none placed: nan, the physics
 
 
+def _metered_share(ctx):
+    """The IT power the block cools itself at the metered draw over that at the planning average (a site: less its
+    halls'): 1 + its workloads' change / its own it_power_avg, 1 without IT of its own. The heat its plant rejects
+    is linear in that IT's heat (pumps, fans, compressors at the mean ambient and rejection fans in proportion), so
+    it scales by this as the energy's slope does (cost.facility_power_metered)."""
+    it_avg, metered = ctx.get("it_power_avg"), ctx.get("it_power_metered")
+    if halls(ctx):
+        it_avg = left_over(it_avg, sum((h.count * h.get("it_power_avg") for h in halls(ctx)), np.zeros(1)))
+        metered = left_over(metered, sum((h.count * h.get("it_power_metered") for h in halls(ctx)), np.zeros(1)))
+    own = it_avg > 1e-9 * np.maximum(ctx.get("it_power_avg"), 1e-300)
+    return np.where(own, np.maximum(metered, 0.0) / np.where(own, it_avg, 1.0), 1.0)
+
+
 def _water_own(ctx):
     if ctx.inherited_text("heat_rejection", "chiller") != "cooling_tower":
         return np.zeros(1)
     _, _, rejected = stream_cooling(ctx, peak=False)
+    rejected = rejected * _metered_share(ctx)
     c = ctx.get("cycles_of_concentration", A.cycles_of_concentration)
     mass = rejected * A.YEAR / ctx.get("evaporation_heat", A.evaporation_heat) * c / (c - 1)
     physics = mass / ctx.get("water_density", A.water_density)
@@ -766,7 +807,15 @@ def _facility_avg(ctx):
     it_avg = ctx.get("it_power_avg")
     pue = set_pue(ctx)
     if pue is not None:
-        return it_avg * pue
+        total = it_avg * pue
+        for hall in halls(ctx):
+            # a site's `pue` states the facility power of what its halls' own `pue` does not: a hall that sets one
+            # is its own pue x its IT, the rest at the site's (before s19-energy2 the site said pue x all its IT
+            # and the hall its own pue x its IT: a site at 1.4 over a hall at 1.15 drew 59.2 kW more than its
+            # halls and the fabric outside them, tests/test_energy_laws19b.py)
+            if hall.is_set("pue"):
+                total = total + hall.count * (hall.get("facility_power_avg") - pue * hall.get("it_power_avg"))
+        return total
     total = it_avg + _loss(ctx, peak=False) + ctx.get("cooling_power_avg")
     for hall in halls(ctx):
         # a hall that sets its own `pue` states its facility power: the site takes it in place of the hall's
@@ -825,8 +874,9 @@ for _kind in ("hall", "site"):
         lambda ctx: ctx.get("it_power") + ctx.get("power_chain_loss") + ctx.get("cooling_power"))
     output(_kind, "feed_utilization", "facility_power / power_feed (hall) or utility_feed (site)")(_feed_utilization)
     output(_kind, "facility_power_avg", "it_power_avg + average chain loss + cooling_power_avg")(_facility_avg)
-    output(_kind, "pue", "facility_power_avg / it_power_avg; none without IT power")(
-        lambda ctx: _ratio(ctx, ctx.get("facility_power_avg"), ctx.get("it_power_avg"),
+    output(_kind, "pue", "facility_power_metered / it_power_metered (the draw the energy bill meters); none "
+                         "without IT power")(
+        lambda ctx: _ratio(ctx, ctx.get("facility_power_metered"), ctx.get("it_power_metered"),
                            f"no IT power: the {ctx.kind} places no racks or servers"))
     output(_kind, "energy_year", "facility_power_metered * 8760 h")(
         lambda ctx: ctx.get("facility_power_metered") * A.YEAR)

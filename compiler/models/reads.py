@@ -1318,8 +1318,8 @@ _SPARES = ("parts:training.count", "parts:training.accelerators_held") + tuple(
     f"all:{kind}.power" for kind in ("cpu", "server", "memory", "storage", "nic", "dpu", "switch", "transceiver",
                                      "cable", "network"))
 READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVICE_DRAWS + _SPARES + _SITE_TYPES + (
-    "facility_power_avg", "it_power_avg", "set:pue", "pue", "parts:hall.facility_power_avg", "parts:hall.it_power_avg",
-    "parts:hall.set:pue", "parts:hall.pue") + tuple(
+    "facility_power_avg", "it_power_avg", "set:pue", "parts:hall.facility_power_avg", "parts:hall.it_power_avg",
+    "parts:hall.set:pue") + tuple(
     # each hall's own slope (cost.metered_changes: facility.facility_slope and no_load_loss of the hall)
     f"parts:hall.{read}" for read in READS["hall.facility_power_avg"] if not read.startswith("up:"))
 # a hall carries its site's service draws where their chip types sit (cost.hall_power_metered): what the site's
@@ -1332,6 +1332,14 @@ def _hall_reaches(kind: str) -> bool:
 READS["hall.facility_power_metered"] = ("facility_power_avg",) + tuple(
     read if read.startswith("up:") else f"parent.{read}" for read in READS["site.facility_power_metered"]) + tuple(
     read for read in _SITE_TYPES if _hall_reaches(read.split(".")[0].removeprefix("all:")))
+# s19-energy2: the IT power as the bill meters it (cost.it_power_metered: the services' draws where their chip types
+# sit, as the metered facility power reads them), and the PUE and the water that follow it (facility._metered_share)
+READS["site.it_power_metered"] = READS["site.facility_power_metered"]
+READS["hall.it_power_metered"] = READS["hall.facility_power_metered"] + ("it_power_avg",)
+for _kind in ("hall", "site"):
+    READS[f"{_kind}.pue"] = ("facility_power_metered", "it_power_metered")
+    READS[f"{_kind}.water_year"] = READS[f"{_kind}.water_year"] + ("it_power_metered",) + (
+        ("parts:hall.it_power_metered",) if _kind == "site" else ())
 # ... and every workload priced at its site's hour swaps its type's energy share for its own draw
 # (cost.service_accelerator_hour): the site's services' draws, and its hour where it places one chip type
 for _key in ("inference.usd_per_mtok", "training.cost"):

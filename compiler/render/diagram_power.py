@@ -201,7 +201,10 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
     feed_name = "utility_feed" if plan.kind(root) == "site" else "power_feed"
     feed = plan.get(root, feed_name)
     rows = [_bf(f"{_q(fac, 'W')} peak at the meter")]
-    avg = plan.get(root, "facility_power_avg")
+    # the average as the energy bill meters it, the PUE's numerator (compiler.models.facility: pue =
+    # facility_power_metered / it_power_metered), else the planning average
+    avg = plan.get(root, "facility_power_metered")
+    avg = plan.get(root, "facility_power_avg") if avg is None else avg
     pue = plan.get(root, "pue")
     if avg is not None:
         rows.append(_esc(f"{_q(avg, 'W')} average" + (f" \u00b7 PUE {_pue(pue)}" if pue is not None else ""), 0))

@@ -236,6 +236,8 @@ def _power_sections(view: _View, subject) -> dict:
                               (f"{p}.it_power_avg", "Average IT power", "at the average utilization"),
                               (f"{p}.facility_power_metered", "Average at the meter, as drawn",
                                "inference services at their duty cycles: what the energy bills"),
+                              (f"{p}.it_power_metered", "Average IT power, as drawn",
+                               "the IT of the metered average: the PUE's and the water's"),
                               (f"{p}.energy_year", "Energy per year", "the average at the meter, as drawn, over a year"),
                               (f"{p}.water_year", "Water per year", "evaporated for heat rejection")):
         value = view.get(path)
@@ -243,6 +245,8 @@ def _power_sections(view: _View, subject) -> dict:
             continue
         if path.endswith("facility_power_metered") and value == view.get(f"{p}.facility_power_avg"):
             continue            # no service draws other than the planning average: one row says it
+        if path.endswith("it_power_metered") and value == view.get(f"{p}.it_power_avg"):
+            continue
         shown = view.mark(fmt(value, "percent") if path.endswith("efficiency") else view.show(path), path)
         share = view.get(f"{path}_share") if view.unit(path) == "W" else None    # compiler.models.shares
         stages.append({"label": label, "hint": hint, "value": shown, "path": path,
