@@ -4,6 +4,8 @@
     PYTHONPATH=. python3 bench/ttft_at_runs.py --rows     (and one line a run)
     ... --with NAME     (validate's mechanisms, as `validate --with`); --only TEXT (simulate only the runs whose
                         label holds TEXT, e.g. --only interactive)
+    ... --mixture       (a dataset of several tasks drawn task by task: DATASET_TASKS, Mixtral's three sets)
+    ... --samples PATH  (Mixtral's 15,000 (prompt, output) pairs themselves, from the CSV DATASET_TASKS names)
 
 Is the TTFT error in the prompt queue's law, in the step / operating point that feeds it, or in the engines? For
 each run with TTFT p50, TTFT p99 and TPOT mean rows in reference/mlperf_calibration.csv (validate's consecutive
@@ -66,6 +68,20 @@ PERCENTILES = ROOT / "reference" / "mlperf_ttft_percentiles.csv"
 # the datasets' prompt lengths (mean, cv, longest) where they differ from the model's mean input: Mixtral's
 # 15k-sample pickle has mean 427.39 (compiler/validate.py SERVING's comment; the model keeps 480 [U])
 DATASET_PROMPT_MEAN = {"mixtral-8x7b": 427.39}
+# `--mixture`: a dataset's tasks, each (share, prompt (mean, cv, shortest, longest), output (mean, cv, shortest,
+# longest)) in tokens, for bench/v41_dispatch_sim.py `simulate(mixture=...)`. Mixtral 8x7B: "randomly sampling from
+# the validation split of 3 datasets, open_orca_gpt4, GSM8k and MBXP. 5K samples from each one" (mlcommons/inference
+# language/mixtral-8x7b/README.md, read 2026-12-06 [P]): shares 1/3 each; each task's lengths are the population
+# mean, spread, shortest and longest of the `tok_input_len` / `tok_ref_output_len` of its 5,000 rows of the
+# benchmark's 09292024_mixtral_15k_mintoken2_v1.pkl as extracted in openshift-psap/performance-dashboard
+# mlperf-data/summaries/mixtral-8x7b.csv (commit 67033bae, 2025-11-20, read 2026-12-06 [P]; rows 0-4999 GSM8K [D],
+# 5000-9999 OpenOrca [P] by mlcommons/inference issue 1777, 10000-14999 MBXP [D]; docs/accuracy.md "Mixtral's
+# dataset lengths, sourced"). The outputs are the reference answers (Mixtral's own, greedy, at most 1,024 tokens).
+# `--samples PATH` draws the 15,000 (prompt, output) pairs of that CSV themselves (the check of the gamma form).
+DATASET_TASKS = {"mixtral-8x7b": (
+    (1 / 3, (665.59, 23.53 / 665.59, 614, 834), (129.96, 0.476, 7, 1024)),        # GSM8K (few-shot math)
+    (1 / 3, (415.39, 457.13 / 415.39, 35, 1948), (205.87, 0.719, 2, 1024)),       # OpenOrca (GPT-4 answers)
+    (1 / 3, (201.20, 80.02 / 201.20, 104, 997), (98.70, 0.804, 19, 1024)))}       # MBXP (code)
 REQUESTS = 20000            # requests a simulated run at least (the p99 from ~200 above it)
 SEEDS = (1, 2)
 TIME_PARTS = (0, 7, 9, 10, 17, 18, 20)   # _budget_ttft's parts that are times proportional to the mean step
@@ -160,6 +176,8 @@ def engine(r, col: dict, p: list) -> dict:
             "prompt": (DATASET_PROMPT_MEAN.get(bench, serving.input_tokens), serving.prompt_cv,
                        serving.max_input or 1e9),
             "output": (serving.output_tokens, V.OUTPUT_CVS.get(serving.model, 0.0)), "skip": why,
+            "mixture": DATASET_TASKS.get(bench) if "--mixture" in sys.argv else None,
+            "samples": dataset_samples() if "--samples" in sys.argv and bench == "mixtral-8x7b" else None,
             "tp": int(col["tp"]), "pp": int(col["pp"])}
 
 
@@ -174,7 +192,7 @@ def des(e: dict, rate: float, t0: float, kappa: float, t_meas: float) -> dict:
         return simulate(e["policy"], e["engines"], rate, length, seed=seed, kappa=kappa * scale, t0=t0 * scale,
                         step_target=(t0 + kappa * 465.0) * scale, budget=int(round(e["budget"])),
                         max_rows=e["max_rows"], prompt=e["prompt"], output=e["output"], chunked=e["chunked"],
-                        admit_every=e["admit_every"])
+                        admit_every=e["admit_every"], mixture=e.get("mixture"), samples=e.get("samples"))
     short = max(300.0, duration / 4)                  # s solved on a quarter-length run, then checked at full length
     for _ in range(4):
         out = sim(s, SEEDS[0], short)
@@ -189,6 +207,19 @@ def des(e: dict, rate: float, t0: float, kappa: float, t_meas: float) -> dict:
     return {"s": s, "tpot": out["tpot_mean"], "p50": (out["p50"] + other["p50"]) / 2,
             "p99": (out["p99"] + other["p99"]) / 2, "spread50": other["p50"] / out["p50"] - 1,
             "spread99": other["p99"] / out["p99"] - 1, "requests": out["requests"]}
+
+
+_SAMPLES = []
+
+
+def dataset_samples() -> list:
+    """The (prompt, output) token pairs of `--samples PATH` (a CSV with input_length, output_length columns: the
+    performance-dashboard summary named at DATASET_TASKS), read once."""
+    if not _SAMPLES:
+        args = sys.argv[1:]
+        path = args[args.index("--samples") + 1]
+        _SAMPLES.extend((int(r["input_length"]), int(r["output_length"])) for r in csv.DictReader(open(path)))
+    return _SAMPLES
 
 
 def mechanisms():

@@ -43,21 +43,52 @@ def _gamma(rng: random.Random, mean: float, cv: float) -> float:
     return rng.gammavariate(shape, mean / shape)
 
 
+def _cut_gamma(rng: random.Random, law) -> float:
+    """A gamma of law = (mean, cv, shortest, longest), drawn again until within [shortest, longest]."""
+    while True:
+        x = _gamma(rng, law[0], law[1])
+        if law[2] <= x <= law[3]:
+            return x
+
+
+def request_lengths(rng: random.Random, mixture=None, samples=None) -> tuple[int, int]:
+    """One request's (prompt, output) tokens from `samples` (a pair drawn uniformly) or else from `mixture` (its task
+    drawn by share, then the task's prompt and output: `simulate`'s docstring); at least 1 and 2 tokens."""
+    if samples is not None:
+        tokens, generated = samples[rng.randrange(len(samples))]
+        return max(1, int(tokens)), max(2, int(generated))
+    u, task = rng.random(), mixture[-1]
+    for task in mixture:
+        u -= task[0]
+        if u < 0:
+            break
+    return max(1, int(_cut_gamma(rng, task[1]))), max(2, int(round(_cut_gamma(rng, task[2]))))
+
+
 def simulate(policy: str, engines: int, rate: float, duration: float, seed: int, kappa: float,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
              prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
-             admit_every: int = 1) -> dict:
+             admit_every: int = 1, mixture=None, samples=None) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
     shared queue stays with that engine); its first token comes at the end of the step that carries its last chunk.
     `admit_every` n: new prompts are taken only at every n-th step (a scheduler that plans n steps a round, vLLM's
-    multi-step scheduling, compiler/validate.py SCHEDULER_STEPS; a begun chunked prompt's rest goes on every step)."""
+    multi-step scheduling, compiler/validate.py SCHEDULER_STEPS; a begun chunked prompt's rest goes on every step).
+    `mixture` (a dataset of several tasks, e.g. Mixtral's OpenOrca + GSM8K + MBXP): a tuple of tasks
+    (share, (prompt mean, cv, shortest, longest), (output mean, cv, shortest, longest)); each request draws its task
+    by share (shares summing to 1), then its prompt and its output each from a gamma of that task's mean and cv,
+    drawn again until within [shortest, longest], so a request's prompt and output come from the same task.
+    `samples`: a list of (prompt, output) token pairs, each request one drawn uniformly (LoadGen's draws from the
+    performance sample set, the dataset itself). Default (both None): `prompt` and `output` as before, unchanged."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
     arrivals, t = [], 0.0
     while t < duration:
         t += rng.expovariate(rate)
+        if mixture is not None or samples is not None:
+            arrivals.append((t, *request_lengths(rng, mixture, samples)))
+            continue
         length = _gamma(rng, prompt[0], prompt[1])
         while length > prompt[2]:
             length = _gamma(rng, prompt[0], prompt[1])

@@ -47,3 +47,22 @@ def test_one_engine_is_the_slotted_md1_of_pollaczek_khinchine() -> None:
     s = simulate("own", 1, rho / T, 600.0, seed=3, kappa=0.0, t0=T, step_target=T, budget=1050, max_rows=806,
                  prompt=(1000.0, 1e-4, 1001), output=(2.0, 1e-4))
     assert abs(s["ttft_mean"] / (T * (1.5 + rho / (2 * (1 - rho)))) - 1) < 0.03
+
+
+def test_a_mixture_of_tasks_has_the_moments_of_total_expectation_and_variance() -> None:
+    """`simulate(mixture=...)` (bench/ttft_at_runs.py --mixture: Mixtral's three sets task by task): two near-fixed
+    tasks, 100 tokens at share 1/4 and 500 at 3/4 (outputs 40 and 200). By hand, the law of total expectation and
+    variance: mean 0.25 x 100 + 0.75 x 500 = 400, variance 0.25 x 0.75 x (500 - 100)^2 = 30,000 (std 173.2), and
+    a request's output goes with its prompt's task (a 100-token prompt always has 40 output tokens). 40,000 draws:
+    the mean within 1%, the std within 2%."""
+    import random
+    import statistics
+    from bench.v41_dispatch_sim import request_lengths
+    tasks = ((0.25, (100.0, 1e-4, 0, 1e9), (40.0, 1e-4, 0, 1e9)), (0.75, (500.0, 1e-4, 0, 1e9), (200.0, 1e-4, 0, 1e9)))
+    rng = random.Random(5)
+    draws = [request_lengths(rng, tasks) for _ in range(40000)]
+    prompts = [p for p, _ in draws]
+    assert abs(statistics.mean(prompts) / 400.0 - 1) < 0.01
+    assert abs(statistics.pstdev(prompts) / 30000.0 ** 0.5 - 1) < 0.02
+    assert {(p, o) for p, o in draws} <= {(99, 40), (100, 40), (499, 200), (500, 200)}   # int() of ~100 / ~500
+    assert request_lengths(rng, None, [(7, 1)]) == (7, 2)                                  # samples: at least 2 out
