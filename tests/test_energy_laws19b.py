@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
-from test_energy_laws19 import _never_falls, _sweep
+from test_energy_laws19 import SPARES, _never_falls, _sweep
 
 
 # ----------------------------------------------------------------------------- a site's and its hall's set PUE
@@ -75,25 +75,7 @@ def test_a_sites_metered_power_is_its_halls_plus_its_it_outside_them(site_pue: s
 
 # ----------------------------------------------------------------------------- water and PUE at the metered draw
 
-TOWERS = """\
-from systems import DGX_H100, DGX_H100_rack
-from models import Llama3_1_70B
-param demand = 20 ktok/s
-site s {
-  land_price = 0 USD
-  heat_rejection = "cooling_tower"
-  rack d: DGX_H100_rack x 8
-  inference chat {
-    model = Llama3_1_70B
-    system = DGX_H100
-    precision = "fp8"
-    scenario = "server"
-    input_tokens = 2000 tok
-    output_tokens = 400 tok
-    demand = demand
-  }
-}
-"""
+TOWERS = SPARES.replace("  land_price = 0 USD\n", "  land_price = 0 USD\n  heat_rejection = \"cooling_tower\"\n")  # the spare-accelerator site, on towers
 
 
 COLD_TOWERS = TOWERS.replace('  heat_rejection = "cooling_tower"\n',
