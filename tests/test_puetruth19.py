@@ -39,3 +39,28 @@ def test_a_sites_printed_pue_is_its_ratio_or_flagged(site_pue: str, hall_pue: st
         assert errors == flagged, [d.message for d in errors]
     # the flag fires exactly where the site and a hall set different figures (1.4 over 1.4 is one PUE)
     assert bool(flagged) == (site_pue == "pue = 1.4" and hall_pue == "pue = 1.15")
+
+
+def test_a_text_sweep_pairs_by_its_text_so_reordering_it_changes_nothing(tmp_path) -> None:
+    """Law: `factory plan` pairs scenarios by their points, a text value by its text: the old spec's sweep
+    `cool = ["air", "liquid"]` against the head's `["liquid", "air"]` pairs air with air (new scenario 1 with old
+    2), nothing added or removed. A spec cannot sweep text today (a `type-mismatch` error at the first text item:
+    no scenarios to pair), so the pairing is stated on snapshots as `snapshot` would build them. (Before:
+    `_point_value` made a float of every value: float("air") raised ValueError.)"""
+    from compiler.plan import Snapshot, scenario_pairs
+
+    def snap(values: tuple) -> Snapshot:
+        return Snapshot("s", True, scenario_count=2, parameters={"cool": (values[0], "")},
+                        sweeps={"cool": values})
+
+    old, new = snap(("air", "liquid")), snap(("liquid", "air"))
+    assert scenario_pairs(old, new) == ({0: 1, 1: 0}, [], [])
+    assert scenario_pairs(old, snap(("air", "water"))) == ({0: 0}, [1], [1])
+    # the spec itself: a text sweep is refused at its first text item, and the plan of its reordering is empty
+    from test_plancolo19 import SWEPT, _plan
+    text = SWEPT.replace("param kw = [10 kW, 20 kW]", 'param kw = 10 kW\nparam cool = ["air", "liquid"]') \
+        .replace('cooling = "air"', "cooling = cool")
+    results, errors = _run(text)
+    assert results is None and [e.code for e in errors] == [Code.TYPE_MISMATCH]
+    doc = _plan(tmp_path, text, text.replace('["air", "liquid"]', '["liquid", "air"]'))
+    assert not doc["changed"] and not [k for k in doc["kpis"] if k["changed"]]
