@@ -166,13 +166,17 @@ class Snapshot:
 def _point_value(snap: Snapshot, name: str, k: int) -> tuple:
     """The value of `name` at scenario `k` of `snap`, as a scenario's coordinate: its swept value there, else its
     one value (a param or let not swept on this side), else absent; with its SI unit, so that `racks = 4` and
-    `racks = 4 kW` are different points. Rounded to 12 significant digits (the same literal is the same float)."""
+    `racks = 4 kW` are different points. Rounded to 12 significant digits (the same literal is the same float); a
+    text value is its text (s19-puetruth: float("air") raised ValueError; a spec cannot sweep text today, a
+    `type-mismatch` error, but a point's coordinate must not depend on that)."""
     if name in snap.sweeps:
         v, unit = snap.sweeps[name][k], snap.parameters.get(name, (None, ""))[1]
     elif name in snap.constants:
         v, unit = snap.constants[name]
     else:
         return ("absent",)
+    if isinstance(v, str):
+        return (v, unit)
     return (None if v is None else float(f"{float(v):.12g}"), unit)
 
 

@@ -294,7 +294,7 @@ feed_utilization  ratio   output  facility_power / the feed (a hall's power_feed
 facility_power_avg W      output  average power at the meter
 facility_power_metered W  output  average power at the meter as drawn: facility_power_avg with the accelerators the site's inference services hold at their own duty cycles (a hall: the site's service draws where their chip types sit, by its share of each type's accelerators; energy_year and opex_energy bill it)
 it_power_metered  W       output  average IT power as drawn: it_power_avg with the site's workloads at their duty cycles and the accelerators none holds at spare_utilization (the IT of facility_power_metered; pue and water_year follow it)
-pue               ratio   output  power usage effectiveness: facility_power_metered / it_power_metered (the draw the energy bill meters); a `pue` the spec sets states the facility power as pue x IT (a site's: of the IT its halls' own `pue` does not cover; a hall's own wins for its hall, and the site adds them up)
+pue               ratio   output  power usage effectiveness: facility_power_metered / it_power_metered (the draw the energy bill meters); a `pue` the spec sets states the facility power as pue x IT (a site's: of the IT its halls' own `pue` does not cover; a hall's own wins for its hall, and the site adds them up; a site's set `pue` is printed as set, so a hall setting a different one is a limit-exceeded error: the site's ratio would differ)
 energy_year       MWh     output  energy at the meter in one year, as drawn (facility_power_metered)
 water_year        m^3     output  water evaporated for heat rejection in one year
 cdus              count   output  coolant distribution units, including redundant spares

@@ -77,7 +77,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
                          its halls' own `pue` does not: pue x (it_power_avg - sum over halls setting one of
                          count x hall it_power_avg) + sum of count x those halls' facility_power_avg, so the
                          halls and the IT outside them add up to the site; the site's `pue` output stays the
-                         value it sets)
+                         value it sets, so where a hall sets a different one the limits pue-site-ratio-above/-below
+                         flag it: the printed PUE is not the site's ratio then, s19-puetruth)
     pue                = facility_power_metered / it_power_metered (the draw the energy bill meters: the
                          site's workloads at their duty cycles, spares at spare_utilization; compiler.models.cost)
     feed_utilization   = facility_power / power_feed (hall) or / utility_feed (site), where the spec gives it
@@ -1146,6 +1147,30 @@ def _pue_ceiling(ctx):
     if not ctx.is_set("pue"):
         return None
     return ctx.get("facility_power_avg"), ctx.get("facility_power")
+
+
+def _pue_site_ratio(above: bool):
+    """A site's set `pue` is the value printed as its `pue` (a set output overrides its model: docs/kinds.md), and
+    it states the PUE of the IT its halls' own `pue` does not cover (set_pue): where a hall sets a different one,
+    the site's facility_power_metered / it_power_metered (the output's stated model) is not that figure, so the
+    printed PUE would be wrong at exit 0 (s19-puetruth: site 1.4 over a hall at 1.15 printed 1.4 for a ratio of
+    1.3025). The two limits (the ratio neither above nor below the set `pue`) flag it. None where the site sets
+    no `pue` or none of its halls does (its ratio is its `pue` then, by construction)."""
+    def measure(ctx):
+        if not ctx.is_set("pue") or not any(hall.is_set("pue") for hall in halls(ctx)):
+            return None
+        it = ctx.get("it_power_metered")
+        ratio = np.where(it > 0, ctx.get("facility_power_metered") / np.where(it > 0, it, 1.0), np.nan)
+        return (ratio, ctx.get("pue")) if above else (ctx.get("pue"), ratio)
+    return measure
+
+
+limit("site", "pue-site-ratio-above", _pue_site_ratio(True), "facility_power_metered / it_power_metered", "pue",
+      "the site's PUE is the `pue` set on it: its facility power over its IT (its halls' own `pue` included) is not "
+      "above it (set `pue` on its halls, not on the site, where they differ)")
+limit("site", "pue-site-ratio-below", _pue_site_ratio(False), "pue", "facility_power_metered / it_power_metered",
+      "the site's PUE is the `pue` set on it: its facility power over its IT (its halls' own `pue` included) is not "
+      "below it (set `pue` on its halls, not on the site, where they differ)")
 
 
 for _kind in ("hall", "site"):
