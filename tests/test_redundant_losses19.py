@@ -72,3 +72,28 @@ def test_the_redundant_stages_loss_is_units_energized_times_no_load_loss_plus_th
     # one unit's no-load loss at N: 1 transformer of 2.5 MW over ~2.0 MW of load: above f x L_peak (before)
     before = 1451895.1                                                  # all three plants before s19-redund
     assert n["s.facility_power_avg"] > before
+
+
+SITE_GEAR = """\
+from systems import DGX_H100_rack
+from facility import Transformer_2500kVA
+site s {{
+  land_price = 0 USD
+  transformer t: Transformer_2500kVA x {t} {{ redundancy = "2N" }}
+  hall h x 2 {{
+    rack r: DGX_H100_rack x 20
+  }}
+}}
+"""
+
+
+def test_a_sites_gear_over_counted_halls_draws_each_units_no_load_loss_once() -> None:
+    """A site's transformers feed two counted halls (each hall's chain carries its share of the site's units): 2 -> 4
+    units of 2.5 MVA at 0.99 over ~2.0 MW at peak (both above the load) add 2 x 0.4 x 2.5 MW x (1/0.99 - 1) =
+    20.202 kW at the meter, the same whichever hall carries which share (no loss on it from later stages: the
+    transformer is the first)."""
+    two, four = (_values(SITE_GEAR.format(t=t)) for t in (2, 4))
+    assert two["s.t.utilization"] < 1
+    assert four["s.facility_power_avg"] - two["s.facility_power_avg"] == pytest.approx(
+        2 * 0.4 * 2.5e6 * (1 / 0.99 - 1), rel=1e-9)
+    assert four["s.facility_power"] == pytest.approx(two["s.facility_power"], rel=1e-12)   # the peak: rated loss
