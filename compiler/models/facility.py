@@ -32,11 +32,18 @@ Power chain (efficiency eta from the meter to the IT load):
                        (+ C for a transformer or switchgear stage)
     <stage>_power_in = out + loss
     At the average (facility_power_avg, PUE, energy) each stage keeps a fixed (no-load) part of its peak loss:
-    <stage>_loss_avg = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)     f: <stage>_fixed_loss_share
+    <stage>_loss_avg = f * loss_peak * r + (1 - f) * out_avg * (1 / eta - 1)     f: <stage>_fixed_loss_share
                        (transformer 0.4: core loss, DOE 10 CFR 431.196 designs; UPS and rectifier 0.3; PDU 0.3;
                        busway and switchgear 0: I^2R only), so the PUE rises as the utilization falls; the peak
                        (facility_power, sizing, capex) is the rated loss. Example: a 1 MW transformer stage at
                        0.985 carries 0.5 MW on average: 0.4 x 15.2 kW + 0.6 x 7.6 kW = 10.7 kW, not 7.6 kW
+                       r = max(1, units placed x capacity / loss_peak's flow out_peak) of the gear placed for the
+                       stage (1 for a default stage): every unit placed (N+1 spares, both sides of a 2N pair) is
+                       energized and draws its no-load loss at its share of the load, f x capacity x (1/eta - 1)
+                       a unit, so f * loss_peak * r = units x that (s19-redund; before, N, N+1 and 2N drew the
+                       same average power). The load-dependent part, linear, is the same however many units
+                       share the load. Example: 2 x 2.5 MVA transformers (2N) at 0.99 over 2.0 MW at peak:
+                       fixed 0.4 x 5 MW x (1/0.99 - 1) = 20.2 kW (one unit, N: 10.1 kW)
     power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
@@ -337,7 +344,16 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
 # so at the peak the loss is the rated one (facility_power, sizing and capex unchanged) and at the average flow the
 # loss per watt carried rises as the load falls (the PUE of a half-loaded site is above a full one's). The rest is
 # taken as linear in the load: winding and conductor losses go with the current squared, so linear overstates them
-# below the peak (a conservative PUE). Pumps and fans are not given a fixed part: they are modelled proportional
+# below the peak (a conservative PUE). Where the spec places the gear, the fixed part is that of the capacity
+# placed, f * L_peak * max(1, units x capacity / out_peak) (`_energized_ratio`, s19-redund): each energized unit
+# draws its no-load loss at any share of the load (US DOE 10 CFR 431.196: a distribution transformer's no-load
+# (core) loss, drawn while energized, read 2026-12-05 [P]; Schneider Electric White Paper 108 rev 2, V. Avelar,
+# "Making Large UPS Systems More Efficient" (scribd.com/document/698929559, read 2026-12-06) [S]: no-load losses,
+# "independent of load", can be over 40% of a UPS's losses, and each side of a 2N system runs at <= 50% load,
+# 20-40% in field surveys, so a redundant plant draws more than one sized on its load).
+# Caveat: the shares below were read from loss curves at the partial loads redundant gear runs at (the transformer's
+# 0.4 between 0.2 at rating and 0.5 at half load), so with r > 1 they may overstate the fixed part of 2N gear by up
+# to ~1.6x; restating them at the units' rating (0.2 each by their own curves) is open. Pumps and fans are not given a fixed part: they are modelled proportional
 # to the heat, which already sits above the fan affinity law (power ~ flow^3) down to a minimum speed of 30-50%
 # (at half the heat: 50% of the peak power where the cube law with a 40% speed floor gives 12.5%).
 transformer_fixed_loss_share = Assumption(
@@ -397,9 +413,11 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     average IT and cooling power (`no_load_loss`)."""
     flows: dict[str, list] = {}
     owned: dict[tuple[str, str], object] = {}
+    energized: dict[tuple[str, str], object] = {}
 
     def carry(stages, out_peak, out_avg):
-        # each stage's loss at the peak flow, and at the average: f * L_peak + (1 - f) * out_avg * (1 / eta - 1)
+        # each stage's loss at the peak flow, and at the average:
+        # f * L_peak * r + (1 - f) * out_avg * (1 / eta - 1), r = `_energized_ratio` of the placement (1 unplaced)
         seen = set()
         for kind, eta, owner in reversed(stages):
             loss_peak = out_peak * (1 / eta - 1)
@@ -407,7 +425,10 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
                 out, loss = out_peak, loss_peak
             else:
                 f = _fixed_share(ctx, kind)
-                loss = f * loss_peak + (1 - f) * out_avg * (1 / eta - 1)
+                if owner is not None and (kind, owner) not in energized:
+                    energized[(kind, owner)] = _energized_ratio(ctx, kind, owner)
+                r = energized[(kind, owner)] if owner is not None else 1.0
+                loss = f * loss_peak * r + (1 - f) * out_avg * (1 / eta - 1)
                 out, out_avg = out_avg, out_avg + loss
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
             total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
@@ -423,6 +444,47 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
         cooling_avg = None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False))
         carry(feed, _own_cooling(ctx, True), cooling_avg)
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
+
+
+def _placement_block(ctx, owner: str):
+    """The block at path `owner` that places a stage of this block's chain: the block or an ancestor (hall, site),
+    a row it places, or a rack in it or in one of its rows (a rack's own PDU); None where none is."""
+    level = ctx
+    while level is not None:
+        if level.path == owner:
+            return level
+        level = level.parent
+    for row in ctx.parts("row"):
+        if row.path == owner:
+            return row
+        for rack in row.parts("rack"):
+            if rack.path == owner:
+                return rack
+    return next((rack for rack in ctx.parts("rack") if rack.path == owner), None)
+
+
+def _energized_ratio(ctx, kind: str, owner: str):
+    """r = max(1, units placed x capacity / peak load) of the `kind` gear placed by `owner`: how many times the
+    peak load the energized gear is rated for. Every unit placed is energized (an N+1 spare and both sides of a
+    2N pair share the load) and draws its no-load loss (transformer core loss, UPS and rectifier control, fan
+    and magnetics losses) whatever its share of the load, so the stage's fixed loss is that of the capacity
+    placed, not of the capacity the load needs (s19-redund). The load: the placement's power out at peak
+    (`gear_load` for a hall's or site's gear, its halls' flows through it included; `local_gear_load` per row
+    or rack for gear placed there, against the units placed in one row or rack). 1 where the gear places less
+    capacity than its load (the units-needed limit flags it) or gives no capacity, or no power flows."""
+    block = _placement_block(ctx, owner)
+    if block is None:
+        return np.ones(1)
+    gear = block.parts(kind)
+    if block.kind in ("hall", "site"):
+        load = gear_load(block, kind)
+        placed = sum((_units_placed(g) * g.get("capacity", 0.0) for g in gear), np.zeros(1))
+    else:
+        load = local_gear_load(block, kind)
+        placed = sum((g.count * g.get("capacity", 0.0) for g in gear), np.zeros(1))
+    if load is None:
+        return np.ones(1)
+    return np.where(load > 0, np.maximum(1.0, placed / np.where(load > 0, load, 1.0)), 1.0)
 
 
 def _own_cooling(ctx, peak: bool):

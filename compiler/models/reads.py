@@ -1282,7 +1282,27 @@ _FIXED_LOSS = ("it_power", "cooling_power", "all:row.it_power", "let:transformer
                "let:ups_fixed_loss_share", "let:rectifier_fixed_loss_share", "let:pdu_fixed_loss_share")
 for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
     READS[_key] = READS[_key] + _FIXED_LOSS + (("parts:hall.it_power", "parts:hall.cooling_power")
-                                               if _key.startswith("site.") else ())
+                                               if _key.startswith("site.") else tuple(   # the site's gear: its halls'
+        f"up:parts:hall.{read}" for read in ("all:row.count", "all:row.it_power", "all:rack.count", "all:rack.it_power",
+                                             "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency",
+                                             "all:switchgear.efficiency", "all:transformer.efficiency",
+                                             "all:ups.efficiency")))
+# s19-redund: the fixed loss of placed gear is that of the capacity placed (facility._energized_ratio): the gear's
+# units and capacity, wherever placed, over the peak load it carries (as its utilization reads it: a site's gear
+# carries its halls' flows, a row's or rack's the IT there)
+_ENERGIZED = tuple(f"{where}{kind}.{member}" for where in ("all:", "up:parts:")
+                   for kind in ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
+                   for member in ("capacity", "count")) + tuple(
+    read for read in _POWER_GEAR_UTILIZATION if read.startswith("up:") and not read.startswith("up:all:")) + (
+    "all:rack.count", "all:rack.it_power", "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency",
+    "all:transformer.efficiency", "all:ups.efficiency")
+for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
+    READS[_key] = READS[_key] + _ENERGIZED + (("parts:hall.count", "parts:hall.it_power", "parts:hall.cooling_power")
+                                              if _key.startswith("site.") else tuple(   # the site's gear: its halls'
+        f"up:parts:hall.{read}" for read in ("all:row.count", "all:row.it_power", "all:rack.count", "all:rack.it_power",
+                                             "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency",
+                                             "all:switchgear.efficiency", "all:transformer.efficiency",
+                                             "all:ups.efficiency")))
 # s19-energy: a hall under a site that sets `pue` takes that pue (facility.set_pue), in its average and its slope
 for _key in [key for key, reads in READS.items() if key.startswith("hall.") and "set:pue" in reads]:
     READS[_key] = READS[_key] + ("parent.set:pue",)
