@@ -487,12 +487,18 @@ def _energized_ratio(ctx, kind: str, owner: str):
     return np.where(load > 0, np.maximum(1.0, placed / np.where(load > 0, load, 1.0)), 1.0)
 
 
+def _outside_halls(ctx, name: str):
+    """The block's figure `name` less its halls' (count x each hall's): what it holds itself, a site's IT, heat or
+    cooling outside its halls (the block's own figure where it has no halls); 0 for round-off (left_over), never
+    negative."""
+    in_halls = sum((hall.count * hall.get(name) for hall in halls(ctx)), np.zeros(1))
+    return np.maximum(left_over(ctx.get(name), in_halls), 0.0)
+
+
 def _own_cooling(ctx, peak: bool):
     """The cooling power of the heat this block cools itself: its cooling_power (peak or average) less its
     halls' (each hall's plant is fed through the hall's own chain)."""
-    name = "cooling_power" if peak else "cooling_power_avg"
-    in_halls = sum((hall.count * hall.get(name) for hall in halls(ctx)), np.zeros(1))
-    return np.maximum(left_over(ctx.get(name), in_halls), 0.0)
+    return _outside_halls(ctx, "cooling_power" if peak else "cooling_power_avg")
 
 
 def _it_path_loss(ctx):
@@ -707,25 +713,16 @@ def own_average_share(ctx):
     halls) is scaled by its own share, not by the site's whole (which its halls' load moves): before s18-huntnum
     the site's own liquid heat took (its halls' liquid heat) x (site share - hall share) with it, so a fabric's
     cooling rose with the halls' utilization."""
-    it, it_avg = ctx.get("it_power"), ctx.get("it_power_avg")
-    if halls(ctx):
-        it = left_over(it, sum((hall.count * hall.get("it_power") for hall in halls(ctx)), np.zeros(1)))
-        it_avg = left_over(it_avg, sum((hall.count * hall.get("it_power_avg") for hall in halls(ctx)), np.zeros(1)))
-    return np.where(it > 0, np.maximum(it_avg, 0.0) / _nonzero(it), 1.0)
+    it, it_avg = _own_it(ctx, True), _own_it(ctx, False)
+    return np.where(it > 0, it_avg / _nonzero(it), 1.0)
 
 
 def direct_heat(ctx, peak: bool):
     """Heat (liquid, air) of the IT this block cools itself (a site's halls cool their own): its peak heat less its
     halls', at the average times its own share (`own_average_share`)."""
-    liquid, air = ctx.get("heat_liquid"), ctx.get("heat_air")
-    in_halls_liquid, in_halls_air = np.zeros(1), np.zeros(1)
-    for hall in halls(ctx):
-        in_halls_liquid = in_halls_liquid + hall.count * hall.get("heat_liquid")
-        in_halls_air = in_halls_air + hall.count * hall.get("heat_air")
     scale = np.ones(1) if peak else own_average_share(ctx)
-    # round-off of the halls' heat summed twice is none: 6e-11 W of it sized a spare CRAH outside the halls
-    return (np.maximum(left_over(liquid, in_halls_liquid), 0.0) * scale,
-            np.maximum(left_over(air, in_halls_air), 0.0) * scale)
+    # round-off of the halls' heat summed twice is none (left_over): 6e-11 W of it sized a spare CRAH outside the halls
+    return _outside_halls(ctx, "heat_liquid") * scale, _outside_halls(ctx, "heat_air") * scale
 
 
 def _nonzero(x):
@@ -846,12 +843,9 @@ def _metered_share(ctx):
     halls'): 1 + its workloads' change / its own it_power_avg, 1 without IT of its own. The heat its plant rejects
     is linear in that IT's heat (pumps, fans, compressors at the mean ambient and rejection fans in proportion), so
     it scales by this as the energy's slope does (cost.facility_power_metered)."""
-    it_avg, metered = ctx.get("it_power_avg"), ctx.get("it_power_metered")
-    if halls(ctx):
-        it_avg = left_over(it_avg, sum((h.count * h.get("it_power_avg") for h in halls(ctx)), np.zeros(1)))
-        metered = left_over(metered, sum((h.count * h.get("it_power_metered") for h in halls(ctx)), np.zeros(1)))
+    it_avg, metered = _own_it(ctx, False), _outside_halls(ctx, "it_power_metered")
     own = it_avg > 1e-9 * np.maximum(ctx.get("it_power_avg"), 1e-300)
-    return np.where(own, np.maximum(metered, 0.0) / np.where(own, it_avg, 1.0), 1.0)
+    return np.where(own, metered / np.where(own, it_avg, 1.0), 1.0)
 
 
 def _water_own(ctx):
@@ -958,9 +952,7 @@ for _kind in ("hall", "site"):
 
 # ------------------------------------------------------------------ a site's IT outside its halls
 def _own_it(ctx, peak: bool):
-    name = "it_power" if peak else "it_power_avg"
-    in_halls = sum((hall.count * hall.get(name) for hall in halls(ctx)), np.zeros(1))
-    return np.maximum(left_over(ctx.get(name), in_halls), 0.0)
+    return _outside_halls(ctx, "it_power" if peak else "it_power_avg")
 
 
 output("site", "it_power_outside_halls", "it_power - sum(count * hall.it_power)")(lambda ctx: _own_it(ctx, True))
