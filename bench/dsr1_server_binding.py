@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import capacity_binding as CB  # noqa: E402
+from compiler.validate_docs import write_filled  # noqa: E402
 
 TTFT_LIMIT_S, TPOT_LIMIT_S = 2.0, 0.080        # mlperf.conf deepseek-r1 Server (same commit) [P]
 
@@ -98,11 +99,7 @@ def model_points(mechanisms=None) -> dict:
     lines = [n for r in RUNS.values() for n in (r["offline_line"], r["line"]) if n]
     keep = [rows[i - 2] for i in lines]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dsr1.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows({**r, "value": r["value"] or "1"} for r in keep)
+        path = write_filled(Path(tmp) / "dsr1.csv", keep, list(rows[0]))
         saved = CB.CALIBRATION, CB.mechanisms
         CB.CALIBRATION = path
         if mechanisms is not None:

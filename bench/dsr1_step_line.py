@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from compiler import validate as V  # noqa: E402
+from compiler.validate_docs import write_filled  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "heldout_shape.csv"
 KV_ROW_BYTES = 61 * 576 * 4971.6            # FP8 latent cache of the length-biased row [D]
@@ -87,11 +88,7 @@ def model_steps(points: list[tuple[int, float]], mechanisms=None) -> list[float]
     mech = mechanisms or V.mechanisms_with(on=("adp_engines",))
     src = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dsr1_lines.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(src[0]))
-            w.writeheader()
-            w.writerows({**src[n - 2], "value": src[n - 2]["value"] or "1"} for n, _ in points)
+        path = write_filled(Path(tmp) / "dsr1_lines.csv", (src[n - 2] for n, _ in points), list(src[0]))
         from dsl.diagnostics import Sink
         rows = V.read_csv(str(path), Sink())
         for r, (_, b) in zip(rows, points):

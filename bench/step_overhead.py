@@ -27,6 +27,7 @@ from compiler import validate as V
 from compiler.evaluate import evaluate
 from compiler.lower import lower
 from compiler.validate import Name, Number
+from compiler.validate_docs import write_filled
 
 CALIBRATION = "reference/mlperf_calibration.csv"
 HELDOUT = "tests/data/heldout_shape.csv"
@@ -109,11 +110,7 @@ def heldout(mechanisms) -> dict:
     rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
     keep = [(i + 2, r) for i, r in enumerate(rows) if r["round"].startswith("training")]
     with tempfile.TemporaryDirectory() as d:
-        p = Path(d) / "h.csv"
-        with open(p, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows({**r, "value": r["value"] or "1"} for _, r in keep)
+        p = write_filled(Path(d) / "h.csv", (r for _, r in keep), list(rows[0]))
         out, _ = V.run(str(p), mechanisms=mechanisms)
     return {keep[r.line - 2][0]: (keep[r.line - 2][1], r) for r in out if r.output == "time_to_train"}
 

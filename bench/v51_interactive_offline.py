@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from compiler import validate as V  # noqa: E402
+from compiler.validate_docs import write_filled  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "heldout_shape.csv"
 TTFT_LIMIT_MS, TPOT_LIMIT_MS = 450.0, 40.0      # Llama 2 70B Interactive (MLPerf Inference rules, v5.0 on) [P]
@@ -98,11 +99,7 @@ def heldout_predictions(lines: list[int], mechanisms=None) -> dict[int, float]:
     values filled with 1 as tests/test_heldout_shape.py does: only the prediction is read)."""
     rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "v51_heldout.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows({**rows[n - 2], "value": rows[n - 2]["value"] or "1"} for n in lines)
+        path = write_filled(Path(tmp) / "v51_heldout.csv", (rows[n - 2] for n in lines), list(rows[0]))
         out, _ = V.run(str(path), mechanisms=mechanisms)
     return {n: float(r.predicted) for n, r in zip(lines, out) if r.covered}
 

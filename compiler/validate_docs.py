@@ -86,6 +86,16 @@ def group_table(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_filled(path: Path, rows, fieldnames: list[str]) -> Path:
+    """Write `rows` (dicts of an MLPerf-shaped CSV, held-out lines whose figure may be empty) to `path` with every
+    empty value filled with 1: validate needs a number to compare, and only its predictions are read."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
+    return path
+
+
 def heldout_predictions(path: Path = HELDOUT) -> tuple:
     """(the file's rows as dicts, validate's rows of a copy with every empty value filled with 1, the data lines
     whose public figure is given, the sink): the held-out shape file is validated whole, as only the predictions
@@ -93,11 +103,7 @@ def heldout_predictions(path: Path = HELDOUT) -> tuple:
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     with tempfile.TemporaryDirectory() as folder:
-        filled = Path(folder) / "heldout_filled.csv"
-        with open(filled, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
+        filled = write_filled(Path(folder) / "heldout_filled.csv", rows, list(rows[0]))
         out, sink = run(str(filled))
     known = {i + 2 for i, r in enumerate(rows) if r["value"]}
     return rows, out, known, sink

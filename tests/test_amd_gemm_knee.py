@@ -9,6 +9,7 @@ import pytest
 
 from compiler import validate as V
 from compiler.catalogue import describe
+from compiler.validate_docs import write_filled
 
 HELDOUT = "tests/data/heldout_shape.csv"
 
@@ -52,12 +53,7 @@ def _rows(tmp_path) -> str:
             and r["metric"] == "throughput"
             and (("8xMI325X_2xEPYC_9575F_" in r["system"] or "[8xMI300X_2xEPYC_9575F]" in r["system"])
                  or ("B200-SXM-180GBx8" in r["system"] and r["scenario"] == "Interactive"))]
-    path = tmp_path / "rows.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
-    return str(path)
+    return str(write_filled(tmp_path / "rows.csv", rows, list(rows[0])))
 
 
 def test_the_knee_goes_where_amds_config_loads_the_tuned_gemms(tmp_path) -> None:
@@ -112,12 +108,7 @@ def _split_rows(tmp_path) -> str:
             if r["round"] == "inference-v5.1" and r["benchmark"] == "llama2-70b-99" and r["num_accelerators"] == "8"
             and r["metric"] == "throughput"
             and ("8xMI325X_2xEPYC_9575F_" in r["system"] or "MI355X" in r["accelerator"])]
-    path = tmp_path / "split.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**r, "value": r["value"] or "1"} for r in rows)
-    return str(path)
+    return str(write_filled(tmp_path / "split.csv", rows, list(rows[0])))
 
 
 def test_the_split_is_opt_in_and_only_on_cdna3_rows(tmp_path) -> None:
