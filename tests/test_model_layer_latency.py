@@ -71,23 +71,23 @@ def test_the_stdlib_deepseek_r1_step_carries_its_layer_latency_by_hand(values) -
         assert values[f"stdlib_step.detail.{term}"] == values[f"default_step.detail.{term}"], term
 
 
-def test_a_negative_model_layer_latency_is_refused_at_its_span() -> None:
+def _errors_of_layer_latency(value: str, name: str) -> list:
+    """The errors of a model extending DeepSeek_R1 with `layer_latency = value` on line 3."""
     text = ("from models import DeepSeek_R1\n"
             "model Slow extends DeepSeek_R1 {\n"
-            "    layer_latency = -1 us\n"
+            f"    layer_latency = {value}\n"
             "}\n")
-    _, sink = check_text(text, "neg.factory")
-    errors = [d for d in sink.items if d.severity == "error"]
+    _, sink = check_text(text, name)
+    return [d for d in sink.items if d.severity == "error"]
+
+
+def test_a_negative_model_layer_latency_is_refused_at_its_span() -> None:
+    errors = _errors_of_layer_latency("-1 us", "neg.factory")
     assert [d.code for d in errors] == ["out-of-range"], [(d.code, d.message) for d in errors]
     assert errors[0].span.line == 3 and "layer_latency" in errors[0].message
 
 
 def test_a_model_layer_latency_of_another_dimension_is_a_unit_error() -> None:
-    text = ("from models import DeepSeek_R1\n"
-            "model Slow extends DeepSeek_R1 {\n"
-            "    layer_latency = 5 GB\n"
-            "}\n")
-    _, sink = check_text(text, "unit.factory")
-    errors = [d for d in sink.items if d.severity == "error"]
+    errors = _errors_of_layer_latency("5 GB", "unit.factory")
     assert [d.code for d in errors] == ["unit-mismatch"], [(d.code, d.message) for d in errors]
     assert errors[0].span.line == 3
