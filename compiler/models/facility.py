@@ -31,19 +31,23 @@ Power chain (efficiency eta from the meter to the IT load):
     <stage>_loss     = out * (1 / eta_stage - 1), out = it_power / product(eta of the stages after it)
                        (+ C for a transformer or switchgear stage)
     <stage>_power_in = out + loss
-    At the average (facility_power_avg, PUE, energy) each stage keeps a fixed (no-load) part of its peak loss:
-    <stage>_loss_avg = f * loss_peak * r + (1 - f) * out_avg * (1 / eta - 1)     f: <stage>_fixed_loss_share
-                       (transformer 0.4: core loss, DOE 10 CFR 431.196 designs; UPS and rectifier 0.3; PDU 0.3;
-                       busway and switchgear 0: I^2R only), so the PUE rises as the utilization falls; the peak
-                       (facility_power, sizing, capex) is the rated loss. Example: a 1 MW transformer stage at
-                       0.985 carries 0.5 MW on average: 0.4 x 15.2 kW + 0.6 x 7.6 kW = 10.7 kW, not 7.6 kW
-                       r = max(1, units placed x capacity / loss_peak's flow out_peak) of the gear placed for the
-                       stage (1 for a default stage): every unit placed (N+1 spares, both sides of a 2N pair) is
-                       energized and draws its no-load loss at its share of the load, f x capacity x (1/eta - 1)
-                       a unit, so f * loss_peak * r = units x that (s19-redund; before, N, N+1 and 2N drew the
-                       same average power). The load-dependent part, linear, is the same however many units
-                       share the load. Example: 2 x 2.5 MVA transformers (2N) at 0.99 over 2.0 MW at peak:
-                       fixed 0.4 x 5 MW x (1/0.99 - 1) = 20.2 kW (one unit, N: 10.1 kW)
+    At the average (facility_power_avg, PUE, energy) each stage's units follow their part-load curve, a no-load
+    loss plus a load loss with the square of the load (I^2 R), P_nl + P_ll x^2 at load fraction x of a unit
+    (`part_load_loss`, s20-power):
+    <stage>_loss_avg = L_peak (f + (1 - f) x_p^2 u^2) / (f + (1 - f) x_p^2),   u = out_avg / out_peak
+                       f: <stage>_fixed_loss_share, the no-load share of a unit's loss AT ITS FULL RATED LOAD
+                       (transformer 0.2: DOE 10 CFR 431.196 rates it at 50% load, where a loss-optimized design's
+                       core and winding losses are equal; UPS and rectifier 0.36: a datasheet curve fitted;
+                       PDU 0.11: DOE's 35% test load for low-voltage dry-type; busway and switchgear 0: I^2R only)
+                       x_p = 1 / r, the units' load fraction at the peak, r = max(1, units placed x capacity /
+                       out_peak) of the gear placed for the stage (1 for a default stage): every unit placed (N+1
+                       spares, both sides of a 2N pair) is energized and draws its no-load loss
+                       loss at u = 1 is the rated L_peak (facility_power, sizing, capex unchanged); the PUE rises as
+                       the load falls and as spare units are added. Example: 2 x 2.5 MVA transformers (2N) at 0.99
+                       over 2.0 MW at peak (x_p = 0.4), half of it on average: L_peak = 20.202 kW, average
+                       20.202 x (0.2 + 0.8 x 0.16 x 0.25) / (0.2 + 0.8 x 0.16) = 14.289 kW (one unit, N, x_p = 0.8:
+                       9.306 kW). Before s20-power: f' L_peak r + (1 - f') out_avg (1/eta - 1), linear in the load,
+                       f' 0.4 / 0.3 read at partial load (2N: 0.4 x 20.202 x 2.5 + 0.6 x 10.101 = 26.3 kW)
     power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
                        ups, rectifier, pdu, busway; a site adds its halls' flows and losses)
@@ -92,9 +96,10 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     energy_year        = facility_power_metered * 8,760 h   (a site: its inference services' accelerators at
                          their duty cycles; a hall: its share of its site's by accelerators; compiler.models.cost
                          "$/Mtoken")
-    no_load_loss       = the average chain losses with no IT or cooling flowing (sum of f * L_peak through the
-                         stages before them); facility_power_avg = no_load_loss + k * it_power_avg (affine: the
-                         variable losses and the cooling go with the heat), k = facility_slope (the `pue` if set)
+    no_load_loss       = the average chain losses with no IT or cooling flowing (each stage's loss at u = 0,
+                         carried through the stages before them); k = facility_slope = (facility_power_avg -
+                         no_load_loss) / it_power_avg, the chord of the average from no load (the `pue` if set; the
+                         square-law chain losses bend below it, the cooling goes with the heat)
     water_year         = heat rejected by towers * 8,760 h * water_use, the placed towers' rated `water_use`
                          (evaporation and blowdown per unit of heat rejected; their count x capacity-weighted
                          mean, on the block or its nearest ancestor that places them), else
@@ -338,54 +343,81 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
     return ([(rest, rest_avg, stages)] if np.any(rest > 0) else []) + groups
 
 
-# Fixed (no-load) losses: a stage's loss at the peak flow is split into a fixed part f, drawn at any load while
-# the gear is energized, and a part proportional to the power it carries:
-#     loss(out) = f * L_peak + (1 - f) * out * (1 / eta - 1),   L_peak = out_peak * (1 / eta - 1)
-# so at the peak the loss is the rated one (facility_power, sizing and capex unchanged) and at the average flow the
-# loss per watt carried rises as the load falls (the PUE of a half-loaded site is above a full one's). The rest is
-# taken as linear in the load: winding and conductor losses go with the current squared, so linear overstates them
-# below the peak (a conservative PUE). Where the spec places the gear, the fixed part is that of the capacity
-# placed, f * L_peak * max(1, units x capacity / out_peak) (`_energized_ratio`, s19-redund): each energized unit
-# draws its no-load loss at any share of the load (US DOE 10 CFR 431.196: a distribution transformer's no-load
-# (core) loss, drawn while energized, read 2026-12-05 [P]; Schneider Electric White Paper 108 rev 2, V. Avelar,
-# "Making Large UPS Systems More Efficient" (scribd.com/document/698929559, read 2026-12-06) [S]: no-load losses,
-# "independent of load", can be over 40% of a UPS's losses, and each side of a 2N system runs at <= 50% load,
-# 20-40% in field surveys, so a redundant plant draws more than one sized on its load).
-# Caveat: the shares below were read from loss curves at the partial loads redundant gear runs at (the transformer's
-# 0.4 between 0.2 at rating and 0.5 at half load), so with r > 1 they may overstate the fixed part of 2N gear by up
-# to ~1.6x; restating them at the units' rating (0.2 each by their own curves) is open. Pumps and fans are not given a fixed part: they are modelled proportional
-# to the heat, which already sits above the fan affinity law (power ~ flow^3) down to a minimum speed of 30-50%
-# (at half the heat: 50% of the peak power where the cube law with a 40% speed floor gives 12.5%).
+# Part-load losses (s20-power, restating s19-redund): each unit of a stage has the loss curve of a transformer or
+# converter, a no-load part and a load part that goes with the square of its load (I^2 R in windings, conductors
+# and semiconductors' conduction):
+#     unit loss at load fraction x of its rating:  P_nl + P_ll x^2 = L_1 (f + (1 - f) x^2)
+# L_1 its loss at full rated load, f = P_nl / L_1 its no-load share AT FULL UNIT LOAD (<kind>_fixed_loss_share).
+# A stage of units sharing its flow y equally, n units of capacity C placed: loss(y) = n L_1 (f + (1 - f) (y/nC)^2).
+# The stage's `efficiency` states its loss at the block's peak flow y_p, L_peak = y_p (1/eta - 1) (the peak, sizing,
+# capex and facility_power are unchanged by this), which pins n L_1; the units' load fraction at peak is
+# x_p = y_p / (n C) = 1 / r (`_energized_ratio`: capacity placed / peak load; 1 for a default stage, sized on its
+# load, or gear placed below its load). At the average flow y = u y_p:
+#     loss(u) = L_peak (f + (1 - f) x_p^2 u^2) / (f + (1 - f) x_p^2)
+# so loss(1) = L_peak; loss(0) = L_peak f / (f + (1 - f) x_p^2), the no-load losses of every energized unit (N+1
+# spares and both sides of a 2N pair included, Schneider Electric White Paper 108 rev 2, V. Avelar, "Making Large
+# UPS Systems More Efficient", scribd.com/document/698929559, read 2026-12-06 [S]: no-load losses are "independent
+# of load", and each side of a 2N system runs at <= 50% load, 20-40% in field surveys); loss(u) never negative and
+# never falling as u rises; more capacity over the same peak (smaller x_p) never lowers it, and raises it below
+# the peak where f > 0 (d/dx_p^2 of the ratio is f (1 - f) (u^2 - 1) / (f + (1 - f) x_p^2)^2 <= 0).
+# Before s20-power the curve was f' L_peak r + (1 - f') y (1/eta - 1), linear in the load, with shares f' (0.4
+# transformer, 0.3 UPS) read at the partial loads redundant gear runs at and then multiplied by r again (so a 2N
+# stage's average at u = 1 was 1.4 x its peak loss).
+# Assumptions: the units of a placement share its load equally; every flow through a stage (each row's IT, the
+# cooling plant its transformers feed) takes that stage's x_p on its own share of the units (proportional to its
+# peak), so where two flows through one stage have different load factors u the sum of their square-law parts
+# exceeds that of their sum by sum_g L_peak,g (u_g - u)^2 / (...) (a small overestimate); the metered draw
+# (compiler.models.cost) moves along the chord from the no-load point to the average (facility_slope), not along
+# the parabola. Pumps and fans are not given a fixed part: they are modelled proportional to the heat, which already
+# sits above the fan affinity law (power ~ flow^3) down to a minimum speed of 30-50%.
 transformer_fixed_loss_share = Assumption(
-    "transformer_fixed_loss_share", 0.4, "1",
-    "share of a transformer stage's loss at the block's peak load that is no-load (core) loss [S][D]: distribution "
-    "transformers meeting US DOE 10 CFR 431.196(b) (2016 levels: liquid-immersed three-phase 2,500 kVA 99.53% at "
-    "50% per-unit load; self-law.org/code/us/cfr/t10/s431.196, read 2026-12-05 [P]) are loss-optimized near the "
-    "test load, where core loss and winding loss are about equal (a transformer's efficiency peaks where they are); "
-    "with the winding loss at rating then 4x the core loss, the core's share of the loss at x of rating is "
-    "0.25 / (0.25 + x^2): 0.5 at 50% (a 2N pair at peak), 0.28 at 80%, 0.2 at 100% [D]. 0.4: range 0.2-0.5",
-    range=SHARE)
+    "transformer_fixed_loss_share", 0.2, "1",
+    "no-load (core) share of a distribution transformer's loss at its full rated load, P_nl / (P_nl + P_ll) "
+    "[P][D]: US DOE 10 CFR 431.196 (2016 levels) sets the efficiency of liquid-immersed and medium-voltage "
+    "dry-type distribution transformers at 50% per-unit load (liquid-immersed three-phase 2,500 kVA: 99.53%; "
+    "self-law.org/code/us/cfr/t10/s431.196, read 2026-12-05 [P]; the test load, 10 CFR 431 Subpart K appendix A); "
+    "a design loss-optimized for that test point has its core loss equal to its load (winding) loss there, "
+    "P_nl = P_ll x 0.5^2 (a transformer's efficiency peaks where the two are equal) [D], so P_nl = 0.25 P_ll: "
+    "f = 0.25 / 1.25 = 0.2 at rating (0.5 of the loss at 50% load). The 2,500 kVA unit at 99.53%: loss at 50% "
+    "= 1,250 kW x (1/0.9953 - 1) = 5.90 kW, core 2.95 kW, winding 11.8 kW at rating [D]. Range 0.1-0.3 (older "
+    "or oversized designs run their core share lower at rating)", range=SHARE)
 ups_fixed_loss_share = Assumption(
-    "ups_fixed_loss_share", 0.3, "1",
-    "share of a double-conversion UPS's loss at the block's peak load that does not fall with the load (control, "
-    "fans, magnetics and capacitor losses) [U][D]: vendor curves (Eaton 93PM, Schneider Galaxy VX datasheets, read "
-    "2026) are flat at 96-97% from 40% to 100% load and fall to ~94-95% at 20-25%; a fixed + linear loss through "
-    "96.5% at 100% and 94.5% at 25% has a fixed part F = 0.0073 of rating against a full-load loss of 0.0363: "
-    "0.20 of the loss at 100%, 0.33 at 50% (N+1 and 2N UPS run at 40-70% at peak). 0.3: range 0.2-0.4",
-    range=SHARE)
+    "ups_fixed_loss_share", 0.36, "1",
+    "no-load share of a double-conversion UPS's loss at its full rated load (control, fans, magnetics and "
+    "capacitor losses, drawn at any load) [U][D]: the curve P_nl + P_ll x^2 through the vendor curves of the Eaton "
+    "93PM and Schneider Galaxy VX (read 2026, as stdlib UPS_1250kVA: flat at 96-97% from 40% to 100% load, "
+    "~94.5% at 25%; the Galaxy VS is marketed at \"up to 97% at every load level\" in double conversion, "
+    "eatonupsus.com, read 2026-12-06 [S]): 96.5% at 100% and 94.5% at 25% give a loss of 0.03627 and 0.01455 of "
+    "rating, P_ll = (0.03627 - 0.01455) / (1 - 1/16) = 0.02317, P_nl = 0.01310 [D]: f = 0.36; the fit gives "
+    "96.4% at 50% and 96.6% at 75% (the curve's flat top). Schneider White Paper 108 (no-load losses \"can "
+    "represent over 40% of all UPS losses\" at the partial loads UPS run at) agrees. Range 0.2-0.5", range=SHARE)
 rectifier_fixed_loss_share = Assumption(
-    "rectifier_fixed_loss_share", 0.3, "1",
-    "share of an AC-to-DC rectifier stage's loss at the block's peak load that does not fall with the load [U]: "
-    "the UPS's figure (both are switch-mode converters with fixed control, fan and magnetics losses; 800 V DC "
-    "rectifier curves are not yet public). Range 0.15-0.4", range=SHARE)
+    "rectifier_fixed_loss_share", 0.36, "1",
+    "no-load share of an AC-to-DC rectifier's loss at its full rated load [U]: the UPS's figure (both are "
+    "switch-mode converters with fixed control, fan and magnetics losses; 800 V DC rectifier curves are not yet "
+    "public). Range 0.15-0.5", range=SHARE)
 pdu_fixed_loss_share = Assumption(
-    "pdu_fixed_loss_share", 0.3, "1",
-    "share of a floor PDU's loss at the block's peak load that does not fall with the load [U]: its isolation "
-    "transformer's core loss (low-voltage dry-type, DOE 10 CFR 431.196(a) rates it at 35% load, read 2026-12-05 "
-    "[P]) against its winding and cable I^2R losses. Range 0.2-0.5 (a PDU without a transformer: ~0)", range=SHARE)
+    "pdu_fixed_loss_share", 0.11, "1",
+    "no-load share of a floor PDU's loss at its full rated load [D][U]: its isolation transformer is low-voltage "
+    "dry-type, which US DOE 10 CFR 431.196(a) rates at 35% per-unit load (read 2026-12-05 [P]); loss-optimized "
+    "there, P_nl = P_ll x 0.35^2, f = 0.1225 / 1.1225 = 0.11 at rating [D]; its cable and breaker I^2R losses "
+    "(no fixed part) would lower it. Range 0.05-0.2 (a PDU without a transformer: ~0)", range=SHARE)
 # Busways, DC distribution and switchgear are conductors and contacts: I^2R losses only, no fixed part.
 FIXED_LOSS_SHARE = {"transformer": transformer_fixed_loss_share, "ups": ups_fixed_loss_share,
                     "rectifier": rectifier_fixed_loss_share, "pdu": pdu_fixed_loss_share}
+
+
+def part_load_loss(loss_peak, out, out_peak, f, x_peak):
+    """A stage's loss at the flow `out` (its peak flow `out_peak`, its loss there `loss_peak`): its units' curve
+    P_nl + P_ll x^2, no-load share `f` of the loss at full unit load, the units at load fraction `x_peak` of their
+    rating at the peak (see the comment above the fixed shares):
+        loss = loss_peak (f + (1 - f) x_peak^2 u^2) / (f + (1 - f) x_peak^2),   u = out / out_peak
+    0 where no power flows at peak (loss_peak 0). Hand check: a transformer stage of 2 x 2.5 MVA (2N) over 2.0 MW
+    at 0.99, x_peak = 0.4, f 0.2: loss_peak 20.202 kW, at half the peak flow 20.202 x (0.2 + 0.8 x 0.16 x 0.25) /
+    (0.2 + 0.8 x 0.16) = 14.289 kW, of which no-load 12.318 kW."""
+    u = out / np.where(out_peak > 0, out_peak, 1.0)
+    x2 = x_peak * x_peak
+    return loss_peak * (f + (1 - f) * x2 * u * u) / np.maximum(f + (1 - f) * x2, 1e-300)
 
 
 def _fixed_share(ctx, kind: str):
@@ -416,8 +448,8 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     energized: dict[tuple[str, str], object] = {}
 
     def carry(stages, out_peak, out_avg):
-        # each stage's loss at the peak flow, and at the average:
-        # f * L_peak * r + (1 - f) * out_avg * (1 / eta - 1), r = `_energized_ratio` of the placement (1 unplaced)
+        # each stage's loss at the peak flow, and at the average (`part_load_loss`): the units' curve
+        # f + (1 - f) x^2 at x = x_p u, x_p = 1 / r, r = `_energized_ratio` of the placement (1 unplaced)
         seen = set()
         for kind, eta, owner in reversed(stages):
             loss_peak = out_peak * (1 / eta - 1)
@@ -427,8 +459,8 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
                 f = _fixed_share(ctx, kind)
                 if owner is not None and (kind, owner) not in energized:
                     energized[(kind, owner)] = _energized_ratio(ctx, kind, owner)
-                r = energized[(kind, owner)] if owner is not None else 1.0
-                loss = f * loss_peak * r + (1 - f) * out_avg * (1 / eta - 1)
+                r = energized[(kind, owner)] if owner is not None else np.ones(1)
+                loss = part_load_loss(loss_peak, out_avg, out_peak, f, 1.0 / r)
                 out, out_avg = out_avg, out_avg + loss
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
             total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
