@@ -7,7 +7,9 @@ A value the schema allows (its range) can still be a typo by a factor of 1000: 8
 700 kW. Each entry of PLAUSIBLE names a field of one kind, the range published figures span (SI, with the source
 and its date), and is judged with a tolerance of TOLERANCE on either side: only a value more than ten times below
 the lowest published figure or above the highest is an `implausible-value` warning at its span, with the range and
-the source, in the scenarios where it is. A zero is not judged: no unit slip makes a figure exactly 0, and a zero
+the source, in the scenarios where it is. An entry may judge closer (`tolerance` 1: beyond the published range
+itself, where a figure has a physical scale of its own: a PUE of 5, an outdoor design temperature hotter than ever
+recorded) or judge an efficiency by its loss (`loss`: 0.5 for 0.95 is a loss of 100% against a published 5%). A zero is not judged: no unit slip makes a figure exactly 0, and a zero
 is a choice (free water, a part whose price is in its system's). A warning, never an error: the value is used as
 written (an unusual contract can be real); the figures computed from it are as trustworthy as it is.
 """
@@ -27,11 +29,24 @@ TOLERANCE = 10.0          # a value is implausible beyond published_low / 10 or 
 class Plausible:
     kind: str
     field: str
-    low: float            # the lowest published figure (SI)
-    high: float           # the highest published figure (SI)
+    low: float            # the lowest published figure (SI; of the loss 1/eta - 1 where `loss`)
+    high: float           # the highest published figure (SI; likewise)
     shown: str            # the unit the range is written in
     scale: float          # SI value of one `shown` unit
     source: str           # where the published range comes from, with its date
+    tolerance: float = TOLERANCE    # judged beyond low / tolerance and high * tolerance (1: beyond the range itself)
+    offset: float = 0.0   # SI value of the `shown` unit's zero (degC: 273.15 K)
+    loss: bool = False    # an efficiency eta, judged by its loss per watt delivered, 1/eta - 1 (0.99: 1.01%)
+
+    def judged(self, values):
+        """The figure judged: the value, or its loss 1/eta - 1 (eta > 0 by the efficiency type's range)."""
+        if not self.loss:
+            return values
+        return 1.0 / np.where(values > 0, values, np.nan) - 1.0
+
+    def beyond(self) -> str:
+        """How far beyond the published range a value must lie to be judged implausible, in words."""
+        return "outside" if self.tolerance == 1 else f"more than {self.tolerance:g} times beyond"
 
 
 _KWH = 3.6e6
@@ -43,8 +58,9 @@ _GBIT_S = 1e9 / 8               # one Gb/s in SI (bytes per second)
 # field's market. (kind, field) is unique. Not judged, for want of a published range: totals that scale with the
 # plan (land_price, staff_cost, feeds, areas); prices the stdlib only estimates [U] (servers, racks, switches,
 # optics, power and cooling gear); a CPU's figures (one class in the stdlib); a switch's port_speed (the stdlib's
-# NVLink trays write aggregates); outputs (PUE), which are computed. Fractions and efficiencies need no entry:
-# their type's range (0..1) already refuses a percent written as a number (85 for 0.85).
+# NVLink trays write aggregates). Fractions and efficiencies need no entry for a percent written as a number (85
+# for 0.85): their type's range (0..1) refuses it; an efficiency's entry judges its loss (9.6 % for 96 %). A `pue`
+# set on a site or hall is judged (its range, dsl/schema.py NAMED_RANGES, refuses above 10); computed it is not.
 _STDLIB_CHIPS = "the accelerators of stdlib/chips.factory and stdlib/systems.factory, each figure cited there (read 2026)"
 
 _ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip in an EC2 Capacity Block, rates in force "
@@ -55,6 +71,21 @@ _ACCELERATOR_HOUR = ("rented accelerator-hours on AWS: $0.968 (one Trainium chip
 _LINK_RATE = ("Ethernet and InfiniBand link rates: 10 Gb/s (IEEE Std 802.3ae-2002, 10 Gb/s Ethernet, 2002) to 1.6 Tb/s "
               "(ConnectX-9 SuperNIC, GTC DC 2025-10, and 1.6T OSFP modules of stdlib/network.factory, each cited there, "
               "read 2026)")
+
+_PUE = ("PUE = facility energy / IT energy: 1.0, the definition's ideal (The Green Grid, \"Green Grid Metrics: "
+        "Describing Datacenter Power Efficiency\", 2007; ISO/IEC 30134-2:2016), to 3.0 (\"many data centers may have "
+        "a PUE of 3.0 or greater\", The Green Grid, 2007); the Uptime Institute Global Data Center Survey's industry "
+        "average, ~2.5 in 2007 and 1.56 in 2024, lies inside. Above 10 it is refused (dsl/schema.py NAMED_RANGES)")
+# The power gear of stdlib/facility.factory, each efficiency cited there (read 2026): 0.96 (a double-conversion UPS at
+# 40-80% load, Eaton 93PM and Schneider Galaxy VX curves) to 0.999 (LV switchgear); DOE 10 CFR 431.196's 2,500 kVA
+# liquid-immersed transformer, 99.53% at 50% load, lies inside. Judged by the loss (`loss`): 9.6 % for 96 %, or
+# 0.5 for a transformer, is a loss far beyond any published one.
+_POWER_GEAR_LOSS = 1 / 0.999 - 1, 1 / 0.96 - 1
+_POWER_GEAR_SOURCE = ("the power gear of stdlib/facility.factory, each efficiency cited there (read 2026): 0.96 (a "
+                      "double-conversion UPS at 40-80% load, Eaton 93PM and Schneider Galaxy VX curves) to 0.999 (LV "
+                      "switchgear), losses 0.1-4.2% of what it delivers; DOE 10 CFR 431.196's 2,500 kVA "
+                      "liquid-immersed transformer, 99.53% at 50% load, lies inside")
+_KWH_HEAT_L = 1e-3 / _KWH       # one litre of water per kWh of heat rejected, in m^3/J
 
 PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("site", "electricity_price", 0.0575 / _KWH, 0.4239 / _KWH, "USD/kWh", 1 / _KWH,
@@ -126,6 +157,33 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               f"{_STDLIB_CHIPS}, dense: 85 TOP/s (Jetson AGX Orin 64GB) to 1,836 TOP/s (TPU v6e)"),
     Plausible("nic", "bandwidth", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
     Plausible("transceiver", "speed", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
+    # s20-power: the facility figures a site, hall or its gear sets (a slip of a percent, a unit or a decimal point)
+    Plausible("site", "pue", 1.0, 3.0, "", 1.0, _PUE, tolerance=1.0),
+    Plausible("hall", "pue", 1.0, 3.0, "", 1.0, _PUE, tolerance=1.0),
+    *(Plausible(kind, "efficiency", *_POWER_GEAR_LOSS, "%", 0.01, _POWER_GEAR_SOURCE, loss=True)
+      for kind in ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway", "power_shelf")),
+    Plausible("server", "psu_efficiency", 1 / 0.96 - 1, 1 / 0.80 - 1, "%", 0.01,
+              "80 PLUS power-supply levels: 80% (80 PLUS, at 20, 50 and 100% load, 115 V internal) to 96% (80 PLUS "
+              "Titanium at 50% load, 230 V EU internal), losses 4.2-25% of what it delivers (CLEAResult, 80 PLUS "
+              "program, read 2026; the DGX H100's Titanium-class PSUs, compiler assumption psu_efficiency)", loss=True),
+    Plausible("server", "overhead_fraction", 0.10, 0.25, "", 1.0,
+              "fans, memory, drives and board as a share of a server's chips' and NICs' peak power: 0.10 (liquid "
+              "cooled) to 0.25 (air cooled; the DGX H100's nameplate less its chips and NICs), compiler assumptions "
+              "overhead_fraction_liquid and overhead_fraction_air (read 2026); 25 for 25% is a slip"),
+    Plausible("chiller", "cop", 10.1 / 3.412, 3.517 / 0.56, "", 1.0,
+              "full-load chiller COPs at AHRI 550/590 conditions, the stdlib's (stdlib/facility.factory, each cited "
+              "there, read 2026): 2.96 (ASHRAE 90.1 minimum for air-cooled chillers, EER 10.1) to 6.28 (ASHRAE 90.1 "
+              "full-load limit of 0.56 kW/ton for large water-cooled centrifugals); above the Carnot COP at the "
+              "rating condition, 12.28, it is refused (dsl/schema.py NAMED_RANGES)", tolerance=2.0),
+    Plausible("cooling_tower", "water_use", 1.2 * _KWH_HEAT_L, 2.96 * _KWH_HEAT_L, "L/kWh", _KWH_HEAT_L,
+              "water a cooling tower uses per kWh of heat rejected [D]: 3.6 MJ / 2.43 MJ/kg (water's latent heat at "
+              "~30 degC) = 1.48 L/kWh with all the heat leaving as vapour, ~1.2 L/kWh at the ~80% evaporative share "
+              "of stdlib Tower (stdlib/facility.factory, read 2026), to 2.96 L/kWh with blowdown at 2 cycles of "
+              "concentration (x c / (c - 1)); the stdlib tower's 1.6 L/kWh (4 cycles) lies inside"),
+    Plausible("site", "ambient_temp", 273.15 - 89.2, 273.15 + 56.7, "degC", 1.0,
+              "the air temperatures ever recorded on Earth: -89.2 degC (Vostok, Antarctica, 1983-07-21) to 56.7 degC "
+              "(Furnace Creek, Death Valley, 1913-07-10), WMO Archive of Weather and Climate Extremes (read 2026); a "
+              "design dry bulb beyond them is a slip (95 degC for 95 degF)", tolerance=1.0, offset=273.15),
 )
 
 
@@ -143,15 +201,17 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
         if type(node) is _CopyField and id(node.first) not in found_at and node.same_as_first(results.values, None):
             continue                    # a shared copy with its first's value, which gave nothing
         value = results.values.get(node.path)
-        if _scalar(value):              # one figure (most): judged without array arithmetic
+        lo, hi = entry.low / entry.tolerance, entry.high * entry.tolerance
+        if _scalar(value) and not entry.loss:   # one figure (most): judged without array arithmetic
             v = float(value.flat[0])
-            if not math.isfinite(v) or v == 0 or entry.low / TOLERANCE <= v <= entry.high * TOLERANCE:
+            if not math.isfinite(v) or v == 0 or lo <= v <= hi:
                 continue
         values = _per_scenario(np.asarray(np.nan if value is None else value, dtype=float), count)
         if values is None:
             continue
-        lo, hi = entry.low / TOLERANCE, entry.high * TOLERANCE
-        bad = np.isfinite(values) & (values != 0) & ((values < lo) | (values > hi))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            judged = entry.judged(values)
+        bad = np.isfinite(judged) & (judged != 0) & ((judged < lo) | (judged > hi))
         if not bad.any():
             continue
         found_at.add(id(node))
@@ -162,15 +222,25 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
             held = reported[key].scenarios                  # and where: the scenarios of every placement
             reported[key].scenarios = None if held is None or bad.all() else sorted({*held, *map(int, np.flatnonzero(bad))})
             continue
-        shown = float(values[np.flatnonzero(bad)[0]]) / entry.scale
+        first = int(np.flatnonzero(bad)[0])
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+        if entry.loss:                  # an efficiency: its value, and its loss against the published losses
+            what = (f"`{node.path}` = {format_number(float(values[first]))}, a loss of "
+                    f"{format_number(float(judged[first]) * 100)}% of what it delivers,")
+            unit = "% lost"
+        else:
+            what = (f"`{node.path}` = {format_number((float(values[first]) - entry.offset) / entry.scale)}"
+                    f"{' ' + entry.shown if entry.shown else ''}")
+            unit = entry.shown
         reported[key] = ev.sink.warning(
-            Code.IMPLAUSIBLE_VALUE, f"`{node.path}` = {format_number(shown)} {entry.shown} is more than {TOLERANCE:g} "
-            f"times beyond the published {format_number(entry.low / entry.scale)}-"
-            f"{format_number(entry.high / entry.scale)} {entry.shown}{where}: a unit slip?", span,
+            Code.IMPLAUSIBLE_VALUE, f"{what} is {entry.beyond()} the published "
+            f"{format_number((entry.low - entry.offset) / entry.scale)} to "
+            f"{format_number((entry.high - entry.offset) / entry.scale)}{' ' + unit if unit else ''}{where}: "
+            f"{'a unit slip' if entry.shown else 'a slip'}?", span,
             notes=[f"published range: {entry.source}",
                    "the value is used as written; a warning only (an unusual figure can be real)"],
-            help=f"check the figure and its unit (`{name} = ... {entry.shown}`)", quantities=[node.path],
+            help=f"check the figure and its unit (`{name} = ...{' ' + entry.shown if entry.shown and not entry.loss else ''}`)",
+            quantities=[node.path],
             scenarios=None if bad.all() else [int(i) for i in np.flatnonzero(bad)])
 
 

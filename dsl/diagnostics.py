@@ -177,10 +177,13 @@ CODES: dict[str, tuple[str, str]] = {
                   "lease rents the building, its power and cooling plant and the land under them, so they count $0); a warning saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
-                    "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate) is more than ten times beyond "
+                    "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate, a "
+                    "power gear's or PSU's efficiency judged by its loss, a server's overhead_fraction, a tower's "
+                    "water_use) is more than ten times beyond "
                     "the range published figures span (compiler/plausible.py gives each range with its source and "
                     "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
-                    "is not judged). Also a site whose average facility power exceeds the whole world's average "
+                    "is not judged). A set `pue` above 3, a chiller's `cop` below half the published, a site's "
+                    "ambient_temp beyond the temperatures ever recorded are judged closer. Also a site whose average facility power exceeds the whole world's average "
                     "electricity generation (3.4 TW: 29,925 TWh in 2023, Energy Institute Statistical Review of World "
                     "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "

@@ -169,14 +169,27 @@ ORDERED: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-# Fields whose quantity is bounded beyond its type's range, by field name wherever a kind declares it.
+# Fields whose quantity is bounded beyond its type's range, by field name wherever a kind declares it: a value
+# outside is physically absurd and refused (`out-of-range` at its span); a value inside but beyond what published
+# figures span is an `implausible-value` warning (compiler/plausible.py, PLAUSIBLE).
 # pue (hall, site): PUE = total facility energy / IT energy is at least 1 by definition, its ideal 1.0 (The Green
 # Grid, "Green Grid Metrics: Describing Datacenter Power Efficiency", 2007; ISO/IEC 30134-2:2016, which made it a
-# standard [S]): a facility draws at least the power of its IT. No upper bound: the metric has none (a poor room
-# runs 2-3), and the physical one is the modelled plant's (a set `pue` whose average exceeds the peak facility
-# power is the pue-ceiling limit, compiler/models/facility.py). A range, not the pue-floor limit alone: on a site
-# with no IT that limit compares 0 with 0 x pue and passes `pue = 0.5`.
-NAMED_RANGES: dict[str, Range] = {"pue": Range(1.0)}
+# standard [S]): a facility draws at least the power of its IT. At most 10 (s20-power): a facility's overhead is its
+# power chain's losses (at most ~0.25 W per IT W: an 85% UPS behind 97% transformers and PDUs) and the cooling of
+# the IT heat (a vapour-compression plant at COP >= 1 with its fans, ~1.3 W per W at worst), so even a poor room
+# runs 2-3 ("many data centers may have a PUE of 3.0 or greater", The Green Grid 2007; the Uptime Institute Global
+# Data Center Survey's industry average fell from ~2.5 in 2007 to 1.56 in 2024 [S]); 9 W of overhead per IT W is
+# not a design figure but a slip (`pue = 96` for 1.096). A nearly empty facility can meter more; a planning `pue`
+# is a design's. 3 to 10 is the plausibility warning. The physical one is the modelled plant's too (a set `pue`
+# whose average exceeds the peak facility power is the pue-ceiling limit, compiler/models/facility.py). A range,
+# not the pue-floor limit alone: on a site with no IT that limit compares 0 with 0 x pue and passes `pue = 0.5`.
+# cop (chiller): at most the Carnot COP at the rating condition the model reads it at (AHRI 550/590: chilled water
+# leaving at 44 degF = 6.67 degC, condenser water entering at 85 degF = 29.44 degC; compiler/models/facility.py
+# chiller_rating_wet_bulb): T_cold / (T_hot - T_cold) = 279.82 / 22.78 = 12.28 with no approach on either side,
+# the second law's bound; air-cooled (35 degC entering air) it is 9.88 [D]. Real full-load chillers: 2.96 (ASHRAE
+# 90.1 minimum, air-cooled) to ~7.5 (0.47 kW/ton, the best water-cooled centrifugals) [S].
+CARNOT_COP_RATING = (273.15 + (44.0 - 32.0) * 5.0 / 9.0) / ((85.0 - 44.0) * 5.0 / 9.0)
+NAMED_RANGES: dict[str, Range] = {"pue": Range(1.0, 10.0), "cop": Range(0.0, round(CARNOT_COP_RATING, 2), lo_open=True)}
 
 
 def field_range(fspec: "FieldSpec") -> Range | None:
