@@ -305,17 +305,18 @@ $/Mtoken of an inference service (compiler.models.inference "Power and cost"; it
                       raising a service's demand lowered the site's energy (256 H100, 5 -> 80 ktok/s: 2.547 ->
                       2.393 GWh/yr; now 0.901 -> 1.300, tests/test_energy_laws19.py). A site that declares no
                       workload is billed at its planning figures (nothing says what runs)
-        facility_power_metered = facility_power_avg + sum over the site's chains c of k_c x sum_t D(t) x
-                      n_c(t) / n(t) (`metered_changes`: D(t) where type t sits, each hall c at its own slope,
-                      the accelerators outside the halls at the site's own)
-        k_c         = (facility_power_avg - no-load losses) / it_power_avg of chain c (facility.facility_slope; the
-                      `pue` where the spec sets one: then one slope, it): each chain's facility_power_avg is affine
-                      in its average IT power, the no-load losses (each stage's fixed share of its peak loss) a
-                      constant, the variable chain losses and the cooling (pumps, fans, compressors at the mean
-                      ambient, rejection fans) in proportion to the heat, so the services' draw moves the chain
-                      and the cooling with it, and a chain whose accelerators the services all hold draws the same
-                      at any planning `utilization` (before s18-huntnum: one k for the site, the IT-weighted mean
-                      of its chains', which the utilization moved: tests/test_numbers_hunt18.py)
+        facility_power_metered = facility_power_avg + sum over the site's chains c of F_c(D_c) - F_c(0), D_c =
+                      sum_t D(t) x n_c(t) / n(t) (`metered_changes`: D(t) where type t sits, each hall c its own,
+                      the accelerators outside the halls the site's own part)
+        F_c(D)      = chain c's own average facility power walked at its IT and cooling flows x s = 1 + D / I_c
+                      (facility.metered_change; the `pue` x D where the spec sets one): the no-load losses stay,
+                      the square-law chain losses (s20-power) and the cooling (pumps, fans, compressors at the mean
+                      ambient, rejection fans, in proportion to the heat) move with the services' draw, so a chain
+                      whose accelerators the services all hold draws the same at any planning `utilization`
+                      (before s18-huntnum: one slope for the site, the IT-weighted mean of its chains', which the
+                      utilization moved: tests/test_numbers_hunt18.py; s18-huntnum to s20-power: each chain's
+                      slope (facility_power_avg - no-load losses) / it_power_avg, exact while the losses were
+                      linear in the load)
         energy_year = facility_power_metered x 1 yr; opex_energy = facility_power_metered x electricity_price
       Attribution: every accelerator's share of opex_energy is by its own average draw, e x w, e = opex_energy /
                      sum_t average'(t), average'(t) = average(t) + D(t) (so the no-load losses, network and
@@ -538,19 +539,6 @@ def service_draws(site) -> dict[int, np.ndarray]:
     return out
 
 
-def _own_slope(site) -> np.ndarray:
-    """The facility watts at the meter per average IT watt of what a site holds outside its halls (its own chain
-    and plant): (facility_power_avg - no-load losses, less its halls') / (it_power_avg less its halls'); the
-    site's slope where it holds no IT of its own."""
-    from .facility import facility_slope, no_load_loss
-    fa, nl, it = site.get("facility_power_avg"), no_load_loss(site), site.get("it_power_avg")
-    for hall in halls(site):
-        fa, nl, it = fa - hall.count * hall.get("facility_power_avg"), nl - hall.count * no_load_loss(hall), \
-            it - hall.count * hall.get("it_power_avg")
-    own = it > 1e-9 * np.maximum(site.get("it_power_avg"), 1e-300)
-    return np.where(own, (fa - nl) / np.where(own, it, 1.0), facility_slope(site))
-
-
 def it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(the change the site's workloads make to the average IT power it holds outside its halls, {hall path: one
     such hall's}): the services' draws D(t) (`service_draws`) fall where their chip types sit, each hall taking
@@ -580,27 +568,26 @@ def it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
 def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(the site's change k_c x D over its chains, {hall path: one such hall's change}): the services' IT changes
     (`it_changes`) at each hall's own slope k_h (facility.facility_slope: its chain and plant, its `pue` or its
-    site's where set), the share outside the halls at the site's own slope (its `pue` where it sets one). Each
-    chain's facility_power_avg is affine in its average IT power with the no-load losses as intercept, so a chain
-    whose accelerators the services all hold draws the same whatever the site's planning `utilization`."""
-    from .facility import facility_slope
+    site's where set), the share outside the halls at the site's own (its `pue` where it sets one): each chain
+    walked again at its metered flows (facility.metered_change: its square-law losses at the flows the services
+    draw, its cooling with the heat), so a chain whose accelerators the services all hold draws the same whatever
+    the site's planning `utilization`."""
+    from .facility import metered_change
     own, changes = it_changes(site)
     if not changes and not np.any(own):
         return np.zeros(1), {}
-    if not halls(site):
-        return facility_slope(site) * own, {}
     total, per_hall = np.zeros(1), {}
     for hall in halls(site):
-        per_hall[hall.path] = facility_slope(hall) * changes[hall.path]
+        per_hall[hall.path] = metered_change(hall, changes[hall.path])
         total = total + hall.count * per_hall[hall.path]
-    return total + _own_slope(site) * own, per_hall
+    return total + metered_change(site, own), per_hall
 
 
 def facility_power_metered(site) -> np.ndarray:
-    """facility_power_avg + sum over the site's chains of k_c x the services' draws D there (`metered_changes`;
-    k_c = facility.facility_slope of each hall, the facility watts per average IT watt: the variable chain losses
-    and the cooling at the heat the services put out; the no-load losses, the network and every accelerator no
-    service holds stay as facility_power_avg has them)."""
+    """facility_power_avg + sum over the site's chains of the change the services' draws D make there
+    (`metered_changes`: facility.metered_change of each hall and of the site's own part, its chain walked at the
+    metered flows: the chain losses and the cooling at the heat the services put out; the no-load losses, the
+    network and every accelerator no service holds stay as facility_power_avg has them)."""
     return site.get("facility_power_avg") + metered_changes(site)[0]
 
 

@@ -34,19 +34,21 @@ Power chain (efficiency eta from the meter to the IT load):
     At the average (facility_power_avg, PUE, energy) each stage's units follow their part-load curve, a no-load
     loss plus a load loss with the square of the load (I^2 R), P_nl + P_ll x^2 at load fraction x of a unit
     (`part_load_loss`, s20-power):
-    <stage>_loss_avg = L_peak (f + (1 - f) x_p^2 u^2) / (f + (1 - f) x_p^2),   u = out_avg / out_peak
+    <stage>_loss_avg = P l_1 (f + (1 - f) (out_avg / P)^2),   l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2)
+                       P = r x out_peak, the capacity placed for the stage (r = max(1, units placed x capacity /
+                       the placement's peak load); a default stage: P = out_peak, x_ref = 1)
                        f: <stage>_fixed_loss_share, the no-load share of a unit's loss AT ITS FULL RATED LOAD
                        (transformer 0.2: DOE 10 CFR 431.196 rates it at 50% load, where a loss-optimized design's
-                       core and winding losses are equal; UPS and rectifier 0.36: a datasheet curve fitted;
-                       PDU 0.11: DOE's 35% test load for low-voltage dry-type; busway and switchgear 0: I^2R only)
-                       x_p = 1 / r, the units' load fraction at the peak, r = max(1, units placed x capacity /
-                       out_peak) of the gear placed for the stage (1 for a default stage): every unit placed (N+1
-                       spares, both sides of a 2N pair) is energized and draws its no-load loss
-                       loss at u = 1 is the rated L_peak (facility_power, sizing, capex unchanged); the PUE rises as
-                       the load falls and as spare units are added. Example: 2 x 2.5 MVA transformers (2N) at 0.99
-                       over 2.0 MW at peak (x_p = 0.4), half of it on average: L_peak = 20.202 kW, average
-                       20.202 x (0.2 + 0.8 x 0.16 x 0.25) / (0.2 + 0.8 x 0.16) = 14.289 kW (one unit, N, x_p = 0.8:
-                       9.306 kW). Before s20-power: f' L_peak r + (1 - f') out_avg (1/eta - 1), linear in the load,
+                       core and winding losses are equal; UPS and rectifier 0.36: a datasheet curve fitted; PDU
+                       0.11: DOE's 35% for low-voltage dry-type; busway and switchgear 0: I^2R only)
+                       x_ref: the load fraction its `efficiency` is read at (REFERENCE_LOAD: transformer and UPS
+                       0.5, PDU 0.35, others 1)
+                       every unit placed (N+1 spares, both sides of a 2N pair) is energized and draws its no-load
+                       loss; the peak (facility_power, sizing, capex) stays the rated loss out_peak (1/eta - 1).
+                       Example: 2 x 2.5 MVA transformers (2N, P = 5 MW) at 0.99 at 50% load over 2.0 MW at peak,
+                       1.0 MW on average: l_1 = 0.5 x 0.010101 / 0.4 = 0.012626, 5 MW x 0.012626 x (0.2 + 0.8 x
+                       0.04) = 14.646 kW, of which no-load 12.626 kW (one unit, N: 2.5 MW x 0.012626 x (0.2 + 0.8 x
+                       0.16) = 10.354 kW). Before s20-power: f' L_peak r + (1 - f') out_avg (1/eta - 1), linear,
                        f' 0.4 / 0.3 read at partial load (2N: 0.4 x 20.202 x 2.5 + 0.6 x 10.101 = 26.3 kW)
     power_chain_efficiency = it_power / (it_power + the losses on the IT alone) = eta (one block's chain)
     <stage>_stage_efficiency = out / (out + loss)       (per stage kind present: transformer, switchgear,
@@ -344,32 +346,38 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
 
 
 # Part-load losses (s20-power, restating s19-redund): each unit of a stage has the loss curve of a transformer or
-# converter, a no-load part and a load part that goes with the square of its load (I^2 R in windings, conductors
-# and semiconductors' conduction):
-#     unit loss at load fraction x of its rating:  P_nl + P_ll x^2 = L_1 (f + (1 - f) x^2)
-# L_1 its loss at full rated load, f = P_nl / L_1 its no-load share AT FULL UNIT LOAD (<kind>_fixed_loss_share).
-# A stage of units sharing its flow y equally, n units of capacity C placed: loss(y) = n L_1 (f + (1 - f) (y/nC)^2).
-# The stage's `efficiency` states its loss at the block's peak flow y_p, L_peak = y_p (1/eta - 1) (the peak, sizing,
-# capex and facility_power are unchanged by this), which pins n L_1; the units' load fraction at peak is
-# x_p = y_p / (n C) = 1 / r (`_energized_ratio`: capacity placed / peak load; 1 for a default stage, sized on its
-# load, or gear placed below its load). At the average flow y = u y_p:
-#     loss(u) = L_peak (f + (1 - f) x_p^2 u^2) / (f + (1 - f) x_p^2)
-# so loss(1) = L_peak; loss(0) = L_peak f / (f + (1 - f) x_p^2), the no-load losses of every energized unit (N+1
-# spares and both sides of a 2N pair included, Schneider Electric White Paper 108 rev 2, V. Avelar, "Making Large
-# UPS Systems More Efficient", scribd.com/document/698929559, read 2026-12-06 [S]: no-load losses are "independent
-# of load", and each side of a 2N system runs at <= 50% load, 20-40% in field surveys); loss(u) never negative and
-# never falling as u rises; more capacity over the same peak (smaller x_p) never lowers it, and raises it below
-# the peak where f > 0 (d/dx_p^2 of the ratio is f (1 - f) (u^2 - 1) / (f + (1 - f) x_p^2)^2 <= 0).
-# Before s20-power the curve was f' L_peak r + (1 - f') y (1/eta - 1), linear in the load, with shares f' (0.4
-# transformer, 0.3 UPS) read at the partial loads redundant gear runs at and then multiplied by r again (so a 2N
-# stage's average at u = 1 was 1.4 x its peak loss).
-# Assumptions: the units of a placement share its load equally; every flow through a stage (each row's IT, the
-# cooling plant its transformers feed) takes that stage's x_p on its own share of the units (proportional to its
-# peak), so where two flows through one stage have different load factors u the sum of their square-law parts
-# exceeds that of their sum by sum_g L_peak,g (u_g - u)^2 / (...) (a small overestimate); the metered draw
-# (compiler.models.cost) moves along the chord from the no-load point to the average (facility_slope), not along
-# the parabola. Pumps and fans are not given a fixed part: they are modelled proportional to the heat, which already
-# sits above the fan affinity law (power ~ flow^3) down to a minimum speed of 30-50%.
+# converter, a no-load part drawn while energized and a load part with the square of its load (I^2 R in windings,
+# conductors and conduction), at load fraction x of its rating:
+#     unit loss = P_nl + P_ll x^2 = l_1 C (f + (1 - f) x^2)
+# C its rating, l_1 its loss at full load per W of rating, f = P_nl / (P_nl + P_ll) its no-load share AT FULL UNIT
+# LOAD (<kind>_fixed_loss_share). Its `efficiency` eta is read at the load fraction x_ref of its kind's test
+# (REFERENCE_LOAD: a transformer's DOE 50%), where it loses x_ref (1/eta - 1) of its rating, which fixes
+#     l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2).
+# The units placed for a stage share its flow y equally: capacity P = units x C, loss(y) = P l_1 (f + (1 - f)
+# (y/P)^2) (`part_load_loss`); P = r y_peak, r = `_energized_ratio` (capacity placed / peak load, at least 1) of the
+# placement, each flow through it on its share of P (proportional to its peak). Every unit placed (N+1 spares, both
+# sides of a 2N pair) is energized and draws its no-load loss (Schneider Electric White Paper 108 rev 2, V. Avelar,
+# "Making Large UPS Systems More Efficient", scribd.com/document/698929559, read 2026-12-06 [S]: no-load losses are
+# "independent of load" and each side of a 2N system runs at <= 50% load, 20-40% in field surveys; US DOE 10 CFR
+# 431.196, a transformer's core loss is drawn while energized). A default stage (no gear placed) is sized on its
+# own peak flow with its efficiency read there: P = y_peak, x_ref = 1, loss(u) = y_peak (1/eta - 1) (f + (1 - f) u^2).
+# The curve sets the AVERAGE (facility_power_avg, PUE, energy, opex); the PEAK (facility_power, power_chain_loss, the
+# stage losses, gear loads and sizing) stays the rated loss y_peak (1/eta - 1), a figure of the stage's flow alone:
+# it depends on no count, so a spec may size its gear from it (the flagship's `transformer mv: ... x 2 * ceil((
+# it_power + power_chain_loss + cooling_power) / 2.5 MW)`), and it is what the feeds and generators are sized on.
+# Where gear is placed far above its load the curve's loss at the peak flow exceeds the rated one (the idle units'
+# core losses): the average counts them, the peak does not.
+# Laws (tests/test_part_load_losses20.py): loss >= 0; it never falls as the flow rises; over the same peak, more
+# capacity raises the average loss where the units run below their loss-optimal load x* = sqrt(f / (1 - f)) (0.5
+# for a transformer: the no-load parts added outweigh the square-law parts saved) and lowers it above x*.
+# Before s20-power: f' L_peak r + (1 - f') y (1/eta - 1), linear in the load, f' (0.4 transformer, 0.3 UPS) read
+# at the partial loads redundant gear runs at, the no-load part taken from the peak loss, r times.
+# Assumptions: the units of a placement share its load equally; each flow through a stage (each row's IT, the
+# cooling plant its transformers feed) takes its share of the units, so where two flows through one stage have
+# different load factors the sum of their square-law parts exceeds that of their sum (a small overestimate); the
+# metered draw (compiler.models.cost) walks the chain again at the metered flows (`metered_change`). Pumps and fans
+# are not given a fixed part: they are modelled proportional to the heat, which already sits above the fan affinity
+# law (power ~ flow^3) down to a minimum speed of 30-50%.
 transformer_fixed_loss_share = Assumption(
     "transformer_fixed_loss_share", 0.2, "1",
     "no-load (core) share of a distribution transformer's loss at its full rated load, P_nl / (P_nl + P_ll) "
@@ -402,22 +410,33 @@ pdu_fixed_loss_share = Assumption(
     "dry-type, which US DOE 10 CFR 431.196(a) rates at 35% per-unit load (read 2026-12-05 [P]); loss-optimized "
     "there, P_nl = P_ll x 0.35^2, f = 0.1225 / 1.1225 = 0.11 at rating [D]; its cable and breaker I^2R losses "
     "(no fixed part) would lower it. Range 0.05-0.2 (a PDU without a transformer: ~0)", range=SHARE)
+# The load fraction of its rating at which a placed unit's `efficiency` is read (x_ref): a transformer's at DOE 10 CFR
+# 431.196's 50% per-unit test load (liquid-immersed and medium-voltage dry-type: the stdlib Transformer_2500kVA's
+# 0.99 is "at 50% load"), a floor PDU's at the 35% low-voltage dry-type test load of the same rule (read 2026-12-05
+# [P]), a UPS's and a rectifier's at 50% (the stdlib UPS_1250kVA's 0.96 is "at 40-80% load", the curve flat there
+# [U]); busways, switchgear and power shelves at their rating [U]. A default stage (no gear placed) has no units:
+# its efficiency is the chain's at its peak flow (x_ref 1, r 1).
+REFERENCE_LOAD = {"transformer": 0.5, "pdu": 0.35, "ups": 0.5, "rectifier": 0.5}
 # Busways, DC distribution and switchgear are conductors and contacts: I^2R losses only, no fixed part.
 FIXED_LOSS_SHARE = {"transformer": transformer_fixed_loss_share, "ups": ups_fixed_loss_share,
                     "rectifier": rectifier_fixed_loss_share, "pdu": pdu_fixed_loss_share}
 
 
-def part_load_loss(loss_peak, out, out_peak, f, x_peak):
-    """A stage's loss at the flow `out` (its peak flow `out_peak`, its loss there `loss_peak`): its units' curve
-    P_nl + P_ll x^2, no-load share `f` of the loss at full unit load, the units at load fraction `x_peak` of their
-    rating at the peak (see the comment above the fixed shares):
-        loss = loss_peak (f + (1 - f) x_peak^2 u^2) / (f + (1 - f) x_peak^2),   u = out / out_peak
-    0 where no power flows at peak (loss_peak 0). Hand check: a transformer stage of 2 x 2.5 MVA (2N) over 2.0 MW
-    at 0.99, x_peak = 0.4, f 0.2: loss_peak 20.202 kW, at half the peak flow 20.202 x (0.2 + 0.8 x 0.16 x 0.25) /
-    (0.2 + 0.8 x 0.16) = 14.289 kW, of which no-load 12.318 kW."""
-    u = out / np.where(out_peak > 0, out_peak, 1.0)
-    x2 = x_peak * x_peak
-    return loss_peak * (f + (1 - f) * x2 * u * u) / np.maximum(f + (1 - f) * x2, 1e-300)
+def part_load_loss(out, out_peak, eta, f, r, x_ref):
+    """A stage's loss at the flow `out`, its units' curve P_nl + P_ll x^2 (see the comment above the fixed shares):
+    the units placed for it hold r x out_peak of capacity (r = `_energized_ratio`; 1 for a default stage, sized on its
+    peak flow `out_peak`), each loses 1/eta - 1 of what it delivers at load fraction x_ref of its rating, f of a
+    unit's loss at full load is no-load:
+        capacity P = r out_peak,  a unit's full-load loss per W of rating l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2)
+        loss = P l_1 (f + (1 - f) (out / P)^2)
+    0 where no power flows at peak (P = 0). Hand check: 2 x 2.5 MVA transformers (2N, P = 5 MW) at 0.99 at 50% load
+    (x_ref 0.5, f 0.2) over 2.0 MW at peak: l_1 = 0.5 x 0.010101 / 0.4 = 0.012626; at peak 5 MW x 0.012626 x (0.2 +
+    0.8 x 0.16) = 20.707 kW, at 1.0 MW 5 MW x 0.012626 x (0.2 + 0.8 x 0.04) = 14.646 kW, no-load 12.626 kW (2 x
+    2.5 MVA x 0.2 x 0.012626 = 2 x 6.31 kW)."""
+    capacity = r * out_peak
+    full = x_ref * (1 / eta - 1) / (f + (1 - f) * x_ref * x_ref)
+    x = out / np.where(capacity > 0, capacity, 1.0)
+    return np.where(capacity > 0, capacity * full * (f + (1 - f) * x * x), 0.0)
 
 
 def _fixed_share(ctx, kind: str):
@@ -435,32 +454,34 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     return _carry_chain(ctx, peak, cooling_fed)[0]
 
 
-def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False):
+def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False, scale=1.0):
     """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
     next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
     stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
     into the outermost); each placement's own out is kept apart by its owner for sizing (`owned_flows`).
     `no_load` (average only): the chain's losses with no IT and no cooling power flowing (each stage's fixed
     part f * L_peak, carried through the stages before it): the intercept of the average losses, affine in the
-    average IT and cooling power (`no_load_loss`)."""
+    average IT and cooling power (`no_load_loss`). `scale` (average only): the block's own average IT and cooling
+    flows times it (`metered_change`)."""
     flows: dict[str, list] = {}
     owned: dict[tuple[str, str], object] = {}
     energized: dict[tuple[str, str], object] = {}
 
     def carry(stages, out_peak, out_avg):
-        # each stage's loss at the peak flow, and at the average (`part_load_loss`): the units' curve
-        # f + (1 - f) x^2 at x = x_p u, x_p = 1 / r, r = `_energized_ratio` of the placement (1 unplaced)
+        # each stage's loss at the peak flow, its rated loss out_peak (1/eta - 1) (what the plant is sized on: a
+        # figure of the stage's flow alone, so a spec may size its gear's count from it), and at the average its
+        # units' curve (`part_load_loss`), r = `_energized_ratio` of the placement (1 unplaced)
         seen = set()
         for kind, eta, owner in reversed(stages):
             loss_peak = out_peak * (1 / eta - 1)
             if peak:
                 out, loss = out_peak, loss_peak
             else:
-                f = _fixed_share(ctx, kind)
                 if owner is not None and (kind, owner) not in energized:
                     energized[(kind, owner)] = _energized_ratio(ctx, kind, owner)
                 r = energized[(kind, owner)] if owner is not None else np.ones(1)
-                loss = part_load_loss(loss_peak, out_avg, out_peak, f, 1.0 / r)
+                x_ref = REFERENCE_LOAD.get(kind, 1.0) if owner is not None else 1.0
+                loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), r, x_ref)
                 out, out_avg = out_avg, out_avg + loss
             total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
             total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
@@ -470,10 +491,10 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
             out_peak = out_peak + loss_peak
 
     for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
-        carry(stages, it_peak, 0.0 * it_avg if no_load else it_avg)
+        carry(stages, it_peak, None if peak else (0.0 * it_avg if no_load else it_avg * scale))
     feed = [stage for stage in chain_stages(ctx) if stage[0] in COOLING_FEED]
     if cooling_fed and feed:
-        cooling_avg = None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False))
+        cooling_avg = None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False) * scale)
         carry(feed, _own_cooling(ctx, True), cooling_avg)
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
 
@@ -593,6 +614,31 @@ def facility_slope(ctx):
     it_avg = ctx.get("it_power_avg")
     slope = (ctx.get("facility_power_avg") - no_load_loss(ctx)) / np.where(it_avg > 0, it_avg, 1.0)
     return np.where(it_avg > 0, slope, 0.0)
+
+
+def metered_change(ctx, change):
+    """The change of the block's own average facility power (a site's: outside its halls) when its own average IT
+    power I changes by `change` (its share of the services' draws, compiler.models.cost.metered_changes):
+        F(s) - F(1),   F(s) = s (I + C) + the chain's average losses with its IT and cooling flows at s times
+        their averages,   s = max(0, 1 + change / I)
+    (C its own average cooling power, which goes with the heat). The chain's square-law losses are walked at the
+    metered flows, not along a slope: a chain whose accelerators the services all hold draws the same at any
+    planning `utilization` (its metered flows are the services' whatever the planning draw). Exact where the
+    block's own IT runs through one chain group; over rows or rack PDUs of different load factors it scales each
+    group by the same s. A set `pue` (the block's, else a hall's site's): pue x change. A block with no IT of its
+    own: facility_slope x change (no services' accelerators there: change 0)."""
+    pue = set_pue(ctx)
+    if pue is not None:                 # its own part is pue x its own IT (_facility_avg), whatever its halls set
+        return pue * change
+    it = _own_it(ctx, False)
+    own = it > 0
+    scale = np.maximum(1.0 + change / np.where(own, it, 1.0), 0.0)
+
+    def losses(at):
+        return sum((loss for _, (_, loss) in _carry_chain(ctx, False, scale=at)[0]), np.zeros(1))
+
+    moved = (scale - 1.0) * (it + _own_cooling(ctx, False)) + losses(scale) - losses(1.0)
+    return np.where(own, moved, facility_slope(ctx) * change)
 
 
 def _stage_output(kind: str, what: str, own: bool = False):
