@@ -1,0 +1,72 @@
+"""Laws found broken by the session-20 trust hunt in economics (s20-hunt, 2026-12-06), each with its failing case.
+
+- A site sums its halls (compiler.models.cost: "A site sums its halls and adds the gear, racks and land it holds
+  itself"): every part of the TCO of a site that holds no IT of its own is its halls' (count x each hall's), so a
+  hall's tco_year and cost_per_accelerator_hour are its share of the bill the site states.
+"""
+from __future__ import annotations
+
+import pytest
+
+from spec_eval import run, value
+
+YEAR = 365 * 86400.0
+
+SITE = '''from chips import H100_SXM
+
+server box {{
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+  price = 300000 USD
+}}
+
+rack r {{
+  server node: box x 2
+  power_limit = 25 kW
+}}
+
+site s {{
+  electricity_price = 0.1 USD/kWh
+  land_price = 1000000 USD
+  hall big {{
+    rack gpu: r x 4
+  }}
+  hall small: hall_template x 2
+  finance books {{
+    depreciation_it = 5 yr
+    discount_rate = 0.08 / 1 yr
+{site}
+  }}
+}}
+
+hall hall_template {{
+  rack gpu: r x 1
+}}
+'''
+
+OPEX = ("opex_energy", "opex_maintenance", "opex_staff", "opex_water", "depreciation_year", "tco_year")
+
+
+def _halls_and_site(results, name: str) -> tuple[float, float]:
+    halls = value(results, f"s.big.{name}") + 2 * value(results, f"s.small.{name}")
+    return halls, value(results, f"s.{name}")
+
+
+@pytest.mark.parametrize("site_staff", ["    staff_cost = 1000000 USD / 1 yr", ""])   # the site states it; per MW
+def test_a_sites_opex_and_tco_are_its_halls_when_it_holds_no_it_itself(site_staff: str) -> None:
+    """The site places all its racks in halls, so each cost per year of the site is the halls' sum (the land's
+    capital aside: the site buys the land). Before, a site's `staff_cost` ($1M a year) was the site's opex_staff,
+    while its halls charged the default $60,000 per MW of IT (0.1005 MW: $6,032 a year in all): the halls' TCO
+    summed to $1.26M a year where the site's was $2.25M, and a hall's cost_per_accelerator_hour left out 99% of
+    the staff the site pays for. Now a hall's opex_staff is its IT power's share of the site's staff_cost (a
+    finance block is placed in a site only), as the default per-MW staff is shared."""
+    results, _ = run(SITE.format(site=site_staff))
+    for name in OPEX:
+        halls, site = _halls_and_site(results, name)
+        if name == "tco_year":
+            site -= value(results, "s.land_capital_year")
+        assert halls == pytest.approx(site, rel=1e-9), name
+    staff = value(results, "s.opex_staff") * YEAR
+    it_mw = value(results, "s.it_power") / 1e6
+    expected = 1e6 if site_staff else 60_000 * it_mw
+    assert staff == pytest.approx(expected, rel=1e-9)
