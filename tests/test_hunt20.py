@@ -104,3 +104,39 @@ def test_more_accelerators_never_train_a_moe_slower(model: str, system: str, cou
     times = np.asarray(results.values["t.time_to_train"], dtype=float)
     assert np.all(np.isfinite(times))
     assert np.all(np.diff(times) <= 1e-12 * times[1:]), times
+
+
+NEED = '''from systems import DGX_H100
+from models import Llama3_1_70B
+
+param n = 2016
+
+training run {
+  model = Llama3_1_70B
+  system = DGX_H100
+  tokens = 15e12 tok
+  accelerators = n
+}
+training sized {
+  model = Llama3_1_70B
+  system = DGX_H100
+  tokens = 15e12 tok
+  deadline = 60 day
+}
+'''
+
+
+def test_the_accelerators_a_deadline_needs_are_within_half_a_percent_of_the_fewest_that_meet_it() -> None:
+    """`accelerators_needed` is the fewest accelerators that finish the run within its deadline. It was the smallest
+    count of a geometric ladder ~7% apart: Llama 3.1 70B, 15 Ttok on DGX H100 in 60 days needed 2,016 (rung 2,087),
+    where the same spec run on 1,968 (dp 41, tp 4, pp 6, cp 2) finishes in 59.66 days, 2.4% fewer accelerators
+    bought. Now 16 counts between the last missing rung and the need are searched too (`training._refine_need`):
+    the need is the fewest whole systems that meet the deadline, or at most 1/17 of a rung's gap above it."""
+    import numpy as np
+    results, _ = run(NEED, defines={"n": "1856..2016 step 8"})
+    counts = np.arange(1856, 2017, 8)
+    times = np.asarray(results.values["run.time_to_train"], dtype=float)
+    fewest = counts[times <= 60 * 86400.0].min()
+    needed = float(np.asarray(results.values["sized.accelerators_needed"]).ravel()[0])
+    assert fewest == 1968
+    assert fewest <= needed <= fewest * 1.005, needed

@@ -276,7 +276,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   compiler.models.inference accelerator_cost; its energy at the run's own power / n, so that the
                   energy dollars are energy * electricity price)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
-                  the scenario's scale-up domains) whose time_to_train <= deadline, less the accelerators its
+                  the scenario's scale-up domains, then REFINE counts of whole domains between the last rung that
+                  misses and the need: `_refine_need`) whose time_to_train <= deadline, less the accelerators its
                   fastest layout leaves idle (dp x tp x pp x cp in use: a layout runs as fast on those alone;
                   Rubin NVL72, DeepSeek-V3 in 60 days: 66 on the ladder, 64 in use, 64 needed); a run given `accelerators`
                   whose time_to_train exceeds its deadline is a `limit-exceeded` error with both times (its figures
@@ -1479,6 +1480,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
             # (a count whose interruptions take all the time has no time: NaN, no candidate)
             fastest[mine] = np.minimum(fastest[mine], np.where(ok2 & ~np.isnan(t_all), t_all, np.inf).min(axis=1))
             pending[mine] = ~np.isfinite(need[mine])
+        _refine_need(ctx, cols, rows, count, ladder, scale, need)
         deadline = np.broadcast_to(_unpack(cols, rows)[4]["deadline"], (count,))
         parts.append((count, {
             "accelerators_needed": np.where(np.isfinite(need), need, np.nan),
@@ -1489,6 +1491,34 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
                 f"{format_quantity(float(fastest[i]), 's')}" if not np.isfinite(need[i]) else ""
                 for i in range(count)]}))
     return _scatter(parts, inverse)
+
+
+REFINE = 16            # counts searched between the deadline ladder's last missing rung and the need
+
+
+def _refine_need(ctx, cols, rows, count: int, ladder, scale, need) -> None:
+    """Lowers `need` (in place) to the fewest accelerators among REFINE counts, whole scale-up domains, spread
+    between the largest ladder count below it (which misses the deadline: one that met would have set a smaller
+    need) and it, whose layout meets the deadline. The ladder's rungs are ~7% apart: Llama 3.1 70B, 15 Ttok on DGX
+    H100 in 60 days needed 2,016 on the ladder (rung 2,087) where 1,968 (dp 41, tp 4, pp 6, cp 2) meet it in 59.66
+    days; the rungs 1,953 and 2,087 now have 16 counts between them (s20-hunt, 2026-12-06)."""
+    found = np.flatnonzero(np.isfinite(need))
+    if not found.size:
+        return
+    hw_f, arch_f, job_f, fixed_f, more = _unpack(cols, rows.start + found if count > 1 else rows)
+    unit = np.broadcast_to(_col(scale), (count, 1))[found]
+    rungs = np.broadcast_to(ladder, (count, ladder.shape[1]))[found]
+    mine = need[found][:, None]
+    below = np.max(np.where(rungs < mine - 0.5, rungs, 0.0), axis=1, keepdims=True)
+    steps = np.arange(1, REFINE + 1) / (REFINE + 1)
+    counts = np.minimum(np.ceil((below + (mine - below) * steps) / unit - 1e-9) * unit, mine)
+    q, ok = best_step(hw_f, arch_f, job_f, counts, fixed_f, fits_only=True)
+    ok = ok & np.isfinite(q["n"])
+    t_all = _time(ctx, q, arch_f, job_f, hw_f, _col(more["tokens"]), _col(more["eval_tokens"]),
+                  _col(more["evaluations"]))
+    t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")}, q["used"], t_all)
+    meets = ok & (t_all <= _col(more["deadline"]))
+    need[found] = np.minimum(need[found], np.where(meets, q["used"], np.inf).min(axis=1))
 
 
 def feasible_only(ctx, s: dict, value):
