@@ -237,3 +237,54 @@ def test_an_open_document_is_checked_again_once_its_import_is_mended_on_disk(tmp
     assert fresh[mid.as_uri()] == []
     assert published.get(mid.as_uri()) == fresh[mid.as_uri()]
     assert published.get(base.as_uri(), []) == fresh.get(base.as_uri(), [])
+
+
+LATE = '''param margin = 1 kW
+
+server base {
+  max_power = 10 kW
+  let budget = max_power + margin
+}
+
+server big extends base {
+  max_power = 20 kW
+}
+
+server wide extends base {
+  let margin = 3 kW
+}
+
+rack r {
+  server a: base x 1
+  server b: big x 1
+  server c: wide x 1
+  power_limit = 100 kW
+}
+'''
+
+
+def test_a_name_in_an_inherited_formula_leads_to_the_members_the_derived_blocks_read(tmp_path: Path) -> None:
+    """Formulas bind late (docs/language.md): `budget = max_power + margin` written in `base` reads, evaluated in
+    `big`, big's own `max_power` (20 kW + 1 kW = 21 kW) and, in `wide`, wide's `let margin` (10 kW + 3 kW = 13 kW),
+    not the base's field nor the param. Go-to-definition on those names in the base's formula gave only the base's
+    binding (line 4, the param on line 1) and hover showed only its value, so the editor named a figure the derived
+    blocks' formula never reads. Now both name the base's binding and then each member a derived block reads."""
+    ls, uris = _server(tmp_path, {"late.factory": LATE})
+    doc = t.TextDocumentIdentifier(uri=uris["late.factory"])
+    analysis = ls.analysis(uris["late.factory"])
+    values = analysis.results_within(60).values
+    assert values["r.b.budget"] == pytest.approx(21e3) and values["r.c.budget"] == pytest.approx(13e3)
+    line = LATE.splitlines().index("  let budget = max_power + margin")
+    expected = {"max_power": ([3, 8], "20 kW"), "margin": ([0, 12], "3 kW")}
+    for name, (lines, late_value) in expected.items():
+        position = t.Position(line=line, character=LATE.splitlines()[line].index(name) + 1)
+        found = lsp_server.definition(ls, t.DefinitionParams(text_document=doc, position=position))
+        assert [loc.range.start.line for loc in found or []] == lines, (name, found)
+        hover = asyncio.run(lsp_server.hover(ls, t.HoverParams(text_document=doc, position=position)))
+        assert hover is not None and "bind late" in hover.contents.value and late_value in hover.contents.value, \
+            (name, hover)
+    # a name the derived blocks do not rebind (a placement `a: base` reads the base's own) adds nothing
+    plain = Analysis("server base {\n  max_power = 10 kW\n  let budget = max_power * 2\n}\nrack r {\n"
+                     "  server a: base x 1\n  power_limit = 30 kW\n}\n", str(tmp_path / "plain.factory"))
+    occ = plain.at(plain.text.index("max_power * 2"))
+    assert plain.late_targets(occ) == []

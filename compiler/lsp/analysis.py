@@ -119,6 +119,7 @@ class Analysis:
         self.statements: list[tuple[object, n.Block | None]] = []   # every statement with its block
         self.units: list[tuple[Span, str]] = []      # (span, text) of every unit written after a number
         self._results = None
+        self._late: dict[int, list] | None = None   # id(name) -> [(block, member)]: `late_targets`
         self._evaluated = False
         self._lock = threading.Lock()
         self._cancel = threading.Event()
@@ -266,6 +267,30 @@ class Analysis:
         else:
             found = None
         return [found] if found is not None else []
+
+    def late_targets(self, occ: Occurrence) -> list[tuple[object, list[n.Block]]]:
+        """For a name in a formula that blocks extending its block inherit: [(a member those blocks' evaluations read
+        in its place, the blocks that read it)], each member other than `targets` gives, in the order of the text.
+        Formulas bind late (docs/language.md): `budget = max_power + margin` of a base reads, evaluated in a block
+        that extends it, that block's own `max_power` where it overrides it and its `let margin` where it has one
+        (or a `let margin` of a block it is placed in), so go-to-definition and hover name those too."""
+        if occ.role != NAME or self.checked is None:
+            return []
+        if self._late is None:
+            self._late = {}
+            for e, derived, member, _free in inherited_reads(self.checked):
+                self._late.setdefault(id(e), []).append((derived, member))
+        reads = self._late.get(id(occ.node), [])
+        if not reads:
+            return []
+        own = {id(x) for x in self.targets(occ)}
+        found: dict[int, tuple[object, list[n.Block]]] = {}
+        for derived, member in reads:
+            if id(member) not in own:
+                found.setdefault(id(member), (member, []))[1].append(derived)
+        place = lambda x: (x.name_span.file, x.name_span.start)
+        return sorted(((member, sorted(readers, key=place)) for member, readers in found.values()),
+                      key=lambda m: place(m[0]))
 
     def _select(self, block: n.Block, kind_name: str) -> list[n.Block]:
         """The parts of `block` (after inheritance) whose kind is `kind_name` (`rack` selects every rack)."""
@@ -684,6 +709,50 @@ def _summary(values, format_quantity, np) -> str:
 # ----------------------------------------------------------------------------- hover
 
 def hover_markdown(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
+    """The hover of the name (or unit, or function) at `offset`: its definition, value and source; for a name in a
+    formula that blocks extending its block inherit and evaluate with members of their own (`late_targets`), those
+    members too."""
+    found = _hover_own(analysis, offset)
+    occ = analysis.at(offset)
+    late = analysis.late_targets(occ) if occ is not None else []
+    if not late:
+        return found
+    from compiler.display import format_quantity
+    import numpy as np
+    name = analysis.text[occ.span.start:occ.span.end]
+    lines = [found[0], "", "---", ""] if found is not None else []
+    lines += [f"Formulas bind late: where a block that inherits this formula evaluates it, `{name}` reads", ""]
+    for member, readers in late[:MAX_SELECTED_SHOWN]:
+        lines.append(f"- {_member_words(analysis, member, occ)}" + _shown(analysis.values_of(member), format_quantity, np)
+                     + " in " + ", ".join(_block_words(b) for b in readers[:MAX_SELECTED_SHOWN])
+                     + (f" and {len(readers) - MAX_SELECTED_SHOWN} more" if len(readers) > MAX_SELECTED_SHOWN else ""))
+    if len(late) > MAX_SELECTED_SHOWN:
+        lines.append(f"- and {len(late) - MAX_SELECTED_SHOWN} more")
+    return "\n".join(lines), found[1] if found is not None else occ.span
+
+
+def _member_words(analysis: Analysis, member, occ: Occurrence) -> str:
+    """`let `margin` of server `wide``: what a member is and the block that holds it."""
+    if isinstance(member, n.Block):
+        return _block_words(member)
+    what = ("field" if isinstance(member, n.Field) else "let" if isinstance(member, n.Let) else "param") + \
+        f" `{member.name}`"
+    owner = _owner_block(analysis, member, occ)
+    return what + (f" of {owner.kind} `{owner.name}`" if owner is not None else "")
+
+
+def _block_words(block: n.Block) -> str:
+    """`server `b` of rack `r``: a block and, for a part, the block it is placed in."""
+    words = f"{block.kind} `{block.name}`"
+    return words + (f" of {block.parent.kind} `{block.parent.name}`" if block.parent is not None else "")
+
+
+def _shown(values, format_quantity, np) -> str:
+    shown = _summary(values, format_quantity, np)
+    return f" = **{shown}**" if shown else ""
+
+
+def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     occ = analysis.at(offset)
     if occ is None:
         unit = analysis.unit_at(offset)
@@ -1488,41 +1557,48 @@ def refuse_unusable_name(new_name: str) -> None:
         raise RenameRefused(f"`{new_name}` is a built-in function's name")
 
 
-def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
-    """{(file, start of a name written in a base's formula, file, start of the name of a block that inherits the
-    formula)}: each name of an inherited formula that a block extending the base binds to a member of its own or
-    of a block enclosing it (`dsl.check.late_member`), though in the base it is no member (a param, a member of an
-    enclosing block of the base). Inherited formulas bind late
-    (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that extends it and has a
-    `let margin`, reads that let. A rename that changes this set changes what the spec computes, though every
-    name the checker binds in the base stays bound where it was."""
+def inherited_reads(checked) -> list[tuple[n.Name, n.Block, object, bool]]:
+    """(a name written in a base's formula, a block that inherits the formula, the member that block's evaluation
+    of it reads (`dsl.check.late_member`), whether the name is free in the base: no member of it) for every name of
+    every formula a block of the spec's own modules inherits (`dsl.check.inherited_formulas`; a name an inline part
+    of the base binds itself, and an outward name, stay the base's). Inherited formulas bind late
+    (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that extends it and overrides
+    `max_power` or has a `let margin`, reads those."""
     from dsl.check import inherited_formulas, late_member
     from dsl.visit import every_expression
 
-    checked = analysis.checked
     if checked is None:
-        return set()
+        return []
     scopes = checked.scopes
-    out: set[tuple[str, int, str, int]] = set()
+    out: list[tuple[n.Name, n.Block, object, bool]] = []
     stack = [stmt for module in checked.program.modules.values() if not module.is_stdlib
              for stmt in module.statements if isinstance(stmt, n.Block)]
     while stack:
         derived = stack.pop()
         stack += [stmt for stmt in derived.body if isinstance(stmt, n.Block)]
         base = scopes.base_of(derived)
-        if base is None:
-            continue
         seen: set[int] = set()
         while base is not None and id(base) not in seen:
             seen.add(id(base))
             in_base = scopes.members(base).values
             for formula, inner, _what in inherited_formulas(scopes, base):
                 for e in every_expression(formula):
-                    free = isinstance(e, n.Name) and not e.outward and e.ident not in in_base and e.ident not in inner
-                    if free and late_member(scopes, derived, e.ident)[0] is not None:
-                        out.add((e.span.file, e.span.start, derived.name_span.file, derived.name_span.start))
+                    if isinstance(e, n.Name) and not e.outward and e.ident not in inner:
+                        member = late_member(scopes, derived, e.ident)[0]
+                        if member is not None:
+                            out.append((e, derived, member, e.ident not in in_base))
             base = scopes.base_of(base)
     return out
+
+
+def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
+    """{(file, start of a name written in a base's formula, file, start of the name of a block that inherits the
+    formula)}: each name of an inherited formula that a block extending the base binds to a member of its own or
+    of a block enclosing it (`inherited_reads`), though in the base it is no member (a param, a member of an
+    enclosing block of the base). A rename that changes this set changes what the spec computes, though every
+    name the checker binds in the base stays bound where it was."""
+    return {(e.span.file, e.span.start, derived.name_span.file, derived.name_span.start)
+            for e, derived, _member, free in inherited_reads(analysis.checked) if free}
 
 
 def late_capture_changed(before: Analysis, after: Analysis, back) -> tuple[str, int] | None:

@@ -572,8 +572,11 @@ def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location
     if found is None:
         return None
     analysis, target = found
-    span = analysis.definition_span(target)
-    return [_location(analysis, span)] if span is not None else None
+    # the definition, then each member a block inheriting the formula reads in its place (formulas bind late)
+    occ = analysis.at(_offset(analysis, params.position))
+    late = [member for member, _readers in analysis.late_targets(occ)] if occ is not None else []
+    spans = [s for s in (analysis.definition_span(x) for x in [target, *late]) if s is not None]
+    return [_location(analysis, span) for span in spans] or None
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)

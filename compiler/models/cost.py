@@ -268,7 +268,8 @@ Formulas:
       opex_energy       = facility_power_metered * electricity_price       (per year; a site: its services at
                           their duty cycles, below; a hall: its share of its site's, below)
       opex_maintenance  = maintenance_rate * capex_maintained
-      opex_staff        = staff_cost, else staff_per_mw * it_power
+      opex_staff        = staff_cost, else staff_per_mw * it_power (a hall under a site's staff_cost: its share,
+                          staff_cost * it_power / the site's it_power; s20-hunt)
       opex_water        = water_year * water_price
       opex              = opex_energy + opex_maintenance + opex_staff + opex_water (+ opex_lease)
       tco_year          = depreciation_year + land_capital_year + opex
@@ -1212,9 +1213,22 @@ def _land_capital(ctx):
 
 
 def _staff(ctx):
-    for block in ctx.parts("finance"):
-        if block.is_set("staff_cost"):
-            return block.get("staff_cost")
+    """opex_staff: the `staff_cost` of the block's own finance block (a site's: the whole site's staff); in a hall of
+    a site whose finance sets it, the hall's share of it by IT power, staff_cost x it_power / the site's it_power
+    (so its halls' add up to the site's, as the per-MW default does); else staff_per_mw x it_power.
+    Example: a site's $1M a year over halls of 67.0 kW and 2 x 16.8 kW of IT (100.5 kW): the big hall $666,667 a
+    year, each small one $166,667. Before (s20-hunt, 2026-12-06) a hall charged staff_per_mw ($60,000 per MW) even
+    under a site's staff_cost, so its tco_year and cost_per_accelerator_hour left out the staff the site pays for
+    ($4,021 a year of the $1M for the big hall)."""
+    level = ctx
+    while level is not None:
+        for block in level.parts("finance"):
+            if block.is_set("staff_cost"):
+                if level is ctx:
+                    return block.get("staff_cost")
+                whole = level.get("it_power")
+                return block.get("staff_cost") * ctx.get("it_power") / np.where(whole > 0, whole, np.inf)
+        level = level.parent
     return ctx.get("it_power") * ctx.get("staff_per_mw", A.staff_per_mw)
 
 
@@ -1319,7 +1333,8 @@ for _kind in ("hall", "site"):
         * ctx.inherited("electricity_price", A.electricity_price))
     output(_kind, "opex_maintenance", "maintenance_rate * capex_maintained")(
         lambda ctx: _finance(ctx, "maintenance_rate", A.maintenance_rate) * ctx.get("capex_maintained"))
-    output(_kind, "opex_staff", "staff_cost, else staff_per_mw * it_power")(_staff)
+    output(_kind, "opex_staff", "staff_cost (a hall: its site's staff_cost * it_power / the site's it_power), "
+           "else staff_per_mw * it_power")(_staff)
     output(_kind, "opex_water", "water_year * water_price / 1 yr")(
         lambda ctx: ctx.get("water_year") * ctx.inherited("water_price", A.water_price) / A.YEAR)
     output(_kind, "opex_lease", "colocation_price * it_power (where the site leases)")(_lease)

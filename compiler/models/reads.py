@@ -564,7 +564,7 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.opex_energy": ("facility_power_metered", "up:electricity_price"),
     "hall.opex_lease": ("it_power", "up:colocation_price"),
     "hall.opex_maintenance": ("capex_maintained",),
-    "hall.opex_staff": ("it_power",),
+    "hall.opex_staff": ("up:it_power", "up:parts:finance.staff_cost"),
     "hall.opex_water": ("up:water_price", "water_year"),
     "hall.pdu_loss": _HALL_POWER_STAGE,
     "hall.pdu_power_in": _HALL_POWER_STAGE,

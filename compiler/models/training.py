@@ -20,7 +20,9 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   F_att = 7 L s D (below), the extra L s D not in F
     global batch  q = ceil(G / s) sequences per step, fixed by the workload: data parallelism splits it and
                   never grows it (MLPerf fixes the global batch; so did the earlier model's LoRA beyond 8 GPUs not)
-    layout        dp = min(floor(n / (tp pp cp)), floor(q / mb)); chips in use tp pp cp dp <= n, the rest idle
+    layout        dp = min(floor(n / (tp pp cp)), floor(q / mb)); a MoE also searches that dp rounded down to a
+                  multiple of each power of two up to its experts, where that allows a larger ep (`_dp_rule`: the
+                  ep must divide dp cp); chips in use tp pp cp dp <= n, the rest idle
                   (and count in MFU and hours). tp a power of two that DIVIDES S: a TP group lies in one NVLink
                   domain and the groups tile it (never straddling two 8-GPU HGX nodes or 72-GPU racks);
                   pp <= L; v virtual stages <= ceil(L / pp), v > 1 only with m >= pp (interleaving needs a pipeline
@@ -274,7 +276,8 @@ fabric's all-to-all share; S chips per scale-up (NVLink) domain; a = 2 bytes per
                   compiler.models.inference accelerator_cost; its energy at the run's own power / n, so that the
                   energy dollars are energy * electricity price)
     deadline      accelerators_needed: smallest n (searched in the same pass over a geometric ladder and 1..64 of
-                  the scenario's scale-up domains) whose time_to_train <= deadline, less the accelerators its
+                  the scenario's scale-up domains, then REFINE counts of whole domains between the last rung that
+                  misses and the need: `_refine_need`) whose time_to_train <= deadline, less the accelerators its
                   fastest layout leaves idle (dp x tp x pp x cp in use: a layout runs as fast on those alone;
                   Rubin NVL72, DeepSeek-V3 in 60 days: 66 on the ladder, 64 in use, 64 needed); a run given `accelerators`
                   whose time_to_train exceeds its deadline is a `limit-exceeded` error with both times (its figures
@@ -704,7 +707,7 @@ def layouts():
 LAYOUTS = layouts()
 
 
-def _layout(hw, arch, job, tp, pp, cp, mb, v, n):
+def _layout(hw, arch, job, tp, pp, cp, mb, v, n, rule: int = 0):
     """The layout of every column, (scenarios, configurations): sequences per step, dp, chips in use,
     micro-batches per replica and whether the column is a layout at all (divisibility, stages, the
     interleaved schedule's conditions; the expert-parallel degree is checked with the memory). The global batch
@@ -713,6 +716,7 @@ def _layout(hw, arch, job, tp, pp, cp, mb, v, n):
     S, L, s, G = _col(hw["scaleup"]), _col(arch.layers), _col(job["seq"]), _col(job["batch"])
     seqs = np.maximum(np.ceil(G / s - 1e-9), 1.0)                 # sequences per step
     dp = np.minimum(np.floor(n / (tp * pp * cp) + 1e-9), np.floor(seqs / mb + 1e-9))
+    dp = _dp_rule(dp, seqs, rule)
     valid = ((dp >= 1) & (tp <= S + 1e-9) & _divides(tp, S) & (pp <= L) & (cp <= s)
              & (v <= np.ceil(L / pp - 1e-9)) & (_col(job["interleave"]) + (v == 1) > 0))
     dp = np.maximum(dp, 1.0)
@@ -721,6 +725,28 @@ def _layout(hw, arch, job, tp, pp, cp, mb, v, n):
     m = np.ceil(per_replica / mb - 1e-9)               # micro-batches per step
     valid = valid & ((v == 1) | (m >= pp))             # interleaving needs at least pp micro-batches in flight
     return seqs, dp, used, m, valid
+
+
+def _dp_rule(dp_max, seqs, rule: int):
+    """The data-parallel degree a candidate column takes of the most its count allows (dp_max): rule 0 dp_max; rule
+    k >= 2 the largest multiple of k <= dp_max (below k: no layout), for a MoE, whose expert-parallel degree must
+    divide dp cp (Megatron-Core; ep_max = gcd(E, dp cp)): on 3,312 GB200 (46 NVL72) DeepSeek-V3 at tp 4, pp 12, cp 2
+    has dp_max 34, which allows ep 4 of its 256 experts; 32 replicas (3,072 in use, 240 idle) allow ep 8. Before
+    (s20-hunt, 2026-12-06) only dp_max was searched, so 3,312 GB200 took 114,579 s where 3,096 took 109,664 s (the
+    same 3,072-chip layout, 24 idle): adding accelerators made the run 4.5% slower."""
+    if rule == 0:
+        return dp_max
+    return np.floor(dp_max / rule + 1e-9) * rule
+
+
+def dp_rules(arch) -> tuple[int, ...]:
+    """The dp rules (`_dp_rule`) a search of `arch` reads: 0; a MoE also the powers of two up to its routed experts
+    (they set gcd(E, dp cp) for the power-of-two expert counts of every MoE in the stdlib; a dense model has no
+    such constraint, and its search is unchanged)."""
+    experts = float(np.max(np.asarray(arch.experts, dtype=float)))
+    if experts <= 1:
+        return (0,)
+    return (0,) + tuple(2 ** j for j in range(1, int(np.log2(experts) + 1e-9) + 1))
 
 
 def _state(arch, job, tp, pp, dp, cp, ep):
@@ -777,7 +803,7 @@ def _inflight(L, pp, m, v, mb):
     return (L / pp) * np.minimum(pp, m) * np.where(v > 1, 1 + (pp - 1) / (pp * v), 1.0) * mb
 
 
-def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
+def step_configs(hw, arch, job, tp, pp, cp, mb, v, n, rule: int = 0):
     """Step time and memory of every (tp, pp, cp, micro-batch, virtual stages, n) column: arrays (scenarios,
     configurations). The formulas are the module docstring's."""
     tp, pp, cp, mb, v = (np.asarray(x, dtype=float).reshape(1, -1) for x in (tp, pp, cp, mb, v))
@@ -790,7 +816,7 @@ def step_configs(hw, arch, job, tp, pp, cp, mb, v, n):
     s, et = _col(job["seq"]), _col(job["eff"])
     lora, lat, mode, zero = _col(job["lora"]), _col(job["lat"]), _col(job["recompute"]), _col(job["zero"])
     a = ACT_BYTES
-    seqs, dp, used, m, valid = _layout(hw, arch, job, tp, pp, cp, mb, v, n)
+    seqs, dp, used, m, valid = _layout(hw, arch, job, tp, pp, cp, mb, v, n, rule)
     sl = s / cp                                        # tokens of a sequence on one chip
     # ---- experts: in the scale-up domain when the state fits there, else over the fabric
     g_dom = np.maximum(np.floor(S / (tp * cp) + 1e-9), 1.0)         # EP ranks one domain holds
@@ -990,19 +1016,23 @@ def _prune_layouts(hw, arch, job, fixed: dict) -> np.ndarray:
     return keep
 
 
-def _prune(hw, arch, job, layout, n, fixed: dict, fits_only: bool) -> np.ndarray:
+def _prune(hw, arch, job, layout, n, fixed: dict, fits_only: bool, rule: int = 0, base=None) -> np.ndarray:
     """Which columns of `layout` (tp, pp, cp, mb, v flat) at counts `n` some scenario of the block may pick
     (the rules above): a boolean per column."""
     tp, pp, cp, mb, v = (np.asarray(x, dtype=float).reshape(1, -1) for x in layout)
     n = np.asarray(n, dtype=float)
     n = n.reshape(1, -1) if n.ndim < 2 else n
-    _, dp, _, m, keep = _layout(hw, arch, job, tp, pp, cp, mb, v, n)
+    _, dp, _, m, keep = _layout(hw, arch, job, tp, pp, cp, mb, v, n, rule)
+    if rule:                           # a rule's column only where its dp is new and allows a larger ep than dp_max
+        dp0, ep0 = base                # (rule 0's dp and ep_max of these columns: `_rule_base`)
+        before = _dp_rule(dp0, None, rule // 2) if rule > 2 else dp0
+        keep = keep & (dp != before) & (expert_parallel(_col(arch.experts), dp * cp, 1.0)[1] > ep0)
     coordinate = {"tp": tp, "pp": pp, "cp": cp, "dp": dp, "v": v, "mb": mb}
     for name, value in fixed.items():
         keep = keep & (np.abs(coordinate[FIXED[name]] - value) < 0.5)
     keep = np.broadcast_to(keep, np.broadcast_shapes(keep.shape, tp.shape)).any(axis=0)
-    if fits_only:                      # the memory bound, on the columns left
-        keep[0] = True
+    if fits_only and keep.any():       # the memory bound, on the columns left
+        keep[0] = keep[0] or not rule
         tp, pp, cp, mb, v = (x[:, keep] for x in (tp, pp, cp, mb, v))
         dp, m = (np.broadcast_to(x, np.broadcast_shapes(x.shape, keep.shape))[:, keep] for x in (dp, m))
         E, L, h = _col(arch.experts), _col(arch.layers), _col(arch.hidden)
@@ -1014,17 +1044,46 @@ def _prune(hw, arch, job, layout, n, fixed: dict, fits_only: bool) -> np.ndarray
         usable = _col(hw["memory"]) * (1 - _col(job["reserve"]))
         room = ~(floor > usable + 1e-6 * np.abs(usable))                # a NaN bound drops nothing
         keep[keep] = np.broadcast_to(room, np.broadcast_shapes(room.shape, tp.shape)).any(axis=0)
-    keep[0] = True
+    keep[0] = keep[0] or not rule      # (rule 0's first column always stays; another rule's may go)
     return keep
 
 
 def best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool = False):
     """Step time and memory of every candidate column of the block (`step_configs`), with `ok` (fits, and the
-    spec's fixed coordinates) and `allowed` (a layout with the fixed coordinates). With PRUNE the columns no
-    scenario can use are dropped first (`_prune`; with `fits_only` also those that cannot fit in memory)."""
+    spec's fixed coordinates) and `allowed` (a layout with the fixed coordinates): the columns of each dp rule
+    (`dp_rules`, `_dp_rule`) side by side. With PRUNE the columns no scenario can use are dropped first
+    (`_prune`; with `fits_only` also those that cannot fit in memory; a rule's column whose dp is rule 0's)."""
+    rules = dp_rules(arch)
+    base = _rule_base(hw, arch, job, n_values, fixed) if PRUNE and len(rules) > 1 else None
+    parts = [_best_step(hw, arch, job, n_values, fixed, fits_only, rule, base) for rule in rules]
+    parts = [part for part in parts if part is not None]
+    if len(parts) == 1:
+        return parts[0]
+    shape = lambda x: (x.shape[0] if x.ndim > 1 else 1,)      # noqa: E731
+    rows = max(shape(v)[0] for q, _ in parts for v in q.values())
+    q = {k: np.concatenate([np.broadcast_to(p[k], (rows, p[k].shape[-1])) for p, _ in parts], axis=1)
+         for k in parts[0][0]}
+    ok = np.concatenate([np.broadcast_to(o, (rows, o.shape[-1])) for _, o in parts], axis=1)
+    return q, ok
+
+
+def _rule_base(hw, arch, job, n_values, fixed: dict):
+    """The pruned grid's columns (layout, n) and rule 0's dp and ep_max on them, read once by every dp rule."""
+    *layout, n = grid(n_values, float(np.max(hw["scaleup"])), _prune_layouts(hw, arch, job, fixed))
+    tp, pp, cp, mb, v = (np.asarray(x, dtype=float).reshape(1, -1) for x in layout)
+    dp0 = _layout(hw, arch, job, tp, pp, cp, mb, v, n.reshape(1, -1) if n.ndim < 2 else n)[1]
+    return layout, n, (dp0, expert_parallel(_col(arch.experts), dp0 * cp, 1.0)[1])
+
+
+def _best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool, rule: int, base=None):
     if PRUNE:
-        *layout, n = grid(n_values, float(np.max(hw["scaleup"])), _prune_layouts(hw, arch, job, fixed))
-        keep = _prune(hw, arch, job, layout, n, fixed, fits_only)
+        if base is None:
+            *layout, n = grid(n_values, float(np.max(hw["scaleup"])), _prune_layouts(hw, arch, job, fixed))
+        else:
+            layout, n = list(base[0]), base[1]
+        keep = _prune(hw, arch, job, layout, n, fixed, fits_only, rule, base[2] if base is not None else None)
+        if not keep.any():                           # a rule that gives no dp of its own here
+            return None
     else:
         *layout, n = grid(n_values, float(np.max(hw["scaleup"])))
         # columns no scenario of the block can use (more chips, stages or context ranks than any of them has)
@@ -1037,7 +1096,7 @@ def best_step(hw, arch, job, n_values, fixed: dict, fits_only: bool = False):
     if not keep.all():
         layout = [x[keep] for x in layout]
         n = n[..., keep]
-    q = step_configs(hw, arch, job, *layout, n)
+    q = step_configs(hw, arch, job, *layout, n, rule)
     shape = np.broadcast_shapes(*(v.shape for v in q.values()))
     q = {name: np.broadcast_to(v, shape) for name, v in q.items()}
     ok = q["fits"]
@@ -1421,6 +1480,7 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
             # (a count whose interruptions take all the time has no time: NaN, no candidate)
             fastest[mine] = np.minimum(fastest[mine], np.where(ok2 & ~np.isnan(t_all), t_all, np.inf).min(axis=1))
             pending[mine] = ~np.isfinite(need[mine])
+        _refine_need(ctx, cols, rows, count, ladder, scale, need)
         deadline = np.broadcast_to(_unpack(cols, rows)[4]["deadline"], (count,))
         parts.append((count, {
             "accelerators_needed": np.where(np.isfinite(need), need, np.nan),
@@ -1431,6 +1491,34 @@ def _deadline(ctx, hw, arch, job, fixed, tokens, eval_tokens, evaluations, size)
                 f"{format_quantity(float(fastest[i]), 's')}" if not np.isfinite(need[i]) else ""
                 for i in range(count)]}))
     return _scatter(parts, inverse)
+
+
+REFINE = 16            # counts searched between the deadline ladder's last missing rung and the need
+
+
+def _refine_need(ctx, cols, rows, count: int, ladder, scale, need) -> None:
+    """Lowers `need` (in place) to the fewest accelerators among REFINE counts, whole scale-up domains, spread
+    between the largest ladder count below it (which misses the deadline: one that met would have set a smaller
+    need) and it, whose layout meets the deadline. The ladder's rungs are ~7% apart: Llama 3.1 70B, 15 Ttok on DGX
+    H100 in 60 days needed 2,016 on the ladder (rung 2,087) where 1,968 (dp 41, tp 4, pp 6, cp 2) meet it in 59.66
+    days; the rungs 1,953 and 2,087 now have 16 counts between them (s20-hunt, 2026-12-06)."""
+    found = np.flatnonzero(np.isfinite(need))
+    if not found.size:
+        return
+    hw_f, arch_f, job_f, fixed_f, more = _unpack(cols, rows.start + found if count > 1 else rows)
+    unit = np.broadcast_to(_col(scale), (count, 1))[found]
+    rungs = np.broadcast_to(ladder, (count, ladder.shape[1]))[found]
+    mine = need[found][:, None]
+    below = np.max(np.where(rungs < mine - 0.5, rungs, 0.0), axis=1, keepdims=True)
+    steps = np.arange(1, REFINE + 1) / (REFINE + 1)
+    counts = np.minimum(np.ceil((below + (mine - below) * steps) / unit - 1e-9) * unit, mine)
+    q, ok = best_step(hw_f, arch_f, job_f, counts, fixed_f, fits_only=True)
+    ok = ok & np.isfinite(q["n"])
+    t_all = _time(ctx, q, arch_f, job_f, hw_f, _col(more["tokens"]), _col(more["eval_tokens"]),
+                  _col(more["evaluations"]))
+    t_all = t_all / _goodput({k: _col(more[k]) for k in ("failure_rate", "checkpoint", "restart")}, q["used"], t_all)
+    meets = ok & (t_all <= _col(more["deadline"]))
+    need[found] = np.minimum(need[found], np.where(meets, q["used"], np.inf).min(axis=1))
 
 
 def feasible_only(ctx, s: dict, value):
