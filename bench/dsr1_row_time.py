@@ -1,8 +1,8 @@
 """The DeepSeek-R1 attention-DP step's per-row time: the fit of validate's ADP_SEQ_OVERHEAD (`adp_row_time`) on
 TensorRT-LLM's published runs, and what it does to the held-out MLPerf DeepSeek-R1 rows.
 
-    PYTHONPATH=. python3 bench/dsr1_row_time.py          (~40 s CPU: 24 evaluations of the published runs, 3 validate
-                                                          runs of the held-out DeepSeek-R1 lines)
+    PYTHONPATH=. python3 bench/dsr1_row_time.py          (~60 s wall: 24 evaluations of the published runs, 5 validate
+                                                          runs of held-out DeepSeek-R1 lines)
 
 1. TensorRT-LLM's own DeepSeek-R1 runs at attention DP 8 with EP 8 (tests/test_moe_ep_step.py PUBLISHED, sources
 there: the Best_perf_practice blog's two B200 max-throughput runs at commit b6261862, blog10's GB200 ADP-balance runs,
