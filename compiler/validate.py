@@ -591,6 +591,12 @@ TPOT limit"): the model's step on that engine has the v6.0 runs' slope but half 
 29-42 ms), so both scenarios reach the rank cap and Server / Offline goes to 0.83-1.00 (runs 0.46-0.62); validate's
 rows byte-identical (no DeepSeek-R1 row), held-out DeepSeek-R1 GB300 x72 Offline -3.3% -> +85.1%, Server +43.5% ->
 +207.4%.
+The mid-2025 attention-DP engine's time a row (`adp_row_time`, measured, not applied; ADP_SEQ_OVERHEAD): with
+`adp_engines`, the v5.1 DeepSeek-R1 rows get `seq_overhead` 105 us a row a step, fitted once on TensorRT-LLM's two
+published B200 ADP-EP8 runs (their missing time is a row's: 66 / 72 us a row at 384 rows BF16 KV / 896 rows FP8 KV).
+It gives the v5.1 runs' step-line slope (0.153-0.158 against 0.137-0.184 ms a row; 0.082-0.087 without), not their
+floor: held-out GB300 x72 Offline +4.2%, Server +71.9% with `adp_engines` (docs/accuracy.md "The DeepSeek-R1
+attention-DP step's per-row time").
 The DeepSeek layer's latency chain (`mla_layer_latency` of session 18, now a fact of the stdlib's model): DeepSeek-R1's
 `layer_latency` = 61.5 us (stdlib/models.factory, from TensorRT-LLM's one-request B200 step) reaches every
 DeepSeek-R1 row as it reaches a user's spec; no mechanism of validate's (s19-mla).
@@ -1099,6 +1105,19 @@ ADP_RANK_BATCH = {("inference-v5.1", "server", "B200"): 512, ("inference-v5.1", 
                   ("inference-v6.0", "offline", "B200"): 512, ("inference-v6.0", "offline", "B300"): 1024,
                   ("inference-v6.0", "offline", "GB200"): 512, ("inference-v6.0", "offline", "GB300"): 1536,
                   ("inference-v6.0", "offline", "GB300", 8): 1024}
+# The per-row time a step of the mid-2025 TensorRT-LLM PyTorch attention-DP DeepSeek-R1 engine carries (`adp_row_time`,
+# measured, not applied; docs/accuracy.md "The DeepSeek-R1 attention-DP step's per-row time", s20-dsr1): `seq_overhead`
+# 105 us a row in place of 35 us on the DeepSeek-R1 rows of the rounds whose DeepSeek-R1 engines are that software
+# (MLPerf Inference v5.1 pins TensorRT-LLM's "1.0-mlpinf side branch" of 2025-07-24, closed/NVIDIA/Makefile.build,
+# mlcommons/inference_results_v5.1 @965182b0 [P]). Fitted once (bench/dsr1_row_time.py, grid 35-150 us by 5 us,
+# median |log error|) on TensorRT-LLM's two published B200 ADP-EP8 max-throughput runs at commit b6261862
+# (docs/source/blogs/Best_perf_practice_on_DeepSeek-R1_in_TensorRT-LLM.md, 384 rows BF16 KV 4,548 and 896 rows FP8 KV
+# 5,393 tok/s/GPU, trtllm-bench, read 2026-12-06 [P]; tests/test_moe_ep_step.py PUBLISHED): 105 us puts both within
+# -0.7 / +1.3% (35 us: +42.5 / +63.9%); the GB200 ADP-balance run of blog10 is the check (+23.8%; +6.9% against its
+# perfect-balance figure). Not MLPerf figures: nothing is fitted to a held-out row.
+ADP_ROW_TIME_MODELS = ("DeepSeek_R1",)
+ADP_ROW_TIME_ROUNDS = ("inference-v5.1",)
+ADP_SEQ_OVERHEAD = 105e-6    # s a row a step [D], fitted as above
 # NVIDIA's v4.1 harness runs prompts whole (no chunked context, "Token budget" above); AMD's (vLLM) does not apply
 WHOLE_PROMPT_ROUNDS = ("inference-v4.1",)
 WHOLE_PROMPT_MODELS = ("Llama2_70B", "Mixtral_8x7B")
@@ -1704,6 +1723,8 @@ MECHANISM_TABLE = {
                                  "The least-busy wait's tail"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
+    "adp_row_time": Mechanism((), ("offline", "server"), "with adp_engines, DeepSeek-R1 v5.1: the mid-2025 PyTorch ADP engine's time a row a step (ADP_SEQ_OVERHEAD)",
+                              "The DeepSeek-R1 attention-DP step's per-row time"),
     "dp_domain_rings": Mechanism((), ("training",), "training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)",
                                  "Small-MoE training layouts under strong scaling"),
     "full_graph_schedule": Mechanism((), ("training",), "full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)",
@@ -2638,6 +2659,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         if cap:
             row.lets["max_batch_size"] = float(cap * ranks)   # an engine (its d ranks) holds gpu_batch_size a rank
         row.lets["adp_balance"] = 1.0                # the ADP balancer: every rank carries the mean prompt load
+        if (scenario in mechanisms["adp_row_time"] and serving.model in ADP_ROW_TIME_MODELS
+                and round_ in ADP_ROW_TIME_ROUNDS):  # measured, not applied (ADP_SEQ_OVERHEAD): on that engine only
+            row.lets["seq_overhead"] = Q(ADP_SEQ_OVERHEAD, "s")   # the mid-2025 PyTorch ADP engine's time a row a step
     if (scenario in mechanisms["offline_budget"] and layout is not None and layout.budget
             and "tp" in fields and round_ in LAYOUT_BUDGET_ROUNDS):   # measured ("Offline token budget" above)
         row.lets["max_batch_size"] = offline_budget_rows(layout, serving)   # the rows its budget sustains

@@ -60,23 +60,25 @@ def test_a_higher_floor_lowers_the_ratio() -> None:
     assert ratios[0] < 1.0
 
 
+def planned(path: Path, lines: tuple[str, ...], *on: str) -> list:
+    """validate's rows of `lines` (round, benchmark, scenario, system, accelerator, GPUs: throughput rows valued 1)
+    written to `path`, planned with the mechanisms `on` (none: validate's defaults)."""
+    from dsl.diagnostics import Sink
+    path.write_text(HEAD + "".join(f"{line},throughput,1,Tokens/s,x\n" for line in lines))
+    rows = V.read_csv(str(path), Sink())
+    for r in rows:
+        V.plan(r, V.mechanisms_with(on=on) if on else None)
+    return rows
+
+
 def test_the_mechanism_is_opt_in_and_gives_the_configs_engine(tmp_path) -> None:
     assert V.MECHANISM_TABLE["adp_engines"].applied == ()
     assert set(V.MECHANISM_TABLE["adp_engines"].concerns) == {"offline", "server"}
-    path = tmp_path / "rows.csv"
-    path.write_text(HEAD + "inference-v5.1,deepseek-r1,Server,s,NVIDIA GB300,72,throughput,1,Tokens/s,x\n"
-                    "inference-v5.1,deepseek-r1,Offline,s,NVIDIA GB300,72,throughput,1,Tokens/s,x\n"
-                    "inference-v6.0,deepseek-r1,Offline,s,NVIDIA GB300,8,throughput,1,Tokens/s,x\n"
-                    "inference-v5.1,llama2-70b-99,Server,s,NVIDIA B200-SXM-180GB,8,throughput,1,Tokens/s,x\n")
-    from dsl.diagnostics import Sink
-
-    def planned(mech):
-        rows = V.read_csv(str(path), Sink())
-        for r in rows:
-            V.plan(r, mech)
-        return rows
-
-    off, on = planned(None), planned(V.mechanisms_with(on=("adp_engines",)))
+    lines = ("inference-v5.1,deepseek-r1,Server,s,NVIDIA GB300,72",
+             "inference-v5.1,deepseek-r1,Offline,s,NVIDIA GB300,72",
+             "inference-v6.0,deepseek-r1,Offline,s,NVIDIA GB300,8",
+             "inference-v5.1,llama2-70b-99,Server,s,NVIDIA B200-SXM-180GB,8")
+    off, on = planned(tmp_path / "rows.csv", lines), planned(tmp_path / "rows.csv", lines, "adp_engines")
     assert all("ep" not in r.fields and "adp_balance" not in r.lets for r in off)      # default: the search's layouts
     for r, cap in zip(on[:3], (512, 1536, 1024)):       # v5.1 Server, v5.1 GB300 Offline, v6.0 GB300 x8 Offline
         assert (r.fields["tp"], r.fields["pp"], r.fields["ep"]) == (1.0, 1.0, 8.0)
