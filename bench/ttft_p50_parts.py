@@ -80,6 +80,9 @@ def companions(rows_cap: list, rows_load: list) -> dict:
 
 
 def main() -> None:
+    args = sys.argv[1:]
+    on = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--with"]     # read by ttft_at_runs.mechanisms too
+    print(f"validate's mechanisms: the defaults{' with ' + ', '.join(on) if on else ''}\n")
     runs, ttft_rows = collect()
     rows_load, _ = V.run(str(CALIBRATION), latency_at="load", mechanisms=mechanisms())
     rows_cap, _ = V.run(str(CALIBRATION), mechanisms=mechanisms())
