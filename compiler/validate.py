@@ -1751,7 +1751,11 @@ KNEE_POWER_CHIPS = ("H100_NVL", "H100_PCIe", "L40S")
 # docs/accuracy.md "The tp 1 step's clock", s14-clock, 2026-12-06): the H100 SXM's weight-streaming GEMMs run at the
 # full clock below the 700 W limit (reference/h100_microbench.md, 2026-11-27 [P]) and H200 decode draws 137-300 W
 # of its 700 W, no cap triggering (Ma, Afzal, Eitzinger, Wellein, "The Illusion of Power Capping in LLM Decode",
-# arXiv 2605.11999, 2026-05 [S]); the step's clock law with the knee drawing (k 1) throttles those steps to 0.73-0.87
+# arXiv 2605.11999, 2026-05 [S]); the step's clock law with the knee drawing (k 1) throttles those steps to 0.73-0.87.
+# Re-measured on the converged clock (s20-step, 2026-12-06, docs/accuracy.md "The step and the operating point behind
+# the TTFT p50"): with the Hopper FP8 factor at its rule's answer under it (0.80) TTFT p50 / p99 11.9 / 13.8% ->
+# 9.5 / 10.6%, every other category within 10%, held-out unmoved; not applied: the model's step at the runs' own load
+# moves away (model@load TTFT p50 14.3% -> 19.8%), the figure is 10.0% at 0.81 and 12.7% at 0.82 (the batch grid)
 KNEE_POWER_HOPPER_CHIPS = ("H100_SXM", "H200", "H200_CTS", "GH200", "GH200_96GB")
 # MECHANISMS "step_draw" (measured, NOT applied; docs/accuracy.md "The draw of a memory-bound step", s18-tp1step,
 # 2026-12-06): the two switches above as one law on every chip, not the GH100 SXM ones only: a step's compute draw is
