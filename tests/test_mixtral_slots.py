@@ -1,5 +1,5 @@
 """The TTFT tail as a wait for an engine's own KV rows (bench/mixtral_slots.py, bench/v41_dispatch_sim.py
-`pull_rows`; docs/accuracy.md "The Mixtral H100 tail as a wait for an engine's own
+`pull_rows`, validate `--with engine_kv_wait`; docs/accuracy.md "The Mixtral H100 tail as a wait for an engine's own
 KV rows", s20-mixtail). Hand calculations and laws; no evaluation of a spec (fast)."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from bench import mixtral_slots as S
 from bench.v41_dispatch_sim import simulate
+from compiler import validate as V
 
 
 def test_halfin_whitt_chance_to_wait_by_hand_and_its_inverse() -> None:
@@ -67,3 +68,24 @@ def test_pulled_engines_wait_for_their_own_rows_where_pooled_ones_do_not() -> No
     assert pulled["p99"] > 2.0 * pooled["p99"]
     assert pulled["p50"] < 1.3 * pooled["p50"]
 
+
+def _row(round_: str) -> V.Row:
+    data = {"round": round_, "benchmark": "mixtral-8x7b", "scenario": "Server", "system": "s",
+            "accelerator": "NVIDIA H100-SXM-80GB", "num_accelerators": "8", "metric": "throughput",
+            "value": "1000", "unit": "Tokens/s", "source": "s"}
+    return V.Row(2, data)
+
+
+def test_the_wait_is_opt_in_and_only_where_the_harness_does_not_pool_the_engines() -> None:
+    """`engine_kv_wait`: v4.1's NVIDIA harness at tp 1 (one shared queue, each engine pulling its own requests) gets
+    `kv_room_wait` 1 with no length spread (the batch's own KV rows); v5.0's least-busy dispatch (the engines' rows
+    balanced, close to one pool) does not; neither by default."""
+    assert "engine_kv_wait" not in {k for k, v in V.MECHANISMS.items() if v}
+    on = V.mechanisms_with(on=("engine_kv_wait",))
+    for round_, policy, waits in (("inference-v4.1", "shared", True), ("inference-v5.0", "least", False)):
+        row, base = _row(round_), _row(round_)
+        V.plan(base)
+        V.plan(row, on)
+        assert "kv_room_wait" not in base.lets
+        assert row.lets.get("kv_room_wait") == (1.0 if waits else None)
+        assert "output_length_cv" not in row.lets
