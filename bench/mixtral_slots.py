@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python3 bench/mixtral_slots.py            (~1 min: the percentiles' tail, validate twice)
     PYTHONPATH=. python3 bench/mixtral_slots.py --des      (and the DES of the v4.1 H100 SXM runs, ~15 min CPU)
+    ... --des flat ...                                     (only the named engines of VARIANTS)
 
 Part 1, the law against the runs' own percentiles (reference/mlperf_ttft_percentiles.csv): a new request that finds
 its engine's c KV rows full waits first come first served for a row to free. With a requests in flight (Little's
@@ -21,7 +22,9 @@ Part 2 (--des): bench/v41_dispatch_sim.py at each v4.1 8x / 4x H100 SXM Mixtral 
 `des`: its rate, the dataset's prompts, the step scaled to its TPOT mean), with the engines pulling from the shared
 queue as TensorRT-LLM's GptManager does (`pull_rows`, 896: NVIDIA's v5.0 H100 SXM Mixtral Server gpu_batch_size,
 compiler/validate.py ENGINE_BATCH; v4.1's is not in the stored copy [U]) against the rows the model's KV cache holds
-(698, validate's solved column) and 708 (the median c of part 1, a sensitivity, not given to the model).
+(698, validate's solved column) and 708 (the median c of part 1, a sensitivity, not given to the model), and
+"flat": each engine its own Poisson share and its own 698 rows with the step's prompt-token term taken out (kappa
+0, the step scaled to the run's TPOT mean alone), a step that does not lengthen with a burst of arrivals.
 """
 from __future__ import annotations
 
@@ -90,21 +93,31 @@ def part1() -> list:
     return runs
 
 
+# part 2's engines: (dispatch, pull_rows, KV rows, the prompt token's time over the model's, label); `--des NAME...`
+# picks some. "flat" runs each engine its own Poisson share ("own"): with a step of one fixed length the shared
+# queue's engines keep their phases, so the engine after the longest gap pulls the most, forever (a DES artifact:
+# 8 engines at 348 samples/s, 100.7 ms, pulled to 896, reach p50 4.0 s; "own" 0.15 s)
+VARIANTS = {"pooled": (None, None, 698, 1.0, "pooled, 698"), "pulled": (None, 896, 698, 1.0, "pulled, 698"),
+            "pulled708": (None, 896, 708, 1.0, "pulled, 708"), "flat": ("own", None, 698, 0.0, "own, 698, flat")}
+
+
 def part2() -> None:
-    sys.argv = [sys.argv[0]]
     from bench import ttft_at_runs as T
+    args, sys.argv[1:] = sys.argv[1:], []            # collect() reads its own flags from the command line
     runs, _ = T.collect()
+    sys.argv[1:] = args
     sel = [r for r in runs if "engine" in r and "inference-v4.1 mixtral-8x7b" in r["label"]
            and "H100-SXM" in r["label"] and not r.get("skip")]
     print("\nDES at each v4.1 H100 SXM Mixtral run's own inputs (seed 1 and 2 mean; ms): p50 / p99 (p99 / p50)")
-    print(f"{'run':52s} {'measured':>18s} {'pooled, 698':>18s} {'pulled, 698':>18s} {'pulled, 708':>18s}")
+    only = [VARIANTS[a] for a in sys.argv[1:] if a in VARIANTS] or list(VARIANTS.values())
+    print(f"{'run':52s} {'measured':>18s} " + " ".join(f"{v[4]:>18s}" for v in only))
     for run in sel:
         m = run["m"]
         rate, t_meas = float(m["completed_samples_per_s"]), float(m["tpot_mean_ms"]) / 1e3
         cells = [(float(m["ttft_p50_ms"]) / 1e3, float(m["ttft_p99_ms"]) / 1e3)]
-        for pull, rows in ((None, 698), (896, 698), (896, 708)):
-            e = dict(run["engine"], pull_rows=pull, max_rows=rows)
-            sim = T.des(e, rate, run["parts"][1], run["parts"][2], t_meas)
+        for policy, pull, rows, prompt_term, _ in only:
+            e = dict(run["engine"], pull_rows=pull, max_rows=rows, policy=policy or run["engine"]["policy"])
+            sim = T.des(e, rate, run["parts"][1], run["parts"][2] * prompt_term, t_meas)
             cells.append((sim["p50"], sim["p99"]))
             print(f"    ({m['system'][:30]}: pull {pull}, rows {rows}: s {sim['s']:.3f}, seeds' p99 "
                   f"{sim['spread99']:+.1%})", file=sys.stderr, flush=True)
