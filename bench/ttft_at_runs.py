@@ -192,7 +192,8 @@ def des(e: dict, rate: float, t0: float, kappa: float, t_meas: float) -> dict:
         return simulate(e["policy"], e["engines"], rate, length, seed=seed, kappa=kappa * scale, t0=t0 * scale,
                         step_target=(t0 + kappa * 465.0) * scale, budget=int(round(e["budget"])),
                         max_rows=e["max_rows"], prompt=e["prompt"], output=e["output"], chunked=e["chunked"],
-                        admit_every=e["admit_every"], mixture=e.get("mixture"), samples=e.get("samples"))
+                        admit_every=e["admit_every"], mixture=e.get("mixture"), samples=e.get("samples"),
+                        pull_rows=e.get("pull_rows"))
     short = max(300.0, duration / 4)                  # s solved on a quarter-length run, then checked at full length
     for _ in range(4):
         out = sim(s, SEEDS[0], short)

@@ -68,7 +68,7 @@ def request_lengths(rng: random.Random, mixture=None, samples=None) -> tuple[int
 def simulate(policy: str, engines: int, rate: float, duration: float, seed: int, kappa: float,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
              prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
-             admit_every: int = 1, mixture=None, samples=None) -> dict:
+             admit_every: int = 1, mixture=None, samples=None, pull_rows: int | None = None) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
@@ -80,7 +80,16 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     by share (shares summing to 1), then its prompt and its output each from a gamma of that task's mean and cv,
     drawn again until within [shortest, longest], so a request's prompt and output come from the same task.
     `samples`: a list of (prompt, output) token pairs, each request one drawn uniformly (LoadGen's draws from the
-    performance sample set, the dataset itself). Default (both None): `prompt` and `output` as before, unchanged."""
+    performance sample set, the dataset itself). Default (both None): `prompt` and `output` as before, unchanged.
+    `pull_rows` (policy "shared" only; default None: an engine takes from the shared queue only what it admits, so
+    the engines' KV rows are one pool): each engine, at the start of its step, moves requests from the shared queue
+    into its own queue until its rows and its own waiting requests reach `pull_rows`, then admits from its own
+    queue within `max_rows` (its KV cache's rows) and the budget, so a request pulled by a full engine waits there
+    for that engine's rows. This is TensorRT-LLM's GptManager under NVIDIA's v4.1 harness: `fetchNewRequests` asks
+    the harness's callback for getMaxNumSequences() - mActiveRequests.size() new requests at every iteration
+    (cpp/tensorrt_llm/batch_manager/GptManager.cpp, as copied in arthurrasmusson/TensorRT-LLM at 4489b3da, read
+    2026-12-06 [P]), whatever the KV room, and the MAX_UTILIZATION scheduler then schedules the active requests
+    that fit (docs/accuracy.md "Latency v10" item 1)."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
     arrivals, t = [], 0.0
@@ -95,6 +104,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
         arrivals.append((t, max(1, int(length)), max(2, int(round(_gamma(rng, output[0], output[1]))))))
     queues = [[] for _ in range(engines)]
     heads = [0] * engines
+    pool, pool_head = [], [0]                            # the shared queue when engines pull (`pull_rows`)
     in_flight = [0] * engines
     rows = [0] * engines
     leaving = [[] for _ in range(engines)]
@@ -113,7 +123,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
         if kind == 0:                                    # an arrival
             e = 0 if policy == "shared" else (rng.randrange(engines) if policy == "own" else
                                                min(range(engines), key=lambda j: (in_flight[j], rng.random())))
-            queues[e].append(x)
+            (pool if pull_rows is not None and policy == "shared" else queues[e]).append(x)
             in_flight[e] += 1
             continue
         e = x                                            # engine e's step ends and its next one starts
@@ -128,6 +138,11 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
             done[r] = now
             in_flight[0 if policy == "shared" else e] -= 1
         q = 0 if policy == "shared" else e               # the queue this engine drains
+        if policy == "shared" and pull_rows is not None:  # GptManager: pull up to pull_rows active requests
+            while pool_head[0] < len(pool) and rows[e] + len(queues[e]) - heads[e] < pull_rows:
+                queues[e].append(pool[pool_head[0]])
+                pool_head[0] += 1
+            q = e
         room, tokens, took = budget - rows[e], 0, []
         if partial[e] is not None:                       # chunked: the begun prompt's rest goes first
             r, left = partial[e]

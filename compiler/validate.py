@@ -413,6 +413,14 @@ KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmar
 each row's own output length; compiler/models/inference.py _kv_room_wait). With `--with engine_limits` too, the pool
 is TensorRT-LLM's fraction of the memory the engine leaves. Not applied: docs/accuracy.md "A hard cap on rows in
 flight".
+Engine KV wait (MECHANISMS "engine_kv_wait"; measured, NOT applied): Server rows whose harness does not pool its
+engines' KV rows (`dispatch_policy` not "least": v4.1's NVIDIA harness at tp 1, whose engines each pull from the one
+shared queue up to max_num_sequences - active requests, TensorRT-LLM GptManager::fetchNewRequests [P], and every
+single or independent engine) get `kv_room_wait` 1 with no output spread: a new request waits for its own engine's
+KV rows (the rows the batch holds at I / k + O / 2 a row, the model's own cache) as an Erlang-C queue (compiler/
+models/inference.py _kv_room_wait). The v4.1 8x H100 SXM Mixtral runs' tails read that wait off their own percentiles
+(bench/mixtral_slots.py). Not applied: TTFT p99 13.80% -> 13.66% (89 rows within 10% either way): docs/accuracy.md
+"The Mixtral H100 tail as a wait for an engine's own KV rows".
 Engine output lengths (MECHANISMS "engine_output_lengths"; measured, NOT applied): the Blackwell FP4 Llama 2 70B rows
 get `output_tokens` 273.0, the mean answer of NVIDIA's NVFP4 checkpoint in the submissions' own accuracy runs
 (`tokens_per_sample` 272.5-273.9 over v4.1, v5.0 and v5.1 [P]; ENGINE_OUTPUT_TOKENS), where the reference (and the
@@ -1613,6 +1621,8 @@ MECHANISM_TABLE = {
                          "KV room in Server"),
     "kv_cap": Mechanism((), ("server",), "the rows capped at the KV pool, the excess waiting M/G/c for a slot",
                         "A hard cap on rows in flight"),
+    "engine_kv_wait": Mechanism((), ("server",), "Server rows whose harness does not pool its engines' KV rows: the Erlang-C wait for the engine's own rows (`kv_room_wait`)",
+                                "The Mixtral H100 tail as a wait for an engine's own KV rows"),
     "output_spread": Mechanism((), ("server",), "Server rows: the p99 TPOT over requests of their own lengths (OUTPUT_CVS)",
                                "DeepSeek-R1 Server against Offline: the Server-only terms, one by one"),
     "swiglu_kernel": Mechanism((), _ALL, "the separate SiLU-and-multiply kernel where the engine runs one",
@@ -2701,6 +2711,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
         row.lets["kv_room_wait"] = 1.0               # the KV cache as the engines fill it ("KV room" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
+    if (scenario in mechanisms["engine_kv_wait"] and pools is None   # measured, not applied ("Engine KV wait")
+            and dispatch_policy(round_, family, layout, n)[0] != "least"):
+        row.lets["kv_room_wait"] = 1.0               # the wait for the engine's own KV rows (no length spread:
+                                                     # the rows the batch holds, I / k + O / 2 a row)
     if scenario in mechanisms["output_spread"] and serving.model in OUTPUT_CVS:   # ("Output spread" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]   # the p99 TPOT over requests of their own lengths
     if scenario in mechanisms["kv_cap"] and serving.model in OUTPUT_CVS:   # measured, not applied ("KV cap" above)
