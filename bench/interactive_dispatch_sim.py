@@ -1,6 +1,7 @@
 """The v5.0 H200 Llama 2 70B Interactive TTFT: NVIDIA's engines and dispatch against the model's layout (issue 11).
 
     PYTHONPATH=. python3 bench/interactive_dispatch_sim.py        (~45 s CPU; fixed seeds, the same table every run)
+    PYTHONPATH=. python3 bench/interactive_dispatch_sim.py --rounding     (~30 s: the chunk rounding's table)
 
 A measurement aid, not the product's model. bench/v41_dispatch_sim.py's discrete-event sketch (`simulate`, chunked
 context: the budget's rest after the decode rows goes to prompt chunks first come first served, a first token at the
@@ -27,6 +28,12 @@ Printed: TTFT p50 / p99 (ms, requests issued after the first 60 s of 600 s, mean
 at load shares of the runs' 66.5 requests/s, against the median of the ten 8x H200-SXM Interactive runs of
 reference/mlperf_ttft_percentiles.csv. docs/accuracy.md "The H200 Interactive TTFT gap" has the table and what it
 says.
+
+`--rounding` (s20-h200int): the runs' load (share 1) at the two layouts (not the knee-idle row) with TensorRT-LLM's
+chunk rounding (`simulate(chunk_unit=32)`: a non-final chunk whole KV blocks of 32 tokens) against the budget
+unrounded and the budget less 16 tokens unrounded (what the model's room takes off: pp (u - 1) / 2, 15.5, at pp 1),
+least busy, and the three dispatches at the rounded budget. docs/accuracy.md "The Interactive chunk rounding and
+the bulk prompt queue, in the simulation".
 """
 from __future__ import annotations
 
@@ -73,12 +80,27 @@ def measured() -> tuple[float, float, float]:
     return tuple(statistics.median(float(r[k]) for r in rows) for k in ("ttft_p50_ms", "ttft_p99_ms", "tpot_mean_ms"))
 
 
-def run(engines: int, budget: int, rows: int, law, policy: str, share: float) -> tuple[float, float, float]:
+def run(engines: int, budget: int, rows: int, law, policy: str, share: float,
+        unit: int = 1) -> tuple[float, float, float]:
     t0, beta, kappa, _ = law
     target = beta * 615.0 + t0 + kappa * 465.0          # simulate()'s beta = (target - t0 - 465 kappa) / 615
     out = [simulate(policy, engines, RATE * share, 600.0, seed=seed, kappa=kappa, t0=t0, step_target=target,
-                    budget=budget, max_rows=rows, chunked=True) for seed in (1, 2)]
+                    budget=budget, max_rows=rows, chunked=True, chunk_unit=unit) for seed in (1, 2)]
     return tuple(statistics.mean(s[k] for s in out) * 1e3 for k in ("p50", "p99", "tpot_mean"))
+
+
+def rounding() -> None:
+    """The `--rounding` table (module docstring)."""
+    print("| layout | dispatch | budget | chunk unit | TPOT mean ms | TTFT p50 ms | TTFT p99 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (engines, budget, rows, law) in layouts().items():
+        if "knee" in name:
+            continue
+        cases = (("least", budget, 1), ("least", budget, 32), ("least", budget - 16, 1), ("own", budget, 32),
+                 ("shared", budget, 32))
+        for policy, tokens, unit in cases:
+            s50, s99, st = run(engines, tokens, rows, law, policy, 1.0, unit)
+            print(f"| {name} | {policy} | {tokens} | {unit} | {st:.1f} | {s50:.1f} | {s99:.1f} |")
 
 
 def main() -> None:
@@ -98,4 +120,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    rounding() if "--rounding" in sys.argv else main()

@@ -6,6 +6,9 @@
                         label holds TEXT, e.g. --only interactive)
     ... --mixture       (a dataset of several tasks drawn task by task: DATASET_TASKS, Mixtral's three sets)
     ... --samples PATH  (Mixtral's 15,000 (prompt, output) pairs themselves, from the CSV DATASET_TASKS names)
+    ... --dispatch own  (every simulated engine fed its own Poisson stream, whatever the harness's dispatch: the
+                        queue the law assumes; s20-h200int, docs/accuracy.md "The Interactive chunk rounding and the
+                        bulk prompt queue")
 
 Is the TTFT error in the prompt queue's law, in the step / operating point that feeds it, or in the engines? For
 each run with TTFT p50, TTFT p99 and TPOT mean rows in reference/mlperf_calibration.csv (validate's consecutive
@@ -170,7 +173,10 @@ def engine(r, col: dict, p: list) -> dict:
     d_ranks = max(col["ep_ranks"], 1.0)
     why = ("harness batcher" if p[11] > 0 else "pp > 1" if col["pp"] > 1 else
            "speculative" if serving.drafts else "")
-    return {"engines": max(1, int(round(p[12]))), "policy": V.dispatch_policy(d["round"], family, layout, n)[0],
+    policy = V.dispatch_policy(d["round"], family, layout, n)[0]
+    args = sys.argv[1:]
+    policy = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--dispatch"), policy)
+    return {"engines": max(1, int(round(p[12]))), "policy": policy,
             "budget": p[3] + col["batch"] / d_ranks, "max_rows": max(1, int(col["max_batch"] / d_ranks)),
             "chunked": p[8] <= 0, "admit_every": max(1, int(round(p[7] / p[9])) + 1),
             "prompt": (DATASET_PROMPT_MEAN.get(bench, serving.input_tokens), serving.prompt_cv,

@@ -68,7 +68,8 @@ def request_lengths(rng: random.Random, mixture=None, samples=None) -> tuple[int
 def simulate(policy: str, engines: int, rate: float, duration: float, seed: int, kappa: float,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
              prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
-             admit_every: int = 1, mixture=None, samples=None, pull_rows: int | None = None) -> dict:
+             admit_every: int = 1, mixture=None, samples=None, pull_rows: int | None = None,
+             chunk_unit: int = 1) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
@@ -79,6 +80,12 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     (share, (prompt mean, cv, shortest, longest), (output mean, cv, shortest, longest)); each request draws its task
     by share (shares summing to 1), then its prompt and its output each from a gamma of that task's mean and cv,
     drawn again until within [shortest, longest], so a request's prompt and output come from the same task.
+    `chunk_unit` u (chunked only): a context chunk that is not its prompt's last is rounded down to whole units of u
+    tokens, as TensorRT-LLM's first come first served chunking does (microBatchScheduler.cpp
+    `setCtxRequestsChunkSize<kFIRST_COME_FIRST_SERVED>`: `actualChunkSize / chunkUnitSize * chunkUnitSize` where the
+    chunk is not the whole remaining context; the unit is the KV block, `tokens_per_block` 32 in NVIDIA's MLPerf
+    engines); a chunk rounded to 0 waits for the next step; the budget's last < u tokens then go unused (a later
+    prompt short enough to fit them whole is not taken: rare at OpenOrca's lengths). 1 (default): no rounding.
     `samples`: a list of (prompt, output) token pairs, each request one drawn uniformly (LoadGen's draws from the
     performance sample set, the dataset itself). Default (both None): `prompt` and `output` as before, unchanged.
     `pull_rows` (policy "shared" only; default None: an engine takes from the shared queue only what it admits, so
@@ -147,6 +154,8 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
         if partial[e] is not None:                       # chunked: the begun prompt's rest goes first
             r, left = partial[e]
             part = min(left, max(room, 0))
+            if part < left:                              # a non-final chunk: whole units of chunk_unit tokens
+                part -= part % chunk_unit
             tokens += part
             partial[e] = None if part >= left else (r, left - part)
             if partial[e] is None:
@@ -155,9 +164,10 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
                and steps[e] % admit_every == 0):
             r = queues[q][heads[q]]
             if tokens + arrivals[r][1] > room:           # whole prompts, first come first served: stop here
-                if chunked and room - tokens > 0:        # chunked: its first chunk fills the budget
-                    partial[e] = (r, arrivals[r][1] - (room - tokens))
-                    tokens = room
+                part = (room - tokens) - (room - tokens) % chunk_unit if room > tokens else 0
+                if chunked and part > 0:                 # chunked: its first chunk fills the budget (whole units)
+                    partial[e] = (r, arrivals[r][1] - part)
+                    tokens += part
                     heads[q] += 1
                 break
             tokens += arrivals[r][1]

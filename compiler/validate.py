@@ -1731,6 +1731,8 @@ MECHANISM_TABLE = {
                                    "Blackwell Ultra's FP4 kernels in MLPerf v5.1"),
     "least_busy_tail": Mechanism((), ("interactive",), "with least_busy_law: that wait at its own M/G/1 tail (`dispatch_wait_tail`)",
                                  "The least-busy wait's tail"),
+    "least_busy_rows": Mechanism((), _LIVE, "chunked TensorRT-LLM rows a least-busy harness dispatches, at the model's own engines: the wait as a law of the queue at its own tail (`dispatch_wait_engines`, `dispatch_wait_tail`)",
+                                 "The Interactive chunk rounding and the bulk prompt queue"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "adp_row_time": Mechanism((), ("offline", "server"), "with adp_engines, DeepSeek-R1 v5.1: the mid-2025 PyTorch ADP engine's time a row a step (ADP_SEQ_OVERHEAD)",
@@ -2658,6 +2660,14 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             if scenario in mechanisms["least_busy_tail"]:   # measured, not applied ("The least-busy wait's tail")
                 row.lets["dispatch_wait_tail"] = 1.0        # the wait's Cramer-Lundberg tail (least_busy_tail)
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
+    if (scenario in mechanisms["least_busy_rows"] and not own_engine and "context_chunk_unit" in row.lets
+            and pools is None and dispatch_policy(round_, family, layout, n)[0] == "least"):
+        # measured, not applied ("The Interactive chunk rounding and the bulk prompt queue"): the harness's
+        # least-busy wait as a law of the queue (least_busy_law's) at its own tail (least_busy_tail's) on the
+        # model's own engines; c the harness's engines (the submitter's layout where known)
+        row.lets["dispatch_wait_share"] = 1.0
+        row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
+        row.lets["dispatch_wait_tail"] = 1.0
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
         fields["tp"], fields["pp"] = float(pools.decode_tp), 1.0          # a decode rank's engine

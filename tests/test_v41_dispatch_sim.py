@@ -66,3 +66,20 @@ def test_a_mixture_of_tasks_has_the_moments_of_total_expectation_and_variance() 
     assert abs(statistics.pstdev(prompts) / 30000.0 ** 0.5 - 1) < 0.02
     assert {(p, o) for p, o in draws} <= {(99, 40), (100, 40), (499, 200), (500, 200)}   # int() of ~100 / ~500
     assert request_lengths(rng, None, [(7, 1)]) == (7, 2)                                  # samples: at least 2 out
+
+
+def test_a_chunk_unit_rounds_a_prompts_non_final_chunks_down() -> None:
+    """`simulate(chunk_unit=u)` (TensorRT-LLM's first come first served chunks: a chunk that is not its prompt's last
+    is whole units of u tokens). A lone 99-100-token prompt at a 50-token budget whose steps last T whatever they carry
+    (kappa 0, beta 0), at a load so light that prompts seldom meet (rate 0.005 / T): by hand, without rounding it runs
+    as chunks 50, 50 (2 steps), with u 32 as 32, 32, 36 (3 steps: the last chunk is whole, not rounded), so
+    E[TTFT] = T (0.5 + 2) and T (0.5 + 3) (the rest of the step in flight, then its steps); u 1 is the default."""
+    T = 0.010
+
+    def run(u: int) -> dict:
+        return simulate("own", 1, 0.005 / T, 1200.0, seed=4, kappa=0.0, t0=T, step_target=T, budget=50, max_rows=8,
+                        prompt=(100.0, 1e-4, 101), output=(2.0, 1e-4), chunked=True, chunk_unit=u)
+    assert run(1) == simulate("own", 1, 0.005 / T, 1200.0, seed=4, kappa=0.0, t0=T, step_target=T, budget=50,
+                              max_rows=8, prompt=(100.0, 1e-4, 101), output=(2.0, 1e-4), chunked=True)
+    assert abs(run(1)["ttft_mean"] / (2.5 * T) - 1) < 0.03
+    assert abs(run(32)["ttft_mean"] / (3.5 * T) - 1) < 0.03
