@@ -144,10 +144,10 @@ def check_field_tables(ev, results) -> None:
     from dsl.schema import ORDERED
 
     from .memo import same_value
-    from .plausible import PLAUSIBLE
+    from .plausible import JUDGED
 
     table = {(kind, lower): upper for kind, lower, upper, _why in ORDERED}
-    for p in PLAUSIBLE:
+    for p in JUDGED:
         table.setdefault((p.kind, p.field), "")          # (no upper field to read)
     share = getattr(ev, "share", None)
     if share is not None and share.at:

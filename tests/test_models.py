@@ -327,13 +327,15 @@ site s {
     assert value(results, "s.h.chillers") == 2                                 # 1 + N+1 spare
     # PUE = (IT + chain loss + cooling) / IT at the average point: (100 + 7.366 + 3.53 / 0.985) / 100, the
     # transformer losing power on the cooling plant it feeds too (s13-facility: 3.53 kW -> 3.584 kW at the meter).
-    # The transformer's no-load (core) loss is a share f of its loss at the peak flow, which carries the design
-    # day's 18.02 kW of cooling: f x (18.02 - 3.53) kW x (1/0.985 - 1) more at the average (s13-facility2).
+    # The transformer is sized on its peak flow, which carries the design day's 18.02 kW of cooling: on the cooling
+    # plant's flow it loses L_peak (f + (1 - f) u^2) at the average, u = 3.53 / 18.02 (s20-power: its units' curve,
+    # a no-load share f at full load and a square-law rest; the IT runs at its peak here, u = 1, its rated loss).
     loss = 100e3 * (1 / (0.985 * 0.96 * 0.985) - 1)
     cooling_peak = 2000 + compressor + 0.015 * (102e3 + compressor)
-    fixed = FIXED_LOSS_SHARE["transformer"].value * (cooling_peak - 3530) * (1 / 0.985 - 1)
-    assert value(results, "s.h.pue") == pytest.approx((100e3 + loss + 3530 / 0.985 + fixed) / 100e3)
-    assert value(results, "s.h.energy_year") == pytest.approx((100e3 + loss + 3530 / 0.985 + fixed) * 8760 * 3600)
+    f = FIXED_LOSS_SHARE["transformer"].value
+    cool = 3530 + cooling_peak * (1 / 0.985 - 1) * (f + (1 - f) * (3530 / cooling_peak) ** 2)
+    assert value(results, "s.h.pue") == pytest.approx((100e3 + loss + cool) / 100e3)
+    assert value(results, "s.h.energy_year") == pytest.approx((100e3 + loss + cool) * 8760 * 3600)
 
 
 def test_pue_override_drives_facility_power() -> None:

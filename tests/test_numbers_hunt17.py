@@ -43,9 +43,11 @@ def test_a_pue_below_one_is_refused_at_its_span_even_where_no_it_runs() -> None:
         results, errors = _run(EMPTY_SITE.replace("P", bad))
         assert [d.code for d in errors] == ["out-of-range"], (bad, [d.message for d in errors])
         assert errors[0].span.line == 3 and "pue" in errors[0].message
-    for good in ("1", "1.2", "96"):       # no upper bound: the metric has none; the modelled peak bounds it (pue-ceiling)
+    for good in ("1", "1.2", "9.6"):      # up to 10 (s20-power: above it no design's overhead; 3-10 warns)
         _, errors = _run(EMPTY_SITE.replace("P", good))
         assert not errors, (good, [d.message for d in errors])
+    _, errors = _run(EMPTY_SITE.replace("P", "96"))     # 1.096 slipped (tests/test_facility_ranges20.py)
+    assert [d.code for d in errors] == ["out-of-range"]
 
 
 def test_a_swept_pue_below_one_is_refused_in_its_scenario() -> None:

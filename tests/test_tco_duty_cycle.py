@@ -94,18 +94,19 @@ def test_lowering_a_duty_cycle_never_raises_the_sites_energy_and_a_sweep_is_its_
 
 
 def test_the_metered_power_moves_by_the_facility_slope_the_model_itself_has() -> None:
-    """facility_power_avg is affine in the average IT power (fixed no-load losses plus a slope k): the secant of two
-    site `utilization`s, (F(0.85) - F(0.5)) / (IT(0.85) - IT(0.5)), is the k by which the services' draw moves the
-    metered power, (metered - facility_power_avg) / D, D = power_avg - held x w(t) - spares x (w(t) - w_idle) (dc800-
-    free default AC chain, with its transformer's, UPS's and PDU's no-load losses)."""
+    """The metered power is the chain walked at the draws metered (facility.metered_change, s20-power): the services
+    and the spares (at spare_utilization) draw the same whatever the site's planning `utilization`, so the metered
+    power is the same at 0.85 and 0.5, while facility_power_avg moves. Its move per watt of the services' draw D,
+    k = (metered - facility_power_avg) / D (D = power_avg - held x w(t) - spares x (w(t) - w_idle)), is a chord of
+    the chain's curve: above 1 (each IT watt costs at least itself) and below the PUE (the no-load losses do not
+    move with the draw). Before s20-power the chain was affine (linear losses) and k was the secant of the two
+    planning points, 1.2302436; the square-law losses bend it (k 1.2225 and 1.2076)."""
     hi, lo = _run(), _run(site="utilization = 0.5")
-    secant = (_one(hi, "s.facility_power_avg") - _one(lo, "s.facility_power_avg")) \
-        / (_one(hi, "s.it_power_avg") - _one(lo, "s.it_power_avg"))
+    assert _one(hi, "s.facility_power_avg") > _one(lo, "s.facility_power_avg")
+    assert _one(hi, "s.facility_power_metered") == pytest.approx(_one(lo, "s.facility_power_metered"), rel=1e-9)
     for v in (hi, lo):
-        w_t = _one(v, "s.h.r.it_power_avg") / 32
         d = _draw(v, 160)
         k = (_one(v, "s.facility_power_metered") - _one(v, "s.facility_power_avg")) / d
-        assert k == pytest.approx(secant, rel=1e-9)
         assert 1.0 < k < _one(v, "s.pue")        # the no-load losses do not move with the draw
 
 
@@ -227,5 +228,6 @@ def test_an_over_committed_service_shares_the_accelerators_placed() -> None:
     fits = _run()                                  # the same site, the service on 160: the slope k it moves by
     k = (_one(fits, "s.facility_power_metered") - _one(fits, "s.facility_power_avg")) / _draw(fits, 160)
     d = _one(v, "s.chat.power_avg") - 640 * w_t
-    assert metered == pytest.approx(avg + k * d * 320 / 640, rel=1e-9)
+    assert metered == pytest.approx(avg + k * d * 320 / 640, rel=1e-2)    # k: the fitting run's chord (s20-power:
+    # the square-law chain bends, so another draw moves it by another chord; before, affine, rel=1e-9)
     assert np.isfinite(_one(v, "s.chat.usd_per_mtok")) and _one(v, "s.chat.usd_per_mtok") > 0
