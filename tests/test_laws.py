@@ -29,6 +29,7 @@ fix is merged (strict: a fixed defect then fails as XPASS).
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ import numpy as np
 import pytest
 
 from compiler import evaluate_text
+from sampling import sampled  # tests/ is on the path
 from spec_eval import scenario_values  # tests/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,10 +230,24 @@ _KNOWN_SWEEP_DEFECTS: dict[tuple[str, str], object] = {
 }
 
 
+@functools.cache
+def _example_run(path: Path) -> Run:
+    """An example as it is, evaluated once per process: the rewriting's law and the priced-rack law read it (only
+    read, never changed)."""
+    return evaluate(path.read_text(encoding="utf-8"), str(path))
+
+
+@functools.cache
+def _rewritten_run(path: Path) -> Run:
+    """The example rewritten by `parametrize_spec`, evaluated once per process: the sweep law of each of its knobs
+    and the rewriting's own law read it (only read, never changed)."""
+    return evaluate(parametrize_spec(path.read_text(encoding="utf-8"))[0], str(path))
+
+
 def _sweep_law(path: Path, knob: Knob) -> None:
     text, _ = parametrize_spec(path.read_text(encoding="utf-8"))
     name = str(path)
-    base = evaluate(text, name)
+    base = _rewritten_run(path)
     assert not base.errors, f"the rewritten spec does not evaluate: {base.errors}"
     values = knob.values()
     sweep = evaluate(text, name, {knob.name: "[" + ", ".join(values) + "]"})
@@ -245,8 +261,8 @@ def _sweep_law(path: Path, knob: Knob) -> None:
 def test_parametrize_spec_keeps_each_example_equal() -> None:
     """The rewriting itself changes no value: the rewritten example evaluates as the original."""
     for path in EXAMPLES:
-        original = evaluate(path.read_text(encoding="utf-8"), str(path))
-        rewritten = evaluate(parametrize_spec(path.read_text(encoding="utf-8"))[0], str(path))
+        original = _example_run(path)
+        rewritten = _rewritten_run(path)
         assert not original.errors and not rewritten.errors, (path, original.errors, rewritten.errors)
         diffs = [p for p in original.values
                  if p in rewritten.values and not all(map(same, original.values[p], rewritten.values[p]))]
@@ -299,8 +315,17 @@ def _extends_spec(kind: str, parent: str, place: str, body: str) -> str:
             f"    precision = \"bf16\"\n  }}\n}}\n")
 
 
-@pytest.mark.parametrize("kind,parent", _systems(), ids=lambda v: v)
-@pytest.mark.parametrize("body", [" {\n}", ""], ids=["empty-body", "no-body"])
+def _extends_cases() -> list:
+    """(kind, parent, body) of every system of the stdlib with both bodies (`extends X {}` and `extends X`); the
+    default run keeps one body per system, the two bodies alternating from system to system (every system and
+    both bodies are run; the other half under `-m slow`, tests/sampling.py)."""
+    bodies = [(" {\n}", "empty-body"), ("", "no-body")]
+    cases = [pytest.param(kind, parent, body, id=f"{ident}-{kind}-{parent}")
+             for i, (kind, parent) in enumerate(_systems()) for body, ident in (bodies[i % 2], bodies[1 - i % 2])]
+    return sampled(cases, 2)
+
+
+@pytest.mark.parametrize("kind,parent,body", _extends_cases())
 def test_extends_without_override_equals_parent(kind: str, parent: str, body: str) -> None:
     """`server Child extends X {}` placed (and served on) gives every value X gives."""
     name = str(ROOT / "extends_law.factory")
@@ -427,7 +452,7 @@ def test_adding_a_priced_rack_never_lowers_capex(path: Path) -> None:
     any instance or category goes down, and the total capex of the sites goes up."""
     text = path.read_text(encoding="utf-8")
     more = _with_extra_rack(text) or _with_extra_site(text)
-    before, after = evaluate(text, str(path)), evaluate(more, str(path))
+    before, after = _example_run(path), evaluate(more, str(path))
     assert after.values, after.errors
     lowered = [f"{p}: {before.values[p].tolist()} -> {after.values[p].tolist()}" for p in sorted(before.values)
                if _leaf(p).startswith("capex") and not _leaf(p).endswith("_share")   # (a share of it may fall)
@@ -506,13 +531,20 @@ def _silent_bad_values(text: str, name: str) -> list[str]:
     return bad
 
 
+@functools.cache
+def example_silent_bad_values(path: Path) -> tuple[str, ...]:
+    """`_silent_bad_values` of an example as it is, once per process (tests/test_fuzz.py's edge inputs compare
+    each edited example with it)."""
+    return tuple(_silent_bad_values(path.read_text(encoding="utf-8"), str(path)))
+
+
 _KNOWN_NONFINITE: dict[str, object] = {}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=[_KNOWN_NONFINITE[p.stem]] if p.stem in _KNOWN_NONFINITE
                                                else []) for p in EXAMPLES], ids=lambda p: p.stem)
 def test_no_silent_nonfinite_or_negative_output(path: Path) -> None:
-    bad = _silent_bad_values(path.read_text(encoding="utf-8"), str(path))
+    bad = example_silent_bad_values(path)
     assert not bad, "\n".join(bad)
 
 

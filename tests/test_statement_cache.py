@@ -65,12 +65,16 @@ def test_a_file_checked_again_unchanged_is_the_same(path: Path) -> None:
     _same_as_a_whole_parse(text, text)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.factory")), ids=lambda p: p.name)
-def test_random_edits_give_what_a_whole_parse_gives(path: Path) -> None:
+# the default run makes the first DEFAULT_EDITS of each example's seeded series of edits (each edit checks the
+# example twice, with the cache and without); `-m slow` makes the whole series (SLOW_EDITS)
+DEFAULT_EDITS, SLOW_EDITS = 10, 25
+
+
+def _random_edits(path: Path, count: int) -> None:
     text = path.read_text(encoding="utf-8")
     rng = random.Random(path.name)
     pieces = ["1", "x", " ", "\n", "{", "}", '"', "#", "(", "\\\n", '"""', "let q = 2 W\n", "W"]
-    for _ in range(25):
+    for _ in range(count):
         i = rng.randrange(len(text) + 1)
         kind = rng.randrange(3)
         if kind == 0:
@@ -83,6 +87,17 @@ def test_random_edits_give_what_a_whole_parse_gives(path: Path) -> None:
             edited = text[:line_end] + text[line_start:line_end] + text[line_end:]   # a line doubled
         _same_as_a_whole_parse(text, edited)
         text = edited if rng.random() < 0.5 else text
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.factory")), ids=lambda p: p.name)
+def test_random_edits_give_what_a_whole_parse_gives(path: Path) -> None:
+    _random_edits(path, DEFAULT_EDITS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.factory")), ids=lambda p: p.name)
+def test_random_edits_give_what_a_whole_parse_gives_whole_series(path: Path) -> None:
+    _random_edits(path, SLOW_EDITS)
 
 
 def test_the_chunks_cover_the_text_and_keep_a_doc_string_with_its_statement() -> None:

@@ -118,9 +118,20 @@ def test_sweeping_a_workload_coordinate_equals_the_single_runs(path, kind, field
 UNIT_COORDINATES = {"power_cap": (["400 W", "550 W", "700 W"], "W"), "max_num_tokens": (["512 tok", "8192 tok"], "tok")}
 
 
-@pytest.mark.parametrize("path,field", [pytest.param(path, field, id=f"{path.stem}-{field}") for path in EXAMPLES
-                                        for field in UNIT_COORDINATES
-                                        if inject(path.read_text(encoding="utf-8"), "inference", field)])
+def _unit_cases() -> list:
+    """(example, field) of each example with an inference service and each UNIT_COORDINATES field, the fields in
+    turn from example to example, so that the default run's half (tests/sampling.py) sweeps every field once and
+    on every example once; `-m slow` runs the other half."""
+    cases = []
+    for path in EXAMPLES:
+        fields = [f for f in UNIT_COORDINATES if inject(path.read_text(encoding="utf-8"), "inference", f)]
+        if fields:
+            turn = len({c.values[0] for c in cases}) % len(fields)
+            cases += [pytest.param(path, f, id=f"{path.stem}-{f}") for f in fields[turn:] + fields[:turn]]
+    return sampled(cases, 2)
+
+
+@pytest.mark.parametrize("path,field", _unit_cases())
 def test_sweeping_an_inference_input_with_a_unit_equals_the_single_runs(path, field) -> None:
     """A power cap (held in the chip's draw law, a dataclass inside the search's inputs) and a token budget: the
     search solved once per distinct combination (compiler/models/distinct.py) gives every scenario its own

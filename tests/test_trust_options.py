@@ -3,6 +3,8 @@ checked against the values its formula holds for, at the let; a let in a wrong u
 a let no model reads, or a switch that does nothing where it is set, says so (a warning), never silently."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -162,7 +164,11 @@ def test_a_let_the_model_reads_has_no_unread_warning() -> None:
 
 
 # ----------------------------------------------------------------------------- a let that does nothing here says so
+@functools.cache
 def _outputs(text: str) -> dict:
+    """The numeric outputs of the service and training blocks, once per text and process: the base specs of the
+    laws below repeat from case to case (an offline service with no other line is seven cases' base); the arrays
+    are only read."""
     import numpy as np
     results, _ = evaluate_text(text, "spec.factory")
     return {path: np.asarray(v, dtype=float) for path, v in results.values.items()
