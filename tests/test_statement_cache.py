@@ -11,6 +11,7 @@ import pytest
 
 import dsl
 from dsl import nodes as n
+from dsl.loader import ParseCache
 from dsl.parser import statement_chunks
 from dsl.source import Span
 
@@ -53,10 +54,24 @@ def _outcome(session: dsl.Session, text: str) -> tuple:
     return tree, doc, [(d.code, d.message, d.span, tuple(d.notes)) for d in sink.items]
 
 
+class _WholeParses(ParseCache):
+    """A session's parse cache that keeps no statements of a buffer: each check of a text parses it whole (a
+    plain `dsl.Session` parses even a buffer's first version through an empty StatementCache)."""
+
+    def statements(self, path: str, name: str) -> None:
+        return None
+
+
+def _whole_parse_session() -> dsl.Session:
+    session = dsl.Session()
+    session.cache = _WholeParses()
+    return session
+
+
 def _same_as_a_whole_parse(previous: str, edited: str) -> None:
     session = dsl.Session()
     session.check_text(previous, "buffer.factory")              # fills the statement cache
-    assert _outcome(session, edited) == _outcome(dsl.Session(), edited)
+    assert _outcome(session, edited) == _outcome(_whole_parse_session(), edited)
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -107,3 +122,21 @@ def test_the_chunks_cover_the_text_and_keep_a_doc_string_with_its_statement() ->
     assert [text[s:e].split("\n")[0] for s, e, _ in chunks] == ['"""file"""', '"""the rack"""', "let a = [1,"]
     assert [line for _, _, line in chunks] == [1, 4, 8]
     assert statement_chunks("rack r {\n") is None and statement_chunks("let a = )\n") is None
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_first_parse_through_the_cache_is_a_whole_parse(path: Path) -> None:
+    """An empty cache (an editor opening the file) parses each statement alone and moves it to its place: the
+    tree, spans and diagnostics are a whole parse's."""
+    _same_as_a_whole_parse("", path.read_text(encoding="utf-8"))
+
+
+def test_a_statement_with_a_diagnostic_keeps_the_file_s_spans() -> None:
+    """A statement whose parse reports a diagnostic (a backslash that starts no escape, an underscore out of
+    place) far into the file: the diagnostic's span is the file's line and column, as a whole parse gives."""
+    text = ('"""A doc."""\nlet a = 1 W\n\n# a comment\nlet b = 2 W\n'
+            'let c = "back\\qslash"\nlet d = 1__0 W\nlet e = 3 W\n')
+    _same_as_a_whole_parse("", text)
+    session = dsl.Session()
+    _, sink = session.check_text(text, "buffer.factory")
+    assert sorted(d.span.line for d in sink.items if d.span is not None)[:2] == [6, 7]
