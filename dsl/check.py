@@ -1379,6 +1379,40 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
 
     types, scopes = checker.types, checker.scopes
     said: set[tuple[int, int]] = set()
+    for e, derived, base, what, member, owner in late_reads(scopes, program):
+        if (id(member), id(e)) in said:
+            continue
+        part = isinstance(member, n.Block)      # a part of that name: never a quantity
+        read = types.get(id(e))
+        given = BlockT(member) if part else types.get(id(member.value))
+        if not isinstance(read, QType) or given is None or given == read or \
+                not isinstance(given, (QType, Simple, BlockT)):
+            continue
+        said.add((id(member), id(e)))
+        code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
+        chain, up = [], derived            # the derived block and its bases: who wrote the member
+        while up is not None and up not in chain:
+            chain.append(up)
+            up = scopes.base_of(up)
+        who = f"which `{owner.name}` extends" if owner in chain else \
+            f"inherited by `{derived.name}` placed in `{owner.name}`"
+        sink.error(code, f"`{member.name}` is {_with_unit(given, None if part else member.value)} "
+                   f"here, but {what} of `{base.name}`, {who}, reads it as "
+                   f"{_with_unit(read, None)}", member.name_span if part else member.value.span,
+                   related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
+                   notes=["an inherited formula reads the members of the block that extends its base"],
+                   help=f"give `{member.name}` {_with_unit(read, None)}, or another name")
+
+
+def late_reads(scopes, program):
+    """Every name that a block of the spec's own modules, evaluated, reads in a formula it inherits, with the member
+    it reads there: (the name `e` written in the base's formula, the block `derived` that inherits the formula, the
+    `base` that wrote it, `what` the formula is (`inherited_formulas`), the `member` the evaluation of `derived`
+    binds the name to and the block `owner` that holds it (`late_member`)), walking the blocks and, for each, its
+    bases nearest first. A name an inline part of the base binds itself, and an outward name, stay the base's.
+    Inherited formulas bind late (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that
+    extends it and overrides `max_power` or has a `let margin`, reads those. Serves check_late_bindings and the
+    editor's definition, hover and renames (compiler.lsp.analysis.inherited_reads)."""
     formulas: dict[int, list] = {}                  # id(base) -> its inherited_formulas, made once per base
     nearest: dict[int, n.Block | None] = {}         # id(block) -> the first of it and its bases with formulas
 
@@ -1410,30 +1444,10 @@ def check_late_bindings(checker: _Checker, program, sink: Sink) -> None:
             seen.add(id(base))
             for formula, inner, what in formulas[id(base)]:
                 for e in every_expression(formula):
-                    member, owner = late_member(scopes, derived, e.ident) if isinstance(e, n.Name) and \
-                        not e.outward and e.ident not in inner else (None, None)
-                    if member is None or (id(member), id(e)) in said:
-                        continue
-                    part = isinstance(member, n.Block)      # a part of that name: never a quantity
-                    read = types.get(id(e))
-                    given = BlockT(member) if part else types.get(id(member.value))
-                    if not isinstance(read, QType) or given is None or given == read or \
-                            not isinstance(given, (QType, Simple, BlockT)):
-                        continue
-                    said.add((id(member), id(e)))
-                    code = Code.UNIT_MISMATCH if isinstance(given, QType) else Code.TYPE_MISMATCH
-                    chain, up = [], derived            # the derived block and its bases: who wrote the member
-                    while up is not None and up not in chain:
-                        chain.append(up)
-                        up = scopes.base_of(up)
-                    who = f"which `{owner.name}` extends" if owner in chain else \
-                        f"inherited by `{derived.name}` placed in `{owner.name}`"
-                    sink.error(code, f"`{member.name}` is {_with_unit(given, None if part else member.value)} "
-                               f"here, but {what} of `{base.name}`, {who}, reads it as "
-                               f"{_with_unit(read, None)}", member.name_span if part else member.value.span,
-                               related=[Related(e.span, f"`{base.name}` reads `{e.ident}` here")],
-                               notes=["an inherited formula reads the members of the block that extends its base"],
-                               help=f"give `{member.name}` {_with_unit(read, None)}, or another name")
+                    if isinstance(e, n.Name) and not e.outward and e.ident not in inner:
+                        member, owner = late_member(scopes, derived, e.ident)
+                        if member is not None:
+                            yield e, derived, base, what, member, owner
             base = with_formulas(scopes.base_of(base))
 
 

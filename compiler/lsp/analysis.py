@@ -1560,35 +1560,15 @@ def refuse_unusable_name(new_name: str) -> None:
 def inherited_reads(checked) -> list[tuple[n.Name, n.Block, object, bool]]:
     """(a name written in a base's formula, a block that inherits the formula, the member that block's evaluation
     of it reads (`dsl.check.late_member`), whether the name is free in the base: no member of it) for every name of
-    every formula a block of the spec's own modules inherits (`dsl.check.inherited_formulas`; a name an inline part
-    of the base binds itself, and an outward name, stay the base's). Inherited formulas bind late
-    (dsl/resolve.py): `budget = max_power + margin` of a base, evaluated in a block that extends it and overrides
-    `max_power` or has a `let margin`, reads those."""
-    from dsl.check import inherited_formulas, late_member
-    from dsl.visit import every_expression
+    every formula a block of the spec's own modules inherits: `dsl.check.late_reads`, the walk the checker's
+    late-binding check reads too (inherited formulas bind late, dsl/resolve.py)."""
+    from dsl.check import late_reads
 
     if checked is None:
         return []
     scopes = checked.scopes
-    out: list[tuple[n.Name, n.Block, object, bool]] = []
-    stack = [stmt for module in checked.program.modules.values() if not module.is_stdlib
-             for stmt in module.statements if isinstance(stmt, n.Block)]
-    while stack:
-        derived = stack.pop()
-        stack += [stmt for stmt in derived.body if isinstance(stmt, n.Block)]
-        base = scopes.base_of(derived)
-        seen: set[int] = set()
-        while base is not None and id(base) not in seen:
-            seen.add(id(base))
-            in_base = scopes.members(base).values
-            for formula, inner, _what in inherited_formulas(scopes, base):
-                for e in every_expression(formula):
-                    if isinstance(e, n.Name) and not e.outward and e.ident not in inner:
-                        member = late_member(scopes, derived, e.ident)[0]
-                        if member is not None:
-                            out.append((e, derived, member, e.ident not in in_base))
-            base = scopes.base_of(base)
-    return out
+    return [(e, derived, member, e.ident not in scopes.members(base).values)
+            for e, derived, base, _what, member, _owner in late_reads(scopes, checked.program)]
 
 
 def late_captures(analysis: Analysis) -> set[tuple[str, int, str, int]]:
