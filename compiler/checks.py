@@ -69,6 +69,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_precision_the_chip_lacks(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
         _check_batch_beyond_run(ev, results, count)
+        _check_latency_knife_edge(ev, results, count)
         _check_ep_on_dense_service(ev, results, count)
         _check_tokens_beyond_context(ev, results, count)
     # per scenario: the value is bad (absent or not); a `let` in another unit is bad in every scenario, so the
@@ -866,6 +867,17 @@ def _check_ep_on_dense_service(ev, results, count: int) -> None:
                         _span_of(node), help="remove `ep` (it applies to a mixture-of-experts model)")
 
 
+def _placed(results, kind: str) -> list:
+    """The placed blocks of `kind`, breadth first from the roots (the order their diagnostics are reported in)."""
+    todo, found = list(results.graph.roots), []
+    while todo:
+        inst = todo.pop(0)
+        todo.extend(inst.parts)
+        if inst.kind == kind:
+            found.append(inst)
+    return found
+
+
 def _check_batch_beyond_run(ev, results, count: int) -> None:
     """A training run whose global batch (tokens a step: `global_batch`, else the default 4 Mi tokens) exceeds its
     `tokens`: it runs one whole step by design (compiler/models/training.py `steps`: at least one step for any
@@ -876,13 +888,7 @@ def _check_batch_beyond_run(ev, results, count: int) -> None:
     from .display import format_quantity
     from .models.training import default_global_batch
 
-    todo, runs = list(results.graph.roots), []
-    while todo:
-        inst = todo.pop(0)
-        todo.extend(inst.parts)
-        if inst.kind == "training":
-            runs.append(inst)
-    for inst in runs:
+    for inst in _placed(results, "training"):
         tokens = results.values.get(f"{inst.path}.tokens")
         batch = results.values.get(f"{inst.path}.global_batch", default_global_batch.value)
         if not isinstance(tokens, np.ndarray) or isinstance(batch, str):
@@ -906,6 +912,71 @@ def _check_batch_beyond_run(ev, results, count: int) -> None:
                                "cost and energy computed from it) are of that step, not of the tokens asked for"],
                         help="lower `global_batch` to at most `tokens`, or raise `tokens`",
                         scenarios=_rows(bad, count), quantities=figures)
+
+
+def _check_latency_knife_edge(ev, results, count: int) -> None:
+    """A served p99 (TTFT, TPOT) on a knife edge: its latency band (compiler/models/inference.py `latency_band`: the
+    p99 at the service's load x 0.95 and x 1.05, its layout held) is wider than LATENCY_KNIFE_EDGE (high / low), or
+    unbounded (5% more load than the service carries grows its queue without bound: its rows fill its KV cache or
+    engine, or its prompt queue saturates). A `latency-knife-edge` warning at the workload with the point and its
+    band, in the scenarios where it holds; the p99 (and what is computed from it) flagged in the table, the report
+    and the JSON. A warning, not an error: the p99 is the model's at its stated load; it says that a small error in
+    that load moves it far (s20-h200int: runs at one throughput measured TTFT p99 501 -> 1,701 ms; s20-mixtail:
+    0.4 -> 1.9 s over 4% of the KV rows)."""
+    from .display import format_quantity
+    from .models.inference import LATENCY_BAND_LOAD, LATENCY_KNIFE_EDGE
+
+    lo_pct, hi_pct = f"{100 * (1 - LATENCY_BAND_LOAD):g}%", f"{100 * (1 + LATENCY_BAND_LOAD):g}%"
+    for inst in _placed(results, "inference"):
+        found = {}                          # what -> (point, low, high, unbounded, wide), per scenario
+        for what in ("ttft", "tpot"):
+            values = [results.values.get(f"{inst.path}.{what}_p99{end}") for end in ("", "_low", "_high")]
+            if not all(isinstance(v, np.ndarray) for v in values):
+                continue
+            point, low, high = (_per_scenario(np.asarray(v, dtype=float), count) for v in values)
+            if point is None or low is None or high is None:
+                continue
+            shown = np.isfinite(point) & (point > 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                found[what] = (point, low, high, shown & ~np.isfinite(high),
+                               shown & np.isfinite(high) & (high > LATENCY_KNIFE_EDGE * low))
+        bad = np.zeros(count, dtype=bool)
+        for point, low, high, unbounded, wide in found.values():
+            bad |= unbounded | wide
+        if not bad.any():
+            continue
+        i, where = _first_bad(ev, results, bad, count)
+        items, flagged = [], []
+        for what, (point, low, high, unbounded, wide) in found.items():
+            if not (unbounded | wide).any():
+                continue
+            flagged += [p for p in (f"{inst.path}.{what}_p99", f"{inst.path}.{what}") if p in results.graph.nodes]
+            if not (unbounded[i] or wide[i]):
+                continue
+            head = f"{what.upper()} p99 {format_quantity(float(point[i]), 's')}"
+            items.append(f"{head}: {format_quantity(float(low[i]), 's')} at {lo_pct} of its load, no steady value at "
+                         f"{hi_pct} (its queue grows without bound)" if unbounded[i] else
+                         f"{head}: {format_quantity(float(low[i]), 's')} to {format_quantity(float(high[i]), 's')} at "
+                         f"{lo_pct}-{hi_pct} of its load (x{high[i] / low[i]:.2f}, above x{LATENCY_KNIFE_EDGE:g})")
+        notes = []
+        rows, cap = (results.values.get(f"{inst.path}.{n}") for n in ("batch_in_flight", "max_batch"))
+        if isinstance(rows, np.ndarray) and isinstance(cap, np.ndarray):
+            rows, cap = (_per_scenario(np.asarray(v, dtype=float), count) for v in (rows, cap))
+            if (rows is not None and cap is not None and np.isfinite(rows[i]) and np.isfinite(cap[i])
+                    and rows[i] >= cap[i] - 3 * np.sqrt(max(rows[i], 0.0))):
+                notes.append(f"its rows in flight ({rows[i]:,.0f}) are within 3 sqrt of what its KV cache holds "
+                             f"({cap[i]:,.0f} rows): a random count of rows meets the cap and an arrival waits for a "
+                             f"row to free (docs/accuracy.md \"The Mixtral H100 tail as a wait for an engine's own KV "
+                             f"rows\")")
+        notes.append(f"the band is the model's own p99 at the load x {1 - LATENCY_BAND_LOAD:g} and x "
+                     f"{1 + LATENCY_BAND_LOAD:g}, its layout held (the outputs *_p99_low, *_p99_high): a load or "
+                     f"capacity known to +-{100 * LATENCY_BAND_LOAD:g}% gives a p99 anywhere in it")
+        ev.sink.warning(Code.LATENCY_KNIFE_EDGE,
+                        f"`{inst.path}`'s latency sits on a knife edge{where}: {'; '.join(items)}",
+                        inst.block.name_span, notes=notes,
+                        help="read its latencies at a load with room: set `offered_load` below its capacity "
+                             "(tokens_per_s), or give it more KV room or accelerators",
+                        scenarios=_rows(bad, count), quantities=flagged)
 
 
 def _check_tokens_beyond_context(ev, results, count: int) -> None:

@@ -82,6 +82,7 @@ class Code:
     IMPLAUSIBLE_VALUE = "implausible-value"
     UNCOMPUTED_WORKLOAD = "uncomputed-workload"
     BATCH_BEYOND_RUN = "batch-beyond-run"
+    LATENCY_KNIFE_EDGE = "latency-knife-edge"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -196,6 +197,15 @@ CODES: dict[str, tuple[str, str]] = {
                          "run, so its time to train and the cost and energy computed from it are of that step; a "
                          "warning at the workload naming both figures (in a sweep, the scenarios where it holds), "
                          "its time to train flagged in the table, the report and the JSON."),
+    Code.LATENCY_KNIFE_EDGE: ("evaluate", "A served TTFT or TPOT p99 (server and interactive, aggregated) sits on a "
+                           "knife edge: the model's own p99 at the service's load x 0.95 and x 1.05, its layout held "
+                           "(the outputs `ttft_p99_low` / `ttft_p99_high`, `tpot_p99_low` / `tpot_p99_high`), spans "
+                           "more than 1.5x, or is unbounded above (5% more load than it carries fills its KV cache or "
+                           "engine, or saturates its prompt queue: a capacity point whose rows fill its KV cache is "
+                           "one). A warning at the workload with the point and its band (in a sweep, the scenarios "
+                           "where it holds), the p99 flagged in the table, the report and the JSON; the exit code "
+                           "stays 0 (the figure is the model's at its stated load; `factory plan --fail-on warning` "
+                           "fails on it). Read the p99 at a load with room (`offered_load` below the capacity)."),
 }
 
 

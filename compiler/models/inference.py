@@ -560,6 +560,17 @@ Prefill of one request (time to first token):
     full batch B: the excess waits outside it), power and cost stay the capacity point's, which it runs at.
     Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
     capacity itself, amplified there (docs/accuracy.md).
+    Latency band (`latency_band`, outputs ttft_p99_low / _high, tpot_p99_low / _high; server and interactive,
+    aggregated) [D]: the same law at the load x (1 - delta) and x (1 + delta), delta = LATENCY_BAND_LOAD 0.05 (x the
+    offered load, else the capacity), the layout held, b on [1, B_cap] (B_cap the KV cache's rows under the
+    engine's cap, or the spec's batch) and no limit cutting the rate; the band is the least and the most of the
+    point and the two ends. The upper end is unbounded where x (1 + delta) needs more than B_cap rows or
+    saturates the prompt queue (a capacity point whose rows fill its KV cache is one: 5% more load has no row),
+    and its TTFT adds the Erlang-C wait for KV room at the cache's rows (_kv_room_wait, 0 unless the rows in
+    flight are within ~2.3 sqrt of them). A band wider than LATENCY_KNIFE_EDGE (1.5, high / low: an elasticity
+    d ln p99 / d ln x above 4) or unbounded is a `latency-knife-edge` warning (compiler/checks.py), the p99
+    flagged where it is shown. Assumption: the layout stays (a planner builds it once), every other figure is
+    the model's own at b.
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
@@ -6179,6 +6190,152 @@ output("inference", "offered_share", "offered_load (aggregated, else demand) / t
                                      "neither is set (the default offered load is the capacity: the latencies are "
                                      "those at it)")(
     lambda ctx: feasible_only(ctx, solved(ctx), np.nan_to_num(solved(ctx)["offered_share"], nan=1.0)))
+
+
+# ----------------------------------------------------------------------------- the latency band (knife edges)
+LATENCY_BAND_LOAD = 0.05
+# delta of the latency band: the load a service's p99s are taken at again, x (1 - delta) and x (1 + delta). The
+# model's own capacity is known to about this much (validate's median |error|: Server 6.9%, Interactive 4.5%, the
+# held-out Interactive 11.0%: docs/accuracy.md's generated head) and so is a planner's forecast of an offered load, so
+# a p99 the band shows steep is one a 5% error of either moves that far.
+LATENCY_KNIFE_EDGE = 1.5
+BAND_SECTION_POINTS = 128     # batches a section pass of latency_band tries at once, geometric over its bracket
+BAND_SECTION_ROUNDS = 2       # section passes: [1, B_cap] to 1 / 127^2 of its ln (4e-4 at 700 rows), then linear
+# the widest band (high / low) a p99 is shown as one number at: above it a `latency-knife-edge` warning flags it.
+# Over the band's ln(1.05 / 0.95) = 0.100 of load a ratio of 1.5 is an elasticity d ln p99 / d ln load of
+# ln 1.5 / 0.100 = 4.05: the slope s20-h200int measured in the runs themselves on the prompt queue's knee (v5.0 8x
+# H200 Llama 2 70B Server, one throughput, d ln p99 / d ln TPOT ~4: p99 501 -> 1,701 ms as TPOT went 142 -> 188 ms).
+# At that slope the capacity's own ~7% error alone moves the p99 by more than +-25%, past the TTFT gates (10%).
+
+
+def latency_band(hw: Hardware, arch: Architecture, load: Load, best: dict, delta: float = LATENCY_BAND_LOAD,
+                 scenarios: int | None = None) -> dict:
+    """The latency band of an aggregated server / interactive service (module docstring "Offered load", its law at
+    two more loads): the p99s at the layout the service runs (`best`: tp, pp, d of the search) when the load it
+    carries x (`load.offered`, else its capacity `best["throughput"]`) is x (1 - delta) and x (1 + delta).
+    At each, the rows in flight b are Little's law's (b = k x_r t_iter(b), the smallest batch carrying x_r a rank,
+    as an offered load below the capacity), on [1, B_cap]: B_cap the most rows the rank may hold, the KV cache's
+    (max_batch) under the engine's cap (max_batch_size), or the spec's batch where it gives one; no latency limit
+    cuts the rate there (the band says what the p99s are, not whether they fit). The upper end is unbounded where
+    x (1 + delta) is more than B_cap rows carry or than the prompt queue clears (rho >= 1): the queue grows without
+    bound. The upper end's TTFT p99 also carries the wait for KV room (_kv_room_wait: Erlang C of c = the cache's
+    rows, kv_slots, at the requests in flight a = x_r t_iter, life O t_iter), which the default point leaves out
+    (`kv_room_wait` 0): 0 while a is more than ~2.3 sqrt(a) below c (the chance to wait under 1%), and a tail
+    that rises steeply within it, which is how the v4.1 8x H100 Mixtral runs' p99 climbed 0.4 -> 1.9 s over 4% of
+    rows (docs/accuracy.md "The Mixtral H100 tail as a wait for an engine's own KV rows"); with `kv_room_wait` 1
+    the wait is in both ends already. Returns per scenario {ttft_p99_low, ttft_p99_high, tpot_p99_low,
+    tpot_p99_high}: the least and the most of the point's p99 (best's ttft / tpot) and the two ends', so the band
+    always holds the point; a high end inf where unbounded. Assumptions: the layout does not move with the load (a
+    planner builds it once); the step, the prompt queue and the TPOT tail are the model's own at b."""
+    S = scenarios or max(np.size(v) for v in (
+        *(best[k] for k in ("tp", "pp", "ep_ranks", "throughput", "ttft", "tpot", "max_batch", "batch", "replicas",
+                            "kv_slots")),
+        load.batch_cap, load.beams, load.output_tokens, load.offered if load.offered is not None else 1.0))
+    col = lambda v: np.broadcast_to(np.asarray(v, dtype=float).reshape(-1), (S,))   # noqa: E731
+    tp, pp, d = col(best["tp"]), col(best["pp"]), col(best["ep_ranks"])
+    layouts, which = np.unique(np.stack([tp, pp, d]), axis=1, return_inverse=True)
+    which = np.asarray(which).reshape(-1)
+    if load.fixed_batch is not None:
+        rows = col(best["batch"]) / d                                  # the spec's batch: the engine holds no more
+    else:
+        rows = np.minimum(col(best["max_batch"]) / d, engine_batch_cap(col(load.batch_cap), d[:, None]).reshape(-1))
+    rows = np.maximum(np.nan_to_num(rows, nan=1.0), 1.0)
+    base = col(load.offered) if load.offered is not None else col(best["throughput"])
+    k = np.maximum(col(load.beams), 1.0)
+    target = base[:, None] * np.array([1 - delta, 1 + delta])[None, :] / (
+        np.maximum(col(best["replicas"]), 1.0) * d)[:, None]         # (S, 2 ends): x_r, counted tokens/s a rank
+    # each end's rows at their own rate (no offered load, no limit: a column's latencies are at B / (k t_iter))
+    at = dataclasses.replace(load, ttft_limit=np.asarray([np.inf]), tpot_limit=np.asarray([np.inf]),
+                             fixed_batch=None, offered=None)
+    U = layouts.shape[1]
+
+    def evaluate(b):
+        """evaluate_configs at batches b (S, 2, n) of each scenario's own layout: {name: (S, 2, n)}."""
+        n = b.shape[2]
+        q = evaluate_configs(hw, arch, at, np.repeat(layouts[0], 2 * n), np.repeat(layouts[1], 2 * n),
+                             np.tile(b.reshape(S, 2 * n), (1, U)), np.repeat(layouts[2], 2 * n))
+        own = which[:, None] * 2 * n + np.arange(2 * n)[None, :]
+        return {name: np.broadcast_to(q[name], (S, U * 2 * n))[np.arange(S)[:, None], own].reshape(S, 2, n)
+                for name in ("t_iter", "ttft", "tpot", "own_rate_share")}
+
+    def rate(b, q):
+        return b / (k[:, None, None] * q["t_iter"])
+
+    # b = k x_r t_iter(b): the batch whose own rate is x_r, by sections of [1, B_cap] (a rank's rate rises with
+    # its rows), then linear in the last section (the offered path's bisection, in a few vectorized passes)
+    lo, hi = np.ones((S, 2)), np.broadcast_to(rows[:, None], (S, 2)) + 0.0
+    points = np.linspace(0.0, 1.0, BAND_SECTION_POINTS)
+    for round_ in range(BAND_SECTION_ROUNDS):
+        b = lo[..., None] * (hi / lo)[..., None] ** points
+        r = rate(b, evaluate(b))
+        if round_ == 0:                                                # B_cap's rate: what the rank can carry
+            carried = target <= r[..., -1] * (1 + 1e-9)
+        j = np.clip(np.sum(r <= target[..., None], axis=2) - 1, 0, BAND_SECTION_POINTS - 2)
+        lo, r_lo, hi, r_hi = (np.take_along_axis(v, (j + i)[..., None], axis=2)[..., 0]
+                              for i in (0, 1) for v in (b, r))
+    share = np.clip((target - r_lo) / np.maximum(r_hi - r_lo, 1e-300), 0.0, 1.0)
+    b = (lo + share * (hi - lo))[..., None]
+    q = {name: v[..., 0] for name, v in evaluate(b).items()}
+    ttft, tpot = q["ttft"], q["tpot"]
+    carried &= q["own_rate_share"] >= 1 - OWN_RATE_TOLERANCE          # else its prompt queue saturates (rho >= 1)
+    if not np.any(_col(load.kv_room_wait) > 0):                      # the upper end's wait for KV room
+        life = col(load.output_tokens) * q["t_iter"][:, 1]
+        ttft[:, 1] += _kv_room_wait(col(best["kv_slots"]) / d / k,
+                                    target[:, 1] / col(load.output_tokens) * life, life, 0.99)
+    ends = {end: (np.where(carried[:, i], ttft[:, i], np.inf), np.where(carried[:, i], tpot[:, i], np.inf))
+            for i, end in enumerate(("low", "high"))}
+    out = {}
+    for i, what in enumerate(("ttft", "tpot")):
+        point = col(best[what])
+        values = np.stack([point, ends["low"][i], ends["high"][i]])
+        values = np.where(np.isnan(values), np.inf, values)
+        out[f"{what}_p99_low"] = np.min(values, axis=0)
+        out[f"{what}_p99_high"] = np.max(values, axis=0)
+    return out
+
+
+def _band_solve(ctx) -> dict:
+    s = solved(ctx)
+    platform, arch, hw, load, _ = _inputs(ctx)
+    if ctx.is_set("demand") and not ctx.is_set("accelerators"):    # searched on the chips it was sized to (_solve)
+        sram = np.asarray(platform.sram_only(), dtype=bool)
+        hw = dataclasses.replace(hw, chips=s["chips"], scaleup=np.where(sram, s["chips"], hw.scaleup))
+    return latency_band(hw, arch, load, s, LATENCY_BAND_LOAD, ctx.ev.graph.scenario_count)
+
+
+BAND_UNBOUNDED = f"unbounded: at {100 * (1 + LATENCY_BAND_LOAD):g}% of its load the queue grows without bound"
+
+
+def _band(name: str):
+    """One end of a p99's latency band (latency_band): server and interactive services that batch their own
+    prompts (aggregated) only; absent where the workload is (infeasible, overloaded) and, with the reason, where
+    the high end is unbounded."""
+    def compute(ctx):
+        if (ctx.text("scenario", "offline") not in ("server", "interactive")
+                or ctx.text("serving", "aggregated") == "disaggregated"):
+            ctx.not_applicable()
+        s = solved(ctx)
+        value = np.asarray(cached(ctx, "latency_band", _band_solve)[name], dtype=float)
+        value = steady_only(ctx, s, value)
+        unbounded = ~np.isfinite(value)
+        if unbounded.any():
+            ctx.absent(unbounded, BAND_UNBOUNDED)
+        return np.where(unbounded, np.nan, value)
+    return compute
+
+
+for _name, _formula in (
+        ("ttft_p99_low", "the least TTFT p99 over the service's load x (1 - delta), x and x (1 + delta), delta "
+                         "0.05 (LATENCY_BAND_LOAD), its layout held, the rows in flight by Little's law"),
+        ("ttft_p99_high", "the most TTFT p99 over the load x (1 - delta), x and x (1 + delta) (at x (1 + delta) with "
+                          "the Erlang-C wait for KV room at the cache's rows); absent where x (1 + delta) is more "
+                          "than the layout carries (unbounded)"),
+        ("tpot_p99_low", "the least TPOT p99 over the service's load x (1 - delta), x and x (1 + delta)"),
+        ("tpot_p99_high", "the most TPOT p99 over the load x (1 - delta), x and x (1 + delta); absent where "
+                          "x (1 + delta) is more than the layout carries (unbounded)")):
+    output("inference", _name, _formula)(_band(_name))
+
+
 def _idle(ctx):
     """The accelerators the chosen layout leaves idle, of those the service holds (`chips`, the count its figures are
     for): aggregated, chips - replicas tp pp d (accelerators that are no multiple of a replica's); disaggregated,
