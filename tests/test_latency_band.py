@@ -182,3 +182,14 @@ def test_flagship_example_is_far_from_any_knee() -> None:
     assert not _knife_edges(sink)
     point, low, high = (value(results, f"frontier_campus.chat.ttft_p99{end}") for end in ENDS)
     assert high / low < inference.LATENCY_KNIFE_EDGE and low <= point <= high
+
+
+def test_with_kv_room_wait_the_upper_end_is_the_runs_own() -> None:
+    """With `let kv_room_wait = 1` the model's own p99 carries the wait for KV room already: the upper end is the
+    service offered 1.05 x the load, run alone (the wait counted once, not twice)."""
+    spec = lambda load: _spec(load + "\n    let kv_room_wait = 1")          # noqa: E731
+    capacity_, _ = run(spec(""))
+    x = 0.9 * value(capacity_, f"{CHAT}.tokens_per_s")
+    results, _ = run(spec(f"offered_load = {x!r} tok/s"))
+    above, _ = run(spec(f"offered_load = {x * (1 + inference.LATENCY_BAND_LOAD)!r} tok/s"))
+    assert value(results, f"{CHAT}.ttft_p99_high") == pytest.approx(value(above, f"{CHAT}.ttft_p99"), rel=1e-7)

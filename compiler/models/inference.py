@@ -6278,10 +6278,10 @@ def latency_band(hw: Hardware, arch: Architecture, load: Load, best: dict, delta
     q = {name: v[..., 0] for name, v in evaluate(b).items()}
     ttft, tpot = q["ttft"], q["tpot"]
     carried &= q["own_rate_share"] >= 1 - OWN_RATE_TOLERANCE          # else its prompt queue saturates (rho >= 1)
-    if not np.any(_col(load.kv_room_wait) > 0):                      # the upper end's wait for KV room
-        life = col(load.output_tokens) * q["t_iter"][:, 1]
-        ttft[:, 1] += _kv_room_wait(col(best["kv_slots"]) / d / k,
-                                    target[:, 1] / col(load.output_tokens) * life, life, 0.99)
+    life = col(load.output_tokens) * q["t_iter"][:, 1]                # the upper end's wait for KV room, where
+    ttft[:, 1] += np.where(col(load.kv_room_wait) > 0, 0.0,            # `kv_room_wait` has not put it in already
+                           _kv_room_wait(col(best["kv_slots"]) / d / k,
+                                         target[:, 1] / col(load.output_tokens) * life, life, 0.99))
     ends = {end: (np.where(carried[:, i], ttft[:, i], np.inf), np.where(carried[:, i], tpot[:, i], np.inf))
             for i, end in enumerate(("low", "high"))}
     out = {}
