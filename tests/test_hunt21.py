@@ -99,3 +99,24 @@ def test_a_hall_without_the_services_chip_type_stays_clean(tmp_path) -> None:
         assert "infeasible-workload" in q[f"lab.h.{name}"]["flagged"]["codes"], name
         # (MI300X servers have no stdlib price: the AMD hall's capex, hence its opex, is `unpriced`, rightly)
         assert "infeasible-workload" not in q[f"lab.amd.{name}"].get("flagged", {}).get("codes", []), name
+
+
+# ---------------------------------------------------------------------------------------------- 2. a sweep's CSV flags
+def test_a_sweeps_csv_flags_a_figure_in_the_scenarios_its_runs_one_at_a_time_flag(tmp_path) -> None:
+    """`eval --format csv` of a sweep writes one `flagged` cell a quantity, which said the reason alone: the
+    scenario_1 cell of `lab.usd_per_mtok` ($1.09 / Mtok, clean in its run alone) read as flagged because the
+    service cannot run in scenario_0. A flag that holds in some scenarios names their columns, as results JSON's
+    `flagged.scenarios` and the table do."""
+    import csv
+    import io
+
+    spec = tmp_path / "spec.factory"
+    spec.write_text(ONE_HALL, encoding="utf-8")
+    res = CliRunner().invoke(main, ["eval", str(spec), "-D", "tpot_max=[1ms, 50ms]", "--format", "csv"])
+    assert res.exit_code == 1
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(res.stdout))}
+    _, alone = _json(tmp_path, ONE_HALL, "-D", "tpot_max=50ms")
+    for path in ("lab.usd_per_mtok", "lab.chat.usd_per_mtok", "lab.energy_year", "lab.h.energy_year", "lab.pue"):
+        row = rows[path]
+        assert row["scenario_1"] and "flagged" not in alone["quantities"][path]       # clean alone
+        assert row["flagged"].endswith("(in scenario_0)"), row

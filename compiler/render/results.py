@@ -98,7 +98,8 @@ def _json_number(value: float):
 
 def render_results(results: Results, spec: str, sink, fmt: str, select: str | None) -> str:
     """Results JSON (`fmt == "json"`, the contract) or CSV (one row per quantity, one column per scenario,
-    SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete). The table is `compiler.render.table`'s."""
+    SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete, and in which
+    scenario columns where that holds in some of a sweep's only). The table is `compiler.render.table`'s."""
     if fmt == "json":
         from .report_format import flagged_codes, flagged_scenarios
 
@@ -107,9 +108,12 @@ def render_results(results: Results, spec: str, sink, fmt: str, select: str | No
         return json.dumps(data, indent=2) + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown results format {fmt!r}")
-    from .report_format import flagged_quantities
+    from .report_format import flagged_quantities, flagged_scenarios
 
     flags = flagged_quantities(results, sink)      # the last column: why a figure is incomplete, "" when it is not
+    for path, where in flagged_scenarios(results, sink).items():   # a sweep's flag that holds in some scenarios only
+        if path in flags:
+            flags[path] += f" (in {', '.join(f'scenario_{i}' for i in where)})"
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)] + ["flagged"])
