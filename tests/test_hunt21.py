@@ -9,6 +9,14 @@
    unflagged beside the site's identical, flagged 634 MWh/yr (exit 1 for the error, but the hall's figures clean
    in JSON, the table and the report). Now every metered figure the fallback reaches is flagged in the scenarios
    where the service cannot run, and a hall that places none of the service's chip type stays clean.
+2. A sweep's `eval --format csv` flagged a quantity's every scenario for a flag that holds in some (the feasible
+   scenario's $/Mtok read as flagged): its `flagged` cell now names the scenario columns, as results JSON does.
+3. The power one-line drew the utility's average as the energy bill meters it (`facility_power_metered`, the PUE's
+   numerator) and each IT-load card's average at the planning draw (`it_power_avg`): a one-hall H100 site read
+   27.27 kW at the meter and 59.16 kW of IT (PUE 1.236 printed beside them, 0.46 as drawn); the flagship 195.1 MW at
+   the meter over 4 x 43.44 + 20.99 = 194.7 MW of IT (1.002, PUE 1.08 printed). The IT cards now give the metered
+   IT (`it_power_metered`; a site's own outside its halls, `it_power_metered_outside_halls`), so the meter's
+   average over the cards' is the PUE the title prints.
 """
 from __future__ import annotations
 
@@ -120,3 +128,56 @@ def test_a_sweeps_csv_flags_a_figure_in_the_scenarios_its_runs_one_at_a_time_fla
         row = rows[path]
         assert row["scenario_1"] and "flagged" not in alone["quantities"][path]       # clean alone
         assert row["flagged"].endswith("(in scenario_0)"), row
+
+
+# ---------------------------------------------------------------------------------------------- 3. power one-line
+def _power_dot(path: str, defines: dict | None = None) -> tuple[str, dict]:
+    import re
+
+    from compiler.cli import run_pipeline
+    from compiler.render.diagram import diagram_dot
+
+    results, sink = run_pipeline([path], defines or {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    values = {p: float(v.reshape(-1)[0]) for p, v in results.values.items()
+              if hasattr(v, "dtype") and v.dtype.kind in "fiub"}
+    plain = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", diagram_dot(results, "power")).replace("&#8194;", " "))
+    return plain, values
+
+
+def _kw(text: str) -> float:
+    number, unit = text.replace(",", "").split()
+    return float(number) * {"W": 1e-3, "kW": 1.0, "MW": 1e3}[unit]
+
+
+def _cards(plain: str) -> tuple[float, float, list[float]]:
+    """(the meter's average, the PUE printed beside it, [each IT-load card's average]), in kW."""
+    import re
+
+    meter = re.search(r"peak at the meter ([\d.,]+ [kM]?W) average · PUE ([\d.]+)", plain)
+    cards = re.findall(r"IT LOAD \(RACKS\) [\d.,]+ [kM]?W IT peak(?: each)? ([\d.,]+ [kM]?W) average", plain)
+    return _kw(meter.group(1)), float(meter.group(2)), [_kw(c) for c in cards]
+
+
+def test_the_power_one_lines_it_average_is_the_one_its_meter_and_pue_read(tmp_path) -> None:
+    spec = tmp_path / "one.factory"
+    spec.write_text(ONE_HALL, encoding="utf-8")
+    plain, v = _power_dot(str(spec))
+    meter, pue, cards = _cards(plain)
+    assert len(cards) == 1
+    assert cards[0] == pytest.approx(v["lab.h.it_power_metered"] / 1e3, rel=1e-3)     # 22.06 kW, not 59.16
+    assert meter / cards[0] == pytest.approx(pue, rel=2e-3)                           # the PUE it prints
+    assert meter >= cards[0]                                                           # the meter holds the IT
+
+
+def test_the_flagships_power_one_line_adds_up_to_its_metered_it() -> None:
+    from pathlib import Path
+
+    flagship = str(Path(__file__).resolve().parents[1] / "examples" / "flagship_campus.factory")
+    plain, v = _power_dot(flagship)
+    meter, pue, cards = _cards(plain)
+    # its four halls (`param halls = 4`) drawn once, "each", and the site's own IT (its fabrics) outside them
+    assert len(cards) == 2
+    total = cards[0] * 4 + cards[1]
+    assert total == pytest.approx(v["frontier_campus.it_power_metered"] / 1e3, rel=1e-3)   # 180.6 MW, not 194.7
+    assert meter / total == pytest.approx(pue, rel=5e-3)

@@ -390,7 +390,7 @@ import numpy as np
 
 from . import assumptions as A
 from . import name_unpriced_part, output, priced_system_above, warn_unpriced, warn_unpriced_field
-from .facility import halls
+from .facility import _outside_halls, halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
 NETWORK_KINDS = ("switch", "nic", "dpu")
@@ -648,6 +648,8 @@ def planning_draw_figures(site, service) -> list[str]:
 for _kind in ("hall", "site"):
     output(_kind, "it_power_metered", "it_power_avg + the change its site's workloads make where their chip types "
            "sit (services at their duty cycles, spares at spare_utilization)")(it_power_metered)
+output("site", "it_power_metered_outside_halls", "it_power_metered - sum(count * hall.it_power_metered)")(
+    lambda ctx: _outside_halls(ctx, "it_power_metered"))
 
 
 output("hall", "facility_power_metered", "facility_power_avg + k * sum over chip types of the site's service "
