@@ -26,32 +26,14 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
+from test_scale_hunt14 import SERVICE_SPEC  # tests/ is on the path
 
 # ---------------------------------------------------------------------------------------------- 1. metered flags
-ONE_HALL = '''"""Two DGX H100 racks and one service whose latency limit no layout meets when tpot_max is 1 ms."""
-from systems import DGX_H100, DGX_H100_rack
-from models import Llama3_1_70B
-
-param tpot_max = 50 ms
-
-site lab {
-  electricity_price = 0.1 USD/kWh
-  land_price = 0 USD
-  hall h {
-    rack r: DGX_H100_rack x 2
-  }
-  inference chat {
-    model = Llama3_1_70B
-    system = DGX_H100
-    accelerators = 8
-    precision = "fp8"
-    scenario = "server"
-    input_tokens = 2000 tok
-    output_tokens = 400 tok
-    tpot_limit = tpot_max
-  }
-}
-'''
+# Two DGX H100 racks in a hall and one service whose latency limit no layout meets when tpot_max is 1 ms
+ONE_HALL = SERVICE_SPEC.replace("from systems import DGX_H100", "from systems import DGX_H100, DGX_H100_rack").replace(
+    "param prompt = 1000 tok", "param prompt = 2000 tok\nparam tpot_max = 50 ms").replace(
+    "site s {", "site lab {\n  land_price = 0 USD\n  hall h {\n    rack r: DGX_H100_rack x 2\n  }").replace(
+    "    output_tokens = 200 tok\n", "    output_tokens = 400 tok\n    tpot_limit = tpot_max\n")
 
 # the same, with a second hall of MI300X servers that no workload runs on
 TWO_HALLS = ONE_HALL.replace("from systems import DGX_H100, DGX_H100_rack",
