@@ -17,6 +17,10 @@
    the meter over 4 x 43.44 + 20.99 = 194.7 MW of IT (1.002, PUE 1.08 printed). The IT cards now give the metered
    IT (`it_power_metered`; a site's own outside its halls, `it_power_metered_outside_halls`), so the meter's
    average over the cards' is the PUE the title prints.
+4. Results JSON's `totals` (what the plan's top-level sites add up to) carried no flag where a term it adds is
+   flagged: two sites, one with a chip of 700 kW TDP (`implausible-value`), gave `west.it_power` flagged and
+   `totals.it_power` 7.517 MW clean, while the physical view's totals line marks the same 7.517 MW. A total now
+   carries the union of its terms' flags (and the scenarios where they hold), as the diagrams' totals lines do.
 """
 from __future__ import annotations
 
@@ -163,3 +167,56 @@ def test_the_flagships_power_one_line_adds_up_to_its_metered_it() -> None:
     total = cards[0] * 4 + cards[1]
     assert total == pytest.approx(v["frontier_campus.it_power_metered"] / 1e3, rel=1e-3)   # 180.6 MW, not 194.7
     assert meter / total == pytest.approx(pue, rel=5e-3)
+
+
+# ---------------------------------------------------------------------------------------------- 4. results JSON totals
+TWO_SITES = '''
+from systems import DGX_H100_rack
+from chips import H100_SXM
+
+param west_tdp = 700 W
+
+chip hot extends H100_SXM {
+  tdp = west_tdp
+}
+server box {
+  chip g: hot x 8
+}
+rack hotrack {
+  server b: box x 1
+  power_limit = 10 MW
+}
+site east {
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall h {
+    rack r: DGX_H100_rack x 2
+  }
+}
+site west {
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall h {
+    rack r: hotrack x 1
+  }
+}
+'''
+
+
+def test_a_total_is_flagged_where_a_figure_it_adds_is(tmp_path) -> None:
+    rc, doc = _json(tmp_path, TWO_SITES, "-D", "west_tdp=700 kW")        # 700 kW for 700 W: implausible
+    assert rc == 0                                                         # a warning
+    q, totals = doc["quantities"], doc["totals"]
+    for name in ("it_power", "facility_power", "heat_air", "cooling_power"):
+        terms = [t["figure"] for t in totals[name]["terms"]]
+        flagged = [q[f]["flagged"] for f in terms if "flagged" in q[f]]
+        assert flagged, name                                               # west's is
+        assert totals[name]["flagged"]["codes"] == ["implausible-value"], (name, totals[name])
+        assert "scenarios" not in totals[name]["flagged"]
+    assert "flagged" not in totals["accelerators"]                       # 72 chips, whatever their TDP
+    # in a sweep, where its terms are: scenario 1 alone
+    rc, doc = _json(tmp_path, TWO_SITES, "-D", "west_tdp=[700 W, 700 kW]")
+    assert doc["totals"]["it_power"]["flagged"]["scenarios"] == [1]
+    # a plan with no flag has none
+    rc, doc = _json(tmp_path, TWO_SITES)
+    assert rc == 0 and not [n for n, t in doc["totals"].items() if "flagged" in t]
