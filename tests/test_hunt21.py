@@ -21,6 +21,11 @@
    flagged: two sites, one with a chip of 700 kW TDP (`implausible-value`), gave `west.it_power` flagged and
    `totals.it_power` 7.517 MW clean, while the physical view's totals line marks the same 7.517 MW. A total now
    carries the union of its terms' flags (and the scenarios where they hold), as the diagrams' totals lines do.
+5. A site that another site extends (`site west extends east`, to reuse its prices) was left out of the plan's
+   totals and of every diagram as a "definition", while eval, the report (a column each) and its checks count it
+   as the site it is: the physical view drew `west` alone, 8 accelerators, where the report gives 64 + 8. A
+   top-level site is always part of the plan (a site is never placed); lower levels keep leaving out the
+   definitions others extend (a file of rack templates).
 """
 from __future__ import annotations
 
@@ -220,3 +225,22 @@ def test_a_total_is_flagged_where_a_figure_it_adds_is(tmp_path) -> None:
     # a plan with no flag has none
     rc, doc = _json(tmp_path, TWO_SITES)
     assert rc == 0 and not [n for n, t in doc["totals"].items() if "flagged" in t]
+
+
+# ---------------------------------------------------------------------------------------------- 5. extended sites
+EXTENDED_SITE = TWO_SITES.replace("site west {\n  electricity_price = 0.1 USD/kWh\n  land_price = 0 USD\n",
+                                  "site west extends east {\n")
+
+
+def test_the_totals_and_diagrams_add_up_every_site_the_report_shows(tmp_path) -> None:
+    assert "site west extends east" in EXTENDED_SITE
+    rc, doc = _json(tmp_path, EXTENDED_SITE)
+    q, totals = doc["quantities"], doc["totals"]
+    for name in ("accelerators", "it_power", "facility_power"):
+        assert [t["figure"] for t in totals[name]["terms"]] == [f"east.{name}", f"west.{name}"]
+        assert totals[name]["values"][0] == pytest.approx(q[f"east.{name}"]["values"][0] +
+                                                          q[f"west.{name}"]["values"][0], rel=1e-12)
+    spec = tmp_path / "spec.factory"
+    res = CliRunner().invoke(main, ["diagram", str(spec), "--view", "physical", "-o", "-", "--format", "dot"])
+    assert res.exit_code == 0
+    assert "east, west" in res.stdout and "72 accelerators" in res.stdout      # 64 + 8, not west's 8 alone
