@@ -181,29 +181,20 @@ from chips import H100_SXM
 
 param west_tdp = 700 W
 
-chip hot extends H100_SXM {
-  tdp = west_tdp
-}
-server box {
-  chip g: hot x 8
-}
+chip hot extends H100_SXM { tdp = west_tdp }
 rack hotrack {
-  server b: box x 1
+  server b { chip g: hot x 8 }
   power_limit = 10 MW
 }
 site east {
   electricity_price = 0.1 USD/kWh
   land_price = 0 USD
-  hall h {
-    rack r: DGX_H100_rack x 2
-  }
+  hall h { rack r: DGX_H100_rack x 2 }
 }
 site west {
   electricity_price = 0.1 USD/kWh
   land_price = 0 USD
-  hall h {
-    rack r: hotrack x 1
-  }
+  hall h { rack r: hotrack x 1 }
 }
 '''
 
