@@ -1498,18 +1498,21 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
 
 
 def infeasible_site_figures(ev: Evaluator, inst: Instance) -> list[str]:
-    """The figures of its site computed from an inference service that cannot run: the site's metered draw
-    (`facility_power_metered`, compiler.models.cost.service_draws), which counts such a service's accelerators at
-    the site's planning draw per accelerator (it has no power of its own there), and through the graph its
-    energy_year, opex_energy, opex, tco_year and accelerator-hour, and the $/Mtok of the services priced at that
+    """The figures of its site computed from an inference service that cannot run: the metered draw of the site
+    and of each hall holding the service's chip type (`facility_power_metered`, `it_power_metered`:
+    compiler.models.cost.planning_draw_figures), which count such a service's accelerators at the site's planning
+    draw per accelerator (it has no power of its own there), and through the graph their energy_year,
+    opex_energy, opex, tco_year, PUE, water and accelerator-hour, and the $/Mtok of the services priced at that
     hour. The `infeasible-workload` error names them in the scenarios where the service cannot run, so they are
     flagged there (results JSON `flagged.scenarios`, the table, the report) and nowhere else. The site's service
     totals (tokens/s, $/Mtok) have no value there already (absent); a training run's draw is the site's planning
     draw whether or not it can run (cost.py), so it names none."""
+    from .models.cost import planning_draw_figures
     parent = inst.parent
     if inst.kind != "inference" or parent is None or parent.kind != "site":
         return []
-    return [q for q in (f"{parent.path}.facility_power_metered",) if q in ev.graph.nodes]
+    paths = planning_draw_figures(Context(ev, parent), Context(ev, inst))
+    return [q for q in paths if q in ev.graph.nodes]
 
 
 def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str) -> CheckResult:

@@ -4,7 +4,8 @@ Pipeline position: after `compiler.evaluate` (which stores them as `Results.tota
 power and cooling views' totals lines) and written in results JSON (`totals`). Imports `dsl.schema` only.
 
 The plan's top level (`top_level`) is the top-level blocks of the highest facility level the spec places (its
-sites, else its halls, rows, racks, servers), leaving out definitions that others extend. For each figure F of
+sites, else its halls, rows, racks, servers), leaving out definitions that others extend (every site counts: a site
+is never placed). For each figure F of
 TOTALS:
 
     total F = sum over the top-level blocks b of count(b) x F(b)
@@ -52,11 +53,13 @@ def _kind(inst) -> str:
 
 def top_level(graph) -> list:
     """The blocks the plan is made of at its top: the top-level blocks of the highest facility level the spec has
-    (sites, else halls, rows, racks, servers), leaving out definitions that others extend; [] when none."""
+    (sites, else halls, rows, racks, servers), leaving out definitions that others extend (a file of rack
+    templates); [] when none. Every top-level site is one: a site is never placed, so one that another extends
+    (`site west extends east`, to reuse its prices) is built as well, as eval, the report and its checks count it."""
     roots = graph.roots
     based = {id(r.base) for r in roots if r.base is not None}
     for level in FACILITY_LEVELS:
-        chosen = [r for r in roots if _kind(r) == level and id(r.block) not in based]
+        chosen = [r for r in roots if _kind(r) == level and (level == "site" or id(r.block) not in based)]
         if chosen:
             return chosen
     return []

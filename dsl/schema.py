@@ -549,6 +549,7 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         """ + _THERMAL_INPUTS + _FACILITY_OUTPUTS + """
         it_power_outside_halls W output  peak IT power of the racks and gear the site holds outside its halls
         it_power_avg_outside_halls W output  average IT power outside its halls
+        it_power_metered_outside_halls W output  average IT power as drawn (it_power_metered) outside its halls
         cooling_power_outside_halls W output  cooling power beyond its halls' own: cooling_power - sum(count * hall.cooling_power)
         heat_liquid_outside_halls W output  liquid heat of the IT outside its halls (which the site cools itself)
         heat_air_outside_halls W output  air heat of the IT outside its halls

@@ -390,7 +390,7 @@ import numpy as np
 
 from . import assumptions as A
 from . import name_unpriced_part, output, priced_system_above, warn_unpriced, warn_unpriced_field
-from .facility import halls
+from .facility import _outside_halls, halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
 NETWORK_KINDS = ("switch", "nic", "dpu")
@@ -628,9 +628,28 @@ def it_power_metered(ctx) -> np.ndarray:
     return np.maximum(base + own, 0.0)
 
 
+def planning_draw_figures(site, service) -> list[str]:
+    """The metered figures of `site` that count the accelerators of `service` (an inference service of it with no
+    solution) at the site's planning draw (`service_draws`: its type's accelerators stay at w(t), none of them a
+    spare): the site's `facility_power_metered` and `it_power_metered`, and those of each hall that places
+    accelerators of the service's chip type (`it_changes` spreads a type's draw over the halls where it sits; a
+    hall without it carries none). Its energy, opex, TCO, PUE, water and accelerator-hour read them (flagged
+    through the graph by evaluate.infeasible_check)."""
+    from .inference import Platform
+    from .workloads import _definition
+    paths = [f"{site.path}.facility_power_metered", f"{site.path}.it_power_metered"]
+    key = id(_definition(site, Platform(service).chip.inst.block))
+    for hall in halls(site):
+        if key in _chip_types(site, capex=False, level=hall):
+            paths += [f"{hall.path}.facility_power_metered", f"{hall.path}.it_power_metered"]
+    return paths
+
+
 for _kind in ("hall", "site"):
     output(_kind, "it_power_metered", "it_power_avg + the change its site's workloads make where their chip types "
            "sit (services at their duty cycles, spares at spare_utilization)")(it_power_metered)
+output("site", "it_power_metered_outside_halls", "it_power_metered - sum(count * hall.it_power_metered)")(
+    lambda ctx: _outside_halls(ctx, "it_power_metered"))
 
 
 output("hall", "facility_power_metered", "facility_power_avg + k * sum over chip types of the site's service "

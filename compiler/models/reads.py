@@ -1360,6 +1360,7 @@ READS["hall.facility_power_metered"] = ("facility_power_avg",) + tuple(
 # sit, as the metered facility power reads them), and the PUE and the water that follow it (facility._metered_share)
 READS["site.it_power_metered"] = READS["site.facility_power_metered"]
 READS["hall.it_power_metered"] = READS["hall.facility_power_metered"] + ("it_power_avg",)
+READS["site.it_power_metered_outside_halls"] = ("it_power_metered", "parts:hall.count", "parts:hall.it_power_metered")
 for _kind in ("hall", "site"):
     READS[f"{_kind}.pue"] = ("facility_power_metered", "it_power_metered")
     READS[f"{_kind}.water_year"] = READS[f"{_kind}.water_year"] + ("it_power_metered",) + (

@@ -390,7 +390,10 @@ def _it_load_card(plan: _Plan, b: _Branch) -> str:
     shelves = [r for r, _ in racks if plan.parts(r, "power_shelf")]
     if shelves:
         rows.append(_esc("rack power-shelf losses are inside the IT figure", 0))
-    avg = _own(plan, b.inst, "it_power_avg", b.direct)
+    # the IT the energy bill meters (it_power_metered: the services at their duty cycles), the utility card's
+    # average and the PUE's denominator, else the planning average
+    avg = _own(plan, b.inst, "it_power_metered", b.direct)
+    avg = _own(plan, b.inst, "it_power_avg", b.direct) if avg is None else avg
     head = _bf(f"{_q(b.it, 'W')} IT peak" + (" each" if b.count != 1 else ""))
     if avg is not None:
         rows.insert(0, _esc(f"{_q(avg, 'W')} average" + (" each" if b.count != 1 else ""), 0))   # one hall's, as the peak

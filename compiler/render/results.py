@@ -58,7 +58,7 @@ def results_json(results: Results, spec: str, diagnostics: list[dict], select: s
         "quantities": quantities,
         "checks": [_check_json(c, results.scenario_count) for c in results.checks],
         "diagnostics": diagnostics,
-        "totals": {name: _total_json(t) for name, t in results.totals.items()},
+        "totals": {name: _total_json(t, flags or {}, flag_scenarios or {}) for name, t in results.totals.items()},
         "bill_of_materials": {block: [_line_json(line) for line in lines]
                               for block, lines in results.bill_of_materials.items()},
     }
@@ -72,11 +72,22 @@ def _line_json(line) -> dict:
             "total_power": [_json_number(float(v)) for v in line.total_power]}
 
 
-def _total_json(total) -> dict:
-    """A figure of the whole plan (`compiler.plan_totals`): its values and the terms it adds up."""
-    return {"unit": total.unit or "1", "values": [_json_number(float(v)) for v in total.values],
-            "formula": total.formula,
-            "terms": [{"figure": t.figure, "count": t.count} for t in total.terms]}
+def _total_json(total, flags: dict[str, set[str]], flag_scenarios: dict[str, list[int]]) -> dict:
+    """A figure of the whole plan (`compiler.plan_totals`): its values and the terms it adds up; `flagged` where a
+    term it adds is (`flags`, `flag_scenarios` as for the quantities: the terms' codes, and the scenarios where
+    they hold if each holds in some only), as the diagrams' totals lines mark it."""
+    from .report_format import flag_reason
+
+    out = {"unit": total.unit or "1", "values": [_json_number(float(v)) for v in total.values],
+           "formula": total.formula,
+           "terms": [{"figure": t.figure, "count": t.count} for t in total.terms]}
+    flagged = [p for t in total.terms for p in (t.figure, t.count) if p is not None and flags.get(p)]
+    if flagged:
+        codes = sorted(set().union(*(flags[p] for p in flagged)))
+        out["flagged"] = {"codes": codes, "reason": flag_reason(codes)}
+        if all(p in flag_scenarios for p in flagged):       # each term's flag holds in some scenarios only
+            out["flagged"]["scenarios"] = sorted({i for p in flagged for i in flag_scenarios[p]})
+    return out
 
 
 def _check_json(check, count: int) -> dict:
@@ -98,7 +109,8 @@ def _json_number(value: float):
 
 def render_results(results: Results, spec: str, sink, fmt: str, select: str | None) -> str:
     """Results JSON (`fmt == "json"`, the contract) or CSV (one row per quantity, one column per scenario,
-    SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete). The table is `compiler.render.table`'s."""
+    SI units; an absent value is an empty cell; the last column, `flagged`, says why a figure is incomplete, and in which
+    scenario columns where that holds in some of a sweep's only). The table is `compiler.render.table`'s."""
     if fmt == "json":
         from .report_format import flagged_codes, flagged_scenarios
 
@@ -107,9 +119,12 @@ def render_results(results: Results, spec: str, sink, fmt: str, select: str | No
         return json.dumps(data, indent=2) + "\n"
     if fmt != "csv":
         raise ValueError(f"unknown results format {fmt!r}")
-    from .report_format import flagged_quantities
+    from .report_format import flagged_quantities, flagged_scenarios
 
     flags = flagged_quantities(results, sink)      # the last column: why a figure is incomplete, "" when it is not
+    for path, where in flagged_scenarios(results, sink).items():   # a sweep's flag that holds in some scenarios only
+        if path in flags:
+            flags[path] += f" (in {', '.join(f'scenario_{i}' for i in where)})"
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["quantity", "unit"] + [f"scenario_{i}" for i in range(results.scenario_count)] + ["flagged"])

@@ -101,6 +101,9 @@ class Total(_Strict):
     formula: str = Field(description="the sum in words")
     terms: list[TotalTerm] = Field(description="the plan's top-level blocks (its sites, else halls, rows, racks, "
                                    "servers), in the spec's order")
+    flagged: Optional[Flagged] = Field(default=None, description="added in version 1 (fields are only ever "
+                                       "added): present only where a term it adds is flagged: their codes, and the "
+                                       "scenarios where they hold if some only (the diagrams' totals lines mark it)")
 
 
 class BomLine(_Strict):
