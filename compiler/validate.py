@@ -1733,6 +1733,8 @@ MECHANISM_TABLE = {
                                  "The least-busy wait's tail"),
     "least_busy_rows": Mechanism((), _LIVE, "chunked TensorRT-LLM rows a least-busy harness dispatches, at the model's own engines: the wait as a law of the queue at its own tail (`dispatch_wait_engines`, `dispatch_wait_tail`)",
                                  "The Interactive chunk rounding and the bulk prompt queue"),
+    "whole_step_p50": Mechanism((), _LIVE, "whole-prompt rows: the TTFT p50 from the step boundary and the batch, over the shared queue's engines (`whole_step_engines`)",
+                                "The whole-prompt engines' first token"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "adp_row_time": Mechanism((), ("offline", "server"), "with adp_engines, DeepSeek-R1 v5.1: the mid-2025 PyTorch ADP engine's time a row a step (ADP_SEQ_OVERHEAD)",
@@ -2659,6 +2661,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
             if scenario in mechanisms["least_busy_tail"]:   # measured, not applied ("The least-busy wait's tail")
                 row.lets["dispatch_wait_tail"] = 1.0        # the wait's Cramer-Lundberg tail (least_busy_tail)
+    if "whole_prompts" in row.lets and scenario in mechanisms["whole_step_p50"]:   # measured, not applied
+        # the whole-prompt p50 from its queue ("The whole-prompt engines' first token", s21-v41): the engines that
+        # drain one shared queue (NVIDIA's v4.1 harness at tp x pp 1), else the engine's own queue
+        policy, engines = dispatch_policy(round_, family, layout, n)
+        row.lets["whole_step_engines"] = float(engines) if policy == "shared" else 1.0
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if (scenario in mechanisms["least_busy_rows"] and not own_engine and "context_chunk_unit" in row.lets
             and pools is None and dispatch_policy(round_, family, layout, n)[0] == "least"):
