@@ -91,12 +91,14 @@ def _row(round_: str, accelerator: str, mechanisms):
     return row
 
 
-def test_opt_in_and_where_it_applies() -> None:
-    """Off by default; on, the v4.1 8x H200 row (tp 1: one queue, 8 engines) reads k = 8, the v4.1 8x H100 row
-    (tp 2: least busy, each engine's own queue as the law takes it) k = 1, and a v5.0 row (chunked) nothing."""
-    assert V.MECHANISMS["whole_step_p50"] == ()
-    on = V.mechanisms_with(on=("whole_step_p50",))
-    assert "whole_step_engines" not in _row("inference-v4.1", "NVIDIA H200-SXM-141GB", None).lets
+def test_applied_and_where_it_applies() -> None:
+    """Applied on Server and Interactive (session 21): the v4.1 8x H200 row (tp 1: one queue, 8 engines) reads k = 8,
+    the v4.1 8x H100 row (tp 2: least busy, each engine's own queue as the law takes it) k = 1, a v5.0 row (chunked)
+    nothing; `--without whole_step_p50` leaves every row without it."""
+    assert set(V.MECHANISMS["whole_step_p50"]) == {"server", "interactive"}
+    on = V.MECHANISMS
+    assert "whole_step_engines" not in _row("inference-v4.1", "NVIDIA H200-SXM-141GB",
+                                            V.mechanisms_with(off=("whole_step_p50",))).lets
     assert _row("inference-v4.1", "NVIDIA H200-SXM-141GB", on).lets["whole_step_engines"] == 8.0
     assert _row("inference-v4.1", "NVIDIA H100-SXM-80GB", on).lets["whole_step_engines"] == 1.0
     assert "whole_step_engines" not in _row("inference-v5.0", "NVIDIA H200-SXM-141GB", on).lets

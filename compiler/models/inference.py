@@ -1809,8 +1809,8 @@ whole_step_engines = Assumption(
     "pp 1: `LLMCore::getInferenceRequest` in each engine's step, mlcommons/inference_results_v4.1 closed/NVIDIA/"
     "code/harness/harness_llm [P]; 1 an engine's own queue) [D]: _whole_step_ttft, checked against "
     "bench/v41_dispatch_sim.py in bench/whole_step_p50.py (docs/accuracy.md \"The whole-prompt engines' first "
-    "token\", s21-v41, 2026-12-06). 0 by default: the prompt-budget law's p50 (validate MECHANISMS "
-    "\"whole_step_p50\", measured, not applied)", range=NON_NEGATIVE)
+    "token\", s21-v41, 2026-12-06). 0 by default: the prompt-budget law's p50 (validate gives it to the "
+    "v4.1 NVIDIA rows: MECHANISMS \"whole_step_p50\", applied since session 21)", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
