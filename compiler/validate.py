@@ -1739,6 +1739,8 @@ MECHANISM_TABLE = {
                                  "The Interactive chunk rounding and the bulk prompt queue"),
     "whole_step_p50": Mechanism(_LIVE, _LIVE, "whole-prompt rows: the TTFT p50 from the step boundary and the batch, over the shared queue's engines (`whole_step_engines`)",
                                 "The whole-prompt engines' first token"),
+    "whole_step_least": Mechanism((), _LIVE, "with whole_step_p50, whole-prompt rows a least-busy harness dispatches: DISPATCH_WAITS' simulated p50 shift",
+                                  "The whole-prompt engines' first token"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "adp_row_time": Mechanism((), ("offline", "server"), "with adp_engines, DeepSeek-R1 v5.1: the mid-2025 PyTorch ADP engine's time a row a step (ADP_SEQ_OVERHEAD)",
@@ -2670,6 +2672,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         # drain one shared queue (NVIDIA's v4.1 harness at tp x pp 1), else the engine's own queue
         policy, engines = dispatch_policy(round_, family, layout, n)
         row.lets["whole_step_engines"] = float(engines) if policy == "shared" else 1.0
+        if policy == "least" and scenario in mechanisms["whole_step_least"]:   # measured, not applied
+            row.lets["dispatch_wait_p50"] = dispatch_waits(policy, engines)[0]   # DISPATCH_WAITS' least-busy p50
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if (scenario in mechanisms["least_busy_rows"] and not own_engine and "context_chunk_unit" in row.lets
             and pools is None and dispatch_policy(round_, family, layout, n)[0] == "least"):
@@ -2711,6 +2715,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if dispatch_p50:                                 # measured, not applied (DISPATCH_P50_DELAY)
         row.lets["dispatch_wait_p50"] = dispatch_waits(*dispatch_policy(round_, family, layout, n))[0]
         row.lets["first_token_delay"] = DISPATCH_P50_DELAY[0]   # (read only where prompts are not whole)
+    if row.lets.get("whole_step_engines", 0.0) > 1 and "dispatch_wait_p50" in row.lets:
+        row.lets["dispatch_wait_p50"] = 0.0          # the whole-step p50 carries the shared queue's wait itself
     if (scenario in mechanisms["residual_tail"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # applied (session 13; RESIDUAL_TAIL_P99_DELAY)
         row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread (the default)

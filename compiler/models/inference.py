@@ -463,7 +463,8 @@ Prefill of one request (time to first token):
     carry-over), k engines (at most the service's replicas) draining one shared queue at their step starts
     (NVIDIA's v4.1 harness at tp x pp 1:
     W the first of k boundaries, mean t_mean / (k + 1)) or an engine's own queue (k = 1: W the rest of the
-    length-biased step), by Cornish-Fisher from the sum's cumulants (_whole_step_ttft); the p99 keeps the law
+    length-biased step), by Cornish-Fisher from the sum's cumulants (_whole_step_ttft), plus the dispatch's p50 shift
+    where a row sets `dispatch_wait_p50` (validate MECHANISMS "whole_step_least", opt-in); the p99 keeps the law
     above (within -3..+8% of the simulated shared queue at the runs' loads, bench/whole_step_p50.py, where the
     cumulants' tail is short by up to 11% on an own queue). docs/accuracy.md "The whole-prompt engines' first
     token" (s21-v41).
@@ -3625,7 +3626,9 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
             # at most the service's own engines drain the one queue (its replicas x attention ranks)
             at_step = _whole_step_ttft(t_decode, kappa, room, I, cv, lam_tokens, rest[1],
                                        np.clip(rest[17], 1.0, np.maximum(rest[4], 1.0)), q)
-        chunked = np.where(on, np.where(rho < 1, rest[2] + q * round_rest + at_step, np.inf), chunked)
+        # (with the harness's dispatch shift at the p50 where a row carries one: `dispatch_wait_p50`)
+        shift = rest[9] if len(rest) > 10 else 0.0
+        chunked = np.where(on, np.where(rho < 1, rest[2] + q * round_rest + shift + at_step, np.inf), chunked)
     if len(rest) < 7:
         return chunked
     t_mean, fill, window, engines, kappa_p, t_layers = rest[1:7]
