@@ -649,6 +649,10 @@ def _idle_rules() -> tuple:
          "the rounding of a non-final context chunk takes room from the prompt queue of aggregated server and "
          "interactive scenarios with chunked context; with `whole_prompts` 1, disaggregated serving, or no queue, "
          "a prompt is not chunked that way"),
+        ("inference", I.whole_step_engines.name, I.whole_step_engines.value,
+         lambda get: no_prompt_queue(get) | (get(I.whole_prompts.name, I.whole_prompts.value) <= 0),
+         "the first token's p50 from the step boundary and the batch is read only for an engine without chunked "
+         "context (`whole_prompts` 1) in the prompt queue of aggregated server and interactive scenarios"),
         ("inference", I.serial_context_chunks.name, I.serial_context_chunks.value,
          lambda get: no_prompt_queue(get) | (get.is_set("pp") & (get("pp", 1.0) <= 1)),
          "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in the prompt queue of "

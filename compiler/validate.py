@@ -273,7 +273,11 @@ config and keeps the default; docs/accuracy.md, Latency v9).
 Without chunked context the v4.1 NVIDIA-harness Server rows of Llama 2 70B and Mixtral 8x7B (every v4.1 chip but
 AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same harness [U]) get
 `let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
-first-token delay (compiler/models/inference.py "Whole prompts"; docs/accuracy.md, Latency v8). Longest prompt (`max_input_tokens`): Llama 2 70B
+first-token delay (compiler/models/inference.py "Whole prompts"; docs/accuracy.md, Latency v8), and (MECHANISMS
+"whole_step_p50", applied since session 21) `let whole_step_engines = k`: their TTFT p50 from the wait for the next
+step boundary among the k engines that drain one queue (the harness's engines at tp x pp 1, dispatch_policy "shared";
+1 otherwise) plus the step that takes the batch (inference.py "Whole-step p50"; docs/accuracy.md "The whole-prompt
+engines' first token", s21-v41). Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
 closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 1,948 (the dataset's longest
 prompt, "Prompt lengths" below; the rules allow 2,048), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
@@ -1733,6 +1737,10 @@ MECHANISM_TABLE = {
                                  "The least-busy wait's tail"),
     "least_busy_rows": Mechanism((), _LIVE, "chunked TensorRT-LLM rows a least-busy harness dispatches, at the model's own engines: the wait as a law of the queue at its own tail (`dispatch_wait_engines`, `dispatch_wait_tail`)",
                                  "The Interactive chunk rounding and the bulk prompt queue"),
+    "whole_step_p50": Mechanism(_LIVE, _LIVE, "whole-prompt rows: the TTFT p50 from the step boundary and the batch, over the shared queue's engines (`whole_step_engines`)",
+                                "The whole-prompt engines' first token"),
+    "whole_step_least": Mechanism((), _LIVE, "with whole_step_p50, whole-prompt rows a least-busy harness dispatches: DISPATCH_WAITS' simulated p50 shift",
+                                  "The whole-prompt engines' first token"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
     "adp_row_time": Mechanism((), ("offline", "server"), "with adp_engines, DeepSeek-R1 v5.1: the mid-2025 PyTorch ADP engine's time a row a step (ADP_SEQ_OVERHEAD)",
@@ -2659,6 +2667,13 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
             if scenario in mechanisms["least_busy_tail"]:   # measured, not applied ("The least-busy wait's tail")
                 row.lets["dispatch_wait_tail"] = 1.0        # the wait's Cramer-Lundberg tail (least_busy_tail)
+    if "whole_prompts" in row.lets and scenario in mechanisms["whole_step_p50"]:   # applied (session 21)
+        # the whole-prompt p50 from its queue ("The whole-prompt engines' first token", s21-v41): the engines that
+        # drain one shared queue (NVIDIA's v4.1 harness at tp x pp 1), else the engine's own queue
+        policy, engines = dispatch_policy(round_, family, layout, n)
+        row.lets["whole_step_engines"] = float(engines) if policy == "shared" else 1.0
+        if policy == "least" and scenario in mechanisms["whole_step_least"]:   # measured, not applied
+            row.lets["dispatch_wait_p50"] = dispatch_waits(policy, engines)[0]   # DISPATCH_WAITS' least-busy p50
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if (scenario in mechanisms["least_busy_rows"] and not own_engine and "context_chunk_unit" in row.lets
             and pools is None and dispatch_policy(round_, family, layout, n)[0] == "least"):
@@ -2700,6 +2715,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if dispatch_p50:                                 # measured, not applied (DISPATCH_P50_DELAY)
         row.lets["dispatch_wait_p50"] = dispatch_waits(*dispatch_policy(round_, family, layout, n))[0]
         row.lets["first_token_delay"] = DISPATCH_P50_DELAY[0]   # (read only where prompts are not whole)
+    if row.lets.get("whole_step_engines", 0.0) > 1 and "dispatch_wait_p50" in row.lets:
+        row.lets["dispatch_wait_p50"] = 0.0          # the whole-step p50 carries the shared queue's wait itself
     if (scenario in mechanisms["residual_tail"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # applied (session 13; RESIDUAL_TAIL_P99_DELAY)
         row.lets["step_residual_tail"] = 1.0         # the rest of the step in flight at its spread (the default)

@@ -195,6 +195,8 @@ INFERENCE_IDLE = [
     ("offline", "let output_length_cv = 0.6", ""),
     # an engine without chunked context has no first-token delay
     ("server", "let first_token_delay = 1", "  let whole_prompts = 1\n"),
+    # the whole-prompt p50 on an engine with chunked context
+    ("server", "let whole_step_engines = 8", ""),
     # serial chunks at a fixed pp 1; the length bias without an output-length spread
     ("server", "let serial_context_chunks = 1", "  pp = 1\n"),
     ("server", "let kv_length_biased = 1", ""),
@@ -232,6 +234,7 @@ def test_an_inference_let_that_changes_nothing_here_is_a_warning_and_changes_not
     ("server", "let kv_length_biased = 1", "  let output_length_cv = 0.6\n"),
     ("offline", "let gemm_swiglu = 1", "  let elementwise_kernels = 1\n"),
     ("offline", "let swiglu_kernel = 1", ""),
+    ("server", "let whole_step_engines = 8", "  let whole_prompts = 1\n"),
 ])
 def test_the_same_let_where_it_acts_has_no_warning_and_changes_the_outputs(scenario, let, other) -> None:
     base = WORKLOAD_LET.replace("  let %s = %s\n", "%s") % (scenario, other)

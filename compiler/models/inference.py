@@ -457,6 +457,17 @@ Prefill of one request (time to first token):
     is what chunked engines measure beyond the executor's 1.5 steps; the whole step's arrivals are v4.1's own):
             TTFT_q = 0.5 t_iter + N_q t_decode + (X_q + m + z_q sqrt(m I (1 + cv^2))) kappa + fill
     (docs/accuracy.md, Latency v8: v4.1 H100 Llama 2 70B TTFT p99 -25% -> -15%, H200 -17% -> -1%).
+    Whole-step p50 (`whole_step_engines` k >= 1 with `whole_prompts` 1; 0 by default) [D]: the TTFT at q <= 0.5 is
+    read from the queue itself, the wait W for the next step boundary at which the request's queue is drained plus
+    that step, t_decode + kappa (own prompt + the prompts that arrived since the boundary before + the budget's
+    carry-over), k engines (at most the service's replicas) draining one shared queue at their step starts
+    (NVIDIA's v4.1 harness at tp x pp 1:
+    W the first of k boundaries, mean t_mean / (k + 1)) or an engine's own queue (k = 1: W the rest of the
+    length-biased step), by Cornish-Fisher from the sum's cumulants (_whole_step_ttft), plus the dispatch's p50 shift
+    where a row sets `dispatch_wait_p50` (validate MECHANISMS "whole_step_least", opt-in); the p99 keeps the law
+    above (within -3..+8% of the simulated shared queue at the runs' loads, bench/whole_step_p50.py, where the
+    cumulants' tail is short by up to 11% on an own queue). docs/accuracy.md "The whole-prompt engines' first
+    token" (s21-v41).
     Harness dispatch (`dispatch_wait_p50` D50, `dispatch_wait_p99` D99 mean steps; 0 by default) [P/D]: the prompt
     queue above is each engine's own (independent Poisson streams). A harness that hands requests to k engines
     otherwise moves the first token: one queue every engine drains at its step starts (NVIDIA's MLPerf v4.1
@@ -1802,6 +1813,16 @@ dispatch_wait_tail = Assumption(
     "(least_busy_tail, _prompt_plus_wait_quantile). bench/least_busy_share.py --tail: the least-busy X_99 "
     "(docs/accuracy.md \"The least-busy wait's tail\", s19-tail, 2026-12-06). 0 by default (validate MECHANISMS "
     "\"least_busy_tail\", measured, not applied)", range=NON_NEGATIVE)
+whole_step_engines = Assumption(
+    "whole_step_engines", 0.0, "1",
+    "k >= 1: the p50 (and lower quantiles) of the time to first token of an engine without chunked context "
+    "(`whole_prompts` 1) from its queue, the wait for the next step boundary plus the step that takes every waiting "
+    "prompt whole, k engines draining one shared queue at their step starts (NVIDIA's MLPerf v4.1 harness at tp x "
+    "pp 1: `LLMCore::getInferenceRequest` in each engine's step, mlcommons/inference_results_v4.1 closed/NVIDIA/"
+    "code/harness/harness_llm [P]; 1 an engine's own queue) [D]: _whole_step_ttft, checked against "
+    "bench/v41_dispatch_sim.py in bench/whole_step_p50.py (docs/accuracy.md \"The whole-prompt engines' first "
+    "token\", s21-v41, 2026-12-06). 0 by default: the prompt-budget law's p50 (validate gives it to the "
+    "v4.1 NVIDIA rows: MECHANISMS \"whole_step_p50\", applied since session 21)", range=NON_NEGATIVE)
 batch_window = Assumption(
     "batch_window", 0.0, "s",
     "time a harness-side request batcher waits before it sends what it has collected to one engine, in server "
@@ -2277,6 +2298,8 @@ class Load:
     busy_steps: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([busy_step_length.value]))
     # the least-busy wait's tail at its own decay rate (`dispatch_wait_tail`: 0 exponential at the mean)
     wait_tail: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_tail.value]))
+    # the whole-prompt p50 from the step boundary and the batch (`whole_step_engines` k: 0 the budget law's)
+    whole_step: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_step_engines.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -3015,7 +3038,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  np.where(whole, 0.0, _col(load.chunk_steps)) + 0.0 * I,
                  np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I,
                  _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I,
-                 _col(load.busy_steps) + 0.0 * I, _col(load.wait_tail) + 0.0 * I)
+                 _col(load.busy_steps) + 0.0 * I, _col(load.wait_tail) + 0.0 * I,
+                 np.where(whole, _col(load.whole_step), 0.0) + 0.0 * I)
         return t_mean, tpot_b, step_terms, parts, None, service_b
 
     t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
@@ -3606,6 +3630,16 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         finite = np.isfinite(chunked) & np.isfinite(theta)   # (inf where rho >= 1 stays inf)
         excess = _residual_excess(2.0 * rest[12], np.where(finite, theta, 0.0), q)
         chunked = chunked + np.where((rest[12] > 0) & finite, excess, 0.0)
+    if len(rest) > 17 and q <= 0.5 and np.any(rest[17] > 0):   # `whole_step_engines`: the whole-prompt p50
+        on = (rest[17] > 0) & (whole > 0)
+        lam_tokens = step_arrivals / np.maximum(rest[1], 1e-300)     # prompt tokens/s an engine, lam I
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            # at most the service's own engines drain the one queue (its replicas x attention ranks)
+            at_step = _whole_step_ttft(t_decode, kappa, room, I, cv, lam_tokens, rest[1],
+                                       np.clip(rest[17], 1.0, np.maximum(rest[4], 1.0)), q)
+        # (with the harness's dispatch shift at the p50 where a row carries one: `dispatch_wait_p50`)
+        shift = rest[9] if len(rest) > 10 else 0.0
+        chunked = np.where(on, np.where(rho < 1, rest[2] + q * round_rest + shift + at_step, np.inf), chunked)
     if len(rest) < 7:
         return chunked
     t_mean, fill, window, engines, kappa_p, t_layers = rest[1:7]
@@ -3615,6 +3649,60 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # holding requests back cannot bring a first token forward: the engine's own queue is a floor [D]
         chunked = np.where(window > 0, np.where(rho < 1, np.maximum(batched, chunked), np.inf), chunked)
     return chunked
+
+
+def _whole_step_ttft(t_decode, kappa, room, I, cv, lam_tokens, t_mean, k, q: float) -> np.ndarray:
+    """Quantile q of the time to first token of an engine without chunked context (`whole_prompts` 1) read from
+    its queue (`whole_step_engines` k >= 1) [D]. TensorRT-LLM's in-flight batching without chunked context
+    (microBatchScheduler.cpp: the decode rows, then whole waiting prompts first come first served up to
+    `max_num_tokens`, NVIDIA's v4.1 engines [P]) takes, at each step start, every prompt waiting that fits, and a
+    prompt's first token comes at the end of that step. So a request waits W for the next step boundary at which
+    its queue is drained, then one step of the decode rows and the prompts of that batch:
+        TTFT = W + t_decode + kappa (L_own + S + B),
+    L_own its own prompt (a gamma of mean I, coefficient of variation cv), S the prompt tokens that arrived at its
+    queue since the boundary before (a compound Poisson sum at lam I tokens/s an engine, k lam I where k engines
+    drain one shared queue), B the tokens the budget carried over. The boundaries: each engine's steps taken
+    regular at the length-biased mean step mu_b = mu + s^2 / mu (mu = t_mean; s^2 = kappa^2 lam I^2 (1 + cv^2) mu
+    / (1 - a^2), a = kappa lam I, the variance of the step t_decode + kappa S whose S follows the step before)
+    at independent uniform phases, so the boundary after an arrival is the first of k uniforms on [0, mu_b] and
+    the one before the last: W = min U_i, the age A = mu_b - max U_i, E[W] = E[A] = mu_b / (k + 1),
+    Var W = Var A = k mu_b^2 / ((k + 1)^2 (k + 2)), Cov(A, W) = -mu_b^2 / ((k + 1)^2 (k + 2)), W's third central
+    moment Beta(1, k)'s (skewness 2 (k - 1) sqrt(k + 2) / ((k + 3) sqrt k)). S given the gap A + W is compound
+    Poisson of mean c (A + W) / kappa, c = k a. With the step length's own spread carried on the gap's scale, the
+    cumulants (law of total variance; the third from the independent parts, the gap's co-skewness left out):
+        mean  = mu_b / (k + 1) + t_decode + kappa I + 2 c mu_b / (k + 1) + kappa B
+        var   = ((1 + c)^2 + c^2) Var W + 2 c (1 + c) Cov(A, W) + s^2 ((1 + 2 c) / (k + 1))^2
+                + kappa^2 (I^2 cv^2 + k lam I E[A + W] (1 + cv^2))
+        third = ((1 + c)^3 + c^3) kappa3(W) + kappa^3 (2 I^3 cv^4 + k lam I E[A + W] I (1 + cv^2) (1 + 2 cv^2))
+    and TTFT_q by Cornish-Fisher (_cornish_fisher). B: the tokens an engine's step arrivals A_s (mean lam I mu,
+    variance lam I mu I (1 + cv^2) + (lam I)^2 s^2, taken normal) put beyond its room, E[(A_s - room)^+] =
+    sd (phi(z) - z Q(z)), z = (room - E A_s) / sd (one step's overflow; a backlog over several steps, rho near 1,
+    is left out: the law is for the engines' operating points, where z is large and B ~ 0). k = 1: W uniform over
+    the length-biased step, S the arrivals of that step (the own engine's queue); k = 8 (NVIDIA's v4.1 tp 1
+    systems): a boundary every mu / 8 on average, the batch of the last gap. The prompt-budget law
+    (_budget_ttft) instead takes the rest of the step in flight at t_mean / 2, the own prompt with the M/G/1
+    wait as an exponential at their mean I (1 + w) (its median 0.69 I (1 + w)) and the step's arrivals at their
+    mean, whatever the dispatch."""
+    k = np.asarray(k, dtype=float)
+    a = kappa * lam_tokens
+    s2 = kappa ** 2 * lam_tokens * I * (1 + cv ** 2) * t_mean / np.maximum(1 - a * a, 1e-12)
+    mu_b = t_mean + s2 / np.maximum(t_mean, 1e-300)
+    c = k * a
+    gap = 2 * mu_b / (k + 1)                                      # E[A + W]
+    var_w = k * mu_b ** 2 / ((k + 1) ** 2 * (k + 2))
+    cov = -mu_b ** 2 / ((k + 1) ** 2 * (k + 2))
+    third_w = 2 * (k - 1) * np.sqrt(k + 2) / ((k + 3) * np.sqrt(k)) * var_w ** 1.5
+    # the budget's carry-over: one step's arrivals beyond the room, a normal's expected excess
+    arr_mean = lam_tokens * t_mean
+    arr_sd = np.sqrt(lam_tokens * t_mean * I * (1 + cv ** 2) + lam_tokens ** 2 * s2)
+    z = np.maximum((room - arr_mean) / np.maximum(arr_sd, 1e-300), 0.0)
+    carry = arr_sd * (np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi) - z * _normal_tail(z))
+    mean = mu_b / (k + 1) + t_decode + kappa * (I + carry) + c * gap
+    var = (((1 + c) ** 2 + c ** 2) * var_w + 2 * c * (1 + c) * cov + s2 * ((1 + 2 * c) / (k + 1)) ** 2
+           + kappa ** 2 * (I ** 2 * cv ** 2 + k * lam_tokens * gap * I * (1 + cv ** 2)))
+    third = (((1 + c) ** 3 + c ** 3) * third_w
+             + kappa ** 3 * (2 * I ** 3 * cv ** 4 + k * lam_tokens * gap * I ** 2 * (1 + cv ** 2) * (1 + 2 * cv ** 2)))
+    return _cornish_fisher(mean, var, third, q)
 
 
 def _residual_excess(T, theta, q: float) -> np.ndarray:
@@ -4857,6 +4945,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         wait_engines=ctx.get("dispatch_wait_engines", dispatch_wait_engines),
         busy_steps=ctx.get("busy_step_length", busy_step_length),
         wait_tail=ctx.get("dispatch_wait_tail", dispatch_wait_tail),
+        whole_step=ctx.get("whole_step_engines", whole_step_engines),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
