@@ -53,18 +53,18 @@ def rows_in_flight(queries_per_s: float, output_tokens: float, gpus: int, tp: in
     return queries_per_s * output_tokens / (gpus / (tp * pp)) * tpot_mean
 
 
-def grid_at(g: dict, tp: int, pp: int, b: float) -> dict | None:
+def grid_at(g: dict, tp: int, pp: int, b: float, terms=TERMS) -> dict | None:
     """The grid's columns of one layout interpolated in ln B to b rows (None: the layout holds no such batch)."""
     sel = (g["tp"] == tp) & (g["pp"] == pp) & g["fits"]
     if not sel.any() or b > g["batch"][sel].max() * (1 + 1e-9) or b < g["batch"][sel].min():
         return None
     B = g["batch"][sel]
     order = np.argsort(B)
-    keys = ["t_iter", "tpot", "clock_fraction", "layer_latency_time"] + [f"decode_{t}_time" for t in TERMS]
+    keys = ["t_iter", "tpot", "clock_fraction", "layer_latency_time"] + [f"decode_{t}_time" for t in terms]
     return {k: float(np.interp(np.log(b), np.log(B[order]), g[k][sel][order])) for k in keys}
 
 
-def runs():
+def runs(groups=GROUPS, terms=TERMS):
     """Every TTFT p99 row of the groups: (group, line, system, b per engine at the submitter's layout, measured
     step, the model at that b at the submitter's layout, the model's own layout and its step at its b)."""
     measured = {m["source"]: m for m in csv.DictReader(open(CB.PERCENTILES))}
@@ -74,7 +74,7 @@ def runs():
         if r.category != "TTFT p99" or not np.isfinite(r.predicted):
             continue
         d = r.data
-        group = next((grp for grp in GROUPS if d["round"] == grp[0] and d["benchmark"].startswith(grp[1])
+        group = next((grp for grp in groups if d["round"] == grp[0] and d["benchmark"].startswith(grp[1])
                       and grp[2] in d["accelerator"] and int(d["num_accelerators"]) == grp[3]), None)
         m = measured.get(d["source"].split(" ")[0])
         q = kept.get(f"validation.{r.block}")
@@ -91,14 +91,14 @@ def runs():
         model = {}
         for tp, pp in sorted(layouts):
             b = rows_in_flight(qps, OUTPUT_TOKENS["llama2-70b"], n, tp, pp, t)
-            model[(tp, pp)] = (b, grid_at(g, tp, pp, b))
+            model[(tp, pp)] = (b, grid_at(g, tp, pp, b, terms))
         out.append({"group": group[4], "line": r.line, "system": m["system"], "t": t, "own": group[5],
                     "pick": (int(g["tp"][i]), int(g["pp"][i])), "model": model, "ttft_err": r.error})
     return out
 
 
-def main() -> None:
-    points = runs()
+def main(groups=GROUPS, terms=TERMS) -> None:
+    points = runs(groups, terms)
     for name in dict.fromkeys(p["group"] for p in points):
         group = [p for p in points if p["group"] == name]
         print(f"\n{name}: {len(group)} TTFT p99 rows (runs listed once per system)")
@@ -113,9 +113,9 @@ def main() -> None:
                 if at is None:
                     parts.append(f"{mark}tp{tp}pp{pp} b {b:5.0f}: beyond the layout's rows")
                     continue
-                terms = " ".join(f"{k} {at[f'decode_{k}_time'] * 1e3:.1f}" for k in TERMS)
+                shown = " ".join(f"{k} {at[f'decode_{k}_time'] * 1e3:.1f}" for k in terms)
                 parts.append(f"{mark}tp{tp}pp{pp} b {b:5.0f}: model {at['t_iter'] * 1e3:6.1f} ms "
-                             f"({at['t_iter'] / p['t'] - 1:+6.1%}) clock {at['clock_fraction']:.2f} [{terms}]")
+                             f"({at['t_iter'] / p['t'] - 1:+6.1%}) clock {at['clock_fraction']:.2f} [{shown}]")
             print(f"  {p['system'][:44]:44s} step {p['t'] * 1e3:6.1f} ms | " + "\n" + " " * 62 + " | ".join(parts)
                   if len(parts) > 1 else f"  {p['system'][:44]:44s} step {p['t'] * 1e3:6.1f} ms | {parts[0]}")
         for lay in sorted({k for p in group for k in p["model"]}):

@@ -1709,6 +1709,8 @@ MECHANISM_TABLE = {
                             "NCCL where the GPUs have no NVLink"),
     "blackwell_token_split": Mechanism((), _ALL, "Blackwell FP4 rows: cuBLASLt's measured GEMM rate + a fitted per-token term",
                                        "Blackwell Ultra's FP4 kernels in MLPerf v5.1, and Blackwell FP4's factor split"),
+    "ada_token_split": Mechanism((), _ALL, "Ada FP8 rows: the L40S's measured FP8 GEMM rate and knee + a fitted per-token term",
+                                 "The L40S and MI325X serving steps against sourced physics"),
     "harness_dispatch": Mechanism((), _LIVE, "the harness's dispatch (DISPATCH_WAITS) in place of `first_token_delay`",
                                   "The harness's dispatch in place of the first-token delay"),
     "residual_tail": Mechanism(_LIVE, _LIVE, "the step in flight's rest at its spread in the TTFT quantiles (RESIDUAL_TAIL_P99_DELAY)",
@@ -1908,6 +1910,22 @@ TOKEN_TIME_FAMILIES = ("CDNA3 FP8",)
 BLACKWELL_SPLIT_CHIPS = ("B200", "GB200", "B300", "GB300")
 BLACKWELL_SPLIT_GEMM_EFFICIENCY = 1.0
 BLACKWELL_TOKEN_LAYER_TIME = 0.030e-6
+# Ada's family factor split the same way (MECHANISMS "ada_token_split", measured, not applied; docs/accuracy.md "The
+# L40S and MI325X serving steps against sourced physics", s21-l40s, 2026-12-06). The L40S's FP8 GEMMs as vLLM's Ada
+# CUTLASS / torch._scaled_mm kernels ran them on one L40S (vllm-project/vllm pull 6677 "[Kernel] Tuned FP8 Kernels for
+# Ada Lovelace", 2024-07, its table of Llama 2 7B's four tp-1 shapes at M 1-512, the better of the two kernels; the
+# machine "L40S x 1" named in pull 6950, 2024-07-30 [P]): per shape the least-squares line t = t0 + c M over M 128-512
+# (QKV 4,096 x 12,288: 10.7 us + 0.257 us M; O 4,096 x 4,096: 8.9 + 0.0711 M; gate-up 4,096 x 22,016: 20.2 + 0.583 M;
+# down 11,008 x 4,096: 17.7 + 0.205 M), a layer 57.5 us + 1.116 us a row: 404.8 MFLOP a row / 1.116 us = 363 TFLOP/s,
+# 0.49 of the 733 TFLOP/s dense FP8 peak [D], and the knee t0 / c = 57.5 / 1.116 = 52 rows [D]. The benchmark
+# repeats one GEMM on the same weights (50-90 MB, inside the L40S's 96 MB L2: at M = 1 the 4,096 x 12,288 GEMM takes
+# 15.4 us, 3.3 TB/s), so its fixed time is the kernel's own, not a GDDR6 weight stream: the model keeps the weight
+# read as its own leg (max(GEMM, weight read), evaluate_configs' at_rate). The rest of the 0.32 family factor is the
+# per-token work beside the GEMMs, `token_layer_time`, fitted once (`validate --fit --with ada_token_split`:
+# `fit_token_time` on TOKEN_TIME_GRIDS["Ada FP8"]) on the Ada throughput rows
+ADA_SPLIT_GEMM_EFFICIENCY = 0.49
+ADA_SPLIT_HALF_ROWS = 52.0
+ADA_TOKEN_LAYER_TIME = 0.0
 # Blackwell Ultra's FP4 kernels in MLPerf Inference v5.1 (MECHANISMS "sm100_fp4_kernels", measured, not applied;
 # docs/accuracy.md "Blackwell Ultra's FP4 kernels in MLPerf v5.1", s13-405b, 2026-12-05): Blackwell Ultra (SM103)
 # reaches its 1.5x dense NVFP4 only with its K = 96 block-scaled MMA ("3xFP4"), first public in NVIDIA/cutlass 4.2.0
@@ -2008,11 +2026,14 @@ def dispatch_waits(policy: str, engines: float) -> tuple[float, float]:
 
 # which mechanism moves which family's factor into a fitted per-token term (`fit`, `fit_token_time`)
 TOKEN_TIME_SPLITS = {"cdna3_token_split": "CDNA3 FP8", "cdna3_engine_split": "CDNA3 FP8",
-                     "blackwell_token_split": "Blackwell FP4"}
+                     "blackwell_token_split": "Blackwell FP4", "ada_token_split": "Ada FP8"}
 TOKEN_TIME_GRID = tuple(round(x * 0.05, 2) for x in range(0, 31))      # us: 0-1.5 us in steps of 0.05 us
 # a family whose per-token term is small beside its steps takes a finer grid: Blackwell FP4's rows move ~8 points a
 # 0.01 us (Llama 2 70B at ~2,000 rows a step), so 0-0.1 us in steps of 0.005 us
-TOKEN_TIME_GRIDS = {"Blackwell FP4": tuple(round(x * 0.005, 3) for x in range(0, 21))}
+# Ada FP8's rest of the factor is larger (the 0.32 factor against the 0.49 measured rate: ~1.5 us a token and layer
+# at Llama 2 70B tp 2), so 0-4 us in steps of 0.1 us
+TOKEN_TIME_GRIDS = {"Blackwell FP4": tuple(round(x * 0.005, 3) for x in range(0, 21)),
+                    "Ada FP8": tuple(round(x * 0.1, 1) for x in range(0, 41))}
 TUNED_GEMM_CONFIGS = {("inference-v5.1", "Llama2_70B", "server", "MI325X"),
                       ("inference-v5.1", "Llama2_70B", "interactive", "MI325X")}
 # the share of the binding latency limit the MLPerf submitters run at (`operating_fraction`, with `capacity_solve`):
@@ -2823,6 +2844,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             and fields.get("precision") == "fp4"):      # measured, not applied ("Blackwell FP4's factor split")
         row.lets["inference_gemm_efficiency"] = BLACKWELL_SPLIT_GEMM_EFFICIENCY   # cuBLASLt's measured NVFP4 rate
         row.lets["token_layer_time"] = Q(BLACKWELL_TOKEN_LAYER_TIME, "s")     # the rest of the factor, a token
+    if (scenario in mechanisms["ada_token_split"] and family == "Ada FP8"
+            and fields.get("precision") == "fp8"):      # measured, not applied (s21-l40s)
+        row.lets["inference_gemm_efficiency"] = ADA_SPLIT_GEMM_EFFICIENCY   # vLLM's measured L40S FP8 rate
+        row.lets["gemm_half_rows"] = ADA_SPLIT_HALF_ROWS                  # and its knee, t0 / c
+        row.lets["token_layer_time"] = Q(ADA_TOKEN_LAYER_TIME, "s")       # the rest of the factor, a token
     if (scenario in mechanisms["sm100_fp4_kernels"] and round_ in SM100_FP4_KERNEL_ROUNDS
             and alias.chip in SM103_CHIPS and fields.get("precision") == "fp4"):   # measured, not applied
         row.lets["fp4_mma_rate"] = SM100_FP4_MMA_RATE   # SM100's K = 64 FP4 MMAs on SM103 ("Blackwell Ultra's FP4 kernels")
