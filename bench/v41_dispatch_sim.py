@@ -34,6 +34,7 @@ docs/accuracy.md "The v4.1 tail: the harness's dispatch" has the table and what 
 from __future__ import annotations
 
 import heapq
+import math
 import random
 import statistics
 
@@ -69,7 +70,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
              prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
              admit_every: int = 1, mixture=None, samples=None, pull_rows: int | None = None,
-             chunk_unit: int = 1) -> dict:
+             chunk_unit: int = 1, row_time: float | None = None) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
@@ -99,6 +100,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     that fit (docs/accuracy.md "Latency v10" item 1)."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
+    beta = beta if row_time is None else row_time
     arrivals, t = [], 0.0
     while t < duration:
         t += rng.expovariate(rate)
@@ -120,6 +122,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     partial = [None] * engines                           # (request, prompt tokens left) an engine has begun
     first = [None] * len(arrivals)
     done = [None] * len(arrivals)
+    stepped = [0, 0.0, 0.0, 0.0]                         # steps begun after 60 s: count, time, rows, rows x time
     events = [(a[0], 0, i) for i, a in enumerate(arrivals)]
     events += [(rng.random() * step_target, 1, e) for e in range(engines)]   # the engines' steps at random phases
     heapq.heapify(events)
@@ -136,7 +139,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
         e = x                                            # engine e's step ends and its next one starts
         for r in context[e]:                             # its contexts' first tokens; they decode from now on
             first[r] = now - arrivals[r][0]
-            heapq.heappush(leaving[e], (steps[e] + arrivals[r][2] - 1, r))
+            heapq.heappush(leaving[e], (steps[e] + arrivals[r][2], r))
             rows[e] += 1
         steps[e] += 1
         while leaving[e] and leaving[e][0][0] <= steps[e]:
@@ -174,14 +177,32 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
             took.append(r)
             heads[q] += 1
         context[e] = took
-        heapq.heappush(events, (now + t0 + beta * rows[e] + kappa * tokens, 1, e))
+        length = t0 + beta * rows[e] + kappa * tokens
+        if 60.0 < now < duration and rows[e] > 0:        # the steps the kept requests decode in
+            stepped[0] += 1
+            stepped[1] += length
+            stepped[2] += rows[e]
+            stepped[3] += rows[e] * length
+        heapq.heappush(events, (now + length, 1, e))
     kept = [i for i, a in enumerate(arrivals) if a[0] > 60.0 and first[i] is not None and done[i] is not None]
     ttft = sorted(first[i] for i in kept)
     tpot = statistics.mean((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
+    # the steady per-request mean: requests issued at least three mean lives before the stream stops (their lives
+    # end before the drain, whatever their length within ~3x the mean), and LoadGen's over every request from t = 0
+    # (the ramp from an empty engine and the drain in it)
+    life = statistics.mean(done[i] - arrivals[i][0] for i in kept)
+    every = [i for i, a in enumerate(arrivals) if first[i] is not None and done[i] is not None]
+    steady, loadgen = ([(done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in group]
+                       for group in ([i for i in kept if arrivals[i][0] < duration - 3 * life], every))
     p50, p99 = ttft[len(ttft) // 2], ttft[int(0.99 * len(ttft))]
     per_request = sorted((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
     return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99, "ttft_mean": statistics.mean(ttft),
-            "tpot_p50": per_request[len(kept) // 2], "tpot_p99": per_request[int(0.99 * len(kept))]}
+            "tpot_p50": per_request[len(kept) // 2], "tpot_p99": per_request[int(0.99 * len(kept))],
+            # the mean step (over the steps with decode rows begun in [60 s, duration)) and the row-weighted mean
+            # step E[N t] / E[N], beside LoadGen's per-request mean (docs/accuracy.md "The per-request TPOT mean")
+            "step_mean": stepped[1] / max(stepped[0], 1), "row_step_mean": stepped[3] / max(stepped[2], 1e-300),
+            "tpot_mean_steady": statistics.mean(steady) if steady else math.nan,
+            "tpot_mean_loadgen": statistics.mean(loadgen)}
 
 
 CASES = (("own", 1, 1800.0), ("own", 8, 600.0), ("shared", 8, 600.0), ("least", 8, 600.0))

@@ -83,3 +83,31 @@ def test_a_chunk_unit_rounds_a_prompts_non_final_chunks_down() -> None:
                               max_rows=8, prompt=(100.0, 1e-4, 101), output=(2.0, 1e-4), chunked=True)
     assert abs(run(1)["ttft_mean"] / (2.5 * T) - 1) < 0.03
     assert abs(run(32)["ttft_mean"] / (3.5 * T) - 1) < 0.03
+
+
+def test_a_request_decodes_its_output_after_its_first_token_in_that_many_steps_less_one() -> None:
+    """A request of o output tokens has its first at the end of its context step and the other o - 1 at the ends of
+    its next o - 1 steps, so LoadGen's TPOT, (latency - TTFT) / (o - 1), is exactly the step where every step lasts
+    T (kappa 0, beta 0): outputs of 10 tokens, TPOT mean, p50 and p99 all T (the sketch had its row leave one step
+    early before 2026-12-06: (o - 2) / (o - 1) T = 0.889 T; docs/accuracy.md "The per-request TPOT mean")."""
+    T = 0.010
+    s = simulate("own", 1, 0.2 / T, 300.0, seed=2, kappa=0.0, t0=T, step_target=T, budget=4096, max_rows=806,
+                 prompt=(100.0, 1e-4, 101), output=(10.0, 1e-4))
+    for k in ("tpot_mean", "tpot_p50", "tpot_p99", "tpot_mean_steady", "step_mean"):
+        assert abs(s[k] / T - 1) < 1e-9, k
+
+
+def test_the_steady_per_request_mean_is_the_mean_step_and_row_weighted_where_the_step_grows_with_rows() -> None:
+    """LoadGen's mean over requests of each request's mean step after its first token, with prompt chunks on some
+    steps (budget fill) and outputs of cv 0.74: in a stationary run every request's expected TPOT is the mean step
+    whatever its length (its steps are a stationary sequence; the drain after the last issue excluded), so with a
+    step that does not grow with its rows (beta 0) the steady per-request mean is the count-weighted mean step
+    within 0.5%; with one that does (beta > 0) a request sits in the fuller steps more often: the row-weighted
+    E[N t] / E[N] (>= E[t]), within 0.5%."""
+    kw = dict(kappa=0.1e-3, budget=8192, max_rows=4000, prompt=(427.0, 0.9, 1948), output=(145.0, 0.74),
+              chunked=True)
+    flat = simulate("own", 1, 6.0, 600.0, seed=1, t0=0.05, row_time=0.0, **kw)
+    assert abs(flat["tpot_mean_steady"] / flat["step_mean"] - 1) < 0.005
+    rows = simulate("own", 1, 6.0, 600.0, seed=1, t0=0.03, row_time=0.02 / 400, **kw)
+    assert abs(rows["tpot_mean_steady"] / rows["row_step_mean"] - 1) < 0.005
+    assert rows["row_step_mean"] > rows["step_mean"]

@@ -156,7 +156,10 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 (latency - TTFT) / (tokens - 1); the mean is over requests, unweighted by their tokens, and the
                 percentiles are the sorted per-request values. In a stationary run the mean over requests is the
                 row-weighted step E[N t(N)] / E[N] = t(b) + Var(N) t'(b) / b (+0.1-0.2% at Poisson rows, not
-                modelled); tpot_mean = t_iter. A run starts with the engine empty and stops issuing at
+                modelled; where a few long prompts load few steps the rows go with the loaded steps: +5% on
+                Llama 3.1 405B, simulated at the runs' inputs, not modelled either, docs/accuracy.md
+                "The per-request TPOT mean and the Mixtral step at the runs' own rows"); tpot_mean = t_iter. A run
+                starts with the engine empty and stops issuing at
                 max(600 s, the dataset's queries / rate) (mlperf.conf min_duration, min_query_count): its ramp and
                 drain are not modelled (docs/accuracy.md "TPOT mean by mechanism": bounded by the measured
                 mean / p50)
