@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ttft_at_runs import collect, law_at  # noqa: E402
+from bench import ttft_at_runs  # noqa: E402  (it reads `--with`: validate's mechanisms)
 from compiler import validate as V  # noqa: E402
 
 
@@ -91,8 +91,9 @@ def parts_of(run: dict) -> dict | None:
     c = harness_engines(first)
     if c:       # `least_busy_rows`: share 1, the harness's c engines, the wait's own tail
         least[21], least[22], least[24] = 1.0, c, 1.0
-    x["law"] = {q: law_at(p, x["s"], T, x["lam_r"], x["rows_r"], e["budget"], I, cv, q) for q in (0.50, 0.99)}
-    x["law_lb"] = {q: law_at(least, x["s"], T, x["lam_r"], x["rows_r"], e["budget"], I, cv, q) for q in (0.50, 0.99)}
+    for key, parts in (("law", p), ("law_lb", least)):
+        x[key] = {q: ttft_at_runs.law_at(parts, x["s"], T, x["lam_r"], x["rows_r"], e["budget"], I, cv, q)
+                  for q in (0.50, 0.99)}
     x["meas"] = {0.50: float(m["ttft_p50_ms"]) / 1e3, 0.99: float(m["ttft_p99_ms"]) / 1e3}
     x["model"] = {q: run["rows"][cat].predicted if cat in run["rows"] else math.nan
                   for q, cat in ((0.50, "TTFT p50"), (0.99, "TTFT p99"))}
@@ -103,7 +104,7 @@ def parts_of(run: dict) -> dict | None:
 def main() -> None:
     args = sys.argv[1:]
     only = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--only"]
-    runs, _ = collect()
+    runs, _ = ttft_at_runs.collect()
     table = collections.defaultdict(list)
     if "--rows" in args:
         print("| run | engines, budget | rows: model / run | room | t_full ms | TPOT mean ms | rate /s an engine | "

@@ -23,7 +23,8 @@ def test_h200_server_by_hand() -> None:
     assert x["rho_m"] == pytest.approx(0.6732, rel=1e-3)
     # the run: lam = 113.04 / 8 = 14.13 /s; rows = 14.13 x 294.45 x 0.16996 = 707.1; room = 813.4;
     # s = 0.16996 / (0.1155 + 0.16996 x 121.26e-6 x 14.13 x 222.33) = 0.16996 / 0.18025 = 0.9429;
-    # t_full = s (0.1155 + 121.26e-6 x 813.4) = 0.9429 x 0.21413 = 0.2019 s; rho = 14.13 x 222.33 x 0.2019 / 813.4 = 0.7798
+    # t_full = s (0.1155 + 121.26e-6 x 813.4) = 0.9429 x 0.21413 = 0.2019 s;
+    # rho = 14.13 x 222.33 x 0.2019 / 813.4 = 0.7798
     assert x["rows_r"] == pytest.approx(707.1, rel=1e-3)
     assert x["room_r"] == pytest.approx(813.4, rel=1e-3)
     assert x["s"] == pytest.approx(0.9429, rel=1e-3)
