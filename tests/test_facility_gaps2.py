@@ -55,9 +55,10 @@ def test_a_half_loaded_site_has_a_pue_at_least_a_full_ones(gear: str) -> None:
 def test_the_fixed_loss_at_part_load_by_hand() -> None:
     """Default AC chain 0.985 (transformer) x 0.96 (UPS) x 0.985 (PDU), no-load shares f_k of a unit's loss at full
     load (s20-power: a default stage is sized on its peak flow, its efficiency read there); at the average a stage
-    loses  L_k(peak) (f_k + (1 - f_k) (out_avg / out_peak)^2), each flow on its own share of the stage:
-        the IT:  PDU out = IT (avg), then the UPS, then the transformer, each carrying the losses after it
-        the cooling plant: through the transformer alone (fed from the low-voltage switchboard)"""
+    loses  L_k(peak) (f_k + (1 - f_k) (out_avg / out_peak)^2), at the sum of the flows through it:
+        the IT:  PDU out = IT (avg), then the UPS, each carrying the losses after it
+        the transformer: the UPS's input and the cooling plant together (fed from the low-voltage switchboard; its
+        square-law part of their summed flow, s21-power: before, each flow on its own share of the stage)"""
     results, _ = run(_hall(0.5))
     it, avg = value(results, "s.h.it_power"), value(results, "s.h.it_power_avg")
     cool_peak, cool_avg = value(results, "s.h.cooling_power"), value(results, "s.h.cooling_power_avg")
@@ -72,10 +73,10 @@ def test_the_fixed_loss_at_part_load_by_hand() -> None:
             loss_a = loss_p * (f + (1 - f) * (out_a / out_p) ** 2)
             total += loss_a
             out_p, out_a = out_p + loss_p, out_a + loss_a
-        return total
+        return total, out_p, out_a
 
-    loss_a_total = walk(it, avg, (("pdu", 0.985), ("ups", 0.96), ("transformer", 0.985))) + \
-        walk(cool_peak, cool_avg, (("transformer", 0.985),))
+    ups_pdu, ups_in_p, ups_in_a = walk(it, avg, (("pdu", 0.985), ("ups", 0.96)))
+    loss_a_total = ups_pdu + walk(ups_in_p + cool_peak, ups_in_a + cool_avg, (("transformer", 0.985),))[0]
     assert value(results, "s.h.facility_power_avg") == pytest.approx(avg + loss_a_total + cool_avg, rel=1e-9)
     # the peak is what it was: the whole loss at the peak flow
     assert value(results, "s.h.facility_power") == pytest.approx(

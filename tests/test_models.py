@@ -327,13 +327,17 @@ site s {
     assert value(results, "s.h.chillers") == 2                                 # 1 + N+1 spare
     # PUE = (IT + chain loss + cooling) / IT at the average point: (100 + 7.366 + 3.53 / 0.985) / 100, the
     # transformer losing power on the cooling plant it feeds too (s13-facility: 3.53 kW -> 3.584 kW at the meter).
-    # The transformer is sized on its peak flow, which carries the design day's 18.02 kW of cooling: on the cooling
-    # plant's flow it loses L_peak (f + (1 - f) u^2) at the average, u = 3.53 / 18.02 (s20-power: its units' curve,
-    # a no-load share f at full load and a square-law rest; the IT runs at its peak here, u = 1, its rated loss).
-    loss = 100e3 * (1 / (0.985 * 0.96 * 0.985) - 1)
-    cooling_peak = 2000 + compressor + 0.015 * (102e3 + compressor)
+    # The transformer is sized on its peak flow, which carries the design day's 18.02 kW of cooling and the UPS's
+    # input: at the average it loses L_peak (f + (1 - f) u^2), u its summed average flow over its peak (s20-power:
+    # its units' curve, a no-load share f at full load and a square-law rest; s21-power: one current through it,
+    # the IT's and the cooling plant's together, where before each flow took its own share of the stage).
     f = FIXED_LOSS_SHARE["transformer"].value
-    cool = 3530 + cooling_peak * (1 / 0.985 - 1) * (f + (1 - f) * (3530 / cooling_peak) ** 2)
+    ups_in = 100e3 / (0.96 * 0.985)                             # the IT runs at its peak here
+    cooling_peak = 2000 + compressor + 0.015 * (102e3 + compressor)
+    t_peak, t_avg = ups_in + cooling_peak, ups_in + 3530
+    loss_t = t_peak * (1 / 0.985 - 1) * (f + (1 - f) * (t_avg / t_peak) ** 2)
+    loss = ups_in - 100e3 + loss_t
+    cool = 3530
     assert value(results, "s.h.pue") == pytest.approx((100e3 + loss + cool) / 100e3)
     assert value(results, "s.h.energy_year") == pytest.approx((100e3 + loss + cool) * 8760 * 3600)
 

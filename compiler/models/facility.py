@@ -37,6 +37,8 @@ Power chain (efficiency eta from the meter to the IT load):
     <stage>_loss_avg = P l_1 (f + (1 - f) (out_avg / P)^2),   l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2)
                        P = r x out_peak, the capacity placed for the stage (r = max(1, units placed x capacity /
                        the placement's peak load); a default stage: P = out_peak, x_ref = 1)
+                       out_avg, out_peak: the sums of the flows through the stage (its rows' IT, the cooling plant
+                       its transformers feed): one current in its units (s21-power)
                        f: <stage>_fixed_loss_share, the no-load share of a unit's loss AT ITS FULL RATED LOAD
                        (transformer 0.2: DOE 10 CFR 431.196 rates it at 50% load, where a loss-optimized design's
                        core and winding losses are equal; UPS and rectifier 0.36: a datasheet curve fitted; PDU
@@ -355,7 +357,11 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
 #     l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2).
 # The units placed for a stage share its flow y equally: capacity P = units x C, loss(y) = P l_1 (f + (1 - f)
 # (y/P)^2) (`part_load_loss`); P = r y_peak, r = `_energized_ratio` (capacity placed / peak load, at least 1) of the
-# placement, each flow through it on its share of P (proportional to its peak). Every unit placed (N+1 spares, both
+# placement. The flows through one stage (each row's IT, the rack PDUs' groups, the cooling plant its transformers
+# feed) are one current in its units: the stage is walked once at their sum, y and y_peak the summed average and
+# peak flows (s21-power; before, each flow on its share of P proportional to its peak, so rows at different
+# utilizations, or a cooling plant whose average is a different share of its peak than the IT's, summed their
+# square-law parts, >= that of the sum by Cauchy-Schwarz: flagship PUE 1.08040 -> 1.08017). Every unit placed (N+1 spares, both
 # sides of a 2N pair) is energized and draws its no-load loss (Schneider Electric White Paper 108 rev 2, V. Avelar,
 # "Making Large UPS Systems More Efficient", scribd.com/document/698929559, read 2026-12-06 [S]: no-load losses are
 # "independent of load" and each side of a 2N system runs at <= 50% load, 20-40% in field surveys; US DOE 10 CFR
@@ -372,9 +378,9 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
 # for a transformer: the no-load parts added outweigh the square-law parts saved) and lowers it above x*.
 # Before s20-power: f' L_peak r + (1 - f') y (1/eta - 1), linear in the load, f' (0.4 transformer, 0.3 UPS) read
 # at the partial loads redundant gear runs at, the no-load part taken from the peak loss, r times.
-# Assumptions: the units of a placement share its load equally; each flow through a stage (each row's IT, the
-# cooling plant its transformers feed) takes its share of the units, so where two flows through one stage have
-# different load factors the sum of their square-law parts exceeds that of their sum (a small overestimate); the
+# Assumptions: the units of a placement share its load equally; a hall's chain and its site's see the site's gear
+# apart (each hall walks its own flows through the site's transformers on its share of them: halls of different
+# load factors still sum their square-law parts there, tests/test_part_load_sum21.py covers one block's flows); the
 # metered draw (compiler.models.cost) walks the chain again at the metered flows (`metered_change`). Pumps and fans
 # are not given a fixed part: they are modelled proportional to the heat, which already sits above the fan affinity
 # law (power ~ flow^3) down to a minimum speed of 30-50%.
@@ -463,39 +469,52 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     part f * L_peak, carried through the stages before it): the intercept of the average losses, affine in the
     average IT and cooling power (`no_load_loss`). `scale` (average only): the block's own average IT and cooling
     flows times it (`metered_change`)."""
-    flows: dict[str, list] = {}
-    owned: dict[tuple[str, str], object] = {}
-    energized: dict[tuple[str, str], object] = {}
+    # the flows entering each stage, keyed by the chain from the meter down to it (meter-side stages first): the
+    # groups whose chains share that prefix run through the same units, so each stage is walked once at the sum of
+    # its flows (s21-power: the square-law part is of the summed current, not a sum of each flow's own)
+    entering: dict[tuple, list] = {}
 
-    def carry(stages, out_peak, out_avg):
-        # each stage's loss at the peak flow, its rated loss out_peak (1/eta - 1) (what the plant is sized on: a
-        # figure of the stage's flow alone, so a spec may size its gear's count from it), and at the average its
-        # units' curve (`part_load_loss`), r = `_energized_ratio` of the placement (1 unplaced)
-        seen = set()
-        for kind, eta, owner in reversed(stages):
-            loss_peak = out_peak * (1 / eta - 1)
-            if peak:
-                out, loss = out_peak, loss_peak
-            else:
-                if owner is not None and (kind, owner) not in energized:
-                    energized[(kind, owner)] = _energized_ratio(ctx, kind, owner)
-                r = energized[(kind, owner)] if owner is not None else np.ones(1)
-                x_ref = REFERENCE_LOAD.get(kind, 1.0) if owner is not None else 1.0
-                loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), r, x_ref)
-                out, out_avg = out_avg, out_avg + loss
-            total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
-            total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
-            seen.add(kind)
-            if owner is not None:
-                owned[(kind, owner)] = owned.get((kind, owner), np.zeros(1)) + out
-            out_peak = out_peak + loss_peak
+    def enter(stages, out_peak, out_avg):
+        key = tuple((kind, owner) for kind, _, owner in stages)
+        entering.setdefault(key, [stages, []])[1].append((out_peak, out_avg, None))
 
     for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
-        carry(stages, it_peak, None if peak else (0.0 * it_avg if no_load else it_avg * scale))
+        if stages:
+            enter(stages, it_peak, None if peak else (0.0 * it_avg if no_load else it_avg * scale))
     feed = [stage for stage in chain_stages(ctx) if stage[0] in COOLING_FEED]
     if cooling_fed and feed:
-        cooling_avg = None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False) * scale)
-        carry(feed, _own_cooling(ctx, True), cooling_avg)
+        enter(feed, _own_cooling(ctx, True),
+              None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False) * scale))
+    flows: dict[str, list] = {}
+    owned: dict[tuple[str, str], object] = {}
+    # innermost stages first (a longer prefix lies nearer the IT); a stage's flows: (peak, average, the kind of the
+    # stage they come out of, None from the IT or plant)
+    while entering:
+        key = max(entering, key=len)
+        stages, into = entering.pop(key)
+        kind, eta, owner = stages[len(key) - 1]
+        out_peak = sum((p for p, _, _ in into), np.zeros(1))
+        # its loss at the peak flow, the rated loss out_peak (1/eta - 1) (what the plant is sized on: a figure of
+        # the stage's flow alone, so a spec may size its gear's count from it), and at the average its units'
+        # curve (`part_load_loss`) at the summed average flow, r = `_energized_ratio` of the placement (1 unplaced)
+        loss_peak = out_peak * (1 / eta - 1)
+        if peak:
+            out, loss, counted = out_peak, loss_peak, sum((p for p, _, k in into if k != kind), np.zeros(1))
+            passed = out_peak + loss_peak
+        else:
+            out_avg = sum((a for _, a, _ in into), np.zeros(1))
+            r = _energized_ratio(ctx, kind, owner) if owner is not None else np.ones(1)
+            x_ref = REFERENCE_LOAD.get(kind, 1.0) if owner is not None else 1.0
+            loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), r, x_ref)
+            out, counted = out_avg, sum((a for _, a, k in into if k != kind), np.zeros(1))
+            passed = out_avg + loss
+        # stages of one kind next to each other count as one: its power out is the innermost one's
+        total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+        total[0], total[1] = total[0] + counted, total[1] + loss
+        if owner is not None:
+            owned[(kind, owner)] = owned.get((kind, owner), np.zeros(1)) + out
+        if len(key) > 1:
+            entering.setdefault(key[:-1], [stages, []])[1].append((out_peak + loss_peak, passed, kind))
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
 
 
