@@ -50,7 +50,7 @@ def _curve(y, p, eta, f, r, x_ref):
 def test_rows_at_different_utilizations_lose_on_their_summed_flow_by_hand() -> None:
     """A hall of two rows of 10 DGX H100 racks (utilization 0.9 and 0.1) under its default PDU (f 0.11) and UPS
     (f 0.36), both sized on their peak flow (r 1, x_ref 1), and its own 2N pair of 2.5 MVA transformers (f 0.2,
-    x_ref 0.5, r = 5 MW / its peak flow, which carries the cooling plant too). Walked by hand from the IT at the
+    x_ref 0.5, at 0.99 there, r = 5 MW / its peak flow, which carries the cooling plant too). Walked by hand from the IT at the
     summed average flows: PDU loss = P_pdu (1/eta - 1) (0.11 + 0.89 (y / P_pdu)^2), y = both rows' average IT;
     UPS the same on y + that loss; the transformers on the UPS's input plus the average cooling power. The hall's
     average chain loss (facility_power_avg - it_power_avg - cooling_power_avg) is their sum."""
@@ -65,7 +65,7 @@ def test_rows_at_different_utilizations_lose_on_their_summed_flow_by_hand() -> N
     pdu = _curve(it_avg, pdu_out, v["pdu_stage_efficiency"], pdu_fixed_loss_share.value, 1.0, 1.0)
     ups = _curve(it_avg + pdu, ups_out, v["ups_stage_efficiency"], ups_fixed_loss_share.value, 1.0, 1.0)
     t_avg = it_avg + pdu + ups + v["cooling_power_avg"]
-    transformer = _curve(t_avg, t_out, v["transformer_stage_efficiency"], transformer_fixed_loss_share.value,
+    transformer = _curve(t_avg, t_out, 0.99, transformer_fixed_loss_share.value,
                          max(1.0, 5.0e6 / t_out), 0.5)
     loss = v["facility_power_avg"] - v["it_power_avg"] - v["cooling_power_avg"]
     assert loss == pytest.approx(pdu + ups + transformer, rel=1e-9)
