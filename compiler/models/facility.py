@@ -201,7 +201,9 @@ _GEAR_DEFAULT = {"transformer": A.transformer_efficiency, "ups": A.ups_efficienc
                  "switchgear": switchgear_efficiency}
 chilled_water_offset = Assumption(
     "chilled_water_offset", 6.0, "K",
-    "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical")
+    "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical; at or "
+    "below 0 K refused (s21-power: the coil cannot cool the air to the supply with water no colder than it)",
+    range=POSITIVE)
 wet_bulb_depression = Assumption(
     "wet_bulb_depression", 8.0, "K",
     "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers", range=NON_NEGATIVE)
