@@ -37,7 +37,7 @@ def gen(sites=3, halls=12, rows=10, racks=40, sweep=None):
                 '  heat_rejection = "dry_cooler"',
                 "  utilization = gpu_utilization",
                 "  utility_feed = 2000 MW",
-                "  transformer mv: Transformer_2500kVA x 2 * ceil((it_power + power_chain_loss + cooling_power) / 2.5 MW)"]
+                "  transformer mv: Transformer_2500kVA x mv.units_needed"]
         for h in range(halls):
             out.append(f"  hall h{h}: hall_{s}_{h}")
         out += ["  dry_cooler plant: DryCooler_1MW",

@@ -159,6 +159,19 @@ PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("transceiver", "speed", 10 * _GBIT_S, 1600 * _GBIT_S, "Gb/s", _GBIT_S, _LINK_RATE),
 )
 
+_RECORDED = ("the air temperatures ever recorded on Earth: -89.2 degC (Vostok, Antarctica, 1983-07-21) to 56.7 degC "
+             "(Furnace Creek, Death Valley, 1913-07-10), WMO Archive of Weather and Climate Extremes (read 2026)")
+_WATER_CLASSES = ("ASHRAE TC 9.9's facility-water classes for liquid-cooled IT: W1-W4 supply water 2-17, 2-27, 2-32 and "
+                  "2-45 degC, W5 above 45 degC for heat reuse (\"2011 Thermal Guidelines for Liquid Cooled Data "
+                  "Processing Environments\", ASHRAE TC 9.9 whitepaper, 2011; renamed W17, W27, W32, W40, W45 and W+ in "
+                  "\"Thermal Guidelines for Data Processing Environments\", 5th ed., 2021; read 2026-12-06 via "
+                  "tr.scribd.com/document/341671353 and mechanical-hub.com \"Liquid Cooling Guidelines for Datacom\"); "
+                  "a W+ design above 45 degC is real but rare: a warning, 104 degC for 104 degF a slip")
+_AIR_CLASSES = ("ASHRAE TC 9.9's allowable IT inlet air classes: A1 15-32, A2 10-35, A3 5-40, A4 5-45 degC, 18-27 degC "
+                "recommended for all (\"Thermal Guidelines for Data Processing Environments\", 5th ed., 2021, and the "
+                "2011 whitepaper that added A3/A4; summarized at open-exam-prep.com, EXIN CDCP guide 5.1, read "
+                "2026-12-06); 75 degC for 75 degF a slip")
+
 # s20-power: the facility figures a site, hall or its gear sets (a slip of a percent, a unit or a decimal point),
 # judged closer than a tenfold unit slip or by an efficiency's loss (tests/test_facility_ranges20.py); PLAUSIBLE's
 # entries keep the plain tenfold contract (tests/test_plausible.py).
@@ -185,10 +198,16 @@ PLAUSIBLE_FACILITY: tuple[Plausible, ...] = (
               "~30 degC) = 1.48 L/kWh with all the heat leaving as vapour, ~1.2 L/kWh at the ~80% evaporative share "
               "of stdlib Tower (stdlib/facility.factory, read 2026), to 2.96 L/kWh with blowdown at 2 cycles of "
               "concentration (x c / (c - 1)); the stdlib tower's 1.6 L/kWh (4 cycles) lies inside"),
-    Plausible("site", "ambient_temp", 273.15 - 89.2, 273.15 + 56.7, "degC", 1.0,
-              "the air temperatures ever recorded on Earth: -89.2 degC (Vostok, Antarctica, 1983-07-21) to 56.7 degC "
-              "(Furnace Creek, Death Valley, 1913-07-10), WMO Archive of Weather and Climate Extremes (read 2026); a "
-              "design dry bulb beyond them is a slip (95 degC for 95 degF)", tolerance=1.0, offset=273.15),
+    *(Plausible("site", field, 273.15 - 89.2, 273.15 + 56.7, "degC", 1.0, _RECORDED + what, tolerance=1.0,
+                offset=273.15) for field, what in (
+        ("ambient_temp", "; a design dry bulb beyond them is a slip (95 degC for 95 degF)"),
+        ("mean_ambient_temp", "; an annual mean lies within them (s21-power)"),
+        ("wet_bulb_temp", "; a wet bulb is never above the dry bulb (s21-power)"))),
+    # s21-power: the cooling loops' supply temperatures, by ASHRAE TC 9.9's classes
+    *(Plausible(kind, "supply_temp", 273.15 + 2.0, 273.15 + 45.0, "degC", 1.0, _WATER_CLASSES, tolerance=1.0,
+                offset=273.15) for kind in ("site", "hall")),
+    *(Plausible(kind, "air_supply_temp", 273.15 + 5.0, 273.15 + 45.0, "degC", 1.0, _AIR_CLASSES, tolerance=1.0,
+                offset=273.15) for kind in ("site", "hall")),
 )
 
 

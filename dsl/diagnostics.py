@@ -184,7 +184,9 @@ CODES: dict[str, tuple[str, str]] = {
                     "the range published figures span (compiler/plausible.py gives each range with its source and "
                     "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
                     "is not judged). A set `pue` above 3, a chiller's `cop` below half the published, a site's "
-                    "ambient_temp beyond the temperatures ever recorded are judged closer. Also a site whose average facility power exceeds the whole world's average "
+                    "ambient_temp, mean_ambient_temp and wet_bulb_temp beyond the temperatures ever recorded, a liquid "
+                    "supply_temp outside ASHRAE TC 9.9's facility-water classes (2-45 degC) and an air_supply_temp "
+                    "outside its allowable air classes A1-A4 (5-45 degC) are judged closer. Also a site whose average facility power exceeds the whole world's average "
                     "electricity generation (3.4 TW: 29,925 TWh in 2023, Energy Institute Statistical Review of World "
                     "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "

@@ -101,19 +101,19 @@ def test_the_transformer_loses_power_on_the_cooling_plant_it_feeds() -> None:
     facility = it / (0.985 * 0.96 * 0.985) + cooling / 0.985
     assert value(results, "s.h.facility_power") == pytest.approx(facility, rel=1e-9)
     assert value(results, "s.facility_power") == pytest.approx(facility, rel=1e-9)
-    # the PUE at the average: the same chain on the average IT power and the average cooling power (each flow on
-    # its own share of a stage), each default stage sized on its peak flow losing L_peak (f + (1 - f) u^2), u the
-    # flow over its peak's (s20-power; before, s13-facility2: f L_peak + (1 - f) out_avg (1/eta - 1))
+    # the PUE at the average: the same chain on the average IT power and the average cooling power, each default
+    # stage sized on its peak flow losing L_peak (f + (1 - f) u^2), u the flow over its peak's (s20-power; before,
+    # s13-facility2: f L_peak + (1 - f) out_avg (1/eta - 1)); the transformer carries the IT path's flow and the
+    # cooling plant's together, its square-law part of their sum (s21-power; before, each on its own share)
     it_avg, cooling_avg = value(results, "s.h.it_power_avg"), value(results, "s.h.cooling_power_avg")
-    out_p, out_a, extra = it, it_avg, 0.0
+    out_p, out_a = it, it_avg
     for kind, eta in (("pdu", 0.985), ("ups", 0.96), ("transformer", 0.985)):
         f = FIXED_LOSS_SHARE[kind].value
-        if kind == "transformer":       # the cooling plant's own flow through it
-            extra = cooling_avg + cooling * (1 / eta - 1) * (f + (1 - f) * (cooling_avg / cooling) ** 2)
+        if kind == "transformer":       # the cooling plant joins the flow here
+            out_p, out_a = out_p + cooling, out_a + cooling_avg
         loss_p = out_p * (1 / eta - 1)
         loss_a = loss_p * (f + (1 - f) * (out_a / out_p) ** 2)
         out_p, out_a = out_p + loss_p, out_a + loss_a
-    out_a += extra
     pue = out_a / it_avg
     assert value(results, "s.h.pue") == pytest.approx(pue, rel=1e-9)
     assert value(results, "s.pue") == pytest.approx(pue, rel=1e-9)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from test_peak_idle_cores21 import peak_share  # tests/ is on the path
+
 from compiler.models.facility import FIXED_LOSS_SHARE
 from spec_eval import run, value
 
@@ -55,9 +57,10 @@ def test_a_half_loaded_site_has_a_pue_at_least_a_full_ones(gear: str) -> None:
 def test_the_fixed_loss_at_part_load_by_hand() -> None:
     """Default AC chain 0.985 (transformer) x 0.96 (UPS) x 0.985 (PDU), no-load shares f_k of a unit's loss at full
     load (s20-power: a default stage is sized on its peak flow, its efficiency read there); at the average a stage
-    loses  L_k(peak) (f_k + (1 - f_k) (out_avg / out_peak)^2), each flow on its own share of the stage:
-        the IT:  PDU out = IT (avg), then the UPS, then the transformer, each carrying the losses after it
-        the cooling plant: through the transformer alone (fed from the low-voltage switchboard)"""
+    loses  L_k(peak) (f_k + (1 - f_k) (out_avg / out_peak)^2), at the sum of the flows through it:
+        the IT:  PDU out = IT (avg), then the UPS, each carrying the losses after it
+        the transformer: the UPS's input and the cooling plant together (fed from the low-voltage switchboard; its
+        square-law part of their summed flow, s21-power: before, each flow on its own share of the stage)"""
     results, _ = run(_hall(0.5))
     it, avg = value(results, "s.h.it_power"), value(results, "s.h.it_power_avg")
     cool_peak, cool_avg = value(results, "s.h.cooling_power"), value(results, "s.h.cooling_power_avg")
@@ -72,10 +75,10 @@ def test_the_fixed_loss_at_part_load_by_hand() -> None:
             loss_a = loss_p * (f + (1 - f) * (out_a / out_p) ** 2)
             total += loss_a
             out_p, out_a = out_p + loss_p, out_a + loss_a
-        return total
+        return total, out_p, out_a
 
-    loss_a_total = walk(it, avg, (("pdu", 0.985), ("ups", 0.96), ("transformer", 0.985))) + \
-        walk(cool_peak, cool_avg, (("transformer", 0.985),))
+    ups_pdu, ups_in_p, ups_in_a = walk(it, avg, (("pdu", 0.985), ("ups", 0.96)))
+    loss_a_total = ups_pdu + walk(ups_in_p + cool_peak, ups_in_a + cool_avg, (("transformer", 0.985),))[0]
     assert value(results, "s.h.facility_power_avg") == pytest.approx(avg + loss_a_total + cool_avg, rel=1e-9)
     # the peak is what it was: the whole loss at the peak flow
     assert value(results, "s.h.facility_power") == pytest.approx(
@@ -162,19 +165,24 @@ def test_a_site_and_its_hall_both_transforming_charge_both_losses() -> None:
     """The site's substation (0.99) feeds the hall's own transformer (0.98): 1 MW of IT through PDU 0.985, UPS
     0.96, both transformers, the cooling plant C joining below the hall's transformer:
         facility_power = 1 MW / (0.985 x 0.96 x 0.98 x 0.99) + C / (0.98 x 0.99)
-    Before, the hall's transformer replaced the site's: the 0.99 stage was charged nothing (and sized on nothing)."""
+    Before, the hall's transformer replaced the site's: the 0.99 stage was charged nothing (and sized on nothing).
+    Each placed transformer loses at peak s = peak_share(eta, 0.2, 0.5, its utilization) of what it delivers (its
+    units' curve at their load, DOE's 50% test load; s21-power), so with 1/0.98 and 1/0.99 read as 1 + s_lv and
+    1 + s_hv: facility_power = (1 MW / (0.985 x 0.96) + C) (1 + s_lv) (1 + s_hv)."""
     results, _ = run(TWO_TX.replace("SITE_TX", "transformer sub: hv"))
     it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
-    facility = it / (0.985 * 0.96 * 0.98 * 0.99) + cooling / (0.98 * 0.99)
+    lv_out = it / (0.985 * 0.96) + cooling
+    s_lv = peak_share(0.98, 0.2, 0.5, value(results, "s.h.t.utilization"))
+    s_hv = peak_share(0.99, 0.2, 0.5, value(results, "s.sub.utilization"))
+    facility = lv_out * (1 + s_lv) * (1 + s_hv)
     assert value(results, "s.h.facility_power") == pytest.approx(facility, rel=1e-9)
     assert value(results, "s.facility_power") == pytest.approx(facility, rel=1e-9)
     # the meter is the first transformer's power in; the two stages' losses add up
     assert value(results, "s.h.transformer_power_in") == pytest.approx(facility, rel=1e-9)
-    lv_out = it / (0.985 * 0.96) + cooling
     assert value(results, "s.h.transformer_loss") == pytest.approx(facility - lv_out, rel=1e-9)
-    # each is sized on the power out of its own stage: the hall's lv on lv_out, the site's hv on lv_out / 0.98
+    # each is sized on the power out of its own stage: the hall's lv on lv_out, the site's hv on lv_out (1 + s_lv)
     assert value(results, "s.h.t.utilization") == pytest.approx(lv_out / 2.5e6, rel=1e-9)
-    assert value(results, "s.sub.utilization") == pytest.approx(lv_out / 0.98 / 10e6, rel=1e-9)
+    assert value(results, "s.sub.utilization") == pytest.approx(lv_out * (1 + s_lv) / 10e6, rel=1e-9)
     # law: adding the site's transformer never lowers the power at the meter
     alone, _ = run(TWO_TX.replace("SITE_TX", ""))
     assert value(results, "s.facility_power") > value(alone, "s.facility_power")
@@ -208,15 +216,18 @@ site s {
 
 def test_a_racks_pdu_loses_power_after_the_halls_chain() -> None:
     """10 racks of 20 kW, each through its own PDU (0.98) after the hall's default chain (PDU 0.985, UPS 0.96,
-    transformer 0.985):  facility_power = 200 kW / (0.98 x 0.985 x 0.96 x 0.985) + C / 0.985,
-    pdu_loss = 200 kW x (1/0.98 - 1) + 200 kW / 0.98 x (1/0.985 - 1). Before, the rack's PDU lost nothing."""
+    transformer 0.985): the rack PDU runs at full load (20 kW of 20 kW), above the 35% its efficiency is read at,
+    so it loses s = peak_share(0.98, 0.11, 0.35, 1) of its 200 kW (s21-power: its units' curve there; was
+    1/0.98 - 1):  facility_power = 200 kW (1 + s) / (0.985 x 0.96 x 0.985) + C / 0.985,
+    pdu_loss = 200 kW s + 200 kW (1 + s) (1/0.985 - 1). Before s13, the rack's PDU lost nothing."""
     results, _ = run(RACK_PDU.replace("ETA", "0.98"))
     it, cooling = value(results, "s.h.it_power"), value(results, "s.h.cooling_power")
     assert it == pytest.approx(200e3)
+    s = peak_share(0.98, 0.11, 0.35, 1.0)
+    assert s > 1 / 0.98 - 1
     assert value(results, "s.h.facility_power") == pytest.approx(
-        it / (0.98 * 0.985 * 0.96 * 0.985) + cooling / 0.985, rel=1e-9)
-    assert value(results, "s.h.pdu_loss") == pytest.approx(it * (1 / 0.98 - 1) + it / 0.98 * (1 / 0.985 - 1),
-                                                           rel=1e-9)
+        it * (1 + s) / (0.985 * 0.96 * 0.985) + cooling / 0.985, rel=1e-9)
+    assert value(results, "s.h.pdu_loss") == pytest.approx(it * s + it * (1 + s) * (1 / 0.985 - 1), rel=1e-9)
     # law: a worse rack PDU never lowers the facility power, capex or PUE
     worse, _ = run(RACK_PDU.replace("ETA", "0.9"))
     for name in ("facility_power", "pue", "capex"):

@@ -37,6 +37,8 @@ Power chain (efficiency eta from the meter to the IT load):
     <stage>_loss_avg = P l_1 (f + (1 - f) (out_avg / P)^2),   l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2)
                        P = r x out_peak, the capacity placed for the stage (r = max(1, units placed x capacity /
                        the placement's peak load); a default stage: P = out_peak, x_ref = 1)
+                       out_avg, out_peak: the sums of the flows through the stage (its rows' IT, the cooling plant
+                       its transformers feed): one current in its units (s21-power)
                        f: <stage>_fixed_loss_share, the no-load share of a unit's loss AT ITS FULL RATED LOAD
                        (transformer 0.2: DOE 10 CFR 431.196 rates it at 50% load, where a loss-optimized design's
                        core and winding losses are equal; UPS and rectifier 0.36: a datasheet curve fitted; PDU
@@ -44,7 +46,13 @@ Power chain (efficiency eta from the meter to the IT load):
                        x_ref: the load fraction its `efficiency` is read at (REFERENCE_LOAD: transformer and UPS
                        0.5, PDU 0.35, others 1)
                        every unit placed (N+1 spares, both sides of a 2N pair) is energized and draws its no-load
-                       loss; the peak (facility_power, sizing, capex) stays the rated loss out_peak (1/eta - 1).
+                       loss. At the peak flow a placed stage loses max(out_peak (1/eta - 1), the curve at out_peak):
+                       its rated loss, or its units' curve there where that is more (the idle units' cores of gear
+                       placed far above its load, or a transformer or PDU away from its loss-optimal test load;
+                       s21-power: before, the rated loss whatever the count, so the average could exceed the peak);
+                       a default stage its rated loss. Each placement's load (its units_needed, utilization and r) is
+                       the power out of its stage, which holds the losses after it but not its own: no count reads
+                       itself (size a stage by its `units_needed`, not from power_chain_loss, which holds its loss).
                        Example: 2 x 2.5 MVA transformers (2N, P = 5 MW) at 0.99 at 50% load over 2.0 MW at peak,
                        1.0 MW on average: l_1 = 0.5 x 0.010101 / 0.4 = 0.012626, 5 MW x 0.012626 x (0.2 + 0.8 x
                        0.04) = 14.646 kW, of which no-load 12.626 kW (one unit, N: 2.5 MW x 0.012626 x (0.2 + 0.8 x
@@ -193,7 +201,9 @@ _GEAR_DEFAULT = {"transformer": A.transformer_efficiency, "ups": A.ups_efficienc
                  "switchgear": switchgear_efficiency}
 chilled_water_offset = Assumption(
     "chilled_water_offset", 6.0, "K",
-    "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical")
+    "chilled-water supply below the cold-aisle air temperature across the CRAH coil [U]: 5-8 K typical; at or "
+    "below 0 K refused (s21-power: the coil cannot cool the air to the supply with water no colder than it)",
+    range=POSITIVE)
 wet_bulb_depression = Assumption(
     "wet_bulb_depression", 8.0, "K",
     "wet bulb below dry bulb when the site gives no wet bulb [U]: 5-12 K in temperate summers", range=NON_NEGATIVE)
@@ -282,15 +292,16 @@ def stage_flows(ctx, peak: bool) -> dict[str, tuple[object, object]]:
     return {kind: (o, l) for kind, (o, l) in flows.items()}
 
 
-def owned_flows(ctx) -> dict[tuple[str, str], object]:
+def owned_flows(ctx, stop=None) -> dict[tuple[str, str], object]:
     """{(stage kind, path of the block placing the gear): power out of that gear's stage at peak} over this
     block's IT and cooling plant (a site adds its halls', whose chains may run through the site's gear): the
-    load each placement carries, apart from another level's gear of the same kind."""
+    load each placement carries, apart from another level's gear of the same kind. `stop` (kind, owner path): the
+    walk ends at that placement's stage, its power out found without its own loss (which its count sets)."""
     owned: dict[tuple[str, str], object] = {}
     for hall in halls(ctx):
-        for key, out in owned_flows(hall).items():
+        for key, out in owned_flows(hall, stop).items():
             owned[key] = owned.get(key, np.zeros(1)) + hall.count * out
-    for key, out in _carry_chain(ctx, True)[1].items():
+    for key, out in _carry_chain(ctx, True, stop=stop)[1].items():
         owned[key] = owned.get(key, np.zeros(1)) + out
     return owned
 
@@ -355,26 +366,37 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
 #     l_1 = x_ref (1/eta - 1) / (f + (1 - f) x_ref^2).
 # The units placed for a stage share its flow y equally: capacity P = units x C, loss(y) = P l_1 (f + (1 - f)
 # (y/P)^2) (`part_load_loss`); P = r y_peak, r = `_energized_ratio` (capacity placed / peak load, at least 1) of the
-# placement, each flow through it on its share of P (proportional to its peak). Every unit placed (N+1 spares, both
+# placement. The flows through one stage (each row's IT, the rack PDUs' groups, the cooling plant its transformers
+# feed) are one current in its units: the stage is walked once at their sum, y and y_peak the summed average and
+# peak flows (s21-power; before, each flow on its share of P proportional to its peak, so rows at different
+# utilizations, or a cooling plant whose average is a different share of its peak than the IT's, summed their
+# square-law parts, >= that of the sum by Cauchy-Schwarz: flagship PUE 1.08040 -> 1.08017). Every unit placed (N+1 spares, both
 # sides of a 2N pair) is energized and draws its no-load loss (Schneider Electric White Paper 108 rev 2, V. Avelar,
 # "Making Large UPS Systems More Efficient", scribd.com/document/698929559, read 2026-12-06 [S]: no-load losses are
 # "independent of load" and each side of a 2N system runs at <= 50% load, 20-40% in field surveys; US DOE 10 CFR
 # 431.196, a transformer's core loss is drawn while energized). A default stage (no gear placed) is sized on its
 # own peak flow with its efficiency read there: P = y_peak, x_ref = 1, loss(u) = y_peak (1/eta - 1) (f + (1 - f) u^2).
-# The curve sets the AVERAGE (facility_power_avg, PUE, energy, opex); the PEAK (facility_power, power_chain_loss, the
-# stage losses, gear loads and sizing) stays the rated loss y_peak (1/eta - 1), a figure of the stage's flow alone:
-# it depends on no count, so a spec may size its gear from it (the flagship's `transformer mv: ... x 2 * ceil((
-# it_power + power_chain_loss + cooling_power) / 2.5 MW)`), and it is what the feeds and generators are sized on.
-# Where gear is placed far above its load the curve's loss at the peak flow exceeds the rated one (the idle units'
-# core losses): the average counts them, the peak does not.
+# The curve sets the AVERAGE (facility_power_avg, PUE, energy, opex) and, for placed gear, the PEAK (facility_power,
+# power_chain_loss, the stage losses, the loads of the stages before it) where it is above the rated loss y_peak
+# (1/eta - 1): max(rated, curve at y_peak) (s21-power). Before, the peak was the rated loss whatever the count, so
+# the idle units' cores of gear placed far above its load counted at the average only, which then exceeded the peak
+# (4 x 2.5 MVA 2N over 40 DGX H100 racks at utilization 1: 104.0 kW of average loss, 99.5 kW at the peak). The
+# rated loss stays the floor: the nameplate figure the planner gives (a UPS or rectifier above its 50% test load,
+# a busway below its rating, would lose less on the curve; the peak does not go below the rating given).
+# The cycle: the peak loss of a placement reads its count (r), so a count sized from a figure that holds its own
+# loss (`x 2 * ceil((it_power + power_chain_loss + cooling_power) / 2.5 MW)`, the flagship's before s21-power) is a
+# definition cycle (said with its chain). Its closed form: a unit is rated for what it delivers, the power out of
+# its stage (`gear_load`, walked with `stop` at the placement: the losses after it, not its own), so its
+# `units_needed` = ceil(out / capacity) + spares reads no count of its own and `x mv.units_needed` sizes it; a
+# fixed point of the old formula would differ only by the stage's own loss in the ceil (flagship: 208 -> 206 units).
 # Laws (tests/test_part_load_losses20.py): loss >= 0; it never falls as the flow rises; over the same peak, more
 # capacity raises the average loss where the units run below their loss-optimal load x* = sqrt(f / (1 - f)) (0.5
 # for a transformer: the no-load parts added outweigh the square-law parts saved) and lowers it above x*.
 # Before s20-power: f' L_peak r + (1 - f') y (1/eta - 1), linear in the load, f' (0.4 transformer, 0.3 UPS) read
 # at the partial loads redundant gear runs at, the no-load part taken from the peak loss, r times.
-# Assumptions: the units of a placement share its load equally; each flow through a stage (each row's IT, the
-# cooling plant its transformers feed) takes its share of the units, so where two flows through one stage have
-# different load factors the sum of their square-law parts exceeds that of their sum (a small overestimate); the
+# Assumptions: the units of a placement share its load equally; a hall's chain and its site's see the site's gear
+# apart (each hall walks its own flows through the site's transformers on its share of them: halls of different
+# load factors still sum their square-law parts there, tests/test_part_load_sum21.py covers one block's flows); the
 # metered draw (compiler.models.cost) walks the chain again at the metered flows (`metered_change`). Pumps and fans
 # are not given a fixed part: they are modelled proportional to the heat, which already sits above the fan affinity
 # law (power ~ flow^3) down to a minimum speed of 30-50%.
@@ -454,7 +476,7 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     return _carry_chain(ctx, peak, cooling_fed)[0]
 
 
-def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False, scale=1.0):
+def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False, scale=1.0, stop=None):
     """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
     next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
     stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
@@ -462,41 +484,68 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     `no_load` (average only): the chain's losses with no IT and no cooling power flowing (each stage's fixed
     part f * L_peak, carried through the stages before it): the intercept of the average losses, affine in the
     average IT and cooling power (`no_load_loss`). `scale` (average only): the block's own average IT and cooling
-    flows times it (`metered_change`)."""
-    flows: dict[str, list] = {}
-    owned: dict[tuple[str, str], object] = {}
-    energized: dict[tuple[str, str], object] = {}
+    flows times it (`metered_change`). `stop` (peak only; (kind, owner path)): the walk ends at that placement's
+    stage, its power out kept (`gear_load`) and its loss, which reads its units' count, not computed."""
+    # the flows entering each stage, keyed by the chain from the meter down to it (meter-side stages first): the
+    # groups whose chains share that prefix run through the same units, so each stage is walked once at the sum of
+    # its flows (s21-power: the square-law part is of the summed current, not a sum of each flow's own)
+    entering: dict[tuple, list] = {}
 
-    def carry(stages, out_peak, out_avg):
-        # each stage's loss at the peak flow, its rated loss out_peak (1/eta - 1) (what the plant is sized on: a
-        # figure of the stage's flow alone, so a spec may size its gear's count from it), and at the average its
-        # units' curve (`part_load_loss`), r = `_energized_ratio` of the placement (1 unplaced)
-        seen = set()
-        for kind, eta, owner in reversed(stages):
-            loss_peak = out_peak * (1 / eta - 1)
-            if peak:
-                out, loss = out_peak, loss_peak
-            else:
-                if owner is not None and (kind, owner) not in energized:
-                    energized[(kind, owner)] = _energized_ratio(ctx, kind, owner)
-                r = energized[(kind, owner)] if owner is not None else np.ones(1)
-                x_ref = REFERENCE_LOAD.get(kind, 1.0) if owner is not None else 1.0
-                loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), r, x_ref)
-                out, out_avg = out_avg, out_avg + loss
-            total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
-            total[0], total[1] = total[0] + (0.0 if kind in seen else out), total[1] + loss
-            seen.add(kind)
-            if owner is not None:
-                owned[(kind, owner)] = owned.get((kind, owner), np.zeros(1)) + out
-            out_peak = out_peak + loss_peak
+    def enter(stages, out_peak, out_avg):
+        key = tuple((kind, owner) for kind, _, owner in stages)
+        entering.setdefault(key, [stages, []])[1].append((out_peak, out_avg, None))
 
     for it_peak, it_avg, stages in _it_groups(ctx, average=not peak):
-        carry(stages, it_peak, None if peak else (0.0 * it_avg if no_load else it_avg * scale))
+        if stages:
+            enter(stages, it_peak, None if peak else (0.0 * it_avg if no_load else it_avg * scale))
     feed = [stage for stage in chain_stages(ctx) if stage[0] in COOLING_FEED]
     if cooling_fed and feed:
-        cooling_avg = None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False) * scale)
-        carry(feed, _own_cooling(ctx, True), cooling_avg)
+        enter(feed, _own_cooling(ctx, True),
+              None if peak else (np.zeros(1) if no_load else _own_cooling(ctx, False) * scale))
+    flows: dict[str, list] = {}
+    owned: dict[tuple[str, str], object] = {}
+    # innermost stages first (a longer prefix lies nearer the IT); a stage's flows: (peak, average, the kind of the
+    # stage they come out of, None from the IT or plant)
+    while entering:
+        key = max(entering, key=len)
+        stages, into = entering.pop(key)
+        kind, eta, owner = stages[len(key) - 1]
+        out_peak = sum((p for p, _, _ in into), np.zeros(1))
+        if stop is not None and (key[-1] == stop or stop not in key):
+            # the stop's stage: its power out; a stage not after it (before it, or on another branch): not needed
+            if key[-1] == stop:
+                owned[stop] = owned.get(stop, np.zeros(1)) + out_peak
+            continue
+        # its loss at the average flow, its units' curve (`part_load_loss`) at the summed flow, r =
+        # `_energized_ratio` of the placement; at the peak flow its rated loss out_peak (1/eta - 1), or for placed
+        # gear the curve there where that is more (`_peak_loss`: the idle units' cores of gear placed far above its
+        # load; s21-power, before counted at the average only)
+        energized = _energized_ratio(ctx, kind, owner) if owner is not None else None
+        loss_peak = out_peak * (1 / eta - 1) if owner is None else \
+            np.maximum(out_peak * (1 / eta - 1), _placed_loss(ctx, kind, out_peak, out_peak, eta, energized))
+        if peak:
+            out, loss, counted = out_peak, loss_peak, sum((p for p, _, k in into if k != kind), np.zeros(1))
+            passed = out_peak + loss_peak
+        else:
+            out_avg = sum((a for _, a, _ in into), np.zeros(1))
+            loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), np.ones(1), 1.0) \
+                if owner is None else _placed_loss(ctx, kind, out_avg, out_peak, eta, energized)
+            out, counted = out_avg, sum((a for _, a, k in into if k != kind), np.zeros(1))
+            passed = out_avg + loss
+        # stages of one kind next to each other count as one: its power out is the innermost one's
+        total = flows.setdefault(kind, [np.zeros(1), np.zeros(1)])
+        total[0], total[1] = total[0] + counted, total[1] + loss
+        if owner is not None:
+            owned[(kind, owner)] = owned.get((kind, owner), np.zeros(1)) + out
+        if len(key) > 1:
+            entering.setdefault(key[:-1], [stages, []])[1].append((out_peak + loss_peak, passed, kind))
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
+
+
+def _placed_loss(ctx, kind: str, out, out_peak, eta, energized):
+    """The loss of a placed stage at the flow `out` (peak flow `out_peak`): its units' curve with r = `energized`
+    (`_energized_ratio`), its efficiency read at its kind's test load (REFERENCE_LOAD)."""
+    return part_load_loss(out, out_peak, eta, _fixed_share(ctx, kind), energized, REFERENCE_LOAD.get(kind, 1.0))
 
 
 def _placement_block(ctx, owner: str):
@@ -1083,7 +1132,7 @@ def gear_load(block, kind: str):
         return block.get("facility_power")
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
-    owned = owned_flows(block)
+    owned = owned_flows(block, stop=(kind, block.path))
     if (kind, block.path) not in owned:
         return None
     # the power out of this placement's own stage (a transformer's or switchgear's carries the cooling plant,

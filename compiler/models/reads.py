@@ -1307,6 +1307,32 @@ for _key in ("hall.facility_power_avg", "site.facility_power_avg"):
                                              "all:busway.efficiency", "all:pdu.efficiency", "all:rectifier.efficiency",
                                              "all:switchgear.efficiency", "all:transformer.efficiency",
                                              "all:ups.efficiency")))
+# s21-power: the peak walks the units' curve too where it is above the rated loss (facility._placed_loss, r of each
+# placement) and each placement's load stops at its own stage (facility.gear_load): every output built on the peak
+# chain reads what the average's energized ratio reads
+_PEAK_CHAIN = tuple(key for key in READS if key.split(".")[0] in ("hall", "site") and (
+    key.split(".")[1].startswith("power_chain_") or key.split(".")[1].replace("_outside_halls", "").endswith(
+        ("_loss", "_power_in", "_stage_efficiency")))) + tuple(
+    f"{gear}.{what}" for gear in ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
+    for what in ("units_needed", "utilization"))
+_SHARES_LET = tuple(read for read in _FIXED_LOSS if read.startswith("let:"))
+_SITE_HALLS = ("parts:hall.count", "parts:hall.it_power", "parts:hall.cooling_power")
+_HALL_SITE = tuple(f"up:parts:hall.{read}" for read in (
+    "all:row.count", "all:row.it_power", "all:rack.count", "all:rack.it_power", "all:busway.efficiency",
+    "all:pdu.efficiency", "all:rectifier.efficiency", "all:switchgear.efficiency", "all:transformer.efficiency",
+    "all:ups.efficiency")) + tuple(f"up:{read}" for read in _ENERGIZED if read.startswith("all:")) + tuple(
+    f"up:parts:hall.{read}" for read in _ENERGIZED if read.startswith("all:")) + ("up:parts:hall.count",)
+for _key in _PEAK_CHAIN + ("hall.facility_power_avg", "site.facility_power_avg"):
+    _block = _key.startswith(("hall.", "site."))
+    _more = _ENERGIZED + _SHARES_LET + _HALL_SITE + (_SITE_HALLS if _key.startswith("site.") else tuple(
+        f"up:{read}" for read in _SITE_HALLS))
+    if not _key.startswith("generator."):      # a chain stage's load is the power out of its stage, not the
+        READS[_key] = tuple(read for read in READS[_key] if read != "up:facility_power")   # facility's (generators')
+    _own = (f"up:parts:{_key.split('.')[0]}.count", f"up:all:{_key.split('.')[0]}.count") \
+        if _key.endswith(".units_needed") else ()       # a placement's load stops at its own stage (gear_load)
+    READS[_key] = READS[_key] + tuple(dict.fromkeys(
+        read if _block or read.startswith("up:") else f"up:{read}" for read in _more
+        if read != "up:facility_power" and (read if _block or read.startswith("up:") else f"up:{read}") not in _own))
 # s19-energy: a hall under a site that sets `pue` takes that pue (facility.set_pue), in its average and its slope
 for _key in [key for key, reads in READS.items() if key.startswith("hall.") and "set:pue" in reads]:
     READS[_key] = READS[_key] + ("parent.set:pue",)
