@@ -277,7 +277,8 @@ first-token delay (compiler/models/inference.py "Whole prompts"; docs/accuracy.m
 "whole_step_p50", applied since session 21) `let whole_step_engines = k`: their TTFT p50 from the wait for the next
 step boundary among the k engines that drain one queue (the harness's engines at tp x pp 1, dispatch_policy "shared";
 1 otherwise) plus the step that takes the batch (inference.py "Whole-step p50"; docs/accuracy.md "The whole-prompt
-engines' first token", s21-v41). Longest prompt (`max_input_tokens`): Llama 2 70B
+engines' first token", s21-v41); where the harness dispatches least-busy (tp x pp > 1, MECHANISMS "whole_step_least",
+applied since session 21) DISPATCH_WAITS' simulated least-busy p50 shift rides on it (`dispatch_wait_p50`). Longest prompt (`max_input_tokens`): Llama 2 70B
 1,021 (the dataset's maximum, the HBFSim file above), Llama 3.1 405B 20,000 (the harness's `max_input_len`,
 closed/Oracle/configs/llama3_1-405b/__init__.py in the same v5.0 copy [P]), Mixtral 8x7B 1,948 (the dataset's longest
 prompt, "Prompt lengths" below; the rules allow 2,048), Llama 3.1 8B 2,540 and DeepSeek-R1 3,140
@@ -1741,7 +1742,7 @@ MECHANISM_TABLE = {
                                  "The Interactive chunk rounding and the bulk prompt queue"),
     "whole_step_p50": Mechanism(_LIVE, _LIVE, "whole-prompt rows: the TTFT p50 from the step boundary and the batch, over the shared queue's engines (`whole_step_engines`)",
                                 "The whole-prompt engines' first token"),
-    "whole_step_least": Mechanism((), _LIVE, "with whole_step_p50, whole-prompt rows a least-busy harness dispatches: DISPATCH_WAITS' simulated p50 shift",
+    "whole_step_least": Mechanism(_LIVE, _LIVE, "with whole_step_p50, whole-prompt rows a least-busy harness dispatches: DISPATCH_WAITS' simulated p50 shift",
                                   "The whole-prompt engines' first token"),
     "adp_engines": Mechanism((), ("offline", "server"), "DeepSeek-R1: the configs' ADP engine (ADP_ENGINE_RANKS)",
                              "DeepSeek-R1 Server / Offline: the step's floor under an absolute TPOT limit"),
@@ -2693,7 +2694,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         # drain one shared queue (NVIDIA's v4.1 harness at tp x pp 1), else the engine's own queue
         policy, engines = dispatch_policy(round_, family, layout, n)
         row.lets["whole_step_engines"] = float(engines) if policy == "shared" else 1.0
-        if policy == "least" and scenario in mechanisms["whole_step_least"]:   # measured, not applied
+        if policy == "least" and scenario in mechanisms["whole_step_least"]:   # applied (session 21)
             row.lets["dispatch_wait_p50"] = dispatch_waits(policy, engines)[0]   # DISPATCH_WAITS' least-busy p50
     pools = disaggregation_for(round_, serving.model, scenario, d.get("source", ""), d.get("system", ""))
     if (scenario in mechanisms["least_busy_rows"] and not own_engine and "context_chunk_unit" in row.lets

@@ -147,9 +147,10 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
 # 11.8% / 13.6% (docs/accuracy.md "The H200 TTFT rows on the converged clock, taken apart"); the other three families
 # refitted by the same rule (s18-families) to 11.9% / 13.8% (Hopper add-in FP8's 12 TTFT rows +0.1 point on p50,
 # Blackwell FP4's +0.2 on p99; docs/accuracy.md "The three other families by their rule"); the whole-prompt law
-# (s21-v41, `whole_step_p50`) takes the p50 to 10.8% (docs/accuracy.md "The whole-prompt engines' first token"). A
+# (s21-v41, `whole_step_p50`) takes the p50 to 10.8%, the least-busy harness's simulated shift on it (`whole_step_least`)
+# to 10.4% (docs/accuracy.md "The whole-prompt engines' first token"). A
 # category outside the gate is listed here as an xfail with its measured gap, not hidden
-LATENCY_GAPS: dict[str, str] = {"TTFT p50": "10.8%", "TTFT p99": "13.8%"}
+LATENCY_GAPS: dict[str, str] = {"TTFT p50": "10.4%", "TTFT p99": "13.8%"}
 LATENCY_WITHIN = ("TTFT p50", "TTFT p99", "TPOT mean", "TPOT p99")
 
 

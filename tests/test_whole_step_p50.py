@@ -105,7 +105,7 @@ def test_applied_and_where_it_applies() -> None:
 
 
 def test_the_least_busy_shift_adds_to_the_p50() -> None:
-    """`whole_step_least` (opt-in): on a whole-prompt row a least-busy harness dispatches, DISPATCH_WAITS' simulated
+    """`whole_step_least` (applied, session 21): on a whole-prompt row a least-busy harness dispatches, DISPATCH_WAITS' simulated
     least-busy p50 shift (bench/v41_dispatch_sim.py: +0.14 mean steps at 4 engines) rides on the whole-step p50, by
     hand law + 0.14 t_mean; the v4.1 8x H100 row (tp 2, 4 engines, least busy) reads it, the 8x H200 row (tp 1, one
     shared queue: the law's own k) does not."""
@@ -117,11 +117,12 @@ def test_the_least_busy_shift_adds_to_the_p50() -> None:
                               0.0, 0.0, 4.0, 0.0, 0.0, 1.0, 0.0, shift, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0)]
     got = float(M._budget_ttft(tuple(parts), arr(service), arr(13.2 * service), arr(0.771), 0.5)[0])
     assert math.isclose(got, law(1, 13.2 * I, t_mean, room=room) + 0.14 * t_mean, rel_tol=1e-12)
-    on = V.mechanisms_with(on=("whole_step_least",))
-    assert V.MECHANISMS["whole_step_least"] == ()
+    on = V.MECHANISMS
+    assert set(V.MECHANISMS["whole_step_least"]) == {"server", "interactive"}
     assert _row("inference-v4.1", "NVIDIA H100-SXM-80GB", on).lets["dispatch_wait_p50"] == 0.14
     assert "dispatch_wait_p50" not in _row("inference-v4.1", "NVIDIA H200-SXM-141GB", on).lets
-    assert "dispatch_wait_p50" not in _row("inference-v4.1", "NVIDIA H100-SXM-80GB", None).lets
+    assert "dispatch_wait_p50" not in _row("inference-v4.1", "NVIDIA H100-SXM-80GB",
+                                           V.mechanisms_with(off=("whole_step_least",))).lets
     # the tabulated dispatch (`harness_dispatch`, `dispatch_p50`, opt-in) leaves the shared queue's p50 to the law
     for name in ("harness_dispatch", "dispatch_p50"):
         both = V.mechanisms_with(on=(name,))
