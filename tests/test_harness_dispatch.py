@@ -88,7 +88,8 @@ def test_dispatch_p50_shift_by_hand() -> None:
 
 
 def test_dispatch_p50_is_opt_in_and_sets_the_p50_column_and_the_refit_pair() -> None:
-    """Off by default (no row's lets move); on a v5.0 NVIDIA chunked Server row: the least-busy p50 at its engines,
+    """Off by default (no row's lets move but the v4.1 least-busy whole-prompt row's p50 shift, which `whole_step_least`
+    applies); on a v5.0 NVIDIA chunked Server row: the least-busy p50 at its engines,
     no p99 shift, the refit pair in place of (0.325, 0.175), the residual tail kept; on a v4.1 row of whole prompts:
     the shared-queue p50 at 8 engines (-0.24 step) and no delay read; AMD's vLLM row: no dispatch (its own queues),
     the refit delay."""
@@ -101,7 +102,12 @@ def test_dispatch_p50_is_opt_in_and_sets_the_p50_column_and_the_refit_pair() -> 
         V.plan(base)
         V.plan(row, on)
         assert base.covered and row.covered
-        assert "dispatch_wait_p50" not in base.lets and "dispatch_wait_p99" not in row.lets
+        assert "dispatch_wait_p99" not in row.lets
+        if "whole_prompts" in base.lets:     # the v4.1 least-busy whole-prompt row reads it by default since
+            # session 21 (`whole_step_least`), the same table value as dispatch_p50's
+            assert base.lets["dispatch_wait_p50"] == V.DISPATCH_WAITS["least"][4][0]
+        else:
+            assert "dispatch_wait_p50" not in base.lets
         fam = V.FAMILIES.get(row.chip)
         if fam == "CDNA3 FP8":
             assert row.lets["dispatch_wait_p50"] == 0.0 and row.lets.get("step_residual_tail", 0.0) == 0.0
