@@ -103,13 +103,9 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             card["text"] = view.mark(fmt(value, kpi.style), *paths) if math.isfinite(value) else ABSENT_TEXT
             if not math.isfinite(value):
                 card["number"] = ABSENT_TEXT
-            finite = series[np.isfinite(series)]
+            finite = np.flatnonzero(np.isfinite(series))
             if series.size > 1 and finite.size:
-                low, high = fmt(float(finite.min()), kpi.style), fmt(float(finite.max()), kpi.style)
-                card["range"] = f"{low} – {high}" if low != high else ""
-                if finite.size < series.size:    # n/a in some: the spread is over the scenarios that have a value
-                    card["range"] = (f"{card['range'] or low} in {in_scenarios(finite.size, series.size)} "
-                                     "(n/a in the rest)")
+                card["range"] = _range_text(view, series, finite, kpi.style, paths)
             derivation = _derivation(results, view, kpi, paths, sources, anchor)
             derivation["value"] = card["text"]
             derivation["note"] = note
@@ -124,6 +120,23 @@ def _subject_context(results: Results, view: _View, subject, sources, multi: boo
             "halls": _halls(view, subject), "bom": _bom(view, subject), "workloads": _workloads(view, subject),
             "workload_tables": _workload_tables(view, subject),
             "derivations": derivations, "multi": multi}
+
+
+def _range_text(view: _View, series: np.ndarray, finite: np.ndarray, style: str, paths: list[str]) -> str:
+    """A key figure's spread over a sweep's scenarios that have a value (`finite`: their indices), "low – high", ""
+    where every scenario gives the same figure. An end read in a scenario where a diagnostic flags the figure
+    carries its mark (`_View.mark`), as the figure shown for the view's own scenario does: a flagged scenario's
+    value never reads as a clean end of the range. Of scenarios that tie on an end, a clean one is named."""
+    def end(pick) -> tuple[str, str]:
+        at = finite[series[finite] == pick(series[finite])]
+        texts = [view.mark(fmt(float(series[i]), style), *paths, scenario=int(i)) for i in at]
+        plain = fmt(float(series[at[0]]), style)
+        return plain, (plain if plain in texts else texts[0])
+    (low, low_text), (high, high_text) = end(np.min), end(np.max)
+    text = f"{low_text} – {high_text}" if low != high else ""
+    if finite.size < series.size:    # n/a in some: the spread is over the scenarios that have a value
+        text = f"{text or low_text} in {in_scenarios(finite.size, series.size)} (n/a in the rest)"
+    return text
 
 
 def _sweep(results: Results, subjects: list, series_of, key_view: _View | None = None) -> dict | None:
