@@ -954,7 +954,9 @@ def _check_latency_knife_edge(ev, results, count: int) -> None:
         for what, (point, low, high, unbounded, wide) in found.items():
             if not (unbounded | wide).any():
                 continue
-            flagged += [p for p in (f"{inst.path}.{what}_p99", f"{inst.path}.{what}") if p in results.graph.nodes]
+            # the p99 and what reads it; the band's upper end too where it is unbounded (absent, with its reason)
+            flagged += [p for p in (f"{inst.path}.{what}_p99", f"{inst.path}.{what}")
+                        + ((f"{inst.path}.{what}_p99_high",) if unbounded.any() else ()) if p in results.graph.nodes]
             if not (unbounded[i] or wide[i]):
                 continue
             head = f"{what.upper()} p99 {format_quantity(float(point[i]), 's')}"

@@ -140,6 +140,8 @@ def test_capacity_at_the_kv_cap_is_unbounded_above() -> None:
     assert warning.severity == "warning" and "no steady value at 105%" in warning.message
     assert any("KV cache" in note for note in warning.notes)
     assert f"{CHAT}.ttft_p99" in warning.quantities and f"{CHAT}.tpot_p99" in warning.quantities
+    # the absent upper ends are flagged by the warning that explains them, not only listed absent
+    assert f"{CHAT}.ttft_p99_high" in warning.quantities and f"{CHAT}.tpot_p99_high" in warning.quantities
 
 
 def test_sweep_equals_the_runs_one_at_a_time(capacity) -> None:
