@@ -1327,9 +1327,14 @@ def headline(doc: dict) -> str:
             if sides.get(key):
                 sentences.append(f"{len(sides[key])} scenario(s) {key}")
         checks = doc["checks"]
-        for key, words in (("newly_failing", "newly failing"), ("fixed", "fixed"), ("added", "added")):
-            if checks.get(key):
-                sentences.append(f"{len(checks[key])} check(s) {words}")
+        new_failing = _new_failing(checks)
+        if checks.get("newly_failing"):
+            sentences.append(f"{len(checks['newly_failing'])} check(s) newly failing"
+                             + (f" ({len(new_failing)} of them new)" if new_failing else ""))
+        if checks.get("fixed"):
+            sentences.append(f"{len(checks['fixed'])} check(s) fixed")
+        if _added_shown(checks):
+            sentences.append(f"{len(_added_shown(checks))} check(s) added")
         if checks.get("removed"):
             failing = len(checks.get("removed_failing", []))
             sentences.append(f"{len(checks['removed'])} check(s) removed" + (f" ({failing} failing before)" if failing else ""))
@@ -1381,6 +1386,18 @@ def _scenario_changes(doc: dict) -> list[str]:
     return out
 
 
+def _new_failing(checks: dict) -> list:
+    """The checks both added and newly failing: shown once, among the newly failing, marked "(new)"."""
+    return [name for name in checks.get("newly_failing", []) if name in set(checks.get("added", []))]
+
+
+def _added_shown(checks: dict) -> list:
+    """The added checks a reader is shown under "added": those not already listed as newly failing (JSON's
+    `added` keeps every check of the new spec only, as its schema says)."""
+    failing = set(checks.get("newly_failing", []))
+    return [name for name in checks.get("added", []) if name not in failing]
+
+
 def render_text(doc: dict) -> str:
     lines = [f"plan: {doc['old']} -> {doc['new']}"] + [f"compared: {note}" for note in _scenario_lines(doc)] \
         + _scenario_changes(doc) + [headline(doc), ""]
@@ -1410,12 +1427,15 @@ def render_text(doc: dict) -> str:
                 lines.append(f"      {d['what']}: {' -> '.join(_detail_pair(d))}")
         lines.append("")
     removed_failing = set(doc["checks"].get("removed_failing", []))
+    new_failing = set(_new_failing(doc["checks"]))
+    shown = dict(doc["checks"], added=_added_shown(doc["checks"]))
     for title, key in (("newly failing checks", "newly_failing"), ("fixed checks", "fixed"),
                        ("removed checks (no longer checked)", "removed"), ("added checks", "added")):
-        if doc["checks"].get(key):
+        if shown.get(key):
             lines.append(f"{title}:")
             lines += [f"  {name}" + (" (was failing)" if key == "removed" and name in removed_failing else "")
-                      for name in doc["checks"][key]]
+                      + (" (new)" if key == "newly_failing" and name in new_failing else "")
+                      for name in shown[key]]
             lines.append("")
     if doc["policy"]:
         bad = [g for g in doc["policy"] if not g["ok"]]
@@ -1525,8 +1545,9 @@ def _render_markdown(doc: dict) -> str:
         out += [_md_diagnostic(d) for d in problems[:50]]
         out += ["", "</details>", ""]
     if doc["checks"]["newly_failing"]:
-        out.append(":warning: **Newly failing checks:** " + ", ".join(_code(c) for c in
-                                                                      doc["checks"]["newly_failing"]))
+        new_failing = set(_new_failing(doc["checks"]))
+        out.append(":warning: **Newly failing checks:** " + ", ".join(
+            _code(c) + (" (new)" if c in new_failing else "") for c in doc["checks"]["newly_failing"]))
         out.append("")
     if doc["checks"].get("removed_failing"):      # a failure hidden by deleting its check, not fixed
         out.append(":warning: **Removed checks that were failing:** " + ", ".join(
@@ -1567,7 +1588,7 @@ def _render_markdown(doc: dict) -> str:
             out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
     for key, words in (("fixed", "fixed"), ("removed", "removed (no longer checked)"), ("added", "added")):
-        names = doc["checks"].get(key, [])
+        names = _added_shown(doc["checks"]) if key == "added" else doc["checks"].get(key, [])
         if names:
             failing = set(doc["checks"].get("removed_failing", [])) if key == "removed" else set()
             out += [f"<details><summary>{len(names)} check(s) {words}</summary>", ""]
