@@ -2,6 +2,9 @@
 
     plan: a check that is both new and failing is listed once, among the newly failing (marked "new"), in text and
     Markdown; never again under "added" (JSON keeps `added` as its schema says: every check of the new spec only).
+    a spec without sites (a file of racks): the report has a section for the blocks the diagrams draw and the totals
+    add up (`plan_totals.top_level`), never for a rack template that another extends; the diagrams' title names
+    the blocks they draw (`r3`, not its base `r`).
 """
 from __future__ import annotations
 
@@ -33,3 +36,34 @@ def test_a_new_failing_check_is_listed_once(tmp_path: Path) -> None:
     assert "1 check(s) newly failing (1 of them new)" in text and "check(s) added" not in text, text
     assert markdown.count(NEW_CHECK) == 1 and "check(s) added" not in markdown, markdown
 
+
+RACK_TEMPLATES = """from chips import H100_SXM
+
+server hgx {
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+}
+
+rack r {
+  server node: hgx x 2
+  power_limit = 25 kW
+}
+
+rack r3 extends r {
+  power_limit = 30 kW
+}
+"""
+
+
+def test_the_report_and_the_diagrams_show_the_same_plan_without_sites(tmp_path: Path) -> None:
+    spec, out = tmp_path / "racks.factory", tmp_path / "build"
+    spec.write_text(RACK_TEMPLATES)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report, physical = (out / "report.md").read_text(), (out / "physical.svg").read_text()
+    doc = json.loads((out / "results.json").read_text())
+    assert [t["figure"] for t in doc["totals"]["accelerators"]["terms"]] == ["r3.accelerators"]
+    # before: the report had a column and a section for r and r3 (32 accelerators), the diagrams drew r3 (16)
+    # under the title "r"
+    assert report.startswith("## r3\n") and "`r.accelerators`" not in report and "### r: " not in report, report
+    assert "r3 \u2014 physical layout" in physical and ">r \u2014 physical" not in physical

@@ -484,7 +484,7 @@ class Alert(str):
 
 
 def _root_title(plan: _Plan, roots: list[Instance], view: str) -> tuple[str, list[str]]:
-    each = [plan.definition(r) if plan.kind(r) != "site" else r.block.name for r in roots]
+    each = [r.block.name for r in roots]     # a root is a top-level definition: its own name (`r3`, not its base `r`)
     names = ", ".join(each) or "plan"
     tail = f" \u2014 {view}"
     if len(names) + len(tail) > MAX_TEXT:        # the names give way, not the view's: the title says what it shows

@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from ..display import format_quantity, in_scenarios
 from ..evaluate import Results
+from ..plan_totals import top_level
 from .report_format import (YEAR, _anchor, flagged_codes, flagged_quantities, fmt, fmt_parts, _humanize,  # noqa: F401
                             scenario_flags, _SCALE, _View)
 from .report_charts import line_chart
@@ -46,17 +47,13 @@ from .view import ABSENT_TEXT, problems, scenarios_text
 VIEWS = ("physical", "network", "power", "cooling")
 VIEW_TITLES = {"physical": "Physical layout", "network": "Network fabric", "power": "Power one-line",
                "cooling": "Cooling plant"}
-SUBJECT_KINDS = ("site", "hall", "row", "rack", "server")
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 
 def _subjects(results: Results) -> list:
-    roots = results.graph.roots
-    for kind in SUBJECT_KINDS:
-        chosen = [r for r in roots if r.kind == kind]
-        if chosen:
-            return chosen
-    return []
+    """The blocks the report has a section for: the plan's top level, as the diagrams draw it and its totals add
+    it up (`compiler.plan_totals.top_level`: a rack that others extend is a template, not a part of the plan)."""
+    return top_level(results.graph)
 
 
 # ---------------------------------------------------------------------------------------------- KPI look-up
