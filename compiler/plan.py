@@ -928,6 +928,9 @@ def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict
                         entry.update(ok=False, scenario=k + 1, message=f"in {text}: {broken['message']} (the "
                                                                        f"scenario compared meets it)")
                         break
+                if entry["ok"] and entry["applied"] and not entry["message"] and mode == "absolute" \
+                        and (target, key) not in units:
+                    entry["message"] = _bare_note(kpi, key, limit)
                 out.append(entry)
         if matching or not kpis:             # no KPIs at all: the new spec has errors, which say why
             continue
@@ -945,6 +948,21 @@ def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict
                             "message": f"no site or workload of either spec has `{target}`: not applied",
                             "location": places.get((target, key)), "scenario": None})
     return out
+
+
+def _bare_note(kpi: dict, key: str, limit: float) -> str:
+    """What a met gate written as a bare number was read as, where the KPI has a unit: a bare number is in the KPI's
+    SI unit (`[tco_year] max = 500000` is 500,000 USD/s, $15.8T/yr; `[ttft] max = 200` is 200 s), so a gate meant in
+    the unit the plan prints passes silently unless the reader sees the limit as read ("" for a dimensionless KPI,
+    PUE or a count, whose number has no other reading)."""
+    if kpi["unit"] in ("", "1"):
+        return ""
+    shown = kpi["display_unit"] or kpi["unit"]
+    value = kpi["new"] if key in ("max", "min") else abs(kpi["change"] or 0.0)     # a change gate: the change
+    return (f"read as {key} {_fmt(limit, kpi['unit'], kpi['display_unit'])} against "
+            f"{'' if key in ('max', 'min') else 'a change of '}{_fmt(value, kpi['unit'], kpi['display_unit'])}: the bare number {limit:g} is in the KPI's SI "
+            f"unit, {kpi['unit']}" + (f"; write `{key} = \"{limit:g} {shown}\"` to mean {shown}"
+                                      if shown != kpi["unit"] else "; a limit written with its unit says which"))
 
 
 def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
@@ -1386,6 +1404,11 @@ def _scenario_changes(doc: dict) -> list[str]:
     return out
 
 
+def _noted(doc: dict) -> list:
+    """The met gates that carry a note (a bare number read in the KPI's SI unit: `_bare_note`)."""
+    return [g for g in doc["policy"] if g["ok"] and g.get("applied") is not False and g["message"]]
+
+
 def _new_failing(checks: dict) -> list:
     """The checks both added and newly failing: shown once, among the newly failing, marked "(new)"."""
     return [name for name in checks.get("newly_failing", []) if name in set(checks.get("added", []))]
@@ -1444,6 +1467,7 @@ def render_text(doc: dict) -> str:
         lines.append(f"policy: {counted - len(bad)} of {counted} gates met")
         lines += [f"  VIOLATED {g['path']} {g['gate']} {g['limit']}: {g['message']}" for g in bad]
         lines += [f"  NOT APPLIED [{g['path']}] {g['gate']} {g['limit']}: {g['message']}" for g in idle]
+        lines += [f"  NOTE {g['path']} {g['gate']}: {g['message']}" for g in _noted(doc)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -1533,6 +1557,8 @@ def _render_markdown(doc: dict) -> str:
     if idle:
         out += [f"- not applied: {_code(g['path'])} {g['gate']} {_md(g['limit'])}: {_md(g['message'])}"
                 for g in idle] + [""]
+    if _noted(doc):
+        out += [f"- note: {_code(g['path'])} {g['gate']}: {_md(g['message'])}" for g in _noted(doc)] + [""]
     old_errors = [d for d in doc.get("old_diagnostics", []) if d["severity"] == "error"]
     if old_errors:
         out += [f"<details><summary>{len(old_errors)} error(s) in the old spec (why it could not be evaluated)"
@@ -1652,6 +1678,8 @@ def render_github(doc: dict, paths=None) -> str:
     lines += [f"::error {at(g.get('location'))}title={escape_property('factory plan: policy')}::"   # at its line
               + escape_data(f"{g['path']} {g['gate']} {g['limit']}: {g['message']}")
               for g in doc["policy"] if not g["ok"]]
+    lines += [f"::warning {at(g.get('location'))}title={escape_property('factory plan: policy')}::"   # a bare number
+              + escape_data(f"{g['path']} {g['gate']}: {g['message']}") for g in _noted(doc)]
     return "\n".join(lines) + "\n"
 
 
@@ -1794,7 +1822,9 @@ class Gate(_Strict):
     gate: Literal["max", "min", "max_increase", "max_decrease"]
     limit: str
     ok: bool
-    message: str
+    message: str = Field(description="why a gate is violated or not applied; on a met gate written as a bare number "
+                                     "on a KPI with a unit, what it was read as (a bare number is in the KPI's SI "
+                                     "unit), else empty")
     applied: bool = Field(True, description="false: the gate's target is no KPI of either spec (a full path: "
                                             "violated; a short name: not applied); an added field (older plans "
                                             "lack it)")

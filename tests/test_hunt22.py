@@ -5,6 +5,9 @@
     a spec without sites (a file of racks): the report has a section for the blocks the diagrams draw and the totals
     add up (`plan_totals.top_level`), never for a rack template that another extends; the diagrams' title names
     the blocks they draw (`r3`, not its base `r`).
+    plan --policy: a met gate written as a bare number on a KPI with a unit says what it was read as (a bare number
+    is in the KPI's SI unit: `[tco_year] max = 500000` is $15.8T/yr), in text, Markdown, GitHub and JSON; before it
+    printed only "policy: 1 of 1 gates met".
 """
 from __future__ import annotations
 
@@ -67,3 +70,22 @@ def test_the_report_and_the_diagrams_show_the_same_plan_without_sites(tmp_path: 
     # under the title "r"
     assert report.startswith("## r3\n") and "`r.accelerators`" not in report and "### r: " not in report, report
     assert "r3 \u2014 physical layout" in physical and ">r \u2014 physical" not in physical
+
+
+def test_a_bare_number_gate_that_passes_says_what_it_was_read_as(tmp_path: Path) -> None:
+    from compiler.plan import render_github, render_markdown, render_text
+
+    spec, policy = tmp_path / "s.factory", tmp_path / "policy.toml"
+    spec.write_text(STARTER)
+    # meant: $500k a year (the starter's TCO is $576k/yr: above it); read: 500,000 USD/s = $15.8T/yr (met)
+    policy.write_text('[tco_year]\nmax = 500000\n[pue]\nmax = 2\n[capex]\nmax = "10e6 USD"\n')
+    result = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy), "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and all(g["ok"] for g in doc["policy"]), result.output
+    gates = {g["path"].rpartition(".")[2]: g["message"] for g in doc["policy"]}
+    tco_year = 500000 * 365 * 86400             # USD/s over a year of 365 days: $15.8T
+    assert f"${tco_year / 1e12:.1f}T/yr" in gates["tco_year"] and "USD/s" in gates["tco_year"], gates
+    assert 'max = "500000 USD/yr"' in gates["tco_year"], gates
+    assert gates["pue"] == "" and gates["capex"] == "", gates     # a ratio, and a limit written with its unit
+    for text in (render_text(doc), render_markdown(doc), render_github(doc)):
+        assert "$15.8T/yr" in text and text.count("the bare number") == 1, text
