@@ -317,6 +317,15 @@ def sized_to_target(req: Request, results) -> Request | None:
     placed = results.values.get("estimate.workload.accelerators")
     if n < 1 or (isinstance(placed, np.ndarray) and placed.size and n <= float(placed.reshape(-1)[0])):
         return None
+    return _sized(req, n)
+
+
+def _sized(req: Request, n: int) -> Request:
+    """The request placed on the n accelerators its target needs; a count past 2^53 is a usage error that names
+    the target that asked for it (the user gave no --count)."""
+    if n > 2 ** 53:
+        flag = f"--demand {req.demand}" if req.what == "inference" else f"--deadline {req.deadline}"
+        raise EstimateError(f"{flag} needs {n:.3g} accelerators, more than the 2^53 an estimate places")
     return dataclasses.replace(req, count=n)
 
 
@@ -380,7 +389,7 @@ def evaluated(req: Request):
                 return probe, text, results, sink
             if probe.count is None and n <= placed and lookup(req.system, ("server", "rack", "chip"))[1] != "chip":
                 return probe, text, results, sink     # one system holds it (the workload sized itself on it)
-            sized = dataclasses.replace(req, count=n)
+            sized = _sized(req, n)
             text = build_spec(sized)
             results, sink = evaluate_text(text, "estimate.factory")
             return sized, text, results, sink

@@ -8,6 +8,8 @@
     plan --policy: a met gate written as a bare number on a KPI with a unit says what it was read as (a bare number
     is in the KPI's SI unit: `[tco_year] max = 500000` is $15.8T/yr), in text, Markdown, GitHub and JSON; before it
     printed only "policy: 1 of 1 gates met".
+    estimate --demand without --count: a demand that needs more accelerators than an estimate places is a usage error
+    naming --demand; before it named a `--count 838991342466306354039488512` the user never gave.
 """
 from __future__ import annotations
 
@@ -89,3 +91,10 @@ def test_a_bare_number_gate_that_passes_says_what_it_was_read_as(tmp_path: Path)
     assert gates["pue"] == "" and gates["capex"] == "", gates     # a ratio, and a limit written with its unit
     for text in (render_text(doc), render_markdown(doc), render_github(doc)):
         assert "$15.8T/yr" in text and text.count("the bare number") == 1, text
+
+
+def test_a_demand_too_large_to_place_names_the_demand() -> None:
+    result = CliRunner().invoke(main, ["estimate", "inference", "--system", "DGX_H100", "--model", "llama2-70b",
+                                       "--demand", "1e30"])
+    assert result.exit_code == 2 and "--demand 1e30" in result.output and "--count" not in result.output, \
+        result.output
