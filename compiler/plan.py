@@ -757,17 +757,19 @@ def load_policy(path: str) -> dict:
     policy = Policy()
     policy.places = _policy_places(path, raw_text.decode("utf-8"))
     policy.units = {}
-    for target, rules in _policy_tables(path, data):
+    for target, rules in _policy_tables(path, data, places=policy.places):
         short = target.rpartition(".")[2]
         if short not in KPIS:
-            raise PlanError(f"{path}: `{target}` is not a KPI; KPIs: {', '.join(KPIS)}")
+            raise PlanError(f"{_policy_at(path, policy.places, target)}: `{target}` is not a KPI; KPIs: "
+                            f"{', '.join(KPIS)}")
         gates = policy.setdefault(target, {})
         for key, raw in rules.items():
+            at = _policy_at(path, policy.places, target, key)
             if key not in _POLICY_KEYS:
-                raise PlanError(f"{path}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
+                raise PlanError(f"{at}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
             if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it
-                raise PlanError(f"{path}: [{target}] {key} is given twice")
-            mode, number, unit = _gate_value(path, target, key, raw)
+                raise PlanError(f"{at}: [{target}] {key} is given twice")
+            mode, number, unit = _gate_value(at, target, key, raw)
             gates[key] = (mode, number)
             if unit is not None:
                 policy.units[(target, key)] = (unit, str(raw).strip())
@@ -777,7 +779,9 @@ def load_policy(path: str) -> dict:
 def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
     """(target, gate) -> {file, line, col} of each gate key written under a table header (`[pue]`, `[s.capex]`,
     `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives) or in an inline table
-    on one line (`pue = { max = 1.1 }`, its key read as TOML under the table it is in); the first wins."""
+    on one line (`pue = { max = 1.1 }`, its key read as TOML under the table it is in); the first wins. Every other
+    key is placed too (an unknown gate, `pue = 3` outside a table: (table, key)), and each table header at
+    (target, None), so that an error in the file names its line (`_policy_at`)."""
     import re
     import tomllib
 
@@ -796,6 +800,7 @@ def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
                 key, parsed = next(iter(parsed.items()))
                 keys.append(key)
             table = ".".join(keys)
+            places.setdefault((table, None), {"file": path, "line": number, "col": header.start(1)})
             continue
         inline = re.match(r"\s*([^=\[{]+?)\s*=\s*\{(.*)\}\s*(#.*)?$", line)    # `pue = { max = 1.1 }`
         if inline:
@@ -807,29 +812,38 @@ def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
             while isinstance(parsed, dict) and len(parsed) == 1:
                 key, parsed = next(iter(parsed.items()))
                 keys.append(key)
+            places.setdefault((".".join(keys), None), {"file": path, "line": number, "col": inline.start(1) + 1})
             for key in re.finditer(r"([A-Za-z_]+)\s*=", inline.group(2)):
-                if key.group(1) in _POLICY_KEYS:
+                if key.group(1):
                     places.setdefault((".".join(keys), key.group(1)),
                                       {"file": path, "line": number, "col": inline.start(2) + key.start(1) + 1})
             continue
         gate = re.match(r"(\s*)([A-Za-z_]+)\s*=", line)
-        if gate and table and gate.group(2) in _POLICY_KEYS:
+        if gate:
             places.setdefault((table, gate.group(2)), {"file": path, "line": number, "col": len(gate.group(1)) + 1})
     return places
 
 
-def _policy_tables(path: str, data: dict, prefix: str = ""):
+def _policy_at(path: str, places: dict, target: str, key: str | None = None) -> str:
+    """`path:line:col` of a gate's key (or of its table's header, or of a key outside a table), else `path`."""
+    place = (places.get((target, key)) if key is not None else None) or places.get((target, None)) \
+        or places.get(tuple(target.rpartition(".")[::2]))
+    return f"{path}:{place['line']}:{place['col']}" if place else path
+
+
+def _policy_tables(path: str, data: dict, prefix: str = "", places: dict | None = None):
     """(target, gates) for each table of gates. `[site.capex]` is TOML for the table `capex` inside the table
     `site`: the same target as the quoted `["site.capex"]`, so a table of tables is read as the path it spells."""
     for key, value in data.items():
         target = f"{prefix}.{key}" if prefix else key
         if not isinstance(value, dict):
-            raise PlanError(f"{path}: `{target}` must be a table of gates, e.g. [{target}] max_increase = \"5%\"")
+            raise PlanError(f"{_policy_at(path, places or {}, target)}: `{target}` must be a table of gates, e.g. "
+                            f"[{target}] max_increase = \"5%\"")
         gates = {k: v for k, v in value.items() if not isinstance(v, dict)}
         inner = {k: v for k, v in value.items() if isinstance(v, dict)}
         if gates or not inner:
             yield target, gates
-        yield from _policy_tables(path, inner, target)
+        yield from _policy_tables(path, inner, target, places)
 
 
 def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float, object]:
@@ -841,7 +855,9 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float, obje
     from dsl.units import UnitError, parse_unit
 
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise PlanError(f"{path}: [{target}] {key}: expected a number or \"N%\"")
+        raise PlanError(f"{path}: [{target}] {key}: expected a number (SI units)"
+                        + (" or \"N%\"" if key in ("max_increase", "max_decrease") else "")
+                        + " or a quantity with its unit, e.g. \"150 kW\"")
     unit = None
     if isinstance(raw, str):
         text = raw.strip()

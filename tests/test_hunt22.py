@@ -10,6 +10,8 @@
     printed only "policy: 1 of 1 gates met".
     estimate --demand without --count: a demand that needs more accelerators than an estimate places is a usage error
     naming --demand; before it named a `--count 838991342466306354039488512` the user never gave.
+    plan --policy: an error in the policy file names its file:line:col (the gate's key, or its table's header); before,
+    the file alone ("policy.toml: [pue] maximum: unknown gate").
 """
 from __future__ import annotations
 
@@ -98,3 +100,16 @@ def test_a_demand_too_large_to_place_names_the_demand() -> None:
                                        "--demand", "1e30"])
     assert result.exit_code == 2 and "--demand 1e30" in result.output and "--count" not in result.output, \
         result.output
+
+
+def test_a_policy_files_errors_name_their_line(tmp_path: Path) -> None:
+    spec = tmp_path / "s.factory"
+    spec.write_text(STARTER)
+    cases = {'# gates\n[pue]\nmaximum = 1\n': "3:1", '[pue]\nmax = 1\n\n[watts]\nmax = 1\n': "4:1",
+             '[capex]\n  max = true\n': "2:3", 'pue = { max = "a lot" }\n': "1:9",
+             '[pue]\nmax_increase = "-5%"\n': "2:1", 'x = 1\n': "1:1"}
+    for text, place in cases.items():
+        policy = tmp_path / "policy.toml"
+        policy.write_text(text)
+        result = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy)])
+        assert result.exit_code == 2 and f"policy.toml:{place}: " in result.output, (text, result.output)
