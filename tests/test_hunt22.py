@@ -12,6 +12,7 @@
     naming --demand; before it named a `--count 838991342466306354039488512` the user never gave.
     plan --policy: an error in the policy file names its file:line:col (the gate's key, or its table's header); before,
     the file alone ("policy.toml: [pue] maximum: unknown gate").
+    diagram -o under a path that is a file says so; before "cannot write f/x.svg: File exists".
 """
 from __future__ import annotations
 
@@ -113,3 +114,11 @@ def test_a_policy_files_errors_name_their_line(tmp_path: Path) -> None:
         policy.write_text(text)
         result = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy)])
         assert result.exit_code == 2 and f"policy.toml:{place}: " in result.output, (text, result.output)
+
+
+def test_a_diagram_under_a_file_says_the_file_is_no_folder(tmp_path: Path) -> None:
+    spec, blocker = tmp_path / "s.factory", tmp_path / "f"
+    spec.write_text(STARTER)
+    blocker.write_text("")
+    result = CliRunner().invoke(main, ["diagram", str(spec), "--view", "power", "-o", str(blocker / "x.svg")])
+    assert result.exit_code == 2 and f"{blocker} is a file, not a folder" in result.output, result.output

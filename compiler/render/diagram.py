@@ -177,6 +177,11 @@ def write_diagram(dot_text: str, path: str, fmt: str) -> str | None:
 
 def _write_bytes(path: str, data: bytes) -> None:
     folder = os.path.dirname(path)
+    blocking = folder
+    while blocking and not os.path.exists(blocking):      # the nearest part of the folder that exists
+        blocking = os.path.dirname(blocking)
+    if blocking and not os.path.isdir(blocking):        # makedirs says only "File exists"
+        raise NotADirectoryError(0, f"{blocking} is a file, not a folder")
     if folder:
         os.makedirs(folder, exist_ok=True)
     with open(path, "wb") as fh:
