@@ -109,6 +109,8 @@ class Search:
     front: list[dict] = field(default_factory=list)
     heatmap: "Heatmap | None" = None
     resolved: bool = False
+    graph: object = None             # the plan's graph and the spec's own diagnostics: what flags a chosen figure
+    spec_diagnostics: list = field(default_factory=list)
 
     def bind(self, result: ChunkResult) -> None:
         paths = result.columns
@@ -150,23 +152,57 @@ class Search:
         self.feasible += int(rows.size)
         if rows.size == 0:
             return
+        flags = _ChunkFlags(self.graph, [*self.spec_diagnostics, *result.diagnostics])
         if len(self.objectives) == 1:
             i = int(rows[np.argmin(keys[rows, 0])])              # argmin: the first of equal values
             if self.best is None or keys[i, 0] < self.best["_key"]:
-                self.best = self._row(result, column, i, keys[i, 0])
+                self.best = self._row(result, column, i, keys[i, 0], flags)
             return
         local = _nondominated(keys[rows])
-        candidates = [self._row(result, column, int(rows[j]), keys[rows[j]]) for j in local]
+        candidates = [self._row(result, column, int(rows[j]), keys[rows[j]], flags) for j in local]
         merged = self.front + candidates
         merged.sort(key=lambda r: r["scenario"])
         keep = _nondominated(np.array([r["_key"] for r in merged]))
         self.front = [merged[j] for j in sorted(keep)]
 
-    def _row(self, result: ChunkResult, column: dict, i: int, key) -> dict:
+    def _row(self, result: ChunkResult, column: dict, i: int, key, flags: "_ChunkFlags") -> dict:
         return {"scenario": result.chunk.start + i,
                 "parameters": {p: float(column[p][i]) for p in self.parameters},
                 "values": {p: _number(column[p][i]) for p in self.report},
+                "flagged": flags.at(i, self.report),
                 "_key": key}
+
+
+class _ChunkFlags:
+    """Which figures a chunk's diagnostics flag in one of its scenarios (`report_format.graph_flags`: a warning's
+    quantities and every figure that reads them), with the words eval and the report mark them with: {path: why}.
+    A diagnostic that names its scenarios (`Diagnostic.scenarios`, the chunk's own indices) flags those only;
+    worked out on first use, once a chunk."""
+
+    def __init__(self, graph, diagnostics: list):
+        self.graph = graph
+        self.diagnostics = [d for d in diagnostics if d.severity in ("error", "warning") and d.quantities]
+        self.every: dict | None = None
+        self.some: list = []
+
+    def at(self, i: int, paths) -> dict[str, str]:
+        from .render.report_format import flag_reason, graph_flags
+
+        if self.graph is None or not self.diagnostics:
+            return {}
+        if self.every is None:
+            self.every = graph_flags(self.graph, [d for d in self.diagnostics if d.scenarios is None])
+            self.some = [({int(k) for k in d.scenarios}, graph_flags(self.graph, [d]))
+                         for d in self.diagnostics if d.scenarios is not None]
+        out = {}
+        for path in paths:
+            codes = set(self.every.get(path, ()))
+            for rows, flagged in self.some:
+                if i in rows:
+                    codes |= flagged.get(path, set())
+            if codes:
+                out[path] = flag_reason(codes)
+        return out
 
 
 def _number(value) -> float | None:
@@ -260,10 +296,13 @@ def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:
 def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
     from .display import format_quantity
 
-    def show(path, value):
+    from .render.report_format import flag_mark
+
+    def show(path, value, flagged=None):
         if value is None:
             return "(absent)"
-        return format_quantity(value, units.get(path, ""), displays.get(path, ""))
+        return format_quantity(value, units.get(path, ""), displays.get(path, "")) \
+            + flag_mark((flagged or {}).get(path))
 
     goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path or o.name}" for o in search.objectives)
     lines = [f"{goal}: {search.feasible:,} of {search.evaluated:,} scenarios feasible"
@@ -280,12 +319,13 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
                 lines.append(f"  {p} = {show(p, v)}")
             for p, v in search.best["values"].items():
                 if p not in search.best["parameters"]:     # an objective that is a varied parameter: once
-                    lines.append(f"  {p} = {show(p, v)}")
+                    lines.append(f"  {p} = {show(p, v, search.best.get('flagged'))}")
     else:
         lines.append(f"Pareto front: {len(search.front)} plan(s)")
         header = list(search.parameters) + [o.path for o in search.objectives]
         rows = [[show(p, row["parameters"][p]) for p in search.parameters]
-                + [show(o.path, row["values"][o.path]) for o in search.objectives] for row in search.front]
+                + [show(o.path, row["values"][o.path], row.get("flagged")) for o in search.objectives]
+                for row in search.front]
         widths = [max(len(c) for c in column) for column in zip(header, *rows)]
         for cells in [header] + rows:
             lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))

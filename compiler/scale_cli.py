@@ -140,6 +140,7 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
         sys.exit(EXIT_USAGE)
     plan = _prepared(spec, define_map, root)
     search = Search(objectives, parsed, list(plan.sweep))
+    search.graph, search.spec_diagnostics = plan.lowering.graph, list(plan.sink.items)
     try:
         if heatmap:
             search.heatmap = Heatmap(plan)
@@ -157,6 +158,10 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
     if errors:
         click.echo(render_text(errors, plan.sink.sources, limit=20), err=True)
         click.echo("the scenarios these errors hold in are infeasible", err=True)
+    # warnings (an input outside its published range): the figures they flag are marked where the plan shows them
+    warnings = [d for d in outcome.diagnostics if d.severity == "warning"]
+    if warnings:
+        click.echo(render_text(warnings, plan.sink.sources, limit=20), err=True)
     if fmt == "json":
         click.echo(json.dumps(to_json(search, spec, plan, outcome, units), indent=2))
     else:

@@ -13,12 +13,16 @@
     plan --policy: an error in the policy file names its file:line:col (the gate's key, or its table's header); before,
     the file alone ("policy.toml: [pue] maximum: unknown gate").
     diagram -o under a path that is a file says so; before "cannot write f/x.svg: File exists".
+    optimize: a chosen plan's figure that a warning flags is marked as eval marks it (text, JSON `flagged`), in the
+    scenarios the warning holds in only, and the warnings are printed; before, a best plan priced at 80 USD/kWh
+    read "tco_year = 24.41 MUSD/yr" clean with no warning anywhere, exit 0.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
@@ -122,3 +126,21 @@ def test_a_diagram_under_a_file_says_the_file_is_no_folder(tmp_path: Path) -> No
     blocker.write_text("")
     result = CliRunner().invoke(main, ["diagram", str(spec), "--view", "power", "-o", str(blocker / "x.svg")])
     assert result.exit_code == 2 and f"{blocker} is a file, not a folder" in result.output, result.output
+
+
+def test_optimize_marks_a_flagged_figure_of_the_plan_it_chooses(tmp_path: Path) -> None:
+    spec = tmp_path / "s.factory"
+    spec.write_text(_edit(STARTER, ('    assert gpus == 64, "four racks of two 8-GPU servers"\n', "")))
+    grid = ["--vary", "racks=1..2", "--vary", "energy_price=[0.1 USD/kWh, 80 USD/kWh]", "--quiet"]
+    why = "computed from an input outside its published range"
+    worst = CliRunner().invoke(main, ["optimize", str(spec), "--maximize", "headquarters.tco_year", *grid])
+    assert worst.exit_code == 0 and "energy_price = 80 USD/kWh" in worst.stdout, worst.output
+    assert f"MUSD/yr (\u26a0 {why})" in worst.stdout and "implausible-value" in worst.stderr, worst.output
+    best = CliRunner().invoke(main, ["optimize", str(spec), "--minimize", "headquarters.tco_year", *grid,
+                                     "--format", "json"])
+    doc = json.loads(best.stdout)
+    assert doc["best"]["parameters"]["energy_price"] == pytest.approx(0.1 / 3.6e6, rel=1e-12) and doc["best"]["flagged"] == {}, doc["best"]
+    front = CliRunner().invoke(main, ["optimize", str(spec), "--maximize", "headquarters.tco_year",
+                                      "--maximize", "headquarters.accelerators", *grid, "--format", "json"])
+    rows = json.loads(front.stdout)["pareto"]
+    assert rows and all(r["flagged"] == {"headquarters.tco_year": why} for r in rows), rows
