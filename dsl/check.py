@@ -1327,6 +1327,7 @@ def check(program, scopes: Scopes, sink: Sink, defines: dict[str, str] | None = 
     check_field_ranges(checker, program, set(defines or ()), sink)
     check_late_bindings(checker, program, sink)
     check_unused_imports(program, sink)
+    check_unplaced_blocks(program, sink)
     return checked
 
 
@@ -1518,6 +1519,45 @@ def check_unused_imports(program, sink: Sink) -> None:
                 if alias not in read:
                     sink.warning(Code.UNUSED_IMPORT, f"`{alias}` is imported but never used", stmt.module_span,
                                  help="remove the import")
+
+
+PLACED_KINDS = ("hall", "row", "rack", "server")     # the facility levels a site places
+
+
+def check_unplaced_blocks(program, sink: Sink) -> None:
+    """`unplaced-block` (a warning) at each hall, row, rack or server defined at the top of a spec file (not the
+    stdlib) that has a site, when no file places it (`rack r: it`), extends it or reads its name (`_names_read`),
+    nor imports it from this one: a plan is its sites (`compiler.plan_totals.top_level`), so the report, the
+    diagrams and the totals leave such a block out, while eval lists its figures (`hall extra {...}` written
+    beside the site instead of in it). A file another imports whole is a library: none is reported there. A lint
+    of a program without errors, as `check_unused_imports`."""
+    if sink.has_errors():
+        return
+    read: set[str] = set()
+    whole: set[str] = set()
+    for module in program.modules.values():
+        read |= _names_read(module)
+        for stmt in module.statements:
+            if isinstance(stmt, n.Import):
+                target = program.imported(module, stmt)
+                if target is not None and stmt.names is None:
+                    whole.add(target.path)
+                elif target is not None:
+                    read.update(name for name, _span in stmt.names)
+
+    def level(block: n.Block) -> str:
+        return canonical_kind_name(block.kind)
+
+    for module in program.modules.values():
+        blocks = [s for s in module.statements if isinstance(s, n.Block)]
+        if module.is_stdlib or module.path in whole or not any(level(b) == "site" for b in blocks):
+            continue
+        for block in blocks:
+            if level(block) in PLACED_KINDS and block.name not in read:
+                sink.warning(Code.UNPLACED_BLOCK, f"{level(block)} `{block.name}` is defined but nothing places it: "
+                             "the plan is the spec's sites, so its report, diagrams and totals leave it out",
+                             block.name_span, help=f"place it in a site (`{level(block)} a: {block.name}`), or "
+                                                   "remove it")
 
 
 def check_field_ranges(checker: _Checker, program, overridden: set[str], sink: Sink) -> None:

@@ -50,6 +50,7 @@ class Code:
     INHERITANCE_CYCLE = "inheritance-cycle"
     AMBIGUOUS_NAME = "ambiguous-name"
     UNUSED_IMPORT = "unused-import"
+    UNPLACED_BLOCK = "unplaced-block"
     SHADOWED_NAME = "shadowed-name"
     UNKNOWN_FUNCTION = "unknown-function"
     WRONG_ARGUMENTS = "wrong-arguments"
@@ -123,6 +124,10 @@ CODES: dict[str, tuple[str, str]] = {
     Code.UNUSED_IMPORT: ("check", "A name (or a module) is imported but nothing in the file reads it, nor does "
                          "another file import it from this one. A warning at the import, given when the program has no "
                          "error: remove it (the editor offers to)."),
+    Code.UNPLACED_BLOCK: ("check", "A hall, row, rack or server is defined at the top of a spec that has sites, but nothing "
+                          "places, extends or reads it: a plan is its sites, so the report, the diagrams and the "
+                          "totals leave it out. A warning at its name, given when the program has no error: place it "
+                          "in a site (`hall a: extra`), or remove it."),
     Code.SHADOWED_NAME: ("check", "Inside a block, a name reads the block's own field (one a model computes, or one left unset) although a `param` or `let` of the module has that name; rename one of them."),
     Code.UNKNOWN_FUNCTION: ("check", "A call names a function the language does not have."),
     Code.WRONG_ARGUMENTS: ("check", "A function gets the wrong number or kind of arguments."),

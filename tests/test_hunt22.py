@@ -16,6 +16,9 @@
     optimize: a chosen plan's figure that a warning flags is marked as eval marks it (text, JSON `flagged`), in the
     scenarios the warning holds in only, and the warnings are printed; before, a best plan priced at 80 USD/kWh
     read "tco_year = 24.41 MUSD/yr" clean with no warning anywhere, exit 0.
+    check: a hall (row, rack, server) written at the top of a spec with sites that nothing places is an
+    `unplaced-block` warning; before, `hall extra { rack r: h100_rack x 100 }` beside the site was left out of the
+    report, diagrams and totals (3,200 GPUs) with no word, while eval listed its figures.
 """
 from __future__ import annotations
 
@@ -144,3 +147,40 @@ def test_optimize_marks_a_flagged_figure_of_the_plan_it_chooses(tmp_path: Path) 
                                       "--maximize", "headquarters.accelerators", *grid, "--format", "json"])
     rows = json.loads(front.stdout)["pareto"]
     assert rows and all(r["flagged"] == {"headquarters.tco_year": why} for r in rows), rows
+
+
+STRAY = """from systems import DGX_H100
+rack h100_rack {
+  server node: DGX_H100 x 4
+  power_limit = 45 kW
+}
+hall extra {
+  rack r: h100_rack x 100
+}
+site lab {
+  electricity_price = 0.1 USD/kWh
+  land_price = 0 USD
+  hall a {
+    rack r: h100_rack x 2
+  }
+}
+"""
+
+
+def test_a_hall_beside_the_sites_that_nothing_places_is_said(tmp_path: Path) -> None:
+    from compiler import evaluate_text
+
+    def unplaced(text: str) -> list[tuple[int, str]]:
+        results, sink = evaluate_text(text, "spec.factory")
+        return [(d.span.line, d.message.split(" is ")[0]) for d in sink.items if d.code == "unplaced-block"]
+
+    assert unplaced(STRAY) == [(6, "hall `extra`")]
+    results, _ = evaluate_text(STRAY, "spec.factory")
+    assert float(results.values["extra.accelerators"].ravel()[0]) == 3200      # what the plan would leave out
+    assert [t.figure for t in results.totals["accelerators"].terms] == ["lab.accelerators"]
+    assert unplaced(STRAY.replace("    rack r: h100_rack x 2\n", "    rack r: h100_rack x 2\n  }\n  hall b: extra x 1 {\n")) == []
+    assert unplaced(STRAY.replace("hall extra {", "hall extra extends nothing_here {")) == []    # an error: no lint
+    assert unplaced(STRAY.split("site lab")[0]) == []                 # no site: a file of templates
+    assert unplaced(STRAY.replace("  let", "  let").replace("land_price = 0 USD",
+                                                            "land_price = 0 USD\n  let spare = extra.accelerators")) == []
+
