@@ -3519,6 +3519,7 @@ class UserRow:
     predicted: float = math.nan
     note: str = ""
     spec_path: str = ""               # the spec file, resolved against the CSV's folder and normalised
+    flagged: str = ""                 # why a warning of the spec flags the prediction (report_format), else ""
 
     @property
     def error(self) -> float:
@@ -3596,12 +3597,14 @@ def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], U
     from dsl.units import UnitError, parse_unit
 
     from . import evaluate_files
+    from .render.report_format import flagged_quantities
 
     sink = UserSink()
     table, source = _read_table(path, USER_COLUMNS, sink)
     base = os.path.dirname(os.path.abspath(path))
     evaluated: dict[str, tuple] = {}              # spec file -> (Results or None, its Sink)
     compared: dict[str, set[str]] = {}            # spec file -> the quantities its rows name
+    flags: dict[str, dict[str, str]] = {}         # spec file -> its flagged figures {path: why}
     first_line: dict[tuple, int] = {}             # a row's fields -> the line that gave them first
     out: list[UserRow] = []
     for line, data in table:
@@ -3655,6 +3658,7 @@ def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], U
             evaluated[spec_path] = (results if results is not None and not spec_sink.has_errors() else None,
                                     spec_sink)
             compared[spec_path] = set()
+            flags[spec_path] = flagged_quantities(results, spec_sink) if evaluated[spec_path][0] is not None else {}
         results = evaluated[spec_path][0]
         if results is None:
             at("spec", f"spec `{spec}` has errors (shown at their own lines): its rows are not compared")
@@ -3697,7 +3701,8 @@ def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], U
             at("measured", f"measured value `{text}` {unit_text} and the prediction "
                            f"{float(values[0]):.6g} {si} have opposite signs: the relative error is not defined")
             continue
-        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", ""), spec_path))
+        out.append(UserRow(line, spec, quantity, measured, si, float(values[0]), data.get("note", ""), spec_path,
+                           flags[spec_path].get(quantity, "")))
     held: list = []
     for spec_path, (results, spec_sink) in evaluated.items():
         for src in spec_sink.sources.values():
@@ -3716,10 +3721,12 @@ def run_user(path: str, all_diagnostics: bool = False) -> tuple[list[UserRow], U
 
 
 def render_user(rows: list[UserRow]) -> str:
+    from .render.report_format import flag_mark
+
     lines = [f"{'line':>5}  {'spec':<28} {'quantity':<36} {'measured':>14} {'predicted':>14} {'error':>8}"]
-    for r in rows:
+    for r in rows:        # a prediction a warning of its spec flags is marked, as eval marks the figure
         lines.append(f"{r.line:>5}  {r.spec[-28:]:<28} {r.quantity[-36:]:<36} {r.measured:>14.6g} "
-                     f"{r.predicted:>14.6g} {r.error:>+8.1%}  ({r.unit})")
+                     f"{r.predicted:>14.6g} {r.error:>+8.1%}  ({r.unit})" + flag_mark(r.flagged))
     s = user_summary(rows)
     lines.append("")
     if s["count"]:
@@ -3736,7 +3743,8 @@ def user_json_doc(path: str, rows: list[UserRow]) -> dict:
     s = user_summary(rows)
     return {"file": path,
             "rows": [{"line": r.line, "spec": r.spec, "quantity": r.quantity, "unit": r.unit,
-                      "measured": _json_number(r.measured), "predicted": _json_number(r.predicted), "error": _json_number(r.error)}
+                      "measured": _json_number(r.measured), "predicted": _json_number(r.predicted), "error": _json_number(r.error),
+                      "flagged": r.flagged or None}
                      for r in rows],
             "summary": stats_json(s),
             "interval": {"method": "cluster bootstrap", "cluster": "spec and quantity", "confidence": 0.95,

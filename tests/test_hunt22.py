@@ -19,6 +19,8 @@
     check: a hall (row, rack, server) written at the top of a spec with sites that nothing places is an
     `unplaced-block` warning; before, `hall extra { rack r: h100_rack x 100 }` beside the site was left out of the
     report, diagrams and totals (3,200 GPUs) with no word, while eval listed its figures.
+    validate --user: a prediction that a warning of its spec flags is marked in its row (text and JSON `flagged`), as
+    eval marks the figure; before it read clean beside a clean one.
 """
 from __future__ import annotations
 
@@ -184,3 +186,15 @@ def test_a_hall_beside_the_sites_that_nothing_places_is_said(tmp_path: Path) -> 
     assert unplaced(STRAY.replace("  let", "  let").replace("land_price = 0 USD",
                                                             "land_price = 0 USD\n  let spare = extra.accelerators")) == []
 
+
+def test_validate_user_marks_a_flagged_prediction(tmp_path: Path) -> None:
+    (tmp_path / "s.factory").write_text(STARTER.replace("0.12 USD/kWh", "80 USD/kWh"))
+    (tmp_path / "m.csv").write_text("spec,quantity,measured,unit\ns.factory,headquarters.tco_year,48000000,USD/yr\n"
+                                    "s.factory,headquarters.it_power,67,kW\n")
+    why = "computed from an input outside its published range"
+    text = CliRunner().invoke(main, ["validate", "--user", str(tmp_path / "m.csv")])
+    tco, it = [line for line in text.stdout.splitlines() if "headquarters." in line and "(" in line][:2]
+    assert tco.endswith(f"(USD/s) (\u26a0 {why})") and it.endswith("(W)"), text.stdout
+    doc = json.loads(CliRunner().invoke(main, ["validate", "--user", str(tmp_path / "m.csv"), "--format",
+                                               "json"]).stdout)
+    assert [r["flagged"] for r in doc["rows"]] == [why, None], doc["rows"]
