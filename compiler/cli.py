@@ -359,16 +359,17 @@ def explain(spec, path, depth, fmt, defines, root):
     """Show how one quantity is derived: formula, inputs, source lines and citations, down the tree."""
     from dsl.diagnostics import did_you_mean
 
-    from .explain import derivation, render_text as render_tree
+    from .explain import derivation, render_text as render_tree, total_of
 
     _require_files((spec,))
     results, sink = run_pipeline([spec], _parse_defines(defines), root, evaluate_all=True)
     if results is None:
         click.echo(render_text(sink.items, sink.sources), err=True)
         sys.exit(_exit_code(sink))
-    if path not in results.graph.nodes:
+    if path not in results.graph.nodes and total_of(results, path) is None:
         parent = path.rpartition(".")[0]
-        siblings = [p for p in results.graph.nodes if p.rpartition(".")[0] == parent]
+        totals = [f"totals.{name}" for name in getattr(results, "totals", {})]
+        siblings = [p for p in [*results.graph.nodes, *totals] if p.rpartition(".")[0] == parent]
         hint = did_you_mean(path, siblings or list(results.graph.nodes)) or \
             "list the quantities with `factory eval SPEC`"
         click.echo(f"error: `{path}` is not a quantity of {spec}\n  help: {hint}", err=True)

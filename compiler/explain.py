@@ -188,7 +188,29 @@ def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str
                 out["inputs"] = [visit(d, level + 1, step) for d, step in inputs]
         return out
 
-    return visit(path, 0)
+    total = total_of(results, path)
+    if total is None:
+        return visit(path, 0)
+    # a figure of the whole plan (`compiler.plan_totals`, the diagrams' totals lines, results JSON's `totals`):
+    # the sum it is, with each top-level block's figure and multiplicity as its inputs
+    values = np.asarray(total.values, dtype=float)
+    value = _value_text(results, Node(path, total.unit, None, None, None, None), values, total.unit) \
+        if np.isfinite(values).any() else "n/a (a block it adds has no value)"
+    out = {"path": path, "kind": "total", "value": value, "unit": total.unit or "1", "formula": total.formula}
+    terms = [p for t in total.terms for p in (t.figure, t.count) if p is not None and p in results.graph.nodes]
+    why = sorted({flags[p] for p in terms if flags and p in flags})
+    if why:
+        out["flagged"] = "; ".join(why)
+    if terms:
+        out["inputs"] = [visit(p, 1) for p in terms] if depth >= 1 else f"{len(terms)} more (raise --depth)"
+    return out
+
+
+def total_of(results, path: str):
+    """The plan total `path` names (`totals.it_power`: `Results.totals`), or None."""
+    head, _, name = path.partition(".")
+    totals = getattr(results, "totals", None) or {}
+    return totals.get(name) if head == "totals" and path not in results.graph.nodes else None
 
 
 def render_text(tree: dict) -> str:

@@ -21,6 +21,9 @@
     report, diagrams and totals (3,200 GPUs) with no word, while eval listed its figures.
     validate --user: a prediction that a warning of its spec flags is marked in its row (text and JSON `flagged`), as
     eval marks the figure; before it read clean beside a clean one.
+    explain totals.NAME: a figure of the whole plan (the diagrams' totals lines, results JSON's `totals`) is explained
+    as the sum it is, its terms as inputs, flagged where a term is; before "`totals.it_power` is not a quantity"
+    with a did-you-mean of `air_rack.total_power`.
 """
 from __future__ import annotations
 
@@ -198,3 +201,23 @@ def test_validate_user_marks_a_flagged_prediction(tmp_path: Path) -> None:
     doc = json.loads(CliRunner().invoke(main, ["validate", "--user", str(tmp_path / "m.csv"), "--format",
                                                "json"]).stdout)
     assert [r["flagged"] for r in doc["rows"]] == [why, None], doc["rows"]
+
+
+def test_explain_a_plan_total(tmp_path: Path) -> None:
+    from test_hunt21 import TWO_SITES
+
+    spec = tmp_path / "s.factory"
+    spec.write_text(TWO_SITES)
+    doc = json.loads(CliRunner().invoke(main, ["eval", str(spec), "--format", "json"]).stdout)
+    q = doc["quantities"]
+    result = CliRunner().invoke(main, ["explain", str(spec), "totals.it_power", "--depth", "1", "--format", "json"])
+    tree = json.loads(result.stdout)
+    assert result.exit_code == 0 and tree["kind"] == "total" and "flagged" not in tree, result.output
+    assert [i["path"] for i in tree["inputs"]] == ["east.it_power", "west.it_power"]
+    east, west = (q[f"{s}.it_power"]["values"][0] for s in ("east", "west"))
+    assert doc["totals"]["it_power"]["values"][0] == pytest.approx(east + west, rel=1e-12)
+    flagged = CliRunner().invoke(main, ["explain", str(spec), "totals.it_power", "-D", "west_tdp=700 kW"])
+    assert flagged.stdout.splitlines()[0].startswith("totals.it_power = ") and "\u26a0" in \
+        flagged.stdout.splitlines()[0], flagged.output
+    typo = CliRunner().invoke(main, ["explain", str(spec), "totals.it_powr"])
+    assert typo.exit_code == 2 and "did you mean `totals.it_power`" in typo.output, typo.output
