@@ -1293,21 +1293,26 @@ LOCAL_GEAR = {"row": ("pdu", "busway", "rectifier", "cdu", "crah"), "rack": ("pd
 
 def local_gear_load(block, kind: str):
     """The peak load the gear of `kind` placed in a row or rack carries (per row or rack): a PDU, busway or
-    rectifier the power out of its stage toward the block's IT (it_power over the efficiencies of the stages after
-    it in the block's chain; None where the chain has no such stage); a CDU / CRAH the block's liquid / air heat; a
-    power shelf the power of the rack's parts it feeds (its output: it_power x the shelf efficiency)."""
+    rectifier the power out of its stage toward the block's IT, walked as the chain walks it (`_carry_chain` with a
+    `stop` at the placement: the stages after it at their peak losses, the rack PDUs' units' curve where that is
+    above their rating; None where the chain has no such stage), over the row's count; a rack's own PDU its IT (the
+    last stage); a CDU / CRAH the block's liquid / air heat; a power shelf the power of the rack's parts it feeds
+    (its output: it_power x the shelf efficiency). Before s22-power a row's gear read it_power over the rated
+    efficiencies of the stages after it, while a hall's or site's gear reads its walked flow (`gear_load`): its
+    units' energized capacity r x the walked flow was not the capacity placed (a row PDU over racks whose own 2 x
+    300 kVA PDUs lose 1.65 kW at 35 kW, their rating 0.53 kW: 1.238 MW energized for 1.2 MW placed)."""
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
     if kind == "power_shelf":
         return part_power(block, peak=True)
-    out = block.get("it_power")
     if block.kind == "rack" and kind == "pdu":          # a rack's own PDU: the last stage (_rack_pdus)
-        return out
-    for stage, eta, _ in reversed(chain_stages(block)):
-        if stage == kind:
-            return out
-        out = out / eta
-    return None
+        return block.get("it_power")
+    if not any(stage == kind for stage, _, _ in chain_stages(block)):
+        return None
+    holder, stop = block.parent, (kind, block.path)
+    out = _carry_chain(holder, True, cooling_fed=False, stop=stop)[1].get(stop, np.zeros(1))
+    count = block.count
+    return np.where(count > 0, out / np.where(count > 0, count, 1.0), 0.0)
 
 
 def _local_gear_units(kind: str):
