@@ -81,6 +81,8 @@ def test_where_the_halls_boundary_runs_does_not_change_the_current_through_the_s
         assert halls["it_power_avg"] == pytest.approx(rows["it_power_avg"], rel=1e-12)
         assert halls["facility_power_avg"] == pytest.approx(rows["facility_power_avg"], rel=1e-12), (ua, ub)
         assert halls["facility_power"] == pytest.approx(rows["facility_power"], rel=1e-12)
+        assert halls["facility_power_avg"] <= halls["facility_power"]       # the average never above the peak
+        assert halls["facility_power_metered"] <= halls["facility_power"]
 
 
 def _hall_flow(v: dict[str, float], hall: str) -> tuple[float, float, float]:
