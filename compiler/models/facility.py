@@ -487,7 +487,7 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
 
 
 def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False, scale=1.0, stop=None,
-                 scales=None):
+                 scales=None, memo=None):
     """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
     next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
     stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
@@ -499,7 +499,8 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     power out kept (peak: `gear_load`; average: `_shared_fraction`) and its loss, which reads its units' count, not
     computed. `scales` (average only): {block path: scale} of the chains of the site at this walk (the metered
     draw's, `metered_change`; None: every other chain at its average), which a site's gear shared with its halls
-    reads for its load fraction (`_shared_fraction`)."""
+    reads for its load fraction (`_shared_fraction`); `memo` holds those fractions for one walk and the walks it makes
+    (each found once: a site's stages nested inside each other would walk its halls once per stage per level)."""
     # the flows entering each stage, keyed by the chain from the meter down to it (meter-side stages first): the
     # groups whose chains share that prefix run through the same units, so each stage is walked once at the sum of
     # its flows (s21-power: the square-law part is of the summed current, not a sum of each flow's own)
@@ -545,7 +546,9 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
             out_avg = sum((a for _, a, _ in into), np.zeros(1))
             # a site's gear that its halls' chains run through too: this walk's flow takes its share of the current
             # of all of them (`_shared_fraction`; s22-power: before, each hall's flow its own square-law part)
-            shared = None if owner is None or no_load else _shared_fraction(ctx, kind, owner, scales)
+            if memo is None:
+                memo = {}
+            shared = None if owner is None or no_load else _shared_fraction(ctx, kind, owner, scales, memo)
             loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), np.ones(1), 1.0) \
                 if owner is None else _placed_loss(ctx, kind, out_avg, out_peak, eta, energized, shared)
             out, counted = out_avg, sum((a for _, a, k in into if k != kind), np.zeros(1))
@@ -568,7 +571,7 @@ def _placed_loss(ctx, kind: str, out, out_peak, eta, energized, shared=None):
                           shared)
 
 
-def _shared_fraction(ctx, kind: str, owner: str, scales=None):
+def _shared_fraction(ctx, kind: str, owner: str, scales=None, memo=None):
     """X = Y / P of the `kind` gear a site places (`owner` its path) where its halls' chains run through it: Y the
     sum of the average flows out of that stage over everything it feeds (each hall x its count, and the site's own
     IT and cooling plant), each chain at its scale in `scales` ({block path: scale}, 1 where absent: the metered
@@ -578,20 +581,25 @@ def _shared_fraction(ctx, kind: str, owner: str, scales=None):
     walked its own flow through the site's gear on its share of the units, sum_h P_h (y_h / P_h)^2 >= (sum y_h)^2 / P
     (Cauchy-Schwarz): halls, or a site's own IT and plant, of different load factors summed their square-law parts.
     None (each flow its own, x) for gear placed elsewhere (a hall's, a row's, a rack's: one walk holds all its
-    flows) or on a site without halls."""
+    flows) or on a site without halls. `memo` ({(owner, kind): X}) keeps each found once over one walk."""
+    memo = {} if memo is None else memo
+    if (owner, kind) in memo:
+        return memo[(owner, kind)]
     site = _placement_block(ctx, owner)
     if site is None or site.kind != "site" or not halls(site):
+        memo[(owner, kind)] = None
         return None
     stop = (kind, site.path)
 
     def into(block):
         at = np.ones(1) if scales is None else scales.get(block.path, np.ones(1))
-        return _carry_chain(block, False, scale=at, stop=stop, scales=scales)[1].get(stop, np.zeros(1))
+        return _carry_chain(block, False, scale=at, stop=stop, scales=scales, memo=memo)[1].get(stop, np.zeros(1))
 
     flow = into(site) + sum((hall.count * into(hall) for hall in halls(site)), np.zeros(1))
     load = gear_load(site, kind)
     capacity = _energized_ratio(site, kind, site.path) * (np.zeros(1) if load is None else load)
-    return np.where(capacity > 0, flow / np.where(capacity > 0, capacity, 1.0), 0.0)
+    memo[(owner, kind)] = np.where(capacity > 0, flow / np.where(capacity > 0, capacity, 1.0), 0.0)
+    return memo[(owner, kind)]
 
 
 def _placement_block(ctx, owner: str):
