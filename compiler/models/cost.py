@@ -573,15 +573,18 @@ def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     walked again at its metered flows (facility.metered_change: its square-law losses at the flows the services
     draw, its cooling with the heat), so a chain whose accelerators the services all hold draws the same whatever
     the site's planning `utilization`."""
-    from .facility import metered_change
+    from .facility import metered_change, metered_scale
     own, changes = it_changes(site)
     if not changes and not np.any(own):
         return np.zeros(1), {}
+    # every chain at its metered flows at once: a site's gear that its halls share carries all of them (s22-power)
+    scales = {hall.path: metered_scale(hall, changes[hall.path]) for hall in halls(site)}
+    scales[site.path] = metered_scale(site, own)
     total, per_hall = np.zeros(1), {}
     for hall in halls(site):
-        per_hall[hall.path] = metered_change(hall, changes[hall.path])
+        per_hall[hall.path] = metered_change(hall, changes[hall.path], scales)
         total = total + hall.count * per_hall[hall.path]
-    return total + metered_change(site, own), per_hall
+    return total + metered_change(site, own, scales), per_hall
 
 
 def facility_power_metered(site) -> np.ndarray:

@@ -38,7 +38,10 @@ Power chain (efficiency eta from the meter to the IT load):
                        P = r x out_peak, the capacity placed for the stage (r = max(1, units placed x capacity /
                        the placement's peak load); a default stage: P = out_peak, x_ref = 1)
                        out_avg, out_peak: the sums of the flows through the stage (its rows' IT, the cooling plant
-                       its transformers feed): one current in its units (s21-power)
+                       its transformers feed): one current in its units (s21-power); a site's gear its halls' chains
+                       run through too: each hall's (and the site's own) share P_h l_1 (f + (1 - f) x_h X), x_h its
+                       own load fraction, X that of all the flows through the units (s22-power): the shares add up
+                       to the loss at the summed flow, whichever hall the racks sit in
                        f: <stage>_fixed_loss_share, the no-load share of a unit's loss AT ITS FULL RATED LOAD
                        (transformer 0.2: DOE 10 CFR 431.196 rates it at 50% load, where a loss-optimized design's
                        core and winding losses are equal; UPS and rectifier 0.36: a datasheet curve fitted; PDU
@@ -394,9 +397,11 @@ def _rack_pdus(holder, mult, it, it_avg, stages, average: bool):
 # for a transformer: the no-load parts added outweigh the square-law parts saved) and lowers it above x*.
 # Before s20-power: f' L_peak r + (1 - f') y (1/eta - 1), linear in the load, f' (0.4 transformer, 0.3 UPS) read
 # at the partial loads redundant gear runs at, the no-load part taken from the peak loss, r times.
-# Assumptions: the units of a placement share its load equally; a hall's chain and its site's see the site's gear
-# apart (each hall walks its own flows through the site's transformers on its share of them: halls of different
-# load factors still sum their square-law parts there, tests/test_part_load_sum21.py covers one block's flows); the
+# A site's gear that its halls' chains run through carries all their flows and the site's own at once: each walk's
+# flow there takes its share of the units' current, P_h l_1 (f + (1 - f) x_h X), X the load fraction of all of them
+# (`_shared_fraction`; s22-power: before, each hall its own square-law part on its share of the units, which summed
+# over halls of different load factors to more than the units lose, tests/test_shared_site_gear22.py).
+# Assumptions: the units of a placement share its load equally; the
 # metered draw (compiler.models.cost) walks the chain again at the metered flows (`metered_change`). Pumps and fans
 # are not given a fixed part: they are modelled proportional to the heat, which already sits above the fan affinity
 # law (power ~ flow^3) down to a minimum speed of 30-50%.
@@ -444,7 +449,7 @@ FIXED_LOSS_SHARE = {"transformer": transformer_fixed_loss_share, "ups": ups_fixe
                     "rectifier": rectifier_fixed_loss_share, "pdu": pdu_fixed_loss_share}
 
 
-def part_load_loss(out, out_peak, eta, f, r, x_ref):
+def part_load_loss(out, out_peak, eta, f, r, x_ref, shared=None):
     """A stage's loss at the flow `out`, its units' curve P_nl + P_ll x^2 (see the comment above the fixed shares):
     the units placed for it hold r x out_peak of capacity (r = `_energized_ratio`; 1 for a default stage, sized on its
     peak flow `out_peak`), each loses 1/eta - 1 of what it delivers at load fraction x_ref of its rating, f of a
@@ -454,11 +459,16 @@ def part_load_loss(out, out_peak, eta, f, r, x_ref):
     0 where no power flows at peak (P = 0). Hand check: 2 x 2.5 MVA transformers (2N, P = 5 MW) at 0.99 at 50% load
     (x_ref 0.5, f 0.2) over 2.0 MW at peak: l_1 = 0.5 x 0.010101 / 0.4 = 0.012626; at peak 5 MW x 0.012626 x (0.2 +
     0.8 x 0.16) = 20.707 kW, at 1.0 MW 5 MW x 0.012626 x (0.2 + 0.8 x 0.04) = 14.646 kW, no-load 12.626 kW (2 x
-    2.5 MVA x 0.2 x 0.012626 = 2 x 6.31 kW)."""
+    2.5 MVA x 0.2 x 0.012626 = 2 x 6.31 kW).
+    `shared`: X, the load fraction of all the units of the placement where flows of other blocks run through them
+    too (a site's gear under its halls, `_shared_fraction`): this flow's share of the square-law part is its share of
+    the current, loss = P l_1 (f + (1 - f) x X), x = out / P its own (the shares of all the flows through the units
+    add up to their loss at the summed flow, P_all l_1 (f + (1 - f) X^2); s22-power). None: X = x."""
     capacity = r * out_peak
     full = x_ref * (1 / eta - 1) / (f + (1 - f) * x_ref * x_ref)
     x = out / np.where(capacity > 0, capacity, 1.0)
-    return np.where(capacity > 0, capacity * full * (f + (1 - f) * x * x), 0.0)
+    both = x if shared is None else shared
+    return np.where(capacity > 0, capacity * full * (f + (1 - f) * x * both), 0.0)
 
 
 def _fixed_share(ctx, kind: str):
@@ -476,7 +486,8 @@ def _own_stages(ctx, peak: bool, cooling_fed: bool = True):
     return _carry_chain(ctx, peak, cooling_fed)[0]
 
 
-def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False, scale=1.0, stop=None):
+def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = False, scale=1.0, stop=None,
+                 scales=None, memo=None):
     """([(stage kind, (power out, loss))], {(kind, owner path): power out}) of `_own_stages`. Stages of one kind
     next to each other in a chain (a site's and a hall's transformers, a floor PDU and a rack's) count as one
     stage of that kind: their losses add up, its power out is the innermost one's (so out + loss is the power
@@ -484,8 +495,12 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     `no_load` (average only): the chain's losses with no IT and no cooling power flowing (each stage's fixed
     part f * L_peak, carried through the stages before it): the intercept of the average losses, affine in the
     average IT and cooling power (`no_load_loss`). `scale` (average only): the block's own average IT and cooling
-    flows times it (`metered_change`). `stop` (peak only; (kind, owner path)): the walk ends at that placement's
-    stage, its power out kept (`gear_load`) and its loss, which reads its units' count, not computed."""
+    flows times it (`metered_change`). `stop` ((kind, owner path)): the walk ends at that placement's stage, its
+    power out kept (peak: `gear_load`; average: `_shared_fraction`) and its loss, which reads its units' count, not
+    computed. `scales` (average only): {block path: scale} of the chains of the site at this walk (the metered
+    draw's, `metered_change`; None: every other chain at its average), which a site's gear shared with its halls
+    reads for its load fraction (`_shared_fraction`); `memo` holds those fractions for one walk and the walks it makes
+    (each found once: a site's stages nested inside each other would walk its halls once per stage per level)."""
     # the flows entering each stage, keyed by the chain from the meter down to it (meter-side stages first): the
     # groups whose chains share that prefix run through the same units, so each stage is walked once at the sum of
     # its flows (s21-power: the square-law part is of the summed current, not a sum of each flow's own)
@@ -514,7 +529,8 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
         if stop is not None and (key[-1] == stop or stop not in key):
             # the stop's stage: its power out; a stage not after it (before it, or on another branch): not needed
             if key[-1] == stop:
-                owned[stop] = owned.get(stop, np.zeros(1)) + out_peak
+                owned[stop] = owned.get(stop, np.zeros(1)) + (
+                    out_peak if peak else sum((a for _, a, _ in into), np.zeros(1)))
             continue
         # its loss at the average flow, its units' curve (`part_load_loss`) at the summed flow, r =
         # `_energized_ratio` of the placement; at the peak flow its rated loss out_peak (1/eta - 1), or for placed
@@ -528,8 +544,13 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
             passed = out_peak + loss_peak
         else:
             out_avg = sum((a for _, a, _ in into), np.zeros(1))
+            # a site's gear that its halls' chains run through too: this walk's flow takes its share of the current
+            # of all of them (`_shared_fraction`; s22-power: before, each hall's flow its own square-law part)
+            if memo is None:
+                memo = {}
+            shared = None if owner is None or no_load else _shared_fraction(ctx, kind, owner, scales, memo)
             loss = part_load_loss(out_avg, out_peak, eta, _fixed_share(ctx, kind), np.ones(1), 1.0) \
-                if owner is None else _placed_loss(ctx, kind, out_avg, out_peak, eta, energized)
+                if owner is None else _placed_loss(ctx, kind, out_avg, out_peak, eta, energized, shared)
             out, counted = out_avg, sum((a for _, a, k in into if k != kind), np.zeros(1))
             passed = out_avg + loss
         # stages of one kind next to each other count as one: its power out is the innermost one's
@@ -542,10 +563,43 @@ def _carry_chain(ctx, peak: bool, cooling_fed: bool = True, no_load: bool = Fals
     return [(kind, tuple(flows[kind])) for kind in POWER_GEAR if kind in flows], owned
 
 
-def _placed_loss(ctx, kind: str, out, out_peak, eta, energized):
+def _placed_loss(ctx, kind: str, out, out_peak, eta, energized, shared=None):
     """The loss of a placed stage at the flow `out` (peak flow `out_peak`): its units' curve with r = `energized`
-    (`_energized_ratio`), its efficiency read at its kind's test load (REFERENCE_LOAD)."""
-    return part_load_loss(out, out_peak, eta, _fixed_share(ctx, kind), energized, REFERENCE_LOAD.get(kind, 1.0))
+    (`_energized_ratio`), its efficiency read at its kind's test load (REFERENCE_LOAD); `shared` the load fraction
+    of all its units where other blocks' flows run through them too (`_shared_fraction`)."""
+    return part_load_loss(out, out_peak, eta, _fixed_share(ctx, kind), energized, REFERENCE_LOAD.get(kind, 1.0),
+                          shared)
+
+
+def _shared_fraction(ctx, kind: str, owner: str, scales=None, memo=None):
+    """X = Y / P of the `kind` gear a site places (`owner` its path) where its halls' chains run through it: Y the
+    sum of the average flows out of that stage over everything it feeds (each hall x its count, and the site's own
+    IT and cooling plant), each chain at its scale in `scales` ({block path: scale}, 1 where absent: the metered
+    draw's, `metered_change`), P = r x its peak load (`gear_load`), the capacity its units hold. The units carry one
+    current: a flow's share of their square-law loss is its share of that current (`part_load_loss`'s `shared`),
+    so the shares add up to the loss at the summed flow, P l_1 (f + (1 - f) X^2). Before s22-power each hall
+    walked its own flow through the site's gear on its share of the units, sum_h P_h (y_h / P_h)^2 >= (sum y_h)^2 / P
+    (Cauchy-Schwarz): halls, or a site's own IT and plant, of different load factors summed their square-law parts.
+    None (each flow its own, x) for gear placed elsewhere (a hall's, a row's, a rack's: one walk holds all its
+    flows) or on a site without halls. `memo` ({(owner, kind): X}) keeps each found once over one walk."""
+    memo = {} if memo is None else memo
+    if (owner, kind) in memo:
+        return memo[(owner, kind)]
+    site = _placement_block(ctx, owner)
+    if site is None or site.kind != "site" or not halls(site):
+        memo[(owner, kind)] = None
+        return None
+    stop = (kind, site.path)
+
+    def into(block):
+        at = np.ones(1) if scales is None else scales.get(block.path, np.ones(1))
+        return _carry_chain(block, False, scale=at, stop=stop, scales=scales, memo=memo)[1].get(stop, np.zeros(1))
+
+    flow = into(site) + sum((hall.count * into(hall) for hall in halls(site)), np.zeros(1))
+    load = gear_load(site, kind)
+    capacity = _energized_ratio(site, kind, site.path) * (np.zeros(1) if load is None else load)
+    memo[(owner, kind)] = np.where(capacity > 0, flow / np.where(capacity > 0, capacity, 1.0), 0.0)
+    return memo[(owner, kind)]
 
 
 def _placement_block(ctx, owner: str):
@@ -665,7 +719,7 @@ def facility_slope(ctx):
     return np.where(it_avg > 0, slope, 0.0)
 
 
-def metered_change(ctx, change):
+def metered_change(ctx, change, scales=None):
     """The change of the block's own average facility power (a site's: outside its halls) when its own average IT
     power I changes by `change` (its share of the services' draws, compiler.models.cost.metered_changes):
         F(s) - F(1),   F(s) = s (I + C) + the chain's average losses with its IT and cooling flows at s times
@@ -675,19 +729,31 @@ def metered_change(ctx, change):
     planning `utilization` (its metered flows are the services' whatever the planning draw). Exact where the
     block's own IT runs through one chain group; over rows or rack PDUs of different load factors it scales each
     group by the same s. A set `pue` (the block's, else a hall's site's): pue x change. A block with no IT of its
-    own: facility_slope x change (no services' accelerators there: change 0)."""
+    own: facility_slope x change (no services' accelerators there: change 0). `scales` ({block path: s}, the
+    metered scale of every chain of the site, `metered_scale`): the site's gear its halls share is walked with all
+    of them at their metered flows (its units' load fraction, `_shared_fraction`), so the halls' and the site's
+    changes add up to the change of the shared units' loss (s22-power); None: the other chains at their averages."""
     pue = set_pue(ctx)
     if pue is not None:                 # its own part is pue x its own IT (_facility_avg), whatever its halls set
         return pue * change
     it = _own_it(ctx, False)
     own = it > 0
-    scale = np.maximum(1.0 + change / np.where(own, it, 1.0), 0.0)
+    scale = metered_scale(ctx, change)
+    at_scales = dict(scales or {}, **{ctx.path: scale})
 
-    def losses(at):
-        return sum((loss for _, (_, loss) in _carry_chain(ctx, False, scale=at)[0]), np.zeros(1))
+    def losses(at, shared):
+        return sum((loss for _, (_, loss) in _carry_chain(ctx, False, scale=at, scales=shared)[0]), np.zeros(1))
 
-    moved = (scale - 1.0) * (it + _own_cooling(ctx, False)) + losses(scale) - losses(1.0)
+    moved = (scale - 1.0) * (it + _own_cooling(ctx, False)) + losses(scale, at_scales) - losses(1.0, None)
     return np.where(own, moved, facility_slope(ctx) * change)
+
+
+def metered_scale(ctx, change):
+    """s = max(0, 1 + change / I) of the block's own average IT I (a site's: outside its halls; 1 without IT of
+    its own): the factor the services' draws put on its own IT and cooling flows (`metered_change`)."""
+    it = _own_it(ctx, False)
+    own = it > 0
+    return np.where(own, np.maximum(1.0 + change / np.where(own, it, 1.0), 0.0), 1.0)
 
 
 def _stage_output(kind: str, what: str, own: bool = False):
@@ -1235,21 +1301,26 @@ LOCAL_GEAR = {"row": ("pdu", "busway", "rectifier", "cdu", "crah"), "rack": ("pd
 
 def local_gear_load(block, kind: str):
     """The peak load the gear of `kind` placed in a row or rack carries (per row or rack): a PDU, busway or
-    rectifier the power out of its stage toward the block's IT (it_power over the efficiencies of the stages after
-    it in the block's chain; None where the chain has no such stage); a CDU / CRAH the block's liquid / air heat; a
-    power shelf the power of the rack's parts it feeds (its output: it_power x the shelf efficiency)."""
+    rectifier the power out of its stage toward the block's IT, walked as the chain walks it (`_carry_chain` with a
+    `stop` at the placement: the stages after it at their peak losses, the rack PDUs' units' curve where that is
+    above their rating; None where the chain has no such stage), over the row's count; a rack's own PDU its IT (the
+    last stage); a CDU / CRAH the block's liquid / air heat; a power shelf the power of the rack's parts it feeds
+    (its output: it_power x the shelf efficiency). Before s22-power a row's gear read it_power over the rated
+    efficiencies of the stages after it, while a hall's or site's gear reads its walked flow (`gear_load`): its
+    units' energized capacity r x the walked flow was not the capacity placed (a row PDU over racks whose own 2 x
+    300 kVA PDUs lose 1.65 kW at 35 kW, their rating 0.53 kW: 1.238 MW energized for 1.2 MW placed)."""
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
     if kind == "power_shelf":
         return part_power(block, peak=True)
-    out = block.get("it_power")
     if block.kind == "rack" and kind == "pdu":          # a rack's own PDU: the last stage (_rack_pdus)
-        return out
-    for stage, eta, _ in reversed(chain_stages(block)):
-        if stage == kind:
-            return out
-        out = out / eta
-    return None
+        return block.get("it_power")
+    if not any(stage == kind for stage, _, _ in chain_stages(block)):
+        return None
+    holder, stop = block.parent, (kind, block.path)
+    out = _carry_chain(holder, True, cooling_fed=False, stop=stop)[1].get(stop, np.zeros(1))
+    count = block.count
+    return np.where(count > 0, out / np.where(count > 0, count, 1.0), 0.0)
 
 
 def _local_gear_units(kind: str):

@@ -1333,6 +1333,12 @@ for _key in _PEAK_CHAIN + ("hall.facility_power_avg", "site.facility_power_avg")
     READS[_key] = READS[_key] + tuple(dict.fromkeys(
         read if _block or read.startswith("up:") else f"up:{read}" for read in _more
         if read != "up:facility_power" and (read if _block or read.startswith("up:") else f"up:{read}") not in _own))
+# s22-power: a site's gear that its halls share carries all their flows at once (facility._shared_fraction): a hall's
+# average walks its sibling halls' and its site's own average IT and cooling flows to find the units' load fraction
+READS["hall.facility_power_avg"] = READS["hall.facility_power_avg"] + tuple(
+    read for read in ("up:it_power_avg", "up:cooling_power_avg", "up:parts:hall.it_power_avg",
+                      "up:parts:hall.cooling_power_avg", "up:all:row.it_power_avg", "up:all:rack.it_power_avg")
+    if read not in READS["hall.facility_power_avg"])
 # s19-energy: a hall under a site that sets `pue` takes that pue (facility.set_pue), in its average and its slope
 for _key in [key for key, reads in READS.items() if key.startswith("hall.") and "set:pue" in reads]:
     READS[_key] = READS[_key] + ("parent.set:pue",)
