@@ -412,7 +412,8 @@ inference.py _tpot_tail; docs/accuracy.md "Output-length tail of the p99 TPOT").
 this file only the TPOT p99 rows move (7.5% -> 7.9%; no Server throughput row changes at the batch grid), and the
 held-out DeepSeek-R1 GB300 x72 Server row stays +43.5% (its TPOT p99 76.5 -> 76.8 ms at the same batch):
 docs/accuracy.md "DeepSeek-R1 Server against Offline: the Server-only terms, one by one".
-Prompt busy window (MECHANISMS "prompt_busy_window" and "prompt_busy_window_all"; measured, NOT applied): Server and
+Prompt busy window (MECHANISMS "prompt_busy_window", applied since session 22; "prompt_busy_window_all", measured, NOT
+applied): Server and
 Interactive rows get `let prompt_busy_window = 1` (the `_all` variant 2), and where a mean prompt exceeds the budget
 of a pp 1 engine (the layout's, else DEFAULT_CHUNK_TOKENS) their OUTPUT_CVS spread: a request's TPOT mean and p99
 from the prompt queue's busy period over its own decode steps (compiler/models/inference.py busy_window_tpot; 1: where
@@ -1654,7 +1655,7 @@ MECHANISM_TABLE = {
                                 "Engine budgets: the add-in cards and the partners' own"),
     "own_prompt_spread": Mechanism(_LIVE, _LIVE, "the own prompt at its spread in the prompt queue's quantile",
                                    "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point"),
-    "prompt_busy_window": Mechanism((), _LIVE, "a request's TPOT mean and p99 from the prompt queue's busy period over its decode steps (`prompt_busy_window`, OUTPUT_CVS)",
+    "prompt_busy_window": Mechanism(_LIVE, _LIVE, "a request's TPOT mean and p99 from the prompt queue's busy period over its decode steps (`prompt_busy_window`, OUTPUT_CVS)",
                                     "The per-request TPOT as a busy period of the prompt queue"),
     "prompt_busy_window_all": Mechanism((), _LIVE, "prompt_busy_window on every row, short prompts too (`prompt_busy_window` 2)",
                                         "The per-request TPOT as a busy period of the prompt queue"),
@@ -2783,7 +2784,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["output_spread"] and serving.model in OUTPUT_CVS:   # ("Output spread" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]   # the p99 TPOT over requests of their own lengths
     busy_all = scenario in mechanisms["prompt_busy_window_all"]
-    if scenario in mechanisms["prompt_busy_window"] or busy_all:   # measured, not applied ("Prompt busy window")
+    if scenario in mechanisms["prompt_busy_window"] or busy_all:   # applied (session 22; "Prompt busy window")
         # a request's TPOT from the prompt queue's busy period: where a prompt spans several steps (1), every row (2)
         row.lets["prompt_busy_window"] = 2.0 if busy_all else 1.0
         # over its own output length (TEST06's spread) where the law reads it: every row (2), or where a mean prompt

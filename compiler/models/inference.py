@@ -1831,8 +1831,9 @@ prompt_busy_window = Assumption(
     "bench/v41_dispatch_sim.py in bench/tpot_busy_window.py (docs/accuracy.md \"The per-request TPOT as a busy "
     "period of the prompt queue\", s22-tpot405, 2026-12-06). 1: blended with today's by w = clip(I / room - 1, 0, 1) "
     "(the law where a mean prompt fills two steps' room or more, today's where it fits one); 2: the law on every "
-    "row. 0 by default: t_iter and _tpot_tail (validate MECHANISMS \"prompt_busy_window\" and "
-    "\"prompt_busy_window_all\", measured, not applied)", range=NON_NEGATIVE)
+    "row. 0 by default: t_iter and _tpot_tail (validate gives 1 to its Server and Interactive rows: MECHANISMS "
+    "\"prompt_busy_window\", applied since session 22; \"prompt_busy_window_all\", 2, measured, not applied)",
+    range=NON_NEGATIVE)
 whole_step_engines = Assumption(
     "whole_step_engines", 0.0, "1",
     "k >= 1: the p50 (and lower quantiles) of the time to first token of an engine without chunked context "
