@@ -658,6 +658,9 @@ def _idle_rules() -> tuple:
          "a prompt's chunks wait for their micro-batch only over pp > 1 pipeline stages, in the prompt queue of "
          "aggregated server and interactive scenarios; this workload fixes pp 1, serves disaggregated, or has no "
          "queue"),
+        ("inference", I.prompt_busy_window.name, I.prompt_busy_window.value, no_prompt_queue,
+         "a request's steps are a busy period of the prompt queue only where the prompts ride on the decode steps, "
+         "in aggregated server and interactive scenarios; this workload serves disaggregated or has no queue"),
         ("inference", I.own_prompt_spread.name, I.own_prompt_spread.value, no_prompt_queue,
          "the own prompt's spread is read in the prompt queue of aggregated server and interactive scenarios; this "
          "workload serves disaggregated or has no queue"),

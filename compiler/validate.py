@@ -412,6 +412,16 @@ inference.py _tpot_tail; docs/accuracy.md "Output-length tail of the p99 TPOT").
 this file only the TPOT p99 rows move (7.5% -> 7.9%; no Server throughput row changes at the batch grid), and the
 held-out DeepSeek-R1 GB300 x72 Server row stays +43.5% (its TPOT p99 76.5 -> 76.8 ms at the same batch):
 docs/accuracy.md "DeepSeek-R1 Server against Offline: the Server-only terms, one by one".
+Prompt busy window (MECHANISMS "prompt_busy_window", applied since session 22; "prompt_busy_window_all", measured, NOT
+applied): Server and
+Interactive rows get `let prompt_busy_window = 1` (the `_all` variant 2), and where a mean prompt exceeds the budget
+of a pp 1 engine (the layout's, else DEFAULT_CHUNK_TOKENS) their OUTPUT_CVS spread: a request's TPOT mean and p99
+from the prompt queue's busy period over its own decode steps (compiler/models/inference.py busy_window_tpot; 1: where
+a mean prompt fills two steps' room or more, today's law where it fits one, linear between). Checked against the
+discrete-event engines at the runs' inputs (bench/tpot_busy_window.py: the 405B mean / p99 0.515 / 0.527 / 0.543
+against the simulated 0.511 / 0.529 / 0.546). Measured: only the Llama 3.1 405B pp 1 rows move (TPOT p99 -34..-41%
+-> -5..-17%, mean -4..-17% -> +1..-14%); every median the same or lower; the `_all` variant takes TTFT p99 13.80 ->
+14.15%: docs/accuracy.md "The per-request TPOT as a busy period of the prompt queue".
 KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmarks in OUTPUT_CVS get
 `kv_room_wait` 1 (the batch capped at the rows the KV pool holds at their length-biased context), their
 `output_length_cv` and `kv_wait_service_spread` 1 (the excess waits for a slot as an M/G/c queue: slots freed after
@@ -1214,6 +1224,9 @@ TRTLLM_TOKENS_PER_BLOCK = 32
 # the output-length spread of each benchmark's model, cv of the tokens a request generates (the submitters' TEST06
 # accuracy logs, docs/accuracy.md "Dataset lengths, sourced" [P/D]); the KV room of a Server row reads it
 OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "DeepSeek_R1": 1.07}
+# the token budget a row's engine has at least where its layout gives none: compiler/models/inference.py
+# `max_num_tokens`'s default a tensor-parallel rank (the engine's is tp times it); `prompt_busy_window` reads it
+DEFAULT_CHUNK_TOKENS = 8192.0
 # the mean output of the engine's own checkpoint where it is not the reference's (`output_tokens`; MECHANISMS
 # "engine_output_lengths", docs/accuracy.md "The FP4 engines' shorter answers"): the `tokens_per_sample` of the
 # submissions' accuracy runs (closed/*/results/<system>/llama2-70b-*/*/accuracy/accuracy.txt, the evaluation over all
@@ -1642,6 +1655,10 @@ MECHANISM_TABLE = {
                                 "Engine budgets: the add-in cards and the partners' own"),
     "own_prompt_spread": Mechanism(_LIVE, _LIVE, "the own prompt at its spread in the prompt queue's quantile",
                                    "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point"),
+    "prompt_busy_window": Mechanism(_LIVE, _LIVE, "a request's TPOT mean and p99 from the prompt queue's busy period over its decode steps (`prompt_busy_window`, OUTPUT_CVS)",
+                                    "The per-request TPOT as a busy period of the prompt queue"),
+    "prompt_busy_window_all": Mechanism((), _LIVE, "prompt_busy_window on every row, short prompts too (`prompt_busy_window` 2)",
+                                        "The per-request TPOT as a busy period of the prompt queue"),
     "row_count_elasticity": Mechanism((), _LIVE, "the rows in flight as a birth-death count whose departures slow with the batch",
                                       "TPOT mean by mechanism"),
     "dispatch_held_rows": Mechanism((), _LIVE, "the birth-death rows an engine keeps under the harness's dispatch (DISPATCH_WAITS)",
@@ -2766,6 +2783,17 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
                                                      # the rows the batch holds, I / k + O / 2 a row)
     if scenario in mechanisms["output_spread"] and serving.model in OUTPUT_CVS:   # ("Output spread" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]   # the p99 TPOT over requests of their own lengths
+    busy_all = scenario in mechanisms["prompt_busy_window_all"]
+    if scenario in mechanisms["prompt_busy_window"] or busy_all:   # applied (session 22; "Prompt busy window")
+        # a request's TPOT from the prompt queue's busy period: where a prompt spans several steps (1), every row (2)
+        row.lets["prompt_busy_window"] = 2.0 if busy_all else 1.0
+        # over its own output length (TEST06's spread) where the law reads it: every row (2), or where a mean prompt
+        # exceeds the engine's budget (1; the budget given, else the default max_num_tokens), which the law's
+        # weight reaches; elsewhere `output_length_cv` would move today's tail (`output_spread`)
+        budget = layout.budget if layout is not None and layout.budget else DEFAULT_CHUNK_TOKENS
+        single_stage = layout is None or layout.pp <= 1      # the law reads pp 1 engines only
+        if serving.model in OUTPUT_CVS and (busy_all or (serving.input_tokens > budget and single_stage)):
+            row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
     if scenario in mechanisms["kv_cap"] and serving.model in OUTPUT_CVS:   # measured, not applied ("KV cap" above)
         row.lets["kv_room_wait"] = 1.0               # the batch capped at the rows the KV pool holds
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]

@@ -1016,7 +1016,7 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
     applied = ("mechanisms applied: serial_context_chunks (server, interactive), kv_room (server), "
                "disaggregated (server, interactive), "
                "long_prompt_layouts (server, interactive), engine_budgets (server, interactive), "
-               "own_prompt_spread (server, interactive), "
+               "own_prompt_spread (server, interactive), prompt_busy_window (server, interactive), "
                "knee_power (offline, server, interactive), capacity_margin (server, interactive), "
                "whole_prompt_capacity (server, interactive), expert_gemm_tiles (offline, server, interactive), capacity_at_own_rate (server, interactive), "
                "pytorch_executor (offline, server, interactive), amd_tuned_gemms (offline, server, interactive), "

@@ -157,8 +157,12 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 percentiles are the sorted per-request values. In a stationary run the mean over requests is the
                 row-weighted step E[N t(N)] / E[N] = t(b) + Var(N) t'(b) / b (+0.1-0.2% at Poisson rows, not
                 modelled; where a few long prompts load few steps the rows go with the loaded steps: +5% on
-                Llama 3.1 405B, simulated at the runs' inputs, not modelled either, docs/accuracy.md
-                "The per-request TPOT mean and the Mixtral step at the runs' own rows"); tpot_mean = t_iter. A run
+                Llama 3.1 405B, simulated at the runs' inputs, docs/accuracy.md "The per-request TPOT mean and
+                the Mixtral step at the runs' own rows"); tpot_mean = t_iter. With `prompt_busy_window` 1 or 2
+                (default 0) a request's o - 1 steps are a busy period of the prompt queue that begins where its own
+                prompt leaves it (busy_window_tpot: the +5% mean and the 405B's mean / p99 0.52 of the simulation,
+                where _tpot_tail gives 0.75; docs/accuracy.md "The per-request TPOT as a busy period of the prompt
+                queue") [D]; tpot_mean is then that per-request mean (t_iter, and the throughput, unchanged). A run
                 starts with the engine empty and stops issuing at
                 max(600 s, the dataset's queries / rate) (mlperf.conf min_duration, min_query_count): its ramp and
                 drain are not modelled (docs/accuracy.md "TPOT mean by mechanism": bounded by the measured
@@ -1816,6 +1820,20 @@ dispatch_wait_tail = Assumption(
     "(least_busy_tail, _prompt_plus_wait_quantile). bench/least_busy_share.py --tail: the least-busy X_99 "
     "(docs/accuracy.md \"The least-busy wait's tail\", s19-tail, 2026-12-06). 0 by default (validate MECHANISMS "
     "\"least_busy_tail\", measured, not applied)", range=NON_NEGATIVE)
+prompt_busy_window = Assumption(
+    "prompt_busy_window", 0.0, "1",
+    "1 or 2: in server and interactive scenarios with the prompts in the decode steps (pp 1), a request's TPOT (LoadGen's "
+    "(latency - TTFT) / (o - 1)) from the prompt queue's busy period over its decode steps (busy_window_tpot) [D]: its "
+    "o - 1 steps begin when its own prompt leaves the queue (the work left behind then is above a step's) and last "
+    "T = (o - 1) t_decode + kappa (prompt tokens served meanwhile), an M/G/1 busy period in the prompt tokens' "
+    "time, so TPOT mean is the per-request mean (above the mean step where a prompt spans several steps: +5% on "
+    "Llama 3.1 405B) and the p99 the busy period's skewed tail over the outputs' grid; checked against "
+    "bench/v41_dispatch_sim.py in bench/tpot_busy_window.py (docs/accuracy.md \"The per-request TPOT as a busy "
+    "period of the prompt queue\", s22-tpot405, 2026-12-06). 1: blended with today's by w = clip(I / room - 1, 0, 1) "
+    "(the law where a mean prompt fills two steps' room or more, today's where it fits one); 2: the law on every "
+    "row. 0 by default: t_iter and _tpot_tail (validate gives 1 to its Server and Interactive rows: MECHANISMS "
+    "\"prompt_busy_window\", applied since session 22; \"prompt_busy_window_all\", 2, measured, not applied)",
+    range=NON_NEGATIVE)
 whole_step_engines = Assumption(
     "whole_step_engines", 0.0, "1",
     "k >= 1: the p50 (and lower quantiles) of the time to first token of an engine without chunked context "
@@ -2303,6 +2321,8 @@ class Load:
     wait_tail: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dispatch_wait_tail.value]))
     # the whole-prompt p50 from the step boundary and the batch (`whole_step_engines` k: 0 the budget law's)
     whole_step: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([whole_step_engines.value]))
+    # a request's TPOT from the prompt queue's busy period over its steps (`prompt_busy_window`: 0 t_iter, _tpot_tail)
+    busy_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([prompt_busy_window.value]))
     batch_window: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([batch_window.value]))
     chunk_tokens: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([chunk_tokens.value]))
     chunk_unit: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([context_chunk_unit.value]))
@@ -2988,7 +3008,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         t_mean, step_terms = served(r, b)
         if not load.queueing:
             ttft_b = t_prefill if load.single_stream else t_prefill + t_mean
-            return t_mean, t_mean, step_terms, ttft_b, ttft_b, t_prefill
+            return t_mean, t_mean, step_terms, ttft_b, ttft_b, t_prefill, t_mean
         # MLPerf's TPOT of a request is its mean inter-token time, held at the 99th percentile over requests
         # (_tpot_tail): the step at the most likely (rows, prompt tokens) of a request's life at that percentile
         # (its terms are the ones explain shows)
@@ -3004,7 +3024,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                                         _col(load.row_dispatch))
         if not load.prefill_in_step:         # disaggregated: the prompts queue at the prefill pool (_disaggregated);
             # the decode worker's own part of the first token is the step that admits the transferred request
-            return t_mean, tpot_b, step_terms, t_mean, t_mean, t_prefill
+            return t_mean, tpot_b, step_terms, t_mean, t_mean, t_prefill, t_mean
         # the token budget queue (chunked prefill, TensorRT-LLM's in-flight batcher with `max_num_tokens` C per
         # forward pass and micro-batch): each step carries the b decode rows first, then prompt chunks first come
         # first served up to the budget, room = pp C - b prompt tokens per step (_budget_ttft)
@@ -3043,9 +3063,18 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I,
                  _col(load.busy_steps) + 0.0 * I, _col(load.wait_tail) + 0.0 * I,
                  np.where(whole, _col(load.whole_step), 0.0) + 0.0 * I)
-        return t_mean, tpot_b, step_terms, parts, None, service_b
+        tpot_mean = t_mean
+        if np.any(_col(load.busy_window) > 0):   # `prompt_busy_window`: a request's steps as the queue's busy period
+            # where a mean prompt spans several steps' room (1), or on every row (2); pp 1, no drafts, one beam
+            mode = _col(load.busy_window)
+            weight = np.where(mode > 1.5, 1.0, np.clip(I / np.maximum(room, 1e-9) - 1.0, 0.0, 1.0))
+            on = (mode > 0) & (tau == 1) & (k == 1) & (pp == 1)
+            tpot_mean, tpot_b, step_terms = _busy_window_latency(
+                on, weight, b, r, I, O, _col(load.prompt_cv), _col(load.output_cv), _col(load.tail_z), rank_rows_spread,
+                served, t_mean, tpot_b, step_terms, t_decode, t_full, room)
+        return t_mean, tpot_b, step_terms, parts, None, service_b, tpot_mean
 
-    t_iter, tpot, tpot_terms, ttft_p50, ttft, service = latencies(B)
+    t_iter, tpot, tpot_terms, ttft_p50, ttft, service, tpot_mean = latencies(B)
     kv_wait_p99 = np.zeros_like(B)          # the wait for KV room at the capacity point (`kv_room_wait`)
     if load.queueing:
         terms = tpot_terms
@@ -3098,7 +3127,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             above = mid >= k * x * served(r, mid)[0]
             lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
         b = np.where(under, hi, B)
-        t_b, tpot_b, terms_b, p50_b, p99_b, service_b = latencies(b)
+        t_b, tpot_b, terms_b, p50_b, p99_b, service_b, mean_b = latencies(b)
         if load.queueing and load.prefill_in_step:
             rho_b = x / O * service_b
             p50_b, p99_b = (_budget_ttft(p50_b, service_b, rho_b, cv, q) for q in (0.50, 0.99))
@@ -3109,6 +3138,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                                 for p, q in ((p50_b, 0.50), (p99_b, 0.99)))
         pick = (lambda at_load, at_capacity: np.where(under, at_load, at_capacity))
         t_iter, tpot, ttft_p50, ttft = pick(t_b, t_iter), pick(tpot_b, tpot), pick(p50_b, ttft_p50), pick(p99_b, ttft)
+        tpot_mean = pick(mean_b, tpot_mean)
         terms = {name: pick(terms_b[name], value) for name, value in terms.items()}
         in_flight = b
     throughput = replicas * d * per_replica
@@ -3117,6 +3147,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "replicas": replicas + z, "max_batch": d * max_batch + z,
             "prefill_clock_fraction": pre_rho + z,
             "weights_per_chip": w_chip + z, "kv_per_token": kv_token + z, "t_iter": t_iter, "tpot": tpot,
+            "tpot_mean": tpot_mean + z,
             "t_prefill": t_prefill, "ttft": ttft, "ttft_p50": ttft_p50, "throughput": throughput, "ok": ok, "t_compute": t_compute,
             "t_memory": t_memory, "chips_used": replicas * R, "batch_in_flight": d * in_flight + z,
             "offered_share": offered_share + z, "allowed": allowed, "fits": fits, "own_rate_share": own_share + z,
@@ -3127,6 +3158,36 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             "prefill_memory_time": pre_memory, "prefill_comm_time": pre_comm, "prefill_moe_time": pre_moe + z,
             "prefill_elementwise_time": pre_el + z,
             "prefill_time": t_prefill, "prefill_prompts": n_pass + z}
+
+
+def _busy_window_latency(on, weight, b, r, I, O, cv, output_cv, z, averaging, step, t_mean, tpot, terms, t_decode,
+                         t_full, room) -> tuple:
+    """(TPOT mean, TPOT p99, its terms) at b rows where `on` (`prompt_busy_window` 1 or 2, pp 1, no drafts, one
+    beam), else (t_mean, tpot, terms) as given: busy_window_tpot at the serving step mixture's own figures, blended
+    with today's (t_mean, _tpot_tail's p99) by `weight` w in [0, 1] (1: the law alone; `prompt_busy_window` 1 gives
+    w = clip(I / room - 1, 0, 1): the law where a mean prompt fills two steps' room or more, today's where it fits
+    one step, linear between; 2 gives w = 1 on every row). Its kappa is the
+    mixture's slope over its mean prompt load, (t_mean - t_decode) / (b r) (the step linear in its prompt tokens
+    between a decode-only and a loaded step), the rate lam = b / (O t_mean) a replica (Little's law), the quantile
+    q = P(N(0, 1) <= z). The rows in flight keep _tpot_tail's Poisson spread (a = t(b + s_b) - t(b), s_b =
+    row_averaging sqrt(b)), independent of the prompts: TPOT p99 = mean + sqrt((X_q - mean)^2 + (z a)^2), X_q the
+    law's quantile. The terms (`factory explain`) are _tpot_tail's design point's, scaled so they add up to it [U].
+    Where the law has no stable queue (rho >= 1: no first token in finite time) or no prompt load, today's."""
+    prompt = b * r
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(prompt > 0, np.maximum(t_mean - t_decode, 0.0) / np.where(prompt > 0, prompt, 1.0), 0.0)
+        lam = b / np.maximum(O * t_mean, 1e-300)
+    q = 1.0 - _normal_tail(np.abs(z)) + 0.0 * b
+    mean, quantile = busy_window_tpot(t_decode, t_mean, t_full, kappa, lam, I + 0.0 * b, cv + 0.0 * b, room, O + 0.0 * b,
+                                      output_cv + 0.0 * b, q)
+    s_b = averaging * np.sqrt(b)
+    a = step(r * b / (b + s_b), b + s_b)[0] - t_mean
+    p99 = mean + np.sqrt(np.maximum(quantile - mean, 0.0) ** 2 + (z * a) ** 2)
+    use = on & (prompt > 0) & np.isfinite(p99)
+    mean, p99 = weight * mean + (1 - weight) * t_mean, weight * p99 + (1 - weight) * tpot
+    scale = np.where(use, p99 / np.maximum(tpot, 1e-300), 1.0)
+    return (np.where(use, mean, t_mean), np.where(use, p99, tpot),
+            {name: value * scale for name, value in terms.items()})
 
 
 def _serial_servers(stages, room, I):
@@ -3511,6 +3572,92 @@ def _output_mixture_z(a, c, S, output_cv, output, z):
             above = (_normal_tail(mid[..., None] / ratio) @ w) > target     # above the 1% level: go higher
             lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
     return np.where(S > 0, 0.5 * (lo + hi), z_col)
+
+
+def _cf_tail(y, mean, var, third) -> np.ndarray:
+    """P(X > y) from X's first three cumulants: the Cornish-Fisher expansion of _cornish_fisher (skewness g clipped
+    to [0, 2]) inverted, y = mean + sd (w + (w^2 - 1) g / 6) solved for w on its rising branch (w = 2 c / (1 +
+    sqrt(1 + 4 a c)), a = g / 6, c = a + (y - mean) / sd: w = (y - mean) / sd at g = 0), then Q(w); sd 0: a step
+    at the mean."""
+    sd = np.sqrt(np.maximum(var, 0.0))
+    spread = sd > 0
+    safe = np.where(spread, sd, 1.0)
+    g = np.clip(np.where(spread, third / safe ** 3, 0.0), 0.0, 2.0)
+    d = np.clip(np.where(spread, (y - mean) / safe, 0.0), -1e6, 1e6)
+    a = g / 6.0
+    c = a + d
+    disc = 1.0 + 4.0 * a * c
+    w = np.where(disc > 0, 2.0 * c / (1.0 + np.sqrt(np.maximum(disc, 0.0))), -1.0 / np.maximum(2 * a, 1e-300))
+    w = np.clip(w, -40.0, 40.0)
+    tail = np.where(w >= 0, _normal_tail(np.abs(w)), 1.0 - _normal_tail(np.abs(w)))
+    return np.where(spread, tail, np.where(y >= mean, 0.0, 1.0))
+
+
+BUSY_WINDOW_BISECTIONS = 60     # the quantile's bisections over [the least component mean, the top one + 12 sd]
+
+
+def busy_window_tpot(t_decode, t_mean, t_full, kappa, lam, I, cv, room, output, output_cv, q: float) -> tuple:
+    """(LoadGen's TPOT mean over requests, its quantile q) where a request's decode steps share the engine with a
+    prompt queue whose steps are longer than the decode-only ones (`prompt_busy_window` 1; docs/accuracy.md "The
+    per-request TPOT as a busy period of the prompt queue", s22-tpot405) [D].
+    The step of an engine is t_decode + kappa P (P the prompt tokens it carries: the serving step mixture's line,
+    kappa = (t_mean - t_decode) / (b r) its slope at the mixture's mean); prompts arrive Poisson at lam requests/s
+    an engine (Little's law: b / (O t_mean)), each I tokens (gamma, cv), served first come first served at `room`
+    tokens a step (a prompt's time on the engine S = I t_full / room, rho = lam E[S]). A request decodes o - 1 steps
+    after its first token; their time T (LoadGen's TPOT = T / (o - 1)) is
+        T = (o - 1) t_decode + kappa (Q_0 - Q_T) + kappa A(T),
+    Q_0 the prompt tokens waiting when its own prompt's last chunk leaves, Q_T those at its last step, A(T) the
+    tokens that arrive while it decodes. T is therefore a busy period started by the work a = (o - 1) t_decode +
+    kappa (Q_0 - Q_T) with jobs kappa I arriving at lam: the time a loaded step adds lets more prompts arrive,
+    whose steps add more (an M/G/1 busy period, rho' = kappa lam I = 1 - t_decode / t_mean). Its cumulants, a
+    compound Poisson of sub-busy periods (Takacs), with m_k = lam E[(kappa I)^k]:
+        E[T] = a / (1 - rho'),  Var T = a m_2 / (1 - rho')^3,  k_3(T) = a (m_3 / (1 - rho')^4 + 3 m_2^2 / (1 - rho')^5)
+    E[I^2] = I^2 (1 + cv^2), E[I^3] = I^3 (1 + cv^2) (1 + 2 cv^2) (gamma). The mean start a - (o - 1) t_decode is
+    the work a departing prompt leaves over what a step sees (a decode window begins at a departure, which
+    finds the queue as an arrival does, and ends at a step, which meets busy time in proportion to its steps):
+        X = (1 - t_decode / t_full) (E[V_dep] - E[V] t_mean / t_full),  E[V_dep] = rho E[S] + rho E[V],
+        E[V] = rho E[S] (1 + cv^2) / (2 (1 - rho))  (Pollaczek-Khinchine: the work in the queue, in time)
+    (the M/G/1 queue left behind by a departure: every waiting prompt's whole work; the end's work at its
+    step-stationary mean, assuming the window (o - 1) t_mean is longer than the queue's relaxation time [U]; Q_0 -
+    Q_T's own spread is left out of Var T [U]). So a request of o steps has
+        mean  t_mean + X / ((1 - rho') (o - 1)),  variance t_decode m_2 / ((1 - rho')^3 (o - 1)),
+        third cumulant t_decode (m_3 / (1 - rho')^4 + 3 m_2^2 / (1 - rho')^5) / (o - 1)^2,
+    and over the outputs' gamma grid (_output_grid: mean O, cv output_cv) LoadGen's mean is the grid's mean of the
+    means, its quantile q the y with sum_k w_k P_k(TPOT > y) = 1 - q, each P_k from its three cumulants
+    (_cf_tail; BUSY_WINDOW_BISECTIONS bisections). Today's compound-Poisson prompt term in _tpot_tail is this
+    law's rho' -> 0 limit without the start's work and the skew: variance kappa^2 b r^2 (1 + cv^2) / ... =
+    t_mean m_2 / O; this one is (1 - rho')^-2 of it, the busy period's feedback. Checked against bench/
+    v41_dispatch_sim.py at the runs' inputs (bench/tpot_busy_window.py). rho >= 1 or rho' >= 1: inf."""
+    t_decode, t_mean, t_full, kappa, lam, I, cv, room, output = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (t_decode, t_mean, t_full, kappa, lam, I, cv, room, output)))
+    rho_p = np.clip(1.0 - t_decode / np.maximum(t_mean, 1e-300), 0.0, None)
+    service = I * t_full / np.maximum(room, 1e-9)
+    rho = lam * service
+    stable = (rho < 1) & (rho_p < 1)
+    one = np.where(stable, 1.0 - np.minimum(rho_p, 0.999999), 1.0)
+    work = np.where(stable, rho * service * (1 + cv ** 2) / (2 * np.where(stable, 1 - rho, 1.0)), 0.0)
+    left = rho * service + rho * work
+    X = (1 - t_decode / np.maximum(t_full, 1e-300)) * np.maximum(left - work * t_mean / np.maximum(t_full, 1e-300),
+                                                                 0.0)
+    s = kappa * I
+    m2 = lam * s ** 2 * (1 + cv ** 2)
+    m3 = lam * s ** 3 * (1 + cv ** 2) * (1 + 2 * cv ** 2)
+    c2 = t_decode * m2 / one ** 3
+    c3 = t_decode * (m3 / one ** 4 + 3 * m2 ** 2 / one ** 5)
+    x, w = _output_grid(np.reshape(np.broadcast_to(np.asarray(output_cv, dtype=float), t_mean.shape), -1),
+                        np.reshape(output, -1))
+    x = x.reshape(t_mean.shape + (w.size,))
+    n = np.maximum(x * output[..., None] - 1.0, 1.0)              # a request's decode steps after its first token
+    mean_k = t_mean[..., None] + (X / one)[..., None] / n
+    var_k, third_k = c2[..., None] / n, c3[..., None] / n ** 2
+    mean = mean_k @ w
+    lo = np.min(mean_k, axis=-1)
+    hi = np.max(mean_k + 12 * np.sqrt(var_k), axis=-1)
+    for _ in range(BUSY_WINDOW_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        above = (_cf_tail(mid[..., None], mean_k, var_k, third_k) @ w) > 1 - q     # above the level: go higher
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return np.where(stable, mean, np.inf), np.where(stable, 0.5 * (lo + hi), np.inf)
 
 
 def gemm_roofline_time(rows, k, n, weight_bytes, peak, gemm_eff, bandwidth, bw_eff, launch):
@@ -4949,6 +5096,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         busy_steps=ctx.get("busy_step_length", busy_step_length),
         wait_tail=ctx.get("dispatch_wait_tail", dispatch_wait_tail),
         whole_step=ctx.get("whole_step_engines", whole_step_engines),
+        busy_window=ctx.get("prompt_busy_window", prompt_busy_window),
         batch_window=ctx.get("batch_window", batch_window),
         chunk_tokens=ctx.get("max_num_tokens", chunk_tokens),
         chunk_unit=ctx.get("context_chunk_unit", context_chunk_unit),
@@ -5403,7 +5551,7 @@ def _decode_at_rows_many(hw: Hardware, arch: Architecture, load: Load, bests: li
         m = int(np.ceil(np.log(float(np.max(B))) / np.log(DECODE_ROWS_RATIO) + 1e-9)) + 1
         rows = np.minimum(DECODE_ROWS_RATIO ** np.arange(m)[None, :], B[:, None])
         names = [n for n in best if n.startswith("decode_") and n.endswith("_time")] + ["clock_fraction"]
-        names = [n for n in names if n in best] + ["t_iter", "tpot", "t_compute", "t_memory"]
+        names = [n for n in names if n in best] + ["t_iter", "tpot", "tpot_mean", "t_compute", "t_memory"]
         if load.single_stream:
             out.append({"rows": rows, **{n: np.broadcast_to(flat(best[n])[:, None], rows.shape) for n in names}})
             continue
@@ -6220,9 +6368,10 @@ for _name, _key, _formula in (
         ("ttft_p99", "ttft", "99th percentile time to first token (= ttft): the rest of the step in flight + "
                              "N_99 steps "
                              "clearing X_99 prompt tokens of the token budget queue"),
-        ("tpot_mean", "t_iter", "mean time per output token: one decode step at the mean prompt load (server and "
-                                "interactive: the mean of loaded and decode-only steps, f t(lump) + (1 - f) t(0), "
-                                "lump = min(room, max(I, b r)), f = b r / lump)"),
+        ("tpot_mean", "tpot_mean", "mean time per output token: one decode step at the mean prompt load (server and "
+                                   "interactive: the mean of loaded and decode-only steps, f t(lump) + (1 - f) t(0), "
+                                   "lump = min(room, max(I, b r)), f = b r / lump; with `prompt_busy_window` 1 the "
+                                   "mean over requests of their own steps' mean, busy_window_tpot)"),
         ("tpot_p99", "tpot", "99th percentile over requests of their mean time per output token (= tpot): the step "
                              "at the p99 prompt load r (1 + 2.326 / sqrt(B)) in server and interactive")):
     output("inference", _name, _formula)(_latency(_key, {"ttft_p99": "ttft", "tpot_p99": "tpot"}.get(_name)))
