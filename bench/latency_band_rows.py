@@ -1,6 +1,7 @@
 """The latency band (compiler/models/inference.py `latency_band`) at validate's own TTFT / TPOT p99 rows: does a
 wide band mark the rows the model misses? (s21-range, session 21; docs/accuracy.md "A served p99 shown with its
-band".)
+band".) Session 22 (s22-band): the TTFT p50 and TPOT mean rows with their own bands too, and each row's service
+warned by any of its four banded latencies (the warning is per service).
 
 For every TTFT p99 and TPOT p99 row of reference/mlperf_calibration.csv that validate predicts (its default
 operating point: the model's capacity point, the target-share rows at their share), the band's ends at the load
@@ -23,7 +24,7 @@ from compiler.evaluate import EvalError, Evaluator
 from compiler.lower import lower
 from compiler.models.inference import LATENCY_KNIFE_EDGE
 
-CATEGORIES = {"TTFT p99": "ttft", "TPOT p99": "tpot"}
+CATEGORIES = {"TTFT p99": "ttft_p99", "TPOT p99": "tpot_p99", "TTFT p50": "ttft_p50", "TPOT mean": "tpot_mean"}
 
 
 def main(path: str) -> None:
@@ -43,13 +44,18 @@ def main(path: str) -> None:
         for r in rows:
             if r.category != category:
                 continue
-            point, low, high = (get(r.block, f"{what}_p99{end}") for end in ("", "_low", "_high"))
+            point, low, high = (get(r.block, f"{what}{end}") for end in ("", "_low", "_high"))
             if not np.isfinite(point) or not np.isfinite(low):
                 continue
             edge = not np.isfinite(high) or high > LATENCY_KNIFE_EDGE * low
+            warned = any(not np.isfinite(h) or h > LATENCY_KNIFE_EDGE * lo
+                         for name in CATEGORIES.values()
+                         for lo, h in [(get(r.block, f"{name}_low"), get(r.block, f"{name}_high"))]
+                         if np.isfinite(lo))
             inside = low <= r.measured <= (high if np.isfinite(high) else math.inf)
             kv_bound = get(r.block, "batch") >= get(r.block, "max_batch") - 0.5
-            found.append((edge, abs(r.error), inside, high / low if np.isfinite(high) else math.inf, r, kv_bound))
+            found.append((edge, abs(r.error), inside, high / low if np.isfinite(high) else math.inf, r, kv_bound,
+                          warned))
         print(f"\n{category}: {len(found)} rows")
         print("| rows | n | median abs error | measured inside the band | median high / low |")
         print("|---|---|---|---|---|")
@@ -58,7 +64,9 @@ def main(path: str) -> None:
                             ("    at a capacity that fills the KV cache", lambda f: not np.isfinite(f[3]) and f[5]),
                             ("    below it (the rate or the prompt queue)", lambda f: not np.isfinite(f[3]) and not f[5]),
                             ("  of which wide (bounded)", lambda f: f[0] and np.isfinite(f[3])),
-                            ("clean", lambda f: not f[0])):
+                            ("clean", lambda f: not f[0]),
+                            ("its service warned (any banded latency)", lambda f: f[6]),
+                            ("its service clean (all four)", lambda f: not f[6])):
             some = [f for f in found if pick(f)]
             if not some:
                 print(f"| {label} | 0 | - | - | - |")
@@ -67,7 +75,7 @@ def main(path: str) -> None:
             print(f"| {label} | {len(some)} | {100 * np.median([f[1] for f in some]):.1f}% | "
                   f"{sum(f[2] for f in some)} of {len(some)} | {ratio:.2f} |")
         worst = sorted((f for f in found if f[0]), key=lambda f: -f[1])[:8]
-        for edge, err, inside, ratio, r, _ in worst:
+        for edge, err, inside, ratio, r, _, _ in worst:
             print(f"  {r.label[:90]:90s} err {100 * r.error:+6.1f}%  band x{ratio:.2f}  inside {inside}")
 
 

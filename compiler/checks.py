@@ -921,52 +921,59 @@ def _check_batch_beyond_run(ev, results, count: int) -> None:
                         scenarios=_rows(bad, count), quantities=figures)
 
 
+# the banded latencies' extra paths a knife edge flags with them (the output each equals)
+_BAND_ALIASES = {"ttft_p99": ("ttft",), "tpot_p99": ("tpot",)}
+
+
 def _check_latency_knife_edge(ev, results, count: int) -> None:
-    """A served p99 (TTFT, TPOT) on a knife edge: its latency band (compiler/models/inference.py `latency_band`: the
-    p99 at the service's load x 0.95 and x 1.05, its layout held) is wider than LATENCY_KNIFE_EDGE (high / low), or
-    unbounded (5% more load than the service carries grows its queue without bound: its rows fill its KV cache or
-    engine, or its prompt queue saturates). A `latency-knife-edge` warning at the workload with the point and its
-    band, in the scenarios where it holds; the p99 (and what is computed from it) flagged in the table, the report
-    and the JSON. A warning, not an error: the p99 is the model's at its stated load; it says that a small error in
-    that load moves it far (s20-h200int: runs at one throughput measured TTFT p99 501 -> 1,701 ms; s20-mixtail:
-    0.4 -> 1.9 s over 4% of the KV rows)."""
+    """A served latency (TTFT p99 and p50, TPOT p99 and mean) on a knife edge: its latency band
+    (compiler/models/inference.py `latency_band`: the figure at the service's load x 0.95 and x 1.05, its layout
+    held) is wider than LATENCY_KNIFE_EDGE (high / low), or unbounded (5% more load than the service carries grows
+    its queue without bound: its rows fill its KV cache or engine, or its prompt queue saturates). A
+    `latency-knife-edge` warning at the workload with each such figure and its band, in the scenarios where one
+    holds; the figure (and what is computed from it) flagged in the table, the report and the JSON. A warning, not
+    an error: the figure is the model's at its stated load; it says that a small error in that load moves it far
+    (s20-h200int: runs at one throughput measured TTFT p99 501 -> 1,701 ms; s20-mixtail: 0.4 -> 1.9 s over 4% of
+    the KV rows). Its help names the `offered_load` to set: the output `room_load` (the most load, on a 10% grid
+    of the capacity, at which every band is clean), or says no load has room."""
     from .display import format_quantity
-    from .models.inference import LATENCY_BAND_LOAD, LATENCY_KNIFE_EDGE
+    from .models.inference import BANDED, LATENCY_BAND_LOAD, LATENCY_KNIFE_EDGE, ROOM_SHARES, knife_edge
 
     lo_pct, hi_pct = f"{100 * (1 - LATENCY_BAND_LOAD):g}%", f"{100 * (1 + LATENCY_BAND_LOAD):g}%"
     for inst in _placed(results, "inference"):
-        found = {}                          # what -> (point, low, high, unbounded, wide), per scenario
-        for what in ("ttft", "tpot"):
-            values = [results.values.get(f"{inst.path}.{what}_p99{end}") for end in ("", "_low", "_high")]
+        found = {}                          # name -> (point, low, high, unbounded, wide), per scenario
+        for name, _, _ in BANDED:
+            values = [results.values.get(f"{inst.path}.{name}{end}") for end in ("", "_low", "_high")]
             if not all(isinstance(v, np.ndarray) for v in values):
                 continue
             point, low, high = (_per_scenario(np.asarray(v, dtype=float), count) for v in values)
             if point is None or low is None or high is None:
                 continue
-            shown = np.isfinite(point) & (point > 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                found[what] = (point, low, high, shown & ~np.isfinite(high),
-                               shown & np.isfinite(high) & (high > LATENCY_KNIFE_EDGE * low))
+            found[name] = (point, low, high, *knife_edge(point, low, high, LATENCY_KNIFE_EDGE))
         bad = np.zeros(count, dtype=bool)
         for point, low, high, unbounded, wide in found.values():
             bad |= unbounded | wide
         if not bad.any():
             continue
         i, where = _first_bad(ev, results, bad, count)
-        items, flagged = [], []
-        for what, (point, low, high, unbounded, wide) in found.items():
+        endless, items, flagged = [], [], []
+        for name, (point, low, high, unbounded, wide) in found.items():
             if not (unbounded | wide).any():
                 continue
-            # the p99 and what reads it; the band's upper end too where it is unbounded (absent, with its reason)
-            flagged += [p for p in (f"{inst.path}.{what}_p99", f"{inst.path}.{what}")
-                        + ((f"{inst.path}.{what}_p99_high",) if unbounded.any() else ()) if p in results.graph.nodes]
-            if not (unbounded[i] or wide[i]):
-                continue
-            head = f"{what.upper()} p99 {format_quantity(float(point[i]), 's')}"
-            items.append(f"{head}: {format_quantity(float(low[i]), 's')} at {lo_pct} of its load, no steady value at "
-                         f"{hi_pct} (its queue grows without bound)" if unbounded[i] else
-                         f"{head}: {format_quantity(float(low[i]), 's')} to {format_quantity(float(high[i]), 's')} at "
-                         f"{lo_pct}-{hi_pct} of its load (x{high[i] / low[i]:.2f}, above x{LATENCY_KNIFE_EDGE:g})")
+            # the figure and what reads it; the band's upper end too where it is unbounded (absent, with its reason)
+            flagged += [p for p in (f"{inst.path}.{name}", *(f"{inst.path}.{a}" for a in _BAND_ALIASES.get(name, ())))
+                        + ((f"{inst.path}.{name}_high",) if unbounded.any() else ()) if p in results.graph.nodes]
+            what, stat = name.split("_")
+            head = f"{what.upper()} {stat} {format_quantity(float(point[i]), 's')}"
+            if unbounded[i]:
+                endless.append(f"{head} ({format_quantity(float(low[i]), 's')} at {lo_pct})")
+            elif wide[i]:
+                items.append(f"{head}: {format_quantity(float(low[i]), 's')} to {format_quantity(float(high[i]), 's')}"
+                             f" at {lo_pct}-{hi_pct} of its load (x{high[i] / low[i]:.2f}, above "
+                             f"x{LATENCY_KNIFE_EDGE:g})")
+        if endless:
+            items.insert(0, f"no steady value at {hi_pct} of its load (its queue grows without bound): "
+                            f"{', '.join(endless)}")
         notes = []
         rows, cap = (results.values.get(f"{inst.path}.{n}") for n in ("batch_in_flight", "max_batch"))
         if isinstance(rows, np.ndarray) and isinstance(cap, np.ndarray):
@@ -977,14 +984,24 @@ def _check_latency_knife_edge(ev, results, count: int) -> None:
                              f"({cap[i]:,.0f} rows): a random count of rows meets the cap and an arrival waits for a "
                              f"row to free (docs/accuracy.md \"The Mixtral H100 tail as a wait for an engine's own KV "
                              f"rows\")")
-        notes.append(f"the band is the model's own p99 at the load x {1 - LATENCY_BAND_LOAD:g} and x "
-                     f"{1 + LATENCY_BAND_LOAD:g}, its layout held (the outputs *_p99_low, *_p99_high): a load or "
-                     f"capacity known to +-{100 * LATENCY_BAND_LOAD:g}% gives a p99 anywhere in it")
+        notes.append(f"the band is the model's own figure at the load x {1 - LATENCY_BAND_LOAD:g} and x "
+                     f"{1 + LATENCY_BAND_LOAD:g}, its layout held (the outputs *_low, *_high): a load or capacity "
+                     f"known to +-{100 * LATENCY_BAND_LOAD:g}% gives a latency anywhere in it")
+        room, capacity = (results.values.get(f"{inst.path}.{n}") for n in ("room_load", "tokens_per_s"))
+        room, capacity = (_per_scenario(np.asarray(v, dtype=float), count) if isinstance(v, np.ndarray) else None
+                          for v in (room, capacity))
+        if room is not None and capacity is not None and np.isfinite(room[i]) and capacity[i] > 0:
+            load, whole = (format_quantity(float(v[i]), "tok/s") for v in (room, capacity))
+            help_ = (f"read its latencies at a load with room: set `offered_load = {load}` "
+                     f"({100 * room[i] / capacity[i]:.0f}% of its capacity {whole}, the output `room_load`) or less, "
+                     f"where every latency's band is within x{LATENCY_KNIFE_EDGE:g}; or give it more KV room or "
+                     f"accelerators")
+        else:
+            help_ = (f"no load from {100 * ROOM_SHARES[0]:g}% down to {100 * ROOM_SHARES[-1]:g}% of its capacity "
+                     f"has every latency's band within x{LATENCY_KNIFE_EDGE:g}: give it more KV room or accelerators")
         ev.sink.warning(Code.LATENCY_KNIFE_EDGE,
                         f"`{inst.path}`'s latency sits on a knife edge{where}: {'; '.join(items)}",
-                        inst.block.name_span, notes=notes,
-                        help="read its latencies at a load with room: set `offered_load` below its capacity "
-                             "(tokens_per_s), or give it more KV room or accelerators",
+                        inst.block.name_span, notes=notes, help=help_,
                         scenarios=_rows(bad, count), quantities=flagged)
 
 

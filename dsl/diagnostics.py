@@ -204,15 +204,18 @@ CODES: dict[str, tuple[str, str]] = {
                          "run, so its time to train and the cost and energy computed from it are of that step; a "
                          "warning at the workload naming both figures (in a sweep, the scenarios where it holds), "
                          "its time to train flagged in the table, the report and the JSON."),
-    Code.LATENCY_KNIFE_EDGE: ("evaluate", "A served TTFT or TPOT p99 (server and interactive, aggregated) sits on a "
-                           "knife edge: the model's own p99 at the service's load x 0.95 and x 1.05, its layout held "
-                           "(the outputs `ttft_p99_low` / `ttft_p99_high`, `tpot_p99_low` / `tpot_p99_high`), spans "
-                           "more than 1.5x, or is unbounded above (5% more load than it carries fills its KV cache or "
-                           "engine, or saturates its prompt queue: a capacity point whose rows fill its KV cache is "
-                           "one). A warning at the workload with the point and its band (in a sweep, the scenarios "
-                           "where it holds), the p99 flagged in the table, the report and the JSON; the exit code "
-                           "stays 0 (the figure is the model's at its stated load; `factory plan --fail-on warning` "
-                           "fails on it). Read the p99 at a load with room (`offered_load` below the capacity)."),
+    Code.LATENCY_KNIFE_EDGE: ("evaluate", "A served latency (TTFT p99 or p50, TPOT p99 or mean; server and "
+                           "interactive, aggregated) sits on a knife edge: the model's own figure at the service's "
+                           "load x 0.95 and x 1.05, its layout held (the outputs `ttft_p99_low` / `ttft_p99_high`, "
+                           "`tpot_p99_low` / `tpot_p99_high`, `ttft_p50_low` / `ttft_p50_high`, `tpot_mean_low` / "
+                           "`tpot_mean_high`), spans more than 1.5x, or is unbounded above (5% more load than it "
+                           "carries fills its KV cache or engine, or saturates its prompt queue: a capacity point "
+                           "whose rows fill its KV cache is one). A warning at the workload with each such figure and "
+                           "its band (in a sweep, the scenarios where it holds), the figure flagged in the table, the "
+                           "report and the JSON; the exit code stays 0 (the figure is the model's at its stated load; "
+                           "`factory plan --fail-on warning` fails on it). Its help names the load to set: "
+                           "`offered_load` at the output `room_load` (the most load, 90% down to 30% of the capacity "
+                           "in steps of 10%, at which every band is within 1.5x), or says that no load has room."),
 }
 
 

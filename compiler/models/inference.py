@@ -567,7 +567,8 @@ Prefill of one request (time to first token):
     are the capacity point's): the layout (tp, pp) and the configured batch B stay the capacity point's (what
     the service is built for); a replica offered x_r = x / replicas below its capacity c holds the rows that
     load keeps in flight (Little's law, the smallest batch that carries x_r):
-            b = k x_r t_iter(b)        (bisection on [1, B]: b - k x_r t(b) rises through 0; b >= 1)
+            b = k x_r t_iter(b)        (little_rows on [1, B]: the rate b / (k t(b)) rises with b; b >= 1; the
+                                        latency band's solver too, to 1e-9 in ln b)
     and every latency is taken at b (the mean step, TPOT, the budget's room pp C - b, the prompt's
     service s(b)) with the queue utilization rho = x_r s(b) / O. At x_r > c (`offered_share` = x / tokens_per_s
     above 1) the queue of waiting prompts grows without bound: TTFT has no steady value, and neither has TPOT
@@ -578,7 +579,7 @@ Prefill of one request (time to first token):
     full batch B: the excess waits outside it), power and cost stay the capacity point's, which it runs at.
     Near the capacity b grows like 1 / (1 - x / c): a latency at an absolute load is as uncertain as the
     capacity itself, amplified there (docs/accuracy.md).
-    Latency band (`latency_band`, outputs ttft_p99_low / _high, tpot_p99_low / _high; server and interactive,
+    Latency band (`latency_band`, outputs ttft_p99_low / _high, tpot_p99_low / _high, ...; server and interactive,
     aggregated) [D]: the same law at the load x (1 - delta) and x (1 + delta), delta = LATENCY_BAND_LOAD 0.05 (x the
     offered load, else the capacity), the layout held, b on [1, B_cap] (B_cap the KV cache's rows under the
     engine's cap, or the spec's batch) and no limit cutting the rate; the band is the least and the most of the
@@ -587,8 +588,11 @@ Prefill of one request (time to first token):
     and its TTFT adds the Erlang-C wait for KV room at the cache's rows (_kv_room_wait, 0 unless the rows in
     flight are within ~2.3 sqrt of them). A band wider than LATENCY_KNIFE_EDGE (1.5, high / low: an elasticity
     d ln p99 / d ln x above 4) or unbounded is a `latency-knife-edge` warning (compiler/checks.py), the p99
-    flagged where it is shown. Assumption: the layout stays (a planner builds it once), every other figure is
-    the model's own at b.
+    flagged where it is shown. The TTFT p50 and the TPOT mean have the same band (ttft_p50_low / _high,
+    tpot_mean_low / _high; the p50's upper end with the median KV room wait), judged by the same rule. Where one
+    is flagged, `room_load` is the load with room: the largest share of 90%, 80%, ..., 30% of the capacity at
+    which every band is within LATENCY_KNIFE_EDGE (room_load), the `offered_load` the warning's help names.
+    Assumption: the layout stays (a planner builds it once), every other figure is the model's own at b.
     Limits: the workload's ttft_limit / tpot_limit, else the MLPerf limits of the benchmark that runs its
     model (BENCHMARK_LIMITS, mlcommons/inference loadgen/mlperf.conf): Llama 2 70B server 2 s / 200 ms,
     interactive 450 ms / 40 ms; Mixtral 8x7B server 2 s / 200 ms; Llama 3.1 405B server 6 s / 175 ms,
@@ -3115,18 +3119,14 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     offered_share = np.full(np.shape(per_replica), np.nan)
     if load.offered is not None:
         # an offered load x per replica below the capacity c: the continuous batcher holds the rows that load
-        # keeps in flight (Little's law): b = k x t_iter(b), the smallest batch that carries x (a replica's
-        # tokens/s b / (k t_iter(b)) rise with b); found by bisection on [1, B] (b - k x t(b) rises through 0).
+        # keeps in flight (Little's law): b = k x t_iter(b), the batch whose rate b / (k t_iter(b)) is x, on
+        # [1, B] (little_rows: the one root solver of the offered load and the latency band, one at a time here).
         # At or above the capacity the service runs at its capacity point (the latencies above).
         x = _col(load.offered) / np.maximum(replicas, 1) / d       # per attention rank
         offered_share = x / np.maximum(per_replica, 1e-300)
         under = offered_share < 1 - 1e-9
-        lo, hi = np.ones_like(B), B + 0.0
-        for _ in range(40):
-            mid = 0.5 * (lo + hi)
-            above = mid >= k * x * served(r, mid)[0]
-            lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
-        b = np.where(under, hi, B)
+        b, _ = little_rows(lambda bs: np.stack([b_ / (k * served(r, b_)[0]) for b_ in bs]), x, 1.0, B + 0.0)
+        b = np.where(under, b, B)
         t_b, tpot_b, terms_b, p50_b, p99_b, service_b, mean_b = latencies(b)
         if load.queueing and load.prefill_in_step:
             rho_b = x / O * service_b
@@ -6440,19 +6440,65 @@ LATENCY_BAND_LOAD = 0.05
 # held-out Interactive 11.0%: docs/accuracy.md's generated head) and so is a planner's forecast of an offered load, so
 # a p99 the band shows steep is one a 5% error of either moves that far.
 LATENCY_KNIFE_EDGE = 1.5
-BAND_SECTION_POINTS = 128     # batches a section pass of latency_band tries at once, geometric over its bracket
-BAND_SECTION_ROUNDS = 2       # section passes: [1, B_cap] to 1 / 127^2 of its ln (4e-4 at 700 rows), then linear
+BAND_SECTION_POINTS = 128     # batches a pass of latency_band's little_rows tries at once (its cost, not its answer)
+LITTLE_ROWS_TOLERANCE = 1e-9  # little_rows' bracket, in ln b, when its sections stop (then linear in the last one)
+# the banded latencies: (output, its key in the solve, the TTFT quantile whose wait for KV room the upper end adds)
+BANDED = (("ttft_p99", "ttft", 0.99), ("tpot_p99", "tpot", None), ("ttft_p50", "ttft_p50", 0.50),
+          ("tpot_mean", "t_iter", None))
 # the widest band (high / low) a p99 is shown as one number at: above it a `latency-knife-edge` warning flags it.
 # Over the band's ln(1.05 / 0.95) = 0.100 of load a ratio of 1.5 is an elasticity d ln p99 / d ln load of
 # ln 1.5 / 0.100 = 4.05: the slope s20-h200int measured in the runs themselves on the prompt queue's knee (v5.0 8x
 # H200 Llama 2 70B Server, one throughput, d ln p99 / d ln TPOT ~4: p99 501 -> 1,701 ms as TPOT went 142 -> 188 ms).
 # At that slope the capacity's own ~7% error alone moves the p99 by more than +-25%, past the TTFT gates (10%).
+# Not a user option (s22-band): it states how far the model's own figure can be trusted as one number, from its own
+# capacity error (delta) and the runs' knee slope, not a planner's taste; a looser one would hide the band a CFO reads.
+# The band's ends are always shown, and the planner's lever is the load (`offered_load`, room_load's). Its law:
+# a monotone family (flagged at T, flagged at every T' < T: tests/test_latency_band.py).
+
+
+def little_rows(rate, x, lo, hi, points: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in flight that carry a load (Little's law, module docstring "Offered load"): the root b of
+            rate(b) = x,   rate(b) = b / (k t_iter(b))  (counted tokens/s of b rows a rank)
+    on [lo, hi], and whether hi carries x (rate(hi) >= x (1 - 1e-9)). The one solver of the offered load
+    (evaluate_configs) and of the latency band (latency_band).
+    Assumption (monotone): rate rises with b on [lo, hi] (a step grows slower than its rows: t_iter(b) / b falls),
+    so x has one crossing and the section whose ends straddle it holds the root. Where rate(lo) >= x the root is
+    lo; where rate(hi) < x it is hi (the caller reads `carried` to say the load is not carried).
+    Method: sections in ln b; the first pass tries lo, hi and `points` batches geometric between them, each next
+    pass `points` inside the kept section, until the section's ln width is at most LITTLE_ROWS_TOLERANCE (1e-9:
+    a millionth of a row at 1,000 rows); then the root is linear in that last section (exact where rate is
+    linear in it). `points` (1: a bisection at the geometric mean) sets how many evaluations a pass makes, not the
+    answer: every caller's root is within the same tolerance. `rate` maps b of shape (n, *shape) to its rates
+    (n, *shape); x, lo, hi broadcast to `shape`. Deterministic: the pass count is fixed by the widest bracket."""
+    x = np.asarray(x, dtype=float)
+    shape = np.broadcast_shapes(x.shape, np.shape(lo), np.shape(hi))
+    x = np.broadcast_to(x, shape)
+    lo, hi = (np.broadcast_to(np.asarray(v, dtype=float), shape) + 0.0 for v in (lo, hi))
+    inner = np.arange(1, points + 1) / (points + 1)
+    first = np.concatenate([[0.0], inner, [1.0]])
+    width = float(np.max(np.log(np.maximum(hi, 1e-300) / np.maximum(lo, 1e-300)), initial=0.0))
+    passes = 1 + max(0, math.ceil(math.log(max(width / (points + 1), LITTLE_ROWS_TOLERANCE) / LITTLE_ROWS_TOLERANCE)
+                                  / math.log(points + 1)))
+    r_lo = r_hi = carried = None
+    for pass_ in range(passes):
+        grid = first if pass_ == 0 else inner
+        b = lo[None] * (hi / lo)[None] ** grid.reshape((-1,) + (1,) * len(shape))
+        r = np.asarray(rate(b), dtype=float)
+        if pass_ == 0:
+            carried = x <= r[-1] * (1 + 1e-9)
+        else:                                                       # the kept section's ends around its points
+            b = np.concatenate([lo[None], b, hi[None]])
+            r = np.concatenate([r_lo[None], r, r_hi[None]])
+        j = np.clip(np.sum(r <= x[None], axis=0) - 1, 0, len(b) - 2)[None]
+        lo, r_lo, hi, r_hi = (np.take_along_axis(v, j + i, axis=0)[0] for i in (0, 1) for v in (b, r))
+    share = np.clip((x - r_lo) / np.maximum(r_hi - r_lo, 1e-300), 0.0, 1.0)
+    return lo + share * (hi - lo), carried
 
 
 def latency_band(hw: Hardware, arch: Architecture, load: Load, best: dict, delta: float = LATENCY_BAND_LOAD,
                  scenarios: int | None = None) -> dict:
     """The latency band of an aggregated server / interactive service (module docstring "Offered load", its law at
-    two more loads): the p99s at the layout the service runs (`best`: tp, pp, d of the search) when the load it
+    two more loads): the latencies at the layout the service runs (`best`: tp, pp, d of the search) when the load it
     carries x (`load.offered`, else its capacity `best["throughput"]`) is x (1 - delta) and x (1 + delta).
     At each, the rows in flight b are Little's law's (b = k x_r t_iter(b), the smallest batch carrying x_r a rank,
     as an offered load below the capacity), on [1, B_cap]: B_cap the most rows the rank may hold, the KV cache's
@@ -6464,10 +6510,36 @@ def latency_band(hw: Hardware, arch: Architecture, load: Load, best: dict, delta
     (`kv_room_wait` 0): 0 while a is more than ~2.3 sqrt(a) below c (the chance to wait under 1%), and a tail
     that rises steeply within it, which is how the v4.1 8x H100 Mixtral runs' p99 climbed 0.4 -> 1.9 s over 4% of
     rows (docs/accuracy.md "The Mixtral H100 tail as a wait for an engine's own KV rows"); with `kv_room_wait` 1
-    the wait is in both ends already. Returns per scenario {ttft_p99_low, ttft_p99_high, tpot_p99_low,
-    tpot_p99_high}: the least and the most of the point's p99 (best's ttft / tpot) and the two ends', so the band
-    always holds the point; a high end inf where unbounded. Assumptions: the layout does not move with the load (a
-    planner builds it once); the step, the prompt queue and the TPOT tail are the model's own at b."""
+    the wait is in both ends already. The same for the TTFT p50 (its upper end with the wait's median) and the TPOT
+    mean (the mean step t_iter). Returns per scenario {NAME_low, NAME_high} for NAME of BANDED (ttft_p99, tpot_p99,
+    ttft_p50, tpot_mean): the least and the most of the point's figure (best's ttft / tpot / ttft_p50 / t_iter) and
+    the two ends', so the band always holds the point; a high end inf where unbounded. Assumptions: the layout does
+    not move with the load (a planner builds it once); the step, the prompt queue and the TPOT tail are the
+    model's own at b; the rows' rate rises with b (little_rows)."""
+    at = latency_at_loads(hw, arch, load, best, np.array([1 - delta, 1 + delta]), np.array([False, True]), scenarios)
+    out = {}
+    for name, key, _ in BANDED:
+        point = np.broadcast_to(np.asarray(best[key], dtype=float).reshape(-1), at[key].shape[:1])
+        values = np.stack([point, *at[key].T])                              # the point, the low and high ends
+        values = np.where(np.isnan(values), np.inf, values)
+        out[f"{name}_low"] = np.min(values, axis=0)
+        out[f"{name}_high"] = np.max(values, axis=0)
+    return out
+
+
+def latency_at_loads(hw: Hardware, arch: Architecture, load: Load, best: dict, factors: np.ndarray,
+                     waits: np.ndarray, scenarios: int | None = None, base=None,
+                     points: int = BAND_SECTION_POINTS) -> dict:
+    """The banded latencies (BANDED's keys: ttft, tpot, ttft_p50, t_iter) of the layout a service runs (`best`: tp,
+    pp, d of the search) at the loads `factors` (m,) x its load x (`base`, else `load.offered`, else its capacity
+    `best["throughput"]`): {key: (S, m)}, inf where that load is not carried. At each load the rows in flight b are
+    Little's law's (b = k x_r t_iter(b), x_r the load a rank, little_rows with `points` batches a pass), on
+    [1, B_cap]: B_cap the most rows the rank may hold, the KV cache's (max_batch) under the engine's cap
+    (max_batch_size), or the spec's batch where it gives one; no latency limit cuts the rate (they say what the
+    latencies are, not whether they fit). Not carried: x_r is more than B_cap rows carry or than the prompt queue
+    clears (rho >= 1). Where `waits` (m,) the TTFTs add the wait for KV room at their quantile (_kv_room_wait, the
+    cache's rows kv_slots, the requests in flight a = x_r t_iter, life O t_iter) unless `kv_room_wait` 1 has it in
+    already (latency_band: the upper end's)."""
     S = scenarios or max(np.size(v) for v in (
         *(best[k] for k in ("tp", "pp", "ep_ranks", "throughput", "ttft", "tpot", "max_batch", "batch", "replicas",
                             "kv_slots")),
@@ -6481,80 +6553,123 @@ def latency_band(hw: Hardware, arch: Architecture, load: Load, best: dict, delta
     else:
         rows = np.minimum(col(best["max_batch"]) / d, engine_batch_cap(col(load.batch_cap), d[:, None]).reshape(-1))
     rows = np.maximum(np.nan_to_num(rows, nan=1.0), 1.0)
-    base = col(load.offered) if load.offered is not None else col(best["throughput"])
+    if base is None:
+        base = load.offered if load.offered is not None else best["throughput"]
     k = np.maximum(col(load.beams), 1.0)
-    target = base[:, None] * np.array([1 - delta, 1 + delta])[None, :] / (
-        np.maximum(col(best["replicas"]), 1.0) * d)[:, None]         # (S, 2 ends): x_r, counted tokens/s a rank
-    # each end's rows at their own rate (no offered load, no limit: a column's latencies are at B / (k t_iter))
-    at = dataclasses.replace(load, ttft_limit=np.asarray([np.inf]), tpot_limit=np.asarray([np.inf]),
-                             fixed_batch=None, offered=None)
+    factors = np.asarray(factors, dtype=float).reshape(-1)
+    m = factors.size
+    target = col(base)[:, None] * factors[None, :] / (
+        np.maximum(col(best["replicas"]), 1.0) * d)[:, None]         # (S, m loads): x_r, counted tokens/s a rank
+    # each load's rows at their own rate (no offered load, no limit: a column's latencies are at B / (k t_iter))
+    free = dataclasses.replace(load, ttft_limit=np.asarray([np.inf]), tpot_limit=np.asarray([np.inf]),
+                               fixed_batch=None, offered=None)
     U = layouts.shape[1]
 
     def evaluate(b):
-        """evaluate_configs at batches b (S, 2, n) of each scenario's own layout: {name: (S, 2, n)}."""
+        """evaluate_configs at batches b (S, m, n) of each scenario's own layout: {name: (S, m, n)}."""
         n = b.shape[2]
-        q = evaluate_configs(hw, arch, at, np.repeat(layouts[0], 2 * n), np.repeat(layouts[1], 2 * n),
-                             np.tile(b.reshape(S, 2 * n), (1, U)), np.repeat(layouts[2], 2 * n))
-        own = which[:, None] * 2 * n + np.arange(2 * n)[None, :]
-        return {name: np.broadcast_to(q[name], (S, U * 2 * n))[np.arange(S)[:, None], own].reshape(S, 2, n)
-                for name in ("t_iter", "ttft", "tpot", "own_rate_share")}
+        q = evaluate_configs(hw, arch, free, np.repeat(layouts[0], m * n), np.repeat(layouts[1], m * n),
+                             np.tile(b.reshape(S, m * n), (1, U)), np.repeat(layouts[2], m * n))
+        own = which[:, None] * m * n + np.arange(m * n)[None, :]
+        return {name: np.broadcast_to(q[name], (S, U * m * n))[np.arange(S)[:, None], own].reshape(S, m, n)
+                for name in ("t_iter", "ttft", "ttft_p50", "tpot", "own_rate_share")}
 
-    def rate(b, q):
-        return b / (k[:, None, None] * q["t_iter"])
+    def rate(bs):
+        """little_rows' rate: bs (n, S, m) -> b / (k t_iter(b)), (n, S, m)."""
+        b = np.moveaxis(bs, 0, -1)
+        return np.moveaxis(b / (k[:, None, None] * evaluate(b)["t_iter"]), -1, 0)
 
-    # b = k x_r t_iter(b): the batch whose own rate is x_r, by sections of [1, B_cap] (a rank's rate rises with
-    # its rows), then linear in the last section (the offered path's bisection, in a few vectorized passes)
-    lo, hi = np.ones((S, 2)), np.broadcast_to(rows[:, None], (S, 2)) + 0.0
-    points = np.linspace(0.0, 1.0, BAND_SECTION_POINTS)
-    for round_ in range(BAND_SECTION_ROUNDS):
-        b = lo[..., None] * (hi / lo)[..., None] ** points
-        r = rate(b, evaluate(b))
-        if round_ == 0:                                                # B_cap's rate: what the rank can carry
-            carried = target <= r[..., -1] * (1 + 1e-9)
-        j = np.clip(np.sum(r <= target[..., None], axis=2) - 1, 0, BAND_SECTION_POINTS - 2)
-        lo, r_lo, hi, r_hi = (np.take_along_axis(v, (j + i)[..., None], axis=2)[..., 0]
-                              for i in (0, 1) for v in (b, r))
-    share = np.clip((target - r_lo) / np.maximum(r_hi - r_lo, 1e-300), 0.0, 1.0)
-    b = (lo + share * (hi - lo))[..., None]
-    q = {name: v[..., 0] for name, v in evaluate(b).items()}
-    ttft, tpot = q["ttft"], q["tpot"]
+    # b = k x_r t_iter(b): the batch whose own rate is x_r on [1, B_cap] (little_rows, the offered load's solver);
+    # carried: B_cap's rate reaches x_r (what the rank can carry)
+    b, carried = little_rows(rate, target, 1.0, rows[:, None], points)
+    q = {name: v[..., 0] for name, v in evaluate(b[..., None]).items()}
     carried &= q["own_rate_share"] >= 1 - OWN_RATE_TOLERANCE          # else its prompt queue saturates (rho >= 1)
-    life = col(load.output_tokens) * q["t_iter"][:, 1]                # the upper end's wait for KV room, where
-    ttft[:, 1] += np.where(col(load.kv_room_wait) > 0, 0.0,            # `kv_room_wait` has not put it in already
-                           _kv_room_wait(col(best["kv_slots"]) / d / k,
-                                         target[:, 1] / col(load.output_tokens) * life, life, 0.99))
-    ends = {end: (np.where(carried[:, i], ttft[:, i], np.inf), np.where(carried[:, i], tpot[:, i], np.inf))
-            for i, end in enumerate(("low", "high"))}
+    life = col(load.output_tokens)[:, None] * q["t_iter"]             # the wait for KV room, where `kv_room_wait`
+    adds = np.asarray(waits, dtype=bool)[None, :] & (col(load.kv_room_wait) <= 0)[:, None]    # has not put it in
     out = {}
-    for i, what in enumerate(("ttft", "tpot")):
-        point = col(best[what])
-        values = np.stack([point, ends["low"][i], ends["high"][i]])
-        values = np.where(np.isnan(values), np.inf, values)
-        out[f"{what}_p99_low"] = np.min(values, axis=0)
-        out[f"{what}_p99_high"] = np.max(values, axis=0)
+    for _, key, quantile in BANDED:
+        value = q[key].copy()
+        if quantile is not None:
+            value += np.where(adds, _kv_room_wait((col(best["kv_slots"]) / d / k)[:, None],
+                                                  target / col(load.output_tokens)[:, None] * life, life,
+                                                  quantile), 0.0)
+        out[key] = np.where(carried, value, np.inf)
     return out
 
 
-def _band_solve(ctx) -> dict:
+def knife_edge(point, low, high, threshold: float = None) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a banded latency is on a knife edge, per scenario: (unbounded, wide) where it is shown (a finite
+    point above 0): unbounded, its band's upper end is not finite; wide, high > threshold x low (threshold:
+    LATENCY_KNIFE_EDGE). A monotone family in the threshold: what is flagged at T is flagged at every T' < T
+    (tests/test_latency_band.py). The `latency-knife-edge` check's rule (compiler/checks.py) and room_load's."""
+    threshold = LATENCY_KNIFE_EDGE if threshold is None else threshold
+    point, low, high = (np.asarray(v, dtype=float) for v in (point, low, high))
+    shown = np.isfinite(point) & (point > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return shown & ~np.isfinite(high), shown & np.isfinite(high) & (high > threshold * low)
+
+
+ROOM_SHARES = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3)   # the shares of the capacity room_load tries, most first
+ROOM_SECTION_POINTS = 16      # batches a pass of room_load's little_rows tries (21 loads at once: its cost)
+
+
+def room_load(hw: Hardware, arch: Architecture, load: Load, best: dict, scenarios: int | None = None,
+              delta: float = LATENCY_BAND_LOAD, threshold: float = None) -> np.ndarray:
+    """The load with room (output `room_load`, the `offered_load` the `latency-knife-edge` warning's help names):
+    the largest share s of ROOM_SHARES (90% down to 30%, 10% apart) of the service's capacity c (best's
+    throughput) at which no banded latency is on a knife edge (knife_edge) at the load s c: each one's band, the
+    least and most of it at s c (1 - delta), s c and s c (1 + delta) (latency_at_loads, the upper end with the wait
+    for KV room as latency_band's), bounded and within `threshold`; s c in tokens/s, per scenario, nan where no
+    share has room (its latencies are steep at every load: more KV room or accelerators, not less load). A grid,
+    not a root: the answer is within 10% of the capacity below the most load with room; the latencies themselves are
+    the model's (the solver's tolerance, little_rows)."""
+    shares = np.asarray(ROOM_SHARES, dtype=float)
+    factors = (shares[:, None] * np.array([1 - delta, 1.0, 1 + delta])[None, :]).reshape(-1)
+    at = latency_at_loads(hw, arch, load, best, factors, np.tile([False, False, True], shares.size), scenarios,
+                          base=best["throughput"], points=ROOM_SECTION_POINTS)
+    clean = None
+    for _, key, _ in BANDED:
+        value = at[key].reshape(-1, shares.size, 3)
+        value = np.where(np.isnan(value), np.inf, value)
+        unbounded, wide = knife_edge(value[..., 1], value.min(axis=-1), value.max(axis=-1), threshold)
+        ok = ~(unbounded | wide) & np.isfinite(value[..., 1])
+        clean = ok if clean is None else clean & ok
+    first = np.argmax(clean, axis=1)                                    # the largest share with room
+    capacity = np.broadcast_to(np.asarray(best["throughput"], dtype=float).reshape(-1), first.shape)
+    return np.where(clean.any(axis=1), shares[first] * capacity, np.nan)
+
+
+def _band_inputs(ctx):
+    """(hw, arch, load, solved) of a service's band: the chips it was searched on (_solve)."""
     s = solved(ctx)
     platform, arch, hw, load, _ = _inputs(ctx)
     if ctx.is_set("demand") and not ctx.is_set("accelerators"):    # searched on the chips it was sized to (_solve)
         sram = np.asarray(platform.sram_only(), dtype=bool)
         hw = dataclasses.replace(hw, chips=s["chips"], scaleup=np.where(sram, s["chips"], hw.scaleup))
+    return hw, arch, load, s
+
+
+def _band_solve(ctx) -> dict:
+    hw, arch, load, s = _band_inputs(ctx)
     return latency_band(hw, arch, load, s, LATENCY_BAND_LOAD, ctx.ev.graph.scenario_count)
 
 
 BAND_UNBOUNDED = f"unbounded: at {100 * (1 + LATENCY_BAND_LOAD):g}% of its load the queue grows without bound"
 
 
+def _banded(ctx) -> None:
+    """Only server and interactive services that batch their own prompts (aggregated) have a band."""
+    if (ctx.text("scenario", "offline") not in ("server", "interactive")
+            or ctx.text("serving", "aggregated") == "disaggregated"):
+        ctx.not_applicable()
+
+
 def _band(name: str):
-    """One end of a p99's latency band (latency_band): server and interactive services that batch their own
+    """One end of a latency's band (latency_band): server and interactive services that batch their own
     prompts (aggregated) only; absent where the workload is (infeasible, overloaded) and, with the reason, where
     the high end is unbounded."""
     def compute(ctx):
-        if (ctx.text("scenario", "offline") not in ("server", "interactive")
-                or ctx.text("serving", "aggregated") == "disaggregated"):
-            ctx.not_applicable()
+        _banded(ctx)
         s = solved(ctx)
         value = np.asarray(cached(ctx, "latency_band", _band_solve)[name], dtype=float)
         value = steady_only(ctx, s, value)
@@ -6565,6 +6680,32 @@ def _band(name: str):
     return compute
 
 
+def _room(ctx):
+    """room_load: server and interactive aggregated services with a latency on a knife edge (knife_edge of its band)
+    in some scenario (elsewhere it does not apply: the load the warning's help names); absent, with the reason,
+    where no share has room."""
+    _banded(ctx)
+    hw, arch, load, s = _band_inputs(ctx)
+    band = cached(ctx, "latency_band", _band_solve)
+    if not any(np.any(np.logical_or(*knife_edge(s[key], band[f"{name}_low"], band[f"{name}_high"])))
+               for name, key, _ in BANDED):
+        ctx.not_applicable()
+    value = feasible_only(ctx, s, room_load(hw, arch, load, s, ctx.ev.graph.scenario_count, LATENCY_BAND_LOAD,
+                                            LATENCY_KNIFE_EDGE))
+    none = ~np.isfinite(value)
+    if none.any():
+        ctx.absent(none, f"no room: at every load from {100 * ROOM_SHARES[0]:g}% down to {100 * ROOM_SHARES[-1]:g}% "
+                         f"of its capacity some latency's band spans more than x{LATENCY_KNIFE_EDGE:g} or is "
+                         f"unbounded")
+    return np.where(none, np.nan, value)
+
+
+output("inference", "room_load", "the largest share s of 0.9, 0.8, ..., 0.3 of tokens_per_s at which every latency's "
+                                 "band (TTFT p99 / p50, TPOT p99 / mean at s c x 0.95, x 1, x 1.05) is bounded and "
+                                 "within LATENCY_KNIFE_EDGE (1.5) high / low, times tokens_per_s: the offered_load "
+                                 "with room (only where a latency is on a knife edge)")(_room)
+
+
 for _name, _formula in (
         ("ttft_p99_low", "the least TTFT p99 over the service's load x (1 - delta), x and x (1 + delta), delta "
                          "0.05 (LATENCY_BAND_LOAD), its layout held, the rows in flight by Little's law"),
@@ -6573,7 +6714,15 @@ for _name, _formula in (
                           "than the layout carries (unbounded)"),
         ("tpot_p99_low", "the least TPOT p99 over the service's load x (1 - delta), x and x (1 + delta)"),
         ("tpot_p99_high", "the most TPOT p99 over the load x (1 - delta), x and x (1 + delta); absent where "
-                          "x (1 + delta) is more than the layout carries (unbounded)")):
+                          "x (1 + delta) is more than the layout carries (unbounded)"),
+        ("ttft_p50_low", "the least TTFT p50 over the service's load x (1 - delta), x and x (1 + delta)"),
+        ("ttft_p50_high", "the most TTFT p50 over the load x (1 - delta), x and x (1 + delta) (at x (1 + delta) with "
+                          "the median Erlang-C wait for KV room); absent where x (1 + delta) is more than the layout "
+                          "carries (unbounded)"),
+        ("tpot_mean_low", "the least TPOT mean (the mean step) over the service's load x (1 - delta), x and "
+                          "x (1 + delta)"),
+        ("tpot_mean_high", "the most TPOT mean over the load x (1 - delta), x and x (1 + delta); absent where "
+                           "x (1 + delta) is more than the layout carries (unbounded)")):
     output("inference", _name, _formula)(_band(_name))
 
 

@@ -55,7 +55,12 @@ class Absent(_Strict):
 
 class Flagged(_Strict):
     codes: list[str] = Field(description="the codes of the diagnostics that make the figure incomplete "
-                                         "(docs/diagnostics.md): `unpriced`, `implausible-value`, ...")
+                                         "(docs/diagnostics.md): `unpriced`, `implausible-value`, ...; "
+                                         "`latency-knife-edge` on a served latency (ttft_p99, tpot_p99, ttft_p50, "
+                                         "tpot_mean) whose band, the quantities NAME_low and NAME_high beside it (its "
+                                         "value at the load x 0.95 and x 1.05), spans more than 1.5x or is unbounded "
+                                         "(NAME_high absent); the quantity room_load, where present, is the load at "
+                                         "which every band is within 1.5x")
     reason: str = Field(description="the words the report and the table show after the figure, e.g. "
                                     "'incomplete: counts unpriced parts as $0'")
     scenarios: Optional[list[int]] = Field(default=None, description="added in version 1 (fields are only ever "
