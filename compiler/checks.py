@@ -996,9 +996,12 @@ def _check_latency_knife_edge(ev, results, count: int) -> None:
                      f"({100 * room[i] / capacity[i]:.0f}% of its capacity {whole}, the output `room_load`) or less, "
                      f"where every latency's band is within x{LATENCY_KNIFE_EDGE:g}; or give it more KV room or "
                      f"accelerators")
-        else:
+        elif room is not None:
             help_ = (f"no load from {100 * ROOM_SHARES[0]:g}% down to {100 * ROOM_SHARES[-1]:g}% of its capacity "
                      f"has every latency's band within x{LATENCY_KNIFE_EDGE:g}: give it more KV room or accelerators")
+        else:                               # (no room_load: the figures flagged are not the model's own, set ones)
+            help_ = ("read its latencies at a load with room: set `offered_load` below its capacity "
+                     "(tokens_per_s), or give it more KV room or accelerators")
         ev.sink.warning(Code.LATENCY_KNIFE_EDGE,
                         f"`{inst.path}`'s latency sits on a knife edge{where}: {'; '.join(items)}",
                         inst.block.name_span, notes=notes, help=help_,
