@@ -1670,7 +1670,7 @@ MECHANISM_TABLE = {
                                          "The voltage floor refit, ported opt-in"),
     "hbm3e_memory_power": Mechanism((), _ALL, "HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)",
                                     "The H200's power parameters against public data"),
-    "one_die_power": Mechanism((), _ALL, "a chip with a die twin (GB200: B200; H200 NVL: H200 SXM) at its twin's power fit and per-clock rate, run to its own top clock under its own cap (`one_die_power`)",
+    "one_die_power": Mechanism((), _ALL, "a chip with a die twin (GB200: B200; H200 NVL, H200-CTS: H200 SXM) at its twin's power fit and per-clock rate, run to its own top clock under its own cap (`one_die_power`)",
                                "One die under two power caps"),
     "capacity_margin": Mechanism(_LIVE, _LIVE, "the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)",
                                  "The add-in cards' operating point"),

@@ -45,7 +45,7 @@ def test_the_stdlib_die_figures_by_hand() -> None:
     over 148 SMs x 8,192 FLOP a clock are 1,855.8 MHz (B200, below its top) and 2,062.0 MHz (GB200, its top); its
     full-clock rate is B200's peak x r, s = 2,250 / 2,500 x 1.0494 = 0.9444 at every format (FP8 4,500 / 5,000, FP4
     9,000 / 10,000: the same 0.9). The H200 NVL is the H200 SXM's die: 1,785 / 1,980 MHz, r = 0.9015, s = 989 /
-    835.5 x 0.9015 = 1.0671, its twin's 700 W and 72 W idle."""
+    835.5 x 0.9015 = 1.0671, its twin's 700 W and 72 W idle; the H200-CTS its twin's module at 1,000 W (r = s = 1)."""
     assert GB200["die_clock_ratio"] == pytest.approx(GB200["max_clock"] / B200["max_clock"]) == \
         pytest.approx(2062 / 1965)
     assert B200["peak_clock"] / MHZ == pytest.approx(1855.8, abs=0.1)
@@ -59,6 +59,9 @@ def test_the_stdlib_die_figures_by_hand() -> None:
     assert NVL["die_tdp"] == H200["tdp"] == 700.0 and NVL["die_idle_power"] == H200["idle_power"] == 72.0
     assert NVL["die_peak_scale"] == pytest.approx(H200["bf16"] / NVL["bf16"] * NVL["die_clock_ratio"], rel=1e-9)
     assert NVL["die_peak_scale"] == pytest.approx(1.06714, abs=1e-5)
+    cts = _figures("H200_CTS")           # one module at 1,000 W: the twin's top clock and peaks, its idle and b
+    assert (cts["die_tdp"], cts["die_idle_power"], cts["die_clock_ratio"], cts["die_peak_scale"]) == \
+        (H200["tdp"], H200["idle_power"], 1.0, 1.0) and cts["max_clock"] == H200["max_clock"]
     # the GEMM knee's half-rows go back to the twin's: m0 x s / r = m0 x P_twin / P (GB200 647 -> 582 FP4 rows)
     on = _Chip(one_die_power=1.0)
     assert float(die_knee_scale(on, _chip(GB200))) * 647 == pytest.approx(582.3, abs=0.1)
