@@ -1687,6 +1687,8 @@ MECHANISM_TABLE = {
                                          "The voltage floor refit, ported opt-in"),
     "hbm3e_memory_power": Mechanism((), _ALL, "HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)",
                                     "The H200's power parameters against public data"),
+    "one_die_power": Mechanism((), _ALL, "a chip with a die twin (GB200: B200; H200 NVL, H200-CTS: H200 SXM) at its twin's power fit and per-clock rate, run to its own top clock under its own cap (`one_die_power`)",
+                               "One die under two power caps"),
     "capacity_margin": Mechanism(_LIVE, _LIVE, "the add-in cards' capacity point 5% below the most (KNEE_POWER_CHIPS)",
                                  "The add-in cards' operating point"),
     "nvl_margin": Mechanism((), _LIVE, "the add-in cards' capacity margin on the H200 NVL's partner runs (MARGIN_ONLY_CHIPS)",
@@ -2843,6 +2845,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             row.extra["default_pair_lets"] = tuple(pair)
     if scenario in mechanisms["hbm3e_memory_power"] and alias.chip in HBM3E_CHIPS:   # measured, not applied
         row.lets["hbm_access_energy_pj"] = HBM3E_ACCESS_ENERGY_PJ   # HBM3e's b at 3.9 pJ/bit (s17-h200)
+    if scenario in mechanisms["one_die_power"]:      # measured, not applied (s22-bwratio)
+        row.lets["one_die_power"] = 1.0              # a die twin's power fit and rate at its own top clock
     if knee_idle:
         row.lets["gemm_knee_power"] = 0.0            # the matrix units idle through a GEMM's knee (their chips' 0)
     elif alias.chip in KNEE_POWER_CHIPS:             # `--without knee_power`: the knee draws as on other chips

@@ -1308,8 +1308,8 @@ from dsl.schema import Range
 from . import assumptions as A
 from dsl.diagnostics import Code
 from .distinct import solve_distinct
-from .power import (attention_power_share, chip_power_model, fp4_mma_rate, workload_memory_power,
-                    workload_power_model)
+from .power import (attention_power_share, chip_power_model, die_knee_scale, die_peak_scale, fp4_mma_rate,
+                    workload_memory_power, workload_power_model)
 
 # ----------------------------------------------------------------------------- assumptions and fitted factors
 # `let`s of a model or chip the models read where the block defines them (no default; module docstring)
@@ -4780,7 +4780,7 @@ def _half_rows(ctx, chip, precision: str) -> np.ndarray:
     m0 = chip.get(name, gemm_half_rows) if chip.has(name) else ctx.get("gemm_half_rows", gemm_half_rows)
     if precision == "fp4" and ctx.is_set(fp4_mma_rate.name):      # the knee's fixed time at the engine's FP4 rate
         m0 = m0 * ctx.get(fp4_mma_rate.name, fp4_mma_rate)
-    return m0
+    return m0 * die_knee_scale(ctx, chip)                         # a die twin's: its cycles ("One die", power.py)
 
 
 def _power_gemm_peak_fraction():
@@ -4996,7 +4996,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
     precision = _precision(ctx, platform)
     kv_prec = _kv_precision(ctx, platform, precision)
     chip = platform.chip
-    peak = _peak(chip, precision)                                 # at the full clock: the search applies the
+    die = die_peak_scale(ctx, chip)                               # 1 but on a die twin ("One die", power.py)
+    peak = _peak(chip, precision) * die                           # at the full clock: the search applies the
     if precision == "fp4" and ctx.is_set(fp4_mma_rate.name) and chip.is_set("fp4"):   # the engine's FP4 MMA form
         peak = peak * ctx.get(fp4_mma_rate.name, fp4_mma_rate)   # (power.py "FP4 MMA instruction rate")
     weight_bytes = np.asarray([PRECISION_BYTES[precision]])
@@ -5004,15 +5005,15 @@ def _inputs(ctx, prefill_in_step: bool = True):
         weight_bytes = fp4_weight_bytes(ctx, model, chip)
     if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
         peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
-                                            _peak(chip, WIDER_FORMAT[precision]))
+                                            _peak(chip, WIDER_FORMAT[precision]) * die)
     elif precision == "fp4" and (model.has("fp4_bf16_params") or model.has("fp4_expert_activation_bits")
                                  or ctx.is_set("fp4_expert_activation_bits")):
         engine_bits = (ctx.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)   # the engine's kernels
                        if ctx.is_set("fp4_expert_activation_bits") else None)               # (W4A16 on Hopper)
-        peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8"), _peak(chip, "bf16"),
-                                                     engine_bits, weight_bytes)
+        peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8") * die,
+                                                     _peak(chip, "bf16") * die, engine_bits, weight_bytes)
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
-    peak_attn = _peak(chip, attn_prec)                            # clock the power limit allows each step
+    peak_attn = _peak(chip, attn_prec) * die                      # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's
         per_score = attention_flops(arch)[0] / model.get("heads")   # rate: a score's FLOPs per exponential (4
         peak_attn = np.minimum(peak_attn, chip.get("softmax_exp_rate", SOFTMAX_EXP_RATE) * per_score)   # head_dim; MLA: Attention of

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import NON_NEGATIVE, POSITIVE, SHARE, UNIT_FRACTION, Assumption, left_over, limit, output
+from . import NON_NEGATIVE, POSITIVE, SHARE, SWITCH, UNIT_FRACTION, Assumption, left_over, limit, output
 from . import assumptions as A
 
 DEVICE_KINDS = ("chip", "cpu", "server")                         # have power (average) and peak_power
@@ -345,6 +345,75 @@ power_fit_voltage_floor = Assumption(
     range=UNIT_FRACTION)
 
 
+# One die under two board limits (docs/accuracy.md "One die under two power caps", s22-bwratio, 2026-12-06; opt-in,
+# validate MECHANISMS "one_die_power", measured, not applied). The law's a, P_idle and b of a chip without its own
+# figures are the H100 fit scaled by the chip's TDP, and its full-clock rate is g x its datasheet peak. Two boards of
+# one die then differ in more than their cap. GB200 (1,200 W) and B200 (1,000 W) are one 148-SM Blackwell package:
+# GB200's datasheet peak is its die's rate at its 2,062 MHz maximum SM clock, B200's at 1,856 of its 1,965 MHz (the
+# peaks over 148 SMs x 8,192 dense BF16 FLOP a clock; maximum clocks from nvidia-smi: stdlib/chips.factory `let
+# max_clock`), so the model's full-clock rates differ by the peaks' 1.111, not the top clocks' 1.049, and the TDP
+# share charges GB200's die 1.2x the idle and memory power and 1.2 / 1.049^3 = 1.04x the dynamic power of B200's at
+# one absolute clock. The H200 NVL (600 W) is the H200 SXM's GH100 (700 W) with its peak at 1,545 of its 1,785 MHz
+# (the SXM's at 1,830 of 1,980); its stdlib a and floor are the die's at 1,545 / 1,830 of the SXM's clock, its idle
+# (60 W) and b (89.6 W) the TDP share's, below the SXM's 72 and 104.5 W. The consistent reading: a chip that declares
+# its twin's board limit (`let die_tdp` T; `let die_idle_power` where the twin has a measured idle), its top clock
+# over the twin's (`let die_clock_ratio` r) and its full-clock rate over its datasheet peak (`let die_peak_scale`
+# s = P_twin r / P: the twin's peak at the chip's top clock) is the twin's die run to r times the twin's full clock
+# under its own cap:
+#     P_idle = the twin's,   b = the twin's,   a = a_twin r^3 (C V^2 f, V ~ f above the floor at both top clocks),
+#     v0 = v0 / r (the same floor voltage, a share of a top voltage r times the twin's),   peak = s x datasheet
+#     (GB200: 0.9 x 1.0494 = 0.9444; H200 NVL: 989 / 835.5 x 0.9015 = 1.0671),   the GEMM knee's m0 the twin's
+#     (its fixed time is the die's cycles: die_knee_scale).
+# At one absolute clock the two draw and compute alike (x_chip = x_twin / r: a r^3 (x / r) max(v0 / r, x / r)^2 =
+# a x max(v0, x)^2, rate s P x / r = P_twin x), so under one cap, where the twin throttles, their steps are one step;
+# the chip is faster by its higher top clock and its higher cap only (tests/test_one_die_power.py). A chip with its
+# own `fp4_dynamic_power` (Blackwell Ultra) declares no twin here: its twin's FP4 a is not modelled.
+one_die_power = Assumption(
+    "one_die_power", 0.0, "1",
+    "1: a chip that declares its die's twin (`let die_tdp`, `die_clock_ratio`, `die_peak_scale`) runs its twin's "
+    "power fit and per-clock rate to its own maximum clock under its own cap (compiler/models/power.py 'One die "
+    "under two board limits') [D]: the twin's TDP-share fit, a x r^3 and the floor / r at r times its top clock (the "
+    "maximum SM clocks from nvidia-smi captures read 2026-12-06, stdlib/chips.factory `let max_clock` [S]); 0 (default): every chip its TDP "
+    "share and datasheet peak. validate's opt-in "
+    "'one_die_power' (docs/accuracy.md \"One die under two power caps\", s22-bwratio)", range=SWITCH)
+DIE_FIGURES = ("die_tdp", "die_clock_ratio", "die_peak_scale")
+
+
+def one_die(ctx, chip) -> bool:
+    """Whether the workload runs `chip` as its die's twin at its own top clock (`let one_die_power` 1 and the
+    chip declares the twin's figures)."""
+    return bool(ctx.is_set(one_die_power.name) and float(np.max(ctx.get(one_die_power.name, one_die_power))) > 0
+                and all(chip.has(name) for name in DIE_FIGURES))
+
+
+def die_peak_scale(ctx, chip) -> np.ndarray | float:
+    """s: the chip's full-clock rate over its datasheet peak under `one_die_power` (its twin's per-clock rate at its
+    own top clock), else 1."""
+    return chip.get("die_peak_scale") if one_die(ctx, chip) else 1.0
+
+
+def die_knee_scale(ctx, chip) -> np.ndarray | float:
+    """The GEMM knee's half-rows m0 under `one_die_power` over the chip's own: s / r, its twin's datasheet peak over
+    its own (GB200: 0.9445 / 1.0494 = 0.9 = 9 / 10 PFLOP/s FP4), else 1. m0 = t0 x rate: the knee's fixed time t0 is
+    the die's cycles, 1 / r as long at r times the clock, and the full-clock rate r times the twin's, so m0 is the
+    twin's (GB200's 647 FP4 rows, scaled from the H100's by the datasheet rate, become B200's 582)."""
+    return chip.get("die_peak_scale") / chip.get("die_clock_ratio") if one_die(ctx, chip) else 1.0
+
+
+def die_power_model(chip, model: ChipPower) -> ChipPower:
+    """The twin's die at the chip's top clock under the chip's own cap (power.py 'One die under two board limits'):
+    the twin's TDP-share fit at its board limit T (`let die_tdp`; its idle `let die_idle_power` where the twin gives
+    one, else the share), a by r^3 more, the voltage floor by 1 / r:
+        P_idle = die_idle_power or T x idle_fraction,   a = T x dynamic_power_share x r^3,
+        b = T x memory_power_share,   v0 = voltage_floor / r,   cap = the chip's.
+    The chip's own `idle_power`, `dynamic_power`, `memory_power` and `let voltage_floor` are not read: they are
+    its own reading of the die (the H200 NVL's a and floor at the clock its peak assumes), which this replaces."""
+    T, r = chip.get("die_tdp"), chip.get("die_clock_ratio")
+    idle = chip.get("die_idle_power") if chip.has("die_idle_power") else T * A.idle_fraction.value
+    return dataclasses.replace(model, idle=idle, dynamic=T * dynamic_power_share.value * r ** 3,
+                               memory=T * memory_power_share.value, floor=voltage_floor.value / r)
+
+
 def workload_memory_power(ctx, chip, model: ChipPower) -> ChipPower:
     """The chip's draw model with the workload's own re-basing of the power fit, where it sets one (validate's
     opt-ins; docs/accuracy.md "The H200's power parameters", s17-h200), else `model` unchanged:
@@ -353,7 +422,11 @@ def workload_memory_power(ctx, chip, model: ChipPower) -> ChipPower:
         `let power_fit_voltage_floor` v0': the fit re-based on the floor v0' ("converged_voltage_floor"): every
                                           floor scales by v0' / v0 (the add-in cards' 0.72 / 0.885 with it) and
                                           every a by a(v0') / a(v0), a(v) = (700 - 72 - 104.5 x 0.0731) / (x_g
-                                          v(x_g)^2), x_g = 1,350 / 1,980: the chips' a all derive from that fit"""
+                                          v(x_g)^2), x_g = 1,350 / 1,980: the chips' a all derive from that fit
+        `let one_die_power` 1:            a chip with a die twin at its twin's figures ("One die under two board
+                                          limits" above: die_power_model), before the two re-basings above"""
+    if one_die(ctx, chip):
+        model = die_power_model(chip, model)
     if ctx.is_set(hbm_access_energy_pj.name):
         energy = ctx.get(hbm_access_energy_pj.name, hbm_access_energy_pj)
         model = dataclasses.replace(model, memory=np.where(energy > 0, chip.get("memory_bw") * 8 * energy * 1e-12,
