@@ -3,6 +3,7 @@
     PYTHONPATH=. python3 bench/capacity_point_parts.py             (~1 min CPU: validate at capacity and at load)
     PYTHONPATH=. python3 bench/capacity_point_parts.py --rows      (and one line a run)
     ... --with NAME     (validate's mechanisms, as `validate --with`); --only TEXT (the runs whose label holds TEXT)
+                        (`--with least_busy_bulk`: the least-busy column reads the bulk queue in steps, s22-lbtail)
 
 The first-token law (compiler/models/inference.py `_budget_ttft`) reads the prompt queue's utilization
 
@@ -89,8 +90,8 @@ def parts_of(run: dict) -> dict | None:
     cv = float(first.lets.get("prompt_length_cv", e["prompt"][1]))
     least = list(p)
     c = harness_engines(first)
-    if c:       # `least_busy_rows`: share 1, the harness's c engines, the wait's own tail
-        least[21], least[22], least[24] = 1.0, c, 1.0
+    if c:       # `least_busy_rows`: share 1, the harness's c engines, the wait's own tail (2: `least_busy_bulk`)
+        least[21], least[22], least[24] = 1.0, c, 2.0 if "least_busy_bulk" in sys.argv else 1.0
     for key, parts in (("law", p), ("law_lb", least)):
         x[key] = {q: ttft_at_runs.law_at(parts, x["s"], T, x["lam_r"], x["rows_r"], e["budget"], I, cv, q)
                   for q in (0.50, 0.99)}

@@ -70,7 +70,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
              prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
              admit_every: int = 1, mixture=None, samples=None, pull_rows: int | None = None,
-             chunk_unit: int = 1, row_time: float | None = None) -> dict:
+             chunk_unit: int = 1, row_time: float | None = None, trace: list | None = None) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
@@ -97,7 +97,12 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     the harness's callback for getMaxNumSequences() - mActiveRequests.size() new requests at every iteration
     (cpp/tensorrt_llm/batch_manager/GptManager.cpp, as copied in arthurrasmusson/TensorRT-LLM at 4489b3da, read
     2026-12-06 [P]), whatever the KV room, and the MAX_UTILIZATION scheduler then schedules the active requests
-    that fit (docs/accuracy.md "Latency v10" item 1)."""
+    that fit (docs/accuracy.md "Latency v10" item 1).
+    `trace` (a list; default None: nothing recorded): each request issued in [60 s, duration) appends (its wait
+    for its engine's next step boundary, the length of the step in flight, the prompt tokens queued ahead of it on
+    its engine (a begun prompt's rest included), its own prompt, its TTFT, the step boundaries it saw before its
+    first token, the decode rows of the step in flight), the parts of bench/least_busy_parts.py (policies other
+    than "shared" without `pull_rows`)."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
     beta = beta if row_time is None else row_time
@@ -123,6 +128,8 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     first = [None] * len(arrivals)
     done = [None] * len(arrivals)
     stepped = [0, 0.0, 0.0, 0.0]                         # steps begun after 60 s: count, time, rows, rows x time
+    step_end, step_len, step_rows = [0.0] * engines, [step_target] * engines, [0] * engines   # `trace`
+    seen = {}                                            # `trace`: request -> its record's list, boundaries seen
     events = [(a[0], 0, i) for i, a in enumerate(arrivals)]
     events += [(rng.random() * step_target, 1, e) for e in range(engines)]   # the engines' steps at random phases
     heapq.heapify(events)
@@ -133,12 +140,23 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
         if kind == 0:                                    # an arrival
             e = 0 if policy == "shared" else (rng.randrange(engines) if policy == "own" else
                                                min(range(engines), key=lambda j: (in_flight[j], rng.random())))
+            if trace is not None and 60.0 < now < duration and policy != "shared":
+                ahead = sum(arrivals[r][1] for r in queues[e][heads[e]:])
+                ahead += partial[e][1] if partial[e] is not None else 0
+                seen[x] = [max(step_end[e] - now, 0.0), step_len[e], ahead, arrivals[x][1], 0.0, 0, step_rows[e]]
             (pool if pull_rows is not None and policy == "shared" else queues[e]).append(x)
             in_flight[e] += 1
             continue
         e = x                                            # engine e's step ends and its next one starts
+        if seen:                                         # `trace`: a boundary for every request still waiting
+            for r in queues[e][heads[e]:] + ([partial[e][0]] if partial[e] is not None else []) + context[e]:
+                if r in seen:
+                    seen[r][5] += 1
         for r in context[e]:                             # its contexts' first tokens; they decode from now on
             first[r] = now - arrivals[r][0]
+            if r in seen:
+                seen[r][4] = first[r]
+                trace.append(tuple(seen.pop(r)))
             heapq.heappush(leaving[e], (steps[e] + arrivals[r][2], r))
             rows[e] += 1
         steps[e] += 1
@@ -184,6 +202,7 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
             stepped[2] += rows[e]
             stepped[3] += rows[e] * length
         heapq.heappush(events, (now + length, 1, e))
+        step_end[e], step_len[e], step_rows[e] = now + length, length, rows[e]
     kept = [i for i, a in enumerate(arrivals) if a[0] > 60.0 and first[i] is not None and done[i] is not None]
     ttft = sorted(first[i] for i in kept)
     tpot = statistics.mean((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)

@@ -1759,6 +1759,8 @@ MECHANISM_TABLE = {
                                  "The least-busy wait's tail"),
     "least_busy_rows": Mechanism((), _LIVE, "chunked TensorRT-LLM rows a least-busy harness dispatches, at the model's own engines: the wait as a law of the queue at its own tail (`dispatch_wait_engines`, `dispatch_wait_tail`)",
                                  "The Interactive chunk rounding and the bulk prompt queue"),
+    "least_busy_bulk": Mechanism((), _LIVE, "with least_busy_rows or least_busy_tail: that wait as a bulk queue in steps, its own step's prompts ahead and the boundary's backlog (`dispatch_wait_tail` 2)",
+                                 "The least-busy wait as a bulk queue in steps"),
     "whole_step_p50": Mechanism(_LIVE, _LIVE, "whole-prompt rows: the TTFT p50 from the step boundary and the batch, over the shared queue's engines (`whole_step_engines`)",
                                 "The whole-prompt engines' first token"),
     "whole_step_least": Mechanism(_LIVE, _LIVE, "with whole_step_p50, whole-prompt rows a least-busy harness dispatches: DISPATCH_WAITS' simulated p50 shift",
@@ -2708,6 +2710,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
             if scenario in mechanisms["least_busy_tail"]:   # measured, not applied ("The least-busy wait's tail")
                 row.lets["dispatch_wait_tail"] = 1.0        # the wait's Cramer-Lundberg tail (least_busy_tail)
+                if scenario in mechanisms["least_busy_bulk"]:   # measured, not applied (s22-lbtail)
+                    row.lets["dispatch_wait_tail"] = 2.0    # the bulk queue in steps (least_busy_bulk)
     if "whole_prompts" in row.lets and scenario in mechanisms["whole_step_p50"]:   # applied (session 21)
         # the whole-prompt p50 from its queue ("The whole-prompt engines' first token", s21-v41): the engines that
         # drain one shared queue (NVIDIA's v4.1 harness at tp x pp 1), else the engine's own queue
@@ -2723,7 +2727,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         # model's own engines; c the harness's engines (the submitter's layout where known)
         row.lets["dispatch_wait_share"] = 1.0
         row.lets["dispatch_wait_engines"] = float(dispatch_policy(round_, family, layout, n)[1])
-        row.lets["dispatch_wait_tail"] = 1.0
+        row.lets["dispatch_wait_tail"] = 2.0 if scenario in mechanisms["least_busy_bulk"] else 1.0
     if pools is not None and scenario in mechanisms["disaggregated"]:   # prefill and decode pools ("Disaggregated")
         fields["serving"] = "disaggregated"
         fields["tp"], fields["pp"] = float(pools.decode_tp), 1.0          # a decode rank's engine
