@@ -1432,8 +1432,8 @@ dense_gemm_release_rate = Assumption(
     "for (NVIDIA's MLPerf v5.0-era TensorRT-LLM on Hopper): the factor s of e_c in every dense GEMM, decode and "
     "prefill (e_c s; the routed experts' grouped GEMMs keep e_c). 1: the family's engines. NVIDIA's own perf "
     "overview measured the same chips with the same tool (trtllm-bench build --quantization FP8 / throughput) at "
-    "TensorRT-LLM 0.12.0 (2024-08, docs/source/performance/perf-overview.md at v0.12.0) and 0.17.0 (2025-02, "
-    "reference/trtllm_perf_overview.csv): Llama 3 / 3.1 70B FP8 on H100 and H200, tp 2-8, 25 configurations, "
+    "TensorRT-LLM 0.12.0 (2024-08, NVIDIA/TensorRT-LLM perf overview at tag v0.12.0 [P]) and 0.17.0 (2025-02, "
+    "reference/trtllm_perf_overview.csv [P]): Llama 3 / 3.1 70B FP8 on H100 and H200, tp 2-8, 25 configurations, "
     "0.17 / 0.12 median 1.161; Mixtral 8x7B (its experts' grouped GEMMs) 1.017; so an MLPerf v4.1 Hopper row "
     "(TensorRT-LLM ~0.12) takes s = 1 / 1.161 (compiler/validate.py ENGINE_RELEASE_GEMM, bench/"
     "trtllm_release_ratio.py; docs/accuracy.md 'The dense GEMM rate by engine release')", range=POSITIVE)
