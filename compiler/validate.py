@@ -1161,6 +1161,20 @@ GEMM_SWIGLU_CHIPS = ("H100_SXM", "H200", "GH200", "GH200_96GB", "H200_NVL")
 # measured, NOT applied: every row counts the separate SwiGLU kernel (`let swiglu_kernel = 1`) that the GEMM_SWIGLU rows'
 # fused GEMM does without; with one refit it raised TTFT p50 and TPOT mean above 10% and the TensorRT-LLM perf check
 # (docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0"): MECHANISMS "swiglu_kernel"
+# The dense GEMMs' rate of a round's engine release against the family factor's engines (`dense_gemm_release_rate`,
+# inference.py): NVIDIA's perf overview measured the same Hopper chips with the same tool (trtllm-bench build
+# --quantization FP8, then throughput; fixed lengths, every request at once) at TensorRT-LLM 0.12.0 (2024-08,
+# NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md at v0.12.0: "All data in the table below was
+# generated using version 0.12.0" [P]) and 0.17.0 (2025-02, reference/trtllm_perf_overview.csv [P]): Llama 3 / 3.1 70B
+# FP8 (one shape: 80 layers, 8,192 wide, 28,672 FFN) on H100 and H200 at tp 2, 4, 8, the 25 configurations both
+# releases list, 0.17 / 0.12 median 1.161 (H200 alone 1.161, H100 1.188); Mixtral 8x7B (its experts' grouped GEMMs,
+# the dense attention ~11% of its active FLOPs) 1.017 (bench/trtllm_release_ratio.py prints them). NVIDIA's MLPerf
+# v4.1 Hopper engines are TensorRT-LLM ~0.12 (docs/accuracy.md "Hopper Llama 2 70B, v4.1 against v5.0"), its v5.0
+# ones ~0.17 (TensorRT 10.8): the v4.1 Hopper rows' dense GEMMs run at 1 / 1.161 of the family's (v5.0-era) rate.
+# measured, NOT applied: MECHANISMS "engine_release_gemm" (docs/accuracy.md "The dense GEMM rate by engine release")
+ENGINE_RELEASE_RATIO = 1.161
+ENGINE_RELEASE_GEMM = {("inference-v4.1", "Hopper FP8"): 1 / ENGINE_RELEASE_RATIO,
+                       ("inference-v4.1", "Hopper add-in FP8"): 1 / ENGINE_RELEASE_RATIO}
 # NVIDIA's v4.1 Llama 2 70B engines: `max_num_tokens = 4096` a forward pass of the engine (GPUBaseConfig), per
 # tensor-parallel rank at the tp of its Server config (2 on H100 SXM and NVL, 1 on H200, H200-CTS, GH200) ("Token
 # budget" above); B200 (a preview system, no published v4.1 Server config) keeps the model's default. The add-in
@@ -1771,6 +1785,8 @@ MECHANISM_TABLE = {
                               "The DeepSeek-R1 attention-DP step's per-row time"),
     "dp_domain_rings": Mechanism((), ("training",), "training rows: DP rings across domains on g NICs at once (`dp_domain_rings`)",
                                  "Small-MoE training layouts under strong scaling"),
+    "engine_release_gemm": Mechanism((), _ALL, "v4.1 Hopper rows: the dense GEMMs at TensorRT-LLM 0.12's rate, 1 / 1.161 of the family's v5.0-era engines (ENGINE_RELEASE_GEMM)",
+                                     "The dense GEMM rate by engine release"),
     "full_graph_schedule": Mechanism((), ("training",), "full-iteration-graphed training rows: the schedule's host work captured too (`full_graph_schedule`)",
                                      "The per-step overhead by what a graph captures"),
 }
@@ -2811,6 +2827,9 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["gemm_swiglu"] = 1.0                # SwiGLU in the gate-up GEMM's epilogue ("GEMM SwiGLU" above)
     if scenario in mechanisms["swiglu_kernel"]:      # measured, not applied (GEMM_SWIGLU above)
         row.lets["swiglu_kernel"] = 1.0              # the separate SiLU-and-multiply kernel where it runs
+    release = ENGINE_RELEASE_GEMM.get((round_, family))
+    if release and scenario in mechanisms["engine_release_gemm"]:   # measured, not applied (ENGINE_RELEASE_GEMM)
+        row.lets["dense_gemm_release_rate"] = release    # the dense GEMMs at the round's engine release's rate
     if scenario in mechanisms["fp4_quantize"]:       # measured, not applied ("FP4 activation quantization")
         row.lets["fp4_quantize_kernels"] = 1.0       # NVFP4 GEMM inputs' quantize kernels (0 bytes off FP4)
     if scenario in mechanisms["own_prompt_spread"]:  # applied ("Own prompt spread")

@@ -302,6 +302,16 @@ model). Only the CDNA3 chips set it (stdlib/chips.factory MI300X: the GEMM rate 
 t_tok fitted once on the CDNA3 rows of the calibration file, docs/accuracy.md "CDNA3's factor split"). In the
 reported terms it is part of decode_elementwise_time / prefill_elementwise_time.
 
+The dense GEMMs' rate by engine release (`let dense_gemm_release_rate` s, 1 by default) [P]. The family factor e_c
+stands for one engine release (Hopper FP8: NVIDIA's MLPerf v5.0-era TensorRT-LLM); a row run on another release
+takes its dense (non-expert) GEMMs at e_c s, in the decode step (e_dense = e(T / pp) with e_c s), in a prompt's
+prefill and in the batcher's kappa_p and p0, and counts their FLOPs at e_c s in the clock law's activity (the
+release's kernels busy for their own time); the routed experts' grouped GEMMs, the attention kernels and every
+memory term keep theirs. At a fixed clock the dense GEMM time is exactly 1 / s of the family's. s is the ratio
+of two of NVIDIA's own throughput tables of the same chips and tool at the two releases (compiler/validate.py
+ENGINE_RELEASE_GEMM, bench/trtllm_release_ratio.py): a whole-run ratio taken as the GEMMs' [U] (the step at those
+tables' batches is GEMM-bound; Mixtral, whose GEMMs are mostly its experts', moved 1.7%).
+
 FP4 activation quantization (`let fp4_quantize_kernels = 1`, 0 by default: docs/accuracy.md "FP4 activation
 quantization on Blackwell"; `fp4_quantize_bytes`) [P/D]. An NVFP4 GEMM multiplies FP4 weights by FP4 activations
 (W4A4: NVIDIA's MLPerf Llama checkpoints, "The precision each GEMM ... runs at" in docs/accuracy.md), so every
@@ -1424,6 +1434,17 @@ swiglu_kernel = Assumption(
     "issues: Fused Matmul + Gated-SiLU': `use_fused_mlp` alone runs one GEMM then a separate SwiGLU kernel [P]). "
     "0: not counted "
     "(the fitted factors absorbed it; docs/accuracy.md 'Hopper Llama 2 70B, v4.1 against v5.0')", range=SWITCH)
+dense_gemm_release_rate = Assumption(
+    "dense_gemm_release_rate", 1.0, "1",
+    "the dense (non-expert) GEMMs' rate of the row's engine release against the engines the family factor stands "
+    "for (NVIDIA's MLPerf v5.0-era TensorRT-LLM on Hopper): the factor s of e_c in every dense GEMM, decode and "
+    "prefill (e_c s; the routed experts' grouped GEMMs keep e_c). 1: the family's engines. NVIDIA's own perf "
+    "overview measured the same chips with the same tool (trtllm-bench build --quantization FP8 / throughput) at "
+    "TensorRT-LLM 0.12.0 (2024-08, NVIDIA/TensorRT-LLM perf overview at tag v0.12.0 [P]) and 0.17.0 (2025-02, "
+    "reference/trtllm_perf_overview.csv [P]): Llama 3 / 3.1 70B FP8 on H100 and H200, tp 2-8, 25 configurations, "
+    "0.17 / 0.12 median 1.161; Mixtral 8x7B (its experts' grouped GEMMs) 1.017; so an MLPerf v4.1 Hopper row "
+    "(TensorRT-LLM ~0.12) takes s = 1 / 1.161 (compiler/validate.py ENGINE_RELEASE_GEMM, bench/"
+    "trtllm_release_ratio.py; docs/accuracy.md 'The dense GEMM rate by engine release')", range=POSITIVE)
 fp4_quantize_kernels = Assumption(
     "fp4_quantize_kernels", 0.0, "1",
     "1 counts, where `elementwise_kernels` is 0 and the GEMMs take NVFP4 activations (FP4 weights), the kernels "
@@ -2348,6 +2369,8 @@ class Load:
     gemm_swiglu: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_swiglu.value]))
     swiglu_kernel: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([swiglu_kernel.value]))
     fp4_quantize: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([fp4_quantize_kernels.value]))
+    # the dense GEMMs' rate of the engine release against the family's (dense_gemm_release_rate)
+    dense_release: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([dense_gemm_release_rate.value]))
     input_max: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([np.inf]))   # longest prompt
     prefill_in_step: bool = True        # aggregated serving: prefill chunks ride on decode steps
     prefill_pass: bool = False          # a disaggregated prefill worker: n whole prompts a pass (prefill_prompts_per_pass)
@@ -2644,6 +2667,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     I, O = _col(load.input_tokens), _col(load.output_tokens)
     w, kb = _col(load.weight_bytes), _col(load.kv_bytes)
     ec, em = _col(load.gemm_eff), _col(load.bw_eff)
+    ec_d = ec * _col(load.dense_release)                          # the dense GEMMs' e_c at the engine's release
     lat, tl = _col(load.coll_latency), _col(load.layer_latency)
     a = ACTIVATION_BYTES
     E = _col(arch.experts)
@@ -2731,7 +2755,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     t_launch = _col(load.launch_time)
     n_launch = np.where(E > 0, MOE_LAYER_LAUNCHES, DENSE_LAYER_LAUNCHES)
     with np.errstate(divide="ignore", invalid="ignore"):
-        m0_launch = L * n_launch * t_launch * G * P * ec / (2 * pp * np.maximum(A_dense, 1.0))
+        m0_launch = L * n_launch * t_launch * G * P * ec_d / (2 * pp * np.maximum(A_dense, 1.0))
     m0_dense = np.where(t_launch > 0, m0_launch, m0)
     # both legs (`gemm_weight_efficiency` e_w > 0 with t > 0): the dense GEMMs take L n_g t + max(FLOPs at e_c,
     # the weights at e_w): no knee in rows, the launches' fixed time beside the roofline (The step GEMM's roofline)
@@ -2837,7 +2861,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
             touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), per_micro), 1.0)
         # the grouped GEMM pads the rows of the experts some token reached (an untouched expert has no tile): an
         # expert's tile-quantized rows are those of a touched one, m_e / touched (module docstring)
-        e_dense = _shape_eff(ec, rank_tokens / pp, m0_dense)
+        e_dense = _shape_eff(ec_d, rank_tokens / pp, m0_dense)
         gemm = (tokens * 2 * (A_dense / e_dense + gamma * A_exp / expert_eff(rows_exp / touched))
                 + (rank_tokens - tokens) * 2 * A_dense / e_dense) / (G * P)   # the busiest rank's extra prompt rows
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
@@ -2878,6 +2902,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # compute activity at the share `gemm_knee_power` (1: all of it; 0: the matrix units idle while the weights
         # stream)
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
+        flops_at_ec = flops_at_ec + rank_tokens * 2 * A_dense / (G * P) * (1 / ec_d - 1 / ec)   # (0 at s = 1)
         # (the attention's at its own format's draw, a_attn / a of the workload's: power.attention_power_share)
         busy = flops_at_ec + knee_w * knee_power * (gemm - flops_at_ec) + attn_w * attn + attn_w * attn_ctx
         # `clock_draw_activity` 1: the FLOPs at the draw's rate g (its compute activity 1), the knee at its share
@@ -2977,7 +3002,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     S = n_pass * I                                                # prompt tokens of one prefill pass
     pre_gamma = imbalance(S)                                      # the pass's pairs over the tp d chips
     pre_touched = np.where(E > 0, 1 - np.power(np.clip(1 - routed_share, 0, 1), S), 1.0)   # experts it reaches
-    pre_compute = (S * 2 * (A_dense / _shape_eff(ec, S, m0)
+    pre_compute = (S * 2 * (A_dense / _shape_eff(ec_d, S, m0)
                             + pre_gamma * A_exp / d / expert_eff(S * routed_share / pre_touched))
                    / (tp * P) + S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
     pre_memory = pp * w_chip / (BW * em)                          # every stage reads its chips' weights once
@@ -2991,6 +3016,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                   / (tp * Pa)) / g_draw)                          # its FLOPs at the draw's rate g
     pre_knee = pre_compute - S * 2 * (A_dense + pre_gamma * A_exp / d) / (tp * P * ec) - (
         S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))        # its GEMMs' time beyond their FLOPs at e_c
+    pre_knee = pre_knee - S * 2 * A_dense / (tp * P) * (1 / ec_d - 1 / ec)   # the dense ones at e_c s (0 at s = 1)
     pre_busy = np.where(attn_w == 1, pre_compute,
                         pre_compute - ((1 - attn_w) * (S * L * F_ctx * pre_att / (tp * Pa * ec * e_fmha))
                                        + (1 - knee_w) * np.maximum(pre_knee, 0.0)))   # (knee_w 1: 0 exactly)
@@ -3005,9 +3031,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # a batch of prompts prefilled together (a harness batcher: _batcher_ttft): p0 + kappa_p S for S prompt tokens,
     # its GEMMs at S rows (S / e(S) = (S + m0) / e_c: the half-rows give the constant), attention at the mean
     # prompt's context, the TP all-reduces per token
-    kappa_p = ((2 * (A_dense + A_exp / d) / (tp * P * ec) + 2 * L * I * D / (tp * Pa * ec * e_fmha)) / pre_rho
+    kappa_p = ((2 * (A_dense + A_exp / d) / (tp * P * ec) + 2 * A_dense / (tp * P) * (1 / ec_d - 1 / ec)
+                + 2 * L * I * D / (tp * Pa * ec * e_fmha)) / pre_rho
                + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0) + L * (el_layer + tok_layer))
-    p0 = m0 * 2 * A_dense / (tp * P * ec) / pre_rho + np.where(tp > 1, n_x * L * lat, 0.0) + L * tl
+    p0 = m0 * 2 * A_dense / (tp * P * ec_d) / pre_rho + np.where(tp > 1, n_x * L * lat, 0.0) + L * tl
 
     def latencies(b):
         """At b decoded rows in flight: the mean step, TPOT (p99 in server scenarios) with its terms, TTFT p50
@@ -5237,6 +5264,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         gemm_swiglu=ctx.get("gemm_swiglu", gemm_swiglu),
         swiglu_kernel=ctx.get("swiglu_kernel", swiglu_kernel),
         fp4_quantize=ctx.get("fp4_quantize_kernels", fp4_quantize_kernels),
+        dense_release=ctx.get("dense_gemm_release_rate", dense_gemm_release_rate),
         input_max=ctx.get("max_input_tokens") if ctx.is_set("max_input_tokens") else np.asarray([np.inf]),
         prefill_in_step=prefill_in_step,
         single_stream=scenario == "single_stream",
