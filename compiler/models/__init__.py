@@ -296,6 +296,44 @@ def output(kind: str, name: str, formula: str, reads=None):
     return register
 
 
+class _Failed:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
+    """Solve once per block and evaluation (`kind` names what is solved: a workload's inference or training,
+    the load a gear placement carries); every output reads from it. The quantities the solve read are
+    re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs."""
+    memo = ctx.ev.model_memo          # owned by the evaluation: nothing outlives it
+    key = (kind, ctx.path)
+    reading = getattr(ctx.ev, "reading", None)
+    if key not in memo:
+        read: list[str] = []            # what the solve reads, in a frame of its own: also where no node is being
+        if reading is not None:         # computed (a check reading the solve), so the next output re-reads it all
+            reading.append(read)
+        try:
+            memo[key] = (solve(ctx), read)
+        except Exception as exc:  # noqa: BLE001 - re-raised for every output that reads it
+            memo[key] = (_Failed(exc), read)
+        finally:
+            read[:] = dict.fromkeys(read)   # each read once: a hit replays them (a site's gear reads each hall's
+            if reading is not None:         # figures many times over)
+                reading.pop()
+                if reading:
+                    reading[-1].extend(read)
+    else:
+        for path in memo[key][1]:
+            try:
+                ctx.ev.node_value(path)
+            except Exception:  # noqa: BLE001 - a failed input was already reported
+                pass
+    value = memo[key][0]
+    if isinstance(value, _Failed):
+        raise value.exc
+    return value
+
+
 _PARSED: dict[tuple[str, str], tuple] = {}
 _SPLIT: dict[tuple[str, str], tuple] = {}
 

@@ -180,7 +180,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import POSITIVE, SHARE, Assumption, NON_NEGATIVE, left_over, limit, output
+from . import POSITIVE, SHARE, Assumption, NON_NEGATIVE, cached, left_over, limit, output
 from . import assumptions as A
 from .power import part_power, places_power
 from .thermal import SPARES, units_needed
@@ -589,6 +589,15 @@ def _shared_fraction(ctx, kind: str, owner: str, scales=None, memo=None):
     if site is None or site.kind != "site" or not halls(site):
         memo[(owner, kind)] = None
         return None
+    # at every chain's average (no `scales`) the fraction is one per evaluation (`cached`): each hall's average
+    # walk reads it, so found per walk a site of n halls walked them ~n^2 times
+    memo[(owner, kind)] = _site_shared_fraction(site, kind, scales, memo) if scales is not None else \
+        cached(site, f"shared_fraction {kind}", lambda block: _site_shared_fraction(block, kind, None, {}))
+    return memo[(owner, kind)]
+
+
+def _site_shared_fraction(site, kind: str, scales, memo):
+    """X of `_shared_fraction` for the `kind` gear the site `site` places (its halls' chains run through it)."""
     stop = (kind, site.path)
 
     def into(block):
@@ -598,8 +607,7 @@ def _shared_fraction(ctx, kind: str, owner: str, scales=None, memo=None):
     flow = into(site) + sum((hall.count * into(hall) for hall in halls(site)), np.zeros(1))
     load = gear_load(site, kind)
     capacity = _energized_ratio(site, kind, site.path) * (np.zeros(1) if load is None else load)
-    memo[(owner, kind)] = np.where(capacity > 0, flow / np.where(capacity > 0, capacity, 1.0), 0.0)
-    return memo[(owner, kind)]
+    return np.where(capacity > 0, flow / np.where(capacity > 0, capacity, 1.0), 0.0)
 
 
 def _placement_block(ctx, owner: str):
@@ -1198,12 +1206,12 @@ def gear_load(block, kind: str):
         return block.get("facility_power")
     if kind in ("cdu", "crah"):
         return block.get("heat_liquid" if kind == "cdu" else "heat_air")
-    owned = owned_flows(block, stop=(kind, block.path))
-    if (kind, block.path) not in owned:
-        return None
     # the power out of this placement's own stage (a transformer's or switchgear's carries the cooling plant,
-    # _own_stages; another level's gear of the same kind is apart: a hall's unit under the site's substation)
-    return owned[(kind, block.path)]
+    # _own_stages; another level's gear of the same kind is apart: a hall's unit under the site's substation).
+    # Found once per evaluation (`cached`): a site's stages size each other (a stage's loss reads the energized
+    # ratio of the stages after it, each a walk of every hall), so unmemoized a site of n halls under k stages of
+    # its own walked its halls ~n^k times (10 halls under a transformer, UPS and PDU: 65 s; 25 halls: > 5 min)
+    return cached(block, f"gear_load {kind}", lambda b: owned_flows(b, stop=(kind, b.path)).get((kind, b.path)))
 
 
 def _gear_units_needed(load, gear):

@@ -1312,7 +1312,7 @@ import functools
 
 import numpy as np
 
-from . import (AT_LEAST_ONE, Assumption, NON_NEGATIVE, Option, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION,
+from . import (AT_LEAST_ONE, cached, Assumption, NON_NEGATIVE, Option, POSITIVE, RESERVE, SHARE, SWITCH, UNIT_FRACTION,
                WHOLE_NUMBER, output, rule, unpriced_parts, warn_unpriced)
 from dsl.schema import Range
 from . import assumptions as A
@@ -5292,42 +5292,6 @@ def offered_load(ctx) -> np.ndarray | None:
 
 
 # ----------------------------------------------------------------------------- the solved workload (cached)
-
-
-class _Failed:
-    def __init__(self, exc: BaseException):
-        self.exc = exc
-
-
-def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
-    """Solve once per workload and evaluation; every output reads from it. The quantities the solve read are
-    re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs."""
-    memo = ctx.ev.model_memo          # owned by the evaluation: nothing outlives it
-    key = (kind, ctx.path)
-    reading = getattr(ctx.ev, "reading", None)
-    if key not in memo:
-        read: list[str] = []            # what the solve reads, in a frame of its own: also where no node is being
-        if reading is not None:         # computed (a check reading the solve), so the next output re-reads it all
-            reading.append(read)
-        try:
-            memo[key] = (solve(ctx), read)
-        except Exception as exc:  # noqa: BLE001 - re-raised for every output that reads it
-            memo[key] = (_Failed(exc), read)
-        finally:
-            if reading is not None:
-                reading.pop()
-                if reading:
-                    reading[-1].extend(read)
-    else:
-        for path in memo[key][1]:
-            try:
-                ctx.ev.node_value(path)
-            except Exception:  # noqa: BLE001 - a failed input was already reported
-                pass
-    value = memo[key][0]
-    if isinstance(value, _Failed):
-        raise value.exc
-    return value
 
 
 def solved(ctx) -> dict[str, np.ndarray]:
