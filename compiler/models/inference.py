@@ -3205,12 +3205,20 @@ def _busy_window_latency(on, weight, b, r, I, O, cv, output_cv, z, averaging, st
     law's quantile. The terms (`factory explain`) are _tpot_tail's design point's, scaled so they add up to it [U].
     Where the law has no stable queue (rho >= 1: no first token in finite time) or no prompt load, today's."""
     prompt = b * r
+    # the law only where it is blended in (w > 0): elsewhere the result is today's whatever it gives (most rows:
+    # a short prompt fits one step's room), and the quantile's bisections over the outputs' grid are costly
+    wanted = np.asarray(on & (weight > 0) & (prompt > 0))
+    if not wanted.any():
+        return t_mean, tpot, terms
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(prompt > 0, np.maximum(t_mean - t_decode, 0.0) / np.where(prompt > 0, prompt, 1.0), 0.0)
         lam = b / np.maximum(O * t_mean, 1e-300)
     q = 1.0 - _normal_tail(np.abs(z)) + 0.0 * b
-    mean, quantile = busy_window_tpot(t_decode, t_mean, t_full, kappa, lam, I + 0.0 * b, cv + 0.0 * b, room, O + 0.0 * b,
-                                      output_cv + 0.0 * b, q)
+    args = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        t_decode, t_mean, t_full, kappa, lam, I + 0.0 * b, cv + 0.0 * b, room, O + 0.0 * b, output_cv + 0.0 * b, q)))
+    wanted = np.broadcast_to(wanted, args[0].shape)
+    mean, quantile = np.full(args[0].shape, np.nan), np.full(args[0].shape, np.nan)
+    mean[wanted], quantile[wanted] = busy_window_tpot(*(v[wanted] for v in args[:-1]), args[-1][wanted])
     s_b = averaging * np.sqrt(b)
     a = step(r * b / (b + s_b), b + s_b)[0] - t_mean
     p99 = mean + np.sqrt(np.maximum(quantile - mean, 0.0) ** 2 + (z * a) ** 2)
