@@ -252,7 +252,7 @@ def test_threshold_is_a_monotone_family(capacity, monkeypatch) -> None:
     with room never rises as the threshold tightens."""
     for share in (0.6, 0.85, 0.95):
         flagged, room = {}, {}
-        for threshold in (1.02, 1.1, 1.3, 1.5, 2.0, 4.0, 100.0):
+        for threshold in (1.02, 1.3, 1.5, 4.0, 100.0):       # below, at and above the default, both extremes
             monkeypatch.setattr(inference, "LATENCY_KNIFE_EDGE", threshold)
             results, sink = _at(share * capacity)
             flagged[threshold] = {q for d in _knife_edges(sink) for q in d.quantities}

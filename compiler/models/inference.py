@@ -6580,7 +6580,8 @@ BANDED = (("ttft_p99", "ttft", 0.99), ("tpot_p99", "tpot", None), ("ttft_p50", "
 # a monotone family (flagged at T, flagged at every T' < T: tests/test_latency_band.py).
 
 
-def little_rows(rate, x, lo, hi, points: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def little_rows(rate, x, lo, hi, points: int = 1,
+                tolerance: float = LITTLE_ROWS_TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
     """The rows in flight that carry a load (Little's law, module docstring "Offered load"): the root b of
             rate(b) = x,   rate(b) = b / (k t_iter(b))  (counted tokens/s of b rows a rank)
     on [lo, hi], and whether hi carries x (rate(hi) >= x (1 - 1e-9)). The one solver of the offered load
@@ -6601,7 +6602,7 @@ def little_rows(rate, x, lo, hi, points: int = 1) -> tuple[np.ndarray, np.ndarra
     inner = np.arange(1, points + 1) / (points + 1)
     first = np.concatenate([[0.0], inner, [1.0]])
     width = float(np.max(np.log(np.maximum(hi, 1e-300) / np.maximum(lo, 1e-300)), initial=0.0))
-    passes = 1 + max(0, math.ceil(math.log(max(width / (points + 1), LITTLE_ROWS_TOLERANCE) / LITTLE_ROWS_TOLERANCE)
+    passes = 1 + max(0, math.ceil(math.log(max(width / (points + 1), tolerance) / tolerance)
                                   / math.log(points + 1)))
     r_lo = r_hi = carried = None
     for pass_ in range(passes):
@@ -6653,7 +6654,7 @@ def latency_band(hw: Hardware, arch: Architecture, load: Load, best: dict, delta
 
 def latency_at_loads(hw: Hardware, arch: Architecture, load: Load, best: dict, factors: np.ndarray,
                      waits: np.ndarray, scenarios: int | None = None, base=None,
-                     points: int = BAND_SECTION_POINTS) -> dict:
+                     points: int = BAND_SECTION_POINTS, tolerance: float = LITTLE_ROWS_TOLERANCE) -> dict:
     """The banded latencies (BANDED's keys: ttft, tpot, ttft_p50, t_iter) of the layout a service runs (`best`: tp,
     pp, d of the search) at the loads `factors` (m,) x its load x (`base`, else `load.offered`, else its capacity
     `best["throughput"]`): {key: (S, m)}, inf where that load is not carried. At each load the rows in flight b are
@@ -6705,7 +6706,7 @@ def latency_at_loads(hw: Hardware, arch: Architecture, load: Load, best: dict, f
 
     # b = k x_r t_iter(b): the batch whose own rate is x_r on [1, B_cap] (little_rows, the offered load's solver);
     # carried: B_cap's rate reaches x_r (what the rank can carry)
-    b, carried = little_rows(rate, target, 1.0, rows[:, None], points)
+    b, carried = little_rows(rate, target, 1.0, rows[:, None], points, tolerance)
     q = {name: v[..., 0] for name, v in evaluate(b[..., None]).items()}
     carried &= q["own_rate_share"] >= 1 - OWN_RATE_TOLERANCE          # else its prompt queue saturates (rho >= 1)
     life = col(load.output_tokens)[:, None] * q["t_iter"]             # the wait for KV room, where `kv_room_wait`
@@ -6734,7 +6735,11 @@ def knife_edge(point, low, high, threshold: float = None) -> tuple[np.ndarray, n
 
 
 ROOM_SHARES = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3)   # the shares of the capacity room_load tries, most first
-ROOM_SECTION_POINTS = 16      # batches a pass of room_load's little_rows tries (21 loads at once: its cost)
+ROOM_SECTION_POINTS = 127     # batches room_load's little_rows tries at once (21 loads at once: its cost) ...
+ROOM_TOLERANCE = 0.06         # ... in one pass (a section's ln width 7 / 128 <= 0.06 at 1,000 rows): each load's
+# rows linear in its section of 1 / 128 of the rows' ln range, within ~0.1% of the load's root. room_load is a grid
+# answer (shares 10% apart, judged at +-5%): 0.1% in the load moves no share but one on the threshold itself; two
+# model evaluations in place of nine (the 1e-9 bracket's), the cost of every spec with a knife-edge warning.
 
 
 def room_load(hw: Hardware, arch: Architecture, load: Load, best: dict, scenarios: int | None = None,
@@ -6746,11 +6751,11 @@ def room_load(hw: Hardware, arch: Architecture, load: Load, best: dict, scenario
     for KV room as latency_band's), bounded and within `threshold`; s c in tokens/s, per scenario, nan where no
     share has room (its latencies are steep at every load: more KV room or accelerators, not less load). A grid,
     not a root: the answer is within 10% of the capacity below the most load with room; the latencies themselves are
-    the model's (the solver's tolerance, little_rows)."""
+    the model's at rows within ~0.1% of each load's (little_rows in one pass: ROOM_TOLERANCE)."""
     shares = np.asarray(ROOM_SHARES, dtype=float)
     factors = (shares[:, None] * np.array([1 - delta, 1.0, 1 + delta])[None, :]).reshape(-1)
     at = latency_at_loads(hw, arch, load, best, factors, np.tile([False, False, True], shares.size), scenarios,
-                          base=best["throughput"], points=ROOM_SECTION_POINTS)
+                          base=best["throughput"], points=ROOM_SECTION_POINTS, tolerance=ROOM_TOLERANCE)
     clean = None
     for _, key, _ in BANDED:
         value = at[key].reshape(-1, shares.size, 3)
