@@ -6,6 +6,9 @@
                         label holds TEXT, e.g. --only interactive)
     ... --mixture       (a dataset of several tasks drawn task by task: DATASET_TASKS, Mixtral's three sets)
     ... --samples PATH  (Mixtral's 15,000 (prompt, output) pairs themselves, from the CSV DATASET_TASKS names)
+    ... --kv-pool F     (each simulated engine's KV pool F x the model's own, new prompts admitted only while it
+                        holds them: bench/v41_dispatch_sim.py `kv_tokens`; s23-b200tail, docs/accuracy.md "The B200
+                        Llama 2 70B Server tail at the runs' own inputs")
     ... --dispatch own  (every simulated engine fed its own Poisson stream, whatever the harness's dispatch: the
                         queue the law assumes; s20-h200int, docs/accuracy.md "The Interactive chunk rounding and the
                         bulk prompt queue")
@@ -181,10 +184,33 @@ def engine(r, col: dict, p: list) -> dict:
             "chunked": p[8] <= 0, "admit_every": max(1, int(round(p[7] / p[9])) + 1),
             "prompt": (DATASET_PROMPT_MEAN.get(bench, serving.input_tokens), serving.prompt_cv,
                        serving.max_input or 1e9),
-            "output": (serving.output_tokens, V.OUTPUT_CVS.get(serving.model, 0.0)), "skip": why,
+            "output": (row_output(r, serving), V.OUTPUT_CVS.get(serving.model, 0.0)), "skip": why,
             "mixture": DATASET_TASKS.get(bench) if "--mixture" in sys.argv else None,
             "samples": dataset_samples() if "--samples" in sys.argv and bench == "mixtral-8x7b" else None,
-            "tp": int(col["tp"]), "pp": int(col["pp"])}
+            "tp": int(col["tp"]), "pp": int(col["pp"]), "kv_tokens": kv_pool(col, d_ranks, r, serving)}
+
+
+def flag(name: str, default: float | None = None) -> float | None:
+    args = sys.argv[1:]
+    return next((float(args[i + 1]) for i, a in enumerate(args[:-1]) if a == name), default)
+
+
+def kv_pool(col: dict, d_ranks: float, r, serving) -> float | None:
+    """`--kv-pool F` (s23-b200tail): each simulated engine's KV pool in tokens, F x the model's own (its KV rows at
+    the model's mean context a row, the prompt and half the answer: col["max_batch"] (I + O / 2)); the DES then
+    admits a new prompt only while the pool holds it (bench/v41_dispatch_sim.py `kv_tokens`). None (default): no
+    pool, only the rows cap."""
+    f = flag("--kv-pool")
+    if f is None:
+        return None
+    return f * col["max_batch"] / d_ranks * (serving.input_tokens + row_output(r, serving) / 2)
+
+
+def row_output(r, serving) -> float:
+    """The mean output validate gives the row (its `output_tokens`: the reference's, or the engine's own answers
+    where `--with engine_output_lengths` gives them, ENGINE_OUTPUT_TOKENS), so the DES and Little's law read it."""
+    q = (r.fields or {}).get("output_tokens")
+    return float(q.value) if q is not None else serving.output_tokens
 
 
 def des(e: dict, rate: float, t0: float, kappa: float, t_meas: float, row_share: float = 0.0) -> dict:
@@ -203,7 +229,7 @@ def des(e: dict, rate: float, t0: float, kappa: float, t_meas: float, row_share:
                         step_target=(t0 + kappa * 465.0) * scale, budget=int(round(e["budget"])),
                         max_rows=e["max_rows"], prompt=e["prompt"], output=e["output"], chunked=e["chunked"],
                         admit_every=e["admit_every"], mixture=e.get("mixture"), samples=e.get("samples"),
-                        pull_rows=e.get("pull_rows"))
+                        pull_rows=e.get("pull_rows"), kv_tokens=e.get("kv_tokens"), step_cv=e.get("step_cv", 0.0))
     short = max(300.0, duration / 4)                  # s solved on a quarter-length run, then checked at full length
     for _ in range(4):
         out = sim(s, SEEDS[0], short)
@@ -216,7 +242,8 @@ def des(e: dict, rate: float, t0: float, kappa: float, t_meas: float, row_share:
         out = sim(s, SEEDS[0])
     other = sim(s, SEEDS[1])
     both = {k: (out[k] + other[k]) / 2 for k in ("tpot_mean", "tpot_p50", "tpot_p99", "step_mean", "row_step_mean",
-                                                 "tpot_mean_steady", "tpot_mean_loadgen")}
+                                                 "tpot_mean_steady", "tpot_mean_loadgen", "kv_mean", "kv_stopped",
+                                                 "p90", "p999")}
     return {"s": s, "tpot": out["tpot_mean"], "p50": (out["p50"] + other["p50"]) / 2,
             "p99": (out["p99"] + other["p99"]) / 2, "spread50": other["p50"] / out["p50"] - 1,
             "spread99": other["p99"] / out["p99"] - 1, "requests": out["requests"], "seeds": both}

@@ -70,7 +70,8 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
              t0: float = 0.020, step_target: float = 0.170, budget: int = 4096, max_rows: int = 806,
              prompt=(222.33, 0.771, 1021), output=(294.45, 0.59), chunked: bool = False,
              admit_every: int = 1, mixture=None, samples=None, pull_rows: int | None = None,
-             chunk_unit: int = 1, row_time: float | None = None, trace: list | None = None) -> dict:
+             chunk_unit: int = 1, row_time: float | None = None, trace: list | None = None,
+             kv_tokens: float | None = None, kv_block: int = 32, step_cv: float = 0.0) -> dict:
     """TTFT p50 / p99 and mean TPOT (s) of `engines` whole-prompt engines fed `rate` requests/s by `policy`;
     `chunked`: chunked context (NVIDIA's v5.0 engines, `enable_chunked_context`): the prompt that does not fit the
     budget's rest takes what is left and its rest goes first in the engine's next steps (a prompt taken from the
@@ -102,7 +103,17 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     for its engine's next step boundary, the length of the step in flight, the prompt tokens queued ahead of it on
     its engine (a begun prompt's rest included), its own prompt, its TTFT, the step boundaries it saw before its
     first token, the decode rows of the step in flight), the parts of bench/least_busy_parts.py (policies other
-    than "shared" without `pull_rows`)."""
+    than "shared" without `pull_rows`).
+    `kv_tokens` (default None: no KV pool, only `max_rows`): each engine's KV pool in tokens. A request holds its
+    prompt's tokens from the step that takes its first chunk (TensorRT-LLM's KV cache manager adds a sequence with its
+    whole context's blocks when it is first scheduled) and one more token for each token it generates, each request
+    (kv_block - 1) / 2 tokens more on average for its last block's rest; it frees them all when it leaves. A new
+    prompt is admitted only while the pool holds its tokens (first come first served: the first that does not fit
+    stops the step's admission), as TensorRT-LLM's MAX_UTILIZATION capacity scheduler stops at a new context that
+    does not fit (docs/accuracy.md "Latency v9"); decode rows always get their next token (the scheduler's pause of
+    the last started request when they do not, with its recompute, is not modelled). `step_cv` (default 0: every
+    step exactly t0 + beta b + kappa P): each step's length times an independent gamma factor of mean 1 and this
+    coefficient of variation (a per-step time spread the step law lacks; s23-b200tail)."""
     rng = random.Random(seed)
     beta = (step_target - t0 - kappa * 465.0) / 615.0       # a decode row's time: ~170 ms at the model's point
     beta = beta if row_time is None else row_time
@@ -120,6 +131,8 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     heads = [0] * engines
     pool, pool_head = [], [0]                            # the shared queue when engines pull (`pull_rows`)
     in_flight = [0] * engines
+    kv, pad, since = [0.0] * engines, (kv_block - 1) / 2, {}   # `kv_tokens`: tokens held; a row's first step
+    kv_seen = [0, 0.0, 0]                                # steps begun after 60 s: count, tokens held, admission stopped
     rows = [0] * engines
     leaving = [[] for _ in range(engines)]
     steps = [0] * engines
@@ -159,12 +172,16 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
                 trace.append(tuple(seen.pop(r)))
             heapq.heappush(leaving[e], (steps[e] + arrivals[r][2], r))
             rows[e] += 1
+            since[r] = steps[e]
+            kv[e] += 1                                   # its first token
         steps[e] += 1
         while leaving[e] and leaving[e][0][0] <= steps[e]:
             r = heapq.heappop(leaving[e])[1]
             rows[e] -= 1
+            kv[e] -= arrivals[r][1] + pad + (steps[e] - since.pop(r))
             done[r] = now
             in_flight[0 if policy == "shared" else e] -= 1
+        kv[e] += rows[e]                                 # the decode rows' next tokens
         q = 0 if policy == "shared" else e               # the queue this engine drains
         if policy == "shared" and pull_rows is not None:  # GptManager: pull up to pull_rows active requests
             while pool_head[0] < len(pool) and rows[e] + len(queues[e]) - heads[e] < pull_rows:
@@ -184,18 +201,28 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
         while (partial[e] is None and heads[q] < len(queues[q]) and rows[e] + len(took) < max_rows
                and steps[e] % admit_every == 0):
             r = queues[q][heads[q]]
+            if kv_tokens is not None and kv[e] + arrivals[r][1] + pad > kv_tokens:
+                kv_seen[2] += 60.0 < now < duration
+                break                                    # `kv_tokens`: the pool does not hold its prompt: wait
             if tokens + arrivals[r][1] > room:           # whole prompts, first come first served: stop here
                 part = (room - tokens) - (room - tokens) % chunk_unit if room > tokens else 0
                 if chunked and part > 0:                 # chunked: its first chunk fills the budget (whole units)
                     partial[e] = (r, arrivals[r][1] - part)
+                    kv[e] += arrivals[r][1] + pad
                     tokens += part
                     heads[q] += 1
                 break
             tokens += arrivals[r][1]
+            kv[e] += arrivals[r][1] + pad
             took.append(r)
             heads[q] += 1
         context[e] = took
+        if 60.0 < now < duration:
+            kv_seen[0] += 1
+            kv_seen[1] += kv[e]
         length = t0 + beta * rows[e] + kappa * tokens
+        if step_cv > 0:                                  # `step_cv`: the step's own spread
+            length *= _gamma(rng, 1.0, step_cv)
         if 60.0 < now < duration and rows[e] > 0:        # the steps the kept requests decode in
             stepped[0] += 1
             stepped[1] += length
@@ -216,11 +243,16 @@ def simulate(policy: str, engines: int, rate: float, duration: float, seed: int,
     p50, p99 = ttft[len(ttft) // 2], ttft[int(0.99 * len(ttft))]
     per_request = sorted((done[i] - arrivals[i][0] - first[i]) / (arrivals[i][2] - 1) for i in kept)
     return {"requests": len(kept), "tpot_mean": tpot, "p50": p50, "p99": p99, "ttft_mean": statistics.mean(ttft),
+            "p90": ttft[int(0.9 * len(ttft))], "p999": ttft[int(0.999 * len(ttft))],
             "tpot_p50": per_request[len(kept) // 2], "tpot_p99": per_request[int(0.99 * len(kept))],
             # the mean step (over the steps with decode rows begun in [60 s, duration)) and the row-weighted mean
             # step E[N t] / E[N], beside LoadGen's per-request mean (docs/accuracy.md "The per-request TPOT mean")
             "step_mean": stepped[1] / max(stepped[0], 1), "row_step_mean": stepped[3] / max(stepped[2], 1e-300),
             "tpot_mean_steady": statistics.mean(steady) if steady else math.nan,
+            # `kv_tokens`: the mean tokens an engine's pool holds at a step's start, the share of steps whose
+            # admission the pool stopped
+            "kv_mean": kv_seen[1] / max(kv_seen[0], 1), "kv_stopped": kv_seen[2] / max(kv_seen[0], 1),
+            "rows_mean": stepped[2] / max(stepped[0], 1),
             "tpot_mean_loadgen": statistics.mean(loadgen)}
 
 

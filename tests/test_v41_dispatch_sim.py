@@ -111,3 +111,35 @@ def test_the_steady_per_request_mean_is_the_mean_step_and_row_weighted_where_the
     rows = simulate("own", 1, 6.0, 600.0, seed=1, t0=0.03, row_time=0.02 / 400, **kw)
     assert abs(rows["tpot_mean_steady"] / rows["row_step_mean"] - 1) < 0.005
     assert rows["row_step_mean"] > rows["step_mean"]
+
+
+def test_a_kv_pool_holds_each_rows_prompt_and_its_tokens_so_far_and_only_stops_admission() -> None:
+    """`kv_tokens` (s23-b200tail, docs/accuracy.md "The B200 Llama 2 70B Server tail at the runs' own inputs"). By
+    Little's law over a request's life of O decode steps, holding I + pad + k tokens at its k-th (k = 1..O), the
+    tokens held at a step's start are rows / E[O] x E[O (I + pad) + O (O + 1) / 2] = rows (I + pad + (E[O^2] / E[O]
+    + 1) / 2), the length-biased context a row holds, E[O^2] / E[O] = O (1 + cv^2) for gamma answers; by hand at
+    I 222.33 (the gamma cut at 1,021 leaves 222.2), pad (32 - 1) / 2 = 15.5, O 294.45, cv 0.59: 222.2 + 15.5 +
+    (294.45 x 1.3481 + 1) / 2 = 436.7 tokens a row. A pool that always holds the load changes nothing (the same
+    figures as no pool); a pool below the load's mean stops admission and lengthens the first token's tail."""
+    kw = dict(kappa=0.1e-3, t0=0.1, step_target=0.15, budget=3584, max_rows=2100, chunked=True, row_time=0.0)
+    free = simulate("own", 1, 12.0, 200.0, seed=1, **kw)
+    huge = simulate("own", 1, 12.0, 200.0, seed=1, kv_tokens=1e12, **kw)
+    assert {k: v for k, v in huge.items() if k not in ("kv_mean", "kv_stopped")} == \
+        {k: v for k, v in free.items() if k not in ("kv_mean", "kv_stopped")}
+    assert huge["kv_stopped"] == 0.0
+    per_row = huge["kv_mean"] / huge["rows_mean"]
+    assert abs(per_row / 436.7 - 1) < 0.03
+    tight = simulate("own", 1, 12.0, 200.0, seed=1, kv_tokens=0.97 * huge["kv_mean"], **kw)
+    assert tight["kv_stopped"] > 0.01 and tight["p99"] > 1.5 * free["p99"]
+
+
+def test_a_step_spread_keeps_the_mean_step_and_widens_the_first_tokens_spread() -> None:
+    """`step_cv` (s23-b200tail): each step's length times a gamma factor of mean 1; 0 is the step law exactly (the
+    same figures), and at a light load (one engine, a few prompts a step) the mean step stays within 2% while the
+    first token's p99 - p50, mostly the step in flight's rest and the own step, widens."""
+    kw = dict(kappa=0.1e-3, t0=0.1, step_target=0.15, budget=3584, max_rows=2100, chunked=True, row_time=0.0)
+    base = simulate("own", 1, 6.0, 200.0, seed=1, **kw)
+    assert simulate("own", 1, 6.0, 200.0, seed=1, step_cv=0.0, **kw) == base
+    spread = simulate("own", 1, 6.0, 200.0, seed=1, step_cv=0.3, **kw)
+    assert abs(spread["step_mean"] / base["step_mean"] - 1) < 0.02
+    assert spread["p99"] - spread["p50"] > 1.2 * (base["p99"] - base["p50"])
