@@ -3,6 +3,8 @@
 
     PYTHONPATH=. python3 bench/mixtral_kv_operating_point.py              (~3 min CPU: validate four times)
     ... --only TEXT     (the runs whose label holds TEXT; the default: every Mixtral 8x7B Server run)
+    ... --shape         (part 4 only: the first-token law's p50 / p90 / p95 / p97 / p99 at each run's own inputs
+                        against the run's own, by group, and whether the law's quantile falls anywhere in q)
 
 Why does `engine_kv_wait` (compiler/validate.py MECHANISM_TABLE; the Erlang-C wait for an engine's own KV rows,
 compiler/models/inference.py `_kv_room_wait`) move so few TTFT p99 rows? Three parts, none a fit:
@@ -28,6 +30,11 @@ alike: same round, benchmark, accelerator, count and predicted value), chosen gr
 group's measured values x 0.90 / 0.95 / 1 / 1.05 / 1.10 to minimize validate's TTFT p99 median |error| over all
 208 rows: for the H100 SXM Mixtral groups, and for every Mixtral group. No model can do better on those rows with
 one figure a configuration; it says how much of the TTFT p99 median the lane can move at all.
+
+Part 4 (`--shape`), the prompt queue's shape at each run's own inputs: the law's quantiles (bench/ttft_at_runs.py
+`law_at`, the run's rate, rows and step) at q 0.50 / 0.90 / 0.95 / 0.97 / 0.99 against the run's own percentiles
+(reference/mlperf_ttft_percentiles.csv), the group medians, and every run (all benchmarks) whose law quantile falls
+between two points of a 0.005 grid of q in [0.5, 0.995] (a quantile function never falls).
 
 A measurement harness, not the product: validate's numbers are unchanged. docs/accuracy.md "The Mixtral KV wait at
 the runs' own operating point" (s23-mixtail) has the tables and what they say.
@@ -102,9 +109,50 @@ def bound(vrows: list, match) -> list:
     return out, st.median(cur.values()), sum(e <= 0.10 for e in cur.values())
 
 
+SHAPE_Q = (0.50, 0.90, 0.95, 0.97, 0.99)
+SHAPE_KEYS = ("ttft_p50_ms", "ttft_p90_ms", "ttft_p95_ms", "ttft_p97_ms", "ttft_p99_ms")
+
+
+def law_quantiles(run: dict, x: dict, qs) -> list:
+    """The first-token law at the run's own inputs (bench/ttft_at_runs.py `law_at`) at each q of `qs`, in s."""
+    e, first = run["engine"], run["rows"][next(iter(run["rows"]))]
+    cv = float(first.lets.get("prompt_length_cv", e["prompt"][1]))
+    return [ttft_at_runs.law_at(run["parts"], x["s"], x["T"], x["lam_r"], x["rows_r"], e["budget"], e["prompt"][0],
+                                cv, q) for q in qs]
+
+
+def shape(runs: list, only: list) -> None:
+    """Part 4: the law's quantiles against the run's own at the run's inputs, and where the law's quantile falls."""
+    groups = collections.defaultdict(list)
+    grid = [round(0.5 + 0.005 * i, 3) for i in range(100)]
+    falls = []
+    for run in sorted(runs, key=lambda r: (r["group"], r["label"])):
+        x = parts.parts_of(run) if "TTFT p99" in run["rows"] else None
+        if x is None:
+            continue
+        v = law_quantiles(run, x, grid)
+        drops = [(grid[i], v[i], v[i + 1]) for i in range(len(v) - 1) if v[i + 1] < v[i] - 1e-9]
+        if drops:
+            q, a, b = min(drops, key=lambda d: d[2] - d[1])
+            falls.append(f"  {run['label'][:64]}: {a * 1e3:.1f} -> {b * 1e3:.1f} ms at q {q:.3f} -> {q + 0.005:.3f}")
+        if any(o in run["label"] for o in only):
+            meas = [float(run["m"][k]) / 1e3 for k in SHAPE_KEYS]
+            groups[run["group"]].append([a / b - 1 for a, b in zip(law_quantiles(run, x, SHAPE_Q), meas)])
+    print("| group | runs | " + " | ".join(f"law / run at q {q:.2f}" for q in SHAPE_Q) + " |")
+    print("|---|---|" + "---|" * len(SHAPE_Q))
+    for g, rs in sorted(groups.items()):
+        print(f"| {g} | {len(rs)} | " + " | ".join(f"{st.median(r[i] for r in rs):+.0%}" for i in range(len(SHAPE_Q)))
+              + " |")
+    print(f"\nThe law's quantile falls in q on {len(falls)} runs (largest fall each):")
+    print("\n".join(falls))
+
+
 def main() -> None:
     args = sys.argv[1:]
     only = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--only"] or ["mixtral"]
+    if "--shape" in args:
+        shape(ttft_at_runs.collect()[0], only)
+        return
     runs, ttft_rows = ttft_at_runs.collect()          # validate's default rows, at capacity and at the run's load
     kvw = V.mechanisms_with(on=("engine_kv_wait",))
     kvw_cap = {r.line: r.predicted for r in V.run(str(CALIBRATION), mechanisms=kvw)[0]}
