@@ -428,19 +428,14 @@ KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmar
 each row's own output length; compiler/models/inference.py _kv_room_wait). With `--with engine_limits` too, the pool
 is TensorRT-LLM's fraction of the memory the engine leaves. Not applied: docs/accuracy.md "A hard cap on rows in
 flight".
-Engine KV wait (MECHANISMS "engine_kv_wait"; applied, session 23): Server rows whose harness does not pool its
+Engine KV wait (MECHANISMS "engine_kv_wait"; measured, NOT applied): Server rows whose harness does not pool its
 engines' KV rows (`dispatch_policy` not "least": v4.1's NVIDIA harness at tp 1, whose engines each pull from the one
 shared queue up to max_num_sequences - active requests, TensorRT-LLM GptManager::fetchNewRequests [P], and every
 single or independent engine) get `kv_room_wait` 1 with no output spread: a new request waits for its own engine's
 KV rows (the rows the batch holds at I / k + O / 2 a row, the model's own cache) as an Erlang-C queue (compiler/
 models/inference.py _kv_room_wait). The v4.1 8x H100 SXM Mixtral runs' tails read that wait off their own percentiles
-(bench/mixtral_slots.py). Measured (docs/accuracy.md "The Mixtral H100 tail as a wait for an engine's own KV rows",
-session 20) and applied by the rule in session 23: at a KV-bound capacity point the default's queue-free first token
-at a = c rows is not a steady state (Erlang C diverges there); with the wait the capacity point keeps the TTFT p99 at
-its limit. Server 6.87 -> 6.79%, TTFT p50 10.39 -> 10.24%, TTFT p99 13.80 -> 13.66%, TPOT mean 6.80 -> 6.66%, TPOT p99
-6.32 -> 6.26%, the rest and the held-out figures unchanged; one figure a configuration cannot follow the v4.1 H100 SXM
-Mixtral runs' bimodal p99 (bench/mixtral_kv_operating_point.py): docs/accuracy.md "The Mixtral KV wait at the runs'
-own operating point".
+(bench/mixtral_slots.py). Not applied: TTFT p99 13.80% -> 13.66% (89 rows within 10% either way): docs/accuracy.md
+"The Mixtral H100 tail as a wait for an engine's own KV rows".
 Engine output lengths (MECHANISMS "engine_output_lengths"; measured, NOT applied): the Blackwell FP4 Llama 2 70B rows
 get `output_tokens` 273.0, the mean answer of NVIDIA's NVFP4 checkpoint in the submissions' own accuracy runs
 (`tokens_per_sample` 272.5-273.9 over v4.1, v5.0 and v5.1 [P]; ENGINE_OUTPUT_TOKENS), where the reference (and the
@@ -1658,8 +1653,8 @@ MECHANISM_TABLE = {
                          "KV room in Server"),
     "kv_cap": Mechanism((), ("server",), "the rows capped at the KV pool, the excess waiting M/G/c for a slot",
                         "A hard cap on rows in flight"),
-    "engine_kv_wait": Mechanism(("server",), ("server",), "Server rows whose harness does not pool its engines' KV rows: the Erlang-C wait for the engine's own rows (`kv_room_wait`)",
-                                "The Mixtral KV wait at the runs' own operating point"),
+    "engine_kv_wait": Mechanism((), ("server",), "Server rows whose harness does not pool its engines' KV rows: the Erlang-C wait for the engine's own rows (`kv_room_wait`)",
+                                "The Mixtral H100 tail as a wait for an engine's own KV rows"),
     "output_spread": Mechanism((), ("server",), "Server rows: the p99 TPOT over requests of their own lengths (OUTPUT_CVS)",
                                "DeepSeek-R1 Server against Offline: the Server-only terms, one by one"),
     "swiglu_kernel": Mechanism((), _ALL, "the separate SiLU-and-multiply kernel where the engine runs one",
@@ -2804,7 +2799,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
     if scenario in mechanisms["kv_room"] and serving.model in OUTPUT_CVS:   # measured, not applied
         row.lets["kv_room_wait"] = 1.0               # the KV cache as the engines fill it ("KV room" above)
         row.lets["output_length_cv"] = OUTPUT_CVS[serving.model]
-    if (scenario in mechanisms["engine_kv_wait"] and pools is None   # applied (session 23; "Engine KV wait")
+    if (scenario in mechanisms["engine_kv_wait"] and pools is None   # measured, not applied ("Engine KV wait")
             and dispatch_policy(round_, family, layout, n)[0] != "least"):
         row.lets["kv_room_wait"] = 1.0               # the wait for the engine's own KV rows (no length spread:
                                                      # the rows the batch holds, I / k + O / 2 a row)

@@ -1,6 +1,6 @@
 """The TTFT tail as a wait for an engine's own KV rows (bench/mixtral_slots.py, bench/v41_dispatch_sim.py
-`pull_rows`, validate's `engine_kv_wait`, applied in session 23; docs/accuracy.md "The Mixtral H100 tail as a wait
-for an engine's own KV rows", s20-mixtail). Hand calculations and laws; no evaluation of a spec (fast)."""
+`pull_rows`, validate `--with engine_kv_wait`; docs/accuracy.md "The Mixtral H100 tail as a wait for an engine's own
+KV rows", s20-mixtail). Hand calculations and laws; no evaluation of a spec (fast)."""
 from __future__ import annotations
 
 import math
@@ -76,17 +76,16 @@ def _row(round_: str) -> V.Row:
     return V.Row(2, data)
 
 
-def test_the_wait_is_applied_only_where_the_harness_does_not_pool_the_engines() -> None:
-    """`engine_kv_wait` (applied by default since session 23): v4.1's NVIDIA harness at tp 1 (one shared queue, each
-    engine pulling its own requests) gets `kv_room_wait` 1 with no length spread (the batch's own KV rows); v5.0's
-    least-busy dispatch (the engines' rows balanced, close to one pool) does not; `validate --without
-    engine_kv_wait` (mechanisms_with(off=...)) neither."""
-    assert V.MECHANISMS["engine_kv_wait"] == ("server",)
-    off = V.mechanisms_with(off=("engine_kv_wait",))
+def test_the_wait_is_opt_in_and_only_where_the_harness_does_not_pool_the_engines() -> None:
+    """`engine_kv_wait`: v4.1's NVIDIA harness at tp 1 (one shared queue, each engine pulling its own requests) gets
+    `kv_room_wait` 1 with no length spread (the batch's own KV rows); v5.0's least-busy dispatch (the engines' rows
+    balanced, close to one pool) does not; neither by default."""
+    assert "engine_kv_wait" not in {k for k, v in V.MECHANISMS.items() if v}
+    on = V.mechanisms_with(on=("engine_kv_wait",))
     for round_, policy, waits in (("inference-v4.1", "shared", True), ("inference-v5.0", "least", False)):
         row, base = _row(round_), _row(round_)
-        V.plan(row)
-        V.plan(base, off)
+        V.plan(base)
+        V.plan(row, on)
         assert "kv_room_wait" not in base.lets
         assert row.lets.get("kv_room_wait") == (1.0 if waits else None)
         assert "output_length_cv" not in row.lets
