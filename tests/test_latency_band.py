@@ -300,3 +300,19 @@ def test_delta_zero_at_the_capacity_point(monkeypatch) -> None:
             assert high == pytest.approx(point, rel=1e-8), what
         else:
             assert high > 1.5 * point, what
+
+
+def test_no_share_with_room_leaves_room_load_absent_with_its_reason(capacity, monkeypatch) -> None:
+    """Where no share of ROOM_SHARES has room, room_load is absent (never 0 or the capacity) with the reason, and the
+    warning still fires at the figure it is about. Made here by trying only shares above the spec's own room (the
+    grid's answer at the default shares: every share above it is on a knife edge, test above)."""
+    results, _ = run(_spec())
+    room = value(results, f"{CHAT}.room_load") / capacity
+    above = tuple(s for s in inference.ROOM_SHARES if s > room + 1e-9)
+    assert above, room                                  # the spec's room is below 90%: there are shares above it
+    monkeypatch.setattr(inference, "ROOM_SHARES", above)
+    results, sink = run(_spec())
+    assert f"{CHAT}.room_load" not in results.values or not np.isfinite(results.values[f"{CHAT}.room_load"]).any()
+    reason = results.absent[f"{CHAT}.room_load"].reason
+    assert reason.startswith("no room: at every load from") and f"{100 * above[-1]:g}%" in reason, reason
+    assert _knife_edges(sink)
