@@ -1,0 +1,97 @@
+"""Session 23's hunt (s23-hunt): defects a new user meets, each test failing before its fix.
+
+    inference: a service of `output_tokens = 1` has no second token, so no time per output token: tpot, tpot_mean,
+    tpot_p99 (their bands) and what reads them (tokens_per_s_per_user = 1 / tpot, tpot_limit_use) are n/a with
+    the reason; before, it printed "tpot 71.46 ms" and "tokens_per_s_per_user 13.99 tok/s" (one decode step).
+    optimize --heatmap: a cell whose value a warning flags is hatched, with the reason in its tooltip and the
+    legend, as the text and JSON mark it; its axes read in the parameters' units. Before, the 80 USD/kWh cells
+    read clean and the axis read "energy_price = 2.778e-08" (USD/J with no unit).
+    plan --policy: a gate key given twice is said at its second place (the one to delete), naming the first;
+    before, at the first.
+"""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+from test_plan_costs import STARTER, _edit   # tests/ is on the path: the starter and its checked edits
+
+ONE_TOKEN = """\
+from systems import DGX_H100
+from models import Llama3_1_8B
+param out = [1 tok, 2 tok]
+site s {
+  inference svc {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    precision = "bf16"
+    scenario = "single_stream"
+    input_tokens = 1000 tok
+    output_tokens = out
+  }
+}
+"""
+PER_TOKEN = ("tpot", "tpot_mean", "tpot_p99", "tokens_per_s_per_user")
+
+
+def test_one_output_token_has_no_time_per_output_token(tmp_path: Path) -> None:
+    """TPOT = (e2e - TTFT) / (O - 1): undefined at O = 1. The sweep's O = 2 scenario keeps its figure (finite,
+    positive), and the O = 1 scenario's throughput and TTFT are still computed (the solve is unchanged)."""
+    spec = tmp_path / "one.factory"
+    spec.write_text(ONE_TOKEN)
+    res = CliRunner().invoke(main, ["eval", str(spec), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    q = json.loads(res.stdout)["quantities"]
+    for name in PER_TOKEN:
+        entry = q[f"s.svc.{name}"]
+        assert entry["values"][0] is None and entry["values"][1] > 0, (name, entry)
+        assert entry["absent"]["scenarios"] == [0] and "no second token" in entry["absent"]["reason"], entry
+    for name in ("tokens_per_s", "ttft"):
+        assert all(v > 0 for v in q[f"s.svc.{name}"]["values"]), (name, q[f"s.svc.{name}"])
+    text = CliRunner().invoke(main, ["eval", str(spec), "-D", "out=1 tok", "--select", "s.svc.tpot"])
+    assert "n/a" in text.stdout and "ms" not in text.stdout.split("s.svc.tpot", 1)[1].split("\n")[0], text.stdout
+
+
+HEAT = ["--vary", "racks=1..2", "--vary", "energy_price=[0.1 USD/kWh, 80 USD/kWh]", "--quiet"]
+
+
+def test_the_heatmap_marks_the_cells_a_warning_flags(tmp_path: Path) -> None:
+    """The 80 USD/kWh column (an implausible price: `implausible-value` flags tco_year there, as optimize's text
+    marks the chosen plan) is hatched; the 0.1 USD/kWh column is not. Rows: racks 1, 2; columns: the two prices."""
+    spec = tmp_path / "s.factory"
+    spec.write_text(_edit(STARTER, ('    assert gpus == 64, "four racks of two 8-GPU servers"\n', "")))
+    out = tmp_path / "h.svg"
+    res = CliRunner().invoke(main, ["optimize", str(spec), "--maximize", "headquarters.tco_year", *HEAT,
+                                    "--heatmap", str(out)])
+    assert res.exit_code == 0, res.output
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(out).getroot()
+    marked = {(r.get("x"), r.get("y")) for r in root.iter(f"{ns}rect") if r.get("class") == "flagged"}
+    assert marked == {("164", "40"), ("164", "54")}, marked           # the second column, both rows
+    why = "computed from an input outside its published range"
+    texts = [t.text or "" for t in root.iter(f"{ns}text")]
+    assert any(why in t for t in texts) and any("hatched: flagged" in t for t in texts), texts
+    assert "energy_price = 0.1 USD/kWh" in texts and "80 USD/kWh" in texts, texts
+    clean = tmp_path / "c.svg"                 # no flagged cell: no hatching, no legend line
+    res = CliRunner().invoke(main, ["optimize", str(spec), "--maximize", "headquarters.tco_year", "--vary",
+                                    "racks=1..2", "--vary", "energy_price=[0.1 USD/kWh, 0.2 USD/kWh]", "--quiet",
+                                    "--heatmap", str(clean)])
+    assert res.exit_code == 0 and "flagged" not in clean.read_text(), res.output
+
+
+@pytest.mark.parametrize("first", ['[headquarters.capex]\nmax = "5 MUSD"\n', '[headquarters]\ncapex = { max = "5 MUSD" }\n'])
+def test_a_gate_given_twice_is_said_where_it_is_given_again(tmp_path: Path, first: str) -> None:
+    spec = tmp_path / "s.factory"
+    spec.write_text(STARTER)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(first + '\n["headquarters.capex"]\nmax = "6 MUSD"\n')
+    res = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy)])
+    assert res.exit_code == 2, res.output
+    assert f"{policy}:5:1: [headquarters.capex] max is given twice (first at line 2)" in res.output, res.output
