@@ -95,3 +95,48 @@ def test_a_gate_given_twice_is_said_where_it_is_given_again(tmp_path: Path, firs
     res = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy)])
     assert res.exit_code == 2, res.output
     assert f"{policy}:5:1: [headquarters.capex] max is given twice (first at line 2)" in res.output, res.output
+
+
+class _Editor:
+    """An editor's side of `factory.explain`: the messages it is shown, and a `window/showDocument` it never
+    answers (an editor that advertises the capability and then drops the request)."""
+
+    def __init__(self, analysis=None):
+        from types import SimpleNamespace
+        self.messages: list = []
+        self.client_capabilities = SimpleNamespace(window=SimpleNamespace(show_document=True))
+        self._analysis = analysis
+
+    def window_show_message(self, params) -> None:
+        self.messages.append(params.message)
+
+    def analysis(self, uri):
+        return self._analysis
+
+    async def window_show_document_async(self, params):
+        import asyncio
+        await asyncio.Event().wait()                    # never answered
+
+
+def test_the_explain_command_neither_raises_nor_hangs(monkeypatch) -> None:
+    """`factory.explain` with too few arguments says what it takes (before: an IndexError traceback in the server's
+    log and a null answer); an editor that never answers showDocument gets the text as a message after
+    SHOW_DOCUMENT_WAIT_S (before: the command never returned)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import compiler.explain
+    from compiler.lsp import server
+
+    editor = _Editor()
+    assert asyncio.run(server.explain_command(editor)) is None
+    assert asyncio.run(server.explain_command(editor, "file:///x.factory")) is None
+    assert len(editor.messages) == 2 and all("takes a document's URI" in m for m in editor.messages)
+    analysis = SimpleNamespace(results=SimpleNamespace(graph=SimpleNamespace(nodes={"s.x": None})),
+                               sink=SimpleNamespace(sources={}))
+    monkeypatch.setattr(compiler.explain, "derivation", lambda results, path, sources: path)
+    monkeypatch.setattr(compiler.explain, "render_text", lambda found: f"{found} = 1 W")
+    monkeypatch.setattr(server, "SHOW_DOCUMENT_WAIT_S", 0.05)
+    editor = _Editor(analysis)
+    text = asyncio.run(asyncio.wait_for(server.explain_command(editor, "file:///x.factory", "s.x"), 5))
+    assert text == "s.x = 1 W" and editor.messages == ["s.x = 1 W"], editor.messages
