@@ -105,6 +105,7 @@ class Search:
     report: list[str] = field(default_factory=list)    # the quantities shown for a chosen plan
     feasible: int = 0
     evaluated: int = 0
+    no_value: int = 0                # feasible, within the constraints, but an objective has no value there (n/a)
     best: dict | None = None
     front: list[dict] = field(default_factory=list)
     heatmap: "Heatmap | None" = None
@@ -145,11 +146,14 @@ class Search:
             with np.errstate(invalid="ignore"):
                 ok &= _OPS[c.op](column[c.path], c.value) & np.isfinite(column[c.path])
         keys = np.stack([column[o.path] * (1.0 if o.sense == "min" else -1.0) for o in self.objectives], axis=1)
-        ok &= np.isfinite(keys).all(axis=1)
+        valued = np.isfinite(keys).all(axis=1)
+        self.no_value += int((ok & ~valued).sum())     # a plan that runs, its objective n/a: not "infeasible"
+        unvalued = ok & ~valued
+        ok &= valued
         flags = _ChunkFlags(self.graph, [*self.spec_diagnostics, *result.diagnostics])
         if self.heatmap is not None:
             self.heatmap.add(result.chunk.start, column[self.objectives[0].path], ok,
-                             flags.column(self.objectives[0].path, size))
+                             flags.column(self.objectives[0].path, size), unvalued)
         rows = np.flatnonzero(ok)
         self.feasible += int(rows.size)
         if rows.size == 0:
@@ -312,6 +316,7 @@ def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:
         "constraints": [{"text": c.text, "path": c.path, "op": c.op, "value": c.value,
                          "unit": units.get(c.path) or "1"} for c in search.constraints],
         "scenarios": {"count": plan.count, "evaluated": search.evaluated, "feasible": search.feasible,
+                      "no_objective_value": search.no_value,
                       "complete": search.evaluated == plan.count,
                       "parameters": {p: list(plan.values[p]) if len(plan.values[p]) <= 1000 else
                                      {"first": plan.values[p][0], "last": plan.values[p][-1],
@@ -320,6 +325,10 @@ def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:
         "pareto": [clean(r) for r in search.front] if len(search.objectives) > 1 else None,
         "checks": [{"name": name, "failing_scenarios": n} for name, n in sorted(outcome.failing.items())],
     }
+
+
+def _objective_names(search: Search) -> str:
+    return " or ".join(f"`{o.path or o.name}`" for o in search.objectives)
 
 
 def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
@@ -335,12 +344,15 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
 
     goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path or o.name}" for o in search.objectives)
     lines = [f"{goal}: {search.feasible:,} of {search.evaluated:,} scenarios feasible"
+             + (f", {search.no_value:,} more feasible where {_objective_names(search)} has no value (n/a)"
+                if search.no_value else "")
              + ("" if search.evaluated == plan.count else f" (stopped; the grid has {plan.count:,})")]
     for c in search.constraints:
         lines.append(f"  subject to {c.path} {c.op} {show(c.path, c.value)}")
     if len(search.objectives) == 1:
         if search.best is None:
-            lines.append("no feasible plan")
+            lines.append("no feasible plan" if not search.no_value else
+                         f"no feasible plan with a value of {_objective_names(search)}")
         else:
             s = search.best["scenario"]     # 0-based, as the `scenario` column; --scenario counts from 1
             lines.append(f"best plan: scenario {s} (--scenario {s + 1} in `factory plan` and `factory diagram`)")
@@ -380,16 +392,21 @@ class Heatmap:
         self.plan = plan
         self.grid = np.full(plan.count, np.nan)
         self.flagged = np.full(plan.count, "", dtype=object)   # why a scenario's value is flagged ("" clean)
+        self.no_value = np.zeros(plan.count, dtype=bool)          # feasible, the objective n/a there
 
-    def add(self, start: int, values: np.ndarray, ok: np.ndarray, flagged: np.ndarray | None = None) -> None:
+    def add(self, start: int, values: np.ndarray, ok: np.ndarray, flagged: np.ndarray | None = None,
+            no_value: np.ndarray | None = None) -> None:
         self.grid[start:start + values.size] = np.where(ok, values, np.nan)
         if flagged is not None:
             self.flagged[start:start + values.size] = np.where(ok, flagged, "")
+        if no_value is not None:
+            self.no_value[start:start + values.size] = no_value
 
     def svg(self, objective: Objective, unit: str, display: str, best: dict | None, units: dict | None = None,
             displays: dict | None = None) -> str:
         """A deterministic SVG: rows are the first parameter, columns the second; blocks of a large grid show
-        their best (least when minimizing, greatest when maximizing) feasible value; grey is infeasible. A cell
+        their best (least when minimizing, greatest when maximizing) feasible value; grey is infeasible, light grey
+        feasible with no value of the objective there (n/a; before s23-hunt drawn as infeasible). A cell
         whose value a warning flags (in the scenario it shows) is hatched, with the reason in its tooltip and the
         legend, as the table and JSON mark the figure (s23-hunt: before, a flagged value read clean here)."""
         from xml.sax.saxutils import escape
@@ -416,6 +433,10 @@ class Heatmap:
                           axis=2)                                      # the first of equal values, as nanmin
         marks = np.take_along_axis(why, shown[..., None], axis=2)[..., 0]
         marks[~np.isfinite(cells)] = ""
+        none = np.zeros((m1 * b1, m2 * b2), dtype=bool)                # feasible, the objective n/a
+        none[:n1, :n2] = self.no_value.reshape(n1, n2)
+        none = none.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2).any(axis=2) \
+            & ~np.isfinite(cells)
         reasons = sorted(set(marks[marks != ""].tolist()))      # the legend's flag lines, below the scale's
         flagged = bool(reasons)
         finite = cells[np.isfinite(cells)]
@@ -427,7 +448,7 @@ class Heatmap:
                f'font-family="sans-serif" font-size="11">',
                f'<text x="{left}" y="18" font-size="13">{escape(objective.path)} '
                f'({"least" if objective.sense == "min" else "greatest"} feasible; grey: infeasible'
-               f'{"; hatched: flagged" if flagged else ""})</text>']
+               f'{"; light grey: n/a" if none.any() else ""}{"; hatched: flagged" if flagged else ""})</text>']
         if flagged:
             out.append('<defs><pattern id="flagged" width="4" height="4" patternUnits="userSpaceOnUse" '
                        'patternTransform="rotate(45)"><rect width="1.5" height="4" fill="#000000" '
@@ -435,7 +456,8 @@ class Heatmap:
         for i in range(m1):
             for j in range(m2):
                 v = cells[i, j]
-                fill = "#cccccc" if not math.isfinite(v) else _color((v - low) / (high - low) if high > low else 0.5)
+                fill = ("#eeeeee" if none[i, j] else "#cccccc") if not math.isfinite(v) else \
+                    _color((v - low) / (high - low) if high > low else 0.5)
                 out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
                            f'fill="{fill}"/>')
         for i, j in zip(*np.nonzero(marks != "")):

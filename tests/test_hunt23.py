@@ -140,3 +140,23 @@ def test_the_explain_command_neither_raises_nor_hangs(monkeypatch) -> None:
     editor = _Editor(analysis)
     text = asyncio.run(asyncio.wait_for(server.explain_command(editor, "file:///x.factory", "s.x"), 5))
     assert text == "s.x = 1 W" and editor.messages == ["s.x = 1 W"], editor.messages
+
+
+def test_a_plan_whose_objective_is_na_is_not_called_infeasible(tmp_path: Path) -> None:
+    """Minimizing the TPOT over output_tokens [1, 2]: the 1-token plan runs (feasible 1) but has no TPOT. It is
+    counted apart, not as infeasible (before: "1 of 2 scenarios feasible"; with out = 1 alone "0 of 1 scenarios
+    feasible / no feasible plan"), and drawn light grey in the heatmap, not the infeasible grey."""
+    spec = tmp_path / "one.factory"
+    spec.write_text(ONE_TOKEN.replace("param out = [1 tok, 2 tok]", "param out = 1 tok\nparam acc = 8")
+                    .replace("accelerators = 8", "accelerators = acc"))
+    out = tmp_path / "h.svg"
+    res = CliRunner().invoke(main, ["optimize", str(spec), "--minimize", "s.svc.tpot", "--vary", "out=[1 tok, 2 tok]",
+                                    "--vary", "acc=[8, 16]", "--quiet", "--heatmap", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "2 of 4 scenarios feasible, 2 more feasible where `s.svc.tpot` has no value (n/a)" in res.stdout, res.stdout
+    ns = "{http://www.w3.org/2000/svg}"
+    cells = [r.get("fill") for r in ET.parse(out).getroot().iter(f"{ns}rect") if r.get("width") == "14"][:4]
+    assert cells[:2] == ["#eeeeee", "#eeeeee"] and "#cccccc" not in cells, cells
+    doc = json.loads(CliRunner().invoke(main, ["optimize", str(spec), "--minimize", "s.svc.tpot", "--vary",
+                                               "out=[1 tok]", "--quiet", "--format", "json"]).stdout)
+    assert doc["scenarios"]["feasible"] == 0 and doc["scenarios"]["no_objective_value"] == 1 and doc["best"] is None
