@@ -160,3 +160,14 @@ def test_a_plan_whose_objective_is_na_is_not_called_infeasible(tmp_path: Path) -
     doc = json.loads(CliRunner().invoke(main, ["optimize", str(spec), "--minimize", "s.svc.tpot", "--vary",
                                                "out=[1 tok]", "--quiet", "--format", "json"]).stdout)
     assert doc["scenarios"]["feasible"] == 0 and doc["scenarios"]["no_objective_value"] == 1 and doc["best"] is None
+
+
+def test_show_takes_a_name_as_a_spec_writes_it_after_import() -> None:
+    """`import chips` then `chips.H100_SXM` in a spec: `factory show chips.H100_SXM` shows that definition, as
+    `show H100_SXM` does (before: "no stdlib definition `chips.H100_SXM`", exit 2); another module's prefix is
+    still refused."""
+    plain = CliRunner().invoke(main, ["show", "H100_SXM", "--format", "json"])
+    dotted = CliRunner().invoke(main, ["show", "chips.H100_SXM", "--format", "json"])
+    assert plain.exit_code == dotted.exit_code == 0 and dotted.stdout == plain.stdout, dotted.output
+    wrong = CliRunner().invoke(main, ["show", "systems.H100_SXM"])
+    assert wrong.exit_code == 2 and "no stdlib definition" in wrong.output
