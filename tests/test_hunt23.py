@@ -171,3 +171,24 @@ def test_show_takes_a_name_as_a_spec_writes_it_after_import() -> None:
     assert plain.exit_code == dotted.exit_code == 0 and dotted.stdout == plain.stdout, dotted.output
     wrong = CliRunner().invoke(main, ["show", "systems.H100_SXM"])
     assert wrong.exit_code == 2 and "no stdlib definition" in wrong.output
+
+
+def test_the_hover_says_where_a_figure_is_na_and_flags_an_output(tmp_path: Path) -> None:
+    """The editor's hover shows what eval's table shows: an output's value with its flag mark (the knife-edge
+    warning flags the TPOT of the out = 2 scenario: before, `svc.tpot`'s hover had no mark while the let
+    reading it had one), the scenarios where it is n/a with the reason (before: the range of the others alone),
+    and `n/a (why)` where it has no value at all (before: no value and no word)."""
+    from compiler.lsp.analysis import Analysis, hover_markdown
+
+    sweep = ONE_TOKEN \
+        .replace('scenario = "single_stream"', 'scenario = "server"').replace("\n}\n", "\n  let t = svc.tpot\n}\n")
+    text = ONE_TOKEN.replace("[1 tok, 2 tok]", "1 tok").replace("\n}\n", "\n  let t = svc.tpot\n}\n")
+    why = "output_tokens is 1: a request has no second token"
+    for source, expect in ((sweep, ["(\u26a0 on a knife edge", f"(n/a in 1 of 2 scenarios: {why}"]),
+                           (text, [f"= **n/a** ({why}"])):
+        spec = tmp_path / "h.factory"
+        spec.write_text(source)
+        analysis = Analysis(source, str(spec), str(tmp_path))
+        for at in (source.index("let t") + 4, source.index("svc.tpot") + 5):
+            hover, _ = hover_markdown(analysis, at)
+            assert all(e in hover for e in expect), hover

@@ -513,6 +513,30 @@ class Analysis:
         why = sorted({self._flags[p] for p in paths if p in self._flags})
         return f" (⚠ {'; '.join(why)})" if why else ""
 
+    def value_line(self, values, format_quantity, np, table: bool = False) -> str:
+        """`= **67.37 ms .. 87.17 ms** (⚠ why) (n/a in 1 of 3 scenarios: why)` for the (path, value, unit, declared)
+        `values` a hover shows: `_summary` of the values there are, the flag mark (`flag_mark`), and where the
+        evaluation has none (`Results.absent`, n/a in eval's table) the scenarios and the reason; `= **n/a** (why)`
+        where none has a value; `table`: without `= ` and the bold (a row of a block's table). "" with nothing to
+        show. (s23-hunt: before, an n/a figure's hover showed no value
+        and no word, a sweep's the range of the others alone, and an output's no flag mark.)"""
+        shown = _summary(values, format_quantity, np)
+        paths = [v[0] for v in values]
+        results = self.results_within(VALUE_WAIT_S)
+        absent = (getattr(results, "absent", None) or {}) if results is not None else {}
+        found = [absent[p] for p in paths if p in absent and np.asarray(absent[p].mask).any()]
+        note = ""
+        if found:
+            count = max(int(results.scenario_count), 1)
+            masks = [np.broadcast_to(np.asarray(a.mask, dtype=bool).reshape(-1), (count,)) for a in found]
+            where = int(np.logical_or.reduce(masks).sum())
+            note = f" (n/a{'' if where == count else f' in {where} of {count} scenarios'}: {found[0].reason})"
+            if not shown:
+                return f"n/a ({found[0].reason})" if table else f"= **n/a** ({found[0].reason})"
+        if not shown:
+            return ""
+        return f"{shown}{self.flag_mark(paths)}{note}" if table else f"= **{shown}**{self.flag_mark(paths)}{note}"
+
     def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
         """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""
         results = self.results_within(VALUE_WAIT_S)
@@ -794,9 +818,9 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
                 vals = [(p, results.values[p], results.units.get(p, ""),
                          results.graph.nodes[p].display) for p in (f"{i.path}.{name}" for i in instances)
                         if p in results.values]
-                shown = _summary(vals, format_quantity, np)
+                shown = analysis.value_line(vals, format_quantity, np, table=True)
                 if shown:
-                    rows.append(f"| {name} | {shown}{analysis.flag_mark(v[0] for v in vals)} |")
+                    rows.append(f"| {name} | {shown} |")
             if rows:
                 where = instances[0].path + (f" (+{len(instances) - 1} more)" if len(instances) > 1 else "")
                 lines += ["", f"Evaluated at `{where}`, per item:", "", "| figure | value |", "|---|---|", *rows]
@@ -816,10 +840,9 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
             lines += ["", target.doc.strip()]
         if fspec is not None and fspec.doc:
             lines += ["", fspec.doc]
-        values = analysis.values_of(target)
-        shown = _summary(values, format_quantity, np)
+        shown = analysis.value_line(analysis.values_of(target), format_quantity, np)
         if shown:
-            lines += ["", f"= **{shown}**{analysis.flag_mark(v[0] for v in values)}"]
+            lines += ["", shown]
         if target.comment:
             lines += ["", f"Source: {target.comment.lstrip('# ').strip()}"]
         if target.name_span.file != analysis.path:
@@ -965,10 +988,11 @@ def _kind_field_markdown(analysis: Analysis, blocks: list[n.Block], name: str, f
     results = analysis.results_within(VALUE_WAIT_S)
     if results is not None:
         paths = [f"{inst.path}.{name}" for b in blocks for inst in analysis.instances_of(b)]
-        shown = _summary([(p, results.values[p], results.units.get(p, ""), results.graph.nodes[p].display)
-                          for p in paths if p in results.values and p in results.graph.nodes], format_quantity, np)
+        shown = analysis.value_line([(p, results.values[p], results.units.get(p, ""), results.graph.nodes[p].display)
+                                     for p in paths if p in results.values and p in results.graph.nodes],
+                                    format_quantity, np)
         if shown:
-            lines += ["", f"= **{shown}**"]
+            lines += ["", shown]
     return "\n".join(lines)
 
 
