@@ -192,3 +192,25 @@ def test_the_hover_says_where_a_figure_is_na_and_flags_an_output(tmp_path: Path)
         for at in (source.index("let t") + 4, source.index("svc.tpot") + 5):
             hover, _ = hover_markdown(analysis, at)
             assert all(e in hover for e in expect), hover
+
+
+def test_a_reference_field_completes_with_the_definitions_of_its_kind(tmp_path: Path) -> None:
+    """`model = ` in an inference service: the models (the stdlib's with their import when none is imported; the
+    imported one, once, first, when one is), also with its name half typed; `switch = ` in a network: switches.
+    Before: the names in scope and keywords only (no model when none was imported), the imported model twice."""
+    from compiler.lsp.analysis import Analysis, completions
+
+    bare = "site s {\n  inference i {\n    model = \n  }\n  network n {\n    switch = \n  }\n}\n"
+    analysis = Analysis(bare, str(tmp_path / "a.factory"), str(tmp_path))
+    models = completions(analysis, bare.index("model = ") + len("model = "))
+    assert {"Llama3_1_70B", "Mixtral_8x7B"} <= {c.label for c in models}, [c.label for c in models]
+    assert all(c.kind == "definition" and "from models import" in c.import_line[1] for c in models)
+    switches = completions(analysis, bare.index("switch = ") + len("switch = "))
+    assert "SN5600" in {c.label for c in switches} and "Llama3_1_70B" not in {c.label for c in switches}
+    text = "from systems import DGX_H100\nfrom models import Llama2_70B\nsite s {\n  inference i {\n" \
+           "    model = Llama2_70B\n    system = DGX_H100\n  }\n}\n"
+    analysis = Analysis(text, str(tmp_path / "b.factory"), str(tmp_path))
+    typed = completions(analysis, text.index("= Llama2") + len("= Ll"))
+    labels = [c.label for c in typed]
+    assert labels.count("Llama2_70B") == 1 and min(typed, key=lambda c: c.sort or "~" + c.label).label == "Llama2_70B"
+    assert "DGX_H100" not in [c.label for c in typed if c.kind == "definition"], labels
