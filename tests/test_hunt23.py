@@ -214,3 +214,17 @@ def test_a_reference_field_completes_with_the_definitions_of_its_kind(tmp_path: 
     labels = [c.label for c in typed]
     assert labels.count("Llama2_70B") == 1 and min(typed, key=lambda c: c.sort or "~" + c.label).label == "Llama2_70B"
     assert "DGX_H100" not in [c.label for c in typed if c.kind == "definition"], labels
+
+
+def test_check_can_fail_on_a_warning(tmp_path: Path) -> None:
+    """A CI step can fail on a figure a warning flags, as `plan --fail-on warning` can: an energy price of
+    80 USD/kWh (implausible-value) exits 1 with `--fail-on warning`, 0 by default (before: no such option, exit 0
+    whatever the warnings); the clean starter exits 0 either way."""
+    spec = tmp_path / "s.factory"
+    spec.write_text(STARTER.replace("0.12 USD/kWh", "80 USD/kWh"))
+    clean = tmp_path / "c.factory"
+    clean.write_text(STARTER)
+    runs = {(str(f), how): CliRunner().invoke(main, ["check", str(f), "--fail-on", how, "--format", "json"]).exit_code
+            for f in (spec, clean) for how in ("error", "warning")}
+    assert runs == {(str(spec), "error"): 0, (str(spec), "warning"): 1, (str(clean), "error"): 0,
+                    (str(clean), "warning"): 0}, runs
