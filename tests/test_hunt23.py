@@ -183,7 +183,7 @@ def test_the_hover_says_where_a_figure_is_na_and_flags_an_output(tmp_path: Path)
     sweep = ONE_TOKEN \
         .replace('scenario = "single_stream"', 'scenario = "server"').replace("\n}\n", "\n  let t = svc.tpot\n}\n")
     text = ONE_TOKEN.replace("[1 tok, 2 tok]", "1 tok").replace("\n}\n", "\n  let t = svc.tpot\n}\n")
-    why = "output_tokens is 1: a request has no second token"
+    why = "output_tokens is at most 1: a request has no second token"
     for source, expect in ((sweep, ["(\u26a0 on a knife edge", f"(n/a in 1 of 2 scenarios: {why}"]),
                            (text, [f"= **n/a** ({why}"])):
         spec = tmp_path / "h.factory"

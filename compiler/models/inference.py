@@ -6404,7 +6404,7 @@ def _tpot(ctx):
     return steady_only(ctx, s, s["tpot"])
 
 
-ONE_TOKEN_REASON = "output_tokens is 1: a request has no second token, so no time per output token"
+ONE_TOKEN_REASON = "output_tokens is at most 1: a request has no second token, so no time per output token"
 
 
 def no_second_token(ctx) -> None:
