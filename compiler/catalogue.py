@@ -91,12 +91,15 @@ def catalogue(module: str | None = None) -> list[Entry]:
 
 
 def find(name: str) -> Entry | None:
+    """The stdlib definition `name` (exact, else case-insensitive), also written as a spec reads it after `import
+    chips`: `chips.H100_SXM` (s23-hunt: before, "no stdlib definition `chips.H100_SXM`")."""
+    module, dot, short = name.rpartition(".")
     for entry in catalogue():
-        if entry.name == name:
+        if entry.name == name or (dot and entry.module == module and entry.name == short):
             return entry
     lowered = name.lower()
     for entry in catalogue():
-        if entry.name.lower() == lowered:
+        if entry.name.lower() == lowered or (dot and entry.module == module and entry.name.lower() == short.lower()):
             return entry
     return None
 

@@ -146,11 +146,15 @@ _root_option = click.option("--root", type=click.Path(file_okay=False, exists=Tr
 @click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
               help="The file name diagnostics give a spec read from standard input (`factory check -`); "
               "its imports resolve from NAME's folder.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Which diagnostics make the exit code 1: errors only, or warnings too (a figure a warning "
+              "flags, an input outside its published range), as `factory plan --fail-on`.")
 @_define_option
 @_root_option
 @_guard
-def check(files, fmt, max_errors, stdin_name, defines, root):
-    """Check specs: syntax, names, types, units, imports and asserts. Exit 0 clean, 1 errors, 2 usage.
+def check(files, fmt, max_errors, stdin_name, defines, root, fail_on):
+    """Check specs: syntax, names, types, units, imports and asserts. Exit 0 clean, 1 errors (or warnings with
+    --fail-on warning), 2 usage.
 
     FILE `-` reads one spec from standard input."""
     if "-" in files and len(files) > 1:
@@ -190,6 +194,8 @@ def check(files, fmt, max_errors, stdin_name, defines, root):
         click.echo(summary_line(sink.items, len(files)), err=True)
     else:
         check_text_report(sink, files, max_errors, click.echo)    # (also run without click: compiler.launch)
+    if fail_on == "warning" and any(d.severity == "warning" for d in sink.items):
+        sys.exit(EXIT_SPEC_ERRORS)       # (s23-hunt: before, a CI step could not fail on a flagged figure)
     sys.exit(_exit_code(sink))
 
 

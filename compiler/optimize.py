@@ -105,6 +105,7 @@ class Search:
     report: list[str] = field(default_factory=list)    # the quantities shown for a chosen plan
     feasible: int = 0
     evaluated: int = 0
+    no_value: int = 0                # feasible, within the constraints, but an objective has no value there (n/a)
     best: dict | None = None
     front: list[dict] = field(default_factory=list)
     heatmap: "Heatmap | None" = None
@@ -145,14 +146,18 @@ class Search:
             with np.errstate(invalid="ignore"):
                 ok &= _OPS[c.op](column[c.path], c.value) & np.isfinite(column[c.path])
         keys = np.stack([column[o.path] * (1.0 if o.sense == "min" else -1.0) for o in self.objectives], axis=1)
-        ok &= np.isfinite(keys).all(axis=1)
+        valued = np.isfinite(keys).all(axis=1)
+        self.no_value += int((ok & ~valued).sum())     # a plan that runs, its objective n/a: not "infeasible"
+        unvalued = ok & ~valued
+        ok &= valued
+        flags = _ChunkFlags(self.graph, [*self.spec_diagnostics, *result.diagnostics])
         if self.heatmap is not None:
-            self.heatmap.add(result.chunk.start, column[self.objectives[0].path], ok)
+            self.heatmap.add(result.chunk.start, column[self.objectives[0].path], ok,
+                             flags.column(self.objectives[0].path, size), unvalued)
         rows = np.flatnonzero(ok)
         self.feasible += int(rows.size)
         if rows.size == 0:
             return
-        flags = _ChunkFlags(self.graph, [*self.spec_diagnostics, *result.diagnostics])
         if len(self.objectives) == 1:
             i = int(rows[np.argmin(keys[rows, 0])])              # argmin: the first of equal values
             if self.best is None or keys[i, 0] < self.best["_key"]:
@@ -185,15 +190,43 @@ class _ChunkFlags:
         self.every: dict | None = None
         self.some: list = []
 
-    def at(self, i: int, paths) -> dict[str, str]:
-        from .render.report_format import flag_reason, graph_flags
+    def _find(self) -> bool:
+        """Whether any figure can be flagged; works out `every` and `some` once."""
+        from .render.report_format import graph_flags
 
         if self.graph is None or not self.diagnostics:
-            return {}
+            return False
         if self.every is None:
             self.every = graph_flags(self.graph, [d for d in self.diagnostics if d.scenarios is None])
             self.some = [({int(k) for k in d.scenarios}, graph_flags(self.graph, [d]))
                          for d in self.diagnostics if d.scenarios is not None]
+        return True
+
+    def column(self, path: str, size: int) -> np.ndarray:
+        """Why `path` is flagged in each of the chunk's `size` scenarios ("" where it is clean): the heatmap's
+        marks, with the words `at` gives."""
+        from .render.report_format import flag_reason
+
+        out = np.full(size, "", dtype=object)
+        if not self._find():
+            return out
+        every = set(self.every.get(path, ()))
+        if every:
+            out[:] = flag_reason(every)
+        extra: dict[int, set] = {}                   # the scenarios a warning that names them flags
+        for rows, flagged in self.some:
+            for i in rows if path in flagged else ():
+                if 0 <= i < size:
+                    extra.setdefault(i, set(every)).update(flagged[path])
+        for i, found in extra.items():
+            out[i] = flag_reason(found)
+        return out
+
+    def at(self, i: int, paths) -> dict[str, str]:
+        from .render.report_format import flag_reason
+
+        if not self._find():
+            return {}
         out = {}
         for path in paths:
             codes = set(self.every.get(path, ()))
@@ -283,6 +316,7 @@ def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:
         "constraints": [{"text": c.text, "path": c.path, "op": c.op, "value": c.value,
                          "unit": units.get(c.path) or "1"} for c in search.constraints],
         "scenarios": {"count": plan.count, "evaluated": search.evaluated, "feasible": search.feasible,
+                      "no_objective_value": search.no_value,
                       "complete": search.evaluated == plan.count,
                       "parameters": {p: list(plan.values[p]) if len(plan.values[p]) <= 1000 else
                                      {"first": plan.values[p][0], "last": plan.values[p][-1],
@@ -291,6 +325,10 @@ def to_json(search: Search, spec: str, plan, outcome, units: dict) -> dict:
         "pareto": [clean(r) for r in search.front] if len(search.objectives) > 1 else None,
         "checks": [{"name": name, "failing_scenarios": n} for name, n in sorted(outcome.failing.items())],
     }
+
+
+def _objective_names(search: Search) -> str:
+    return " or ".join(f"`{o.path or o.name}`" for o in search.objectives)
 
 
 def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
@@ -306,12 +344,15 @@ def to_text(search: Search, plan, outcome, units: dict, displays: dict) -> str:
 
     goal = ", ".join(f"{'minimize' if o.sense == 'min' else 'maximize'} {o.path or o.name}" for o in search.objectives)
     lines = [f"{goal}: {search.feasible:,} of {search.evaluated:,} scenarios feasible"
+             + (f", {search.no_value:,} more feasible where {_objective_names(search)} has no value (n/a)"
+                if search.no_value else "")
              + ("" if search.evaluated == plan.count else f" (stopped; the grid has {plan.count:,})")]
     for c in search.constraints:
         lines.append(f"  subject to {c.path} {c.op} {show(c.path, c.value)}")
     if len(search.objectives) == 1:
         if search.best is None:
-            lines.append("no feasible plan")
+            lines.append("no feasible plan" if not search.no_value else
+                         f"no feasible plan with a value of {_objective_names(search)}")
         else:
             s = search.best["scenario"]     # 0-based, as the `scenario` column; --scenario counts from 1
             lines.append(f"best plan: scenario {s} (--scenario {s + 1} in `factory plan` and `factory diagram`)")
@@ -350,13 +391,24 @@ class Heatmap:
                              f"{HEATMAP_MAX_SCENARIOS:,}")
         self.plan = plan
         self.grid = np.full(plan.count, np.nan)
+        self.flagged = np.full(plan.count, "", dtype=object)   # why a scenario's value is flagged ("" clean)
+        self.no_value = np.zeros(plan.count, dtype=bool)          # feasible, the objective n/a there
 
-    def add(self, start: int, values: np.ndarray, ok: np.ndarray) -> None:
+    def add(self, start: int, values: np.ndarray, ok: np.ndarray, flagged: np.ndarray | None = None,
+            no_value: np.ndarray | None = None) -> None:
         self.grid[start:start + values.size] = np.where(ok, values, np.nan)
+        if flagged is not None:
+            self.flagged[start:start + values.size] = np.where(ok, flagged, "")
+        if no_value is not None:
+            self.no_value[start:start + values.size] = no_value
 
-    def svg(self, objective: Objective, unit: str, display: str, best: dict | None) -> str:
+    def svg(self, objective: Objective, unit: str, display: str, best: dict | None, units: dict | None = None,
+            displays: dict | None = None) -> str:
         """A deterministic SVG: rows are the first parameter, columns the second; blocks of a large grid show
-        their best (least when minimizing, greatest when maximizing) feasible value; grey is infeasible."""
+        their best (least when minimizing, greatest when maximizing) feasible value; grey is infeasible, light grey
+        feasible with no value of the objective there (n/a; before s23-hunt drawn as infeasible). A cell
+        whose value a warning flags (in the scenario it shows) is hatched, with the reason in its tooltip and the
+        legend, as the table and JSON mark the figure (s23-hunt: before, a flagged value read clean here)."""
         from xml.sax.saxutils import escape
 
         from .display import format_quantity
@@ -374,28 +426,52 @@ class Heatmap:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             cells = np.nanmin(blocks, axis=2) if objective.sense == "min" else np.nanmax(blocks, axis=2)
+        why = np.full((m1 * b1, m2 * b2), "", dtype=object)          # the shown scenario's flag, per cell
+        why[:n1, :n2] = self.flagged.reshape(n1, n2)
+        why = why.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2)
+        shown = np.argmin(np.where(np.isnan(blocks), np.inf, blocks if objective.sense == "min" else -blocks),
+                          axis=2)                                      # the first of equal values, as nanmin
+        marks = np.take_along_axis(why, shown[..., None], axis=2)[..., 0]
+        marks[~np.isfinite(cells)] = ""
+        none = np.zeros((m1 * b1, m2 * b2), dtype=bool)                # feasible, the objective n/a
+        none[:n1, :n2] = self.no_value.reshape(n1, n2)
+        none = none.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2).any(axis=2) \
+            & ~np.isfinite(cells)
+        reasons = sorted(set(marks[marks != ""].tolist()))      # the legend's flag lines, below the scale's
+        flagged = bool(reasons)
         finite = cells[np.isfinite(cells)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         size, left, top = 6 if max(m1, m2) > 60 else 14, 150, 40
-        width, height = left + m2 * size + 180, top + m1 * size + 60
+        width = left + m2 * size + max([180] + [48 + 7 * len(r) for r in reasons])
+        height = max(top + m1 * size + 60, top + (5 + len(reasons)) * 16 + 16 if reasons else 0)
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
                f'font-family="sans-serif" font-size="11">',
                f'<text x="{left}" y="18" font-size="13">{escape(objective.path)} '
-               f'({"least" if objective.sense == "min" else "greatest"} feasible; grey: infeasible)</text>']
+               f'({"least" if objective.sense == "min" else "greatest"} feasible; grey: infeasible'
+               f'{"; light grey: n/a" if none.any() else ""}{"; hatched: flagged" if flagged else ""})</text>']
+        if flagged:
+            out.append('<defs><pattern id="flagged" width="4" height="4" patternUnits="userSpaceOnUse" '
+                       'patternTransform="rotate(45)"><rect width="1.5" height="4" fill="#000000" '
+                       'fill-opacity="0.5"/></pattern></defs>')
         for i in range(m1):
             for j in range(m2):
                 v = cells[i, j]
-                fill = "#cccccc" if not math.isfinite(v) else _color((v - low) / (high - low) if high > low else 0.5)
+                fill = ("#eeeeee" if none[i, j] else "#cccccc") if not math.isfinite(v) else \
+                    _color((v - low) / (high - low) if high > low else 0.5)
                 out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
                            f'fill="{fill}"/>')
+        for i, j in zip(*np.nonzero(marks != "")):
+            out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
+                       f'fill="url(#flagged)" class="flagged"><title>\u26a0 {escape(marks[i, j])}</title></rect>')
         if best is not None:
             s = best["scenario"]
             i, j = (s // n2) // b1, (s % n2) // b2
             out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
                        f'fill="none" stroke="#e4002b" stroke-width="2"/>')
 
-        def label(p, k):
-            return escape(format_quantity(float(self.plan.values[p][k]), "", ""))
+        def label(p, k):      # in the parameter's unit, as the text shows it (before s23-hunt: its SI number alone)
+            return escape(format_quantity(float(self.plan.values[p][k]), (units or {}).get(p, ""),
+                                          (displays or {}).get(p, "")))
 
         out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{escape(p1)} = {label(p1, 0)}</text>')
         out.append(f'<text x="{left - 6}" y="{top + m1 * size}" text-anchor="end">{label(p1, n1 - 1)}</text>')
@@ -408,6 +484,10 @@ class Heatmap:
             value = low + (high - low) * k / 4
             out.append(f'<text x="{x + 20}" y="{top + k * 16 + 11}">'
                        f'{escape(format_quantity(value, unit, display))}</text>')
+        for k, reason in enumerate(reasons):
+            y = top + (5 + k) * 16 + 8
+            out.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="url(#flagged)"/>')
+            out.append(f'<text x="{x + 20}" y="{y + 11}">\u26a0 {escape(reason)}</text>')
         out.append("</svg>")
         return "\n".join(out) + "\n"
 

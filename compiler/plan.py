@@ -755,7 +755,8 @@ def load_policy(path: str) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     policy = Policy()
-    policy.places = _policy_places(path, raw_text.decode("utf-8"))
+    again: dict[tuple[str, str], list[dict]] = {}       # a gate key's later places, in the file's order
+    policy.places = _policy_places(path, raw_text.decode("utf-8"), again)
     policy.units = {}
     for target, rules in _policy_tables(path, data, places=policy.places):
         short = target.rpartition(".")[2]
@@ -767,8 +768,12 @@ def load_policy(path: str) -> dict:
             at = _policy_at(path, policy.places, target, key)
             if key not in _POLICY_KEYS:
                 raise PlanError(f"{at}: [{target}] {key}: unknown gate; gates: {', '.join(sorted(_POLICY_KEYS))}")
-            if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it
-                raise PlanError(f"{at}: [{target}] {key} is given twice")
+            if key in gates:                  # `["s.capex"]` and `[s.capex]` both set it: said at the second,
+                later = again.get((target, key))  # the one to delete (s23-hunt: before, at the first)
+                if later:
+                    at = f"{path}:{later[0]['line']}:{later[0]['col']}"
+                raise PlanError(f"{at}: [{target}] {key} is given twice"
+                                + (f" (first at line {policy.places[(target, key)]['line']})" if later else ""))
             mode, number, unit = _gate_value(at, target, key, raw)
             gates[key] = (mode, number)
             if unit is not None:
@@ -776,16 +781,22 @@ def load_policy(path: str) -> dict:
     return policy
 
 
-def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
+def _policy_places(path: str, text: str, again: dict | None = None) -> dict[tuple[str, str], dict]:
     """(target, gate) -> {file, line, col} of each gate key written under a table header (`[pue]`, `[s.capex]`,
     `["s.capex"]`: the header read as TOML, so the target is the one `_policy_tables` gives) or in an inline table
     on one line (`pue = { max = 1.1 }`, its key read as TOML under the table it is in); the first wins. Every other
     key is placed too (an unknown gate, `pue = 3` outside a table: (table, key)), and each table header at
-    (target, None), so that an error in the file names its line (`_policy_at`)."""
+    (target, None), so that an error in the file names its line (`_policy_at`). `again`: filled with each gate
+    key's later places ((target, gate) -> [place, ...]), where a key given twice is said."""
     import re
     import tomllib
 
     places: dict[tuple[str, str], dict] = {}
+
+    def gate_at(where: tuple[str, str], place: dict) -> None:
+        if where in places and again is not None:
+            again.setdefault(where, []).append(place)
+        places.setdefault(where, place)
     table = ""
     for number, line in enumerate(text.splitlines(), 1):
         header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
@@ -815,12 +826,12 @@ def _policy_places(path: str, text: str) -> dict[tuple[str, str], dict]:
             places.setdefault((".".join(keys), None), {"file": path, "line": number, "col": inline.start(1) + 1})
             for key in re.finditer(r"([A-Za-z_]+)\s*=", inline.group(2)):
                 if key.group(1):
-                    places.setdefault((".".join(keys), key.group(1)),
-                                      {"file": path, "line": number, "col": inline.start(2) + key.start(1) + 1})
+                    gate_at((".".join(keys), key.group(1)),
+                            {"file": path, "line": number, "col": inline.start(2) + key.start(1) + 1})
             continue
         gate = re.match(r"(\s*)([A-Za-z_]+)\s*=", line)
         if gate:
-            places.setdefault((table, gate.group(2)), {"file": path, "line": number, "col": len(gate.group(1)) + 1})
+            gate_at((table, gate.group(2)), {"file": path, "line": number, "col": len(gate.group(1)) + 1})
     return places
 
 

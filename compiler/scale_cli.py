@@ -170,7 +170,7 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
         try:
             with open(heatmap, "w", encoding="utf-8") as f:
                 f.write(search.heatmap.svg(objectives[0], units.get(objectives[0].path, ""),
-                                           displays.get(objectives[0].path, ""), search.best))
+                                           displays.get(objectives[0].path, ""), search.best, units, displays))
         except OSError as exc:
             click.echo(f"error: cannot write {heatmap}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_USAGE)

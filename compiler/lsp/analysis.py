@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import dsl
 from dsl import nodes as n
@@ -513,6 +513,30 @@ class Analysis:
         why = sorted({self._flags[p] for p in paths if p in self._flags})
         return f" (⚠ {'; '.join(why)})" if why else ""
 
+    def value_line(self, values, format_quantity, np, table: bool = False) -> str:
+        """`= **67.37 ms .. 87.17 ms** (⚠ why) (n/a in 1 of 3 scenarios: why)` for the (path, value, unit, declared)
+        `values` a hover shows: `_summary` of the values there are, the flag mark (`flag_mark`), and where the
+        evaluation has none (`Results.absent`, n/a in eval's table) the scenarios and the reason; `= **n/a** (why)`
+        where none has a value; `table`: without `= ` and the bold (a row of a block's table). "" with nothing to
+        show. (s23-hunt: before, an n/a figure's hover showed no value
+        and no word, a sweep's the range of the others alone, and an output's no flag mark.)"""
+        shown = _summary(values, format_quantity, np)
+        paths = [v[0] for v in values]
+        results = self.results_within(VALUE_WAIT_S)
+        absent = (getattr(results, "absent", None) or {}) if results is not None else {}
+        found = [absent[p] for p in paths if p in absent and np.asarray(absent[p].mask).any()]
+        note = ""
+        if found:
+            count = max(int(results.scenario_count), 1)
+            masks = [np.broadcast_to(np.asarray(a.mask, dtype=bool).reshape(-1), (count,)) for a in found]
+            where = int(np.logical_or.reduce(masks).sum())
+            note = f" (n/a{'' if where == count else f' in {where} of {count} scenarios'}: {found[0].reason})"
+            if not shown:
+                return f"n/a ({found[0].reason})" if table else f"= **n/a** ({found[0].reason})"
+        if not shown:
+            return ""
+        return f"{shown}{self.flag_mark(paths)}{note}" if table else f"= **{shown}**{self.flag_mark(paths)}{note}"
+
     def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
         """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""
         results = self.results_within(VALUE_WAIT_S)
@@ -794,9 +818,9 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
                 vals = [(p, results.values[p], results.units.get(p, ""),
                          results.graph.nodes[p].display) for p in (f"{i.path}.{name}" for i in instances)
                         if p in results.values]
-                shown = _summary(vals, format_quantity, np)
+                shown = analysis.value_line(vals, format_quantity, np, table=True)
                 if shown:
-                    rows.append(f"| {name} | {shown}{analysis.flag_mark(v[0] for v in vals)} |")
+                    rows.append(f"| {name} | {shown} |")
             if rows:
                 where = instances[0].path + (f" (+{len(instances) - 1} more)" if len(instances) > 1 else "")
                 lines += ["", f"Evaluated at `{where}`, per item:", "", "| figure | value |", "|---|---|", *rows]
@@ -816,10 +840,9 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
             lines += ["", target.doc.strip()]
         if fspec is not None and fspec.doc:
             lines += ["", fspec.doc]
-        values = analysis.values_of(target)
-        shown = _summary(values, format_quantity, np)
+        shown = analysis.value_line(analysis.values_of(target), format_quantity, np)
         if shown:
-            lines += ["", f"= **{shown}**{analysis.flag_mark(v[0] for v in values)}"]
+            lines += ["", shown]
         if target.comment:
             lines += ["", f"Source: {target.comment.lstrip('# ').strip()}"]
         if target.name_span.file != analysis.path:
@@ -965,10 +988,11 @@ def _kind_field_markdown(analysis: Analysis, blocks: list[n.Block], name: str, f
     results = analysis.results_within(VALUE_WAIT_S)
     if results is not None:
         paths = [f"{inst.path}.{name}" for b in blocks for inst in analysis.instances_of(b)]
-        shown = _summary([(p, results.values[p], results.units.get(p, ""), results.graph.nodes[p].display)
-                          for p in paths if p in results.values and p in results.graph.nodes], format_quantity, np)
+        shown = analysis.value_line([(p, results.values[p], results.units.get(p, ""), results.graph.nodes[p].display)
+                                     for p in paths if p in results.values and p in results.graph.nodes],
+                                    format_quantity, np)
         if shown:
-            lines += ["", f"= **{shown}**"]
+            lines += ["", shown]
     return "\n".join(lines)
 
 
@@ -1053,32 +1077,8 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     # a definition after `kind name:` or `extends`
     m = re.match(r"\s*([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*(?::|extends)\s*[\w.]*$", before)
     if m:
-        wanted = kind_spec(m.group(1))
-        out = []
-        if scopes is not None and module is not None:
-            visible = []
-            for name in scopes.visible_names(None, module):
-                found = scopes.module_lookup(module, name)
-                if isinstance(found, n.Block):
-                    visible.append((name, found.kind, found.doc))
-        else:                           # no version parsed yet: the definitions the text writes and imports
-            visible = _definitions_written(analysis, offset)
-        for name, kind, doc in visible:
-            if name == m.group(2) and not before.startswith((" ", "\t")):
-                continue      # the top-level block being written: extending itself is a cycle (a part, indented,
-                              # may share its definition's name: `rack r: r x 2`)
-            if wanted is None or kind_spec(kind) is wanted:
-                lines = (doc or "").strip().splitlines()
-                out.append(Completion(name, "definition", kind, lines[0] if lines else ""))
-        if not out and wanted is not None:       # nothing imported yet: offer the stdlib's, with their import
-            from compiler import catalogue
-            at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
-            for entry in catalogue.catalogue():
-                if kind_spec(entry.kind) is wanted:
-                    line = f"{before_line}from {entry.module} import {entry.name}\n"
-                    out.append(Completion(entry.name, "definition", f"{entry.kind} (from {entry.module} import)",
-                                          entry.doc, import_line=(at, line)))
-        return out
+        own = m.group(2) if not before.startswith((" ", "\t")) else None
+        return _definitions_of(analysis, known, scopes, module, offset, kind_spec(m.group(1)), own)
     # the start of a statement
     if not head.strip():
         in_block = bool(_scan(text, offset)[0])           # a `{` still open: a statement of a block's body
@@ -1107,6 +1107,14 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
     if fspec is not None and fspec.type.startswith("choice:"):
         out = [Completion(f'"{c}"', "choice", fspec.doc, insert=f'"{c}"', sort=f"0{i:03d}")
                for i, c in enumerate(fspec.type[len("choice:"):].split("|"))]
+    ref = re.match(r"\s*([A-Za-z_]\w*)\s*=\s*\w*$", before)       # a reference's value, its name half typed
+    rspec = kind_spec(kind_name) if ref and kind_name is not None and re.fullmatch(r"\w*\s*(#.*)?", after) else None
+    fspec = rspec.fields.get(ref.group(1)) if fspec is None and rspec is not None else fspec
+    if fspec is not None and fspec.type.startswith("ref:") and kind_spec(fspec.type[len("ref:"):]) is not None:
+        # a reference field (`model = `, `system = `): the definitions of its kind, first, the stdlib's with their
+        # import where none is visible (s23-hunt: before, only the names in scope, none of the stdlib's models)
+        out = [replace(c, sort=f"0{c.label}") for c in _definitions_of(
+            analysis, known, scopes, module, offset, kind_spec(fspec.type[len("ref:"):]), None)]
     # names in scope
     if scopes is None or module is None:
         return out
@@ -1122,12 +1130,46 @@ def completions(analysis: Analysis, offset: int) -> list[Completion]:
         if isinstance(target, n.Module):
             return [Completion(name, "name") for name in scopes.module_names(target)]
         return []
+    offered = {c.label for c in out}
     for name in scopes.visible_names(block, module):
-        out.append(Completion(name, "name"))
+        if name not in offered:
+            out.append(Completion(name, "name"))
     from dsl.check import FUNCTIONS           # the built-ins (`sum(rack.power)`), as signature help explains them
     for name, said in FUNCTIONS.items():
         label, _, doc = said.partition(": ")
         out.append(Completion(name, "function", label, doc))
+    return out
+
+
+def _definitions_of(analysis: Analysis, known, scopes, module, offset: int, wanted, own: str | None):
+    """The definitions of the kind `wanted` (a KindSpec; None: any) a name may be written as at `offset` (after
+    `kind name:` or `extends`, or as a reference field's value): those visible in the module (or, before any version
+    parsed, those the text writes and imports), else the stdlib's, each with the import it needs. `own`: the
+    top-level block being written, left out (extending itself is a cycle; a part, indented, may share its
+    definition's name: `rack r: r x 2`)."""
+    out = []
+    if scopes is not None and module is not None:
+        visible = []
+        for name in scopes.visible_names(None, module):
+            found = scopes.module_lookup(module, name)
+            if isinstance(found, n.Block):
+                visible.append((name, found.kind, found.doc))
+    else:                           # no version parsed yet: the definitions the text writes and imports
+        visible = _definitions_written(analysis, offset)
+    for name, kind, doc in visible:
+        if name == own:
+            continue
+        if wanted is None or kind_spec(kind) is wanted:
+            lines = (doc or "").strip().splitlines()
+            out.append(Completion(name, "definition", kind, lines[0] if lines else ""))
+    if not out and wanted is not None:       # nothing imported yet: offer the stdlib's, with their import
+        from compiler import catalogue
+        at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
+        for entry in catalogue.catalogue():
+            if kind_spec(entry.kind) is wanted:
+                line = f"{before_line}from {entry.module} import {entry.name}\n"
+                out.append(Completion(entry.name, "definition", f"{entry.kind} (from {entry.module} import)",
+                                      entry.doc, import_line=(at, line)))
     return out
 
 

@@ -781,6 +781,7 @@ async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.In
 
 
 EXPLAIN_COMMAND = "factory.explain"
+SHOW_DOCUMENT_WAIT_S = 10.0     # how long `factory.explain` waits for the editor to show its text, else a message
 
 
 @server.feature(t.TEXT_DOCUMENT_CODE_LENS)
@@ -806,8 +807,17 @@ async def explain_command(ls, *arguments):
     derivation's text is returned, and shown as a document where the editor can show one (`window/showDocument`:
     a text file in a temporary folder), else as a message."""
     try:
+        if len(arguments) < 2 or not all(isinstance(a, str) for a in arguments[:2]):
+            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning, message=(
+                f"{EXPLAIN_COMMAND} takes a document's URI and a quantity's path, e.g. "
+                f"[\"file:///plan.factory\", \"s.svc.tokens_per_s\"]")))
+            return None
         uri, path = arguments[0], arguments[1]
         analysis = ls.analysis(uri)
+        if analysis is None:
+            ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning,
+                                                       message=f"{_path(uri)} is not a spec the server can read"))
+            return None
         results = await asyncio.get_running_loop().run_in_executor(None, lambda: analysis.results)
         if results is None or path not in results.graph.nodes:
             ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning,
@@ -823,7 +833,11 @@ async def explain_command(ls, *arguments):
             out = os.path.join(folder, f"{path}.txt")
             with open(out, "w", encoding="utf-8") as handle:
                 handle.write(f"factory explain {_path(uri)} {path}\n\n{text}")
-            await ls.window_show_document_async(t.ShowDocumentParams(uri=_uri(out), take_focus=False))
+            try:            # an editor that never answers must not hold the command (s23-hunt: it hung)
+                await asyncio.wait_for(ls.window_show_document_async(t.ShowDocumentParams(
+                    uri=_uri(out), take_focus=False)), SHOW_DOCUMENT_WAIT_S)
+            except asyncio.TimeoutError:
+                ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Info, message=text))
         else:
             ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Info, message=text))
         return text

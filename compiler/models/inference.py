@@ -6400,7 +6400,22 @@ def _pool(name):
 def _tpot(ctx):
     s = solved(ctx)
     show_terms(ctx, s, DECODE_TERMS)
+    no_second_token(ctx)
     return steady_only(ctx, s, s["tpot"])
+
+
+ONE_TOKEN_REASON = "output_tokens is at most 1: a request has no second token, so no time per output token"
+
+
+def no_second_token(ctx) -> None:
+    """A time per output token (tpot, tpot_mean, tpot_p99 and their band's ends) is the time between two output
+    tokens, (e2e - ttft) / (O - 1): a request of O = 1 output token has none, so the figure is absent where
+    `output_tokens` <= 1 (n/a with ONE_TOKEN_REASON, null in JSON), and so is what reads it (tokens_per_s_per_user
+    = 1 / tpot, tpot_limit_use). The solve itself is not changed (s23-hunt: before, such a service printed a TPOT
+    of one decode step, 71.46 ms for Llama 3.1 8B on a DGX H100, as if a second token came)."""
+    one = np.asarray(ctx.get("output_tokens", default_output_tokens), dtype=float) <= 1
+    if one.any():
+        ctx.absent(one, ONE_TOKEN_REASON)
 
 
 # the parts of a disaggregated service's first token beside the prefill pass (shown only where it serves so)
@@ -6427,6 +6442,8 @@ def _latency(name, shown=None):
     (the model's, or the one the spec sets: s16-num2, a set `tpot = 10 ms` read tpot_p99 at the model's 94.7 ms)."""
     def compute(ctx):
         s = solved(ctx)
+        if name.startswith("tpot"):
+            no_second_token(ctx)
         return steady_only(ctx, s, s[name] if shown is None else ctx.get(shown))
     return compute
 
@@ -6800,6 +6817,8 @@ def _band(name: str):
     def compute(ctx):
         _banded(ctx)
         s = solved(ctx)
+        if name.startswith("tpot"):
+            no_second_token(ctx)
         value = np.asarray(cached(ctx, "latency_band", _band_solve)[name], dtype=float)
         value = steady_only(ctx, s, value)
         unbounded = ~np.isfinite(value)
