@@ -228,3 +228,26 @@ def test_check_can_fail_on_a_warning(tmp_path: Path) -> None:
             for f in (spec, clean) for how in ("error", "warning")}
     assert runs == {(str(spec), "error"): 0, (str(spec), "warning"): 1, (str(clean), "error"): 0,
                     (str(clean), "warning"): 0}, runs
+
+
+def test_a_tpot_limit_does_not_bind_a_one_token_service(tmp_path: Path) -> None:
+    """A TPOT limit holds the time between a request's tokens; a one-token request has none, so the limit cannot
+    bind it: a server service of `output_tokens = 1` with `tpot_limit = 1 ms` (before: refused, 'fastest decode step
+    ... > tpot_limit 1 ms') gives the figures of the same service without the limit, number for number; its two-token
+    scenario is still held to the limit (infeasible at 1 ms)."""
+    server = ONE_TOKEN.replace('"single_stream"', '"server"')
+    limited = server.replace("    output_tokens = out\n", "    output_tokens = out\n    tpot_limit = 1 ms\n")
+    runs = []
+    for text in (server, limited):
+        spec = tmp_path / "one.factory"
+        spec.write_text(text)
+        res = CliRunner().invoke(main, ["eval", str(spec), "--format", "json"])
+        runs.append((res.exit_code, json.loads(res.stdout)["quantities"] if res.stdout.startswith("{") else None,
+                     res.output))
+    (code, free, _), (code_l, held, out_l) = runs
+    assert code == 0 and held is not None, out_l
+    for name in ("tokens_per_s", "ttft", "ttft_p99", "accelerators_used"):
+        if f"s.svc.{name}" in free:
+            assert held[f"s.svc.{name}"]["values"][0] == free[f"s.svc.{name}"]["values"][0], name
+    assert held["s.svc.tokens_per_s"]["values"][0] > 0
+    assert held["s.svc.tokens_per_s"]["values"][1] is None            # two tokens: held to 1 ms, not carried

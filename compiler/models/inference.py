@@ -5188,9 +5188,11 @@ def _inputs(ctx, prefill_in_step: bool = True):
     ttft_limit, tpot_limit = (latency_limit(ctx, model, scenario, i) for i in (0, 1))
     fraction = ctx.get("operating_fraction", operating_fraction)     # the limits the point is held to (f x each)
     ttft_limit, tpot_limit = ttft_limit * fraction, tpot_limit * fraction
-    load = Load(
+    output_tokens = ctx.get("output_tokens", default_output_tokens)
+    tpot_limit = np.where(np.asarray(output_tokens) <= 1, np.inf, tpot_limit)    # no second token: nothing to hold
+    load = Load(                                                                  # to a TPOT limit (ONE_TOKEN_REASON)
         input_tokens=ctx.get("input_tokens", default_input_tokens),
-        output_tokens=ctx.get("output_tokens", default_output_tokens),
+        output_tokens=output_tokens,
         weight_bytes=weight_bytes,
         kv_bytes=np.asarray([PRECISION_BYTES[kv_prec]]),
         ttft_limit=ttft_limit, tpot_limit=tpot_limit,
