@@ -6,6 +6,11 @@ racks (~940,000 GPUs); the spec's size grows with S x H, its rack count with `ra
     python3 bench/estate.py SITES HALLS > estate.factory
 """
 import sys
+# a site's books, the flagship's (bench/scale_halls.py writes them too)
+BOOKS = ["  finance books {",
+         "    depreciation_it = 5 yr", "    depreciation_facility = 20 yr",
+         "    discount_rate = 0.08 / 1 yr", "    staff_cost = 12000000 USD / 1 yr",
+         "  }"]
 def gen(sites=3, halls=12, rows=10, racks=40, sweep=None):
     out = ["from systems import GB300_NVL72, GB200_NVL72, VR_NVL72",
            "from facility import Transformer_2500kVA, Rectifier_800VDC_1MW, CDU_row_2MW, CRAH_150kW, DryCooler_1MW, Chiller_AC_500ton",
@@ -59,11 +64,7 @@ def gen(sites=3, halls=12, rows=10, racks=40, sweep=None):
                 '    precision = "fp4"', '    scenario = "offline"',
                 "    input_tokens = 2000 tok", "    output_tokens = 2000 tok",
                 "  }",
-                "  finance books {",
-                "    depreciation_it = 5 yr", "    depreciation_facility = 20 yr",
-                "    discount_rate = 0.08 / 1 yr", "    staff_cost = 12000000 USD / 1 yr",
-                "  }",
-                "}"]
+                ] + BOOKS + ["}"]
     return "\n".join(out) + "\n"
 if __name__ == "__main__":
     s, h = int(sys.argv[1]), int(sys.argv[2])
