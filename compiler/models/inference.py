@@ -3800,15 +3800,16 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # the chance to wait as the model takes it (Sakasegawa over n servers, the dispatch's share) over rho_d's
         alpha = alpha * busy_b / np.maximum(np.clip(rho_b, 0.0, 1.0), 1e-12)
         law = np.array(law, dtype=float, copy=True)
-        law[on] = _prompt_plus_wait_quantile(n_b * I_b, cv_b, alpha, theta, q)
         bulk = np.broadcast_to(rest[16], np.shape(law))[on] >= 2      # 2: the bulk queue in steps (least_busy_bulk)
+        values = np.empty(bulk.shape)
+        tail = ~bulk                                                   # 1: the own prompt and the wait's tail
+        values[tail] = _prompt_plus_wait_quantile(n_b[tail] * I_b[tail], cv_b[tail], alpha[tail], theta[tail], q)
         if np.any(bulk):
             room_b = np.broadcast_to(room, np.shape(law))[on][bulk]
-            delta, chance, theta_b = least_busy_bulk(I_b[bulk], cv_b[bulk], rho_b[bulk], room_b)
+            delta, chance, theta_b = least_busy_bulk(I_b[bulk], cv_b[bulk], rho_b[bulk], room_b, theta[bulk])
             chance = chance * busy_b[bulk] / np.maximum(np.clip(rho_b[bulk], 0.0, 1.0), 1e-12)
-            values = law[on]
             values[bulk] = _bulk_wait_quantile(n_b[bulk], I_b[bulk], cv_b[bulk], delta, chance, theta_b, q)
-            law[on] = values
+        law[on] = values
     tokens = np.minimum(law, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
     z = _normal_quantile(q)
@@ -4068,12 +4069,11 @@ def _gamma_tails(shape, y) -> tuple:
     a = np.maximum(np.asarray(shape, dtype=float), 1e-9)
     y = np.maximum(np.asarray(y, dtype=float), 0.0)
     z = (np.cbrt(y / a) - 1.0 + 1.0 / (9.0 * a)) * 3.0 * np.sqrt(a)
-    upper = np.where(z >= 0, _normal_tail(np.abs(z)), 1.0 - _normal_tail(np.abs(z)))
-    lower = np.where(z <= 0, _normal_tail(np.abs(z)), 1.0 - _normal_tail(np.abs(z)))
-    return upper, lower
+    side = _normal_tail(np.abs(z))               # the smaller side's probability
+    return np.where(z >= 0, side, 1.0 - side), np.where(z <= 0, side, 1.0 - side)
 
 
-def least_busy_bulk(I, cv, rho, room) -> tuple:
+def least_busy_bulk(I, cv, rho, room, theta=None) -> tuple:
     """(delta, p, theta): the least-busy prompt queue as a bulk queue in steps (`dispatch_wait_tail` 2; docs/
     accuracy.md "The least-busy wait as a bulk queue in steps", s22-lbtail) [S/D]. Behind the least-busy dispatch an
     engine gets its requests as it loses rows, at its step boundaries (s18-dispatch), so each step brings a batch of
@@ -4093,12 +4093,13 @@ def least_busy_bulk(I, cv, rho, room) -> tuple:
     E[e^(eta G); G > y] = (1 - eta s)^(-k a) P(G' > y), G' the gamma of scale s / (1 - eta s) (_gamma_tails). Checked
     against the recursion iterated (bench/least_busy_parts.py `--bulk`, OpenOrca's prompts cut at 1,021 tokens, room
     158 - 830, delta 0.25 - 2.9, rho 0.33 - 0.78, 200,000 steps): p within 0.008 of the recursion's chance, 1 / eta
-    +1..+11% over its tail scale (B_99 - B_95) / ln 5. Limits: rho -> 0 gives delta, p -> 0; rho -> 1 gives eta -> 0 and p -> 1."""
+    +1..+11% over its tail scale (B_99 - B_95) / ln 5. Limits: rho -> 0 gives delta, p -> 0; rho -> 1 gives eta -> 0 and p -> 1.
+    `theta`: least_busy_tail(I, cv, rho)'s 1 / eta where the caller has it already (`_budget_ttft`), else solved here."""
     I = np.maximum(np.asarray(I, dtype=float), 1e-12)
     cv = np.maximum(np.asarray(cv, dtype=float), 0.05)
     rho = np.clip(np.asarray(rho, dtype=float), 0.0, 1.0 - 1e-9)
     I, cv, rho, room = np.broadcast_arrays(I, cv, rho, np.maximum(np.asarray(room, dtype=float), 1e-9))
-    _, theta = least_busy_tail(I, cv, rho)
+    theta = least_busy_tail(I, cv, rho)[1] if theta is None else np.broadcast_to(np.asarray(theta, dtype=float), I.shape)
     eta = 1.0 / np.maximum(theta, 1e-300)
     a = 1.0 / (cv * cv)
     s = I / a
@@ -4119,7 +4120,7 @@ def least_busy_bulk(I, cv, rho, room) -> tuple:
     return delta, np.clip(p, 0.0, 1.0), theta
 
 
-def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 50) -> np.ndarray:
+def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> np.ndarray:
     """Quantile q of X = the own prompt (counted n times, `_budget_ttft`'s servers) + the prompts of its own batch
     ahead of it + the backlog B (`dispatch_wait_tail` 2; least_busy_bulk's delta, p, theta) [D]. The batch of a
     step is Poisson of mean delta; a request's own batch is the size-biased one, whose others are again Poisson
@@ -4129,8 +4130,17 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 50) ->
     of shape (n + J) a, G; B is 0 with probability 1 - p and else exponential of scale theta, independent:
         P(X > x) = sum_j P(J = j) [P(G_j > x) + p e^(-x / theta) E[e^(G_j / theta); G_j <= x]]
     E[e^(G / theta); G <= x] = (1 - s / theta)^(-(n + j) a) P(G' <= x), G' of scale s / (1 - s / theta)
-    (_gamma_tails); x by `steps` bisections on [0, the own prompt's and the batch's and B's far ends]. delta -> 0
-    gives X = the own prompt + B; p -> 0 the own prompt and its batch alone."""
+    (_gamma_tails). x is the root of P(X > x) = 1 - q in the bracket [0, the own prompt's and the batch's and B's
+    far ends], by Newton's method kept inside the bracket (a step that leaves it bisects; the bracket shrinks at
+    every step, so it cannot fail to converge), started from the Cornish-Fisher value over X's three cumulants (G's
+    mixture over J from its raw moments, B's as _own_prompt_tokens'), its slope in closed form: d/dx of each term is
+    -f(x) / s for P(G_j > x), f the Wilson-Hilferty density (the slope of _gamma_tails' own cube root, so the
+    root is that of the very function bisection finds), and the wait term times (f'(x tilt) tilt / s / P(G' <= x
+    tilt) - 1 / theta) (0 where it is held at 1). A value stops moving once its step is below 1e-12 of x plus a
+    token's 1e-9 (most rows in 4-6 steps, at most BULK_NEWTON_STEPS; a row that stops is left as it is, so a row's
+    value does not depend on the others beside it). `steps` > 0: that many plain bisections instead (the slow
+    reference: session 22's 50; tests/test_least_busy_bulk.py holds the two within 1e-9 relative on a grid).
+    delta -> 0 gives X = the own prompt + B; p -> 0 the own prompt and its batch alone."""
     n, I, cv, delta, p, theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, I, cv, delta, p, theta)))
     if I.size == 0:
         return I.copy()
@@ -4147,25 +4157,81 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 50) ->
     weight = weight / np.maximum(weight.sum(axis=-1, keepdims=True), 1e-300)
     shape = (n[..., None] + j) * a[..., None]
     tilt = np.clip(1.0 - s / np.maximum(theta, 1e-300), 1e-12, 1.0)[..., None]
-
-    def tail(x):
-        y = (x / s)[..., None]
-        over, _ = _gamma_tails(shape, y)
-        _, under = _gamma_tails(shape, y * tilt)
-        with np.errstate(divide="ignore", over="ignore", under="ignore"):
-            log_b = -x[..., None] / theta[..., None] - shape * np.log(tilt) + np.log(np.maximum(under, 1e-300))
-            wait = p[..., None] * np.exp(np.minimum(log_b, 0.0))    # a probability: at most 1
-        return np.sum(weight * (over + wait), axis=-1)
-
     target = 1.0 - q
     lo = np.zeros_like(I)
     hi = (s * (shape[..., -1] + 12.0 * np.sqrt(shape[..., -1]) + 12.0)
           + theta * np.log(np.maximum(p / max(target, 1e-12), 1.0)) + 10.0 * theta)
-    for _ in range(steps):
-        mid = 0.5 * (lo + hi)
-        right = tail(mid) <= target                 # mid is at or right of the quantile
-        lo, hi = np.where(right, lo, mid), np.where(right, mid, hi)
-    return 0.5 * (lo + hi)
+
+    def tail(x, idx=...):
+        """P(X > x) and its slope in x, at the rows idx."""
+        sh, ti, ss, th, pp, w = shape[idx], tilt[idx], s[idx][..., None], theta[idx][..., None], p[idx], weight[idx]
+        y = x[..., None] / ss
+        over, _ = _gamma_tails(sh, y)
+        _, under = _gamma_tails(sh, y * ti)
+        with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+            log_b = -x[..., None] / th - sh * np.log(ti) + np.log(np.maximum(under, 1e-300))
+            wait = pp[..., None] * np.exp(np.minimum(log_b, 0.0))    # a probability: at most 1
+            value = np.sum(w * (over + wait), axis=-1)
+            if steps > 0:
+                return value, None
+            slope_over = -_gamma_density(sh, y) / ss
+            rate = _gamma_density(sh, y * ti) * ti / ss / np.maximum(under, 1e-300) - 1.0 / th
+            slope_wait = np.where(log_b < 0.0, wait * rate, 0.0)
+            slope = np.sum(w * np.where(np.isfinite(slope_over), slope_over, 0.0)
+                           + w * np.where(np.isfinite(slope_wait), slope_wait, 0.0), axis=-1)
+        return value, slope
+
+    if steps > 0:                                   # the slow reference: plain bisection
+        for _ in range(steps):
+            mid = 0.5 * (lo + hi)
+            right = tail(mid)[0] <= target          # mid is at or right of the quantile
+            lo, hi = np.where(right, lo, mid), np.where(right, mid, hi)
+        return 0.5 * (lo + hi)
+    # the start: Cornish-Fisher over X's cumulants (G's mixture over J by its raw moments, plus B's)
+    m_j, v_j = shape * s[..., None], shape * s[..., None] ** 2
+    m1 = np.sum(weight * m_j, axis=-1)
+    m2 = np.sum(weight * (v_j + m_j ** 2), axis=-1)
+    m3 = np.sum(weight * (2.0 * v_j * s[..., None] + 3.0 * v_j * m_j + m_j ** 3), axis=-1)
+    var_g = np.maximum(m2 - m1 * m1, 0.0)
+    third_g = m3 - 3.0 * m1 * m2 + 2.0 * m1 ** 3
+    mean = m1 + p * theta
+    var = var_g + (2.0 * p - p * p) * theta ** 2
+    third = third_g + (6.0 * p - 6.0 * p * p + 2.0 * p ** 3) * theta ** 3
+    # (kept off 0, where the Wilson-Hilferty density is infinite: the quantile of X >= the own prompt is not near it)
+    x = np.clip(_cornish_fisher(mean, var, third, q), 0.05 * mean, hi).astype(float)
+    live = np.flatnonzero(np.ones(x.shape, dtype=bool).ravel())
+    x, lo, hi = x.ravel().copy(), lo.ravel().copy(), hi.ravel().copy()
+    flat = lambda v: v.reshape((x.size,) + v.shape[I.ndim:])
+    shape, tilt, s, theta, p, weight = (flat(v) for v in (shape, tilt, s, theta, p, weight))
+    for _ in range(BULK_NEWTON_STEPS):
+        xl = x[live]
+        value, slope = tail(xl, live)
+        left = value > target                       # x is left of the root
+        lo[live] = np.where(left, xl, lo[live])
+        hi[live] = np.where(left, hi[live], xl)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            newton = xl + (value - target) / np.maximum(-slope, 1e-300)
+        settled = np.abs(newton - xl) <= 1e-12 * np.abs(xl) + 1e-9     # the step below the tolerance: done
+        inside = (newton > lo[live]) & (newton < hi[live]) & np.isfinite(newton)
+        x[live] = np.where(inside | settled, newton, 0.5 * (lo[live] + hi[live]))
+        live = live[~settled]
+        if live.size == 0:
+            break
+    return x.reshape(I.shape)
+
+
+BULK_NEWTON_STEPS = 60    # _bulk_wait_quantile's most Newton steps (it stops at 4-8 on validate's rows)
+
+
+def _gamma_density(shape, y) -> np.ndarray:
+    """The density in y of _gamma_tails' Wilson-Hilferty gamma (unit scale): phi(z) dz / dy, z = (cbrt(y / a) - 1
+    + 1 / (9 a)) 3 sqrt(a), dz / dy = (y / a)^(-2/3) / sqrt(a); the slope of its P(G <= y) (inf at y = 0)."""
+    a = np.maximum(np.asarray(shape, dtype=float), 1e-9)
+    y = np.maximum(np.asarray(y, dtype=float), 0.0)
+    with np.errstate(divide="ignore", over="ignore"):
+        r = np.cbrt(y / a)
+        z = (r - 1.0 + 1.0 / (9.0 * a)) * 3.0 * np.sqrt(a)
+        return np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) / (r * r * np.sqrt(a))
 
 
 def _prompt_plus_wait_quantile(mu, cv, alpha, theta, q: float, cells: int = 48, steps: int = 10) -> np.ndarray:
