@@ -4104,20 +4104,42 @@ def least_busy_bulk(I, cv, rho, room, theta=None) -> tuple:
     a = 1.0 / (cv * cv)
     s = I / a
     delta = rho * room / I
-    top = int(np.ceil(np.max(delta, initial=0.0) + 8.0 * np.sqrt(np.max(delta, initial=0.0)) + 12.0))
+    p = np.zeros(I.shape)
+    flat, p_flat = [v.ravel() for v in (delta, a, s, eta, room)], p.reshape(-1)
+    # the denominator's terms weigh Poisson(k; delta) (1 - eta s)^(-k a) = Poisson(k; delta M_I(eta)) (the Lundberg
+    # root: delta (M_I(eta) - 1) = eta room): its range is that of the tilted count's mean, delta + eta room
+    for idx, top in _poisson_term_groups(delta + eta * room):
+        p_flat[idx] = _backlog_chance(*(v[idx] for v in flat), top)
+    p = np.where(rho > 0, p, 0.0)
+    return delta, np.clip(p, 0.0, 1.0), theta
+
+
+def _poisson_term_groups(delta):
+    """(indices, terms): delta's flat entries grouped by the Poisson terms a sum over a Poisson(delta) count needs,
+    ceil(delta + 8 sqrt(delta) + 12) (the terms left off weigh below 1e-15) rounded up to a power of 2 (at least
+    16), so each group is summed over its own range and not over the sweep's largest delta's (validate's sweeps hold
+    rows with a 98,000-token room, delta ~300 and ~450 terms, beside a median row's delta ~8 and ~40 terms)."""
+    d = np.maximum(np.ravel(np.asarray(delta, dtype=float)), 0.0)
+    size = np.exp2(np.ceil(np.log2(np.maximum(np.ceil(d + 8.0 * np.sqrt(d) + 12.0), 16.0))))
+    for terms in np.unique(size):
+        yield np.flatnonzero(size == terms), int(terms)
+
+
+def _backlog_chance(delta, a, s, eta, room, top: int) -> np.ndarray:
+    """least_busy_bulk's p = P(S > room) / E[e^(eta (S - room)); S > room] over the batch counts k = 1..top (1-D
+    arrays of one _poisson_term_groups group; 0 where the denominator is)."""
     k = np.arange(1, top + 1, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_w = (-delta[..., None] + k * np.log(np.maximum(delta[..., None], 1e-300))
+        log_w = (-delta[:, None] + k * np.log(np.maximum(delta[:, None], 1e-300))
                  - np.cumsum(np.log(k)))                                   # ln Poisson(k; delta), k >= 1
-        shape = k * a[..., None]
-        over, _ = _gamma_tails(shape, (room / s)[..., None])
-        tilt = np.clip(1.0 - eta * s, 1e-12, 1.0)[..., None]
-        tilted, _ = _gamma_tails(shape, (room / s)[..., None] * tilt)
+        shape = k * a[:, None]
+        over, _ = _gamma_tails(shape, (room / s)[:, None])
+        tilt = np.clip(1.0 - eta * s, 1e-12, 1.0)[:, None]
+        tilted, _ = _gamma_tails(shape, (room / s)[:, None] * tilt)
         p_over = np.sum(np.exp(log_w) * over, axis=-1)
-        log_d = log_w - eta[..., None] * room[..., None] - shape * np.log(tilt) + np.log(np.maximum(tilted, 1e-300))
+        log_d = log_w - eta[:, None] * room[:, None] - shape * np.log(tilt) + np.log(np.maximum(tilted, 1e-300))
         denominator = np.sum(np.exp(np.minimum(log_d, 700.0)), axis=-1)
-        p = np.where((rho > 0) & (denominator > 0), p_over / np.maximum(denominator, 1e-300), 0.0)
-    return delta, np.clip(p, 0.0, 1.0), theta
+        return np.where(denominator > 0, p_over / np.maximum(denominator, 1e-300), 0.0)
 
 
 def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> np.ndarray:
@@ -4142,11 +4164,17 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> 
     reference: session 22's 50; tests/test_least_busy_bulk.py holds the two within 1e-9 relative on a grid).
     delta -> 0 gives X = the own prompt + B; p -> 0 the own prompt and its batch alone."""
     n, I, cv, delta, p, theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, I, cv, delta, p, theta)))
-    if I.size == 0:
-        return I.copy()
+    out = np.zeros(I.shape)
+    flat, out_flat = [v.ravel() for v in (n, I, cv, delta, p, theta)], out.reshape(-1)
+    for idx, top in _poisson_term_groups(delta):       # each group over its own Poisson terms
+        out_flat[idx] = _bulk_quantile_terms(*(v[idx] for v in flat), q, steps, top)
+    return out
+
+
+def _bulk_quantile_terms(n, I, cv, delta, p, theta, q: float, steps: int, top: int) -> np.ndarray:
+    """_bulk_wait_quantile on 1-D arrays of one _poisson_term_groups group, J = 0..top."""
     a = 1.0 / np.maximum(cv, 0.05) ** 2
     s = I / a
-    top = int(np.ceil(np.max(delta, initial=0.0) + 8.0 * np.sqrt(np.max(delta, initial=0.0)) + 12.0))
     j = np.arange(0, top + 1, dtype=float)
     # P(Poisson(delta) > j) / delta by the Poisson's cumulative sum, (1 at j = 0 as delta -> 0)
     d = np.maximum(delta, 1e-12)[..., None]
@@ -4199,10 +4227,7 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> 
     third = third_g + (6.0 * p - 6.0 * p * p + 2.0 * p ** 3) * theta ** 3
     # (kept off 0, where the Wilson-Hilferty density is infinite: the quantile of X >= the own prompt is not near it)
     x = np.clip(_cornish_fisher(mean, var, third, q), 0.05 * mean, hi).astype(float)
-    live = np.flatnonzero(np.ones(x.shape, dtype=bool).ravel())
-    x, lo, hi = x.ravel().copy(), lo.ravel().copy(), hi.ravel().copy()
-    flat = lambda v: v.reshape((x.size,) + v.shape[I.ndim:])
-    shape, tilt, s, theta, p, weight = (flat(v) for v in (shape, tilt, s, theta, p, weight))
+    live = np.arange(x.size)
     for _ in range(BULK_NEWTON_STEPS):
         xl = x[live]
         value, slope = tail(xl, live)
@@ -4217,7 +4242,7 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> 
         live = live[~settled]
         if live.size == 0:
             break
-    return x.reshape(I.shape)
+    return x
 
 
 BULK_NEWTON_STEPS = 60    # _bulk_wait_quantile's most Newton steps (it stops at 4-8 on validate's rows)
