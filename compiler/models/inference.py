@@ -4060,17 +4060,25 @@ def least_busy_tail(I, cv, rho) -> tuple:
     return np.where(good, np.clip(alpha, 0.0, 1.0), 0.0), np.where(good, theta, I)
 
 
-def _gamma_tails(shape, y) -> tuple:
+def _gamma_tails(shape, y, density: bool = False) -> tuple:
     """(Q, P) = (P(G > y), P(G <= y)) of a gamma of unit scale and the given shape, by the Wilson-Hilferty cube root
     (E. B. Wilson, M. M. Hilferty, "The distribution of chi-square", PNAS 17 (1931) 684-688 [S]: (G / a)^(1/3)
     normal of mean 1 - 1 / (9 a) and variance 1 / (9 a)); each side from its own normal tail (_normal_tail, so a
     small side keeps its digits). At OpenOrca's prompt shape (a = 1 / 0.771^2 = 1.68) the upper tail probability is
-    within 1.5% of the exact gamma's at P <= 0.99 (scipy, a /tmp check, not a dependency), closer at larger a."""
+    within 1.5% of the exact gamma's at P <= 0.99 (scipy, a /tmp check, not a dependency), closer at larger a.
+    `density`: the density in y of that cube-root law as a third, phi(z) dz / dy, dz / dy = (y / a)^(-2/3) / sqrt(a)
+    (the slope of P(G <= y); inf at y = 0)."""
     a = np.maximum(np.asarray(shape, dtype=float), 1e-9)
     y = np.maximum(np.asarray(y, dtype=float), 0.0)
-    z = (np.cbrt(y / a) - 1.0 + 1.0 / (9.0 * a)) * 3.0 * np.sqrt(a)
+    root_a = np.sqrt(a)
+    r = np.cbrt(y / a)
+    z = (r - 1.0 + 1.0 / (9.0 * a)) * 3.0 * root_a
     side = _normal_tail(np.abs(z))               # the smaller side's probability
-    return np.where(z >= 0, side, 1.0 - side), np.where(z <= 0, side, 1.0 - side)
+    tails = (np.where(z >= 0, side, 1.0 - side), np.where(z <= 0, side, 1.0 - side))
+    if not density:
+        return tails
+    with np.errstate(divide="ignore", over="ignore"):
+        return tails + (np.exp(-0.5 * z * z) / (math.sqrt(2.0 * math.pi) * r * r * root_a),)
 
 
 def least_busy_bulk(I, cv, rho, room, theta=None) -> tuple:
@@ -4104,42 +4112,50 @@ def least_busy_bulk(I, cv, rho, room, theta=None) -> tuple:
     a = 1.0 / (cv * cv)
     s = I / a
     delta = rho * room / I
-    p = np.zeros(I.shape)
-    flat, p_flat = [v.ravel() for v in (delta, a, s, eta, room)], p.reshape(-1)
-    # the denominator's terms weigh Poisson(k; delta) (1 - eta s)^(-k a) = Poisson(k; delta M_I(eta)) (the Lundberg
-    # root: delta (M_I(eta) - 1) = eta room): its range is that of the tilted count's mean, delta + eta room
-    for idx, top in _poisson_term_groups(delta + eta * room):
-        p_flat[idx] = _backlog_chance(*(v[idx] for v in flat), top)
-    p = np.where(rho > 0, p, 0.0)
+    tilt = np.clip(1.0 - eta * s, 1e-12, 1.0)
+    over, tilted = np.zeros(I.size), np.zeros(I.size)
+    d, a_, s_, eta_, room_, tilt_ = (v.ravel() for v in (delta, a, s, eta, room, tilt))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        for idx, first, last in _poisson_term_groups(delta):             # P(S > room), k >= 1
+            shape = np.arange(first, last + 1, dtype=float) * a_[idx, None]
+            over[idx] = np.sum(np.exp(_log_poisson(d[idx], first, last))
+                               * _gamma_tails(shape, (room_[idx] / s_[idx])[:, None])[0], axis=-1)
+        # E[e^(eta (S - room)); S > room]: its terms weigh Poisson(k; delta) (1 - eta s)^(-k a) e^(-eta room) =
+        # Poisson(k; delta M_I(eta)) (the Lundberg root: delta (M_I(eta) - 1) = eta room), so their range is the
+        # tilted count's, about its mean delta + eta room
+        for idx, first, last in _poisson_term_groups(delta + eta * room, low=True):
+            shape = np.arange(first, last + 1, dtype=float) * a_[idx, None]
+            tail = _gamma_tails(shape, (room_[idx] / s_[idx] * tilt_[idx])[:, None])[0]
+            log_d = (_log_poisson(d[idx], first, last) - (eta_[idx] * room_[idx])[:, None]
+                     - shape * np.log(tilt_[idx])[:, None] + np.log(np.maximum(tail, 1e-300)))
+            tilted[idx] = np.sum(np.exp(np.minimum(log_d, 700.0)), axis=-1)
+    over, tilted = over.reshape(I.shape), tilted.reshape(I.shape)
+    p = np.where((rho > 0) & (tilted > 0), over / np.maximum(tilted, 1e-300), 0.0)
     return delta, np.clip(p, 0.0, 1.0), theta
 
 
-def _poisson_term_groups(delta):
-    """(indices, terms): delta's flat entries grouped by the Poisson terms a sum over a Poisson(delta) count needs,
-    ceil(delta + 8 sqrt(delta) + 12) (the terms left off weigh below 1e-15) rounded up to a power of 2 (at least
-    16), so each group is summed over its own range and not over the sweep's largest delta's (validate's sweeps hold
-    rows with a 98,000-token room, delta ~300 and ~450 terms, beside a median row's delta ~8 and ~40 terms)."""
+def _poisson_term_groups(delta, low: bool = False):
+    """(indices, first, last): delta's flat entries grouped by the terms a sum weighted by Poisson(delta) needs,
+    up to ceil(delta + 8 sqrt(delta) + 12) (the terms left off weigh below 1e-15) rounded up to a multiple of 32,
+    so each group is summed over its own range and not the sweep's largest delta's (validate's sweeps hold rows
+    with a 98,000-token room, delta ~300 and ~450 terms, beside a median row's delta ~8 and ~40 terms); with
+    `low`, from the group's least delta - 8 sqrt(delta) - 12 (at least 1) too, for a summand no heavier than its
+    Poisson weight (first 1 else)."""
     d = np.maximum(np.ravel(np.asarray(delta, dtype=float)), 0.0)
-    size = np.exp2(np.ceil(np.log2(np.maximum(np.ceil(d + 8.0 * np.sqrt(d) + 12.0), 16.0))))
-    for terms in np.unique(size):
-        yield np.flatnonzero(size == terms), int(terms)
+    spread = 8.0 * np.sqrt(d) + 12.0
+    size = 32.0 * np.ceil(np.maximum(np.ceil(d + spread), 1.0) / 32.0)
+    for last in np.unique(size):
+        idx = np.flatnonzero(size == last)
+        first = max(int(np.floor(np.min(d[idx] - spread[idx]))), 1) if low else 1
+        yield idx, first, int(last)
 
 
-def _backlog_chance(delta, a, s, eta, room, top: int) -> np.ndarray:
-    """least_busy_bulk's p = P(S > room) / E[e^(eta (S - room)); S > room] over the batch counts k = 1..top (1-D
-    arrays of one _poisson_term_groups group; 0 where the denominator is)."""
-    k = np.arange(1, top + 1, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_w = (-delta[:, None] + k * np.log(np.maximum(delta[:, None], 1e-300))
-                 - np.cumsum(np.log(k)))                                   # ln Poisson(k; delta), k >= 1
-        shape = k * a[:, None]
-        over, _ = _gamma_tails(shape, (room / s)[:, None])
-        tilt = np.clip(1.0 - eta * s, 1e-12, 1.0)[:, None]
-        tilted, _ = _gamma_tails(shape, (room / s)[:, None] * tilt)
-        p_over = np.sum(np.exp(log_w) * over, axis=-1)
-        log_d = log_w - eta[:, None] * room[:, None] - shape * np.log(tilt) + np.log(np.maximum(tilted, 1e-300))
-        denominator = np.sum(np.exp(np.minimum(log_d, 700.0)), axis=-1)
-        return np.where(denominator > 0, p_over / np.maximum(denominator, 1e-300), 0.0)
+def _log_poisson(delta, first: int, last: int) -> np.ndarray:
+    """ln Poisson(k; delta) for k = first..last (rows: delta's 1-D entries)."""
+    k = np.arange(1, last + 1, dtype=float)
+    log_factorial = np.cumsum(np.log(k))[first - 1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -delta[:, None] + k[first - 1:] * np.log(np.maximum(delta[:, None], 1e-300)) - log_factorial
 
 
 def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> np.ndarray:
@@ -4155,18 +4171,19 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> 
     (_gamma_tails). x is the root of P(X > x) = 1 - q in the bracket [0, the own prompt's and the batch's and B's
     far ends], by Newton's method kept inside the bracket (a step that leaves it bisects; the bracket shrinks at
     every step, so it cannot fail to converge), started from the Cornish-Fisher value over X's three cumulants (G's
-    mixture over J from its raw moments, B's as _own_prompt_tokens'), its slope in closed form: d/dx of each term is
-    -f(x) / s for P(G_j > x), f the Wilson-Hilferty density (the slope of _gamma_tails' own cube root, so the
-    root is that of the very function bisection finds), and the wait term times (f'(x tilt) tilt / s / P(G' <= x
-    tilt) - 1 / theta) (0 where it is held at 1). A value stops moving once its step is below 1e-12 of x plus a
-    token's 1e-9 (most rows in 4-6 steps, at most BULK_NEWTON_STEPS; a row that stops is left as it is, so a row's
-    value does not depend on the others beside it). `steps` > 0: that many plain bisections instead (the slow
-    reference: session 22's 50; tests/test_least_busy_bulk.py holds the two within 1e-9 relative on a grid).
+    mixture over J from its raw moments, B's as _own_prompt_tokens'), its slope in closed form: d/dx of each term
+    is -f(x) / s for P(G_j > x), f the Wilson-Hilferty density (_gamma_tails' `density`, the slope of its own cube
+    root, so the root is that of the very function bisection finds), and the wait term times (f(x tilt) tilt / s /
+    P(G' <= x tilt) - 1 / theta) (0 where it is held at 1). A value stops once its step is below 1e-9 of x plus
+    1e-9 token, that step taken (most rows in 3-5 steps, at most BULK_NEWTON_STEPS); a row that stops is left as
+    it is and each row sums J over its own range (_poisson_term_groups), so a row's value does not depend on the
+    rows beside it. `steps` > 0: that many plain bisections instead (the slow reference, session 22's 50;
+    tests/test_least_busy_bulk.py holds the two within 1e-9 relative on a grid).
     delta -> 0 gives X = the own prompt + B; p -> 0 the own prompt and its batch alone."""
     n, I, cv, delta, p, theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, I, cv, delta, p, theta)))
     out = np.zeros(I.shape)
     flat, out_flat = [v.ravel() for v in (n, I, cv, delta, p, theta)], out.reshape(-1)
-    for idx, top in _poisson_term_groups(delta):       # each group over its own Poisson terms
+    for idx, _, top in _poisson_term_groups(delta):    # each group over its own Poisson terms
         out_flat[idx] = _bulk_quantile_terms(*(v[idx] for v in flat), q, steps, top)
     return out
 
@@ -4194,16 +4211,17 @@ def _bulk_quantile_terms(n, I, cv, delta, p, theta, q: float, steps: int, top: i
         """P(X > x) and its slope in x, at the rows idx."""
         sh, ti, ss, th, pp, w = shape[idx], tilt[idx], s[idx][..., None], theta[idx][..., None], p[idx], weight[idx]
         y = x[..., None] / ss
-        over, _ = _gamma_tails(sh, y)
-        _, under = _gamma_tails(sh, y * ti)
+        slope = steps <= 0                          # Newton's: the densities too
+        over, _, *f_over = _gamma_tails(sh, y, slope)
+        _, under, *f_under = _gamma_tails(sh, y * ti, slope)
         with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
             log_b = -x[..., None] / th - sh * np.log(ti) + np.log(np.maximum(under, 1e-300))
             wait = pp[..., None] * np.exp(np.minimum(log_b, 0.0))    # a probability: at most 1
             value = np.sum(w * (over + wait), axis=-1)
-            if steps > 0:
+            if not slope:
                 return value, None
-            slope_over = -_gamma_density(sh, y) / ss
-            rate = _gamma_density(sh, y * ti) * ti / ss / np.maximum(under, 1e-300) - 1.0 / th
+            slope_over = -f_over[0] / ss
+            rate = f_under[0] * ti / ss / np.maximum(under, 1e-300) - 1.0 / th
             slope_wait = np.where(log_b < 0.0, wait * rate, 0.0)
             slope = np.sum(w * np.where(np.isfinite(slope_over), slope_over, 0.0)
                            + w * np.where(np.isfinite(slope_wait), slope_wait, 0.0), axis=-1)
@@ -4236,7 +4254,7 @@ def _bulk_quantile_terms(n, I, cv, delta, p, theta, q: float, steps: int, top: i
         hi[live] = np.where(left, hi[live], xl)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             newton = xl + (value - target) / np.maximum(-slope, 1e-300)
-        settled = np.abs(newton - xl) <= 1e-12 * np.abs(xl) + 1e-9     # the step below the tolerance: done
+        settled = np.abs(newton - xl) <= 1e-9 * np.abs(xl) + 1e-9      # the step below the tolerance: done
         inside = (newton > lo[live]) & (newton < hi[live]) & np.isfinite(newton)
         x[live] = np.where(inside | settled, newton, 0.5 * (lo[live] + hi[live]))
         live = live[~settled]
@@ -4245,18 +4263,7 @@ def _bulk_quantile_terms(n, I, cv, delta, p, theta, q: float, steps: int, top: i
     return x
 
 
-BULK_NEWTON_STEPS = 60    # _bulk_wait_quantile's most Newton steps (it stops at 4-8 on validate's rows)
-
-
-def _gamma_density(shape, y) -> np.ndarray:
-    """The density in y of _gamma_tails' Wilson-Hilferty gamma (unit scale): phi(z) dz / dy, z = (cbrt(y / a) - 1
-    + 1 / (9 a)) 3 sqrt(a), dz / dy = (y / a)^(-2/3) / sqrt(a); the slope of its P(G <= y) (inf at y = 0)."""
-    a = np.maximum(np.asarray(shape, dtype=float), 1e-9)
-    y = np.maximum(np.asarray(y, dtype=float), 0.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        r = np.cbrt(y / a)
-        z = (r - 1.0 + 1.0 / (9.0 * a)) * 3.0 * np.sqrt(a)
-        return np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) / (r * r * np.sqrt(a))
+BULK_NEWTON_STEPS = 60    # _bulk_wait_quantile's most Newton steps (it stops at 3-5 on validate's rows)
 
 
 def _prompt_plus_wait_quantile(mu, cv, alpha, theta, q: float, cells: int = 48, steps: int = 10) -> np.ndarray:
