@@ -3,6 +3,7 @@
     PYTHONPATH=. python3 bench/least_busy_parts.py            (~3 min CPU: the two run points, own and least busy)
     PYTHONPATH=. python3 bench/least_busy_parts.py --grid     (the law test's grid: rho x c at the Server engine)
     PYTHONPATH=. python3 bench/least_busy_parts.py --phase    (the dispatch's phase alone: c x rows / O a step)
+    PYTHONPATH=. python3 bench/least_busy_parts.py --phase-ties   (that phase by the number of engines tied at the fewest)
     PYTHONPATH=. python3 bench/least_busy_parts.py --bulk     (Lindley's recursion against least_busy_bulk)
 
 A measurement aid, not the product's model. bench/v41_dispatch_sim.py's chunked engines (`simulate(trace=...)`)
@@ -166,12 +167,14 @@ def show(name: str, res: dict, meas=None) -> None:
         print(f"(the runs' median: TTFT p50 / p99 {meas[0] * 1e3:.0f} / {meas[1] * 1e3:.0f} ms)")
 
 
-def dispatch_phase(c: int, delta: float, periods: float, seed: int = 1) -> float:
+def dispatch_phase(c: int, delta: float, periods: float, seed: int = 1, ties: dict | None = None) -> float:
     """The mean phase of an arrival in its engine's step under the least-busy dispatch alone (`--phase`): c engines
     stepping at period 1 at random phases, each step's end taking Poisson(delta) requests out of its count
     (delta = rows / O, the rows that finish a step), Poisson arrivals at c delta a period to the engine with the
     fewest requests in flight (ties at random); returned E[1 - tau], tau the time since the chosen engine's last
-    step end (R / t of the traced simulation at a step of constant length; 1/2 for an independent stream)."""
+    step end (R / t of the traced simulation at a step of constant length; 1/2 for an independent stream).
+    `ties` (a dict, `--phase-ties`): filled with m -> [arrivals, their summed phase], m the number of engines tied
+    at the fewest when the arrival comes (the chosen one drawn among them)."""
     import heapq
     import random
     rng = random.Random(seed)
@@ -185,10 +188,14 @@ def dispatch_phase(c: int, delta: float, periods: float, seed: int = 1) -> float
             break
         if kind == 0:
             low = min(count)
-            e = rng.choice([j for j in range(c) if count[j] == low])
+            tied = [j for j in range(c) if count[j] == low]
+            e = rng.choice(tied)
             count[e] += 1
             if now > 20.0:
                 total, n = total + 1.0 - (now - last[e]), n + 1
+                if ties is not None:
+                    cell = ties.setdefault(len(tied), [0, 0.0])
+                    cell[0], cell[1] = cell[0] + 1, cell[1] + 1.0 - (now - last[e])
             heapq.heappush(events, (now + rng.expovariate(rate), 0, -1))
             continue
         k, u, floor = 0, rng.random(), math.exp(-delta)      # Poisson(delta) by multiplying uniforms
@@ -245,6 +252,16 @@ def grid() -> None:
 
 
 def main() -> None:
+    if "--phase-ties" in sys.argv:     # the phase by the number of engines tied at the fewest (session 23)
+        print("| c | delta | phase | m = 1 | 2 | 3 | 4 | ... | c (all tied) |   (m: share of arrivals, phase)")
+        for c in (2, 4, 8):
+            for delta in (0.28, 1.2, 2.4, 5.0):
+                ties: dict = {}
+                phase = dispatch_phase(c, delta, 3000.0 / max(c * delta / 8, 0.3), ties=ties)
+                count = sum(v[0] for v in ties.values())
+                print(f"| {c} | {delta} | {phase:.3f} | " + " | ".join(
+                    f"{ties[m][0] / count:.2f}, {ties[m][1] / ties[m][0]:.3f}" for m in sorted(ties)) + " |", flush=True)
+        return
     if "--phase" in sys.argv:
         print("| delta = rows / O a step | c 2 | c 4 | c 8 | c 16 |")
         print("|---|---|---|---|---|")

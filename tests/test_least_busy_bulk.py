@@ -159,3 +159,26 @@ def test_against_the_simulated_engines() -> None:
         cl50 = float(M._prompt_plus_wait_quantile(np.array([I]), np.array([CV]), np.array([float(alpha)]),
                                                   np.array([float(theta_cl)]), 0.50)[0])
         assert cl50 / sim["X50"] - 1 < -0.15
+
+
+def test_newton_equals_bisection_on_a_grid() -> None:
+    """The bulk quantile's Newton root (the default) is the 50-step bisection's (session 22's `steps` 50, the slow
+    reference) within 1e-9 relative on a grid: cv 0.5 / 0.771 / 1.5, the own prompt counted 1 / 3 times, mean
+    (mean prompt, room) (50, 160), (222, 820), (222, 1,520), (2,000, 1,520), (2,000, 8,000) tokens, rho_d 0.02-0.98 (least_busy_bulk's delta,
+    p, theta), the quantiles the model reads (0.25, 0.50, 0.98, 0.99: `step_residual_tail`'s lower points too); and
+    a row's value does not depend on the rows beside it (one at a time equals the sweep, bit for bit: each row's
+    Poisson terms run to its own delta's range, _poisson_term_groups, and a row that settles is left as it is)."""
+    rho = np.linspace(0.02, 0.98, 9)
+    for cv in (0.5, CV, 1.5):
+        for n in (1.0, 3.0):
+            for mean, room in ((50.0, 160.0), (I, 820.0), (I, 1520.0), (2000.0, 1520.0), (2000.0, 8000.0)):
+                delta, p, theta = M.least_busy_bulk(mean, cv, rho, room)
+                for q in (0.25, 0.50, 0.98, 0.99):
+                    fast = M._bulk_wait_quantile(n, mean, cv, delta, p, theta, q)
+                    slow = M._bulk_wait_quantile(n, mean, cv, delta, p, theta, q, steps=50)
+                    assert np.all(np.abs(fast / slow - 1) < 1e-9), (cv, n, mean, room, q, fast / slow - 1)
+    delta, p, theta = M.least_busy_bulk(I, CV, rho, 820.0)
+    sweep = M._bulk_wait_quantile(1.0, I, CV, delta, p, theta, 0.99)
+    for i in range(rho.size):
+        one = M._bulk_wait_quantile(1.0, I, CV, delta[i:i + 1], p[i:i + 1], theta[i:i + 1], 0.99)
+        assert one[0] == sweep[i]

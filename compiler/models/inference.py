@@ -3800,15 +3800,16 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # the chance to wait as the model takes it (Sakasegawa over n servers, the dispatch's share) over rho_d's
         alpha = alpha * busy_b / np.maximum(np.clip(rho_b, 0.0, 1.0), 1e-12)
         law = np.array(law, dtype=float, copy=True)
-        law[on] = _prompt_plus_wait_quantile(n_b * I_b, cv_b, alpha, theta, q)
         bulk = np.broadcast_to(rest[16], np.shape(law))[on] >= 2      # 2: the bulk queue in steps (least_busy_bulk)
+        values = np.empty(bulk.shape)
+        tail = ~bulk                                                   # 1: the own prompt and the wait's tail
+        values[tail] = _prompt_plus_wait_quantile(n_b[tail] * I_b[tail], cv_b[tail], alpha[tail], theta[tail], q)
         if np.any(bulk):
             room_b = np.broadcast_to(room, np.shape(law))[on][bulk]
-            delta, chance, theta_b = least_busy_bulk(I_b[bulk], cv_b[bulk], rho_b[bulk], room_b)
+            delta, chance, theta_b = least_busy_bulk(I_b[bulk], cv_b[bulk], rho_b[bulk], room_b, theta[bulk])
             chance = chance * busy_b[bulk] / np.maximum(np.clip(rho_b[bulk], 0.0, 1.0), 1e-12)
-            values = law[on]
             values[bulk] = _bulk_wait_quantile(n_b[bulk], I_b[bulk], cv_b[bulk], delta, chance, theta_b, q)
-            law[on] = values
+        law[on] = values
     tokens = np.minimum(law, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
     z = _normal_quantile(q)
@@ -4059,21 +4060,28 @@ def least_busy_tail(I, cv, rho) -> tuple:
     return np.where(good, np.clip(alpha, 0.0, 1.0), 0.0), np.where(good, theta, I)
 
 
-def _gamma_tails(shape, y) -> tuple:
+def _gamma_tails(shape, y, density: bool = False) -> tuple:
     """(Q, P) = (P(G > y), P(G <= y)) of a gamma of unit scale and the given shape, by the Wilson-Hilferty cube root
     (E. B. Wilson, M. M. Hilferty, "The distribution of chi-square", PNAS 17 (1931) 684-688 [S]: (G / a)^(1/3)
     normal of mean 1 - 1 / (9 a) and variance 1 / (9 a)); each side from its own normal tail (_normal_tail, so a
     small side keeps its digits). At OpenOrca's prompt shape (a = 1 / 0.771^2 = 1.68) the upper tail probability is
-    within 1.5% of the exact gamma's at P <= 0.99 (scipy, a /tmp check, not a dependency), closer at larger a."""
+    within 1.5% of the exact gamma's at P <= 0.99 (scipy, a /tmp check, not a dependency), closer at larger a.
+    `density`: the density in y of that cube-root law as a third, phi(z) dz / dy, dz / dy = (y / a)^(-2/3) / sqrt(a)
+    (the slope of P(G <= y); inf at y = 0)."""
     a = np.maximum(np.asarray(shape, dtype=float), 1e-9)
     y = np.maximum(np.asarray(y, dtype=float), 0.0)
-    z = (np.cbrt(y / a) - 1.0 + 1.0 / (9.0 * a)) * 3.0 * np.sqrt(a)
-    upper = np.where(z >= 0, _normal_tail(np.abs(z)), 1.0 - _normal_tail(np.abs(z)))
-    lower = np.where(z <= 0, _normal_tail(np.abs(z)), 1.0 - _normal_tail(np.abs(z)))
-    return upper, lower
+    root_a = np.sqrt(a)
+    r = np.cbrt(y / a)
+    z = (r - 1.0 + 1.0 / (9.0 * a)) * 3.0 * root_a
+    side = _normal_tail(np.abs(z))               # the smaller side's probability
+    tails = (np.where(z >= 0, side, 1.0 - side), np.where(z <= 0, side, 1.0 - side))
+    if not density:
+        return tails
+    with np.errstate(divide="ignore", over="ignore"):
+        return tails + (np.exp(-0.5 * z * z) / (math.sqrt(2.0 * math.pi) * r * r * root_a),)
 
 
-def least_busy_bulk(I, cv, rho, room) -> tuple:
+def least_busy_bulk(I, cv, rho, room, theta=None) -> tuple:
     """(delta, p, theta): the least-busy prompt queue as a bulk queue in steps (`dispatch_wait_tail` 2; docs/
     accuracy.md "The least-busy wait as a bulk queue in steps", s22-lbtail) [S/D]. Behind the least-busy dispatch an
     engine gets its requests as it loses rows, at its step boundaries (s18-dispatch), so each step brings a batch of
@@ -4093,33 +4101,64 @@ def least_busy_bulk(I, cv, rho, room) -> tuple:
     E[e^(eta G); G > y] = (1 - eta s)^(-k a) P(G' > y), G' the gamma of scale s / (1 - eta s) (_gamma_tails). Checked
     against the recursion iterated (bench/least_busy_parts.py `--bulk`, OpenOrca's prompts cut at 1,021 tokens, room
     158 - 830, delta 0.25 - 2.9, rho 0.33 - 0.78, 200,000 steps): p within 0.008 of the recursion's chance, 1 / eta
-    +1..+11% over its tail scale (B_99 - B_95) / ln 5. Limits: rho -> 0 gives delta, p -> 0; rho -> 1 gives eta -> 0 and p -> 1."""
+    +1..+11% over its tail scale (B_99 - B_95) / ln 5. Limits: rho -> 0 gives delta, p -> 0; rho -> 1 gives eta -> 0 and p -> 1.
+    `theta`: least_busy_tail(I, cv, rho)'s 1 / eta where the caller has it already (`_budget_ttft`), else solved here."""
     I = np.maximum(np.asarray(I, dtype=float), 1e-12)
     cv = np.maximum(np.asarray(cv, dtype=float), 0.05)
     rho = np.clip(np.asarray(rho, dtype=float), 0.0, 1.0 - 1e-9)
     I, cv, rho, room = np.broadcast_arrays(I, cv, rho, np.maximum(np.asarray(room, dtype=float), 1e-9))
-    _, theta = least_busy_tail(I, cv, rho)
+    theta = least_busy_tail(I, cv, rho)[1] if theta is None else np.broadcast_to(np.asarray(theta, dtype=float), I.shape)
     eta = 1.0 / np.maximum(theta, 1e-300)
     a = 1.0 / (cv * cv)
     s = I / a
     delta = rho * room / I
-    top = int(np.ceil(np.max(delta, initial=0.0) + 8.0 * np.sqrt(np.max(delta, initial=0.0)) + 12.0))
-    k = np.arange(1, top + 1, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_w = (-delta[..., None] + k * np.log(np.maximum(delta[..., None], 1e-300))
-                 - np.cumsum(np.log(k)))                                   # ln Poisson(k; delta), k >= 1
-        shape = k * a[..., None]
-        over, _ = _gamma_tails(shape, (room / s)[..., None])
-        tilt = np.clip(1.0 - eta * s, 1e-12, 1.0)[..., None]
-        tilted, _ = _gamma_tails(shape, (room / s)[..., None] * tilt)
-        p_over = np.sum(np.exp(log_w) * over, axis=-1)
-        log_d = log_w - eta[..., None] * room[..., None] - shape * np.log(tilt) + np.log(np.maximum(tilted, 1e-300))
-        denominator = np.sum(np.exp(np.minimum(log_d, 700.0)), axis=-1)
-        p = np.where((rho > 0) & (denominator > 0), p_over / np.maximum(denominator, 1e-300), 0.0)
+    tilt = np.clip(1.0 - eta * s, 1e-12, 1.0)
+    over, tilted = np.zeros(I.size), np.zeros(I.size)
+    d, a_, s_, eta_, room_, tilt_ = (v.ravel() for v in (delta, a, s, eta, room, tilt))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        for idx, first, last in _poisson_term_groups(delta):             # P(S > room), k >= 1
+            shape = np.arange(first, last + 1, dtype=float) * a_[idx, None]
+            over[idx] = np.sum(np.exp(_log_poisson(d[idx], first, last))
+                               * _gamma_tails(shape, (room_[idx] / s_[idx])[:, None])[0], axis=-1)
+        # E[e^(eta (S - room)); S > room]: its terms weigh Poisson(k; delta) (1 - eta s)^(-k a) e^(-eta room) =
+        # Poisson(k; delta M_I(eta)) (the Lundberg root: delta (M_I(eta) - 1) = eta room), so their range is the
+        # tilted count's, about its mean delta + eta room
+        for idx, first, last in _poisson_term_groups(delta + eta * room, low=True):
+            shape = np.arange(first, last + 1, dtype=float) * a_[idx, None]
+            tail = _gamma_tails(shape, (room_[idx] / s_[idx] * tilt_[idx])[:, None])[0]
+            log_d = (_log_poisson(d[idx], first, last) - (eta_[idx] * room_[idx])[:, None]
+                     - shape * np.log(tilt_[idx])[:, None] + np.log(np.maximum(tail, 1e-300)))
+            tilted[idx] = np.sum(np.exp(np.minimum(log_d, 700.0)), axis=-1)
+    over, tilted = over.reshape(I.shape), tilted.reshape(I.shape)
+    p = np.where((rho > 0) & (tilted > 0), over / np.maximum(tilted, 1e-300), 0.0)
     return delta, np.clip(p, 0.0, 1.0), theta
 
 
-def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 50) -> np.ndarray:
+def _poisson_term_groups(delta, low: bool = False):
+    """(indices, first, last): delta's flat entries grouped by the terms a sum weighted by Poisson(delta) needs,
+    up to ceil(delta + 8 sqrt(delta) + 12) (the terms left off weigh below 1e-15) rounded up to a multiple of 32,
+    so each group is summed over its own range and not the sweep's largest delta's (validate's sweeps hold rows
+    with a 98,000-token room, delta ~300 and ~450 terms, beside a median row's delta ~8 and ~40 terms); with
+    `low`, from the group's least delta - 8 sqrt(delta) - 12 (at least 1) too, for a summand no heavier than its
+    Poisson weight (first 1 else)."""
+    d = np.maximum(np.ravel(np.asarray(delta, dtype=float)), 0.0)
+    spread = 8.0 * np.sqrt(d) + 12.0
+    size = 32.0 * np.ceil(np.maximum(np.ceil(d + spread), 1.0) / 32.0)
+    for last in np.unique(size):
+        idx = np.flatnonzero(size == last)
+        first = max(int(np.floor(np.min(d[idx] - spread[idx]))), 1) if low else 1
+        yield idx, first, int(last)
+
+
+def _log_poisson(delta, first: int, last: int) -> np.ndarray:
+    """ln Poisson(k; delta) for k = first..last (rows: delta's 1-D entries)."""
+    k = np.arange(1, last + 1, dtype=float)
+    log_factorial = np.cumsum(np.log(k))[first - 1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -delta[:, None] + k[first - 1:] * np.log(np.maximum(delta[:, None], 1e-300)) - log_factorial
+
+
+def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 0) -> np.ndarray:
     """Quantile q of X = the own prompt (counted n times, `_budget_ttft`'s servers) + the prompts of its own batch
     ahead of it + the backlog B (`dispatch_wait_tail` 2; least_busy_bulk's delta, p, theta) [D]. The batch of a
     step is Poisson of mean delta; a request's own batch is the size-biased one, whose others are again Poisson
@@ -4129,14 +4168,30 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 50) ->
     of shape (n + J) a, G; B is 0 with probability 1 - p and else exponential of scale theta, independent:
         P(X > x) = sum_j P(J = j) [P(G_j > x) + p e^(-x / theta) E[e^(G_j / theta); G_j <= x]]
     E[e^(G / theta); G <= x] = (1 - s / theta)^(-(n + j) a) P(G' <= x), G' of scale s / (1 - s / theta)
-    (_gamma_tails); x by `steps` bisections on [0, the own prompt's and the batch's and B's far ends]. delta -> 0
-    gives X = the own prompt + B; p -> 0 the own prompt and its batch alone."""
+    (_gamma_tails). x is the root of P(X > x) = 1 - q in the bracket [0, the own prompt's and the batch's and B's
+    far ends], by Newton's method kept inside the bracket (a step that leaves it bisects; the bracket shrinks at
+    every step, so it cannot fail to converge), started from the Cornish-Fisher value over X's three cumulants (G's
+    mixture over J from its raw moments, B's as _own_prompt_tokens'), its slope in closed form: d/dx of each term
+    is -f(x) / s for P(G_j > x), f the Wilson-Hilferty density (_gamma_tails' `density`, the slope of its own cube
+    root, so the root is that of the very function bisection finds), and the wait term times (f(x tilt) tilt / s /
+    P(G' <= x tilt) - 1 / theta) (0 where it is held at 1). A value stops once its step is below 1e-9 of x plus
+    1e-9 token, that step taken (most rows in 3-5 steps, at most BULK_NEWTON_STEPS); a row that stops is left as
+    it is and each row sums J over its own range (_poisson_term_groups), so a row's value does not depend on the
+    rows beside it. `steps` > 0: that many plain bisections instead (the slow reference, session 22's 50;
+    tests/test_least_busy_bulk.py holds the two within 1e-9 relative on a grid).
+    delta -> 0 gives X = the own prompt + B; p -> 0 the own prompt and its batch alone."""
     n, I, cv, delta, p, theta = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, I, cv, delta, p, theta)))
-    if I.size == 0:
-        return I.copy()
+    out = np.zeros(I.shape)
+    flat, out_flat = [v.ravel() for v in (n, I, cv, delta, p, theta)], out.reshape(-1)
+    for idx, _, top in _poisson_term_groups(delta):    # each group over its own Poisson terms
+        out_flat[idx] = _bulk_quantile_terms(*(v[idx] for v in flat), q, steps, top)
+    return out
+
+
+def _bulk_quantile_terms(n, I, cv, delta, p, theta, q: float, steps: int, top: int) -> np.ndarray:
+    """_bulk_wait_quantile on 1-D arrays of one _poisson_term_groups group, J = 0..top."""
     a = 1.0 / np.maximum(cv, 0.05) ** 2
     s = I / a
-    top = int(np.ceil(np.max(delta, initial=0.0) + 8.0 * np.sqrt(np.max(delta, initial=0.0)) + 12.0))
     j = np.arange(0, top + 1, dtype=float)
     # P(Poisson(delta) > j) / delta by the Poisson's cumulative sum, (1 at j = 0 as delta -> 0)
     d = np.maximum(delta, 1e-12)[..., None]
@@ -4147,25 +4202,68 @@ def _bulk_wait_quantile(n, I, cv, delta, p, theta, q: float, steps: int = 50) ->
     weight = weight / np.maximum(weight.sum(axis=-1, keepdims=True), 1e-300)
     shape = (n[..., None] + j) * a[..., None]
     tilt = np.clip(1.0 - s / np.maximum(theta, 1e-300), 1e-12, 1.0)[..., None]
-
-    def tail(x):
-        y = (x / s)[..., None]
-        over, _ = _gamma_tails(shape, y)
-        _, under = _gamma_tails(shape, y * tilt)
-        with np.errstate(divide="ignore", over="ignore", under="ignore"):
-            log_b = -x[..., None] / theta[..., None] - shape * np.log(tilt) + np.log(np.maximum(under, 1e-300))
-            wait = p[..., None] * np.exp(np.minimum(log_b, 0.0))    # a probability: at most 1
-        return np.sum(weight * (over + wait), axis=-1)
-
     target = 1.0 - q
     lo = np.zeros_like(I)
     hi = (s * (shape[..., -1] + 12.0 * np.sqrt(shape[..., -1]) + 12.0)
           + theta * np.log(np.maximum(p / max(target, 1e-12), 1.0)) + 10.0 * theta)
-    for _ in range(steps):
-        mid = 0.5 * (lo + hi)
-        right = tail(mid) <= target                 # mid is at or right of the quantile
-        lo, hi = np.where(right, lo, mid), np.where(right, mid, hi)
-    return 0.5 * (lo + hi)
+
+    def tail(x, idx=...):
+        """P(X > x) and its slope in x, at the rows idx."""
+        sh, ti, ss, th, pp, w = shape[idx], tilt[idx], s[idx][..., None], theta[idx][..., None], p[idx], weight[idx]
+        y = x[..., None] / ss
+        slope = steps <= 0                          # Newton's: the densities too
+        over, _, *f_over = _gamma_tails(sh, y, slope)
+        _, under, *f_under = _gamma_tails(sh, y * ti, slope)
+        with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+            log_b = -x[..., None] / th - sh * np.log(ti) + np.log(np.maximum(under, 1e-300))
+            wait = pp[..., None] * np.exp(np.minimum(log_b, 0.0))    # a probability: at most 1
+            value = np.sum(w * (over + wait), axis=-1)
+            if not slope:
+                return value, None
+            slope_over = -f_over[0] / ss
+            rate = f_under[0] * ti / ss / np.maximum(under, 1e-300) - 1.0 / th
+            slope_wait = np.where(log_b < 0.0, wait * rate, 0.0)
+            slope = np.sum(w * np.where(np.isfinite(slope_over), slope_over, 0.0)
+                           + w * np.where(np.isfinite(slope_wait), slope_wait, 0.0), axis=-1)
+        return value, slope
+
+    if steps > 0:                                   # the slow reference: plain bisection
+        for _ in range(steps):
+            mid = 0.5 * (lo + hi)
+            right = tail(mid)[0] <= target          # mid is at or right of the quantile
+            lo, hi = np.where(right, lo, mid), np.where(right, mid, hi)
+        return 0.5 * (lo + hi)
+    # the start: Cornish-Fisher over X's cumulants (G's mixture over J by its raw moments, plus B's)
+    m_j, v_j = shape * s[..., None], shape * s[..., None] ** 2
+    m1 = np.sum(weight * m_j, axis=-1)
+    m2 = np.sum(weight * (v_j + m_j ** 2), axis=-1)
+    m3 = np.sum(weight * (2.0 * v_j * s[..., None] + 3.0 * v_j * m_j + m_j ** 3), axis=-1)
+    var_g = np.maximum(m2 - m1 * m1, 0.0)
+    third_g = m3 - 3.0 * m1 * m2 + 2.0 * m1 ** 3
+    mean = m1 + p * theta
+    var = var_g + (2.0 * p - p * p) * theta ** 2
+    third = third_g + (6.0 * p - 6.0 * p * p + 2.0 * p ** 3) * theta ** 3
+    # (kept off 0, where the Wilson-Hilferty density is infinite: the quantile of X >= the own prompt is not near it)
+    x = np.clip(_cornish_fisher(mean, var, third, q), 0.05 * mean, hi).astype(float)
+    live = np.arange(x.size)
+    for _ in range(BULK_NEWTON_STEPS):
+        xl = x[live]
+        value, slope = tail(xl, live)
+        left = value > target                       # x is left of the root
+        lo[live] = np.where(left, xl, lo[live])
+        hi[live] = np.where(left, hi[live], xl)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            newton = xl + (value - target) / np.maximum(-slope, 1e-300)
+        settled = np.abs(newton - xl) <= 1e-9 * np.abs(xl) + 1e-9      # the step below the tolerance: done
+        inside = (newton > lo[live]) & (newton < hi[live]) & np.isfinite(newton)
+        x[live] = np.where(inside | settled, newton, 0.5 * (lo[live] + hi[live]))
+        live = live[~settled]
+        if live.size == 0:
+            break
+    return x
+
+
+BULK_NEWTON_STEPS = 60    # _bulk_wait_quantile's most Newton steps (it stops at 3-5 on validate's rows)
 
 
 def _prompt_plus_wait_quantile(mu, cv, alpha, theta, q: float, cells: int = 48, steps: int = 10) -> np.ndarray:
