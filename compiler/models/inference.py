@@ -4196,7 +4196,7 @@ def _bulk_quantile_terms(n, I, cv, delta, p, theta, q: float, steps: int, top: i
     # P(Poisson(delta) > j) / delta by the Poisson's cumulative sum, (1 at j = 0 as delta -> 0)
     d = np.maximum(delta, 1e-12)[..., None]
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-        log_pmf = -d + j * np.log(d) - np.concatenate(([0.0], np.cumsum(np.log(j[1:]))))
+        log_pmf = np.concatenate([-d, _log_poisson(d[..., 0], 1, top)], axis=-1)        # k = 0, then 1..top
         above = np.clip(1.0 - np.cumsum(np.exp(log_pmf), axis=-1), 0.0, 1.0)
     weight = np.where(delta[..., None] > 1e-9, above / d, (j == 0) * 1.0)
     weight = weight / np.maximum(weight.sum(axis=-1, keepdims=True), 1e-300)
@@ -5287,8 +5287,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
     fraction = ctx.get("operating_fraction", operating_fraction)     # the limits the point is held to (f x each)
     ttft_limit, tpot_limit = ttft_limit * fraction, tpot_limit * fraction
     output_tokens = ctx.get("output_tokens", default_output_tokens)
-    tpot_limit = np.where(np.asarray(output_tokens) <= 1, np.inf, tpot_limit)    # no second token: nothing to hold
-    load = Load(                                                                  # to a TPOT limit (ONE_TOKEN_REASON)
+    tpot_limit = np.where(one_token(output_tokens), np.inf, tpot_limit)    # no second token: nothing to hold to a
+    load = Load(                                                          # TPOT limit (ONE_TOKEN_REASON)
         input_tokens=ctx.get("input_tokens", default_input_tokens),
         output_tokens=output_tokens,
         weight_bytes=weight_bytes,
@@ -6507,13 +6507,18 @@ def _tpot(ctx):
 ONE_TOKEN_REASON = "output_tokens is at most 1: a request has no second token, so no time per output token"
 
 
+def one_token(output_tokens) -> np.ndarray:
+    """Where a request has no second token (output_tokens <= 1): no TPOT, and no TPOT limit to hold it to."""
+    return np.asarray(output_tokens, dtype=float) <= 1
+
+
 def no_second_token(ctx) -> None:
     """A time per output token (tpot, tpot_mean, tpot_p99 and their band's ends) is the time between two output
     tokens, (e2e - ttft) / (O - 1): a request of O = 1 output token has none, so the figure is absent where
     `output_tokens` <= 1 (n/a with ONE_TOKEN_REASON, null in JSON), and so is what reads it (tokens_per_s_per_user
     = 1 / tpot, tpot_limit_use). The solve itself is not changed (s23-hunt: before, such a service printed a TPOT
     of one decode step, 71.46 ms for Llama 3.1 8B on a DGX H100, as if a second token came)."""
-    one = np.asarray(ctx.get("output_tokens", default_output_tokens), dtype=float) <= 1
+    one = one_token(ctx.get("output_tokens", default_output_tokens))
     if one.any():
         ctx.absent(one, ONE_TOKEN_REASON)
 
