@@ -147,8 +147,8 @@ class Search:
                 ok &= _OPS[c.op](column[c.path], c.value) & np.isfinite(column[c.path])
         keys = np.stack([column[o.path] * (1.0 if o.sense == "min" else -1.0) for o in self.objectives], axis=1)
         valued = np.isfinite(keys).all(axis=1)
-        self.no_value += int((ok & ~valued).sum())     # a plan that runs, its objective n/a: not "infeasible"
-        unvalued = ok & ~valued
+        unvalued = ok & ~valued                          # a plan that runs, its objective n/a: not "infeasible"
+        self.no_value += int(unvalued.sum())
         ok &= valued
         flags = _ChunkFlags(self.graph, [*self.spec_diagnostics, *result.diagnostics])
         if self.heatmap is not None:
@@ -415,28 +415,27 @@ class Heatmap:
 
         p1, p2 = self.plan.sweep
         n1, n2 = len(self.plan.values[p1]), len(self.plan.values[p2])
-        grid = self.grid.reshape(n1, n2)
         b1, b2 = math.ceil(n1 / _HEAT_CELLS), math.ceil(n2 / _HEAT_CELLS)
         m1, m2 = math.ceil(n1 / b1), math.ceil(n2 / b2)
-        padded = np.full((m1 * b1, m2 * b2), np.nan)
-        padded[:n1, :n2] = grid
-        blocks = padded.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2)
+
+        def blocked(values, fill, dtype=float):
+            """The scenarios' `values` as (m1, m2, b1 b2): each cell's block, padded with `fill`."""
+            padded = np.full((m1 * b1, m2 * b2), fill, dtype=dtype)
+            padded[:n1, :n2] = values.reshape(n1, n2)
+            return padded.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2)
+
+        blocks = blocked(self.grid, np.nan)
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             cells = np.nanmin(blocks, axis=2) if objective.sense == "min" else np.nanmax(blocks, axis=2)
-        why = np.full((m1 * b1, m2 * b2), "", dtype=object)          # the shown scenario's flag, per cell
-        why[:n1, :n2] = self.flagged.reshape(n1, n2)
-        why = why.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2)
+        why = blocked(self.flagged, "", object)                     # the shown scenario's flag, per cell
         shown = np.argmin(np.where(np.isnan(blocks), np.inf, blocks if objective.sense == "min" else -blocks),
                           axis=2)                                      # the first of equal values, as nanmin
         marks = np.take_along_axis(why, shown[..., None], axis=2)[..., 0]
         marks[~np.isfinite(cells)] = ""
-        none = np.zeros((m1 * b1, m2 * b2), dtype=bool)                # feasible, the objective n/a
-        none[:n1, :n2] = self.no_value.reshape(n1, n2)
-        none = none.reshape(m1, b1, m2, b2).transpose(0, 2, 1, 3).reshape(m1, m2, b1 * b2).any(axis=2) \
-            & ~np.isfinite(cells)
+        none = blocked(self.no_value, False, bool).any(axis=2) & ~np.isfinite(cells)   # feasible, objective n/a
         reasons = sorted(set(marks[marks != ""].tolist()))      # the legend's flag lines, below the scale's
         flagged = bool(reasons)
         finite = cells[np.isfinite(cells)]
