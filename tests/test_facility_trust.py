@@ -30,6 +30,19 @@ POWER_INSTALL = INSTALL["power"]               # (3.7206 - 0.7579 installed gene
 # hall with 15% of it in air, so 0.0919 / 0.15 = 0.6127; no CDUs; chillers, heat rejection, pumps
 # 0.3919 + 0.2297 + 0.0261 (at the s14 rounded shares 0.6 + 0.39 + 0.23 + 0.03 = 1.25)
 # AIR_CLASSES = 1.2603, from tests/test_capex_laws15.py
+TON = 12000 * 1055.05585262 / 3600                 # W, one refrigeration ton
+
+
+def n_plus_1(duty: float, unit: float) -> float:
+    """compiler.models.cost `_sized` of an N+1 class (s24-capex, 2026-12-07): the whole units of the reference part
+    its duty needs, ceil(duty / unit) + 1, over the reference's 1.1 units per unit needed, at most 1. E.g. 10 MW of
+    air on 150 kW CRAHs: 68 x 150 kW = 10.2 MW of the 11 MW allowance, 0.92727."""
+    return min(1.0, (math.ceil(duty / unit - 1e-9) + 1) * unit / (1.1 * duty))
+
+
+# the all-air 10 MW hall below (s24-capex): its CRAHs in 68 whole units of 150 kW (x 0.92727); its chillers (7 of
+# 500 tons, 12.3 MW), dry coolers (11 of 1 MW) and pumps (4 of 1,000 tons) at the 1.1 allowance
+AIR_10MW = AIR_CLASSES - SHARE["crah"] / 0.15 * (1 - n_plus_1(10e6, 150e3))
 
 HALL = """
 server box {
@@ -88,12 +101,13 @@ def test_placing_cdus_replaces_the_cdu_share_only() -> None:
 
 def test_one_implicit_cdu_is_sized_and_the_other_classes_keep_their_price() -> None:
     # 10 MW of air-cooled IT (box has no cooling field: air): heat_liquid = 0, so 0 CDUs are sized;
-    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.2603 (AIR_CLASSES).
+    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.2806 (AIR_CLASSES), the
+    # CRAHs in 68 whole units (AIR_10MW, s24-capex)
     results = _hall("cdu c: big_cdu")
     assert value(results, "s.h.cdus") == 0
-    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_CLASSES)
+    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_10MW)
     # and the same without the CDU placed: air heat buys no CDUs (s14-cfo2; it was 0.26 of the plant)
-    assert value(_hall(), "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_CLASSES)
+    assert value(_hall(), "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * AIR_10MW)
 
 
 def test_gear_placed_on_the_site_is_not_charged_again_in_its_halls() -> None:
@@ -119,12 +133,24 @@ def test_flagship_with_one_cdu_keeps_the_rest_of_the_cooling_plant() -> None:
     no_cooling, _ = run(bare.replace("    cdu loop: CDU_row_2MW\n", ""))
     cdu_only, _ = run(bare)
     hall_default = value(no_cooling, "frontier_campus.data_hall.capex_cooling")
-    it = value(no_cooling, "frontier_campus.data_hall.it_power")
-    assert hall_default == pytest.approx(it * COOLING_PER_W)
-    cdus = value(cdu_only, "frontier_campus.data_hall.cdus")
-    hall_cdu = value(cdu_only, "frontier_campus.data_hall.capex_cooling")
-    assert hall_cdu == pytest.approx(cdus * 400e3 * COOLING_INSTALL + it * COOLING_PER_W * (1 - SHARE["cdu"]))
-    assert hall_cdu >= hall_default - it * COOLING_PER_W * SHARE["cdu"]
+    hall = "frontier_campus.data_hall."
+    it, liquid, air = (value(no_cooling, hall + f) for f in ("it_power", "heat_liquid", "heat_air"))
+    # each class on its duty (s24-capex): CDUs the liquid heat / 0.85, CRAHs the air heat / 0.15, chillers the air
+    # heat alone (the 40 degC liquid loop cools freely at the 35 degC design ambient: no chillers for it), heat
+    # rejection and pumps the IT; each N+1 class in the whole units of its reference part where fewer than 1.1 per
+    # unit: 50.38 MW of IT, 42.82 MW of liquid (23 CDUs of 2 MW), 7.56 MW of air (52 CRAHs of 150 kW)
+    terms = {"cdu": liquid * SHARE["cdu"] / 0.85 * n_plus_1(liquid, 2e6),
+             "crah": air * SHARE["crah"] / 0.15 * n_plus_1(air, 150e3),
+             "chiller": air * SHARE["chiller"] * n_plus_1(air, 500 * TON),
+             "heat_rejection": it * SHARE["heat_rejection"] * n_plus_1(it, 1e6),
+             "pump": it * SHARE["pump"] * n_plus_1(it, 1000 * TON)}
+    assert hall_default == pytest.approx(COOLING_PER_W * sum(terms.values()))
+    # before s24-capex: it * 2.4804 $/W, a chiller plant for all 50.38 MW of heat ($31.0M more a hall)
+    assert hall_default < it * COOLING_PER_W - (it - air) * COOLING_PER_W * SHARE["chiller"] * 0.99
+    cdus = value(cdu_only, hall + "cdus")
+    hall_cdu = value(cdu_only, hall + "capex_cooling")
+    assert hall_cdu == pytest.approx(cdus * 400e3 * COOLING_INSTALL + hall_default - COOLING_PER_W * terms["cdu"])
+    assert hall_cdu >= hall_default - COOLING_PER_W * terms["cdu"]
 
 
 def _transformer_share(results, eta: float, capacity: float) -> float:
@@ -413,8 +439,8 @@ site s {
     results, _ = run(text)
     assert value(results, "s.h.chillers") == 12 and value(results, "s.chillers") == 12
     # hall (all air): the chiller class is placed above it; site: 12 * $0.1 M
-    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - SHARE["chiller"]))
-    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_CLASSES - SHARE["chiller"])
+    assert value(results, "s.h.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_10MW - SHARE["chiller"]))
+    assert value(results, "s.capex_cooling") == pytest.approx(10e6 * COOLING_PER_W * (AIR_10MW - SHARE["chiller"])
                                                               + 12 * 100e3 * COOLING_INSTALL)
 
 

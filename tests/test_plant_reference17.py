@@ -29,6 +29,8 @@ Laws stated here:
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,18 @@ def test_the_reference_rows_are_the_stdlib_parts(category: str) -> None:
     """Every row: the stdlib part's price, capacity, redundancy (2N: 2 units per unit needed, N+1: 1.1) and
     `installed` flag. E.g. the generator: $2,067,000 (3,000 kW x $650/kW x 1.06), 3 MW, N+1, installed."""
     for _, part, price, capacity, units, _, installed in A.PLANT_REFERENCE[category]:
+        rows = _stdlib(part)
+        assert rows["price"] == pytest.approx(price, rel=1e-12), part
+        assert rows["capacity"] == pytest.approx(capacity, rel=1e-12), part
+        assert UNITS_PER_NEEDED[rows["redundancy"]] == units, part
+        assert bool(rows.get("installed", 0.0)) == installed, part
+
+
+def test_the_dc800_rows_are_the_stdlib_parts() -> None:
+    """The rows an unplaced conversion or distribution class of a dc800 block is estimated on (s24-capex: the
+    power model's default stages there are a rectifier and a busway): the stdlib part's price, capacity,
+    redundancy and `installed` flag, e.g. Rectifier_800VDC_1MW $250,000, 1 MW, N+1."""
+    for _, part, price, capacity, units, _, installed in A.PLANT_REFERENCE_DC800["power"]:
         rows = _stdlib(part)
         assert rows["price"] == pytest.approx(price, rel=1e-12), part
         assert rows["capacity"] == pytest.approx(capacity, rel=1e-12), part
@@ -117,20 +131,31 @@ site s {
 
 
 def test_placing_every_power_class_with_the_stdlib_parts_reproduces_the_estimate() -> None:
-    """Law: 400 GB200 NVL72 racks (49.48 MW of IT) estimated: capex_power = 49.48 MW x 3.7206 $/W = $184.08M.
-    Placing the reference's units of every power class with the stdlib's parts (IT x units per unit needed /
-    capacity, rounded: 40 transformers, 30 switchgear lineups, 44 UPS, 330 PDUs in the hall, 18 generators on the
-    site) gives $184.77M, +0.37% (the rounding of 29.76 lineups to 30 and 18.14 generators to 18). At the s17-econ
-    shares it read $162.25M placed (-11.9%): the generators' installed price in the factor's equipment. The placed
-    counts are the reference's per W of IT, below what the chain's peak load needs with its losses, so the
+    """Law: 400 GB200 NVL72 racks (49.48 MW of IT) estimated: each class its share of 49.48 MW x 3.7206 $/W, the
+    N+1 classes on the whole units their duty needs where those are fewer than the reference's 1.1 allowance
+    (s24-capex, cost._sized): UPS ceil(49.48 / 1.25) + 1 = 41 units, 51.25 MW of the 54.43 MW allowance (x 0.9416);
+    generators ceil(49.48 / 3) + 1 = 18, 54 MW (x 0.9921); the 2N classes (transformers, switchgear, PDUs) keep
+    the allowance, 2 ceil(IT / k) k >= 2 IT: $180.36M (was IT x 3.7206 = $184.08M). Placing those units of every
+    power class with the stdlib's parts (the 2N classes IT x 2 / capacity, rounded: 40 transformers, 30 switchgear
+    lineups, 330 PDUs in the hall; 41 UPS; 18 generators on the site) gives it to 1% (the rounding of 29.76
+    lineups to 30). At the s17-econ shares it read $162.25M placed (-11.9%): the generators' installed price in
+    the factor's equipment. The placed counts are below what the chain's peak load needs with its losses, so the
     capacity limits fire (`limit exceeded`, errors about sizing): the law is about the prices."""
     from compiler import evaluate_text
     estimated, sink = evaluate_text(POWER_HALL % {"hall": "", "site": ""}, "power_est.factory")
     assert not sink.errors
     it = float(np.asarray(estimated.values["s.h.it_power"]).ravel()[0])
     estimate = float(np.asarray(estimated.values["s.capex_power"]).ravel()[0])
-    assert estimate == pytest.approx(it * 3.7206, rel=1e-9)
-    n = {part: round(it * units / capacity) for _, part, _, capacity, units, _, _ in A.PLANT_REFERENCE["power"]}
+    n, scale = {}, {}
+    for cls, part, _, capacity, units, _, _ in A.PLANT_REFERENCE["power"]:
+        whole = math.ceil(it / capacity)
+        spares_units = 2 * whole if units == 2.0 else whole + 1          # N+1 or 2N, in whole units
+        n[part] = spares_units if spares_units * capacity < units * it else round(it * units / capacity)
+        scale[cls] = min(1.0, spares_units * capacity / (units * it))
+    shares = {cls: float(getattr(A, f"plant_share_{cls}").value) for cls in scale}
+    assert (n["UPS_1250kVA"], n["Generator_3MW"]) == (41, 18)
+    assert estimate == pytest.approx(it * 3.7206 * sum(shares[c] * scale[c] for c in scale), rel=1e-9)
+    assert estimate == pytest.approx(180.36e6, rel=1e-4)
     hall = "\n".join(f"    {kind} g{i}: {part} x {n[part]}" for i, (kind, part) in enumerate(
         [("transformer", "Transformer_2500kVA"), ("switchgear", "Switchgear_LV_4000A"), ("ups", "UPS_1250kVA"),
          ("pdu", "PDU_300kVA")]))

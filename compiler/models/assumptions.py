@@ -215,6 +215,21 @@ PLANT_REFERENCE = {
         ("pump", "Pump_3500kW", 60_000.0, 1000 * _TON, 1.1, 1.0, False),
     ),
 }
+# The power model's default stage of the conversion and distribution classes follows the block's `distribution`
+# (compiler.models.facility _DEFAULT_STAGE: ac a UPS and a PDU, the rows above; dc800 a rectifier and a busway). A
+# class a dc800 block does not place is estimated on the part its chain runs (s24-capex, 2026-12-07; before, on the
+# UPS and PDU rows, so removing the flagship's placed rectifiers raised its capex $99.0M): these rows, in the
+# reference's columns, in no share (the reference plant is AC); such a class's estimate is its AC share x this
+# row's $/W of IT / the AC row's (both equipment-priced: the factor cancels). Rectifier $250,000 / 1 MW x N+1 1.1 =
+# 0.2750 $/W (UPS 0.4400: x 0.625); busway $50,000 / (415 V x 800 A x sqrt 3 = 575.0 kW) x 2N = 0.1739 $/W (PDU
+# 0.4000: x 0.4348). Both prices are the stdlib's NOT PUBLISHED [U] figures (stdlib/facility.factory), read back
+# by tests/test_plant_reference17.py.
+PLANT_REFERENCE_DC800 = {
+    "power": (
+        ("conversion", "Rectifier_800VDC_1MW", 250_000.0, 1e6, 1.1, 1.0, False),
+        ("distribution", "Busway_800A_415V", 50_000.0, 415 * 800 * 3 ** 0.5, 2.0, 1.0, False),
+    ),
+}
 _REFERENCE_PLANT_PER_W = {"power": 11.7 * 0.53 * (1 - 0.4), "cooling": 11.7 * 0.53 * 0.4}   # R, $/W (defaults)
 
 
@@ -235,6 +250,17 @@ _POWER, _COOL = _reference("power"), _reference("cooling")
 # the classes whose reference price is installed (cost.installation_factor leaves their shares out of the factor)
 PLANT_INSTALLED_CLASSES = {cat: tuple(c for c, (_, inst) in ref["rows"].items() if inst)
                            for cat, ref in (("power", _POWER), ("cooling", _COOL))}
+
+
+def reference_row(category: str, c: str, distribution: str = "ac"):
+    """The reference row (class, stdlib part, price, capacity, units per unit needed, heat share, installed) the
+    estimate of class `c` is sized on (compiler.models.cost `_estimate`): the dc800 row of a dc800 block where there
+    is one (PLANT_REFERENCE_DC800), else the reference plant's; None for a class with no row (power shelves)."""
+    rows = PLANT_REFERENCE_DC800.get(category, ()) if distribution == "dc800" else ()
+    for row in tuple(rows) + PLANT_REFERENCE[category]:
+        if row[0] == c:
+            return row
+    return None
 
 
 def _per_kw(category, c):

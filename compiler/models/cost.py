@@ -15,7 +15,10 @@ Formulas:
                        installation factor, or 1 for a part whose price is installed (`installed = true`, s16-capex)
                        (units sized by the thermal model for CDUs, CRAHs, chillers and dry coolers placed
                        without a count), else 0 when an ancestor places the class (it is priced there), else
-                       own it_power * plant cost per W * category share * class share
+                       its estimate: own duty * plant cost per W * category share * class share / reference heat
+                       share * sized (the duty the models size that gear for: IT, the CDUs' liquid heat, the
+                       CRAHs' air heat, the chillers' heat that needs compressors; `sized` prices the part the
+                       chain runs and its whole units: s24-capex note below)
       installation   : installation factor = plant cost per W of the category x (1 - the shares of its
                        installed-priced classes) / the equipment per W its equipment-priced classes were priced on
                        (plant_equipment_power 1.0975 $/W, plant_equipment_cooling 0.6665 $/W), at least 1: power
@@ -212,6 +215,40 @@ Formulas:
                        transformers $81.05M -> $54.09M and its trim chillers $59.05M -> $51.94M, but its CDUs,
                        CRAHs and dry coolers x 3.7213: capex_power 757.5 -> 749.9 M$, capex_cooling 405.0 -> 424.7
                        M$, capex 8,896.2 -> 8,908.3 M$, TCO 2,240.60 -> 2,242.20 M$/yr, chat 0.3157 -> 0.3159 $/Mtok.
+      s24-capex note (2026-12-07): an unplaced class is estimated on the duty the models size its gear for, as
+                       the gear the chain runs, in the whole units it needs (`_sized`, facility.compressor_heat).
+                       Law (tests/test_capex_removal24.py, every example, each placed priced part): removing it
+                       never raises capex, doubling its count never lowers it. It failed on the flagship
+                       (examples/flagship_campus.factory, capex $8,896.8M): without its trim chiller +$138.5M, its
+                       halls' rectifiers +$99.0M, CRAHs +$5.9M, CDUs +$4.4M. Causes and fixes:
+                       chiller  : estimated on all 222.5 MW of IT, where its 40 degC liquid loop cools freely at the
+                                  35 degC design ambient and the thermal model sizes chillers for the air heat alone
+                                  (32 of 500 tons placed, $43.7M): now on that heat, the IT heat on loops that need
+                                  compressors at the design ambient (0 where every loop cools freely: a free-cooled
+                                  spec is charged no chiller plant); without the chiller now -$8.1M (the default
+                                  COP, at the Carnot fraction, needs less power gear than the placed 2.96)
+                       conversion, distribution: priced as UPS and PDUs whatever the `distribution`; on dc800 the
+                                  power model's stages are a rectifier and a busway (facility _DEFAULT_STAGE), so
+                                  now priced as those stdlib parts (assumptions PLANT_REFERENCE_DC800): rectifier
+                                  $250/kW x 1.1 (x 0.625 of the UPS row), busway $86.95/kW x 2N (x 0.4348 of the
+                                  PDU row). The halls' 52 placed rectifiers ($35.09M a hall) were replaced by $57.57M
+                                  of UPS: now by the same $35.09M
+                       N+1 units: every N+1 class was estimated at the reference's 1.1 units per unit needed, where
+                                  N+1 over more than ten units needs less: a hall's 52 CRAHs hold 1.03x its air heat
+                                  ($11.61M placed, $12.37M estimated), its 23 CDUs 1.07x its liquid heat ($34.24M,
+                                  $35.06M). Now the whole units of the reference part (ceil(duty / k) + 1) where
+                                  fewer, so a class the spec sizes as the model would costs the same estimated. The
+                                  allowance stands below ten units (no fixed part in a small room's $/W, s17-small).
+                       The estimate is still the reference plant's [U] prices x the installation factor (an estimate:
+                       `<block>.detail.<figure>_estimated` in the JSON, "of it estimated" in the report's plant note).
+                       The duty of power classes stays the block's IT (the reference's per W of critical IT), not
+                       the stage's load with its losses (1-3% more). Flagship: capex 8,896.8 -> 8,750.9 M$,
+                       capex_power 749.4 -> 603.5 M$ (the halls' distribution $54.40M -> $23.65M each, busway; the
+                       site's own conversion $24.94M -> $14.85M, distribution $22.67M -> $9.86M, for its 20.99 MW of
+                       fabric), capex_cooling 413.7 M$ unchanged (its chiller, CDUs and CRAHs are placed), TCO
+                       2,240.0 -> 2,220.8 M$/yr, chat 0.3133 -> 0.3106 $/Mtok. A removal can still raise capex
+                       through the part's physics: without its CDUs (1.5% pump power) the default CDU's 2%
+                       (pump_fraction) feeds and rejects 0.87 MW more, +$1.08M of transformers and dry coolers.
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -1000,6 +1037,7 @@ def _plant(ctx, classes, name, cooling):
         own_it = own_it - hall.count * hall.get("it_power")
     per_watt = None
     as_priced = [np.zeros(1)]       # the placed parts priced installed (`installed = true`): taken as written
+    estimated = np.zeros(1)         # the classes not placed here or above: their estimates (s24-capex)
     unpriced = ctx.ev.unpriced.setdefault(f"{ctx.path}.{name}", []) if hasattr(ctx, "ev") else []
     counted = {}                    # class -> the parts without a price it counts as $0 (their warnings name it)
     for class_name, kinds, share in classes:
@@ -1025,18 +1063,59 @@ def _plant(ctx, classes, name, cooling):
                 if unit is not None:          # the units the thermal model sizes, at the price its halls pay
                     total = total + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit[0]
                     as_priced[0] = as_priced[0] + _units_at(ctx, kinds[0], np.maximum(base - row_it, 0.0)) * unit[1]
+                    estimated = estimated + total - row_cost
                     terms[class_name], total = total, before + total
                     counted[class_name] = unpriced[known:]
                     continue
                 reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
                 weight = 1.0 / path[1](reference)
-            total = total + np.maximum(base - row_it, 0.0) * per_watt * ctx.get(share.name, share) * weight
+            elif class_name == "chiller":
+                from .facility import compressor_heat
+                base = compressor_heat(ctx)           # the heat the thermal model sizes chillers for (no free cooling)
+            duty = np.maximum(base - row_it, 0.0)
+            estimate = duty * per_watt * ctx.get(share.name, share) * weight * _sized(ctx, class_name, cooling, duty)
+            total, estimated = total + estimate, estimated + estimate
         terms[class_name], total = total, before + total
         counted[class_name] = unpriced[known:]
     _terms(ctx, name, terms, counted)
-    _priced_installed_term(ctx, name, as_priced[0])
-    _with_halls(ctx, name, [part for part in terms if part != "halls"] + ["priced_installed"])
+    _share_term(ctx, name, "priced_installed", as_priced[0], "(its own gear, not its halls') priced installed as "
+                "written (installed = true: not x the installation factor)")
+    _share_term(ctx, name, "estimated", estimated, "(its own, not its halls') estimated: the classes of gear "
+                "placed neither here nor above, the reference plant's cost per W sized to their duty [U]")
+    _with_halls(ctx, name, [part for part in terms if part != "halls"] + ["priced_installed", "estimated"])
     return total
+
+
+def _sized(ctx, class_name: str, cooling: bool, duty):
+    """What an unplaced class's per-W estimate is multiplied by so that it prices the gear the models would size
+    for its `duty` (s24-capex, 2026-12-07):
+
+        sized = r x min(1, U x k / (m x duty))        (1 where the duty is 0)
+
+    r: the reference row's $/W of IT for the block's `distribution` over the AC row's, 1 but on dc800, where the
+       power model's conversion and distribution stages are a rectifier and a busway (facility _DEFAULT_STAGE), not
+       a UPS and a PDU: conversion ($250k / 1 MW x 1.1) / ($500k / 1.25 MVA x 1.1) = 0.625, distribution ($50k /
+       575.0 kW x 2) / ($60k / 300 kVA x 2) = 0.4348 (assumptions PLANT_REFERENCE_DC800; both prices the stdlib's
+       [U]). The installation factor is the category's either way, so the estimate is those parts installed.
+    k, m: the row's unit capacity and units bought per unit needed (N+1: 1.1, 2N: 2), the allowance the class's
+       share was priced on (assumptions PLANT_REFERENCE).
+    U: the whole units of k the duty needs with that redundancy, as thermal.units_needed counts them: N+1
+       ceil(duty / k) + 1, 2N 2 ceil(duty / k). Where U x k is below m x duty (N+1 over about ten units) the class
+       is priced on those units: a large plant's N+1 spare is under 10% of it. Below, the allowance stands (a small
+       room's 1 + 1 units are read as units sized to its load, s17-small: no fixed part, the same $/W).
+    Before, every unplaced class was its share of the reference hall's plant per W at the 1.1 allowance and the
+    AC parts: removing the flagship's 52 placed 1 MW rectifiers of each hall (52 x $250k x 2.6995 = $35.09M a hall)
+    replaced them by 50.38 MW x 3.7206 $/W x 0.3072 = $57.57M of UPS; its placed CRAHs (52 of 150 kW, $11.61M a
+    hall) by 7.557 MW x 1.1 x $400/kW x 3.7213 = $12.37M. Now $35.09M and $11.61M: the same units."""
+    category = "cooling" if cooling else "power"
+    row = A.reference_row(category, class_name, "ac" if cooling else ctx.inherited_text("distribution", "ac"))
+    ac = A.reference_row(category, class_name)
+    ratio = (row[2] / row[3] * row[4]) / (ac[2] / ac[3] * ac[4])
+    capacity, per_needed = row[3], row[4]
+    whole = np.ceil(duty / capacity - 1e-9)
+    units = 2.0 * whole if per_needed >= 2 else whole + 1.0
+    allowance = per_needed * duty
+    return ratio * np.where(duty > 0, np.minimum(allowance, units * capacity) / np.where(duty > 0, allowance, 1.0), 1.0)
 
 
 def _with_halls(ctx, name, parts) -> None:
@@ -1069,20 +1148,19 @@ def _with_halls(ctx, name, parts) -> None:
                          "counts", inputs=inputs, read=False)      # beside the figure, not a term of it
 
 
-def _priced_installed_term(ctx, name, value) -> None:
-    """`<block>.detail.<name>_priced_installed` (USD): the part of the figure's own placed gear whose price is
-    installed (`installed = true`), taken as written rather than x the installation factor (s16-capex); 0 where
-    none is. Not one of the figure's adding terms (`_terms`): a share of them, for the report and JSON."""
+def _share_term(ctx, name, part, value, what) -> None:
+    """`<block>.detail.<name>_<part>` (USD), a share of the figure's own terms, not one of its adding terms
+    (`_terms`), for the report and JSON: `priced_installed`, its placed gear whose price is installed (`installed =
+    true`), taken as written rather than x the installation factor (s16-capex); `estimated`, its classes that no
+    gear is placed for, here or above (s24-capex): the estimate, flagged as one. 0 where none is."""
     if not hasattr(ctx, "intermediate"):
         return
     value = np.asarray(value, dtype=float).reshape(-1)
     missing = ~np.isfinite(value)
     if np.any(missing):
-        ctx.ev.declare_absent(f"{ctx.inst.path}.detail.{name}_priced_installed", None, missing,
+        ctx.ev.declare_absent(f"{ctx.inst.path}.detail.{name}_{part}", None, missing,
                               f"`{ctx.path}.{name}` has no value there")
-    ctx.intermediate(f"{name}_priced_installed", value, "USD",
-                     f"the part of {name} (its own gear, not its halls') priced installed as written "
-                     f"(installed = true: not x the installation factor)")
+    ctx.intermediate(f"{name}_{part}", value, "USD", f"the part of {name} {what}")
 
 
 def _terms(ctx, name, terms, counted=None) -> None:
@@ -1321,13 +1399,15 @@ for _kind in ("hall", "site"):
     output(_kind, "capex_power", "sum(count * price) of the power gear placed * installation factor (plant cost per W of power * "
            "(1 - plant_share_generator, the installed-priced class) / plant_equipment_power, at least 1; 1 for a part with installed = true and for power shelves) + for each class not placed own it_power * "
            "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * (1 - cooling_share_of_plant) * "
-           "class share")(
+           "class share * sized (dc800: the rectifier's and busway's $/W over the UPS's and PDU's; N+1: min(1, "
+           "(ceil(duty / unit) + 1) * unit / (1.1 * duty)))")(
         lambda ctx: _plant(ctx, POWER_CLASSES, "capex_power", cooling=False))
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed * installation factor (plant cost per W of "
            "cooling / plant_equipment_cooling, at least 1; 1 for a part with installed = true) + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
-           "plant_reference_liquid_fraction)) * plant cost per W (plant_cost, else build_cost_per_watt * "
-           "critical_share) * cooling_share_of_plant * class share; a site's own CDUs and CRAHs where its halls "
+           "plant_reference_liquid_fraction); chillers: own heat on loops that need compressors at the design ambient) * "
+           "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * cooling_share_of_plant * class "
+           "share * sized (N+1: min(1, (ceil(duty / unit) + 1) * unit / (1.1 * duty))); a site's own CDUs and CRAHs where its halls "
            "place priced ones: the units sized x capacity x the halls' price per W of capacity x installation factor")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(

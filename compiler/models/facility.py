@@ -962,6 +962,19 @@ def stream_cooling(ctx, peak: bool):
     return pumps + fans + mechanical + rejection_fans, chiller_load, rejected + rejection_fans
 
 
+def compressor_heat(ctx):
+    """The heat of the IT this block cools itself (`direct_heat`, peak) on the loops that need compressors at the
+    design ambient: heat_liquid where the liquid loop does not cool freely, + heat_air where the chilled water does
+    not (`_free_cooling` at `ambient_temp`, or the wet bulb on towers): the heat chillers are sized for
+    (stream_cooling's chiller load, less the pumps' and fans' own heat). The duty of the chiller class's estimate
+    (compiler.models.cost, s24-capex): the flagship's 40 degC liquid loop cools freely at 35 degC, its air does not,
+    so a hall's is its 7.56 MW of air heat, not its 50.38 MW of IT."""
+    liquid, air = direct_heat(ctx, peak=True)
+    outdoor = _outdoor(ctx, True, _tower(ctx))
+    return (np.where(_free_cooling(ctx, _loop_supply(ctx, "liquid"), outdoor), 0.0, liquid)
+            + np.where(_free_cooling(ctx, _loop_supply(ctx, "air"), outdoor), 0.0, air))
+
+
 def _cooling(ctx, peak: bool):
     own, _, _ = stream_cooling(ctx, peak)
     for hall in halls(ctx):

@@ -462,6 +462,10 @@ READS: dict[str, tuple[str, ...]] = {
     "hall.capex_building": ("it_power", "up:shell_cost"),
     "hall.capex_building_per_watt": ("capex_building", "it_power"),
     "hall.capex_cooling": (
+        # the chiller class's duty, the heat on loops that need compressors at the design ambient (cost._plant:
+        # facility.compressor_heat, s24-capex)
+        "air_supply_temp", "supply_temp", "up:air_supply_temp", "up:ambient_temp",
+        "up:supply_temp", "up:wet_bulb_temp",
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:crah.count", "parts:crah.price", "parts:pump.count", "parts:pump.price", "up:plant_cost",
         "heat_rejection", "up:heat_rejection",
@@ -484,6 +488,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:network.capex_optics", "parts:rack.capex_optics", "parts:rack.count",
         "parts:row.capex_optics", "parts:row.count"),
     "hall.capex_power": (
+        # the part the conversion and distribution classes are estimated on (cost._sized: ac UPS and PDU, dc800
+        # rectifier and busway, s24-capex)
+        "distribution", "up:distribution",
         "it_power", "parts:busway.count", "parts:busway.price", "parts:pdu.count", "parts:pdu.price",
         "parts:rack.count", "parts:rack.parts:power_shelf.count", "parts:rack.parts:power_shelf.price",
         "parts:rack.price", "parts:row.count", "parts:row.parts:rack.count",
@@ -897,6 +904,10 @@ READS: dict[str, tuple[str, ...]] = {
         "up:shell_cost"),
     "site.capex_building_per_watt": ("capex_building", "it_power"),
     "site.capex_cooling": (
+        # the chiller class's duty, the heat on loops that need compressors at the design ambient (cost._plant:
+        # facility.compressor_heat, s24-capex)
+        "air_supply_temp", "ambient_temp", "supply_temp", "wet_bulb_temp", "up:air_supply_temp", "up:ambient_temp",
+        "up:supply_temp", "up:wet_bulb_temp",
         "cdus", "chillers", "crahs", "dry_coolers", "it_power", "parts:cdu.count", "parts:cdu.price",
         "parts:chiller.count", "parts:chiller.price", "parts:cooling_tower.count", "parts:cooling_tower.price",
         "parts:crah.count", "parts:crah.price", "parts:dry_cooler.count", "parts:dry_cooler.price",
@@ -930,6 +941,9 @@ READS: dict[str, tuple[str, ...]] = {
         "parts:hall.capex_optics", "parts:hall.count", "parts:network.capex_optics",
         "parts:rack.capex_optics", "parts:rack.count", "parts:row.capex_optics", "parts:row.count"),
     "site.capex_power": (
+        # the part the conversion and distribution classes are estimated on (cost._sized: ac UPS and PDU, dc800
+        # rectifier and busway, s24-capex)
+        "distribution", "up:distribution",
         "it_power", "parts:busway.count", "parts:busway.price", "parts:generator.count", "parts:generator.price",
         "parts:hall.capex_power", "parts:hall.count", "parts:hall.it_power", "parts:pdu.count", "parts:pdu.price",
         "parts:rack.count", "parts:rack.parts:power_shelf.count", "parts:rack.parts:power_shelf.price",

@@ -721,16 +721,20 @@ PLANT_PARTS = (("transformer", "transformers"), ("switchgear", "switchgear"), ("
 def _plant_parts(results: Results, view: _View, path: str, key: str, subject_path: str) -> str:
     """What each class of plant adds to the row, so the row multiplies out: the cost model's
     `<subject>.detail.<key>_<class>_with_halls` (its own term + its halls' x their counts, compiler.models.cost
-    `_with_halls`), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them priced installed as
+    `_with_halls`), "adds up: CRAHs $99.7k, chillers $64.8k, ...", after the share of them estimated
+    (`<key>_estimated_with_halls`: the classes no gear is placed for, s24-capex) and the share priced installed as
     written (`<key>_priced_installed_with_halls`: parts with installed = true), if any. "" where the model gives
     none."""
     totals = {part: view.get(f"{subject_path}.detail.{key}_{part}_with_halls")
-              for part in [p for p, _ in PLANT_PARTS] + ["priced_installed"]}
+              for part in [p for p, _ in PLANT_PARTS] + ["priced_installed", "estimated"]}
     shown = [f"{label} {fmt(totals[part], 'money')}" for part, label in PLANT_PARTS if totals.get(part)]
     text = "adds up: " + ", ".join(shown) if shown else ""
-    if text and totals.get("priced_installed"):     # a share of the terms (cost._priced_installed_term), named first
+    if text and totals.get("priced_installed"):     # a share of the terms (cost._share_term), named first
         text = (f"{fmt(totals['priced_installed'], 'money')} of it priced installed as written (parts with "
                 f"installed = true, not x the installation factor); {text}")
+    if text and totals.get("estimated"):
+        text = (f"{fmt(totals['estimated'], 'money')} of it estimated (the classes not placed: the reference "
+                f"plant's cost per W, sized to their duty) [U]; {text}")
     return text
 
 
@@ -765,14 +769,17 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
                 "outside its halls, as many as the thermal model sizes at the price its halls pay, where they "
                 "place priced ones); the classes not placed "
                 "estimated from the plant cost per W: of IT; CDUs of liquid heat, CRAHs of air heat, each over the "
-                "reference hall's share of it (plant_reference_liquid_fraction)")
+                "reference hall's share of it (plant_reference_liquid_fraction), chillers of the heat that needs "
+                "compressors; N+1 classes in the whole units that duty needs where fewer than 1.1 per unit")
     if key == "capex_cooling" and get(key):
         return ("the gear placed at its price, installed (x the installation factor); the classes not placed "
                 "estimated from the plant cost per W: of IT, CDUs of liquid heat, CRAHs of air heat, each over the reference hall's share of it "
-                "(plant_reference_liquid_fraction)")
+                "(plant_reference_liquid_fraction), chillers of the heat that needs compressors; N+1 classes in the "
+                "whole units that duty needs where fewer than 1.1 per unit")
     if key in ("capex_power", "capex_cooling") and get(key):
         return ("the gear placed at its price, installed (x the installation factor); the classes not placed "
-                "estimated per W of IT from the plant cost")
+                "estimated per W of IT from the plant cost, as the parts the chain runs (dc800: rectifiers and "
+                "busways); N+1 classes in the whole units that duty needs where fewer than 1.1 per unit")
     if key == "usd_per_mtok":
         return _mtok_amounts(view, p)
     if key == "capex_building":
