@@ -219,3 +219,70 @@ def test_stripping_workloads_moves_no_capex(path: Path) -> None:
     _, stripped = _base(path)
     moved = [k for k in full if k.rsplit(".", 1)[-1] in CAPEX and k in stripped and full[k] != stripped[k]]
     assert not moved, moved
+
+
+# ----------------------------------------------------------------------------- what a CFO expects, by hand
+
+FREE = """from systems import DGX_H100_rack
+site s {
+  land_price = 0 USD
+  ambient_temp = %s
+  hall h {
+    rack r: DGX_H100_rack x 8
+  }
+}
+"""
+
+
+def test_a_free_cooled_site_is_charged_no_chiller_plant() -> None:
+    """8 DGX H100 racks (279.1 kW, all air), no chiller placed. At a 35 degC design day the chilled water (24 - 6 =
+    18 degC) needs compressors: the chiller class is its estimate on the air heat, 279,149 W x 2.4804 $/W x 0.3447
+    (the share) x 1 (ceil(279 kW / 1,758 kW) + 1 = 2 units are more than the 1.1 allowance) = $238.7k. At 10 degC
+    the water cools freely (10 <= 18 - 5, economizer_approach): the thermal model sizes no chiller, and the class
+    costs $0 (it cost the same $238.7k before s24-capex: a chiller plant for a site that runs none)."""
+    from compiler.models import assumptions as A
+    hot, cold = figures(FREE % "35 degC", "hot.factory"), figures(FREE % "10 degC", "cold.factory")
+    share = A.plant_share_chiller.value
+    assert hot["s.h.detail.capex_cooling_chiller"] == pytest.approx(hot["s.h.heat_air"] * 11.7 * 0.53 * 0.4 * share,
+                                                                    rel=1e-9)
+    assert hot["s.h.chillers"] == 2 and cold["s.h.chillers"] == 0
+    assert cold["s.h.detail.capex_cooling_chiller"] == 0.0
+    assert cold["s.capex"] == pytest.approx(hot["s.capex"] - hot["s.h.detail.capex_cooling_chiller"], rel=1e-9)
+
+
+DC = """server box {
+  max_power = 1 MW
+  price = 1000 USD
+}
+site s {
+  land_price = 0 USD
+  distribution = "%s"
+  hall h {
+    rack r { server n: box x 10 }
+  }
+}
+"""
+
+
+def test_an_800v_dc_hall_is_estimated_with_the_rectifiers_and_busways_its_chain_runs() -> None:
+    """10 MW of IT, no power gear placed. On ac the conversion and distribution classes are their shares of 3.7206
+    $/W: UPS 0.3072, PDUs 0.2793. On dc800 the power model's stages are a rectifier and a busway, so they are those
+    stdlib parts installed (x the power factor 2.6995): rectifiers $250/kW x 10 MW x 1.1 (ceil(10) + 1 = 11 units of
+    1 MW: the allowance) = $2.75M x 2.6995 = $7.42M (UPS $11.43M); busways $50,000 / 575.0 kW x 2N x 10 MW =
+    $1.739M x 2.6995 = $4.69M (PDUs $10.39M). Before s24-capex a dc800 spec without rectifiers was charged the
+    UPS, more than placing the rectifiers it runs."""
+    from test_capex_laws15 import INSTALL, SHARE
+    ac, dc = figures(DC % "ac", "ac.factory"), figures(DC % "dc800", "dc.factory")
+    it = ac["s.h.it_power"]
+    assert it == pytest.approx(10e6)
+    per_w = 11.7 * 0.53 * 0.6
+    assert ac["s.h.detail.capex_power_conversion"] == pytest.approx(it * per_w * SHARE["conversion"], rel=1e-9)
+    assert ac["s.h.detail.capex_power_distribution"] == pytest.approx(it * per_w * SHARE["distribution"], rel=1e-9)
+    assert dc["s.h.detail.capex_power_conversion"] == pytest.approx(250e3 / 1e6 * 1.1 * it * INSTALL["power"],
+                                                                    rel=1e-9)
+    busway = 50e3 / (415 * 800 * 3 ** 0.5)
+    assert dc["s.h.detail.capex_power_distribution"] == pytest.approx(busway * 2 * it * INSTALL["power"], rel=1e-9)
+    assert dc["s.h.detail.capex_power_conversion"] == pytest.approx(7.424e6, rel=1e-3)
+    assert dc["s.h.detail.capex_power_distribution"] == pytest.approx(4.695e6, rel=1e-3)
+    # the estimated share, flagged as one in the JSON: every power class here is an estimate
+    assert dc["s.detail.capex_power_estimated_with_halls"] == pytest.approx(dc["s.capex_power"], rel=1e-12)

@@ -797,7 +797,7 @@ def _mtok_amounts(view: _View, p: str) -> str:
     tokens they serve:
         usd_per_mtok = services_cost_per_hour / (served_tokens_per_s x 3600 s) x 1e6
     "" where one of them is absent (a sweep's n/a, an infeasible service). The hour is the services', not the
-    site's TCO per accelerator-hour ($2.43 / h against $2.47 / h on examples/flagship_campus.factory)."""
+    site's TCO per accelerator-hour ($2.41 / h against $2.45 / h on examples/flagship_campus.factory, s24-capex; $2.43 against $2.47 before)."""
     dollars, held, hour, served = (view.get(f"{p}.{name}") for name in (
         "services_cost_per_hour", "services_accelerators_held", "services_accelerator_hour", "served_tokens_per_s"))
     if None in (dollars, held, hour, served) or not held:
