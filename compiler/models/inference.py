@@ -1791,7 +1791,8 @@ step_residual_tail = Assumption(
     "The quantile of U + S is not R + S_q: with S's tail exponential of scale theta = (S_q - S_q') / ln((1 - q') / "
     "(1 - q)) (q' = max(1 - 2 (1 - q), q / 2), the model's own law at two quantiles, at the p50 and the p99; "
     "every other q by one theta a row, the p99's, carried through both so that no quantile falls), "
-    "P(U + S - S_0 > x) = (theta / T) e^(-x / theta) (e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / theta))) / T below, solved for 1 - q by "
+    "P(U + S - S_0 > x) = (theta / T) e^(-x / theta) (e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / "
+    "theta))) / T below, solved for 1 - q by "
     "bisection; TTFT_q gains Q_q(U + E) - R - theta L_q (L_q = ln(1 / (1 - q))): ~0 where theta >> T, up to "
     "(q - 1/2) T where the queue is light (a lone prompt's p99 waits 0.99 of the step in flight, not half). 0: R "
     "at every quantile (the model before 2026-12-06, bit for bit). On by default since 2026-12-06 (validate gives "
@@ -1809,7 +1810,8 @@ first_token_delay_p99 = Assumption(
     "(compiler/validate.py RESIDUAL_TAIL_P99_DELAY, 2026-12-05; docs/accuracy.md \"Applied in session 13\"). "
     "The p50 takes d and the p99 d_99 (floored at the p50), each quantile between them the share u of the way the "
     "law without the shift has risen from its p50 to q, out of its p50 to p99 (the rule of the harness dispatch's "
-    "waits, so that no quantile falls; until 2026-12-07 u = (q - 0.5) / 0.49); no delay, and so no shift, on an engine of whole prompts. It is the p99's delay itself, not an offset: a "
+    "waits, so that no quantile falls; until 2026-12-07 u = (q - 0.5) / 0.49); no delay, and so no shift, on an "
+    "engine of whole prompts. It is the p99's delay itself, not an offset: a "
     "workload that sets `first_token_delay` moves the p50's, and sets this one for the p99's", range=NON_NEGATIVE)
 dispatch_wait_share = Assumption(
     "dispatch_wait_share", 1.0, "1",
