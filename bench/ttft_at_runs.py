@@ -136,12 +136,12 @@ def chosen(q: dict, parts) -> tuple[dict, list] | None:
     return {k: float(v[i]) for k, v in g.items() if np.ndim(v) == 1}, p
 
 
-def law_at(p: list, s: float, t_meas: float, lam: float, rows: float, budget: float, prompt: float, cv: float,
-           q: float) -> float:
-    """_budget_ttft at quantile q with the model's parts `p` of the row fed the run's measured inputs (module
-    docstring, law@meas): t_decode and kappa times s, the time parts times t_meas / the model's mean step, the mean
-    prompt the DES's, the room at `rows` decode rows, the mean step over the full one at that room, and
-    rho = lam I t_full / room (lam: requests/s an engine)."""
+def law_inputs(p: list, s: float, t_meas: float, lam: float, rows: float, budget: float,
+               prompt: float) -> tuple[list, float, float]:
+    """The model's parts `p` of the row fed the run's measured inputs (module docstring, law@meas): t_decode and
+    kappa times s, the time parts times t_meas / the model's mean step, the mean prompt the DES's, the room at `rows`
+    decode rows, the mean step over the full one at that room; and the service time and rho = lam I t_full / room
+    (lam: requests/s an engine). Returns (parts, service, rho)."""
     p = list(p)
     ratio = t_meas / p[9]
     for k in TIME_PARTS:
@@ -151,8 +151,15 @@ def law_at(p: list, s: float, t_meas: float, lam: float, rows: float, budget: fl
     t_full = p[1] + p[2] * room
     p[5] = min(t_meas / t_full, 1.0)
     service = prompt * t_full / room
+    return p, service, lam * service
+
+
+def law_at(p: list, s: float, t_meas: float, lam: float, rows: float, budget: float, prompt: float, cv: float,
+           q: float) -> float:
+    """_budget_ttft at quantile q at the run's measured inputs (law_inputs)."""
+    p, service, rho = law_inputs(p, s, t_meas, lam, rows, budget, prompt)
     arr = lambda x: np.asarray(x, dtype=float).reshape(1)  # noqa: E731  (the law's arrays, one column)
-    return float(M._budget_ttft(tuple(arr(x) for x in p), arr(service), arr(lam * service), arr(cv), q)[0])
+    return float(M._budget_ttft(tuple(arr(x) for x in p), arr(service), arr(rho), arr(cv), q)[0])
 
 
 def run_key(r) -> tuple:

@@ -603,12 +603,16 @@ def test_tpot_tail_widens_with_prompt_spread_and_ttft_delay_adds_steps() -> None
     for name in ("t_iter", "tpot", "throughput"):
         assert np.allclose(late[name][0][real], base[name][0][real], rtol=1e-12)
     # the default (the rest at its spread): the p99 takes `first_token_delay_p99` in place of d, so d adds d mean
-    # steps to the p50 and to the p99 only through the queue's tail scale read at the p98 (more than 0, less than d)
+    # steps to the p50 and to the p99 only through the queue's tail scale read at the p98 (more than 0, less than d),
+    # except where the p50 it raises would pass the p99: there the p99 is the p50 (a quantile never falls; d 1.4
+    # against the p99's 0.175 put the p50 above the p99 on 1,032 of these 1,654 points before 2026-12-07)
     late = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([1.4])), tp, pp, b)
     base = M.evaluate_configs(hw, arch, dataclasses.replace(load, first_token_delay=np.array([0.4])), tp, pp, b)
     assert np.allclose(late["ttft_p50"][0][real] - base["ttft_p50"][0][real], base["t_iter"][0][real], rtol=1e-9)
     moved = late["ttft"][0][real] - base["ttft"][0][real]
-    assert np.all(moved >= 0) and np.all(moved < 0.1 * base["t_iter"][0][real])
+    floored = late["ttft"][0][real] == late["ttft_p50"][0][real]
+    assert np.all(late["ttft"][0][real] >= late["ttft_p50"][0][real]) and 0 < floored.sum() < real.sum()
+    assert np.all(moved >= 0) and np.all(moved[~floored] < 0.1 * base["t_iter"][0][real][~floored])
     # a sweep equals the runs one at a time: two scenarios (cv, d) = (0.5, the default d) and (1.5, 1.4) in one pass
     both = M.evaluate_configs(hw, arch, dataclasses.replace(load, prompt_cv=np.array([0.5, 1.5]), first_token_delay=
                                                             np.array([M.first_token_delay.value, 1.4])), tp, pp, b)

@@ -489,8 +489,10 @@ Prefill of one request (time to first token):
     queue above is each engine's own (independent Poisson streams). A harness that hands requests to k engines
     otherwise moves the first token: one queue every engine drains at its step starts (NVIDIA's MLPerf v4.1
     harness at tp x pp 1) brings it forward, the engine with the fewest requests in flight (v4.1 at tp x pp > 1,
-    v5.0's llmlib) pushes the median back and the tail hardly (bench/v41_dispatch_sim.py). Quantile q of the
-    time to first token gains (1 - u) D50 + u D99 mean steps, u = min(max((q - 0.5) / 0.49, 0), 1):
+    v5.0's llmlib) pushes the median back and the tail hardly (bench/v41_dispatch_sim.py). The p50 of the time
+    to first token gains D50 mean steps and the p99 D99 (floored at the p50), each quantile between them the same
+    share of the way as the law's own rise (u = (S_q - S_50) / (S_99 - S_50), S the law with D50 at every q; "One
+    law non-decreasing in q" below):
             TTFT_q += ((1 - u) D50 + u D99) tau t_iter
     (compiler/validate.py DISPATCH_WAITS tabulates D50 and D99 by dispatch and engines; docs/accuracy.md "The
     harness's dispatch in place of the first-token delay": measured, not applied).
@@ -521,11 +523,21 @@ Prefill of one request (time to first token):
     (R the length-biased mean above), and the quantile of U plus the queue's time S (its tail exponential of scale
     theta, read off the law at two quantiles) replaces R + S_q: TTFT_q += Q_q(U + E_theta) - R - theta L_q
     (_residual_excess); the p99 then takes its own share of the first-token delay, d_99 =
-    `first_token_delay_p99` 0.175 mean steps in place of d [U] (rescanned by d's rule), blended in q like the
-    dispatch's waits:
-            TTFT_q += u (d_99 - d) tau t_iter,  u = min(max((q - 0.5) / 0.49, 0), 1)   (0 on whole prompts)
+    `first_token_delay_p99` 0.175 mean steps in place of d [U] (rescanned by d's rule), reached between the p50
+    and the p99 as the dispatch's waits are (0 on whole prompts)
     (validate MECHANISMS "residual_tail", applied since 2026-12-05 on chunked TensorRT-LLM rows; docs/accuracy.md
     "The chunked engines' p99", "Applied in session 13" and "The planning defaults are validate's mechanisms").
+    One law non-decreasing in q (since 2026-12-07; docs/accuracy.md "The first-token law's quantiles made one
+    non-decreasing function", s24-ttftlaw; tests/test_ttft_quantile_law.py) [D]: the model reports the p50 and
+    the p99, each read as above (theta over the p50's window [0.25, 0.5] and the p99's [0.98, 0.99]; the p99
+    floored at the p50); every other quantile follows one distribution's shape, F_q = S_q + Q_q(U + E_theta) -
+    theta L_q at one theta a row (the p99's), non-decreasing in q (S_q rises with q, and at a fixed theta so does
+    Q_q(U + E_theta) - theta L_q), carried through both: TTFT_q = P50 + (F_q - F_50) (P99 - P50) / (F_99 - F_50)
+    between them, P50 - (F_50 - F_q) below, P99 + (F_q - F_99) above. (A theta read at each q, with the p99's
+    delay blended in linearly, fell by 1-5 ms between q 0.905 and 0.99 on the v5.0 8x B200 runs: the excess falls
+    as theta rises.) On whole prompts with `whole_step_engines`, the budget law above the p50 is floored by the
+    whole-step p50 (it started up to 17 ms below it); the Cornish-Fisher quantile holds its value below its
+    cubic's turn, z < -3 / g.
     Harness batcher (`batch_window` tau s, 0 by default) [P]: AMD's MLPerf v4.1 Llama 2 70B Server harness collects
     the requests LoadGen issues and sends them as one batch to the next of its data-parallel vLLM engines in turn,
     when tau = 0.3 s have passed since the last batch left or 96 requests are waiting (`--enable-batcher`,
@@ -1777,8 +1789,10 @@ step_residual_tail = Assumption(
     "2026-12-05 [S]), so a request waits U, "
     "uniform over [0, T] with T = 2 R (R the mixture's length-biased mean rest), before the prompt queue's time S. "
     "The quantile of U + S is not R + S_q: with S's tail exponential of scale theta = (S_q - S_q') / ln((1 - q') / "
-    "(1 - q)) (q' = max(1 - 2 (1 - q), q / 2), the model's own law at two quantiles), P(U + S - S_0 > x) = (theta / T) e^(-x / theta) "
-    "(e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / theta))) / T below, solved for 1 - q by "
+    "(1 - q)) (q' = max(1 - 2 (1 - q), q / 2), the model's own law at two quantiles, at the p50 and the p99; "
+    "every other q by one theta a row, the p99's, carried through both so that no quantile falls), "
+    "P(U + S - S_0 > x) = (theta / T) e^(-x / theta) (e^(T / theta) - 1) above T and (T - x + theta (1 - e^(-x / "
+    "theta))) / T below, solved for 1 - q by "
     "bisection; TTFT_q gains Q_q(U + E) - R - theta L_q (L_q = ln(1 / (1 - q))): ~0 where theta >> T, up to "
     "(q - 1/2) T where the queue is light (a lone prompt's p99 waits 0.99 of the step in flight, not half). 0: R "
     "at every quantile (the model before 2026-12-06, bit for bit). On by default since 2026-12-06 (validate gives "
@@ -1794,8 +1808,10 @@ first_token_delay_p99 = Assumption(
     "reference/mlperf_calibration.csv; the p50 does not move with it): 0 / 0.1 / 0.15 / 0.175 / 0.2 / 0.25 / "
     "0.325 give TTFT p99 11.22 / 10.66 / 10.28 / 9.87 / 9.95 / 10.47 / 10.30% with validate's applied mechanisms "
     "(compiler/validate.py RESIDUAL_TAIL_P99_DELAY, 2026-12-05; docs/accuracy.md \"Applied in session 13\"). "
-    "Quantile q takes d + u (d_99 - d), u = min(max((q - 0.5) / 0.49, 0), 1) (the blend of the harness dispatch's "
-    "waits); no delay, and so no shift, on an engine of whole prompts. It is the p99's delay itself, not an offset: a "
+    "The p50 takes d and the p99 d_99 (floored at the p50), each quantile between them the share u of the way the "
+    "law without the shift has risen from its p50 to q, out of its p50 to p99 (the rule of the harness dispatch's "
+    "waits, so that no quantile falls; until 2026-12-07 u = (q - 0.5) / 0.49); no delay, and so no shift, on an "
+    "engine of whole prompts. It is the p99's delay itself, not an offset: a "
     "workload that sets `first_token_delay` moves the p50's, and sets this one for the p99's", range=NON_NEGATIVE)
 dispatch_wait_share = Assumption(
     "dispatch_wait_share", 1.0, "1",
@@ -3748,7 +3764,10 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     1/2), each a decode step plus its prompt tokens; the last step also carries the prompts queued behind it that
     it has room for, on average half a step's arrivals, lam I t_iter / 2 = rho room share / 2:
         TTFT_q = base + q round_rest + N_q t_decode + (X_q + rho room share / 2) kappa
-    (inf when rho >= 1: no steady queue). `parts` may carry a ninth entry, whole (`whole_prompts`: an engine
+    (inf when rho >= 1: no steady queue). Where the p50 and the p99 carry different shifts (the dispatch's, the
+    delay's p99 share) or the rest of the step is at its spread, the law is read at the p50 and the p99 and every
+    other q follows one distribution's shape through both (module docstring, "One law non-decreasing in q").
+    `parts` may carry a ninth entry, whole (`whole_prompts`: an engine
     without chunked context): where it is 1 the step carries the whole step's arrivals, m = rho room share, at
     their normal quantile, m + z_q sqrt(m I (1 + cv^2)) (z_50 = 0, z_99 = 2.326), in place of m / 2 (its base then
     holds no first-token delay: `latencies`). Its sixteenth entry, n, is the prompt queue's servers (serial context
@@ -3767,16 +3786,17 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     from their convolution (_prompt_plus_wait_quantile), in place of I (n + w) L and the own prompt's spread; the
     cap I w L + n I_max as before. Where `dispatch_wait_tail` is 2, X_q is the bulk queue's in steps instead
     (least_busy_bulk, _bulk_wait_quantile: the prompts of the request's own step ahead of it, Poisson rho_d room / I
-    a step, plus the backlog a step boundary carries), under the same cap."""
+    a step, plus the backlog a step boundary carries), under the same cap. Its eighteenth, `whole_step_engines`
+    (_whole_step_ttft): the whole-prompt law at q <= 0.5, and above it the budget law floored by that p50."""
     base, t_decode, kappa, room, I, share, I_max, round_rest, *rest = parts
     whole = rest[0] if rest else 0.0
     servers = rest[7] if len(rest) > 7 else 1.0
     spread = rest[8] if len(rest) > 8 else 0.0
-    # the harness's dispatch (`dispatch_wait_p50` / `_p99`, seconds here): linear in q between the two, flat outside
-    if len(rest) > 10:
-        blend = min(max((q - 0.50) / 0.49, 0.0), 1.0)
-        base = base + (1 - blend) * rest[9] + blend * rest[10]
-    c, L = (1 + cv ** 2) / 2, math.log(1 / (1 - q))
+    # the harness's dispatch (`dispatch_wait_p50` / `_p99`, seconds here): the p50's shift at every q, the p99's
+    # reached above the p50 as the law's own rise is (below), not linearly in q
+    shift = (rest[10] - rest[9]) if len(rest) > 10 else 0.0
+    base = base + (rest[9] if len(rest) > 10 else 0.0)
+    c = (1 + cv ** 2) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
         # `dispatch_wait_engines` > 0: the wait at the utilization a least-busy dispatch's arrivals meet (a law)
         rho_w, h = rho, share
@@ -3789,57 +3809,102 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
             rho_w = np.where(rest[14] > 0, least_busy_utilization(rest[14], rho_w, h), rho_w)
         busy = _waiting_chance(rho_w, servers) * (rest[13] if len(rest) > 13 else 1.0)   # `dispatch_wait_share`
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho_w, 1e-12), np.inf)
-    law = I * (servers + w) * L
-    if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
-        own = _own_prompt_tokens(I, servers, cv, busy, I * c / np.maximum(1 - np.clip(rho_w, 0.0, 1.0), 1e-12), q)
-        law = np.where((spread > 0) & (servers * I > room) & (rho < 1), own, law)
-    if len(rest) > 16 and np.any((rest[16] > 0) & (rest[14] > 0)):   # `dispatch_wait_tail`: the wait's own tail
-        on = np.broadcast_to((rest[16] > 0) & (rest[14] > 0) & (rho < 1), np.shape(law))
-        I_b, cv_b, rho_b, busy_b, n_b = (np.broadcast_to(v, np.shape(law))[on] for v in (I, cv, rho_w, busy, servers))
-        alpha, theta = least_busy_tail(I_b, cv_b, rho_b)
-        # the chance to wait as the model takes it (Sakasegawa over n servers, the dispatch's share) over rho_d's
-        alpha = alpha * busy_b / np.maximum(np.clip(rho_b, 0.0, 1.0), 1e-12)
-        law = np.array(law, dtype=float, copy=True)
-        bulk = np.broadcast_to(rest[16], np.shape(law))[on] >= 2      # 2: the bulk queue in steps (least_busy_bulk)
-        values = np.empty(bulk.shape)
-        tail = ~bulk                                                   # 1: the own prompt and the wait's tail
-        values[tail] = _prompt_plus_wait_quantile(n_b[tail] * I_b[tail], cv_b[tail], alpha[tail], theta[tail], q)
-        if np.any(bulk):
-            room_b = np.broadcast_to(room, np.shape(law))[on][bulk]
-            delta, chance, theta_b = least_busy_bulk(I_b[bulk], cv_b[bulk], rho_b[bulk], room_b, theta[bulk])
-            chance = chance * busy_b[bulk] / np.maximum(np.clip(rho_b[bulk], 0.0, 1.0), 1e-12)
-            values[bulk] = _bulk_wait_quantile(n_b[bulk], I_b[bulk], cv_b[bulk], delta, chance, theta_b, q)
-        law[on] = values
-    tokens = np.minimum(law, I * w * L + servers * I_max)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
-    z = _normal_quantile(q)
-    with np.errstate(invalid="ignore"):
-        whole_step = step_arrivals + z * np.sqrt(step_arrivals * I * (1 + cv ** 2))
-    others = np.where(whole > 0, whole_step, 0.5 * step_arrivals)
-    steps = np.maximum(1.0, tokens / room + 0.5)
-    if len(rest) > 11 and np.any(rest[11] > 0):    # `integer_chunk_steps`: N_q = ceil(X_q / room) whole steps
+
+    def queue(qq: float) -> np.ndarray:
+        """The law at quantile qq with the rest of the step in flight at its mean and the p50's shift."""
+        L = math.log(1 / (1 - qq))
+        law = I * (servers + w) * L
+        if np.any(spread > 0):          # `own_prompt_spread`: the own prompt at its spread where it spans steps
+            own = _own_prompt_tokens(I, servers, cv, busy, I * c / np.maximum(1 - np.clip(rho_w, 0.0, 1.0), 1e-12),
+                                     qq)
+            law = np.where((spread > 0) & (servers * I > room) & (rho < 1), own, law)
+        if len(rest) > 16 and np.any((rest[16] > 0) & (rest[14] > 0)):   # `dispatch_wait_tail`: the wait's own tail
+            on = np.broadcast_to((rest[16] > 0) & (rest[14] > 0) & (rho < 1), np.shape(law))
+            I_b, cv_b, rho_b, busy_b, n_b = (np.broadcast_to(v, np.shape(law))[on]
+                                             for v in (I, cv, rho_w, busy, servers))
+            alpha, theta = least_busy_tail(I_b, cv_b, rho_b)
+            # the chance to wait as the model takes it (Sakasegawa over n servers, the dispatch's share) over rho_d's
+            alpha = alpha * busy_b / np.maximum(np.clip(rho_b, 0.0, 1.0), 1e-12)
+            law = np.array(law, dtype=float, copy=True)
+            bulk = np.broadcast_to(rest[16], np.shape(law))[on] >= 2   # 2: the bulk queue in steps (least_busy_bulk)
+            values = np.empty(bulk.shape)
+            tail = ~bulk                                               # 1: the own prompt and the wait's tail
+            values[tail] = _prompt_plus_wait_quantile(n_b[tail] * I_b[tail], cv_b[tail], alpha[tail], theta[tail],
+                                                      qq)
+            if np.any(bulk):
+                room_b = np.broadcast_to(room, np.shape(law))[on][bulk]
+                delta, chance, theta_b = least_busy_bulk(I_b[bulk], cv_b[bulk], rho_b[bulk], room_b, theta[bulk])
+                chance = chance * busy_b[bulk] / np.maximum(np.clip(rho_b[bulk], 0.0, 1.0), 1e-12)
+                values[bulk] = _bulk_wait_quantile(n_b[bulk], I_b[bulk], cv_b[bulk], delta, chance, theta_b, qq)
+            law[on] = values
+        tokens = np.minimum(law, I * w * L + servers * I_max)
+        z = _normal_quantile(qq)
         with np.errstate(invalid="ignore"):
-            steps = np.where(rest[11] > 0, np.maximum(1.0, np.ceil(tokens / room - 1e-9)), steps)
-    chunked = base + q * round_rest + steps * t_decode + (tokens + others) * kappa
-    if len(rest) > 12 and np.any(rest[12] > 0) and 0.0 < q < 1.0:   # `step_residual_tail`
-        lo = max(1.0 - 2.0 * (1.0 - q), 0.5 * q)     # the law's local tail scale: dS / dL between lo and q
-        lo_parts = tuple(parts[:8]) + tuple(rest[:12]) + (0.0 * rest[12],) + tuple(rest[13:])
-        with np.errstate(invalid="ignore"):
-            theta = (np.maximum(chunked - _budget_ttft(lo_parts, service, rho, cv, lo), 0.0)
-                     / math.log((1.0 - lo) / (1.0 - q)))
-        finite = np.isfinite(chunked) & np.isfinite(theta)   # (inf where rho >= 1 stays inf)
-        excess = _residual_excess(2.0 * rest[12], np.where(finite, theta, 0.0), q)
-        chunked = chunked + np.where((rest[12] > 0) & finite, excess, 0.0)
-    if len(rest) > 17 and q <= 0.5 and np.any(rest[17] > 0):   # `whole_step_engines`: the whole-prompt p50
+            whole_step = step_arrivals + z * np.sqrt(step_arrivals * I * (1 + cv ** 2))
+        others = np.where(whole > 0, whole_step, 0.5 * step_arrivals)
+        steps = np.maximum(1.0, tokens / room + 0.5)
+        if len(rest) > 11 and np.any(rest[11] > 0):    # `integer_chunk_steps`: N_q = ceil(X_q / room) whole steps
+            with np.errstate(invalid="ignore"):
+                steps = np.where(rest[11] > 0, np.maximum(1.0, np.ceil(tokens / room - 1e-9)), steps)
+        return base + qq * round_rest + steps * t_decode + (tokens + others) * kappa
+
+    at = {}
+
+    def law_at(qq: float) -> np.ndarray:
+        if qq not in at:
+            at[qq] = queue(qq)
+        return at[qq]
+
+    residual = len(rest) > 12 and np.any(rest[12] > 0) and 0.0 < q < 1.0     # `step_residual_tail`
+    if not residual and not np.any(shift != 0):
+        chunked = law_at(q)
+    else:
+        def spread_at(qq: float, theta_at: float, tilt=0.0) -> np.ndarray:
+            """The law at qq with the rest of the step in flight at its spread: the queue's tail scale theta the
+            law's secant dS / dL over [lo, theta_at], lo = max(1 - 2 (1 - theta_at), theta_at / 2) (`tilt`: a shift's
+            change over that window, added to the secant's rise)."""
+            value = law_at(qq)
+            if not residual:
+                return value
+            lo = max(1.0 - 2.0 * (1.0 - theta_at), 0.5 * theta_at)
+            with np.errstate(invalid="ignore"):
+                theta = (np.maximum(law_at(theta_at) - law_at(lo) + tilt, 0.0)
+                         / math.log((1.0 - lo) / (1.0 - theta_at)))
+            finite = np.isfinite(theta) & np.isfinite(value)      # (inf where rho >= 1 stays inf)
+            excess = _residual_excess(2.0 * rest[12], np.where(finite, theta, 0.0), qq)
+            return value + np.where((rest[12] > 0) & finite, excess, 0.0)
+
+        # the two quantiles the model reports, each with its own window: the p50, and the p99 with its shift
+        # (its theta read as since 2026-12-05, with the shift's 1 / 49 over [0.98, 0.99] of the linear blend
+        # it had then; floored at the p50: a quantile never falls)
+        p50 = spread_at(0.5, 0.5)
+        p99 = np.maximum(p50, spread_at(0.99, 0.99, shift / 49.0) + shift) if q != 0.5 else None
+        if q in (0.5, 0.99):
+            chunked = p50 if q == 0.5 else p99
+        else:
+            # between and beyond them, one distribution's shape: the law with the rest at its spread at one
+            # theta a row (the p99's), non-decreasing in q, scaled to pass through both
+            f, f50, f99 = (spread_at(qq, 0.99) for qq in (q, 0.5, 0.99))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rise = f99 - f50
+                scaled = p50 + (f - f50) * np.where(rise > 0, (p99 - p50) / np.where(rise > 0, rise, 1.0), 0.0)
+                scaled = np.where(rise > 0, scaled, p50 + min(max((q - 0.5) / 0.49, 0.0), 1.0) * (p99 - p50))
+                chunked = np.where(q < 0.5, p50 - (f50 - f), np.where(q > 0.99, p99 + (f - f99), scaled))
+            chunked = np.where(np.isfinite(p50) & np.isfinite(p99), chunked, np.inf)
+    if len(rest) > 17 and np.any(rest[17] > 0):   # `whole_step_engines`: the whole-prompt p50 and below
         on = (rest[17] > 0) & (whole > 0)
         lam_tokens = step_arrivals / np.maximum(rest[1], 1e-300)     # prompt tokens/s an engine, lam I
+        low = min(q, 0.5)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             # at most the service's own engines drain the one queue (its replicas x attention ranks)
             at_step = _whole_step_ttft(t_decode, kappa, room, I, cv, lam_tokens, rest[1],
-                                       np.clip(rest[17], 1.0, np.maximum(rest[4], 1.0)), q)
+                                       np.clip(rest[17], 1.0, np.maximum(rest[4], 1.0)), low)
         # (with the harness's dispatch shift at the p50 where a row carries one: `dispatch_wait_p50`)
-        shift = rest[9] if len(rest) > 10 else 0.0
-        chunked = np.where(on, np.where(rho < 1, rest[2] + q * round_rest + shift + at_step, np.inf), chunked)
+        p50_shift = rest[9] if len(rest) > 10 else 0.0
+        whole_law = np.where(rho < 1, rest[2] + low * round_rest + p50_shift + at_step, np.inf)
+        # above the p50 the budget law's quantile, floored by the whole-step p50: one law non-decreasing in q
+        chunked = np.where(on, whole_law if q <= 0.5 else np.maximum(chunked, whole_law), chunked)
     if len(rest) < 7:
         return chunked
     t_mean, fill, window, engines, kappa_p, t_layers = rest[1:7]
@@ -3956,7 +4021,8 @@ def _cornish_fisher(mean, var, third, q: float) -> np.ndarray:
     sd = np.sqrt(np.maximum(var, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.clip(np.where(sd > 0, third / np.maximum(sd, 1e-300) ** 3, 0.0), 0.0, 2.0)
-    z = _normal_quantile(q)
+        # the cubic's low turn: z + (z^2 - 1) g / 6 falls for z < -3 / g, so the quantile holds its value there
+        z = np.maximum(_normal_quantile(q), np.where(g > 0, -3.0 / np.maximum(g, 1e-300), -np.inf))
     return mean + sd * (z + (z * z - 1) * g / 6)
 
 
