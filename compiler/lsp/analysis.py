@@ -812,18 +812,24 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         results = analysis.results_within(0) if instances else None
         if results is not None and instances:
             prefix = instances[0].path + "."
-            computed = sorted(p[len(prefix):] for p, node in results.graph.nodes.items()
-                              if p.startswith(prefix) and "." not in p[len(prefix):] and node.kind == "model")
-            for name in computed[:MAX_HOVER_ROWS]:
+            computed = hover_figure_order(target.kind, (
+                p[len(prefix):] for p, node in results.graph.nodes.items()
+                if p.startswith(prefix) and "." not in p[len(prefix):] and node.kind == "model"))
+            more = 0
+            for name in computed:
                 vals = [(p, results.values[p], results.units.get(p, ""),
                          results.graph.nodes[p].display) for p in (f"{i.path}.{name}" for i in instances)
                         if p in results.values]
                 shown = analysis.value_line(vals, format_quantity, np, table=True)
-                if shown:
+                if shown and len(rows) < MAX_HOVER_ROWS:
                     rows.append(f"| {name} | {shown} |")
+                elif shown:
+                    more += 1
             if rows:
                 where = instances[0].path + (f" (+{len(instances) - 1} more)" if len(instances) > 1 else "")
                 lines += ["", f"Evaluated at `{where}`, per item:", "", "| figure | value |", "|---|---|", *rows]
+                if more:
+                    lines += ["", f"... and {more} more figures (`factory eval --select '{instances[0].path}.*'`)"]
     elif isinstance(target, (n.Field, n.Let, n.Param)):
         what = "field" if isinstance(target, n.Field) else "let" if isinstance(target, n.Let) else "param"
         owner = _owner_block(analysis, target, occ)
@@ -855,6 +861,22 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     else:
         return None
     return "\n".join(lines), part[1] if part is not None else occ.span
+
+
+def hover_figure_order(kind: str, names) -> list[str]:
+    """The order a block's hover lists its evaluated figures in, of which it shows the first MAX_HOVER_ROWS that
+    have a value: first the key figures `factory plan` compares (compiler.plan.KPIS: facility and IT power, PUE,
+    accelerators, tokens/s, $/Mtok, capex, opex, TCO ..., in that order), then the columns the report's table of
+    that kind shows (a hall's heat and cooling plant, a workload's TTFT, TPOT, MFU ...: HALL_COLUMNS,
+    WORKLOAD_COLUMNS), then the rest alphabetically. (Before session 24: alphabetically only, so a site's hover
+    showed `air_chillers_run`, `airflow_outside_halls` and `capex_building_share` and never its PUE or TCO.)"""
+    from compiler.plan import KPIS
+    from compiler.render.report_sections import HALL_COLUMNS, WORKLOAD_COLUMNS
+
+    columns = HALL_COLUMNS if kind == "hall" else WORKLOAD_COLUMNS.get(kind, ())
+    first = list(dict.fromkeys([*KPIS, *(name for name, *_ in columns)]))
+    rank = {name: i for i, name in enumerate(first)}
+    return sorted(set(names), key=lambda name: (rank.get(name, len(first)), name))
 
 
 def _module_file(analysis: Analysis, module: n.Module) -> str:

