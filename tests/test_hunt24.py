@@ -76,3 +76,52 @@ def test_a_services_hover_leads_with_its_throughput_cost_and_latency(tmp_path: P
     assert {"ttft", "tpot"} <= set(rows), rows
 
 
+# ----------------------------------------------------------------------------- columns: CLI, JSON, LSP
+
+async def _initialize(offered: list[str]) -> tuple[str, list]:
+    """Start `factory lsp`, initialize as an editor that offers `offered` position encodings, open a line with
+    a unit error after an emoji; the announced encoding and the published diagnostics."""
+    from lsprotocol import types as t
+    from pygls.lsp.client import LanguageClient
+
+    client = LanguageClient("factory-test", "1")
+    got: asyncio.Queue = asyncio.Queue()
+
+    @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: t.PublishDiagnosticsParams) -> None:
+        got.put_nowait(params.diagnostics)
+
+    text = 'site s {\n  let a = "\U0001F525\u00e9" + 3 kW + 2 TB\n}\n'
+    await client.start_io(sys.executable, "-m", "compiler.cli", "lsp", cwd=str(ROOT),
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        result = await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(
+            general=t.GeneralClientCapabilities(position_encodings=offered))))
+        client.initialized(t.InitializedParams())
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(
+            uri="untitled:e.factory", language_id="factory", version=1, text=text)))
+        diagnostics = await asyncio.wait_for(got.get(), 60)
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        server = getattr(client, "_server", None)
+        if server is not None and server.returncode is None:
+            try:
+                await asyncio.wait_for(server.wait(), 10)
+            except asyncio.TimeoutError:
+                server.kill()
+        await client.stop()
+    return result.capabilities.position_encoding, diagnostics
+
+
+def test_the_language_server_counts_utf16_whatever_the_editor_offers() -> None:
+    """An editor offering utf-8 first (Neovim offers utf-8, utf-16, utf-32) is told `utf-16`, the unit every
+    position is counted in: the `"🔥é"` string starts at character 10 and ends at 10 + 5 (quote, 2 units of the emoji, é,
+    quote). Before: `utf-8` (or `utf-32`) was announced, so the editor read the same numbers as bytes (or code
+    points) and drew the error one to three columns off."""
+    encoding, diagnostics = asyncio.run(_initialize(["utf-8", "utf-32", "utf-16"]))
+    assert encoding == "utf-16", encoding
+    found = [d for d in diagnostics if d.code == "type-mismatch"]
+    assert found and (found[0].range.start.character, found[0].range.end.character) == (10, 15), diagnostics
+
+
