@@ -78,6 +78,45 @@ def test_a_services_hover_leads_with_its_throughput_cost_and_latency(tmp_path: P
 
 # ----------------------------------------------------------------------------- columns: CLI, JSON, LSP
 
+EMOJI_LINE = 'site s {\n  let a = "Cafe\u0301 \u26a0\ufe0f \U0001F525" + 3 kW\n}\n'
+
+
+def test_a_diagnostic_after_wide_and_zero_width_characters_is_placed_in_each_surface(tmp_path: Path) -> None:
+    """`let a = "Café ⚠️ 🔥" + 3 kW` (é decomposed: e + U+0301): the string is 12 code points. The header and
+    JSON give code points: col 11, end_col 23 (exclusive). The carets are terminal cells: the string takes 1 + 4
+    (Café) + 1 + 2 (⚠️) + 1 + 2 (🔥) + 1 = 12 cells (before: 13, one right of its end). The language server gives
+    UTF-16 units, 0-based: start 10, end 10 + 13 (the fire emoji is 2 units)."""
+    from compiler.lsp.analysis import Analysis
+    from compiler.lsp.server import _range
+
+    spec = tmp_path / "e.factory"
+    spec.write_text(EMOJI_LINE, encoding="utf-8")
+    text = CliRunner().invoke(main, ["check", str(spec)])
+    assert text.exit_code == 1 and f"{spec}:2:11: error[type-mismatch]" in text.output, text.output
+    quoted = text.output.splitlines()
+    caret = next(line for line in quoted if line.lstrip().startswith("|") and "^" in line)
+    code_line = next(line for line in quoted if '"Caf' in line)
+    assert caret.index("^") == code_line.index('"') and caret.count("^") == 12, (code_line, caret)
+    doc = json.loads(CliRunner().invoke(main, ["check", str(spec), "--format", "json"]).stdout)
+    where = doc["diagnostics"][0]["location"]
+    assert (where["line"], where["col"], where["end_col"]) == (2, 11, 23), where
+    analysis = Analysis(EMOJI_LINE, str(spec), str(tmp_path))
+    found = next(d for d in analysis.sink.items if d.code == "type-mismatch")
+    rng = _range(analysis, found.span)
+    assert (rng.start.line, rng.start.character, rng.end.character) == (1, 10, 23), rng
+
+
+def test_a_lone_zero_width_character_keeps_its_caret(tmp_path: Path) -> None:
+    """A stray zero-width space is an invalid character: its line keeps one caret where it is (a zero-width
+    character takes no cell, but a caret that marks nothing else is kept)."""
+    spec = tmp_path / "z.factory"
+    spec.write_text("site s {\n  let a = 1 \u200b+ 2\n}\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["check", str(spec)])
+    assert res.exit_code == 1 and ":2:13: error[invalid-character]" in res.output, res.output
+    caret = next(line for line in res.output.splitlines() if line.strip().startswith("|") and "^" in line)
+    assert caret.count("^") == 1 and caret.index("^") == caret.index("|") + 2 + 12, caret
+
+
 async def _initialize(offered: list[str]) -> tuple[str, list]:
     """Start `factory lsp`, initialize as an editor that offers `offered` position encodings, open a line with
     a unit error after an emoji; the announced encoding and the published diagnostics."""
