@@ -164,3 +164,49 @@ def test_the_language_server_counts_utf16_whatever_the_editor_offers() -> None:
     assert found and (found[0].range.start.character, found[0].range.end.character) == (10, 15), diagnostics
 
 
+# ----------------------------------------------------------------------------- optimize --heatmap
+
+def _boxes(svg: Path) -> list[tuple[str, float, float, float, float]]:
+    """(text, x0, x1, y0, y1) of each label and (rect) of each legend swatch and cell, with text widths at a
+    lower bound of 0.5 em (a sans-serif digit or lower-case letter is 0.5-0.64 em): boxes that overlap at this
+    width overlap in any renderer."""
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(svg).getroot()
+    out = []
+    for el in root.iter():
+        if el.tag == f"{ns}text":
+            size = float(el.get("font-size", root.get("font-size")))
+            width = 0.5 * size * len(el.text or "")
+            x, y = float(el.get("x")), float(el.get("y"))
+            x0 = x - width if el.get("text-anchor") == "end" else x
+            out.append((el.text, x0, x0 + width, y - 0.7 * size, y))
+        elif el.tag == f"{ns}rect" and el.get("fill", "").startswith("#") and el.get("x") is not None:
+            x, y = float(el.get("x")), float(el.get("y"))
+            out.append(("rect", x, x + float(el.get("width")), y, y + float(el.get("height"))))
+    return out
+
+
+@pytest.mark.parametrize("vary", [["racks=1..2", "energy_price=[0.1 USD/kWh, 80 USD/kWh]"],
+                                  ["racks=[2]", "energy_price=[0.1 USD/kWh, 0.25 USD/kWh, 0.3 USD/kWh]"]])
+def test_the_heatmaps_labels_do_not_overlap_on_a_small_grid(tmp_path: Path, vary: list[str]) -> None:
+    """A 2 x 2 and a 1 x 3 grid (2 and 3 columns of 14 px): no label overlaps another label or a swatch, and
+    every label lies inside the image. Before: `energy_price = 0.1 USD/kWh` and `80 USD/kWh` overlapped each
+    other and the legend's swatches, the 1-row grid's `racks = 2` and `2` overlapped, and the title ran past the
+    image's right edge."""
+    spec = tmp_path / "s.factory"
+    spec.write_text(_edit(STARTER, ('    assert gpus == 64, "four racks of two 8-GPU servers"\n', "")))
+    out = tmp_path / "h.svg"
+    res = CliRunner().invoke(main, ["optimize", str(spec), "--maximize", "headquarters.tco_year", "--quiet",
+                                    "--vary", vary[0], "--vary", vary[1], "--heatmap", str(out)])
+    assert res.exit_code == 0, res.output
+    boxes = _boxes(out)
+    root = ET.parse(out).getroot()
+    width, height = float(root.get("width")), float(root.get("height"))
+    for i, a in enumerate(boxes):
+        if a[0] != "rect":
+            assert a[1] >= 0 and a[2] <= width and a[3] >= 0 and a[4] <= height, (a, width, height)
+        for b in boxes[i + 1:]:
+            if a[0] == b[0] == "rect":
+                continue
+            apart = a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3]
+            assert apart, (a, b)
