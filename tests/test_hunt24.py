@@ -210,3 +210,62 @@ def test_the_heatmaps_labels_do_not_overlap_on_a_small_grid(tmp_path: Path, vary
                 continue
             apart = a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3]
             assert apart, (a, b)
+
+
+# ----------------------------------------------------------------------------- the editor's figures of a sweep
+
+ZERO = """\
+from systems import DGX_H100
+from models import Llama3_1_8B
+param n = [0, 1]
+site s {
+  electricity_price = price
+  land_price = 0 USD
+  hall h {
+    rack r {
+      server x: DGX_H100 x 1
+    }
+  }
+  inference chat {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8 * n
+  }
+  let hourly = chat.cost_per_hour
+}
+"""
+
+
+@pytest.mark.parametrize("price", ["0.1 USD/kWh", "[0.1 USD/kWh, 80 USD/kWh]"])
+def test_the_editor_marks_a_sweeps_figure_where_eval_does(tmp_path: Path, price: str) -> None:
+    """A service of `8 * n` accelerators, n = [0, 1]: it cannot run at n = 0 (an error there; its cost per hour
+    is n/a there and its site's bill counts its accelerators at the planning draw, flagged in that scenario only).
+    The code lens says the throughput and cost are n/a in 1 of 2 scenarios and marks neither with that flag; the
+    hover of `hourly` shows 12.1 USD/h unflagged, as eval's table marks only the n/a cell. With the price swept too
+    (80 USD/kWh: implausible in scenarios where the service runs) the mark comes back, with its reason. Before:
+    the lens read `throughput 63.49 ktok/s · cost 0.08821 USD/Mtok (⚠ counts a service that cannot run ...)`,
+    the n/a scenario unsaid and the flag of the n/a scenario on the value of the other; a service n/a in every
+    scenario read `throughput absent`, where every other surface says n/a."""
+    from compiler.lsp.analysis import Analysis, hover_markdown
+
+    text = ZERO.replace("electricity_price = price", f"electricity_price = {price.split(',')[0].strip('[')}") \
+        if "," not in price else ZERO.replace("param n = [0, 1]", "param n = [0, 1]\nparam price = " + price)
+    spec = tmp_path / "z.factory"
+    spec.write_text(text)
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    assert analysis.results_within(60) is not None
+    lens = analysis.code_lenses()[0].title
+    hover, _ = hover_markdown(analysis, text.index("let hourly") + 5)
+    table = CliRunner().invoke(main, ["eval", str(spec), "--select", "s.chat.cost_per_hour"]).stdout
+    if "," not in price:
+        assert "throughput 63.49 ktok/s (n/a in 1 of 2 scenarios)" in lens and "⚠" not in lens, lens
+        assert "12.1 USD/h" in hover and "⚠" not in hover, hover
+        assert "n/a ⚠  12.1 USD/h (⚠ for n=0" in table, table      # eval marks the n/a cell alone
+    else:
+        assert "n/a in 2 of 4 scenarios" in lens and "cost" in lens and "(⚠ computed from an input" in lens, lens
+        assert "⚠ computed from an input outside its published range" in hover, hover
+    one = text.replace("param n = [0, 1]", "param n = 0")
+    spec.write_text(one)
+    analysis = Analysis(one, str(spec), str(tmp_path))
+    assert analysis.results_within(60) is not None
+    assert analysis.code_lenses()[0].title.startswith("throughput n/a · cost n/a"), analysis.code_lenses()
