@@ -269,3 +269,23 @@ def test_the_editor_marks_a_sweeps_figure_where_eval_does(tmp_path: Path, price:
     analysis = Analysis(one, str(spec), str(tmp_path))
     assert analysis.results_within(60) is not None
     assert analysis.code_lenses()[0].title.startswith("throughput n/a · cost n/a"), analysis.code_lenses()
+
+
+# ----------------------------------------------------------------------------- plan --policy
+
+@pytest.mark.parametrize("text, place", [(b'[capex\nmax = "5 MUSD"\n', "1:7"),
+                                         (b'[capex]\nmax = "5 MUSD\n', "2:14"),
+                                         (b'[capex]\nmax = "5 MUSD"\nmin = ', "3:7"),
+                                         (b'[capex]\nmax = "5 \xff"\n', "2:10")])
+def test_a_policy_files_syntax_error_names_its_line_and_column(tmp_path: Path, text: bytes, place: str) -> None:
+    """A policy file that is not TOML (an unclosed table header, an unterminated string, a key with no value at
+    the end of the file, a byte that is not UTF-8) is a usage error (exit 2) at FILE:LINE:COL, as every other
+    error of a policy is. Before: `policy.toml: not valid TOML: Expected ']' at the end of a table declaration
+    (at line 1, column 7)`, and for bad UTF-8 the decoder's message with no line at all."""
+    spec = tmp_path / "s.factory"
+    spec.write_text(STARTER)
+    policy = tmp_path / "policy.toml"
+    policy.write_bytes(text)
+    res = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy)])
+    assert res.exit_code == 2 and f"error: {policy}:{place}: not valid TOML: " in res.output, res.output
+    assert "(at line" not in res.output and "end of document" not in res.output, res.output
