@@ -289,3 +289,25 @@ def test_a_policy_files_syntax_error_names_its_line_and_column(tmp_path: Path, t
     res = CliRunner().invoke(main, ["plan", str(spec), str(spec), "--policy", str(policy)])
     assert res.exit_code == 2 and f"error: {policy}:{place}: not valid TOML: " in res.output, res.output
     assert "(at line" not in res.output and "end of document" not in res.output, res.output
+
+
+# ----------------------------------------------------------------------------- a precision the chip lacks
+
+def test_figures_computed_at_a_precision_the_chip_lacks_are_flagged_where_shown() -> None:
+    """`estimate inference --system DGX_H100 --precision fp4`: Hopper has no fp4 rate, so the GEMMs run at the fp8
+    rate with fp4 weights, and a `model-input-missing` warning says so (session 12). Its figures are now flagged
+    where they are shown: estimate's table, the results JSON (`flagged`), and what is computed from them (the
+    site's $/Mtok and energy); the capex, which does not read them, stays clean. Before: the warning on standard
+    error, and `tokens_per_s 9.831 ktok/s` clean in the table and JSON, exit 0. A B200 at fp4 is not flagged."""
+    args = ["estimate", "inference", "--model", "Llama3_1_70B", "--count", "8", "--precision", "fp4", "--system"]
+    text = CliRunner().invoke(main, [*args, "DGX_H100"])
+    assert text.exit_code == 0 and "warning[model-input-missing]" in text.output, text.output
+    line = next(row for row in text.stdout.splitlines() if row.startswith("tokens_per_s "))
+    assert "(⚠ computed with a stand-in for an input the spec does not give)" in line, line
+    doc = json.loads(CliRunner().invoke(main, [*args, "DGX_H100", "--format", "json"]).stdout)["quantities"]
+    for path in ("estimate.workload.tokens_per_s", "estimate.workload.usd_per_mtok", "estimate.usd_per_mtok",
+                 "estimate.energy_year"):
+        assert doc[path].get("flagged", {}).get("codes") == ["model-input-missing"], (path, doc[path])
+    assert "flagged" not in doc["estimate.capex"], doc["estimate.capex"]
+    b200 = CliRunner().invoke(main, [*args, "DGX_B200"])
+    assert b200.exit_code == 0 and "⚠" not in b200.stdout, b200.output
