@@ -311,3 +311,24 @@ def test_figures_computed_at_a_precision_the_chip_lacks_are_flagged_where_shown(
     assert "flagged" not in doc["estimate.capex"], doc["estimate.capex"]
     b200 = CliRunner().invoke(main, [*args, "DGX_B200"])
     assert b200.exit_code == 0 and "⚠" not in b200.stdout, b200.output
+
+
+# ----------------------------------------------------------------------------- an empty or cut-off file
+
+@pytest.mark.parametrize("text", ["", '"""A campus, to be written."""\nfrom chips import H100_SXM\n'])
+def test_building_or_drawing_a_spec_that_declares_nothing_says_so(tmp_path: Path, text: str) -> None:
+    """An empty file, or one cut off after its imports: `eval` has said `nothing-to-evaluate` since session 19;
+    `build` wrote an empty report and `diagram` an empty drawing with no word, exit 0, so a CI step building a
+    truncated spec published a blank report as a success. Both now give the warning (still exit 0: nothing is
+    wrong in what is there), and the report's banner lists it. The starter gets no such warning."""
+    spec = tmp_path / "cut.factory"
+    spec.write_text(text)
+    built = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0 and "warning[nothing-to-evaluate]" in built.stderr, built.output
+    assert "nothing-to-evaluate" in (tmp_path / "out" / "report.md").read_text()
+    drawn = CliRunner().invoke(main, ["diagram", str(spec), "-o", str(tmp_path / "d.svg")])
+    assert drawn.exit_code == 0 and "warning[nothing-to-evaluate]" in drawn.stderr, drawn.output
+    starter = tmp_path / "s.factory"
+    starter.write_text(STARTER)
+    drawn = CliRunner().invoke(main, ["diagram", str(starter), "-o", str(tmp_path / "s.svg")])
+    assert drawn.exit_code == 0 and "nothing-to-evaluate" not in drawn.output, drawn.output
