@@ -440,11 +440,16 @@ class Heatmap:
         flagged = bool(reasons)
         finite = cells[np.isfinite(cells)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        size, left, top = 6 if max(m1, m2) > 60 else 14, 150, 40
+        size, top = 6 if max(m1, m2) > 60 else 14, 40
 
         def label(p, k):      # in the parameter's unit, as the text shows it (before s23-hunt: its SI number alone)
             return escape(format_quantity(float(self.plan.values[p][k]), (units or {}).get(p, ""),
                                           (displays or {}).get(p, "")))
+
+        # the grid starts right of its longest y label (150 px, or more for a long parameter name: before session
+        # 24 `energy_price_per_kwh_at_the_meter = 0.1 USD/kWh` ran off the image's left edge)
+        y_first, y_last = f"{escape(p1)} = {label(p1, 0)}", label(p1, n1 - 1)
+        left = max(150, 6 + 6 + math.ceil(max(_text_width(y_first), _text_width(y_last))))
 
         # the axes' end labels: the first at the grid's start, the last ending at its end; where the grid is too
         # narrow to hold both apart (a 2-column grid is 28 px wide) the last goes on the next line, and the legend
@@ -482,9 +487,9 @@ class Heatmap:
             out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
                        f'fill="none" stroke="#e4002b" stroke-width="2"/>')
 
-        out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{escape(p1)} = {label(p1, 0)}</text>')
+        out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{y_first}</text>')
         out.append(f'<text x="{left - 6}" y="{max(top + m1 * size, top + 10 + _HEAT_LINE)}" text-anchor="end">'
-                   f'{label(p1, n1 - 1)}</text>')
+                   f'{y_last}</text>')
         below = top + m1 * size + 16
         out.append(f'<text x="{left}" y="{below}">{x_first}</text>')
         out.append(f'<text x="{x_end}" y="{below if apart else below + _HEAT_LINE}" text-anchor="end">{x_last}</text>')

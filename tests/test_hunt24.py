@@ -186,15 +186,23 @@ def _boxes(svg: Path) -> list[tuple[str, float, float, float, float]]:
     return out
 
 
+LONG_NAME = "energy_price_per_kwh_at_the_meter"
+
+
 @pytest.mark.parametrize("vary", [["racks=1..2", "energy_price=[0.1 USD/kWh, 80 USD/kWh]"],
-                                  ["racks=[2]", "energy_price=[0.1 USD/kWh, 0.25 USD/kWh, 0.3 USD/kWh]"]])
+                                  ["racks=[2]", "energy_price=[0.1 USD/kWh, 0.25 USD/kWh, 0.3 USD/kWh]"],
+                                  [f"{LONG_NAME}=[0.1 USD/kWh, 0.2 USD/kWh, 0.3 USD/kWh]", "racks=1..2"]])
 def test_the_heatmaps_labels_do_not_overlap_on_a_small_grid(tmp_path: Path, vary: list[str]) -> None:
-    """A 2 x 2 and a 1 x 3 grid (2 and 3 columns of 14 px): no label overlaps another label or a swatch, and
-    every label lies inside the image. Before: `energy_price = 0.1 USD/kWh` and `80 USD/kWh` overlapped each
-    other and the legend's swatches, the 1-row grid's `racks = 2` and `2` overlapped, and the title ran past the
-    image's right edge."""
+    """A 2 x 2, a 1 x 3 and a 3 x 2 grid (2, 3 and 2 columns of 14 px): no label overlaps another label or a
+    swatch, and every label lies inside the image. Before: `energy_price = 0.1 USD/kWh` and `80 USD/kWh`
+    overlapped each other and the legend's swatches, the 1-row grid's `racks = 2` and `2` overlapped, the title
+    ran past the image's right edge, and a long parameter name on the y axis past its left edge."""
     spec = tmp_path / "s.factory"
-    spec.write_text(_edit(STARTER, ('    assert gpus == 64, "four racks of two 8-GPU servers"\n', "")))
+    text = _edit(STARTER, ('    assert gpus == 64, "four racks of two 8-GPU servers"\n', ""))
+    if LONG_NAME in vary[0]:        # the first parameter (the rows) with a long name
+        text = text.replace("param racks = 4", f"param {LONG_NAME} = 0.1 USD/kWh\nparam racks = 4").replace(
+            "electricity_price = energy_price", f"electricity_price = {LONG_NAME}")
+    spec.write_text(text)
     out = tmp_path / "h.svg"
     res = CliRunner().invoke(main, ["optimize", str(spec), "--maximize", "headquarters.tco_year", "--quiet",
                                     "--vary", vary[0], "--vary", vary[1], "--heatmap", str(out)])
