@@ -878,6 +878,10 @@ def show(name, fmt):
     from . import catalogue
 
     desc = catalogue.describe(name)
+    if desc is None and name in catalogue.modules():         # `show chips`: a module, not a definition (s24-hunt)
+        click.echo(f"error: `{name}` is a stdlib module, not a definition: `factory list {name}` lists its "
+                   f"definitions, `factory show NAME` shows one", err=True)
+        sys.exit(EXIT_USAGE)
     if desc is None:
         hint = catalogue.suggestions(name)
         click.echo(f"error: no stdlib definition `{name}`" + (f"; did you mean `{hint[0]}`?" if hint else "")

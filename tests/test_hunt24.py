@@ -340,3 +340,10 @@ def test_building_or_drawing_a_spec_that_declares_nothing_says_so(tmp_path: Path
     starter.write_text(STARTER)
     drawn = CliRunner().invoke(main, ["diagram", str(starter), "-o", str(tmp_path / "s.svg")])
     assert drawn.exit_code == 0 and "nothing-to-evaluate" not in drawn.output, drawn.output
+
+
+def test_show_of_a_module_points_to_list() -> None:
+    """`factory show chips` (a new user's guess after `factory list` prints `chips:`) names it a module and the
+    command that lists it; before, "no stdlib definition `chips`" as for a typo. Exit 2 either way."""
+    res = CliRunner().invoke(main, ["show", "chips"])
+    assert res.exit_code == 2 and "`chips` is a stdlib module" in res.output and "factory list chips" in res.output
