@@ -28,27 +28,35 @@ from click.testing import CliRunner
 
 from compiler.cli import main
 
-from test_plan_costs import STARTER, _edit   # tests/ is on the path: the starter and its checked edits
+from test_lsp import _stop                    # tests/ is on the path: a client's server stopped, or killed
+from test_plan_costs import STARTER, _edit   # the starter and its checked edits
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # ----------------------------------------------------------------------------- LSP hover of a block
 
+def _block_hover(tmp_path: Path, text: str, at: str) -> tuple[str, list[str]]:
+    """The hover at the end of `at` in `text` once evaluated, and the names of its figure table's rows."""
+    from compiler.lsp.analysis import Analysis, hover_markdown
+
+    spec = tmp_path / "s.factory"
+    spec.write_text(text)
+    analysis = Analysis(text, str(spec), str(tmp_path))
+    assert analysis.results_within(60) is not None
+    hover, _ = hover_markdown(analysis, text.index(at) + len(at))
+    rows = [line.split("|")[1].strip() for line in hover.splitlines() if line.startswith("| ") and "---" not in line]
+    return hover, rows[1:]                                      # (less the header row)
+
+
 def test_a_sites_hover_shows_the_figures_a_planner_compares_first(tmp_path: Path) -> None:
     """The starter's site: facility power, IT power, PUE, accelerators, capex, opex and TCO per year are among
     the 16 rows, in plan's KPI order, before any other figure; the rows past 16 are counted. Before: 16 names from
     `accelerators` to `capex_cooling_share`, alphabetically, no PUE, no facility power, no TCO."""
-    from compiler.lsp.analysis import MAX_HOVER_ROWS, Analysis, hover_markdown
+    from compiler.lsp.analysis import MAX_HOVER_ROWS
     from compiler.plan import KPIS
 
-    spec = tmp_path / "s.factory"
-    spec.write_text(STARTER)
-    analysis = Analysis(STARTER, str(spec), str(tmp_path))
-    assert analysis.results_within(60) is not None
-    hover, _ = hover_markdown(analysis, STARTER.index("site headquarters") + len("site head"))
-    rows = [line.split("|")[1].strip() for line in hover.splitlines() if line.startswith("| ") and "---" not in line]
-    rows = rows[1:]                                             # (the header row)
+    hover, rows = _block_hover(tmp_path, STARTER, "site head")
     wanted = ["facility_power", "it_power", "pue", "accelerators", "capex", "opex", "tco_year"]
     assert rows[:len(wanted)] == wanted, rows
     kpis = [r for r in rows if r in KPIS]
@@ -61,18 +69,11 @@ def test_a_sites_hover_shows_the_figures_a_planner_compares_first(tmp_path: Path
 def test_a_services_hover_leads_with_its_throughput_cost_and_latency(tmp_path: Path) -> None:
     """An inference service: tokens/s, $/Mtok, TTFT and TPOT are shown (the KPIs, then the report's workload
     columns); before, its first 16 names alphabetically left out tokens_per_s, usd_per_mtok, ttft and tpot."""
-    from compiler.lsp.analysis import Analysis, hover_markdown
-
     text = STARTER.replace('  hall server_room {', '  inference chat {\n    model = Llama3_1_8B\n    system = hgx_h100\n'
                            '    accelerators = 8\n  }\n  hall server_room {').replace(
         "from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\nfrom models import Llama3_1_8B")
-    spec = tmp_path / "s.factory"
-    spec.write_text(text)
-    analysis = Analysis(text, str(spec), str(tmp_path))
-    assert analysis.results_within(60) is not None
-    hover, _ = hover_markdown(analysis, text.index("inference chat") + len("inference ch"))
-    rows = [line.split("|")[1].strip() for line in hover.splitlines() if line.startswith("| ") and "---" not in line]
-    assert rows[1:5] == ["tokens_per_s", "served_tokens_per_s", "tokens_per_joule", "usd_per_mtok"], rows
+    _, rows = _block_hover(tmp_path, text, "inference ch")
+    assert rows[:4] == ["tokens_per_s", "served_tokens_per_s", "tokens_per_joule", "usd_per_mtok"], rows
     assert {"ttft", "tpot"} <= set(rows), rows
 
 
@@ -143,13 +144,7 @@ async def _initialize(offered: list[str]) -> tuple[str, list]:
         await client.shutdown_async(None)
         client.exit(None)
     finally:
-        server = getattr(client, "_server", None)
-        if server is not None and server.returncode is None:
-            try:
-                await asyncio.wait_for(server.wait(), 10)
-            except asyncio.TimeoutError:
-                server.kill()
-        await client.stop()
+        await _stop(client)
     return result.capabilities.position_encoding, diagnostics
 
 
