@@ -342,3 +342,53 @@ def test_show_of_a_module_points_to_list() -> None:
     command that lists it; before, "no stdlib definition `chips`" as for a typo. Exit 2 either way."""
     res = CliRunner().invoke(main, ["show", "chips"])
     assert res.exit_code == 2 and "`chips` is a stdlib module" in res.output and "factory list chips" in res.output
+
+
+# ----------------------------------------------------------------------------- a deadline no count meets
+
+DEADLINE = """\
+from systems import DGX_H100
+from models import Llama3_1_70B
+site a {
+  land_price = 0 USD
+  hall h {
+    rack r {
+      server x: DGX_H100 x 2
+    }
+  }
+  training t {
+    model = Llama3_1_70B
+    system = DGX_H100
+    accelerators = 16
+    tokens = 1 Ttok
+    deadline = 1 s
+  }
+}
+"""
+
+
+def test_a_run_that_misses_a_deadline_at_every_count_is_not_said_to_be_unable_to_run(tmp_path: Path) -> None:
+    """A 1 s deadline for 1 Ttok: no count meets it, so `accelerators_needed` has no value (an error, exit 1, as
+    tests/test_feasibility.py states); but the run on its 16 accelerators has a time to train (1.37 years), a
+    throughput, a cost and `feasible` 1. The error and the failed check say it cannot meet what it asks and that
+    `accelerators_needed` has no value. Before: "`a.t` cannot run", a failed check "a.t: the workload can run"
+    beside `a.t.feasible 1`, and a note that its throughput and cost had no value while eval printed both."""
+    spec = tmp_path / "d.factory"
+    spec.write_text(DEADLINE)
+    res = CliRunner().invoke(main, ["eval", str(spec), "--format", "json"])
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 1, res.output
+    q = doc["quantities"]
+    assert q["a.t.feasible"]["values"] == [1.0] and q["a.t.time_to_train"]["values"][0] > 3e7, q["a.t.feasible"]
+    assert q["a.t.accelerators_needed"]["values"] == [None]
+    [error] = [d for d in doc["diagnostics"] if d["code"] == "infeasible-workload"]
+    assert error["message"].startswith("`a.t` cannot meet what it asks: no accelerator count"), error["message"]
+    assert any("`accelerators_needed` has no value" in n for n in error["notes"]), error["notes"]
+    assert not any("throughput" in n for n in error["notes"]), error["notes"]
+    [check] = [c for c in doc["checks"] if not c["ok"]]
+    assert check["name"] == "a.t: the workload meets what it asks", check
+    served = ZERO.replace("electricity_price = price", "electricity_price = 0.1 USD/kWh").replace(
+        "param n = [0, 1]", "param n = 0")           # a service with no layout still cannot run
+    spec.write_text(served)
+    doc = json.loads(CliRunner().invoke(main, ["eval", str(spec), "--format", "json"]).stdout)
+    assert any(d["message"].startswith("`s.chat` cannot run:") for d in doc["diagnostics"]), doc["diagnostics"]
