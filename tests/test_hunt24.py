@@ -148,6 +148,26 @@ async def _initialize(offered: list[str]) -> tuple[str, list]:
     return result.capabilities.position_encoding, diagnostics
 
 
+@pytest.mark.parametrize("offered", [["utf-8", "utf-16", "utf-32"], ["utf-32"], None])
+def test_the_server_announces_utf16_whatever_the_editor_offers(offered) -> None:
+    """In process (the initialize handshake of a fresh server): Neovim's offer (utf-8 first), a utf-32-only
+    offer and none at all are answered `positionEncoding: utf-16`, and the workspace that applies the editor's
+    ranged edits counts in it. Before: utf-8 and utf-32, as offered."""
+    from lsprotocol import types as t
+
+    from compiler.lsp.server import FactoryServer
+
+    server = FactoryServer()
+    general = t.GeneralClientCapabilities(position_encodings=offered) if offered is not None else None
+    handshake = server.protocol.lsp_initialize(t.InitializeParams(capabilities=t.ClientCapabilities(general=general)))
+    with pytest.raises(StopIteration) as done:
+        while True:
+            handshake.send(None)
+    assert done.value.value.capabilities.position_encoding == "utf-16"
+    assert server.workspace.position_encoding == "utf-16"
+
+
+@pytest.mark.slow           # (a real server over stdio: ~3-4 s on the shared cores)
 def test_the_language_server_counts_utf16_whatever_the_editor_offers() -> None:
     """An editor offering utf-8 first (Neovim offers utf-8, utf-16, utf-32) is told `utf-16`, the unit every
     position is counted in: the `"🔥é"` string starts at character 10 and ends at 10 + 5 (quote, 2 units of the emoji, é,
