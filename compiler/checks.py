@@ -1093,7 +1093,8 @@ def _check_precision_the_chip_lacks(ev, results) -> None:
         ev.sink.warning(Code.MODEL_INPUT_MISSING, f"`{inst.path}` runs at precision \"{precision}\" but its chip "
                         f"`{name}` gives no `{precision}` rate: its GEMMs are computed at its {used_text}, "
                         f"with {precision} weights (a weight-only kernel)", _span_of(node),
-                        help=f"give the chip's `{precision}` rate, or ask for a precision it has (\"{ask}\")")
+                        help=f"give the chip's `{precision}` rate, or ask for a precision it has (\"{ask}\")",
+                        quantities=_figures_of(results, inst))   # (s24-hunt: its figures read clean before)
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

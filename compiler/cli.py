@@ -422,6 +422,7 @@ def build(spec, out_dir, defines, root):
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         click.echo(f"error: {out_dir} exists and is not a folder", err=True)
         sys.exit(EXIT_USAGE)
+    _note_nothing_evaluated(results, sink, spec, None)      # (s24-hunt: an empty file built an empty report silently)
     try:
         written, notes = build_report(results, spec, sink, out_dir)
     except OSError as exc:
@@ -492,7 +493,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
     from .render.report_format import flagged_quantities
     from .render.view import problems
     dot_text = diagram_dot(results, view, scenario - 1, flagged_quantities(results, sink), problems(results, sink))
-    errors = [d for d in sink.items if d.severity == ERROR]
+    _note_nothing_evaluated(results, sink, spec, None)      # (s24-hunt: an empty file drew an empty site silently)
+    errors = [d for d in sink.items if d.severity == ERROR or d.code == Code.NOTHING_TO_EVALUATE]
     if errors:
         click.echo(render_text(errors, sink.sources), err=True)
     if output == "-":
@@ -876,6 +878,10 @@ def show(name, fmt):
     from . import catalogue
 
     desc = catalogue.describe(name)
+    if desc is None and name in catalogue.modules():         # `show chips`: a module, not a definition (s24-hunt)
+        click.echo(f"error: `{name}` is a stdlib module, not a definition: `factory list {name}` lists its "
+                   f"definitions, `factory show NAME` shows one", err=True)
+        sys.exit(EXIT_USAGE)
     if desc is None:
         hint = catalogue.suggestions(name)
         click.echo(f"error: no stdlib definition `{name}`" + (f"; did you mean `{hint[0]}`?" if hint else "")

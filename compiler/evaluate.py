@@ -1527,15 +1527,44 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     notes = []
     if count > 1:
         notes.append(f"fails in {in_scenarios(len(failing), count)}: {scenario_names(ev, failing)}")
-    notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
-                 "(null in JSON)")
+    runs = _headline_stands(ev, inst, mask)
+    if runs:
+        none = sorted(p[len(inst.path) + 1:] for p, a in ev.absent.items()
+                      if p.startswith(inst.path + ".") and "." not in p[len(inst.path) + 1:]
+                      and (np.asarray(a.mask, dtype=bool) & mask).any())
+        notes.append(f"it runs on the accelerators it holds ({runs} has a value); "
+                     f"{', '.join(f'`{n}`' for n in none) or 'what is sized by what it asks'} has no value "
+                     "(null in JSON)")
+    else:
+        notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
+                     "(null in JSON)")
     about = infeasible_site_figures(ev, inst)
     if about:
         notes.append(f"`{inst.parent.path}`'s energy bill counts its accelerators at the site's planning draw there "
                      "(flagged)")
-    ev.sink.error(Code.INFEASIBLE_WORKLOAD, f"`{inst.path}` cannot run: {reason}", span, notes=notes,
+    what = "cannot meet what it asks" if runs else "cannot run"
+    ev.sink.error(Code.INFEASIBLE_WORKLOAD, f"`{inst.path}` {what}: {reason}", span, notes=notes,
                   scenarios=failing if count > 1 else None, quantities=about)
-    return CheckResult(f"{inst.path}: the workload can run", False, "the workload can run", span, reason, failing)
+    check = "the workload meets what it asks" if runs else "the workload can run"
+    return CheckResult(f"{inst.path}: {check}", False, check, span, reason, failing)
+
+
+def _headline_stands(ev: Evaluator, inst: Instance, mask: np.ndarray) -> str:
+    """The headline figure (`checks.HEADLINES`: a service's tokens/s, a run's time to train) of a workload whose
+    `infeasible-workload` concerns another output, where that figure has a value in every failing scenario: a
+    training run with a `deadline` no count of its ladder meets has no `accelerators_needed`, but it runs at the
+    accelerators it is given, with its time to train, throughput and cost (tests/test_feasibility.py). Its error
+    says it cannot meet what it asks, not that it cannot run (s24-hunt: before, "`s.job` cannot run" and a failed
+    check "the workload can run" beside `feasible 1` and a time to train of 1.4 years, and a note that its
+    throughput and cost had no value). "" otherwise."""
+    from .checks import HEADLINES
+
+    headline = HEADLINES.get(inst.kind)
+    value = ev.values.get(f"{inst.path}.{headline[0]}") if headline is not None else None
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or not value.size:
+        return ""
+    at = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), mask.shape)[mask]
+    return f"`{headline[0]}`" if at.size and np.isfinite(at).all() else ""
 
 
 def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:

@@ -440,14 +440,33 @@ class Heatmap:
         flagged = bool(reasons)
         finite = cells[np.isfinite(cells)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        size, left, top = 6 if max(m1, m2) > 60 else 14, 150, 40
-        width = left + m2 * size + max([180] + [48 + 7 * len(r) for r in reasons])
-        height = max(top + m1 * size + 60, top + (5 + len(reasons)) * 16 + 16 if reasons else 0)
+        size, top = 6 if max(m1, m2) > 60 else 14, 40
+
+        def label(p, k):      # in the parameter's unit, as the text shows it (before s23-hunt: its SI number alone)
+            return escape(format_quantity(float(self.plan.values[p][k]), (units or {}).get(p, ""),
+                                          (displays or {}).get(p, "")))
+
+        # the grid starts right of its longest y label (150 px, or more for a long parameter name: before session
+        # 24 `energy_price_per_kwh_at_the_meter = 0.1 USD/kWh` ran off the image's left edge)
+        y_first, y_last = f"{escape(p1)} = {label(p1, 0)}", label(p1, n1 - 1)
+        left = max(150, 6 + 6 + math.ceil(max(_text_width(y_first), _text_width(y_last))))
+
+        # the axes' end labels: the first at the grid's start, the last ending at its end; where the grid is too
+        # narrow to hold both apart (a 2-column grid is 28 px wide) the last goes on the next line, and the legend
+        # starts right of the longer (before session 24 a 2-column grid's two x labels were drawn over each other
+        # and over the legend, a 1-row grid's two y labels over each other, and a long title ran off the image)
+        x_first, x_last = f"{escape(p2)} = {label(p2, 0)}", label(p2, n2 - 1)
+        apart = _text_width(x_first) + _HEAT_GAP + _text_width(x_last) <= m2 * size
+        x_end = max(left + m2 * size, math.ceil(_text_width(x_last)))          # the last x label ends here
+        legend = max(x_end, left + math.ceil(_text_width(x_first))) + 20
+        title = (f'{escape(objective.path)} ({"least" if objective.sense == "min" else "greatest"} feasible; '
+                 f'grey: infeasible{"; light grey: n/a" if none.any() else ""}{"; hatched: flagged" if flagged else ""})')
+        width = max(legend + max([160] + [28 + math.ceil(_text_width(f"\u26a0 {r}")) for r in reasons]),
+                    left + math.ceil(_text_width(title, 13)) + 10)
+        height = max(top + m1 * size + 60, top + (5 + len(reasons)) * 16 + 16)   # (the 5 swatches of a 1-row grid)
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
                f'font-family="sans-serif" font-size="11">',
-               f'<text x="{left}" y="18" font-size="13">{escape(objective.path)} '
-               f'({"least" if objective.sense == "min" else "greatest"} feasible; grey: infeasible'
-               f'{"; light grey: n/a" if none.any() else ""}{"; hatched: flagged" if flagged else ""})</text>']
+               f'<text x="{left}" y="18" font-size="13">{title}</text>']
         if flagged:
             out.append('<defs><pattern id="flagged" width="4" height="4" patternUnits="userSpaceOnUse" '
                        'patternTransform="rotate(45)"><rect width="1.5" height="4" fill="#000000" '
@@ -468,16 +487,13 @@ class Heatmap:
             out.append(f'<rect x="{left + j * size}" y="{top + i * size}" width="{size}" height="{size}" '
                        f'fill="none" stroke="#e4002b" stroke-width="2"/>')
 
-        def label(p, k):      # in the parameter's unit, as the text shows it (before s23-hunt: its SI number alone)
-            return escape(format_quantity(float(self.plan.values[p][k]), (units or {}).get(p, ""),
-                                          (displays or {}).get(p, "")))
-
-        out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{escape(p1)} = {label(p1, 0)}</text>')
-        out.append(f'<text x="{left - 6}" y="{top + m1 * size}" text-anchor="end">{label(p1, n1 - 1)}</text>')
-        out.append(f'<text x="{left}" y="{top + m1 * size + 16}">{escape(p2)} = {label(p2, 0)}</text>')
-        out.append(f'<text x="{left + m2 * size}" y="{top + m1 * size + 16}" text-anchor="end">'
-                   f'{label(p2, n2 - 1)}</text>')
-        x = left + m2 * size + 20
+        out.append(f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{y_first}</text>')
+        out.append(f'<text x="{left - 6}" y="{max(top + m1 * size, top + 10 + _HEAT_LINE)}" text-anchor="end">'
+                   f'{y_last}</text>')
+        below = top + m1 * size + 16
+        out.append(f'<text x="{left}" y="{below}">{x_first}</text>')
+        out.append(f'<text x="{x_end}" y="{below if apart else below + _HEAT_LINE}" text-anchor="end">{x_last}</text>')
+        x = legend
         for k in range(5):
             out.append(f'<rect x="{x}" y="{top + k * 16}" width="14" height="14" fill="{_color(k / 4)}"/>')
             value = low + (high - low) * k / 4
@@ -489,6 +505,22 @@ class Heatmap:
             out.append(f'<text x="{x + 20}" y="{y + 11}">\u26a0 {escape(reason)}</text>')
         out.append("</svg>")
         return "\n".join(out) + "\n"
+
+
+_HEAT_LINE = 14                         # px between two lines of the heatmap's 11 px labels
+_HEAT_GAP = 8                           # px kept between two labels on one line
+_CHAR_WIDTH = 0.62 * 11                 # px: a sans-serif character's mean advance at 11 px, with a margin (digits
+                                        # and lower case are 0.5-0.64 em in Arial and DejaVu Sans; capitals, rarer
+                                        # in a label, up to 0.84; `energy_price = 0.1 USD/kWh` measures 0.56 em in
+                                        # rsvg's DejaVu Sans)
+
+
+def _text_width(text: str, font_size: float = 11) -> float:
+    """The width a sans-serif label of `font_size` px takes, from its characters as drawn (an entity `&amp;` is
+    one)."""
+    from xml.sax.saxutils import unescape
+
+    return len(unescape(text)) * _CHAR_WIDTH * font_size / 11
 
 
 def _color(t: float) -> str:

@@ -158,7 +158,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.NOTHING_TO_EVALUATE: ("evaluate", "`factory eval` found nothing to show: the spec declares no param, let, assert or block of its own (an empty or cut-off file), or `--select` matches no quantity. A warning: the exit code stays 0."),
     Code.LIMIT_EXCEEDED: ("evaluate", "A physical limit the spec gives is exceeded (rack power or air-cooling limit, hall feed, CDUs placed, a training run's deadline at the accelerators it is given); both values are shown."),
     Code.UNPRICED: ("evaluate", "A part has no price, or a site that places IT gives no `land_price`, so it counts as $0; the capex figures that include it are named as incomplete."),
-    Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON). An inference service's site counts its accelerators at the site's planning draw there: the site's metered draw, energy bill and TCO are flagged in those scenarios (results JSON `flagged.scenarios`, the report, the table)."),
+    Code.INFEASIBLE_WORKLOAD: ("evaluate", "A workload cannot run as specified (its weights do not fit, no layout meets its latency limits, a layout that cannot exist); the reason is given with the numbers, and, in a sweep, the failing scenarios. Its figures have no value (null in JSON). A training run with a `deadline` no accelerator count meets cannot meet what it asks: it has no `accelerators_needed`, and its figures at the accelerators it holds keep their values. An inference service's site counts its accelerators at the site's planning draw there: the site's metered draw, energy bill and TCO are flagged in those scenarios (results JSON `flagged.scenarios`, the report, the table)."),
     Code.OVERLOADED: ("evaluate", "An inference workload is offered more load (`offered_load`, else an aggregated service's `demand`) than it can carry: its queue would grow without bound, so its latencies have no steady value. Both numbers are shown (a demand's message names the accelerators it needs); its latency figures (TTFT, TPOT and tokens/s per user) are absent in those scenarios, with the reason, and its tokens served and $/Mtok are at its capacity."),
     Code.OVER_COMMITTED: ("evaluate", "The workloads of a site need more accelerators of a kind than the site places; both numbers are shown. A site that places no hardware is a pure workload estimate and is not checked. The site's service figures (tokens/s, tokens served/s, $/Mtok, tokens/J, time to train) and its metered draw, with the energy bill and TCO computed from it, are flagged wherever they are shown (results JSON `flagged`, the report, the table)."),
     Code.MODEL_INPUT_MISSING: ("evaluate", "A computed figure (power, heat, cost) needs an input the spec does not give; the figure is left out. Or a workload's `precision` has no rate on its chip (fp4 on an H100): its GEMMs are computed at the next wider format the chip has, said at the precision."),
@@ -346,9 +346,26 @@ def _visible(ch: str) -> str:
     return ch
 
 
-def _cells(ch: str) -> int:
-    """Terminal cells a shown character takes: 2 for East Asian wide and full-width ones, else 1."""
-    return 2 if ch >= "\u1100" and unicodedata.east_asian_width(ch) in ("W", "F") else 1
+def _cells(shown: list[str]) -> list[int]:
+    """Terminal cells each shown character takes, as wcwidth and the terminals that follow Unicode's emoji rules
+    draw them: 2 for East Asian wide and full-width ones (CJK, most emoji); 0 for a combining mark (the accent of a
+    decomposed `é`), a format character (a zero-width joiner or space) and a variation selector, and for what joins
+    the character before it (a skin-tone modifier, the emoji after a zero-width joiner); a narrow symbol followed by
+    the emoji selector U+FE0F (`⚠️`) takes 2. Else 1. (Before session 24 every one of these took one cell, so a
+    caret after `Café` written decomposed, or after `⚠️`, stood one column right of what it marks.)"""
+    cells = []
+    for i, ch in enumerate(shown):
+        if ch < "\u0300":
+            cells.append(1)
+        elif ch == "\ufe0f" and i and cells[-1] == 1 and shown[i - 1] >= "\u00a9":
+            cells += [0]
+            cells[i - 1] = 2                    # emoji presentation of the symbol before it
+        elif unicodedata.category(ch) in ("Mn", "Me", "Cf") or "\ufe00" <= ch <= "\ufe0f" \
+                or "\U0001f3fb" <= ch <= "\U0001f3ff" and i and cells[-1] == 2 or i and shown[i - 1] == "\u200d":
+            cells.append(0)
+        else:
+            cells.append(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1)
+    return cells
 
 
 def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
@@ -379,9 +396,14 @@ def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
             left, right = (["…"] if lo > 0 else []), (["…"] if lo + 160 < len(shown) else [])
             shown = left + shown[lo:lo + 160] + right
             caret = [" "] * len(left) + caret[lo:lo + 160]
-        # a wide character (CJK, emoji) takes two cells of the terminal: its mark does too, so carets stay under
-        # what they mark
-        cells = "".join(mark * _cells(shown[i]) if i < len(shown) else mark for i, mark in enumerate(caret))
+        # a wide character (CJK, emoji) takes two cells of the terminal, a combining accent none (`_cells`): its
+        # mark does too, so carets stay under what they mark; a span of zero-width characters alone (a stray
+        # zero-width space) keeps one caret, where it is
+        widths = _cells(shown)
+        marked = [i for i, mark in enumerate(caret[:len(widths)]) if mark == "^"]
+        if marked and not any(widths[i] for i in marked):
+            widths[marked[0]] = 1
+        cells = "".join(mark * widths[i] if i < len(widths) else mark for i, mark in enumerate(caret))
         out.append(f" {line:>{width}} | {''.join(shown)}")
         out.append(f" {pad} | {cells.rstrip()}")
     for rel in diag.related:

@@ -1,7 +1,11 @@
 """Source files and spans: the positions every later stage reports against.
 
 Pipeline position: first; imported by every other `dsl` module. Imports nothing of the project.
-Lines and columns are 1-based; columns count characters (not bytes); `end` is exclusive.
+Lines and columns are 1-based; columns count characters (Unicode code points, not bytes); `end` is exclusive.
+What every surface calls a column (session 24): the CLI's `file:line:col` header, results and diagnostics JSON,
+SARIF (`columnKind: unicodeCodePoints`), GitHub and GitLab give these code points; the carets under a quoted line
+are placed by terminal cells (`dsl.diagnostics._cells`: a CJK character or emoji two, a combining accent none);
+the language server sends 0-based UTF-16 code units (LSP's one mandatory encoding, `compiler/lsp/server.py`).
 """
 from __future__ import annotations
 

@@ -498,20 +498,36 @@ class Analysis:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def flag_mark(self, paths) -> str:
+    def flag_mark(self, paths, values=None, brief: bool = False) -> str:
         """` (⚠ incomplete: counts unpriced parts as $0)` where a warning makes one of `paths` incomplete (the
-        report's mark, `report_format.flagged_quantities`), else ""; the flags are found once per evaluation."""
+        report's mark, `report_format.flagged_quantities`), else ""; the flags are found once per evaluation. A
+        flag of a sweep that holds in some scenarios only (`report_format.scenario_flags`: an implausible price in
+        one of them, a service that cannot run in another) marks the figure when one of those scenarios is among
+        those `values` (the (path, array, ...) a hover shows) have a value in, as eval's table marks those cells
+        alone (s24-hunt: before, the flag of a scenario where the figure is n/a marked the value of the others).
+        `brief`: each reason's words before its first colon (a code lens)."""
         results = self.results_within(VALUE_WAIT_S)
         if results is None:
             return ""
         if getattr(self, "_flags_of", None) is not results:
-            from compiler.render.report_format import flag_reason, graph_flags
+            from types import SimpleNamespace
 
-            found = graph_flags(results.graph, [*self.sink.items, *self.eval_diagnostics])
-            self._flags = {p: flag_reason(c) for p, c in found.items()}
+            from compiler.render.report_format import graph_flags, scenario_flags
+
+            diagnostics = [*self.sink.items, *self.eval_diagnostics]
+            self._flags = graph_flags(results.graph, diagnostics)
+            self._flag_scenarios = scenario_flags(results, SimpleNamespace(items=diagnostics))
             self._flags_of = results
-        why = sorted({self._flags[p] for p in paths if p in self._flags})
-        return f" (⚠ {'; '.join(why)})" if why else ""
+        from compiler.render.report_format import flag_reason
+
+        shown = _scenarios_with_values(values, results.scenario_count) if values is not None else None
+        why = set()
+        for p in paths:
+            limited = self._flag_scenarios.get(p, {})
+            codes = {c for c in self._flags.get(p, ()) if c not in limited or shown is None or limited[c] & shown}
+            if codes:
+                why.add(flag_reason(codes).split(":")[0] if brief else flag_reason(codes))
+        return f" (⚠ {'; '.join(sorted(why))})" if why else ""
 
     def value_line(self, values, format_quantity, np, table: bool = False) -> str:
         """`= **67.37 ms .. 87.17 ms** (⚠ why) (n/a in 1 of 3 scenarios: why)` for the (path, value, unit, declared)
@@ -535,7 +551,8 @@ class Analysis:
                 return f"n/a ({found[0].reason})" if table else f"= **n/a** ({found[0].reason})"
         if not shown:
             return ""
-        return f"{shown}{self.flag_mark(paths)}{note}" if table else f"= **{shown}**{self.flag_mark(paths)}{note}"
+        mark = self.flag_mark(paths, values)
+        return f"{shown}{mark}{note}" if table else f"= **{shown}**{mark}{note}"
 
     def values_of(self, member: object) -> list[tuple[str, object, str, str]]:
         """(path, value array, SI unit, declared unit) of every graph node defined by `member`."""
@@ -571,10 +588,10 @@ class Analysis:
         import numpy as np
 
         from compiler.display import format_quantity
-        from compiler.render.report_format import flag_reason, graph_flags
+        from compiler.render.view import ABSENT_TEXT
 
-        # a figure a warning makes incomplete is marked as the report marks it: `cost 0.5705 USD/Mtok (⚠ incomplete)`
-        flags = graph_flags(results.graph, [*self.sink.items, *self.eval_diagnostics])
+        # a figure a warning makes incomplete is marked as the report marks it: `cost 0.5705 USD/Mtok (⚠ incomplete)`;
+        # one n/a in some scenarios of a sweep says in how many, as a hover does
         out, todo, placed = [], list(results.graph.roots), []
         while todo:
             inst = todo.pop()
@@ -593,10 +610,10 @@ class Analysis:
                 node = results.graph.nodes.get(path)
                 if node is None or path not in results.values:
                     continue
-                value = _summary([(path, results.values[path], results.units.get(path, ""), node.display)],
-                                 format_quantity, np)
-                mark = f" (⚠ {flag_reason(flags[path]).split(':')[0]})" if value and path in flags else ""
-                shown.append(f"{label} {value or 'absent'}{mark}")
+                values = [(path, results.values[path], results.units.get(path, ""), node.display)]
+                value = _summary(values, format_quantity, np)
+                mark = self.flag_mark([path], values, brief=True) if value else ""
+                shown.append(f"{label} {value or ABSENT_TEXT}{mark}{_absent_count(results, path, bool(value), np)}")
             if shown:             # (the placement named where one definition is placed several times)
                 where = f"{inst.path}: " if placements[span] > 1 else ""
                 out.append(Lens(span, where + " · ".join(shown) + " (explain)", f"{inst.path}.{figures[0][0]}"))
@@ -642,7 +659,7 @@ class Analysis:
             if shown:
                 line_end = self.text.find("\n", stmt.span.end)
                 line_end = len(self.text) if line_end < 0 else line_end
-                hints.append(Hint(line_end, f" = {shown}{self.flag_mark(v[0] for v in values)}"))
+                hints.append(Hint(line_end, f" = {shown}{self.flag_mark([v[0] for v in values], values)}"))
         return hints
 
 
@@ -708,6 +725,30 @@ def _literal(expr) -> bool:
     while isinstance(expr, n.Unary):
         expr = expr.operand
     return isinstance(expr, (n.Number, n.Quantity, n.String, n.Bool))
+
+
+def _scenarios_with_values(values, count: int) -> set[int]:
+    """The scenarios in which one of `values` (path, array, ...) has a number: every one for a constant."""
+    import numpy as np
+
+    found: set[int] = set()
+    for value in values:
+        array = value[1]
+        if isinstance(array, np.ndarray) and array.dtype.kind in "fiu" and array.size:
+            flat = np.isfinite(array.reshape(-1))
+            found.update(range(count) if flat.size == 1 and flat[0] else np.nonzero(flat)[0].tolist())
+    return found
+
+
+def _absent_count(results, path: str, some: bool, np) -> str:
+    """` (n/a in 1 of 2 scenarios)` where a figure a code lens shows has a value in some scenarios only."""
+    from compiler.render.view import ABSENT_TEXT
+
+    absent = (getattr(results, "absent", None) or {}).get(path)
+    if not some or absent is None or results.scenario_count < 2:
+        return ""
+    where = int(np.broadcast_to(np.asarray(absent.mask, dtype=bool).reshape(-1), (results.scenario_count,)).sum())
+    return f" ({ABSENT_TEXT} in {where} of {results.scenario_count} scenarios)" if where else ""
 
 
 def _summary(values, format_quantity, np) -> str:
@@ -812,18 +853,24 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
         results = analysis.results_within(0) if instances else None
         if results is not None and instances:
             prefix = instances[0].path + "."
-            computed = sorted(p[len(prefix):] for p, node in results.graph.nodes.items()
-                              if p.startswith(prefix) and "." not in p[len(prefix):] and node.kind == "model")
-            for name in computed[:MAX_HOVER_ROWS]:
+            computed = hover_figure_order(target.kind, (
+                p[len(prefix):] for p, node in results.graph.nodes.items()
+                if p.startswith(prefix) and "." not in p[len(prefix):] and node.kind == "model"))
+            more = 0
+            for name in computed:
                 vals = [(p, results.values[p], results.units.get(p, ""),
                          results.graph.nodes[p].display) for p in (f"{i.path}.{name}" for i in instances)
                         if p in results.values]
                 shown = analysis.value_line(vals, format_quantity, np, table=True)
-                if shown:
+                if shown and len(rows) < MAX_HOVER_ROWS:
                     rows.append(f"| {name} | {shown} |")
+                elif shown:
+                    more += 1
             if rows:
                 where = instances[0].path + (f" (+{len(instances) - 1} more)" if len(instances) > 1 else "")
                 lines += ["", f"Evaluated at `{where}`, per item:", "", "| figure | value |", "|---|---|", *rows]
+                if more:
+                    lines += ["", f"... and {more} more figures (`factory eval --select '{instances[0].path}.*'`)"]
     elif isinstance(target, (n.Field, n.Let, n.Param)):
         what = "field" if isinstance(target, n.Field) else "let" if isinstance(target, n.Let) else "param"
         owner = _owner_block(analysis, target, occ)
@@ -855,6 +902,22 @@ def _hover_own(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     else:
         return None
     return "\n".join(lines), part[1] if part is not None else occ.span
+
+
+def hover_figure_order(kind: str, names) -> list[str]:
+    """The order a block's hover lists its evaluated figures in, of which it shows the first MAX_HOVER_ROWS that
+    have a value: first the key figures `factory plan` compares (compiler.plan.KPIS: facility and IT power, PUE,
+    accelerators, tokens/s, $/Mtok, capex, opex, TCO ..., in that order), then the columns the report's table of
+    that kind shows (a hall's heat and cooling plant, a workload's TTFT, TPOT, MFU ...: HALL_COLUMNS,
+    WORKLOAD_COLUMNS), then the rest alphabetically. (Before session 24: alphabetically only, so a site's hover
+    showed `air_chillers_run`, `airflow_outside_halls` and `capex_building_share` and never its PUE or TCO.)"""
+    from compiler.plan import KPIS
+    from compiler.render.report_sections import HALL_COLUMNS, WORKLOAD_COLUMNS
+
+    columns = HALL_COLUMNS if kind == "hall" else WORKLOAD_COLUMNS.get(kind, ())
+    first = list(dict.fromkeys([*KPIS, *(name for name, *_ in columns)]))
+    rank = {name: i for i, name in enumerate(first)}
+    return sorted(set(names), key=lambda name: (rank.get(name, len(first)), name))
 
 
 def _module_file(analysis: Analysis, module: n.Module) -> str:

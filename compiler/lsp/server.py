@@ -3,7 +3,8 @@
 Pipeline position: top (beside the CLI). Speaks LSP; everything it knows comes from `compiler.lsp.analysis`
 (one `Analysis` per open document version). Positions are 0-based here and only here: the front end's spans
 are 1-based lines and columns, converted at this boundary (`_range`, `_offset`). Columns are counted in
-UTF-16 code units, as LSP's default position encoding requires.
+UTF-16 code units, as LSP's default position encoding requires, and the server announces `positionEncoding:
+utf-16` whatever the editor offers (`_Utf16Protocol`: UTF-16 is the one encoding every client must support).
 
 Diagnostics are published on open and, debounced (`DEBOUNCE_S`), on change, in three stages: the check's
 (syntax, names, types, units) at once; then, for a spec that checks, its asserts', built-in limits' and rules',
@@ -42,6 +43,7 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
 
 import dsl
 from dsl.diagnostics import Code
@@ -86,11 +88,27 @@ _COMPLETION_KINDS = {
 _SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
 
 
+class _Utf16Protocol(LanguageServerProtocol):
+    """pygls's protocol, with positions in UTF-16 code units whatever encodings the editor offers. pygls takes the
+    editor's first offered encoding (`general.positionEncodings`: Neovim and Helix offer utf-8 first), announces it
+    and applies ranged edits in it, while every position this server computes (`_position_in`, `_offset`, semantic
+    tokens) counts UTF-16 units: before session 24, in such an editor, each character outside ASCII before a
+    position moved diagnostics, hovers and edits off by one to three columns (an emoji: 4 bytes, 2 units), and
+    typing after one corrupted the server's copy of the text. LSP 3.17 makes UTF-16 the one encoding every client
+    must support, so the server announces it always."""
+
+    @lsp_method(t.INITIALIZE)
+    def lsp_initialize(self, params: t.InitializeParams):
+        if params.capabilities.general is not None:
+            params.capabilities.general.position_encodings = None
+        return (yield from super().lsp_initialize(params))
+
+
 class FactoryServer(LanguageServer):
     """Open documents and their analyses; settings."""
 
     def __init__(self) -> None:
-        super().__init__("factory-lsp", "1")
+        super().__init__("factory-lsp", "1", protocol_cls=_Utf16Protocol)
         self.analyses: dict[str, Analysis] = {}
         # uri -> the values of its last version's checks' stage, lent to the next (`compiler.memo`)
         self.memos: dict[str, ValueMemo] = {}

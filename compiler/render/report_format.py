@@ -101,7 +101,8 @@ FLAG_TEXT = {Code.UNPRICED: "incomplete: counts unpriced parts as $0",
              Code.IMPLAUSIBLE_VALUE: "computed from an input outside its published range",
              Code.OUT_OF_RANGE: "computed from an input outside its range",
              Code.BATCH_BEYOND_RUN: "of one whole step larger than the run",
-             Code.LATENCY_KNIFE_EDGE: "on a knife edge: 5% more or less load moves it far (its _low / _high band)"}
+             Code.LATENCY_KNIFE_EDGE: "on a knife edge: 5% more or less load moves it far (its _low / _high band)",
+             Code.MODEL_INPUT_MISSING: "computed with a stand-in for an input the spec does not give"}
 
 
 def flagged_codes(results, sink) -> dict[str, set[str]]:
