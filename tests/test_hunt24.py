@@ -412,3 +412,34 @@ def test_a_run_that_misses_a_deadline_at_every_count_is_not_said_to_be_unable_to
     spec.write_text(served)
     doc = json.loads(CliRunner().invoke(main, ["eval", str(spec), "--format", "json"]).stdout)
     assert any(d["message"].startswith("`s.chat` cannot run:") for d in doc["diagnostics"]), doc["diagnostics"]
+
+
+# ----------------------------------------------------------------------------- a cold design day (lead, session 24)
+COLD = """\
+from systems import DGX_H100_rack
+site s {
+  SITE_LINE
+  hall h {
+    rack r: DGX_H100_rack x 4
+  }
+}
+"""
+
+
+def _site_figures(line: str) -> dict:
+    from compiler import evaluate_text
+    results, sink = evaluate_text(COLD.replace("SITE_LINE", line), "cold.factory")
+    assert not [d for d in sink.items if d.severity == "error"], [d.message for d in sink.items]
+    return {k: float(results.values[f"s.{k}"][0]) for k in ("cooling_power_avg", "facility_power_avg", "pue")}
+
+
+def test_a_year_is_never_warmer_than_its_design_day() -> None:
+    """A site that writes a design ambient_temp of -30 degC and no mean was read at the default mean of 15 degC (a
+    year 45 K warmer than its hottest hours): its average cooling and PUE are now those of a mean at its design
+    day, exactly as if it wrote `mean_ambient_temp = -30 degC`; a site that writes a hot design day keeps 15 degC."""
+    cold = _site_figures("ambient_temp = -30 degC")
+    assert cold == _site_figures("ambient_temp = -30 degC\n  mean_ambient_temp = -30 degC")
+    hot = _site_figures("ambient_temp = 40 degC")
+    assert hot == _site_figures("ambient_temp = 40 degC\n  mean_ambient_temp = 15 degC")
+    assert hot["cooling_power_avg"] == _site_figures("")["cooling_power_avg"]   # the defaults: 35 degC design, 15 mean
+    assert cold["cooling_power_avg"] < hot["cooling_power_avg"]

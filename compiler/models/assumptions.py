@@ -118,7 +118,9 @@ ambient_temp = Assumption(
     "0.4% design values are 32-38 degC across Virginia, Texas and Arizona)", point=True)
 mean_ambient_temp = Assumption(
     "mean_ambient_temp", 273.15 + 15.0, "K",
-    "annual mean outdoor temperature when the site gives none [U]: Northern Virginia ~14 degC, Dallas ~19 degC", point=True)
+    "annual mean outdoor temperature when the site gives none [U]: Northern Virginia ~14 degC, Dallas ~19 degC; "
+    "never above the site's design ambient_temp (a site that writes a colder design day and no mean is read at "
+    "that design day)", point=True)
 chiller_approach = Assumption(
     "chiller_approach", 8.0, "K",
     "condenser temperature above ambient, plus evaporator temperature below supply [U]: 5-10 K each "

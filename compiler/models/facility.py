@@ -88,7 +88,8 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     heat_rejected    = Q + pumps + fans + mechanical + rejection fans (= IT heat + cooling power), summed
                        over the streams the block cools and its halls
     chilled_water_temp = air_supply_temp - chilled_water_offset   (the air stream's supply temperature)
-    T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average; cooling towers see the
+    T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average (not given: min(15 degC,
+    the `ambient_temp` the spec writes): a year's mean is never above its design hours); cooling towers see the
     wet bulb (`wet_bulb_temp`, else 8 K below the dry bulb).
     liquid_chillers_run / air_chillers_run = 1 unless the loop cools freely at the design ambient
     liquid_free_cooling_hours / air_free_cooling_hours = 8,760 h when the loop cools freely at the mean
@@ -787,6 +788,11 @@ def _outdoor(ctx, peak: bool, tower: bool):
             return ctx.inherited("wet_bulb_temp", A.ambient_temp)
     else:
         dry = ctx.inherited("mean_ambient_temp", A.mean_ambient_temp)
+        if not ctx.inherited_is_set("mean_ambient_temp") and ctx.inherited_is_set("ambient_temp"):
+            # a year's mean is never above its design hours: a spec that writes a design ambient_temp below the
+            # default mean (15 degC) and no mean is read at its design temperature (session 24; before, a -30 degC
+            # site's PUE and energy were computed at 15 degC)
+            dry = np.minimum(dry, ctx.inherited("ambient_temp", A.ambient_temp))
     if tower:
         return dry - ctx.get("wet_bulb_depression", wet_bulb_depression)
     return dry
