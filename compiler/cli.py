@@ -69,25 +69,28 @@ def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _unusable(path: str) -> str | None:
+    """Why `path` cannot be read as a spec (one line, for `error: ...`), or None when it can."""
+    if path == "-" and not os.path.exists(path):
+        return ("`-` (standard input) is read by `factory check -` and `factory fmt -` only; save the spec to a file "
+                "to run this command on it")
+    if not os.path.exists(path):
+        why = "a symbolic link that leads nowhere (or round in a loop)" if os.path.islink(path) else "no such file"
+        return f"{path}: {why}"
+    if os.path.isdir(path):
+        return f"{path} is a directory; name the .factory files in it"
+    if not os.path.isfile(path):   # a FIFO would block the read, a device like /dev/zero never ends
+        return f"{path} is not a regular file (a named pipe, a device or a socket); name a .factory file"
+    if not os.access(path, os.R_OK):
+        return f"{path}: permission denied"
+    return None
+
+
 def _require_files(paths: tuple[str, ...]) -> None:
     for path in paths:
-        if path == "-" and not os.path.exists(path):
-            click.echo("error: `-` (standard input) is read by `factory check -` and `factory fmt -` only; save the "
-                       "spec to a file to run this command on it", err=True)
-            sys.exit(EXIT_USAGE)
-        if not os.path.exists(path):
-            why = "a symbolic link that leads nowhere (or round in a loop)" if os.path.islink(path) else "no such file"
-            click.echo(f"error: {path}: {why}", err=True)
-            sys.exit(EXIT_USAGE)
-        if os.path.isdir(path):
-            click.echo(f"error: {path} is a directory; name the .factory files in it", err=True)
-            sys.exit(EXIT_USAGE)
-        if not os.path.isfile(path):   # a FIFO would block the read, a device like /dev/zero never ends
-            click.echo(f"error: {path} is not a regular file (a named pipe, a device or a socket); name a "
-                       ".factory file", err=True)
-            sys.exit(EXIT_USAGE)
-        if not os.access(path, os.R_OK):
-            click.echo(f"error: {path}: permission denied", err=True)
+        why = _unusable(path)
+        if why is not None:
+            click.echo(f"error: {why}", err=True)
             sys.exit(EXIT_USAGE)
 
 
@@ -163,16 +166,24 @@ def check(files, fmt, max_errors, stdin_name, defines, root, fail_on):
     define_map = _parse_defines(defines)
     from . import check_files, check_text
 
+    unusable, shown = [], files
     if files == ("-",):
         text = _read_stdin()
         checks, sink = check_text(text, stdin_name, define_map, root)
         names = [stdin_name]
     else:
-        _require_files(files)
-        checks, sink = check_files(list(files), define_map, root)
-        names = list(files)
+        # a file that cannot be read is a usage error (exit 2), but the others are still checked and their
+        # diagnostics shown (session 24: before, one mistyped path hid every other file's diagnostics)
+        unusable = [why for why in map(_unusable, files) if why is not None]
+        for why in unusable:
+            click.echo(f"error: {why}", err=True)
+        readable = [path for path in files if _unusable(path) is None]
+        if not readable:
+            sys.exit(EXIT_USAGE)
+        checks, sink = check_files(readable, define_map, root)
+        names, shown = readable, tuple(readable)
     if fmt == "json":
-        out = {"format_version": FORMAT_VERSION, "files": list(files),
+        out = {"format_version": FORMAT_VERSION, "files": list(shown),
                "ok": not sink.has_errors(),
                "checks": [{"name": c.name, "ok": c.ok, "message": c.message,
                            "location": c.span.to_json() if c.span else None} for c in checks],
@@ -186,14 +197,16 @@ def check(files, fmt, max_errors, stdin_name, defines, root, fail_on):
         from .ci_formats import github_commands, limit_annotations
 
         click.echo(limit_annotations(github_commands(sink.items, names)), nl=False)
-        click.echo(summary_line(sink.items, len(files)), err=True)
+        click.echo(summary_line(sink.items, len(shown)), err=True)
     elif fmt == "gitlab":
         from .ci_formats import gitlab_issues
 
         click.echo(json.dumps(gitlab_issues(sink.items, names), indent=2))
-        click.echo(summary_line(sink.items, len(files)), err=True)
+        click.echo(summary_line(sink.items, len(shown)), err=True)
     else:
-        check_text_report(sink, files, max_errors, click.echo)    # (also run without click: compiler.launch)
+        check_text_report(sink, shown, max_errors, click.echo)    # (also run without click: compiler.launch)
+    if unusable:
+        sys.exit(EXIT_USAGE)
     if fail_on == "warning" and any(d.severity == "warning" for d in sink.items):
         sys.exit(EXIT_SPEC_ERRORS)       # (s23-hunt: before, a CI step could not fail on a flagged figure)
     sys.exit(_exit_code(sink))

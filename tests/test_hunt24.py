@@ -443,3 +443,21 @@ def test_a_year_is_never_warmer_than_its_design_day() -> None:
     assert hot == _site_figures("ambient_temp = 40 degC\n  mean_ambient_temp = 15 degC")
     assert hot["cooling_power_avg"] == _site_figures("")["cooling_power_avg"]   # the defaults: 35 degC design, 15 mean
     assert cold["cooling_power_avg"] < hot["cooling_power_avg"]
+
+
+def test_one_missing_file_hides_no_other_files_diagnostics(tmp_path) -> None:
+    """`check a.factory missing.factory`: before, exit 2 with "no such file" only, a.factory's error never shown.
+    Now the missing one is named (exit 2, usage) and a.factory is still checked: its error at its line:col, in text
+    and in JSON (whose `files` lists the files checked)."""
+    spec = tmp_path / "a.factory"
+    spec.write_text("site s {\n  pue = 96\n}\n")
+    missing = tmp_path / "missing.factory"
+    res = CliRunner().invoke(main, ["check", str(spec), str(missing)])
+    assert res.exit_code == 2
+    assert f"{missing}: no such file" in res.stderr
+    assert f"{spec}:2:9: error[out-of-range]" in res.stdout
+    res = CliRunner().invoke(main, ["check", str(spec), str(missing), "--format", "json"])
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 2 and doc["files"] == [str(spec)] and not doc["ok"]
+    assert [d["code"] for d in doc["diagnostics"]] == ["out-of-range"]
+    assert CliRunner().invoke(main, ["check", str(missing)]).exit_code == 2
