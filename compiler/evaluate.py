@@ -1198,11 +1198,17 @@ class Context:
         wanted = _WANTED.get(kinds)
         if wanted is None:
             wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
-        canonical = inst.__dict__.get("_part_kinds")      # each part's schema kind, found once per instance
-        if canonical is None or len(canonical) != len(parts):
-            canonical = inst.__dict__["_part_kinds"] = [canonical_kind(p.block.kind) for p in parts]
+        # the positions of the parts of each wanted set of kinds, found once per instance (a site of n halls is
+        # asked for its few workloads once per hall: a scan of its parts each time was ~n^2; s23-scale)
+        chosen = inst.__dict__.get("_parts_of")
+        if chosen is None or chosen[0] != len(parts):
+            canonical = [canonical_kind(p.block.kind) for p in parts]   # each part's schema kind
+            chosen = inst.__dict__["_parts_of"] = (len(parts), canonical, {})
+        at = chosen[2].get(wanted)
+        if at is None:
+            at = chosen[2][wanted] = [i for i, k in enumerate(chosen[1]) if k in wanted]
         ev, node = self.ev, self.node
-        return [Context(ev, part, node) for part, k in zip(parts, canonical) if k in wanted]
+        return [Context(ev, parts[i], node) for i in at]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)

@@ -263,6 +263,7 @@ class Round:
         self.log: list[tuple] = []                  # the effects made again where a value is lent (`event`)
         self.inlined: list = []                     # the spans of the expressions read in place (`inline`)
         self.fresh: frozenset = frozenset()         # `SweepMemo`: the swept parameters, never kept nor lent
+        self.opaque: set[str] = set()               # paths computed from more than they read (`models.solved_through`)
         self.count = 0                              # `SweepMemo`: the chunk's scenarios
 
     # ------------------------------------------------------------------ recording
@@ -326,7 +327,7 @@ class Round:
     def done(self, path: str, node, read: list, value, ev) -> None:
         """`path` was computed: kept if its computation (every try) had no effect and all it read is kept."""
         began = self.starts.pop((id(ev), path), None)
-        if began is None or path in ev.absent:
+        if began is None or path in ev.absent or path in self.opaque:
             return
         began, logged, inlined = began
         if ev.watch is not None and any(event[0] != "assumption" for event in self.log[logged:]):

@@ -301,10 +301,12 @@ class _Failed:
         self.exc = exc
 
 
-def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
+def cached(ctx, kind: str, solve, replay: bool = True) -> dict[str, np.ndarray]:
     """Solve once per block and evaluation (`kind` names what is solved: a workload's inference or training,
     the load a gear placement carries); every output reads from it. The quantities the solve read are
-    re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs."""
+    re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs.
+    `replay` False: a hit re-reads nothing; the caller has read a figure of the block computed from the solve
+    (`solved_through`), which holds those reads."""
     memo = ctx.ev.model_memo          # owned by the evaluation: nothing outlives it
     key = (kind, ctx.path)
     reading = getattr(ctx.ev, "reading", None)
@@ -322,7 +324,7 @@ def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
                 reading.pop()
                 if reading:
                     reading[-1].extend(read)
-    else:
+    elif replay:
         for path in memo[key][1]:
             try:
                 ctx.ev.node_value(path)
@@ -332,6 +334,22 @@ def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
     if isinstance(value, _Failed):
         raise value.exc
     return value
+
+
+def solved_through(block, figure: str, kind: str, solve):
+    """The solve `kind` of `block` (`cached`), read through `block`'s `figure`, which is computed from it: the
+    reader records one read, of that figure, instead of every quantity the solve read. A site's n halls each take
+    their share of a solve that reads all n halls (cost.metered_changes): each hall replaying it recorded ~n
+    reads, n^2 in all, in `Node.deps`, the bound graph and the evaluation (s23-scale); through the site's figure
+    each records one, and what the hall's figure depends on, transitively, is the same. Its value is not a function
+    of that one read's value (a site's total can stay while its halls' shares move), so the figure being computed
+    is never kept by a memo that lends a value whose reads kept theirs (`compiler.memo.Round.opaque`: the editor's
+    versions, a sweep's chunks), nor is what reads it."""
+    ev = block.ev
+    if ev.memo is not None and ev.stack:
+        ev.memo.opaque.add(ev.stack[-1])
+    block.get(figure)
+    return cached(block, kind, solve, replay=False)
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}
