@@ -52,7 +52,7 @@ from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
 
 from .display import in_scenarios
-from .graph import CompletingDict, Graph, Instance, Node, release_instances
+from .graph import CompletingDict, Graph, Instance, Node, expand_reads, release_instances
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import LazyNodes, Lowering
@@ -572,6 +572,7 @@ class Evaluator:
             return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
         if value.dtype.kind == "f" and not np.isfinite(value).all():
             bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
+            read = expand_reads(self.graph.solves, read)     # (a solve's key: what the solve read, in its place)
             causes = [self.absent[dep] for dep in read if dep in self.absent] if bad is not None else []
             causes = [c for c in causes if (c.mask & bad).any()]
             if causes:      # the first input's reason; the scenarios of every absent input
@@ -590,6 +591,7 @@ class Evaluator:
         """Where `path` read a figure left uncomputed for a refused `let` (or, a model, the let itself where it is
         refused), it is absent for the same reason, whatever it computed from what it read (a comparison, a count, a
         `where`, a clip turn a NaN into a plausible number): no figure is computed from a let its figure refuses."""
+        read = expand_reads(self.graph.solves, read)         # (a solve's key: what the solve read, in its place)
         causes = [self.refused[p] for p in read if p in self.refused]
         if kind == "model":
             causes += [self.refused_inputs[p] for p in read if p in self.refused_inputs]

@@ -628,7 +628,7 @@ def hall_power_metered(hall) -> np.ndarray:
     site = hall.parent
     if site is None or site.kind != "site":
         return base
-    per_hall = solved_through(site, "facility_power_metered", "metered_changes", _metered_changes)[1]
+    per_hall = solved_through(site, "metered_changes", _metered_changes)[1]
     return base + per_hall.get(hall.path, np.zeros(1))
 
 
@@ -643,7 +643,7 @@ def it_power_metered(ctx) -> np.ndarray:
     if site is None or site.kind != "site":
         return base
     if ctx.kind == "hall":
-        per_hall = solved_through(site, "it_power_metered", "it_changes", _it_changes)[1]
+        per_hall = solved_through(site, "it_changes", _it_changes)[1]
         return np.maximum(base + per_hall.get(ctx.path, np.zeros(1)), 0.0)
     own, per_hall = it_changes(site)
     for hall in halls(site):

@@ -1383,9 +1383,11 @@ READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVI
     "parts:hall.set:pue") + tuple(
     # each hall's own slope (cost.metered_changes: facility.facility_slope and no_load_loss of the hall)
     f"parts:hall.{read}" for read in READS["hall.facility_power_avg"] if not read.startswith("up:"))
-# a hall carries its site's service draws where their chip types sit (cost.hall_power_metered), read through its
-# site's metered draw (models.solved_through: what that reads, every hall of the site, is not read again by each
-# hall; s23-scale: ~n^2 reads and bound edges for n halls before)
+# a hall carries its site's service draws where their chip types sit (cost.hall_power_metered): its share of its
+# site's solve, which reads every hall of the site, held once (models.solved_through: the hall records the solve's
+# key, `Graph.solves`). Declared as its site's metered draw, which declares every read of that solve: bound before
+# the hall's figure, without each hall binding them again (s23-scale: ~n^2 bound edges for n halls before; the
+# hall does not read the site's figure itself, s24-scale, tests/test_model_reads.py checks the solve's reads)
 READS["hall.facility_power_metered"] = ("facility_power_avg", "parent.facility_power_metered")
 # s19-energy2: the IT power as the bill meters it (cost.it_power_metered: the services' draws where their chip types
 # sit, as the metered facility power reads them), and the PUE and the water that follow it (facility._metered_share)
