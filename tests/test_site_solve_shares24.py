@@ -121,3 +121,39 @@ def test_a_halls_let_outside_its_range_read_by_the_site_solve_is_refused_at_its_
     # no figure is computed from it: every hall's share of the solve that read it is absent (null in JSON)
     for hall in ("h0", "h1", "h2"):
         assert f"s.{hall}.facility_power_metered" in results.absent, hall
+
+
+def test_the_editors_memo_lends_a_halls_share_where_the_solves_reads_are_the_same(tmp_path, monkeypatch) -> None:
+    """The editor's memo (`compiler.memo`) keeps a solve's key where it keeps every read of the solve, and lends a
+    hall's share where those are the same (s23-scale never kept it: `Round.opaque`): after each edit, every value,
+    what each read and the solves' reads equal a fresh evaluation's; an edit the solve does not read (the land
+    price) lends the hall's metered draw, one it reads (a hall's utilization) computes it again."""
+    import dsl
+    from compiler.memo import ValueMemo
+    from test_memo import _evaluated
+
+    def whole(text, session, memo):
+        results, diags, checks = _evaluated(text, tmp_path / "spec.factory", session, memo, only_checks=False)
+        values = {p: [None if x != x else x for x in v.reshape(-1).tolist()]
+                  for p, v in results.values.items() if isinstance(v, np.ndarray)}
+        found = (diags, checks, values, {p: list(node.deps) for p, node in results.graph.nodes.items()},
+                 {k: list(v) for k, v in results.graph.solves.items()})
+        results.release()
+        return found
+
+    from compiler.models import cost
+
+    solves = []
+    solve = cost._metered_changes
+    monkeypatch.setattr(cost, "_metered_changes", lambda site: solves.append(site.path) or solve(site))
+    session, memo = dsl.Session(), ValueMemo().whole
+    text = _site(3)
+    assert whole(text, session, memo) == whole(text, dsl.Session(), None)
+    for edit, lent in (("land_price = 1 USD", True), ("utilization = 0.50", False)):
+        text = text.replace("land_price = 0 USD", edit) if lent else text.replace("utilization = 0.39", edit)
+        solves.clear()
+        got = whole(text, session, memo)
+        assert solves == ([] if lent else ["s"]), edit          # lent: the solve is not run again
+        assert "s.h0.facility_power_metered" in memo.entries, edit
+        assert got == whole(text, dsl.Session(), None), edit
+

@@ -348,11 +348,9 @@ def solved_through(block, kind: str, solve):
     depends on is the same as when it replayed them (`graph.expand_reads`: the flags, `explain`, a sweep's
     constants, the absent and refused reads follow the solve's reads, and nothing else of `block`: s23-scale read
     it through the site's metered figure, whose own flags and failures then reached every hall, s24-scale). A
-    memo that lends a value whose reads kept theirs (the editor's versions, a sweep's chunks) never keeps the
-    figure being computed (`compiler.memo.Round.opaque`), nor what reads it."""
-    ev = block.ev
-    if ev.memo is not None and ev.stack:
-        ev.memo.opaque.add(ev.stack[-1])
+    memo that lends a value whose reads kept theirs (the editor's versions, a sweep's chunks) keeps the key where
+    it keeps every read of the solve, and lends a value read from it where those are the same
+    (`compiler.memo.Round._solve_kept`)."""
     return cached(block, kind, solve, shared=True)
 
 
