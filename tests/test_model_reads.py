@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from compiler.graph import expand_reads
+
 from sampling import sampled  # tests/ is on the path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,7 +67,7 @@ def _assert_reads_declared(found) -> None:
             if read in lowering.graph.solves:  # a solve's reads held once (`models.solved_through`): each one is
                 reached = _declared_closure(ir, node.inputs)   # bound before the figure, through what it declares
                 undeclared += [f"{graph_node.expr.kind}.{graph_node.expr.name} at {node.path} reads {r} (through "
-                               f"{read})" for r in lowering.graph.solves[read]
+                               f"{read})" for r in expand_reads(lowering.graph.solves, [read])
                                if r not in reached and not r.startswith("assumptions.")]
             elif read not in bound:
                 undeclared.append(f"{graph_node.expr.kind}.{graph_node.expr.name} at {node.path} reads {read}")

@@ -598,11 +598,11 @@ def _metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     # every chain at its metered flows at once: a site's gear that its halls share carries all of them (s22-power)
     scales = {hall.path: metered_scale(hall, changes[hall.path]) for hall in halls(site)}
     scales[site.path] = metered_scale(site, own)
-    total, per_hall = np.zeros(1), {}
+    total, per_hall, shared = np.zeros(1), {}, {}   # (`shared`: the site gear's load fractions at these scales)
     for hall in halls(site):
-        per_hall[hall.path] = metered_change(hall, changes[hall.path], scales)
+        per_hall[hall.path] = metered_change(hall, changes[hall.path], scales, shared)
         total = total + hall.count * per_hall[hall.path]
-    return total + metered_change(site, own, scales), per_hall
+    return total + metered_change(site, own, scales, shared), per_hall
 
 
 def facility_power_metered(site) -> np.ndarray:
