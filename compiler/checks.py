@@ -47,7 +47,7 @@ from dsl.visit import every_expression
 
 from .display import in_scenarios
 from .models import Assumption, Option, declared
-from .graph import Node
+from .graph import Node, expand_reads
 
 MAX_SCENARIOS_NAMED = 4
 
@@ -108,7 +108,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
     for path in sorted(found):
         node = graph.nodes[path]
         explained = np.zeros(count, dtype=bool)
-        for dep in node.deps:
+        for dep in expand_reads(graph.solves, node.deps):
             if dep in taint and dep != path:
                 explained |= taint[dep]
         mask = _absent_mask(absent.get(path), count)
@@ -446,6 +446,7 @@ def _check_misspelt_lets(ev, results) -> None:
     read = set()
     for node in graph.nodes.values():
         read.update(node.deps)
+    read.update(dep for reads in graph.solves.values() for dep in reads)     # (a solve read once for its readers)
     elsewhere: set = set()
     for node in lets:
         name = node.path.rpartition(".")[2]

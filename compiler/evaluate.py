@@ -52,7 +52,7 @@ from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
 
 from .display import in_scenarios
-from .graph import CompletingDict, Graph, Instance, Node, release_instances
+from .graph import CompletingDict, Graph, Instance, Node, expand_reads, release_instances
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import LazyNodes, Lowering
@@ -572,6 +572,7 @@ class Evaluator:
             return np.where(mask, np.nan, np.broadcast_to(value.astype(float), mask.shape))
         if value.dtype.kind == "f" and not np.isfinite(value).all():
             bad = self.scenario_mask(~np.isfinite(value)) if value.size in (1, self.graph.scenario_count) else None
+            read = expand_reads(self.graph.solves, read)     # (a solve's key: what the solve read, in its place)
             causes = [self.absent[dep] for dep in read if dep in self.absent] if bad is not None else []
             causes = [c for c in causes if (c.mask & bad).any()]
             if causes:      # the first input's reason; the scenarios of every absent input
@@ -590,6 +591,7 @@ class Evaluator:
         """Where `path` read a figure left uncomputed for a refused `let` (or, a model, the let itself where it is
         refused), it is absent for the same reason, whatever it computed from what it read (a comparison, a count, a
         `where`, a clip turn a NaN into a plausible number): no figure is computed from a let its figure refuses."""
+        read = expand_reads(self.graph.solves, read)         # (a solve's key: what the solve read, in its place)
         causes = [self.refused[p] for p in read if p in self.refused]
         if kind == "model":
             causes += [self.refused_inputs[p] for p in read if p in self.refused_inputs]
@@ -1198,11 +1200,17 @@ class Context:
         wanted = _WANTED.get(kinds)
         if wanted is None:
             wanted = _WANTED[kinds] = frozenset(kind_spec(k).name for k in kinds)
-        canonical = inst.__dict__.get("_part_kinds")      # each part's schema kind, found once per instance
-        if canonical is None or len(canonical) != len(parts):
-            canonical = inst.__dict__["_part_kinds"] = [canonical_kind(p.block.kind) for p in parts]
+        # the positions of the parts of each wanted set of kinds, found once per instance (a site of n halls is
+        # asked for its few workloads once per hall: a scan of its parts each time was ~n^2; s23-scale)
+        chosen = inst.__dict__.get("_parts_of")
+        if chosen is None or chosen[0] != len(parts):
+            canonical = [canonical_kind(p.block.kind) for p in parts]   # each part's schema kind
+            chosen = inst.__dict__["_parts_of"] = (len(parts), canonical, {})
+        at = chosen[2].get(wanted)
+        if at is None:
+            at = chosen[2][wanted] = [i for i, k in enumerate(chosen[1]) if k in wanted]
         ev, node = self.ev, self.node
-        return [Context(ev, part, node) for part, k in zip(parts, canonical) if k in wanted]
+        return [Context(ev, parts[i], node) for i in at]
 
     def ref(self, name: str) -> "Context":
         path = self._path(name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .display import format_quantity, in_scenarios
-from .graph import Node
+from .graph import Node, expand_reads
 
 _KIND_TEXT = {"field": "field", "let": "let", "param": "parameter", "count": "multiplicity",
               "model": "model", "assumption": "assumption"}
@@ -172,7 +172,10 @@ def derivation(results, path: str, sources=None, depth: int = 8, flags: dict[str
             out["at"] = location
         if node.comment:
             out["source"] = node.comment
-        inputs = [d for d in node.deps if d in results.graph.nodes and d != p] if imported is None else []
+        deps = node.deps
+        if any(d in results.graph.solves for d in deps):     # a solve's key: what the solve read (`Graph.solves`)
+            deps = sorted(set(expand_reads(results.graph.solves, deps)))
+        inputs = [d for d in deps if d in results.graph.nodes and d != p] if imported is None else []
         inputs.sort(key=lambda d: ".detail." not in d)      # the model's intermediate terms first
         inputs = [(d, None) for d in inputs] + [(step.path, (step, v)) for step, v in _imported(results, node)]
         key = p if imported is None else ("imported", id(node.expr))

@@ -142,3 +142,38 @@ class Graph:
     sweep: list[str] = field(default_factory=list)       # swept parameter paths, in scenario-axis order
     sweep_values: dict[str, list[float]] = field(default_factory=dict)
     scenario_count: int = 1
+    # the reads of a solve that many figures take their share of, held once (`compiler.models.solved_through`):
+    # its key (`solve_key`, no quantity's path) -> the quantities the solve read; a figure that takes its share
+    # records the key in its `Node.deps` in their place (`expand_reads`, `report_format.readers_of`)
+    solves: dict[str, list[str]] = field(default_factory=dict)
+
+
+def solve_key(path: str, kind: str) -> str:
+    """The key of the solve `kind` of the block at `path` in `Graph.solves` (`site:metered_changes`): a `:`, so it
+    is no quantity's path."""
+    return f"{path}:{kind}"
+
+
+def is_solve_key(path: str) -> bool:
+    """Whether `path` is a solve's key (`solve_key`), not a quantity's path."""
+    return ":" in path
+
+
+def expand_reads(solves: dict[str, list[str]], reads) -> list[str]:
+    """`reads` (a `Node.deps` or a read list) with each solve's key (`Graph.solves`) replaced, where it stands, by
+    the quantities that solve read (and theirs, a solve read inside a solve): what the figure read, as if it had
+    read them itself (which is what it depends on; held once per solve, not once per reader)."""
+    if not solves or not any(r in solves for r in reads):
+        return list(reads)
+    out: list[str] = []
+    seen: set[str] = set()
+    todo = list(reversed(reads))
+    while todo:
+        read = todo.pop()
+        if read in solves:
+            if read not in seen:
+                seen.add(read)
+                todo.extend(reversed(solves[read]))
+        else:
+            out.append(read)
+    return out

@@ -90,11 +90,12 @@ class IR:
     `order` every id once, each after its static inputs. The typed `nodes` are built when first asked for
     (the dump, explain, tests): evaluation needs only the order, and a large spec has ~30 nodes a line."""
 
-    def __init__(self, lowering, paths: list[str], index: dict[str, int], inputs: list[list[int]], order: list[int],
+    def __init__(self, lowering, paths: list[str], index: dict[str, int], inputs: list[list], order: list[int],
                  checks: list[IRCheck], swept: set[str]):
         self.lowering = lowering
         self.paths = paths
-        self.inputs = inputs
+        self._inputs = inputs               # by id: ids and `_Shared` lists (`inputs` expands them)
+        self._expanded: list[list[int]] | None = None
         self.order = order
         self.checks = checks
         self.index = index                  # path -> id
@@ -116,8 +117,31 @@ class IR:
         return self._nodes
 
     @property
+    def inputs(self) -> list[list[int]]:
+        """By id, the ids of its static inputs, each once, in the order first read (a `_Shared` list expanded)."""
+        if self._expanded is None:
+            self._expanded = [_expanded(inputs) for inputs in self._inputs]
+        return self._expanded
+
+    @property
     def edge_count(self) -> int:
         return sum(len(inputs) for inputs in self.inputs)
+
+    @property
+    def held_count(self) -> int:
+        """The input entries binding holds: each node's own, and each `_Shared` list once (`edge_count` counts the
+        edges they stand for)."""
+        held, seen = 0, set()
+        todo = [x for row in self._inputs for x in row if type(x) is _Shared]
+        for row in self._inputs:
+            held += len(row)
+        while todo:
+            shared = todo.pop()
+            if id(shared) not in seen:
+                seen.add(id(shared))
+                held += len(shared.ids)
+                todo += [x for x in shared.ids if type(x) is _Shared]
+        return held
 
 
 # ----------------------------------------------------------------------------- static values
@@ -218,6 +242,7 @@ class _Binder(ExprVisitor):
         self.templates: dict[tuple, dict] = {}  # (block layout, placed x N) -> output -> its reads below (offsets)
         self.placed: dict[int, tuple] = {}      # instance id -> (its templates, its `id_memo`, its path prefix)
         self.id_memo: dict[int, dict] = {}      # instance id -> read text -> the ids it binds to (`bound_ids`)
+        self.shares: dict[int, _Shared] = {}    # id of a list of `bound_ids` -> its `_Shared` (`shared`)
         self.layouts: dict[int, int] = {}       # block id -> its layout's number (`layout`)
         self.layout_ids: dict[tuple, int] = {}  # layout -> its number
         self.named: frozenset | None = None     # the member names declarations read (`layout`)
@@ -422,10 +447,20 @@ class _Binder(ExprVisitor):
             if read.up:
                 found = self.expand(inst, read.here)
                 if inst.parent is not None:
-                    found = found + self.bound_ids(inst.parent, read)
+                    above = self.bound_ids(inst.parent, read)
+                    if above:       # one list, shared by the blocks it holds (`_Shared`): not copied into each
+                        found = found + [self.shared(above)]
             else:
                 found = self.expand(inst, read)
             memo[read.text] = found
+        return found
+
+    def shared(self, ids: list) -> "_Shared":
+        """The one `_Shared` of a list of ids (a block's `bound_ids` of an `up:` read, which each of its parts
+        reads: a site's n halls each read every hall's gear, so copied into each they were ~n^2 edges)."""
+        found = self.shares.get(id(ids))
+        if found is None:
+            found = self.shares[id(ids)] = _Shared(ids)
         return found
 
     def expand(self, inst: Instance, read) -> list[int]:
@@ -577,10 +612,58 @@ def _bind(lowering, cancel) -> IR:
     for i in by_path:
         inputs[i] = _ids(inputs[i], index)
     ir_checks = [IRCheck(check.name, check.stmt.span, _ids(reads, index)) for check, reads in checks]
-    return IR(lowering, paths, index, inputs, topological_order(inputs), ir_checks, swept)
+    return IR(lowering, paths, index, inputs, _order(inputs), ir_checks, swept)
 
 
 _NO_INPUTS: list[int] = []       # shared by every node that reads nothing (never mutated)
+
+
+class _Shared:
+    """A list of input ids that many nodes read (`_Binder.shared`), kept once: in the order it is a node of its own
+    that those nodes read (numbered after the real ones, then left out), so the walk visits its ids where the
+    nodes would have read them, in the same order, and each further reader costs one edge, not the list."""
+
+    __slots__ = ("ids", "number")
+
+    def __init__(self, ids: list):
+        self.ids = ids
+        self.number = -1
+
+
+def _expanded(inputs: list) -> list[int]:
+    """`inputs` with each `_Shared` replaced by its ids, each id once, in the order first read."""
+    if not any(type(i) is _Shared for i in inputs):
+        return inputs
+    out: dict[int, None] = {}
+    work = [iter(inputs)]
+    while work:
+        for i in work[-1]:
+            if type(i) is _Shared:
+                work.append(iter(i.ids))
+                break
+            out[i] = None
+        else:
+            work.pop()
+    return list(out)
+
+
+def _order(inputs: list[list]) -> list[int]:
+    """`topological_order` of the real nodes, each `_Shared` list a node of its own (numbered after them)."""
+    count = len(inputs)
+    graph = inputs
+    extra: list[list[int]] = []
+    todo = [x for row in inputs for x in row if type(x) is _Shared]
+    while todo:
+        shared = todo.pop()
+        if shared.number >= 0:
+            continue
+        shared.number = count + len(extra)
+        extra.append(shared.ids)
+        todo += [x for x in shared.ids if type(x) is _Shared]
+    if not extra:
+        return topological_order(inputs)
+    graph = [[x.number if type(x) is _Shared else x for x in row] for row in inputs + extra]
+    return [i for i in topological_order(graph) if i < count]
 
 
 def _ids(reads: list[str], index: dict[str, int]) -> list[int]:

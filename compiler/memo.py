@@ -113,6 +113,9 @@ def effects(ev) -> tuple:
             len(ev.count_stand_ins), len(ev.graph.checks), len(ev.graph.limits), len(ev.lowering.definition_instances))
 
 
+_SOLVE = object()       # the value of a solve's key kept (`Round._solve_kept`): it has none, only its reads
+
+
 class _Ref(tuple):
     """A reference's value as kept: (the path of the instance it names,); never lent, only compared."""
 
@@ -263,6 +266,7 @@ class Round:
         self.log: list[tuple] = []                  # the effects made again where a value is lent (`event`)
         self.inlined: list = []                     # the spans of the expressions read in place (`inline`)
         self.fresh: frozenset = frozenset()         # `SweepMemo`: the swept parameters, never kept nor lent
+        self.unkept_solves: set[str] = set()        # the solves' keys (`Graph.solves`) with a read not kept
         self.count = 0                              # `SweepMemo`: the chunk's scenarios
 
     # ------------------------------------------------------------------ recording
@@ -342,7 +346,7 @@ class Round:
             return
         new = self.new
         for dep in read:
-            if dep not in new:
+            if dep not in new and not self._solve_kept(dep, ev):
                 return
         kind = node.kind
         if kind == "model" or kind == "assumption":
@@ -358,6 +362,21 @@ class Round:
         if None in texts or any(x[0] not in self.texts for x in texts):
             return                              # (an expression read in place with no text known: not kept)
         self.new[path] = (span, tuple(dict.fromkeys(read)), value, tuple(self.log[logged:]), texts)
+
+    def _solve_kept(self, key: str, ev) -> bool:
+        """Whether `key`, a solve's key that a figure read in place of the solve's reads (`Graph.solves`,
+        `models.solved_through`), is kept: all the solve read is (then it is kept, with those reads, so that a value
+        read from it is lent only where they are the same). Found once per key (its reads are computed, and kept or
+        not, before the solve returns)."""
+        reads = ev.graph.solves.get(key)
+        if reads is None or key in self.unkept_solves:
+            return False
+        new = self.new
+        if not all(r in new or self._solve_kept(r, ev) for r in reads):
+            self.unkept_solves.add(key)
+            return False
+        new[key] = (None, tuple(reads), _SOLVE)
+        return True
 
     def _keeps(self, path: str, value) -> bool:
         """`SweepMemo`: a swept parameter is never kept (so neither is anything that read one), nor is anything of
@@ -436,8 +455,14 @@ class Round:
             if reads:
                 todo.extend(reversed(reads))
         nodes = ev.graph.nodes if ev.values_checked else None     # (the whole evaluation: `Node.deps` as computed)
+        keys = 0
         for p in order:
             entry = old[p]
+            if entry[2] is _SOLVE:          # a solve's key: its reads (put in place), held once (`Graph.solves`)
+                ev.graph.solves[p] = list(entry[1])
+                new[p] = entry
+                keys += 1
+                continue
             if p not in values:
                 values[p] = entry[2]
                 if nodes is not None and entry[1]:
@@ -456,7 +481,7 @@ class Round:
                     self._replay(entry[3], ev)
             else:
                 new[p] = (span,) + entry[1:] if span is not entry[0] else entry
-        self.lent += len(order)
+        self.lent += len(order) - keys
         return True
 
     def _replay(self, events: tuple, ev) -> None:

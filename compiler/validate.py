@@ -3619,7 +3619,9 @@ def _read_closure(graph, paths) -> set[str]:
         node = nodes.get(path)
         if node is not None:
             todo.extend(node.deps)
-    return seen
+        elif path in graph.solves:      # a solve's key (`Graph.solves`): what the solve read
+            todo.extend(graph.solves[path])
+    return {path for path in seen if path not in graph.solves}
 
 
 def _spec_diagnostics(results, spec_sink, compared: set[str]) -> tuple[list, list]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from compiler.graph import expand_reads
+
 from sampling import sampled  # tests/ is on the path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,7 +64,12 @@ def _assert_reads_declared(found) -> None:
         for read in graph_node.deps:
             if read.startswith("assumptions.") or read.startswith(own_terms):
                 continue                       # created while the model runs: not inputs
-            if read not in bound:
+            if read in lowering.graph.solves:  # a solve's reads held once (`models.solved_through`): each one is
+                reached = _declared_closure(ir, node.inputs)   # bound before the figure, through what it declares
+                undeclared += [f"{graph_node.expr.kind}.{graph_node.expr.name} at {node.path} reads {r} (through "
+                               f"{read})" for r in expand_reads(lowering.graph.solves, [read])
+                               if r not in reached and not r.startswith("assumptions.")]
+            elif read not in bound:
                 undeclared.append(f"{graph_node.expr.kind}.{graph_node.expr.name} at {node.path} reads {read}")
         units = {r.member: r.unit for r in declared_reads(graph_node.expr) if r.unit is not None}
         for i in node.inputs:
@@ -73,6 +80,17 @@ def _assert_reads_declared(found) -> None:
                     wrong_units.append(f"{node.path} reads {ir.paths[i]} in {unit}, declared {units[member]}")
     assert not undeclared, "undeclared reads (add them to compiler/models/reads.py):\n" + "\n".join(undeclared)
     assert not wrong_units, "\n".join(wrong_units)
+
+
+def _declared_closure(ir, inputs) -> set[str]:
+    """The paths of `inputs` (ids) and of every input they declare, at any depth (`IR.inputs`)."""
+    seen, todo = set(inputs), list(inputs)
+    while todo:
+        for i in ir.inputs[todo.pop()]:
+            if i not in seen:
+                seen.add(i)
+                todo.append(i)
+    return {ir.paths[i] for i in seen}
 
 
 def _assert_no_cycle_of_model_ops(found) -> None:

@@ -301,10 +301,11 @@ class _Failed:
         self.exc = exc
 
 
-def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
+def cached(ctx, kind: str, solve, shared: bool = False) -> dict[str, np.ndarray]:
     """Solve once per block and evaluation (`kind` names what is solved: a workload's inference or training,
     the load a gear placement carries); every output reads from it. The quantities the solve read are
-    re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs."""
+    re-read (memoized, so free) by each output, so `factory explain` shows every output's real inputs.
+    `shared`: the reader records the solve's key in their place (`solved_through`)."""
     memo = ctx.ev.model_memo          # owned by the evaluation: nothing outlives it
     key = (kind, ctx.path)
     reading = getattr(ctx.ev, "reading", None)
@@ -320,18 +321,37 @@ def cached(ctx, kind: str, solve) -> dict[str, np.ndarray]:
             read[:] = dict.fromkeys(read)   # each read once: a hit replays them (a site's gear reads each hall's
             if reading is not None:         # figures many times over)
                 reading.pop()
-                if reading:
+                if reading and not shared:
                     reading[-1].extend(read)
-    else:
+    elif not shared:
         for path in memo[key][1]:
             try:
                 ctx.ev.node_value(path)
             except Exception:  # noqa: BLE001 - a failed input was already reported
                 pass
+    if shared and reading:
+        from ..graph import solve_key
+        held = solve_key(ctx.path, kind)
+        ctx.ev.graph.solves[held] = memo[key][1]
+        reading[-1].append(held)
     value = memo[key][0]
     if isinstance(value, _Failed):
         raise value.exc
     return value
+
+
+def solved_through(block, kind: str, solve):
+    """The solve `kind` of `block` (`cached`), its reads held once: the reader records the solve's key
+    (`graph.solve_key`), which `Graph.solves` maps to what the solve read, in place of every quantity the solve
+    read. A site's n halls each take their share of a solve that reads all n halls (cost.metered_changes): each
+    hall replaying it recorded ~n reads, n^2 in all, in `Node.deps` and the evaluation (s23-scale). What a reader
+    depends on is the same as when it replayed them (`graph.expand_reads`: the flags, `explain`, a sweep's
+    constants, the absent and refused reads follow the solve's reads, and nothing else of `block`: s23-scale read
+    it through the site's metered figure, whose own flags and failures then reached every hall, s24-scale). A
+    memo that lends a value whose reads kept theirs (the editor's versions, a sweep's chunks) keeps the key where
+    it keeps every read of the solve, and lends a value read from it where those are the same
+    (`compiler.memo.Round._solve_kept`)."""
+    return cached(block, kind, solve, shared=True)
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}

@@ -426,7 +426,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import assumptions as A
-from . import name_unpriced_part, output, priced_system_above, warn_unpriced, warn_unpriced_field
+from . import (cached, name_unpriced_part, output, priced_system_above, solved_through, warn_unpriced,
+               warn_unpriced_field)
 from .facility import _outside_halls, halls
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
@@ -506,6 +507,12 @@ def _add_chip_types(site, level, multiplier, everything: tuple, out: dict, price
 
 
 def service_draws(site) -> dict[int, np.ndarray]:
+    """`_service_draws`, found once per site and evaluation (`compiler.models.cached`: every hall's metered figures
+    read it, and a walk of the whole site each time made a site of n halls ~n^2 walks; s23-scale)."""
+    return cached(site, "service_draws", _service_draws)
+
+
+def _service_draws(site) -> dict[int, np.ndarray]:
     """{chip type id: D(t)}, the average IT power the site's accelerators of type t draw as its workloads hold them,
     less the site's planning figure average(t) (`_chip_types`: the systems' average IT power at the site's
     `utilization`, w(t) = average(t) / count(t) per accelerator):
@@ -578,6 +585,11 @@ def service_draws(site) -> dict[int, np.ndarray]:
 
 
 def it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """`_it_changes`, found once per site and evaluation (`compiler.models.cached`; s23-scale)."""
+    return cached(site, "it_changes", _it_changes)
+
+
+def _it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(the change the site's workloads make to the average IT power it holds outside its halls, {hall path: one
     such hall's}): the services' draws D(t) (`service_draws`) fall where their chip types sit, each hall taking
     D(t) x n_h(t) / n(t), the IT outside the halls the rest (IT watts, before any chain or plant)."""
@@ -604,6 +616,12 @@ def it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
 
 
 def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """`_metered_changes`, found once per site and evaluation (`compiler.models.cached`: each of a site's n halls
+    reads it, and each walk visits every hall's chain: ~n^2 chain walks before s23-scale)."""
+    return cached(site, "metered_changes", _metered_changes)
+
+
+def _metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(the site's change k_c x D over its chains, {hall path: one such hall's change}): the services' IT changes
     (`it_changes`) at each hall's own slope k_h (facility.facility_slope: its chain and plant, its `pue` or its
     site's where set), the share outside the halls at the site's own (its `pue` where it sets one): each chain
@@ -617,11 +635,11 @@ def metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     # every chain at its metered flows at once: a site's gear that its halls share carries all of them (s22-power)
     scales = {hall.path: metered_scale(hall, changes[hall.path]) for hall in halls(site)}
     scales[site.path] = metered_scale(site, own)
-    total, per_hall = np.zeros(1), {}
+    total, per_hall, shared = np.zeros(1), {}, {}   # (`shared`: the site gear's load fractions at these scales)
     for hall in halls(site):
-        per_hall[hall.path] = metered_change(hall, changes[hall.path], scales)
+        per_hall[hall.path] = metered_change(hall, changes[hall.path], scales, shared)
         total = total + hall.count * per_hall[hall.path]
-    return total + metered_change(site, own, scales), per_hall
+    return total + metered_change(site, own, scales, shared), per_hall
 
 
 def facility_power_metered(site) -> np.ndarray:
@@ -647,7 +665,8 @@ def hall_power_metered(hall) -> np.ndarray:
     site = hall.parent
     if site is None or site.kind != "site":
         return base
-    return base + metered_changes(site)[1].get(hall.path, np.zeros(1))
+    per_hall = solved_through(site, "metered_changes", _metered_changes)[1]
+    return base + per_hall.get(hall.path, np.zeros(1))
 
 
 def it_power_metered(ctx) -> np.ndarray:
@@ -660,9 +679,10 @@ def it_power_metered(ctx) -> np.ndarray:
     site = ctx if ctx.kind == "site" else ctx.parent
     if site is None or site.kind != "site":
         return base
-    own, per_hall = it_changes(site)
     if ctx.kind == "hall":
+        per_hall = solved_through(site, "it_changes", _it_changes)[1]
         return np.maximum(base + per_hall.get(ctx.path, np.zeros(1)), 0.0)
+    own, per_hall = it_changes(site)
     for hall in halls(site):
         own = own + hall.count * per_hall.get(hall.path, np.zeros(1))
     return np.maximum(base + own, 0.0)

@@ -593,7 +593,8 @@ def _shared_fraction(ctx, kind: str, owner: str, scales=None, memo=None):
     # at every chain's average (no `scales`) the fraction is one per evaluation (`cached`): each hall's average
     # walk reads it, so found per walk a site of n halls walked them ~n^2 times
     memo[(owner, kind)] = _site_shared_fraction(site, kind, scales, memo) if scales is not None else \
-        cached(site, f"shared_fraction {kind}", lambda block: _site_shared_fraction(block, kind, None, {}))
+        cached(site, f"shared_fraction {kind}", lambda block: _site_shared_fraction(block, kind, None, {}),
+               shared=True)
     return memo[(owner, kind)]
 
 
@@ -728,7 +729,7 @@ def facility_slope(ctx):
     return np.where(it_avg > 0, slope, 0.0)
 
 
-def metered_change(ctx, change, scales=None):
+def metered_change(ctx, change, scales=None, memo=None):
     """The change of the block's own average facility power (a site's: outside its halls) when its own average IT
     power I changes by `change` (its share of the services' draws, compiler.models.cost.metered_changes):
         F(s) - F(1),   F(s) = s (I + C) + the chain's average losses with its IT and cooling flows at s times
@@ -741,7 +742,10 @@ def metered_change(ctx, change, scales=None):
     own: facility_slope x change (no services' accelerators there: change 0). `scales` ({block path: s}, the
     metered scale of every chain of the site, `metered_scale`): the site's gear its halls share is walked with all
     of them at their metered flows (its units' load fraction, `_shared_fraction`), so the halls' and the site's
-    changes add up to the change of the shared units' loss (s22-power); None: the other chains at their averages."""
+    changes add up to the change of the shared units' loss (s22-power); None: the other chains at their averages.
+    `memo` ({(owner, kind): X}, `_shared_fraction`): the shared gear's load fractions at `scales`, found once for
+    the walks of every chain of the site at those scales (each a walk of every hall: found per hall, a site of n
+    halls under its own gear walked them ~n^2 times; s24-scale)."""
     pue = set_pue(ctx)
     if pue is not None:                 # its own part is pue x its own IT (_facility_avg), whatever its halls set
         return pue * change
@@ -751,7 +755,8 @@ def metered_change(ctx, change, scales=None):
     at_scales = dict(scales or {}, **{ctx.path: scale})
 
     def losses(at, shared):
-        return sum((loss for _, (_, loss) in _carry_chain(ctx, False, scale=at, scales=shared)[0]), np.zeros(1))
+        walked = _carry_chain(ctx, False, scale=at, scales=shared, memo=memo if shared is not None else None)
+        return sum((loss for _, (_, loss) in walked[0]), np.zeros(1))
 
     moved = (scale - 1.0) * (it + _own_cooling(ctx, False)) + losses(scale, at_scales) - losses(1.0, None)
     return np.where(own, moved, facility_slope(ctx) * change)
@@ -1230,7 +1235,8 @@ def gear_load(block, kind: str):
     # Found once per evaluation (`cached`): a site's stages size each other (a stage's loss reads the energized
     # ratio of the stages after it, each a walk of every hall), so unmemoized a site of n halls under k stages of
     # its own walked its halls ~n^k times (10 halls under a transformer, UPS and PDU: 65 s; 25 halls: > 5 min)
-    return cached(block, f"gear_load {kind}", lambda b: owned_flows(b, stop=(kind, b.path)).get((kind, b.path)))
+    return cached(block, f"gear_load {kind}", lambda b: owned_flows(b, stop=(kind, b.path)).get((kind, b.path)),
+                  shared=True)
 
 
 def _gear_units_needed(load, gear):

@@ -1397,20 +1397,16 @@ READS["site.facility_power_metered"] = READS["site.facility_power_avg"] + _SERVI
     "parts:hall.set:pue") + tuple(
     # each hall's own slope (cost.metered_changes: facility.facility_slope and no_load_loss of the hall)
     f"parts:hall.{read}" for read in READS["hall.facility_power_avg"] if not read.startswith("up:"))
-# a hall carries its site's service draws where their chip types sit (cost.hall_power_metered): what the site's
-# metered draw reads, and the chip types the hall itself places
-def _hall_reaches(kind: str) -> bool:
-    from . import _reachable
-    return kind in _reachable("hall")
-
-
-READS["hall.facility_power_metered"] = ("facility_power_avg",) + tuple(
-    read if read.startswith("up:") else f"parent.{read}" for read in READS["site.facility_power_metered"]) + tuple(
-    read for read in _SITE_TYPES if _hall_reaches(read.split(".")[0].removeprefix("all:")))
+# a hall carries its site's service draws where their chip types sit (cost.hall_power_metered): its share of its
+# site's solve, which reads every hall of the site, held once (models.solved_through: the hall records the solve's
+# key, `Graph.solves`). Declared as its site's metered draw, which declares every read of that solve: bound before
+# the hall's figure, without each hall binding them again (s23-scale: ~n^2 bound edges for n halls before; the
+# hall does not read the site's figure itself, s24-scale, tests/test_model_reads.py checks the solve's reads)
+READS["hall.facility_power_metered"] = ("facility_power_avg", "parent.facility_power_metered")
 # s19-energy2: the IT power as the bill meters it (cost.it_power_metered: the services' draws where their chip types
 # sit, as the metered facility power reads them), and the PUE and the water that follow it (facility._metered_share)
 READS["site.it_power_metered"] = READS["site.facility_power_metered"]
-READS["hall.it_power_metered"] = READS["hall.facility_power_metered"] + ("it_power_avg",)
+READS["hall.it_power_metered"] = ("it_power_avg", "parent.it_power_metered")
 READS["site.it_power_metered_outside_halls"] = ("it_power_metered", "parts:hall.count", "parts:hall.it_power_metered")
 for _kind in ("hall", "site"):
     READS[f"{_kind}.pue"] = ("facility_power_metered", "it_power_metered")

@@ -11,6 +11,7 @@ import re
 from dsl.diagnostics import Code
 
 from ..display import format_money, format_quantity, format_significant
+from ..graph import is_solve_key
 from .view import ABSENT_TEXT, ResultsView
 
 YEAR = 8760 * 3600.0
@@ -138,7 +139,7 @@ def graph_flags(graph, diagnostics) -> dict[str, set[str]]:
                 continue
             have |= start_codes
             todo.extend(users.get(path, ()))
-    return codes
+    return {path: c for path, c in codes.items() if not is_solve_key(path)}
 
 
 SUBTRACTED_READS = {"capex_maintained": ("capex_building", "capex_land")}
@@ -157,11 +158,17 @@ def readers_of(graph, made_only: bool = False) -> dict[str, list[str]]:
     for path, node in (dict.items(graph.nodes) if made_only else graph.nodes.items()):
         for dep in node.deps:
             users.setdefault(dep, []).append(path)
+    # a solve many figures take their share of (`Graph.solves`) is read by its key, which reads what it read: the
+    # readers of each of those reach each figure through the key (once per solve, not once per figure)
+    for key, reads in getattr(graph, "solves", {}).items():
+        for dep in reads:
+            users.setdefault(dep, []).append(key)
     return users
 
 
 def reached_from(users: dict[str, list[str]], starts, blocked=frozenset()) -> set[str]:
-    """`starts` and every figure that reads one (`users`: `readers_of`), at any depth, through none of `blocked`."""
+    """`starts` and every figure that reads one (`users`: `readers_of`), at any depth, through none of `blocked`
+    (through a solve's key, `Graph.solves`, which is not itself a figure)."""
     reached = {start for start in starts if start not in blocked}
     todo = list(reached)
     while todo:
@@ -169,7 +176,7 @@ def reached_from(users: dict[str, list[str]], starts, blocked=frozenset()) -> se
             if reader not in reached and reader not in blocked:
                 reached.add(reader)
                 todo.append(reader)
-    return reached
+    return {path for path in reached if not is_solve_key(path)}
 
 
 def unpriced_reach(users: dict[str, list[str]], start: str) -> set[str]:

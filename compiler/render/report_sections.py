@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evaluate import Results
-from ..graph import Instance
+from ..graph import Instance, expand_reads
 from .report_format import FLAG_TEXT, YEAR, _anchor, fmt, _humanize, _View
 from .view import ABSENT_TEXT
 from .report_charts import bar_chart
@@ -838,14 +838,14 @@ def _closure(results: Results, path: str) -> list[str]:
     seen = {path}
     stack = [path]
     while stack:
-        node = results.graph.nodes.get(stack.pop())
-        if node is None:
-            continue
-        for dep in node.deps:
+        path = stack.pop()
+        node = results.graph.nodes.get(path)
+        reads = node.deps if node is not None else results.graph.solves.get(path, ())   # (a solve's key: its reads)
+        for dep in reads:
             if dep not in seen:
                 seen.add(dep)
                 stack.append(dep)
-    return sorted(seen)
+    return sorted(p for p in seen if p not in results.graph.solves)
 
 
 def _derivation(results: Results, view: _View, kpi: Kpi, paths: list[str], sources, anchor: str) -> dict:
@@ -853,7 +853,10 @@ def _derivation(results: Results, view: _View, kpi: Kpi, paths: list[str], sourc
     node = results.graph.nodes.get(primary)
     formula = _formula(results, node, sources) if node is not None else ""
     inputs = []
-    for dep in (node.deps if node is not None else []):
+    deps = node.deps if node is not None else []
+    if any(d in results.graph.solves for d in deps):     # a solve's key: what the solve read (`Graph.solves`)
+        deps = sorted(set(expand_reads(results.graph.solves, deps)))
+    for dep in deps:
         dep_node = results.graph.nodes.get(dep)
         if dep_node is None or dep == primary:
             continue
