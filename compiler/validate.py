@@ -1711,6 +1711,8 @@ MECHANISM_TABLE = {
                               "The H200 NVL's prompt queue and the PCIe cards' operating point"),
     "gemm_launch": Mechanism((), _ALL, "the dense GEMMs' knee as a fixed time a launch (GEMM_LAUNCH_TIME)",
                              "The GEMM time as a per-launch roofline"),
+    "gemm_roofline_hopper": Mechanism((), _ALL, "gemm_roofline on the GH100 chips its constants were measured on (GEMM_ROOFLINE_FAMILIES)",
+                                      "NVIDIA's Interactive engines taken apart"),
     "gemm_roofline": Mechanism((), _ALL, "the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)",
                                "The step GEMM as a two-legged roofline"),
     "pipeline_host_overlap": Mechanism((), _ALL, "pp > 1: a micro-batch's own host work only on its pass",
@@ -1757,6 +1759,8 @@ MECHANISM_TABLE = {
                                             "The Blackwell held-out rows against the submissions themselves"),
     "interactive_engines": Mechanism((), ("interactive",), "NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)",
                                      "The H200 Interactive TTFT gap"),
+    "least_share_scope": Mechanism((), ("interactive",), "with interactive_engines: the least-busy share only on the engine it was simulated on (LEAST_SHARE_ENGINES)",
+                                   "NVIDIA's Interactive engines taken apart"),
     "busy_step_mean": Mechanism((), _LIVE, "chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)",
                                 "The busy step's mean length in the prompt queue"),
     "least_busy_law": Mechanism((), ("interactive",), "with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)",
@@ -1868,6 +1872,11 @@ GEMM_LAUNCH_TIME = 11.6e-6
 # "The step GEMM as a two-legged roofline"
 GEMM_ROOFLINE_LAUNCH = 7.0e-6
 GEMM_WEIGHT_EFFICIENCY = 0.61
+# the families whose die the two constants above were measured on (H100 SXM, cuBLASLt and PyTorch fp8 GEMMs: GH100,
+# which every Hopper FP8 and Hopper add-in FP8 chip is): MECHANISMS "gemm_roofline_hopper" (measured, NOT applied;
+# docs/accuracy.md "NVIDIA's Interactive engines taken apart", s24-h200int, 2026-12-07) gives the roofline to their
+# rows only; "gemm_roofline" gives it to every chip (the MI325X held-out Interactive row -0.8% -> +11.0% under it)
+GEMM_ROOFLINE_FAMILIES = ("Hopper FP8", "Hopper add-in FP8")
 # the GEMM knee of CDNA3's FP8 GEMMs as AMD's engines run them (`gemm_half_rows` on the CDNA3 rows; MECHANISMS
 # "cdna3_gemm_knee", measured, not applied): AMD's hipBLASLt tuning of Llama 2 70B's four tp-1 FP8 GEMMs (QKV 10,240 x
 # 8,192, O 8,192 x 8,192, gate-up 57,344 x 8,192, down 8,192 x 28,672) at every row count 1-2,592, timed by hipBLASLt on
@@ -2038,6 +2047,12 @@ LEAST_DISPATCH_WAIT_SHARE = 0.33
 # (0.806; the runs 363); the law fed that step gives 494.4 ms at share 1 and 0.806 of it at 0.44 (0.40: 389.9 ms,
 # 0.45: 401.1 ms) [D]; at 0.9 / 0.7 of the load the ratio asks 0.39 / 0.45
 LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE = 0.44
+# the engines both shares were simulated on, (tp, pp, budget): NVIDIA's v5.0 H200 Interactive engine, tp 1 pp 1 at
+# 256 tokens (bench/interactive_dispatch_sim.py, s14-gap / s15-knee). MECHANISMS "least_share_scope" (measured, NOT
+# applied; docs/accuracy.md "NVIDIA's Interactive engines taken apart", s24-h200int, 2026-12-07): with
+# `interactive_engines` the share only there; another engine (B200's 768 tokens) keeps its own queue's law (share 1),
+# as without the mechanism. Without the scope the v5.0 8x B200 Interactive TTFT p99 rows go -4.2% -> -26.5% [D]
+LEAST_SHARE_ENGINES = ((1, 1, 256.0),)
 FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
 
@@ -2717,9 +2732,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
                  or (scenario in mechanisms["knee_power_hopper"] and alias.chip in KNEE_POWER_HOPPER_CHIPS)
                  or scenario in mechanisms["step_draw"])      # measured, not applied (s18-tp1step)
     if own_engine and dispatch_policy(round_, family, layout, n)[0] == "least":
-        # the wait a least-busy dispatch leaves, derived on the step the row runs (the knee idle or drawing)
-        row.lets["dispatch_wait_share"] = (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE if knee_idle
-                                           else LEAST_DISPATCH_WAIT_SHARE)
+        # the wait a least-busy dispatch leaves, derived on the step the row runs (the knee idle or drawing); with
+        # `least_share_scope` (measured, not applied) only on the engine it was simulated on (LEAST_SHARE_ENGINES)
+        if (scenario not in mechanisms["least_share_scope"]
+                or (layout.tp, layout.pp, layout.budget) in LEAST_SHARE_ENGINES):
+            row.lets["dispatch_wait_share"] = (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE if knee_idle
+                                               else LEAST_DISPATCH_WAIT_SHARE)
         if scenario in mechanisms["least_busy_law"]:   # measured, not applied ("The least-busy share as a law")
             # the wait as a law of the queue over the harness's engines (inference.least_busy_utilization)
             row.lets["dispatch_wait_share"] = 1.0
@@ -2910,7 +2928,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["fp4_mma_rate"] = SM100_FP4_MMA_RATE   # SM100's K = 64 FP4 MMAs on SM103 ("Blackwell Ultra's FP4 kernels")
     if scenario in mechanisms["gemm_launch"]:           # measured, not applied ("GEMM launch")
         row.lets["gemm_launch_time"] = Q(GEMM_LAUNCH_TIME, "s")   # the knee a launch's fixed time, not fixed rows
-    if scenario in mechanisms["gemm_roofline"]:         # measured, not applied ("GEMM roofline")
+    if (scenario in mechanisms["gemm_roofline"]         # measured, not applied ("GEMM roofline"); `_hopper`: only
+            or (scenario in mechanisms["gemm_roofline_hopper"] and family in GEMM_ROOFLINE_FAMILIES)):   # its dies
         row.lets["gemm_launch_time"] = Q(GEMM_ROOFLINE_LAUNCH, "s")   # the launches beside both legs
         row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY   # the weight read less the launches' time
     if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")

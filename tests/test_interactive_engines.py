@@ -59,12 +59,23 @@ def _spread_parts(share: float) -> tuple:
     return tuple(p)
 
 
-def _interactive_row(mechanisms):
+def _planned(match, mechanisms):
+    """The first v5.0 Llama 2 70B Interactive TTFT p99 row of reference/mlperf_calibration.csv whose data `match`
+    accepts, planned with `mechanisms`."""
     rows = V.read_csv(str(Path(__file__).resolve().parents[1] / "reference" / "mlperf_calibration.csv"))
-    row = next(r for r in rows if r.data["system"] == "NVIDIA: H200 [H200-SXM-141GBx8_TRT]"
+    row = next(r for r in rows if match(r.data) and r.data["round"] == "inference-v5.0"
                and r.data["benchmark"] == "llama2-70b-interactive-99" and r.data["metric"] == "ttft_p99")
     V.plan(row, mechanisms)
     return row
+
+
+def _interactive_row(mechanisms):
+    return _planned(lambda d: d["system"] == "NVIDIA: H200 [H200-SXM-141GBx8_TRT]", mechanisms)
+
+
+def _b200_row(*names):
+    """The v5.0 8x B200 Interactive TTFT p99 row (its engine tp 1 at 768 tokens) planned with the mechanisms `names`."""
+    return _planned(lambda d: "B200" in d["accelerator"], V.mechanisms_with(on=names))
 
 
 def test_opt_in_and_what_it_gives() -> None:
@@ -94,6 +105,38 @@ def test_the_share_is_the_one_derived_on_the_step_the_row_runs() -> None:
     assert both.lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE
     alone = _interactive_row(V.mechanisms_with(on=("interactive_engines",)))
     assert alone.lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE
+
+
+def test_the_share_scope_keeps_it_on_the_simulated_engine_only() -> None:
+    """`least_share_scope` (off by default): with `interactive_engines` the least-busy share stays on the engine it
+    was simulated on (tp 1 pp 1, 256 tokens: the H200 row, either share) and leaves a B200 Interactive row (tp 1 at
+    768 tokens, LAYOUTS) its own queue's law, as without the scope; the B200 row still runs its LAYOUTS engine."""
+    assert V.MECHANISMS["least_share_scope"] == ()
+    assert V.LEAST_SHARE_ENGINES == ((1, 1, 256.0),)
+    for extra, share in (((), V.LEAST_DISPATCH_WAIT_SHARE),
+                         (("knee_power_hopper",), V.LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE)):
+        on = V.mechanisms_with(on=("interactive_engines", "least_share_scope") + extra)
+        assert _interactive_row(on).lets["dispatch_wait_share"] == share
+    assert _b200_row("interactive_engines").lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE   # unscoped
+    scoped = _b200_row("interactive_engines", "least_share_scope")
+    assert "dispatch_wait_share" not in scoped.lets
+    assert "dispatch_wait_share" not in _b200_row().lets
+    assert (scoped.fields["tp"], scoped.fields["pp"], scoped.fields["max_num_tokens"].value) == (1.0, 1.0, 768.0)
+
+
+def test_the_roofline_on_the_dies_it_was_measured_on_only() -> None:
+    """`gemm_roofline_hopper` (off by default; docs/accuracy.md "NVIDIA's Interactive engines taken apart"): the
+    H200 row gets `gemm_roofline`'s two lets exactly (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY: H100 fp8
+    measurements, a GH100 die), a B200 row (Blackwell FP4) none; `gemm_roofline` gives both."""
+    assert V.MECHANISMS["gemm_roofline_hopper"] == ()
+    assert V.GEMM_ROOFLINE_FAMILIES == ("Hopper FP8", "Hopper add-in FP8")
+    h200 = _interactive_row(V.mechanisms_with(on=("gemm_roofline_hopper",)))
+    assert h200.lets["gemm_launch_time"].value == V.GEMM_ROOFLINE_LAUNCH
+    assert h200.lets["gemm_weight_efficiency"] == V.GEMM_WEIGHT_EFFICIENCY
+    assert "gemm_launch_time" not in _interactive_row(None).lets
+
+    assert "gemm_launch_time" not in _b200_row("gemm_roofline_hopper").lets
+    assert _b200_row("gemm_roofline").lets["gemm_launch_time"].value == V.GEMM_ROOFLINE_LAUNCH
 
 
 def test_least_busy_dispatch_shortens_the_tail_at_nvidias_engines() -> None:
