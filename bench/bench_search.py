@@ -4,7 +4,7 @@ the training layout search with and without its pruning.
 Run: python bench/bench_search.py [--configs N] [--part all|inference|training|disaggregated|pareto]
 
 The search space is tensor parallel x pipeline parallel x batch for Llama 2 70B (FP8) on 1,024 H100s with a
-72-chip scale-up domain (the grids of compiler/models/inference.py, widened until there are at least
+72-chip scale-up domain (the grids of compiler/models/inference/, widened until there are at least
 `--configs` candidates). The vectorized pass evaluates every candidate's memory fit, step time, TTFT and
 throughput in one NumPy expression (compiler.models.inference.evaluate_configs) and picks the best; the loop
 does the same one configuration at a time (search_loop). Prints configurations per second for each and the

@@ -10,7 +10,7 @@ the queue: bench/v41_dispatch_sim.py's engine (`simulate`, chunked context, firs
 at the end of the step carrying the prompt's last chunk), ONE engine fed its own Poisson stream, every step T long
 whatever it carries (kappa 0, beta 0), a room of R prompt tokens a step, OpenOrca's prompts (gamma, mean 222.33,
 cv 0.771, at most 1,021) with 2-token answers (a finished prompt holds a decode row for one step: at most ~1% of
-R). Beside it the model's law (compiler/models/inference.py `_budget_ttft` with parts (T / 2, T, 0, R, I, 1,
+R). Beside it the model's law (compiler/models/inference/ `_budget_ttft` with parts (T / 2, T, 0, R, I, 1,
 1,021, 0): the rest of the step in flight, then N_q = max(1, X_q / R + 1/2) steps, X_q = I (1 + w) ln(1 / (1 - q)),
 w = rho (1 + cv^2) / 2 / (1 - rho)), at rho = lam I T / R (the cut at 1,021 takes ~0.1% off the drawn mean). Not in either:
 the first-token delay, the rest's spread, the harness's dispatch (compiler/validate.py gives those on top).

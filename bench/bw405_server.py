@@ -60,7 +60,7 @@ def model(mechanisms: dict, quantile: float, before: bool) -> tuple[dict, dict]:
     def reading(parts, service, rho, cv, q):
         return law(parts, service, rho, cv, quantile if q == 0.50 else q)
 
-    M._budget_ttft = reading
+    M.queues._budget_ttft = M.step._budget_ttft = M._budget_ttft = reading
     if before:
         V.SERVING["llama3.1-405b"] = BEFORE_SERVING
     try:

@@ -9,7 +9,7 @@
 
 An MLPerf Server result is the highest load whose TTFT p99 and TPOT p99 meet the benchmark's limits, so each run
 sits at some fraction of each limit (reference/mlperf_ttft_percentiles.csv: measured TTFT p99 / ttft_limit, TPOT
-p99 / tpot_limit). The model's capacity point (compiler/models/inference.py `search`: the configuration of the
+p99 / tpot_limit). The model's capacity point (compiler/models/inference/ `search`: the configuration of the
 (tp, pp, batch) grid with the most throughput whose TPOT p99 and TTFT p99 fit the limits, the arrival rate cut
 until the TTFT p99 fits, `_budget_utilization`) sits at its own fractions. This prints, for every TTFT p99 row
 validate compares, which constraint binds the model's point and at what fraction of each limit, and why the next
@@ -77,11 +77,15 @@ def capture():
         q = evaluate(*args, **kw)
         kept.setdefault(current[0], q)
         return q
-    M._solve, M.evaluate_configs = solving, evaluating
+    _values = (solving, evaluating)   # set where every module of the inference package reads them
+    for _m in (M, M.band, M.grid_search, M.solution):
+        _m._solve, _m.evaluate_configs = _values
     try:
         rows, _ = V.run(str(CALIBRATION), mechanisms=mechanisms())
     finally:
-        M._solve, M.evaluate_configs, M.search = solve, evaluate, search
+        _values = (solve, evaluate, search)   # set where every module of the inference package reads them
+        for _m in (M, M.band, M.grid_search, M.solution):
+            _m._solve, _m.evaluate_configs, _m.search = _values
     return rows, kept
 
 

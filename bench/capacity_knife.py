@@ -88,7 +88,7 @@ def run(kind: str | None, e: float):
                     f[name] = V.Q(f[name].value * (1 + e), f[name].unit)
     V.plan = planning
     if kind == "step":
-        M.evaluate_configs = _scaled_evaluate_configs(1 + e)
+        M.band.evaluate_configs = M.grid_search.evaluate_configs = M.solution.evaluate_configs = M.evaluate_configs = _scaled_evaluate_configs(1 + e)
     try:
         rows, _ = V.run(str(CALIBRATION), mechanisms=mechanisms())
     finally:
@@ -160,7 +160,7 @@ def main():
     if "--phase" in args:            # the batch grid shifted by a phase p of its ratio: round(r^(k + p))
         p = float(args[args.index("--phase") + 1])
         r = 16384 ** (1 / 71)
-        M.BATCH_GRID = np.unique(np.round(r ** (np.arange(72) + p)))
+        M.grid_search.BATCH_GRID = M.physics.BATCH_GRID = M.solution.BATCH_GRID = M.BATCH_GRID = np.unique(np.round(r ** (np.arange(72) + p)))
     if "--fraction" in args:         # continuous_capacity's operating fraction (validate's OPERATING_FRACTION)
         V.OPERATING_FRACTION = float(args[args.index("--fraction") + 1])
     if "--only" in args:

@@ -5,7 +5,7 @@
     ... --with NAME     (validate's mechanisms, as `validate --with`); --only TEXT (the runs whose label holds TEXT)
                         (`--with least_busy_bulk`: the least-busy column reads the bulk queue in steps, s22-lbtail)
 
-The first-token law (compiler/models/inference.py `_budget_ttft`) reads the prompt queue's utilization
+The first-token law (compiler/models/inference/ `_budget_ttft`) reads the prompt queue's utilization
 
     rho = lam x service,   service = I t_full / room,   room = budget - rows,   t_full = t0 + kappa room
 

@@ -3,7 +3,7 @@
     PYTHONPATH=. python3 bench/capacity_staircase.py          (~4 s CPU)
     PYTHONPATH=. python3 bench/capacity_staircase.py --rows   (and every point of the two sweeps)
 
-The serving model's capacity point (compiler/models/inference.py `search`, module docstring "Capacity point") is the
+The serving model's capacity point (compiler/models/inference/ `search`, module docstring "Capacity point") is the
 (tp, pp, B) configuration with the most throughput whose TPOT p99 and TTFT p99 meet the limits. B runs over a
 geometric grid (BATCH_GRID: 72 points from 1 to 16,384, ratio 1.146) unless `let capacity_solve = 1` solves the batch
 between the grid's points (`_solved_batches`). On the grid, a planner who sweeps a limit sees the capacity stand

@@ -19,7 +19,7 @@ v4.1 alone is not identified, and is reported so (docs/accuracy.md "The first-to
 The owners judge the model on MLPerf rounds that the calibration file does not hold. Every constant that was chosen
 by looking at this file's errors (fitted or scanned) may carry that file's noise; the honest estimate of the error
 on an unseen round is the error on a round whose rows the constants never saw. This script runs the constants'
-own selection procedures (the ones their comments in compiler/validate.py, compiler/models/inference.py,
+own selection procedures (the ones their comments in compiler/validate.py, compiler/models/inference/,
 compiler/models/training.py and stdlib/chips.factory describe) on the rows of ONE round, then evaluates every row
 with the values so found, and prints every category's median |error| per round: shipped (constants that saw both
 rounds), in-sample refit (the same procedure on both rounds: shows the procedure reproduces the shipped values),

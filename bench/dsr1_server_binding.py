@@ -6,7 +6,7 @@
 For each NVIDIA v5.1 and v6.0 DeepSeek-R1 Server run (the same ADP-EP8 layout in both rounds) it prints what the run's LoadGen summary
 says -- the rows a rank by Little's law, the fraction of each limit (TTFT 2 s, TPOT 80 ms) it ran at, the share of its
 metric lost to the run's last query (LoadGen's completed rate), its tokens a query -- and the model's capacity point
-for the same system (compiler/models/inference.py `search`, bench/capacity_binding.py's labels: which limit refuses
+for the same system (compiler/models/inference/ `search`, bench/capacity_binding.py's labels: which limit refuses
 the next grid batch). The run figures are held-out public figures: printed, never fitted (docs/accuracy.md "DeepSeek-R1
 Server: what binds the run and the model", s11-dsr1).
 

@@ -1,4 +1,4 @@
-"""The latency band (compiler/models/inference.py `latency_band`) at validate's own TTFT / TPOT p99 rows: does a
+"""The latency band (compiler/models/inference/ `latency_band`) at validate's own TTFT / TPOT p99 rows: does a
 wide band mark the rows the model misses? (s21-range, session 21; docs/accuracy.md "A served p99 shown with its
 band".) Session 22 (s22-band): the TTFT p50 and TPOT mean rows with their own bands too, and each row's service
 warned by any of its four banded latencies (the warning is per service).

@@ -10,7 +10,7 @@ A measurement aid, not the product's model. bench/v41_dispatch_sim.py's chunked 
 at one of the runs' inputs (RUNS: the model's step of validate's row, t = s (t0 + kappa P), at the run's measured
 rate and mean step, as bench/ttft_at_runs.py feeds them; here s the mean step's fixed point s = T / (t0 + T kappa
 lam I), no secant: the law is fed the simulation's own mean step, so the two see the same load), each request's
-first token split into the parts the law (compiler/models/inference.py `_budget_ttft`) adds up:
+first token split into the parts the law (compiler/models/inference/ `_budget_ttft`) adds up:
 
     TTFT = R + N t_decode + kappa (X + others)
 
@@ -210,7 +210,7 @@ def dispatch_phase(c: int, delta: float, periods: float, seed: int = 1, ties: di
 def bulk_check(steps: int = 200000, seed: int = 1) -> None:
     """`--bulk`: Lindley's recursion B' = max(B + S - room, 0) iterated (S a Poisson(delta) batch of OpenOrca's
     prompts, cut at the longest), the simulated chance P(B > 0) and tail scale (B_99 - B_95) / ln 5 against
-    least_busy_bulk's p and 1 / eta (compiler/models/inference.py)."""
+    least_busy_bulk's p and 1 / eta (compiler/models/inference/)."""
     rng = np.random.default_rng(seed)
     I, cv, k = PROMPT[0], PROMPT[1], 1.0 / PROMPT[1] ** 2
     print("| room | delta | rho | P(B>0): recursion / law | tail scale: recursion / law 1 / eta |")

@@ -18,7 +18,7 @@ figure twice: every busy step full (the default) and the busy steps at their mea
 the wait at rho g, g = t_busy / t_full from busy_step_fraction; the law's h then t_mean / t_busy), with the
 simulated busy steps' mean length (the steps that carry prompt tokens) against the model's g.
 
-The law (compiler/models/inference.py `least_busy_utilization`, docs/accuracy.md "The least-busy share as a law"):
+The law (compiler/models/inference/ `least_busy_utilization`, docs/accuracy.md "The least-busy share as a law"):
 the wait an arrival meets is the M/G/1's at
     rho_d = rho (1/c + (1 - 1/c) h),   h = t_mean / t_full
 rho the model's prompt-queue utilization (prompt tokens arriving in a full step over the room: lam I t_full / room),
@@ -56,7 +56,7 @@ def law(c: float, rho: float, h: float) -> float:
 
 def _model_x99(rho: float) -> float:
     """The model's p99 of X = A + the own prompt where a prompt spans steps (`own_prompt_spread`, as validate's
-    chunked Interactive rows take it) at utilization rho: compiler/models/inference.py _own_prompt_tokens, the wait
+    chunked Interactive rows take it) at utilization rho: compiler/models/inference/ _own_prompt_tokens, the wait
     0 with probability 1 - rho and else an exponential of mean I c / (1 - rho), the own prompt a gamma."""
     from compiler.models.inference import _own_prompt_tokens
     I, cv = PROMPT[0], PROMPT[1]
@@ -130,7 +130,7 @@ def simulate(policy: str, c: int, rho: float, t0: float, kappa: float, requests:
 
 
 def busy(rho: float, t0: float, t_full: float) -> float:
-    """The model's busy step over a full one, g = t_busy / t_full (compiler/models/inference.py busy_step_fraction,
+    """The model's busy step over a full one, g = t_busy / t_full (compiler/models/inference/ busy_step_fraction,
     `busy_step_length`): s = I / room full steps a prompt, d = t(0) / t_full."""
     from compiler.models.inference import busy_step_fraction
     return float(busy_step_fraction(rho, PROMPT[0] / ROOM, t0 / t_full))
@@ -178,7 +178,7 @@ def _quantile(sorted_xs: list, p: float) -> float:
 
 
 def _tail_law(rho: float, q: float) -> tuple:
-    """(alpha, 1 / eta, X_q) of `dispatch_wait_tail` at utilization rho: compiler/models/inference.py least_busy_tail
+    """(alpha, 1 / eta, X_q) of `dispatch_wait_tail` at utilization rho: compiler/models/inference/ least_busy_tail
     (the M/G/1 wait's Cramer-Lundberg tail in tokens) and _prompt_plus_wait_quantile (the own prompt plus it)."""
     from compiler.models.inference import least_busy_tail, _prompt_plus_wait_quantile
     I, cv = PROMPT[0], PROMPT[1]

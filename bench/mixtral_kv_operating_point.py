@@ -7,7 +7,7 @@
                         against the run's own, by group, and whether the law's quantile falls anywhere in q)
 
 Why does `engine_kv_wait` (compiler/validate.py MECHANISM_TABLE; the Erlang-C wait for an engine's own KV rows,
-compiler/models/inference.py `_kv_room_wait`) move so few TTFT p99 rows? Three parts, none a fit:
+compiler/models/inference/ `_kv_room_wait`) move so few TTFT p99 rows? Three parts, none a fit:
 
 Part 1, the law at each run's OWN operating point. a = the run's completed samples/s an engine x O x its measured
 TPOT mean (Little's law), c = the rows the model's own KV cache holds an engine (validate's solved column,
@@ -59,7 +59,7 @@ CALIBRATION = ROOT / "reference" / "mlperf_calibration.csv"
 
 
 def kv_wait(c: float, a: float, life: float, q: float) -> float:
-    """The Erlang-C wait's quantile q (s) for c rows, a in flight, a row's life (compiler/models/inference.py
+    """The Erlang-C wait's quantile q (s) for c rows, a in flight, a row's life (compiler/models/inference/
     `_kv_room_wait`, one value)."""
     return float(_kv_room_wait(c, a, life, q))
 

@@ -9,7 +9,7 @@ bench/v41_dispatch_sim.py are run at the run's own measured rate with the model'
 (t0 the decode-only step, kappa a prompt token's time: bench/ttft_at_runs.py's parts), no row term, and the
 simulated per-request TPOT (LoadGen's (latency - TTFT) / (o - 1), requests issued after 60 s and three mean lives
 before the stream stops) is put beside
-- law: compiler/models/inference.py busy_window_tpot at the same inputs (t_decode t0, kappa, lam the rate an engine,
+- law: compiler/models/inference/ busy_window_tpot at the same inputs (t_decode t0, kappa, lam the rate an engine,
   t_mean t0 / (1 - kappa lam I), room the budget less the rows lam O t_mean, t_full t0 + kappa room);
 - today: _tpot_tail's prompt term alone on the same linear step (row_averaging 0: the DES has no row term), the
   output grid at the benchmark's output cv, the mean the mean step.

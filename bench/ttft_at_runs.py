@@ -114,11 +114,15 @@ def capture(latency_at: str = "capacity"):
         kept.setdefault(current[0], (q, calls[0].get("parts")))
         calls[0] = None
         return q
-    M._solve, M.evaluate_configs, M._budget_ttft = solving, evaluating, recording
+    _values = (solving, evaluating, recording)   # set where every module of the inference package reads them
+    for _m in (M, M.band, M.grid_search, M.queues, M.solution, M.step):
+        _m._solve, _m.evaluate_configs, _m._budget_ttft = _values
     try:
         rows, _ = V.run(str(CALIBRATION), latency_at=latency_at, mechanisms=mechanisms())
     finally:
-        M._solve, M.evaluate_configs, M._budget_ttft = solve, evaluate, budget
+        _values = (solve, evaluate, budget)   # set where every module of the inference package reads them
+        for _m in (M, M.band, M.grid_search, M.queues, M.solution, M.step):
+            _m._solve, _m.evaluate_configs, _m._budget_ttft = _values
     return rows, kept
 
 

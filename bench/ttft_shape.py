@@ -58,11 +58,11 @@ def model_rows(read: str) -> dict[str, V.Row]:
             return np.asarray(rho, dtype=float) + 0.0 * law(parts, service, rho, cv, q)
         return law(parts, service, rho, cv, float(read))
 
-    M._budget_ttft = reading
+    M.queues._budget_ttft = M.step._budget_ttft = M._budget_ttft = reading
     try:
         rows, _ = V.run(str(CALIBRATION))
     finally:
-        M._budget_ttft = law
+        M.queues._budget_ttft = M.step._budget_ttft = M._budget_ttft = law
     return {source(r): r for r in rows if r.category in ("TTFT p50", "TTFT p99") and r.output == "ttft_p50"}
 
 

@@ -10,7 +10,7 @@ once where its -99 and -99.9 rows repeat it), the model's error on the TTFT quan
 
 the first the step at the model's operating point (TPOT mean ~ the mean step, LoadGen's per-request mean: docs/
 accuracy.md "TPOT mean by mechanism"), the second the first token counted in mean steps: the token budget queue's
-law (compiler/models/inference.py `_budget_ttft`: the rest of the step in flight, the first-token delay, the steps
+law (compiler/models/inference/ `_budget_ttft`: the rest of the step in flight, the first-token delay, the steps
 that clear the prompt tokens ahead, the prompt tokens' time) read against the run's own ratio. A group whose TTFT
 miss is in the first factor is missed by its step or operating point (the capacity point on a flat throughput
 curve), one whose miss is in the second by the first-token law itself. Printed by chip group: medians of the run

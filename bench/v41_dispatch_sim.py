@@ -11,7 +11,7 @@ prompt's first token comes at the end of its context step, a row leaves after it
 OpenOrca's prompt lengths (gamma, mean 222.33, cv 0.771, at most 1,021) and outputs (gamma, mean 294.45, cv 0.59),
 as validate gives them. Three ways to hand a request to an engine:
 
-- own:    each engine its own Poisson stream (what compiler/models/inference.py's prompt queue assumes: independent
+- own:    each engine its own Poisson stream (what compiler/models/inference/'s prompt queue assumes: independent
           replica queues).
 - shared: one request queue that every engine's batch manager drains at the start of each of its steps. This is the
           v4.1 harness at tp 1 pp 1: code/common/harness.py `_construct_terminal_command` launches mpirun only when

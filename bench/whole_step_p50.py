@@ -11,7 +11,7 @@ dispatches: each engine its own queue (k = 1; also the queue behind the least-bu
 one queue that k engines drain at their step starts (NVIDIA's v4.1 harness at tp x pp 1, k = 8 on the 8-GPU
 systems). Beside the simulated TTFT p50 / p99 (seeds 1 and 2, their mean):
 
-- whole-step law: compiler/models/inference.py `_whole_step_ttft` (`whole_step_engines` k) at the simulation's
+- whole-step law: compiler/models/inference/ `_whole_step_ttft` (`whole_step_engines` k) at the simulation's
   mean step and rows (the law's inputs: t_decode, kappa, room = budget - rows, I, cv, lam I, t_mean);
 - budget law: `_budget_ttft` with the parts validate builds for a whole-prompt row (the rest of the step in flight
   t_mean / 2, the whole step's arrivals at their normal quantile, the own prompt and M/G/1 wait exponential at

@@ -807,7 +807,7 @@ def _check_idle_lets(ev, results, count: int) -> None:
 
 def _check_pools_of_aggregated_serving(ev, results) -> None:
     """`prefill_accelerators` or `prefill_tp` set on an inference workload that does not serve disaggregated: the
-    model reads them only for its prefill pool (compiler/models/inference.py "Disaggregated serving"), so they change
+    model reads them only for its prefill pool (compiler/models/inference/ "Disaggregated serving"), so they change
     nothing: a `no-effect` warning at the value."""
     for node, inst in _workload_fields(results, ("inference",), ("prefill_accelerators", "prefill_tp")):
         serving = results.values.get(f"{inst.path}.serving")
@@ -860,7 +860,7 @@ def _check_batch_below_default_sequence(ev, results, count: int) -> None:
 
 def _check_ep_on_dense_service(ev, results, count: int) -> None:
     """`ep` above 1 on an inference service of a model with no routed experts (a dense model): the serving model
-    spreads no experts, so `ep` fixes nothing there (compiler/models/inference.py: "a dense model: `ep` fixes
+    spreads no experts, so `ep` fixes nothing there (compiler/models/inference/: "a dense model: `ep` fixes
     nothing"); a `no-effect` warning at the `ep` field saying the model has no experts, where it was silent. (A
     training run has no layout at such an `ep`: its `infeasible-workload` error stands at the field, s19-plancolo.)"""
     from .display import format_quantity
@@ -928,7 +928,7 @@ _BAND_ALIASES = {"ttft_p99": ("ttft",), "tpot_p99": ("tpot",)}
 
 def _check_latency_knife_edge(ev, results, count: int) -> None:
     """A served latency (TTFT p99 and p50, TPOT p99 and mean) on a knife edge: its latency band
-    (compiler/models/inference.py `latency_band`: the figure at the service's load x 0.95 and x 1.05, its layout
+    (compiler/models/inference/ `latency_band`: the figure at the service's load x 0.95 and x 1.05, its layout
     held) is wider than LATENCY_KNIFE_EDGE (high / low), or unbounded (5% more load than the service carries grows
     its queue without bound: its rows fill its KV cache or engine, or its prompt queue saturates). A
     `latency-knife-edge` warning at the workload with each such figure and its band, in the scenarios where one
@@ -938,7 +938,7 @@ def _check_latency_knife_edge(ev, results, count: int) -> None:
     the KV rows). Its help names the `offered_load` to set: the output `room_load` (the most load, on a 10% grid
     of the capacity, at which every band is clean), or says no load has room."""
     from .display import format_quantity
-    from .models.inference import BANDED, LATENCY_BAND_LOAD, LATENCY_KNIFE_EDGE, ROOM_SHARES, knife_edge
+    from .models.inference.band import BANDED, LATENCY_BAND_LOAD, LATENCY_KNIFE_EDGE, ROOM_SHARES, knife_edge
 
     lo_pct, hi_pct = f"{100 * (1 - LATENCY_BAND_LOAD):g}%", f"{100 * (1 + LATENCY_BAND_LOAD):g}%"
     for inst in _placed(results, "inference"):
@@ -1012,7 +1012,7 @@ def _check_latency_knife_edge(ev, results, count: int) -> None:
 def _check_tokens_beyond_context(ev, results, count: int) -> None:
     """A request longer than its model's `context` (the positions it was trained to attend over): an inference
     service's input_tokens + output_tokens (the default 1,024 + 256 where one is not set,
-    compiler/models/inference.py `default_input_tokens`). The model cannot attend over it, so its figures (KV
+    compiler/models/inference/ `default_input_tokens`). The model cannot attend over it, so its figures (KV
     cache, attention time, memory) are for a request that cannot run: an `out-of-range` error at the field with
     both numbers, once per workload. A model given no context is not checked. A training run's seq_len may exceed
     it: fine-tuning at a longer sequence extends the context (MLPerf Training's Llama 2 70B LoRA runs 8,192 tokens
@@ -1055,7 +1055,7 @@ def _check_tokens_beyond_context(ev, results, count: int) -> None:
 
 def _check_precision_the_chip_lacks(ev, results) -> None:
     """A workload's `precision` whose dense rate its chip does not give (fp4 on an H100: Hopper has no FP4 tensor
-    cores): its GEMMs are computed at the next wider format the chip has (compiler/models/inference.py `_peak`:
+    cores): its GEMMs are computed at the next wider format the chip has (compiler/models/inference/ `_peak`:
     fp4 -> fp8 -> bf16, int8 -> fp8 -> bf16), its weights at the precision's bytes (a weight-only kernel). A
     `model-input-missing` warning at the precision naming the chip, the missing rate and the rate used, so that
     it never runs so in silence (a chip with none of them is `uncomputed-workload`; one with only a sparse bf16

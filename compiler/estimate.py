@@ -236,7 +236,7 @@ def _parts(name: str, defs: dict) -> dict[str, object]:
 @lru_cache(maxsize=None)
 def scaleup_domain(chip: str) -> tuple[int, str]:
     """(chips in one scale-up domain, where that comes from) of a bare stdlib chip: the domain of its stdlib
-    server, as a workload on that server gets it (compiler/models/inference.py `scaleup`): a rack of that
+    server, as a workload on that server gets it (compiler/models/inference/ `scaleup`): a rack of that
     server with a `switch` part is one domain of the rack's chips (GB200: 72 in GB200_NVL72), else the server's
     chips are one (H100_SXM: 8 in DGX_H100; MI355X: 8 on its UBB); the largest where several hold the chip.
     A chip in no stdlib server (an add-in card without bridges: H100_PCIe, L40S) is a domain of 1; its

@@ -273,7 +273,7 @@ config and keeps the default; docs/accuracy.md, Latency v9).
 Without chunked context the v4.1 NVIDIA-harness Server rows of Llama 2 70B and Mixtral 8x7B (every v4.1 chip but
 AMD's, whose vLLM harness is its own; Mixtral's v4.1 config taken to be the same harness [U]) get
 `let whole_prompts = 1`: a prompt runs whole in the step after its arrival, with the whole step's arrivals and no
-first-token delay (compiler/models/inference.py "Whole prompts"; docs/accuracy.md, Latency v8), and (MECHANISMS
+first-token delay (compiler/models/inference/ "Whole prompts"; docs/accuracy.md, Latency v8), and (MECHANISMS
 "whole_step_p50", applied since session 21) `let whole_step_engines = k`: their TTFT p50 from the wait for the next
 step boundary among the k engines that drain one queue (the harness's engines at tp x pp 1, dispatch_policy "shared";
 1 otherwise) plus the step that takes the batch (inference.py "Whole-step p50"; docs/accuracy.md "The whole-prompt
@@ -289,13 +289,13 @@ The v5.1 configs keep the v5.0 budgets (Llama 2 70B Server 1,536 / 3,584, Intera
 (B200, GB200) at tp1, 405B Interactive 2,560 at tp8 (H200), 1,536 at tp4 (B200), 1,024 at tp4 (GB200 NVL72), 405B
 Server on GB300 1,536 at tp2, DeepSeek-R1 3,456 at tp8 with attention data parallelism (GB300; per rank unclear);
 they are not applied to v5.1 rows yet (the budget is read for v5.0 rows only; applying it to v5.1 moved the 405B
-Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference.py).
+Interactive and GB300 rows further from their figures through the layout the budget favours: docs/accuracy.md). The budget sets the prompt queue of the model's time to first token (compiler/models/inference/).
 Chunk unit (`TRTLLM_TOKENS_PER_BLOCK`; applied): TensorRT-LLM's micro-batch scheduler rounds a context chunk that
 is not a prompt's last down to whole KV cache blocks (cpp/tensorrt_llm/batch_manager/microBatchScheduler.cpp [P]),
 `tokens_per_block` 32 in NVIDIA's configs (inference_results_v5.1 closed/NVIDIA/configs/B200-SXM-180GBx8/Server/
 llama2-70b.py [P]), so the Server and Interactive rows of the TensorRT-LLM chips that chunk their contexts (every
 NVIDIA-harness row but v4.1's whole prompts) get `let context_chunk_unit = 32 tok`: (32 - 1) / 2 tokens of a step's
-budget a micro-batch unused on average (compiler/models/inference.py; docs/accuracy.md "Chunk unit").
+budget a micro-batch unused on average (compiler/models/inference/; docs/accuracy.md "Chunk unit").
 Serial context chunks (MECHANISMS "serial_context_chunks"; applied since 2026-12-05, with the long-prompt layouts
 below: the rows it moves are the 405B ones at pp 2): NVIDIA's v5.0 harness builds TensorRT engines
 (`trtllm_build_flags`) run by TensorRT-LLM's C++ in-flight batching runtime, which keeps a scheduled context request
@@ -315,7 +315,7 @@ run tp 2 x pp 2 at 1,024 (+55% / +62%); with it, the serial chunks and the 405B 
 "Llama 3.1 405B Server on Blackwell: the layout, the chunks, the operating point".
 Own prompt spread (MECHANISMS "own_prompt_spread"; applied since 2026-12-05): `let own_prompt_spread = 1` on Server
 and Interactive rows, the prompt queue's quantile with the request's own prompt at the benchmark's spread where a
-prompt spans more than one step (compiler/models/inference.py `_own_prompt_tokens`; on this file only the 13 405B
+prompt spans more than one step (compiler/models/inference/ `_own_prompt_tokens`; on this file only the 13 405B
 TTFT p50 rows move: the p99 keeps its bound, so no rate moves; docs/accuracy.md "Llama 3.1 405B Server on Blackwell:
 the layout, the chunks, the operating point").
 Engine budgets (`ENGINE_BUDGETS`, `SUBMISSION_BUDGETS`; applied to v5.0 Server and Interactive rows since 2026-12-05:
@@ -365,7 +365,7 @@ REPRODUCE.md files: each entry's source is its URL; docs/accuracy.md "Disaggrega
 system description of a v6.0 row says so (every NVIDIA v6.0 system lists Dynamo in its software), so a row is matched
 by its submission: division, submitter and result directory of its source (`closed/NVIDIA/results/<dir>/`), else the
 `Submitter: ... [dir]` of its system column (closed). A matched row
-runs the workload with `serving = "disaggregated"` (compiler/models/inference.py, "Disaggregated serving": the decode
+runs the workload with `serving = "disaggregated"` (compiler/models/inference/, "Disaggregated serving": the decode
 pool searched without prompts in its steps, the prefill workers' passes by the aggregated prefill step, their M/G/c
 queue and the KV transfer in the time to first token), the decode workers' engine fixed: `tp` (a rank's tensor
 parallelism), `pp` 1 and, for an attention-data-parallel worker of a mixture-of-experts model (TensorRT-LLM
@@ -384,7 +384,7 @@ closed/NVIDIA/configs/GB300-NVL72_GB300-288GB_aarch64x72_TRT/Offline/llama3_1-40
 Engine limits (`ENGINE_BATCH`, `KV_FRACTIONS`, `engine_limits`; measured, NOT applied: MECHANISMS "engine_limits"):
 the batch cap of each NVIDIA engine, its config's `gpu_batch_size` (the engine's max_batch_size; TensorRT-LLM keeps
 max_batch_size x pp sequences, trtGptModel.h [P]), as `let max_batch_size` (sequences per tp x pp engine:
-compiler/models/inference.py `engine_batch_cap`), and the KV cache's share of the memory free after the engine
+compiler/models/inference/ `engine_batch_cap`), and the KV cache's share of the memory free after the engine
 (`let kv_cache_fraction` with `memory_reserve` 0). Figures [P]: MLPerf Inference v5.0 closed/NVIDIA configs as
 copied by partners (ntuhpc/mlperf_inference_results_v5.0 closed/Cisco/configs/{llama2-70b,llama2-70b-interactive,
 mixtral-8x7b}/{Offline,Server}/__init__.py, read 2026-12): Llama 2 70B Offline and Server H100 SXM 1,024 at pp 2
@@ -403,7 +403,7 @@ KV room (`OUTPUT_CVS`, MECHANISMS "kv_room"; measured, NOT applied): the output-
 the tokens a request generates, the submitters' TEST06 accuracy logs [P/D]: Llama 2 70B 0.59, Mixtral 8x7B 0.74,
 Llama 3.1 405B 0.35, DeepSeek-R1 1.07; docs/accuracy.md "Dataset lengths, sourced") given to Server rows as
 `output_length_cv` with `let kv_room_wait = 1` (the length-biased KV a row holds and the Erlang-C wait for KV room,
-compiler/models/inference.py kv_slots, _kv_room_wait). Not applied: with the engines' memory (binary capacities,
+compiler/models/inference/ kv_slots, _kv_room_wait). Not applied: with the engines' memory (binary capacities,
 KV_FRACTIONS) the B200 and H100 Mixtral caches hold more rows than the submitters ran, and every variant raised
 TTFT p50 above 10% (docs/accuracy.md "KV room in Server").
 Output spread (MECHANISMS "output_spread"; measured, NOT applied): Server rows of the benchmarks in OUTPUT_CVS get
@@ -416,7 +416,7 @@ Prompt busy window (MECHANISMS "prompt_busy_window", applied since session 22; "
 applied): Server and
 Interactive rows get `let prompt_busy_window = 1` (the `_all` variant 2), and where a mean prompt exceeds the budget
 of a pp 1 engine (the layout's, else DEFAULT_CHUNK_TOKENS) their OUTPUT_CVS spread: a request's TPOT mean and p99
-from the prompt queue's busy period over its own decode steps (compiler/models/inference.py busy_window_tpot; 1: where
+from the prompt queue's busy period over its own decode steps (compiler/models/inference/ busy_window_tpot; 1: where
 a mean prompt fills two steps' room or more, today's law where it fits one, linear between). Checked against the
 discrete-event engines at the runs' inputs (bench/tpot_busy_window.py: the 405B mean / p99 0.515 / 0.527 / 0.543
 against the simulated 0.511 / 0.529 / 0.546). Measured: only the Llama 3.1 405B pp 1 rows move (TPOT p99 -34..-41%
@@ -425,7 +425,7 @@ against the simulated 0.511 / 0.529 / 0.546). Measured: only the Llama 3.1 405B 
 KV cap (MECHANISMS "kv_cap"; measured, NOT applied): Server rows of the benchmarks in OUTPUT_CVS get
 `kv_room_wait` 1 (the batch capped at the rows the KV pool holds at their length-biased context), their
 `output_length_cv` and `kv_wait_service_spread` 1 (the excess waits for a slot as an M/G/c queue: slots freed after
-each row's own output length; compiler/models/inference.py _kv_room_wait). With `--with engine_limits` too, the pool
+each row's own output length; compiler/models/inference/ _kv_room_wait). With `--with engine_limits` too, the pool
 is TensorRT-LLM's fraction of the memory the engine leaves. Not applied: docs/accuracy.md "A hard cap on rows in
 flight".
 Engine KV wait (MECHANISMS "engine_kv_wait"; measured, NOT applied): Server rows whose harness does not pool its
@@ -433,7 +433,7 @@ engines' KV rows (`dispatch_policy` not "least": v4.1's NVIDIA harness at tp 1, 
 shared queue up to max_num_sequences - active requests, TensorRT-LLM GptManager::fetchNewRequests [P], and every
 single or independent engine) get `kv_room_wait` 1 with no output spread: a new request waits for its own engine's
 KV rows (the rows the batch holds at I / k + O / 2 a row, the model's own cache) as an Erlang-C queue (compiler/
-models/inference.py _kv_room_wait). The v4.1 8x H100 SXM Mixtral runs' tails read that wait off their own percentiles
+models/inference/ _kv_room_wait). The v4.1 8x H100 SXM Mixtral runs' tails read that wait off their own percentiles
 (bench/mixtral_slots.py). Not applied: TTFT p99 13.80% -> 13.66% (89 rows within 10% either way): docs/accuracy.md
 "The Mixtral H100 tail as a wait for an engine's own KV rows".
 Engine output lengths (MECHANISMS "engine_output_lengths"; measured, NOT applied): the Blackwell FP4 Llama 2 70B rows
@@ -451,21 +451,21 @@ validate's medians are unchanged, the v5.0 H200 405B Server rows move out (-10.4
 published 405B held-out figures two move nearer and one away (docs/accuracy.md "Llama 3.1 405B's answer length").
 Row count elasticity (MECHANISMS "row_count_elasticity"; measured, NOT applied): `let row_count_elasticity = 1` on
 Server and Interactive rows, the rows in flight spread as a birth-death count whose departures slow as the batch grows
-(variance b / eps, eps the throughput's elasticity in the rows; compiler/models/inference.py `_tpot_tail`). Not
+(variance b / eps, eps the throughput's elasticity in the rows; compiler/models/inference/ `_tpot_tail`). Not
 applied: only the TPOT-bound batches move (Interactive 0.8% -> 3.5%) and TTFT p50 leaves the gate (8.9% -> 13.6%);
 the budgeted engines' measured spread is the Poisson count's (docs/accuracy.md "TPOT mean by mechanism").
 Dispatch-held rows (MECHANISMS "dispatch_held_rows"; measured, NOT applied): `let row_count_elasticity = 1` on Server
 and Interactive rows, with the harness's engines and dispatch (dispatch_policy: `row_dispatch_engines` k and
 `row_dispatch` own / shared / least): an engine's rows are the k engines' birth-death total over k plus its deviation,
-held by the dispatch (compiler/models/inference.py `dispatch_row_share`; docs/accuracy.md "The rows in flight under
+held by the dispatch (compiler/models/inference/ `dispatch_row_share`; docs/accuracy.md "The rows in flight under
 the harness's dispatch").
 Budget-held rows (MECHANISMS "budget_held_rows"; measured, NOT applied): `let row_count_elasticity = 1` and `let
 row_budget_hold = 1` on Server and Interactive rows: the birth-death count above, its elasticity raised by the token
-budget's admission pull for the share of steps the budget binds (compiler/models/inference.py `budget_hold_slope`;
+budget's admission pull for the share of steps the budget binds (compiler/models/inference/ `budget_hold_slope`;
 no fitted constant; docs/accuracy.md "The rows in flight under the harness's dispatch").
 Run ramp (MECHANISMS "run_ramp"; measured, NOT applied): `let run_ramp_deficit = RUN_RAMP_DEFICIT` (0.03) on Server
 and Interactive rows, a capacity point is kept only where a 600-s run from an empty engine reaches it (its mean step
-short of the steady one by at most 3%, the measured TPOT mean / p50; compiler/models/inference.py `_ramp_deficit`).
+short of the steady one by at most 3%, the measured TPOT mean / p50; compiler/models/inference/ `_ramp_deficit`).
 Not applied: Server 7.3% -> 17.5% (signed +1.6% -> -16.5%), TTFT p50 8.9% -> 56.0%; no bound between 0.01 and 0.58
 keeps every passing category (docs/accuracy.md "The operating point a run from empty reaches").
 Batch refinement (MECHANISMS "batch_refinement"; measured, NOT applied): `let batch_refinement = BATCH_REFINEMENT` (8)
@@ -515,13 +515,13 @@ capacity_margin and residual_tail: together TTFT p99 12.03% -> 9.87%, every cate
 since 2026-12-06, `--without allreduce_kernels` sets 0): `let allreduce_kernels = 1`, each
 tensor-parallel all-reduce priced as the kernel TensorRT-LLM's AUTO strategy picks for its bytes and tp (one-shot,
 two-shot, NCCL beyond the custom kernels' 16 / 8 MB workspace at nccl_latency 30 us; allreducePlugin.cpp
-selectImplementation, read 2026-12-05; compiler/models/inference.py "TP all-reduce by kernel"). Validate: Offline
+selectImplementation, read 2026-12-05; compiler/models/inference/ "TP all-reduce by kernel"). Validate: Offline
 6.70% -> 6.54%, TTFT p99 12.03% (93 -> 95 within 10%), but Server 7.27% -> 7.38%, TPOT mean 9.38% -> 9.54%, TPOT p99
 7.19% -> 7.26%; B200 405B Server +31.4% -> +18.2%; held-out 405B GB300 Offline +46.8% -> +43.5% but GB200 x72 405B
 Interactive -12.5% -> -15.4% (docs/accuracy.md "The tensor-parallel all-reduce by message size and kernel").
 Continuous capacity (MECHANISMS "continuous_capacity"; measured, NOT applied): `let capacity_solve = 1` and `let
 operating_fraction = OPERATING_FRACTION` (0.88) on Server and Interactive rows: the capacity point's batch solved
-between the batch grid's points (compiler/models/inference.py `_solved_batches`) with both latency limits held at
+between the batch grid's points (compiler/models/inference/ `_solved_batches`) with both latency limits held at
 0.88 of themselves, the median share of the binding limit the 155 Server runs of reference/mlperf_ttft_percentiles.csv
 stop at (a property of how the submitters operate). Not applied: TTFT p99 12.0% -> 17.4%, TTFT p50 8.9% -> 13.1%,
 Interactive 0.8% -> 5.1%; with first_token_delay (0.475) and the families refit (Ada 0.35, Blackwell FP4 0.96) TTFT
@@ -549,7 +549,7 @@ Server 7.3% (+1.6% -> +1.2%), TPOT p99 7.2% (128 -> 127 within); held-out 405B G
 GB200 x72 Interactive -7.1% -> -12.5% (docs/accuracy.md "Where the capacity point sits on its TTFT limit").
 FP4 activation quantization (MECHANISMS "fp4_quantize"; measured, NOT applied): every row whose GEMMs take NVFP4
 activations gets `let fp4_quantize_kernels = 1`, the attention output's and the SwiGLU product's quantize kernels and
-the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference.py, "FP4
+the SwiGLU kernel that NVIDIA's v5.0 Blackwell engines run beside the FP4 GEMMs (compiler/models/inference/, "FP4
 activation quantization"). Not applied: the refit takes Blackwell FP4 e_c to the grid's top (1.0) and moves the
 held-out Blackwell 405B rows further out (docs/accuracy.md "FP4 activation quantization on Blackwell").
 Prompt lengths (`Serving.prompt_cv`, Server and Interactive rows): the coefficient of variation of the prompt
@@ -784,7 +784,7 @@ CHECKPOINT_FORMATS = {
 EXPERT_GEMM_TILES = {("gpt-oss-120b", chip) for chip in ("B200", "B300", "GB200", "GB300")}
 # The per-row host time a step exposes where the engine is TensorRT-LLM's PyTorch executor with its overlap scheduler
 # (docs/accuracy.md "The PyTorch executor's exposed host time", s12-gptoss, 2026-12-05): `seq_overhead` 35 us a row
-# (module docstring of compiler/models/inference.py, "Factors") was chosen on v5.0 rows, every one a TensorRT engine run
+# (module docstring of compiler/models/inference/, "Factors") was chosen on v5.0 rows, every one a TensorRT engine run
 # by TensorRT-LLM's C++ executor. gpt-oss-120b runs only on the PyTorch backend (`backend: pytorch` in NVIDIA's v6.0
 # disaggregated workers' yml; `torch_compile_config` in its closed/NVIDIA/configs/*/gpt-oss-120b.py, same fork as
 # EXPERT_GEMM_TILES), whose PyExecutor launches step n + 1's GPU work before it processes step n's results ("the
@@ -1238,7 +1238,7 @@ TRTLLM_TOKENS_PER_BLOCK = 32
 # the output-length spread of each benchmark's model, cv of the tokens a request generates (the submitters' TEST06
 # accuracy logs, docs/accuracy.md "Dataset lengths, sourced" [P/D]); the KV room of a Server row reads it
 OUTPUT_CVS = {"Llama2_70B": 0.59, "Mixtral_8x7B": 0.74, "Llama3_1_405B": 0.35, "DeepSeek_R1": 1.07}
-# the token budget a row's engine has at least where its layout gives none: compiler/models/inference.py
+# the token budget a row's engine has at least where its layout gives none: compiler/models/inference/
 # `max_num_tokens`'s default a tensor-parallel rank (the engine's is tp times it); `prompt_busy_window` reads it
 DEFAULT_CHUNK_TOKENS = 8192.0
 # the mean output of the engine's own checkpoint where it is not the reference's (`output_tokens`; MECHANISMS
@@ -2053,7 +2053,7 @@ LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE = 0.44
 # `interactive_engines` the share only there; another engine (B200's 768 tokens) keeps its own queue's law (share 1),
 # as without the mechanism. Without the scope the v5.0 8x B200 Interactive TTFT p99 rows go -4.2% -> -26.5% [D]
 LEAST_SHARE_ENGINES = ((1, 1, 256.0),)
-FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference.py `first_token_delay` (tests/test_chunk_steps.py holds them equal)
+FIRST_TOKEN_DELAY = 0.325   # compiler/models/inference/ `first_token_delay` (tests/test_chunk_steps.py holds them equal)
 
 
 def dispatch_policy(round_: str, family: str, layout, n: float) -> tuple[str, float]:

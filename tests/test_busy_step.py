@@ -1,4 +1,4 @@
-"""The prompt queue's wait at the busy steps' mean length (`busy_step_length`, compiler/models/inference.py
+"""The prompt queue's wait at the busy steps' mean length (`busy_step_length`, compiler/models/inference/
 busy_step_fraction; MECHANISMS "busy_step_mean", compiler/validate.py; docs/accuracy.md "The busy step's mean
 length", s18-busystep): g by hand, its limits (every busy step full: today's wait; no prompt traffic: no wait), the
 TTFT law it enters, and the opt-in."""

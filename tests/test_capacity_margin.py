@@ -1,4 +1,4 @@
-"""The capacity point's margin (`let capacity_margin`, compiler/models/inference.py; docs/accuracy.md "The add-in
+"""The capacity point's margin (`let capacity_margin`, compiler/models/inference/; docs/accuracy.md "The add-in
 cards' operating point"): the laws of the rule "the least TPOT p99 among the columns within delta of the most
 throughput", on the add-in cards where it was measured and on an SXM server."""
 from __future__ import annotations

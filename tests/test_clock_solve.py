@@ -1,4 +1,4 @@
-"""The step clock's solve (compiler/models/inference.py _solve_clock; docs/accuracy.md "The converged clock",
+"""The step clock's solve (compiler/models/inference/ _solve_clock; docs/accuracy.md "The converged clock",
 s17-converge, 2026-12-06), as laws on a grid of step compositions.
 
 The clock law gives a phase the highest clock x in [MIN_CLOCK, 1] whose draw at its own activity fits the cap:

@@ -1,6 +1,6 @@
 """The cost per million tokens a CFO signs (session 12, s12-cost, 2026-12-05): laws of $/Mtok, written first.
 
-The semantics (compiler/models/inference.py "Power and cost", compiler/models/cost.py "$/Mtoken"):
+The semantics (compiler/models/inference/ "Power and cost", compiler/models/cost.py "$/Mtoken"):
 
     the service holds `chips` accelerators (aggregated: `accelerators`, default one system or rack, or with a
         `demand` and no `accelerators` the fewest whole replicas carrying it; disaggregated: its two pools, sized

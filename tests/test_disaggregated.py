@@ -1,4 +1,4 @@
-"""Disaggregated serving (compiler/models/inference.py, "Disaggregated serving"): a prefill pool of workers and a
+"""Disaggregated serving (compiler/models/inference/, "Disaggregated serving"): a prefill pool of workers and a
 decode pool of replicas. Hand calculations of small services (pool sizes, rates, the binding constraint, the
 parts of the time to first token) and the laws of the pools."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A disaggregated service sized to a demand (compiler/models/inference.py, "Disaggregated serving", pools): the
+"""A disaggregated service sized to a demand (compiler/models/inference/, "Disaggregated serving", pools): the
 laws a capacity planner relies on when it reads the chip count. The pools serve the demand within the latency
 limits; no other candidate of the search space (a decode layout (tp, pp) within one system, a prefill worker's tp)
 serves it within the limits on fewer accelerators, nor do one fewer accelerator at the layout it picked; more demand

@@ -1,4 +1,4 @@
-"""Disaggregated serving at the decode rows in flight (compiler/models/inference.py, "Disaggregated serving", decode
+"""Disaggregated serving at the decode rows in flight (compiler/models/inference/, "Disaggregated serving", decode
 rows; s13-disagg; decode layout, s13-disagg2): the decode step in the first token, TPOT and the batch in flight are the decode replica's at the
 rows the served rate keeps in flight (Little's law), not at the decode search's full batch. The law a capacity
 planner relies on: a tighter latency limit never raises the throughput (every configuration the tighter limit
@@ -226,12 +226,12 @@ def test_the_decode_layout_pruning_changes_no_figure(spec, monkeypatch) -> None:
     # every candidate run through the pools without them gives the same service
     from compiler.models import inference
     pruned = _run(_spec(*spec))
-    monkeypatch.setattr(inference, "_layout_capacity_bounds", lambda *a, **k: None)
-    monkeypatch.setattr(inference, "_pools_bounds", lambda *a, **k: [None] * len(a[6]))   # the stacked bounds
-    monkeypatch.setattr(inference, "_decode_floor", lambda *a, **k: np.zeros(1))   # a demand's floors (s15-disagg)
-    monkeypatch.setattr(inference, "_prefill_floor", lambda *a, **k: np.zeros(1))
+    monkeypatch.setattr(inference.solution, "_layout_capacity_bounds", lambda *a, **k: None)
+    monkeypatch.setattr(inference.solution, "_pools_bounds", lambda *a, **k: [None] * len(a[6]))   # the stacked bounds
+    monkeypatch.setattr(inference.solution, "_decode_floor", lambda *a, **k: np.zeros(1))   # a demand's floors (s15-disagg)
+    monkeypatch.setattr(inference.solution, "_prefill_floor", lambda *a, **k: np.zeros(1))
     whole = inference._disaggregated
-    monkeypatch.setattr(inference, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
+    monkeypatch.setattr(inference.solution, "_disaggregated", lambda *a, beat=None, **k: whole(*a, **k))
     every = _run(_spec(*spec))
     for name in ("tokens_per_s", "tp", "pp", "batch", "prefill_accelerators", "decode_accelerators", "prefill_tp",
                  "ttft", "tpot_mean"):

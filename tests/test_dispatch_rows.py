@@ -1,5 +1,5 @@
 """The rows in flight under the harness's dispatch and the token budget's hold (issue 11, latency; s16-tpot;
-docs/accuracy.md "The rows in flight under the harness's dispatch"): compiler/models/inference.py
+docs/accuracy.md "The rows in flight under the harness's dispatch"): compiler/models/inference/
 `dispatch_row_share`, `budget_hold_slope` and their use in `_tpot_tail`; validate's `dispatch_held_rows` and
 `budget_held_rows` entries. Hand calculations and laws, no model evaluation (each test well under a second)."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """DeepSeek-R1 serving as NVIDIA ran it (docs/accuracy.md "DeepSeek-R1 as NVIDIA ran it"): the rows in flight are
-length-biased (compiler/models/inference.py in_flight_age, `let kv_length_biased`) and TensorRT-LLM's attention-data-
+length-biased (compiler/models/inference/ in_flight_age, `let kv_length_biased`) and TensorRT-LLM's attention-data-
 parallel balancer releases new contexts once every T steps (compiler/validate.py ADP_BALANCE_STEPS, given to the
 rows as `scheduler_steps`), by hand and as laws."""
 from __future__ import annotations

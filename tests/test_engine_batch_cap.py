@@ -1,4 +1,4 @@
-"""The serving engine's batch cap (compiler/models/inference.py `engine_batch_cap`, `let max_batch_size`) and the
+"""The serving engine's batch cap (compiler/models/inference/ `engine_batch_cap`, `let max_batch_size`) and the
 engine limits of validate's NVIDIA rows (compiler/validate.py "Engine limits"), by hand."""
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ measured, not applied. Hand calculations and laws:
   L n_kv d_h 2 bytes = 80 x 8 x 128 x 2 = 163,840 B a token at fp8 (327,680 at 16 bits), so the Offline batch
   is floor(17.42e9 / (163,840 x 369.555)) = 287 rows at fp8 and floor(17.42e9 / (327,680 x 369.555)) = 143 at
   16 bits (the model's `max_batch`, the Offline batch);
-- the token budget queue's TTFT (compiler/models/inference.py `_budget_ttft`) at the parts of Dell's run, as the
+- the token budget queue's TTFT (compiler/models/inference/ `_budget_ttft`) at the parts of Dell's run, as the
   model has them at the run's own 79 rows an engine (docs/accuracy.md, the same section), equals the law written
   out by hand, and the prompt tokens' share of it is what the runs contradict.
 """

@@ -1,4 +1,4 @@
-"""The dense GEMMs' rate by engine release (`let dense_gemm_release_rate`; compiler/models/inference.py; compiler/
+"""The dense GEMMs' rate by engine release (`let dense_gemm_release_rate`; compiler/models/inference/; compiler/
 validate.py ENGINE_RELEASE_GEMM, MECHANISMS "engine_release_gemm", measured, not applied; docs/accuracy.md "The dense
 GEMM rate by engine release"; bench/trtllm_release_ratio.py)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The GEMM time as a per-launch roofline (`let gemm_launch_time`, compiler/models/inference.py; docs/accuracy.md
+"""The GEMM time as a per-launch roofline (`let gemm_launch_time`, compiler/models/inference/; docs/accuracy.md
 "The GEMM time as a per-launch roofline"): the law against reference/h100_microbench.md's GEMM table by hand, and
 the decode step's GEMM time with and without it."""
 from __future__ import annotations

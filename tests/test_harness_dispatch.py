@@ -1,4 +1,4 @@
-"""The harness's dispatch term (`dispatch_wait_p50` / `dispatch_wait_p99`, compiler/models/inference.py; MECHANISMS
+"""The harness's dispatch term (`dispatch_wait_p50` / `dispatch_wait_p99`, compiler/models/inference/; MECHANISMS
 "harness_dispatch", compiler/validate.py DISPATCH_WAITS; docs/accuracy.md "The harness's dispatch in place of the
 first-token delay"): hand calculations of the quantile shift, the harness by round and layout, and the opt-in law."""
 from __future__ import annotations

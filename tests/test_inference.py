@@ -793,7 +793,7 @@ def test_a_batcher_never_brings_the_first_token_forward(load) -> None:
 
 
 def test_batcher_ttft_by_hand() -> None:
-    """A harness-side batcher (`batch_window` tau, AMD's v4.1 vLLM harness: compiler/models/inference.py "Harness
+    """A harness-side batcher (`batch_window` tau, AMD's v4.1 vLLM harness: compiler/models/inference/ "Harness
     batcher"). At tau = 0.3 s, 70 requests/s over the service, a 150 ms mean step, 150 us a prefill token, no
     per-layer latency, prompts of mean I = 200 tokens with cv 1 (exponential: E[L^2] = 2 I^2 = 80,000, E[L^3] =
     6 I^3 = 48e6): the batch leaves every period = 0.3 + 0.3 / (1 + 70 x 0.3) = 0.313636 s and holds 70 x 0.313636

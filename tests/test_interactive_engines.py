@@ -1,5 +1,5 @@
 """NVIDIA's v5.0 Interactive engines and the least-busy dispatch's share of the prompt queue's wait
-(`dispatch_wait_share`, compiler/models/inference.py; MECHANISMS "interactive_engines", compiler/validate.py
+(`dispatch_wait_share`, compiler/models/inference/; MECHANISMS "interactive_engines", compiler/validate.py
 LEAST_DISPATCH_WAIT_SHARE; docs/accuracy.md "The H200 Interactive TTFT gap"): a hand calculation of the law, the
 opt-in plan, and the simulation's order (bench/interactive_dispatch_sim.py)."""
 from __future__ import annotations

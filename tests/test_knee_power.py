@@ -1,4 +1,4 @@
-"""The GEMM knee's draw in the clock law (`let gemm_knee_power`, compiler/models/inference.py; docs/accuracy.md
+"""The GEMM knee's draw in the clock law (`let gemm_knee_power`, compiler/models/inference/; docs/accuracy.md
 "The add-in cards' decode step"): a hand calculation on one H100 SXM at its 700 W limit, and the laws."""
 from __future__ import annotations
 

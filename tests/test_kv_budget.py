@@ -1,4 +1,4 @@
-"""The KV cache budget laws (compiler/models/inference.py kv_budget), by hand."""
+"""The KV cache budget laws (compiler/models/inference/ kv_budget), by hand."""
 from __future__ import annotations
 
 import numpy as np

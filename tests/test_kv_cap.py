@@ -1,5 +1,5 @@
 """A hard cap on rows in flight at the KV pool, the excess waiting for a slot as an M/G/c queue
-(compiler/models/inference.py _kv_room_wait with its shape, `let kv_wait_service_spread`; validate MECHANISMS
+(compiler/models/inference/ _kv_room_wait with its shape, `let kv_wait_service_spread`; validate MECHANISMS
 "kv_cap"; docs/accuracy.md "A hard cap on rows in flight"): by hand and as laws."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The KV cache as a serving engine fills it (compiler/models/inference.py kv_slots, _kv_room_wait, `let
+"""The KV cache as a serving engine fills it (compiler/models/inference/ kv_slots, _kv_room_wait, `let
 kv_room_wait`): the length-biased occupancy and the Erlang-C wait for KV room, by hand and as laws."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The latency band of a served p99 (compiler/models/inference.py `latency_band`, the outputs ttft_p99_low /
+"""The latency band of a served p99 (compiler/models/inference/ `latency_band`, the outputs ttft_p99_low /
 ttft_p99_high / tpot_p99_low / tpot_p99_high) and the `latency-knife-edge` warning (compiler/checks.py
 `_check_latency_knife_edge`), by law:
 
@@ -98,7 +98,7 @@ def test_ends_are_the_runs_at_those_loads(capacity) -> None:
 
 
 def test_band_shrinks_to_the_point(capacity, monkeypatch) -> None:
-    monkeypatch.setattr(inference, "LATENCY_BAND_LOAD", 1e-7)
+    monkeypatch.setattr(inference.band, "LATENCY_BAND_LOAD", 1e-7)
     results, _ = _at(0.8 * capacity)
     for what in BANDED:
         point, low, high = _band(results, what)
@@ -225,7 +225,7 @@ def test_little_rows_hand_calculated_root(points) -> None:
 def test_one_solver_the_offered_point_is_the_band_at_delta_zero(capacity, monkeypatch) -> None:
     """At delta 0 both ends are the offered load itself, found by the band's pass size: the band is the figure
     (the offered path's root, one batch a pass) to the solver's tolerance, for every banded latency."""
-    monkeypatch.setattr(inference, "LATENCY_BAND_LOAD", 0.0)
+    monkeypatch.setattr(inference.band, "LATENCY_BAND_LOAD", 0.0)
     for share in (0.3, 0.8, 0.95):
         results, _ = _at(share * capacity)
         for what in BANDED:
@@ -237,7 +237,7 @@ def test_a_wider_delta_never_narrows_the_band(capacity, monkeypatch) -> None:
     for share in (0.5, 0.85):
         bands = []
         for delta in (0.0, 0.02, 0.05, 0.1):
-            monkeypatch.setattr(inference, "LATENCY_BAND_LOAD", delta)
+            monkeypatch.setattr(inference.band, "LATENCY_BAND_LOAD", delta)
             results, _ = _at(share * capacity)
             bands.append({what: _band(results, what) for what in BANDED})
         for narrow, wide in zip(bands, bands[1:]):
@@ -253,7 +253,7 @@ def test_threshold_is_a_monotone_family(capacity, monkeypatch) -> None:
     for share in (0.6, 0.85, 0.95):
         flagged, room = {}, {}
         for threshold in (1.02, 1.3, 1.5, 4.0, 100.0):       # below, at and above the default, both extremes
-            monkeypatch.setattr(inference, "LATENCY_KNIFE_EDGE", threshold)
+            monkeypatch.setattr(inference.band, "LATENCY_KNIFE_EDGE", threshold)
             results, sink = _at(share * capacity)
             flagged[threshold] = {q for d in _knife_edges(sink) for q in d.quantities}
             room[threshold] = results.values.get(f"{CHAT}.room_load")
@@ -285,7 +285,7 @@ def test_delta_zero_at_the_capacity_point(monkeypatch) -> None:
     one with `kv_room_wait` 1), with one stated exception: where the point's rows fill the KV cache and the default
     point leaves the wait for KV room out, the TTFTs' upper end carries that wait (the band's one mechanism the point
     lacks), so it sits above the point; the TPOTs' band is the point there."""
-    monkeypatch.setattr(inference, "LATENCY_BAND_LOAD", 0.0)
+    monkeypatch.setattr(inference.band, "LATENCY_BAND_LOAD", 0.0)
     for spec in (_spec().replace('"server"', '"interactive"'), _spec().replace("1000 tok", "8000 tok"),
                  _spec("let kv_room_wait = 1")):
         results, _ = run(spec)
@@ -310,7 +310,7 @@ def test_no_share_with_room_leaves_room_load_absent_with_its_reason(capacity, mo
     room = value(results, f"{CHAT}.room_load") / capacity
     above = tuple(s for s in inference.ROOM_SHARES if s > room + 1e-9)
     assert above, room                                  # the spec's room is below 90%: there are shares above it
-    monkeypatch.setattr(inference, "ROOM_SHARES", above)
+    monkeypatch.setattr(inference.band, "ROOM_SHARES", above)
     results, sink = run(_spec())
     assert f"{CHAT}.room_load" not in results.values or not np.isfinite(results.values[f"{CHAT}.room_load"]).any()
     reason = results.absent[f"{CHAT}.room_load"].reason

@@ -1,5 +1,5 @@
 """The least-busy dispatch's share of the prompt queue's wait as a law of the queue (`dispatch_wait_engines`,
-compiler/models/inference.py least_busy_utilization; MECHANISMS "least_busy_law", compiler/validate.py;
+compiler/models/inference/ least_busy_utilization; MECHANISMS "least_busy_law", compiler/validate.py;
 docs/accuracy.md "The least-busy share as a law", s18-dispatch): the law's limits and a value by hand, its laws in
 rho and c, the TTFT law it enters, and the opt-in."""
 from __future__ import annotations

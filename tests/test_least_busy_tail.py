@@ -1,4 +1,4 @@
-"""The least-busy wait's tail (`dispatch_wait_tail`, compiler/models/inference.py least_busy_tail and
+"""The least-busy wait's tail (`dispatch_wait_tail`, compiler/models/inference/ least_busy_tail and
 _prompt_plus_wait_quantile; MECHANISMS "least_busy_tail", compiler/validate.py; docs/accuracy.md "The least-busy
 wait's tail", s19-tail): the Cramer-Lundberg decay rate and constant by hand and at their exact limit, the quantile
 of the own prompt plus the wait by hand, the TTFT law it enters, and the opt-in."""

@@ -1,5 +1,5 @@
 """A model's `layer_latency` (its architecture's kernel chain a layer and step on a GPU; dsl/schema.py `model`,
-compiler/models/inference.py `_layer_latency`; docs/accuracy.md "DeepSeek-R1's layer latency in the stdlib", s19-mla).
+compiler/models/inference/ `_layer_latency`; docs/accuracy.md "DeepSeek-R1's layer latency in the stdlib", s19-mla).
 
 The stdlib's DeepSeek-R1 carries 61.5 us a layer (stdlib/models.factory: TensorRT-LLM's one-request B200 step, blog1,
 9.01 ms, less the model's 5.56 ms with the 5 us default, over 61 layers, plus the 5 us). So a user's spec serving

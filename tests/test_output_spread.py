@@ -1,7 +1,7 @@
 """The p99 TPOT over requests of their own lengths in Server (compiler/validate.py MECHANISMS "output_spread",
 opt-in; docs/accuracy.md "DeepSeek-R1 Server against Offline: the Server-only terms, one by one"): a Server row of a
 benchmark with a sourced output-length spread (OUTPUT_CVS, the submitters' TEST06 logs) gets `let
-output_length_cv`, which only `_tpot_tail` reads without `kv_room_wait` (compiler/models/inference.py: a short
+output_length_cv`, which only `_tpot_tail` reads without `kv_room_wait` (compiler/models/inference/: a short
 request averages the step over fewer steps, so the p99 over requests is a quantile of a mixture over lengths).
 Laws: where it is given and where not; it never raises a row's throughput (a wider tail can only lower the batch
 the TPOT limit admits) and never lowers the p99 TPOT at an unchanged capacity point; Offline rows do not move."""

@@ -1,4 +1,4 @@
-"""Pipeline host overlap (compiler/models/inference.py module docstring, "Pipeline host overlap"): over pp > 1
+"""Pipeline host overlap (compiler/models/inference/ module docstring, "Pipeline host overlap"): over pp > 1
 stages TensorRT-LLM schedules one micro-batch while the others' kernels run (trtGptModelInflightBatching.cpp
 forwardAsync / forwardSync), so a pipeline cycle carries only a micro-batch's own host work
 h = step_overhead + (B / pp) seq_overhead, and is at least pp h (the one host thread's rounds)."""

@@ -1,4 +1,4 @@
-"""A request's TPOT as a busy period of the prompt queue (`prompt_busy_window`, compiler/models/inference.py
+"""A request's TPOT as a busy period of the prompt queue (`prompt_busy_window`, compiler/models/inference/
 busy_window_tpot; validate's opt-in `prompt_busy_window` / `prompt_busy_window_all`; docs/accuracy.md "The per-request
 TPOT as a busy period of the prompt queue", s22-tpot405). bench/tpot_busy_window.py checks the law against the
 discrete-event engines; these tests pin it by hand and by its laws."""

@@ -125,7 +125,7 @@ def test_attention_dp_rows_spread_as_the_replicas_count_over_d(monkeypatch) -> N
         seen.extend(np.unique(np.asarray(averaging, dtype=float)).tolist())
         return real(step, b, r, cv, z, averaging, *args, **kwargs)
 
-    monkeypatch.setattr(M, "_tpot_tail", spy)
+    monkeypatch.setattr(M.step, "_tpot_tail", spy)
     oss = dict(round="inference-v6.0", benchmark="gpt-oss-120b", scenario="Interactive", accelerator="NVIDIA GB200",
                num_accelerators="72",
                source="https://github.com/mlcommons/inference_results_v6.0/tree/main/closed/NVIDIA/results/"
@@ -140,7 +140,7 @@ def test_attention_dp_rows_spread_as_the_replicas_count_over_d(monkeypatch) -> N
         return real(step, b, r, cv, z, np.full_like(np.asarray(averaging, dtype=float), math.sqrt(2 / 3)), *args,
                     **kwargs)
 
-    monkeypatch.setattr(M, "_tpot_tail", own_count)
+    monkeypatch.setattr(M.step, "_tpot_tail", own_count)
     old = _step_at(oss, GPT_OSS_ROWS_A_RANK, 4, {}, {})
     assert new["tpot"] < old["tpot"] and new["tpot_mean"] == pytest.approx(old["tpot_mean"], rel=1e-12)
     print(f"\nTPOT p99 / mean at {GPT_OSS_ROWS_A_RANK:.1f} rows a rank: a rank's own count "

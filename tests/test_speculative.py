@@ -1,4 +1,4 @@
-"""Speculative decoding in the inference model (compiler/models/inference.py, "Speculative decoding"): a hand
+"""Speculative decoding in the inference model (compiler/models/inference/, "Speculative decoding"): a hand
 calculation of a verify step, and its laws: no draft tokens is today's model exactly; drafts that are never
 accepted (tau = 1) never help; the geometric acceptance law; validate gives the rules' drafts to MLPerf v6.0
 DeepSeek-R1 Interactive rows only."""

@@ -140,7 +140,7 @@ def test_a_rack_count_sweep_searches_each_count_once_whatever_the_chunks(tmp_pat
         rows.append(int(np.size(hw.chips)))
         return real(hw, *args, **kwargs)
 
-    monkeypatch.setattr(inference, "search", counting)
+    monkeypatch.setattr(inference.solution, "search", counting)
     _, cached, meta = _stream(str(path), tmp_path, "cached.csv", counts, True, defines)
     assert sum(rows) == counts                          # racks 1, 2, (3): once each, in the first of the chunks
     rows.clear()

@@ -898,7 +898,7 @@ def test_published_cerebras_inference_speeds() -> None:
     """Cerebras Inference on CS-3 (cerebras.ai blog 2024-08-27: 1,800 tok/s Llama 3.1 8B on one wafer, 450 tok/s
     70B on four, 16-bit weights; tomshardware.com 2024-11-20: 969 tok/s 405B).
 
-    Hand check of the SRAM mechanism for 8B (compiler/models/inference.py): 32 layers, each 5 dependent GEMM
+    Hand check of the SRAM mechanism for 8B (compiler/models/inference/): 32 layers, each 5 dependent GEMM
     stages of 0.5 us plus the layer's weights read by its region of the wafer, which adds up to one pass over
     the wafer's 16.06 GB per layer at 6% of 21 PB/s: 32 x (2.5 us + 16.06e9 / (0.06 x 21e15)) = 32 x 15.25 us
     = 488 us, 2,049 tok/s, +14%. 70B over 4 wafers (35.3 GB each): 80 x (2.5 + 28.0) us + 4 Ethernet hops of

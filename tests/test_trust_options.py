@@ -279,7 +279,7 @@ def test_a_prompt_queue_let_in_disaggregated_serving_is_a_warning_and_changes_no
     ("server", "let kv_room_wait = 1", "  let output_length_cv = 0.5\n"),   # the cache's length-biased rows
     ("server", "let max_num_tokens = 2000 tok", "  let kv_cache_fraction = 0.9\n"),   # the activation workspace
     # the prefill pool's queue (Kingman's factor of its M/G/c wait) and its workers' budget (prompts a pass):
-    # compiler/models/inference.py "Disaggregated serving"
+    # compiler/models/inference/ "Disaggregated serving"
     ("server", "let prompt_length_cv = 2", ""),
     ("offline", "let max_num_tokens = 2000 tok", ""),
 ])

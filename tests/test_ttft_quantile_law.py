@@ -1,6 +1,6 @@
 """The first-token law is a quantile function: non-decreasing in q at every input (docs/accuracy.md "The first-token
 law's quantiles made one non-decreasing function", s24-ttftlaw). Two defects found by bench/mixtral_kv_operating_point.py
-`--shape` at the runs' own inputs (s23-mixtail) and fixed at their root in compiler/models/inference.py
+`--shape` at the runs' own inputs (s23-mixtail) and fixed at their root in compiler/models/inference/
 `_budget_ttft`:
 - the whole-prompt engines' seam at the median: the p50 from `whole_step_p50`'s law, the quantiles above from the
   budget law, which can start below it (v4.1 L40S: 356.3 -> 339.2 ms from q 0.500 to 0.505): above the p50 the

@@ -140,7 +140,7 @@ def test_issue_11_throughput_training_and_power_within_10_percent(validated) -> 
 
 # the measured gap per latency category at the model's capacity point (docs/accuracy.md): every latency category was
 # within 10% from 2026-12-05, but the TTFT medians rested on a step clock solved in two passes that did not satisfy
-# its own law (s17-heldlaws, s17-converge, 2026-12-06). Solved (compiler/models/inference.py `_solve_clock`), the
+# its own law (s17-heldlaws, s17-converge, 2026-12-06). Solved (compiler/models/inference/ `_solve_clock`), the
 # v5.0 H200 SXM rows' capacity point and first-token time come out lower and the TTFT medians leave the gate; refitting
 # the first-token pair by its own rule does not bring them back (docs/accuracy.md "The converged clock"); the Hopper FP8
 # factor refitted by its own rule on the converged solve (0.82 -> 0.81, s18-hopper) takes them from 12.4% / 14.2% to

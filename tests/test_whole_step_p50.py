@@ -1,4 +1,4 @@
-"""The whole-prompt engine's TTFT p50 from its queue (`whole_step_engines`, compiler/models/inference.py
+"""The whole-prompt engine's TTFT p50 from its queue (`whole_step_engines`, compiler/models/inference/
 _whole_step_ttft; validate's opt-in `whole_step_p50`; docs/accuracy.md "The whole-prompt engines' first token",
 s21-v41): the wait for the next step boundary plus the step that takes every waiting prompt whole."""
 from __future__ import annotations

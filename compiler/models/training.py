@@ -345,11 +345,11 @@ import math
 
 import numpy as np
 
-from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, limit, output
+from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, cached, limit, output
 from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
-                        accelerator_cost, architecture, cached, collective_latency)
+                        accelerator_cost, architecture, collective_latency)
 from .power import compute_clock_fraction, workload_power_model
 
 training_efficiency = Assumption(

@@ -546,7 +546,7 @@ def _capacity_bound(view: _View, inst, subject) -> str:
         return ""
     ratios = []
     for what, p99 in (("TTFT", "ttft_p99"), ("TPOT", "tpot_p99")):
-        limit_ = view.get(f"{inst.path}.{what.lower()}_limit_held")     # models/inference.py
+        limit_ = view.get(f"{inst.path}.{what.lower()}_limit_held")     # models/inference/
         use = view.get(f"{inst.path}.{what.lower()}_limit_use")         # p99 / limit, an output
         if view.get(f"{inst.path}.{p99}") is None or not limit_ or use is None:
             return ""
@@ -580,7 +580,7 @@ def _layout(view: _View, inst) -> str:
 
 def _precision(view: _View, inst) -> str:
     """The precision a workload's figures are at: its `precision`, else the models' default marked so, fp8 where
-    its chip gives an fp8 rate, else bf16 (compiler/models/inference.py `_precision`, training.py `_inputs`);
+    its chip gives an fp8 rate, else bf16 (compiler/models/inference/ `_precision`, training.py `_inputs`);
     "—" where no chip is found."""
     text = view.text(f"{inst.path}.precision")
     if text:
