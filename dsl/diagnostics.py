@@ -193,7 +193,10 @@ CODES: dict[str, tuple[str, str]] = {
                     "supply_temp outside ASHRAE TC 9.9's facility-water classes (2-45 degC) and an air_supply_temp "
                     "outside its allowable air classes A1-A4 (5-45 degC) are judged closer. Also a site whose average facility power exceeds the whole world's average "
                     "electricity generation (3.4 TW: 29,925 TWh in 2023, Energy Institute Statistical Review of World "
-                    "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely."),
+                    "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely. And a "
+                    "training run whose `time_to_train` exceeds a decade (at its `tokens`): it would outlive the "
+                    "servers it runs on, written off in 2 to 6 years (10-K filings), where published pre-training "
+                    "runs take weeks to months; a token-count slip (`1e18 tok`) or too few accelerators is likely."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
                             "run's time to train) cannot be computed: an input its model needs is missing (a chip "
                             "without the rate of the precision it runs at), named here. The figure is absent (null in "
