@@ -660,15 +660,17 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     if emit_spec:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
+    # the diagnostics' places are in the spec built from the flags, a file the user never wrote: say so
+    built = "estimate.factory is the spec built from these flags; --emit-spec prints it"
     if results is None:
-        click.echo(render_text(sink.items, sink.sources), err=True)
+        click.echo(render_text(sink.items, sink.sources) + f"\n({built})", err=True)
         sys.exit(_exit_code(sink))
     if fmt == "json":
         click.echo(render_results(results, "estimate.factory", sink, "json", "estimate.*"), nl=False)
     else:
         click.echo(table_text(results, sink, what), nl=False)
         if sink.items:
-            click.echo(render_text(sink.items, sink.sources), err=True)
+            click.echo(render_text(sink.items, sink.sources) + f"\n({built})", err=True)
     sys.exit(_exit_code(sink))
 
 

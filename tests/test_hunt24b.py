@@ -153,3 +153,26 @@ def test_a_training_run_of_months_is_not_judged() -> None:
     """Llama 3.1 70B on 15T tokens on 1,024 H100: months, a real plan; 1/1000 of the tokens of the case above."""
     _, time, found = _training("15 Ttok")
     assert time < DECADE and not found, (time, found)
+
+
+# ----------------------------------------------------------------------------- estimate: whose file is it
+
+def test_estimate_says_its_diagnostics_file_is_the_spec_built_from_the_flags() -> None:
+    """`estimate.factory:12:13: error[...]` named a file the user never wrote; one line now says what it is."""
+    result = _run("estimate", "inference", "--system", "DGX_H100", "--model", "llama2-70b", "--ttft", "1e-9")
+    assert result.exit_code == 1, result.output
+    assert "estimate.factory:" in result.stderr
+    assert "estimate.factory is the spec built from these flags; --emit-spec prints it" in result.stderr
+
+
+# ----------------------------------------------------------------------------- optimize: a constraint's unit
+
+def test_a_unit_on_a_plain_number_constraint_says_so(tmp_path: Path) -> None:
+    """`accelerators >= 1000 W` said "`W` is W, but `...` is in 1"; it now says the figure is a plain number."""
+    result = _run("optimize", _spec(tmp_path), "--minimize", "power", "--vary", "halls=1..3",
+                  "--subject-to", "halls >= 2 W")
+    assert result.exit_code == 2, result.output
+    assert "`W` is in W, but `halls` is a plain number: write it without a unit" in result.output, result.output
+    result = _run("optimize", _spec(tmp_path), "--minimize", "power", "--vary", "halls=1..3",
+                  "--subject-to", "power <= 2 USD")
+    assert result.exit_code == 2 and "`USD` is in USD, but `power` is in W" in result.output, result.output
