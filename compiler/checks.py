@@ -120,10 +120,11 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
             _report(ev, results, node, own & nonfinite, own & out & ~nonfinite, rng, count, reported)
     _check_ordered_pairs(ev, results, count)     # (session 10's audit: after the per-value checks)
     _check_workload_headlines(ev, results, count)
-    from .plausible import check_plausible, check_world_supply
+    from .plausible import check_plausible, check_training_time, check_world_supply
     check_plausible(ev, results, count)
     if only is None:
         check_world_supply(ev, results, count)
+        check_training_time(ev, results, count)
 
 
 def check_refused_reads(ev, results) -> None:

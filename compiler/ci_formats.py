@@ -42,7 +42,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dsl.diagnostics import CODES, ERROR, NOTE, WARNING, Diagnostic
+from dsl.diagnostics import CODES, ERROR, NOTE, WARNING, Diagnostic, place
 
 from .render.results_schema import Check, Diagnostic as DiagnosticModel
 
@@ -79,10 +79,12 @@ def _anchor(diag: Diagnostic, files: list[str]):
     return next((r.span for r in diag.related if _in_a_file(r.span, files)), None)
 
 
-def _full_text(diag: Diagnostic, files: list[str]) -> str:
+def _full_text(diag: Diagnostic, files: list[str], sources: dict | None = None) -> str:
+    """The message, then its notes and help; a place that is no spec file in words (`-D halls=1..x` as typed,
+    given `sources`)."""
     lines = [diag.message]
     if diag.span is not None and not _in_a_file(diag.span, files):
-        lines[0] += f" (at {diag.span})"
+        lines[0] += f" (at {place(diag.span, sources or {})})"
     lines += [f"note: {r.label} at {r.span}" for r in diag.related]
     lines += [f"note: {n}" for n in diag.notes]
     if diag.help:
@@ -152,7 +154,8 @@ def _region(span) -> dict:
     return {"startLine": span.line, "startColumn": span.col, "endLine": span.end_line, "endColumn": span.end_col}
 
 
-def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | None = None) -> dict:
+def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | None = None,
+              sources: dict | None = None) -> dict:
     """The SARIF 2.1.0 log of one `factory check` run (see the module docstring for the mapping)."""
     base = Path(os.path.normpath(Path(base_dir).resolve())) if base_dir else repository_root()
     rules = [{"id": code, "name": "".join(part.capitalize() for part in code.split("-")),
@@ -171,7 +174,7 @@ def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | N
             location = {"physicalLocation": {"artifactLocation": _artifact_location(first, base),
                                              "region": {"startLine": 1}}}
         result = {"ruleId": diag.code, "ruleIndex": index[diag.code], "level": _LEVELS[diag.severity],
-                  "message": {"text": _full_text(diag, files)}, "locations": [location]}
+                  "message": {"text": _full_text(diag, files, sources)}, "locations": [location]}
         related = [r for r in diag.related if _in_a_file(r.span, files)]
         if related:
             result["relatedLocations"] = [
@@ -197,7 +200,8 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None) -> str:
+def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None,
+                    sources: dict | None = None) -> str:
     """One `::error ...::message` line per diagnostic, sorted by place; files relative to `paths`' root (the
     repository root by default). A diagnostic whose place is no spec file (`<stdlib>/systems.factory`, a `-D` on
     the command line) is placed as in SARIF and GitLab (`_anchor`: the block that places a stdlib part, else line 1
@@ -216,7 +220,7 @@ def github_commands(diagnostics: list[Diagnostic], files: list[str], paths: Repo
             props += [("file", paths.display(files[0])), ("line", "1"), ("col", "1")]
         props.append(("title", f"factory {diag.severity}[{diag.code}]"))
         joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-        lines.append(f"::{_GITHUB_COMMANDS[diag.severity]} {joined}::{escape_data(_full_text(diag, files))}")
+        lines.append(f"::{_GITHUB_COMMANDS[diag.severity]} {joined}::{escape_data(_full_text(diag, files, sources))}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -278,7 +282,8 @@ def limit_annotations(text: str) -> str:
 _GITLAB_SEVERITIES = {ERROR: "critical", WARNING: "minor", NOTE: "info"}
 
 
-def gitlab_issues(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None) -> list[dict]:
+def gitlab_issues(diagnostics: list[Diagnostic], files: list[str], paths: RepositoryPaths | None = None,
+                  sources: dict | None = None) -> list[dict]:
     """A GitLab Code Quality report (https://docs.gitlab.com/ci/testing/code_quality/, the Code Climate issue
     format): one issue per diagnostic with `description` (the message, then its notes and help), `check_name` (the
     code), `severity` (error: critical, warning: minor, note: info), `location.path` relative to the repository
@@ -298,7 +303,7 @@ def gitlab_issues(diagnostics: list[Diagnostic], files: list[str], paths: Reposi
         key = f"{diag.code}\0{path}\0{begin}\0{col}\0{diag.message}"
         seen[key] = seen.get(key, 0) + 1
         fingerprint = hashlib.md5(f"{key}\0{seen[key]}".encode(), usedforsecurity=False).hexdigest()
-        issues.append({"type": "issue", "check_name": diag.code, "description": _full_text(diag, files),
+        issues.append({"type": "issue", "check_name": diag.code, "description": _full_text(diag, files, sources),
                        "categories": ["Bug Risk"], "severity": _GITLAB_SEVERITIES[diag.severity],
                        "fingerprint": fingerprint,
                        "location": {"path": path, "lines": {"begin": begin, "end": max(end, begin)}}})

@@ -49,23 +49,27 @@ def _guard(func):
     return wrapper
 
 
-def _parse_defines(defines: tuple[str, ...]) -> dict[str, str]:
+def _parse_defines(defines: tuple[str, ...], vary: tuple[str, ...] = ()) -> dict[str, str]:
+    """-D NAME=VALUE items (and optimize's --vary NAME=RANGE, kept as VaryValue: its errors name --vary)."""
+    from dsl.check import VaryValue
+
     out: dict[str, str] = {}
-    for item in defines:
+    for i, item in enumerate(defines + vary):
+        flag = "-D" if i < len(defines) else "--vary"
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier() or not value.strip():
-            raise click.BadParameter(f"`{item}` is not name=value (for example -D gpus=1000 or "
-                                     f"-D price=0.08USD/kWh)", param_hint="-D")
+            example = "-D gpus=1000 or -D price=0.08USD/kWh" if flag == "-D" else "--vary halls=1..8"
+            raise click.BadParameter(f"`{item}` is not name=value (for example {example})", param_hint=flag)
         if name in out and out[name] != value.strip():
             both = (out[name], value.strip())
             # a list holds values written out: two plain values make one; a range or a list does not nest
-            how = (f"as a list for several scenarios: -D {name}=[{both[0]}, {both[1]}]"
+            how = (f"as a list for several scenarios: {flag} {name}=[{both[0]}, {both[1]}]"
                    if not any(".." in v or "[" in v for v in both) else
                    "as one range or list for several scenarios (a list's values are numbers: [1, 2, 5])")
             raise click.BadParameter(f"`{name}` is given twice ({both[0]} and {both[1]}); give it once, {how}",
-                                     param_hint="-D")
-        out[name] = value.strip()
+                                     param_hint=flag)
+        out[name] = value.strip() if flag == "-D" else VaryValue(value.strip())
     return out
 
 
@@ -192,16 +196,16 @@ def check(files, fmt, max_errors, stdin_name, defines, root, fail_on):
     elif fmt == "sarif":
         from .ci_formats import sarif_log
 
-        click.echo(json.dumps(sarif_log(sink.items, names), indent=2))
+        click.echo(json.dumps(sarif_log(sink.items, names, sources=sink.sources), indent=2))
     elif fmt == "github":
         from .ci_formats import github_commands, limit_annotations
 
-        click.echo(limit_annotations(github_commands(sink.items, names)), nl=False)
+        click.echo(limit_annotations(github_commands(sink.items, names, sources=sink.sources)), nl=False)
         click.echo(summary_line(sink.items, len(shown)), err=True)
     elif fmt == "gitlab":
         from .ci_formats import gitlab_issues
 
-        click.echo(json.dumps(gitlab_issues(sink.items, names), indent=2))
+        click.echo(json.dumps(gitlab_issues(sink.items, names, sources=sink.sources), indent=2))
         click.echo(summary_line(sink.items, len(shown)), err=True)
     else:
         check_text_report(sink, shown, max_errors, click.echo)    # (also run without click: compiler.launch)
@@ -593,8 +597,8 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         from .ci_formats import RepositoryPaths, github_commands, limit_annotations
         from .plan import render_github
         paths = RepositoryPaths()       # found once for the diagnostics' annotations and the plan's
-        click.echo(limit_annotations(github_commands(new.sink.items, [specs[-1]], paths) + render_github(doc, paths)),
-                   nl=False)
+        annotations = github_commands(new.sink.items, [specs[-1]], paths, new.sink.sources)
+        click.echo(limit_annotations(annotations + render_github(doc, paths)), nl=False)
     else:
         click.echo(render_plan(doc), nl=False)
     if not old.evaluated and not old.missing:     # why every figure is new: the old spec's errors, in any format
@@ -656,15 +660,17 @@ def estimate(what, system, count, model, precision, input_tokens, output_tokens,
     if emit_spec:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
+    # the diagnostics' places are in the spec built from the flags, a file the user never wrote: say so
+    built = "estimate.factory is the spec built from these flags; --emit-spec prints it"
     if results is None:
-        click.echo(render_text(sink.items, sink.sources), err=True)
+        click.echo(render_text(sink.items, sink.sources) + f"\n({built})", err=True)
         sys.exit(_exit_code(sink))
     if fmt == "json":
         click.echo(render_results(results, "estimate.factory", sink, "json", "estimate.*"), nl=False)
     else:
         click.echo(table_text(results, sink, what), nl=False)
         if sink.items:
-            click.echo(render_text(sink.items, sink.sources), err=True)
+            click.echo(render_text(sink.items, sink.sources) + f"\n({built})", err=True)
     sys.exit(_exit_code(sink))
 
 
@@ -724,7 +730,7 @@ def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, wi
     that cannot be priced, say, where only tokens/s is compared) are counted in one line and not shown."""
     import csv
 
-    from .validate import (fit, json_doc, mechanisms_with, render, render_user, run, run_user,
+    from .validate import (HeaderError, fit, json_doc, mechanisms_with, render, render_user, run, run_user,
                            user_json_doc)
 
     _require_files((csv_path,))
@@ -744,7 +750,8 @@ def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, wi
         rows, sink = (run_user(csv_path, all_diagnostics) if user else
                       run(csv_path, latency_at=latency_at, mechanisms=mechanisms))
     except (ValueError, KeyError, csv.Error) as exc:
-        click.echo(f"error: {csv_path}: {exc}", err=True)
+        place = f"{csv_path}:1:1" if isinstance(exc, HeaderError) else csv_path     # a header: its line
+        click.echo(f"error: {place}: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     row_codes = (Code.INVALID_ROW,) if not user else (Code.INVALID_ROW, Code.UNIT_MISMATCH, Code.UNKNOWN_UNIT,
                                                       Code.UNKNOWN_NAME)

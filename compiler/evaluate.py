@@ -45,8 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dsl import nodes as n
-from dsl.diagnostics import Code, Related, Sink
-from dsl.check import DEFINE_SOURCE_PREFIX
+from dsl.diagnostics import COMMAND_LINE_FLAGS, Code, Related, Sink
 from dsl.schema import RANGES, kind as kind_spec
 from dsl.units import DIMENSIONLESS, UnitError, parse_unit
 from dsl.visit import every_expression
@@ -320,7 +319,7 @@ class Evaluator:
         where = first.span
         for p in dict.fromkeys(chain):          # a parameter `-D` gives: the cycle is made on the command line
             span = getattr(self.graph.nodes[p].expr, "span", None)
-            if span is not None and span.file.startswith(DEFINE_SOURCE_PREFIX) and where is first.span:
+            if span is not None and span.file.startswith(COMMAND_LINE_FLAGS) and where is first.span:
                 where = span                    # reported there (a usage error, exit 2)
                 related.insert(0, Related(self.graph.nodes[p].span, f"`{p}` is declared here"))
         self.sink.error(Code.DEFINITION_CYCLE, "definition cycle: " + " → ".join(chain), where,

@@ -68,10 +68,10 @@ def check_text_report(sink, files: tuple[str, ...], max_errors: int, echo) -> in
 def exit_code(sink) -> int:
     """2 when an error is in the command line (a `-D` value: its syntax, name, unit or range), else 1 for
     errors in the specs, 0 for none."""
-    from dsl.check import DEFINE_SOURCE_PREFIX
+    from dsl.diagnostics import COMMAND_LINE_FLAGS
 
     errors = sink.errors
-    if any(d.code in CLI_CODES or (d.span is not None and d.span.file.startswith(DEFINE_SOURCE_PREFIX))
+    if any(d.code in CLI_CODES or (d.span is not None and d.span.file.startswith(COMMAND_LINE_FLAGS))
            for d in errors):
         return EXIT_USAGE
     return EXIT_SPEC_ERRORS if errors else EXIT_OK

@@ -91,8 +91,10 @@ def check_unit(constraint: Constraint, si: str) -> None:
     got = parse_unit(constraint.unit)
     have = "K" if got.point else si_unit(got.dim)
     if have != (si or "1") and not (have == "1" and not si):
-        raise SweepError(f"--subject-to `{constraint.text}`: `{constraint.unit}` is {have}, but "
-                         f"`{constraint.path}` is in {si or '1'}")
+        plain = not si or si == "1"        # a count or a ratio: "is in 1" read as a riddle (before session 24)
+        raise SweepError(f"--subject-to `{constraint.text}`: `{constraint.unit}` is in {have}, but "
+                         f"`{constraint.path}` is " + ("a plain number: write it without a unit" if plain else
+                                                      f"in {si}"))
 
 
 @dataclass

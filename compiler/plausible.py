@@ -312,3 +312,48 @@ def check_world_supply(ev, results, count: int) -> None:
                    "the figures are used as computed; a warning only"],
             help="check the counts (`x ...`) and units of the halls, racks and servers placed", quantities=flagged,
             scenarios=None if bad.all() else [int(i) for i in np.flatnonzero(bad)])
+
+
+# A training run that would take longer than a decade is no plan: the servers it runs on are written off in 2 to 6
+# years (the useful lives published in 10-K filings, depreciation_it's range above) and retired before it ends, and
+# published pre-training runs take weeks to months (DeepSeek-V3, 14.8T tokens on 2,048 H800: "less than two months",
+# arXiv 2412.19437, 2024-12). A token count slip (`1e18 tok` for `1e13 tok`) or too few accelerators is likely.
+TRAINING_TIME_LIMIT = 10 * _YEAR            # s
+_TRAINING_FLAGGED = ("time_to_train", "accelerator_hours", "gpu_hours", "energy", "cost")
+
+
+def check_training_time(ev, results, count: int) -> None:
+    """An `implausible-value` warning at the `tokens` of each training run whose `time_to_train` exceeds
+    TRAINING_TIME_LIMIT in some scenario (at the run's name where `tokens` is not written), naming the time, the
+    tokens and the accelerators; its figures are used as computed (a warning, as the input ranges above)."""
+    from .checks import _per_scenario, _scenarios, _span_of
+    from .display import format_quantity
+
+    for path in sorted(results.values):
+        node = results.graph.nodes.get(path)
+        inst = node.instance if node is not None else None
+        if inst is None or inst.kind != "training" or node.kind != "model" or path != f"{inst.path}.time_to_train":
+            continue
+        values = _per_scenario(np.asarray(results.values[path], dtype=float), count)
+        bad = np.isfinite(values) & (values > TRAINING_TIME_LIMIT) if values is not None else None
+        if bad is None or not bad.any():
+            continue
+        first = int(np.flatnonzero(bad)[0])
+        where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
+
+        def shown(name: str, unit: str) -> str:
+            vals = _per_scenario(np.asarray(results.values.get(f"{inst.path}.{name}", np.nan), dtype=float), count)
+            return format_quantity(float(vals[first]), unit) if vals is not None else "?"
+        tokens = results.graph.nodes.get(f"{inst.path}.tokens")
+        span = _span_of(tokens) if tokens is not None and tokens.kind == "field" else inst.block.name_span
+        ev.sink.warning(
+            Code.IMPLAUSIBLE_VALUE, f"training `{inst.path}` takes {format_quantity(float(values[first]), 's')} "
+            f"to train {shown('tokens', 'tok')} on {shown('accelerators_held', '')} accelerators{where}, more than "
+            f"a decade: a slip in the token count or the accelerators?", span,
+            notes=["a run longer than a decade outlives the servers it runs on (written off in 2 to 6 years: "
+                   "Microsoft and Alphabet 10-K filings, 2022-2023); published pre-training runs take weeks to "
+                   "months (DeepSeek-V3, 14.8T tokens on 2,048 H800: less than two months, arXiv 2412.19437)",
+                   "the figures are used as computed; a warning only"],
+            help="check `tokens` and its unit (`Ttok` is 1e12 tokens), or give more `accelerators` or a `deadline`",
+            quantities=[q for q in (f"{inst.path}.{name}" for name in _TRAINING_FLAGGED) if q in results.values],
+            scenarios=None if bad.all() else [int(i) for i in np.flatnonzero(bad)])

@@ -132,7 +132,7 @@ def _optimize(spec, minimize, maximize, constraints, vary, fmt, chunk_size, work
     _require_files((spec,))
     if heatmap:
         _refuse_writing_over(spec, "--heatmap", [heatmap])
-    define_map = _parse_defines(defines + vary)
+    define_map = _parse_defines(defines, vary)
     try:
         parsed = [parse_constraint(c) for c in constraints]
     except SweepError as exc:

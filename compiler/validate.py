@@ -2300,6 +2300,11 @@ class Row:
 COLUMNS = {"round", "benchmark", "scenario", "accelerator", "num_accelerators", "metric", "value"}
 
 
+class HeaderError(ValueError):
+    """A CSV header line that names the wrong columns (a usage error, exit 2): placed at the file's line 1,
+    column 1 (`error: FILE:1:1: missing columns ...`), where an editor or CI annotation can jump to it."""
+
+
 def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dict]], object]:
     """(line, row dict) of a CSV file, and its Source. A header without `columns` raises ValueError (a usage
     error); a row that cannot be read is an `invalid-row` at its line, skipped."""
@@ -2319,16 +2324,16 @@ def _read_table(path: str, columns: set[str], sink) -> tuple[list[tuple[int, dic
     except StopIteration:
         raise ValueError("the file is empty: a header line naming the columns is needed") from None
     except csv.Error as exc:
-        raise ValueError(f"the header line cannot be read: {exc}") from None
+        raise HeaderError(f"the header line cannot be read: {exc}") from None
     if not any(header):
-        raise ValueError("the first line is empty: it must be the header line naming the columns")
+        raise HeaderError("the first line is empty: it must be the header line naming the columns")
     missing = columns - set(header)
     if missing:                 # (the header as read: a `;` or tab separator, or capitals, show at once)
-        raise ValueError(f"missing columns {', '.join(sorted(missing))} (the header line reads "
+        raise HeaderError(f"missing columns {', '.join(sorted(missing))} (the header line reads "
                          f"`{source.line_text(1)[:120]}`; columns are separated by commas, names in lower case)")
     twice = sorted({h for h in header if h in columns and header.count(h) > 1})
     if twice:                   # a row would keep the last one's value and point at the first's column
-        raise ValueError(f"the header names {', '.join(twice)} more than once")
+        raise HeaderError(f"the header names {', '.join(twice)} more than once")
     rows: list[tuple[int, dict]] = []
     last = reader.line_num
     while True:

@@ -1686,8 +1686,15 @@ def field_unit(fspec: FieldSpec) -> tuple[float, str]:
     return fkind.scale, fkind.display
 
 
+class VaryValue(str):
+    """A command-line value given by `optimize --vary` (a plain str is a `-D`'s): its pseudo-source and its messages
+    name the flag the user typed (`--vary halls`), one of dsl.diagnostics.COMMAND_LINE_FLAGS."""
+    flag = "--vary"
+
+
 def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Sink) -> dict:
-    """`-D name=value`: each names a param of an entry file; the value parses as an expression or range."""
+    """`-D name=value`: each names a param of an entry file; the value parses as an expression or range. A value
+    `--vary` gave (VaryValue) is named by that flag in its place and messages."""
     from .parser import parse
     from .source import Source
 
@@ -1698,19 +1705,20 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
                 params.setdefault(stmt.name, (stmt, module))
     out: dict = {}
     for name, text in defines.items():
-        source = Source(f"{DEFINE_SOURCE_PREFIX}{name}", f"param {name} = {text}\n")
+        flag = getattr(text, "flag", DEFINE_SOURCE_PREFIX.strip())
+        source = Source(f"{flag} {name}", f"param {name} = {text}\n")
         sink.add_source(source)
         if name not in params:
             imported = [stmt for module in program.modules.values() if module not in program.entries
                         for stmt in module.statements if isinstance(stmt, n.Param) and stmt.name == name]
             if imported:
-                sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
+                sink.error(Code.UNKNOWN_PARAMETER, f"`{flag} {name}` names no parameter of the spec",
                            source.span(6, 6 + len(name)),
                            related=[Related(imported[0].name_span, f"`{name}` is declared here")],
-                           help=f"`{name}` is a parameter of an imported file; -D sets only the parameters of "
+                           help=f"`{name}` is a parameter of an imported file; {flag} sets only the parameters of "
                                 "the file it checks")
                 continue
-            sink.error(Code.UNKNOWN_PARAMETER, f"`-D {name}` names no parameter of the spec",
+            sink.error(Code.UNKNOWN_PARAMETER, f"`{flag} {name}` names no parameter of the spec",
                        source.span(6, 6 + len(name)),
                        help=did_you_mean(name, params) or ("parameters: " + ", ".join(sorted(params))
                                                           if params else "the spec declares no parameters"))
@@ -1723,7 +1731,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
                 sink.report(diag)
             continue
         if parsed is None or len(parsed.statements) != 1 or not isinstance(parsed.statements[0], n.Param):
-            sink.error(Code.INVALID_DEFINE, f"`-D {name}={text}` is not a value: write a number with its unit, a "
+            sink.error(Code.INVALID_DEFINE, f"`{flag} {name}={text}` is not a value: write a number with its unit, a "
                        "list [a, b] or a range a..b step s", source.span(0, len(source.text.rstrip())),
                        notes=[d.message for d in scratch.items])
             continue
@@ -1746,7 +1754,7 @@ def _check_defines(checker: _Checker, program, defines: dict[str, str], sink: Si
                 if diag.code == Code.UNKNOWN_NAME and diag.span == value.span and diag.help is None:
                     diag.help = f"the parameter is text: quote it, -D '{name}=\"{value.ident}\"'"
         if new_t is not None and old_t is not None and not same(new_t, old_t):
-            sink.error(Code.UNIT_MISMATCH, f"`-D {name}` gives {_with_unit(new_t, value)}, but the parameter is "
+            sink.error(Code.UNIT_MISMATCH, f"`{flag} {name}` gives {_with_unit(new_t, value)}, but the parameter is "
                        f"{_with_unit(old_t, _declared_literal(param.value))}", value.span,
                        related=[Related(param.name_span, f"`{name}` is declared here")])
             continue

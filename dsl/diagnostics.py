@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from .source import Source, Span
@@ -193,7 +193,10 @@ CODES: dict[str, tuple[str, str]] = {
                     "supply_temp outside ASHRAE TC 9.9's facility-water classes (2-45 degC) and an air_supply_temp "
                     "outside its allowable air classes A1-A4 (5-45 degC) are judged closer. Also a site whose average facility power exceeds the whole world's average "
                     "electricity generation (3.4 TW: 29,925 TWh in 2023, Energy Institute Statistical Review of World "
-                    "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely."),
+                    "Energy 2024), which no grid can supply: a count slip (`x 1000000000`) is likely. And a "
+                    "training run whose `time_to_train` exceeds a decade (at its `tokens`): it would outlive the "
+                    "servers it runs on, written off in 2 to 6 years (10-K filings), where published pre-training "
+                    "runs take weeks to months; a token-count slip (`1e18 tok`) or too few accelerators is likely."),
     Code.UNCOMPUTED_WORKLOAD: ("evaluate", "A workload's headline figure (an inference service's tokens/s, a training "
                             "run's time to train) cannot be computed: an input its model needs is missing (a chip "
                             "without the rate of the precision it runs at), named here. The figure is absent (null in "
@@ -368,12 +371,50 @@ def _cells(shown: list[str]) -> list[int]:
     return cells
 
 
+# The pseudo-sources `dsl.check` makes of a command-line value (`-D halls=1..x` is the source `-D halls`, text
+# `param halls = 1..x`): their names start with the flag that gave the value and a space.
+COMMAND_LINE_FLAGS = ("-D ", "--vary ")
+
+
+def command_line_place(span: Span, src: Source | None) -> tuple[Source, Span] | None:
+    """A span in a command-line value's pseudo-source, as the flag and the value typed (`-D halls=1..x`, one line)
+    and the span in that text (the statement's `param ` stands for the flag, its ` = ` for the `=`); else None. The
+    value's place reads as what was typed, not as a file's line and column (before session 24: `-D halls:1:18`)."""
+    if src is None or not span.file.startswith(COMMAND_LINE_FLAGS):
+        return None
+    flag, _, name = span.file.partition(" ")
+    head, text = f"param {name} = ", src.line_text(1)
+    if not text.startswith(head):
+        return None
+    typed = f"{flag} {name}={text[len(head):]}"
+
+    def at(offset: int) -> int:         # an offset in `param NAME = VALUE` -> in `FLAG NAME=VALUE`
+        if offset < 6:
+            return 0
+        if offset < 6 + len(name):
+            return offset - 6 + len(flag) + 1
+        return len(flag) + 1 + len(name) + max(0, offset - len(head)) + (offset >= len(head))
+
+    start, end = at(span.col - 1), at(span.end_col - 1 if span.end_line == 1 else len(text))
+    return Source(typed, typed), Span(typed, start, max(end, start + 1), 1, start + 1, 1, max(end, start + 1) + 1)
+
+
+def place(span: Span, sources: dict[str, Source]) -> str:
+    """Where a diagnostic is, as a header shows it: `file:line:col`, or a command-line value as typed."""
+    typed = command_line_place(span, sources.get(span.file))
+    return typed[0].name if typed else str(span)
+
+
 def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
     """One diagnostic in the contract's text form: header, quoted line with carets, notes."""
     out: list[str] = []
-    where = f"{diag.span}: " if diag.span else ""
-    out.append(f"{where}{diag.severity}[{diag.code}]: {diag.message}")
     src = sources.get(diag.span.file) if diag.span else None
+    typed = command_line_place(diag.span, src) if diag.span else None
+    where = f"{typed[0].name if typed else diag.span}: " if diag.span else ""
+    out.append(f"{where}{diag.severity}[{diag.code}]: {diag.message}")
+    if typed:                           # the value as typed, its carets under it and no line number
+        src, span = typed
+        diag = replace(diag, span=span)
     if diag.span and src is not None:
         line = diag.span.line
         text = src.line_text(line)
@@ -404,7 +445,7 @@ def render_one(diag: Diagnostic, sources: dict[str, Source], width: int) -> str:
         if marked and not any(widths[i] for i in marked):
             widths[marked[0]] = 1
         cells = "".join(mark * widths[i] if i < len(widths) else mark for i, mark in enumerate(caret))
-        out.append(f" {line:>{width}} | {''.join(shown)}")
+        out.append(f" {'' if typed else line:>{width}} | {''.join(shown)}")
         out.append(f" {pad} | {cells.rstrip()}")
     for rel in diag.related:
         if diag.span and rel.span.file == diag.span.file and rel.span.line == diag.span.line:

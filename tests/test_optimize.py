@@ -92,7 +92,7 @@ def test_no_feasible_plan_exits_1_and_says_so(spec_file):
 
 @pytest.mark.parametrize("args, message", [
     (["--minimize", "no_such_thing"], "is not a quantity"),
-    (["--minimize", "capex", "--subject-to", "facility_power <= 3 m"], "is m, but"),
+    (["--minimize", "capex", "--subject-to", "facility_power <= 3 m"], "is in m, but"),
     (["--minimize", "capex", "--subject-to", "facility_power is small"], "write QUANTITY OP NUMBER"),
     ([], "give one objective"),
 ])
