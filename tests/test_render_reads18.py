@@ -234,3 +234,21 @@ def test_the_capacity_note_reads_the_share_of_each_latency_limit_its_p99_takes(f
     context = report_context(results, FLAGSHIP, sink)
     bounds = [b for t in context["subjects"][0]["workload_tables"] for b in t["bounds"]]
     assert any(b.startswith("chat: capacity bound by TPOT p99") for b in bounds), bounds
+
+
+def test_the_capacity_note_names_the_kv_cache_where_the_batch_is_the_rows_it_holds() -> None:
+    # the shootout's b200_70b: batch 597 = max_batch 597 (the rows its KV cache holds), TTFT p99 367.7 ms of 2 s and
+    # TPOT p99 96.61 ms of 200 ms (neither >= 85%): the search stopped at the KV cache, not at a limit. Before
+    # (s24-hunt2), the note read "no latency limit binds its capacity (...): the most throughput its batch search
+    # finds", beside the knife-edge warning's "its rows in flight (597) are ... what its KV cache holds (597 rows)"
+    spec = str(ROOT / "examples" / "inference_shootout.factory")
+    results, sink = run_pipeline([spec], {}, None, evaluate_all=True)
+    doc = json.loads(render_results(results, spec, sink, "json", None))
+    path = "shootout.b200_70b"
+    assert _value(doc, f"{path}.batch") == _value(doc, f"{path}.max_batch")
+    assert max(_value(doc, f"{path}.ttft_limit_use"), _value(doc, f"{path}.tpot_limit_use")) < 0.85
+    bounds = [b for s in report_context(results, spec, sink)["subjects"] for t in s["workload_tables"]
+              for b in t["bounds"]]
+    assert any(b.startswith("b200_70b: its KV cache binds its capacity: the batch is the 597 rows it holds")
+               for b in bounds), bounds
+    assert not any(b.startswith("b200_70b: no latency limit binds") for b in bounds)

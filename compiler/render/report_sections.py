@@ -528,7 +528,7 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     with the capacity; else, in server and interactive, the latency limit its capacity point is nearest (TTFT p99
     or TPOT p99 over the limit it is held to, the outputs `ttft_limit_use` / `tpot_limit_use` of `ttft_limit_held` /
     `tpot_limit_held`: the spec's, else the MLPerf benchmark's of its model) where that p99 is at least BINDING_SHARE
-    of it (else none binds: the
+    of it (else none binds: the KV cache's rows where the batch is the most it holds, `max_batch`, else the
     throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
     more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
     interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
@@ -553,8 +553,15 @@ def _capacity_bound(view: _View, inst, subject) -> str:
         ratios.append((use, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
     ratio, what, value, limit_ = max(ratios)
     if ratio < BINDING_SHARE:
-        return (f"{name}: no latency limit binds its capacity (TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 "
-                f"{ratios[1][2]} of {ratios[1][3]}): the most throughput its batch search finds")
+        latencies = f"TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 {ratios[1][2]} of {ratios[1][3]}"
+        batch, cap = view.get(f"{inst.path}.batch"), view.get(f"{inst.path}.max_batch")
+        if batch is not None and cap and batch >= cap * (1 - 1e-9):
+            # the batch search stopped at the rows its KV cache holds, not at a limit (s24-hunt2: the note said
+            # "no latency limit binds ... the most throughput its batch search finds" beside the knife-edge
+            # warning's "its rows in flight are what its KV cache holds")
+            return (f"{name}: its KV cache binds its capacity: the batch is the {fmt(cap, 'count')} rows it holds "
+                    f"(no latency limit binds: {latencies}); more KV room or accelerators raise it")
+        return f"{name}: no latency limit binds its capacity ({latencies}): the most throughput its batch search finds"
     tail = (": set by the prefill (compute); a faster decode lowers its TPOT, not its capacity" if what == "TTFT"
             else ": set by the decode step")
     return f"{name}: capacity bound by {what} p99, {value} of its {limit_} limit{tail}"
