@@ -1,4 +1,5 @@
-"""The serving latency laws: the step mixture, the TPOT tail, the first-token (prompt queue) law, the least-busy dispatch laws, the prefill pool, and the one root solver of a load's rows (little_rows).
+"""The serving latency laws: the step mixture, the TPOT tail, the first-token (prompt queue) law, the least-busy
+dispatch laws, the prefill pool, and the one root solver of a load's rows (little_rows).
 
 Part of the inference model (compiler/models/inference/__init__.py holds its formulas and assumptions).
 """
