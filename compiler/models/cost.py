@@ -17,8 +17,9 @@ Formulas:
                        without a count), else 0 when an ancestor places the class (it is priced there), else
                        its estimate: own duty * plant cost per W * category share * class share / reference heat
                        share * sized (the duty the models size that gear for: IT, the CDUs' liquid heat, the
-                       CRAHs' air heat, the chillers' heat that needs compressors; `sized` prices the part the
-                       chain runs and its whole units: s24-capex note below)
+                       CRAHs' air heat, the chillers' heat that needs compressors, the heat rejection's heat that
+                       its gear rejects; `sized` prices the part the chain runs and its whole units: s24-capex and
+                       s24-capex2 notes below)
       installation   : installation factor = plant cost per W of the category x (1 - the shares of its
                        installed-priced classes) / the equipment per W its equipment-priced classes were priced on
                        (plant_equipment_power 1.0975 $/W, plant_equipment_cooling 0.6665 $/W), at least 1: power
@@ -35,9 +36,11 @@ Formulas:
                        hall with 85% of its heat to liquid)
       heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.2806 / 0.85, the
                        CRAH class's per W of its own air heat, x 0.0990 / 0.15 (the heat the thermal model sizes
-                       them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
-                       block buys no CDUs and 0.6601 of the cooling plant's cost per W in CRAHs (s14-cfo2; 0.6 at
-                       the rounded shares before s17-econ2, 0.6126 before s18-prices)
+                       them for; plant_reference_liquid_fraction 0.85), the chillers' per W of the heat on
+                       compressors (s24-capex), the heat rejection's per W of the heat its gear rejects (s24-capex2),
+                       the pumps' per W of its IT: an air-only block buys no CDUs and 0.6601 of the cooling plant's
+                       cost per W in CRAHs (s14-cfo2; 0.6 at the rounded shares before s17-econ2, 0.6126 before
+                       s18-prices)
       units its halls price: a site whose halls place priced CDUs or CRAHs buys the units the thermal model
                        sizes for its own heat on that path (cdus_outside_halls / crahs_outside_halls, of
                        cdu_capacity / crah_capacity each) at the price per W of capacity its halls pay,
@@ -249,6 +252,28 @@ Formulas:
                        2,240.0 -> 2,220.8 M$/yr, chat 0.3133 -> 0.3106 $/Mtok. A removal can still raise capex
                        through the part's physics: without its CDUs (1.5% pump power) the default CDU's 2%
                        (pump_fraction) feeds and rejects 0.87 MW more, +$1.08M of transformers and dry coolers.
+      s24-capex2 note (2026-12-07): the heat-rejection class's duty is the heat its gear rejects in the thermal model:
+                           duty = own IT                         heat_rejection "dry_cooler" or "cooling_tower"
+                                = economizer_heat                heat_rejection "chiller" (the default)
+                                = own liquid heat x (1 - liquid_chillers_run) + own air heat x (1 - air_chillers_run)
+                       (facility.economizer_heat: the heat of the loops that cool freely at the design ambient).
+                       On "chiller" the plant is air-cooled chillers, whose own condensers reject the heat of the
+                       loops on compressors (an air-cooled chiller is rated with its "air-cooled condenser entering
+                       air 95.0 degF", AHRI Standard 550/590 (I-P), 2023 [P], facility chiller_rating_dry_bulb; the
+                       stdlib's Chiller_AC_500ton, RSMeans 2022 line 23 64 26.10 "Screw, liquid chiller, air
+                       cooled" [S], is priced in the chiller class): the thermal model sizes no dry coolers
+                       (`dry_coolers` 0) and no towers there, and the class was charged on all the IT anyway. The
+                       free loops' heat is rejected by the economizer coils of the facility model's assumption (the
+                       model runs rejection fans on it), estimated as the class: so on "chiller" each watt of heat is
+                       rejected by one estimated class, the chillers (compressor_heat) or this one
+                       (tests/test_capex_heat_rejection24.py, every kind x all air / 85% liquid / all liquid x a 35
+                       and a 10 degC design day). examples/enterprise_starter.factory (67.02 kW of air at 35 degC):
+                       capex_cooling $212,879 -> $171,727 (its $41,152 of dry coolers: 67,021 W x 2.4804 x 0.2475),
+                       capex $2,762,148 -> $2,720,996, TCO $576.1k -> $572.8k a year, $1.028 -> $1.022 an
+                       accelerator-hour; the other examples place their heat rejection or price no cooling plant:
+                       unchanged. Left as it was: the class is priced as the reference's dry coolers on towers too
+                       (CoolingTower_5MW is $43/kW of equipment, the dry cooler $150/kW), and the chiller class as
+                       air-cooled chillers on towers, where the thermal model's chillers are water-cooled
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -264,9 +289,11 @@ Formulas:
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
-      Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one
-      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.7213 + 10 MW * 2.4804 * (1 - 0.2806) =
-      8.93 M + 17.84 M. All air (no CDUs): 10 MW * 2.4804 * (0.0990 / 0.15 + 0.3447 + 0.2475 + 0.0282) = 31.8 M.
+      Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling; both
+      loops on compressors at the 35 degC design day, on air-cooled chillers: no heat-rejection class), one priced
+      CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.7213 + 10 MW * 2.4804 * (1 - 0.2806 - 0.2475) =
+      8.93 M + 11.70 M. All air (no CDUs): 10 MW * 2.4804 * (0.0990 / 0.15 * 0.9273 (68 CRAHs) + 0.3447 + 0.0282) =
+      24.43 M; with heat_rejection = "dry_cooler", + 10 MW * 2.4804 * 0.2475 = 6.14 M of dry coolers.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       colocation (the site sets `colocation_price`, $/kW-month; its halls inherit it): the building and its
                        power and cooling plant are the lessor's: capex_power = capex_cooling = capex_building
@@ -1031,7 +1058,9 @@ _HEAT_PATH = {"cdu": ("heat_liquid", lambda f: f), "crah": ("heat_air", lambda f
 
 def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
-    ancestor places it (priced there), else own IT * plant cost per W * category share * class share.
+    ancestor places it (priced there), else its duty * plant cost per W * category share * class share * `_sized`
+    (the duty: own IT; the CDUs' and CRAHs' heat paths below; the chillers' compressor_heat; the heat rejection's
+    own IT on dry coolers or towers, its economizer_heat on air-cooled chillers, s24-capex2).
     Power adds the power shelves of the racks placed here (`_rack_shelves`), leased or not (the tenant's racks).
 
     The CDU and CRAH classes follow the heat path the thermal model sizes them for (s14-cfo2, 2026-12-06):
@@ -1092,6 +1121,9 @@ def _plant(ctx, classes, name, cooling):
             elif class_name == "chiller":
                 from .facility import compressor_heat
                 base = compressor_heat(ctx)           # the heat the thermal model sizes chillers for (no free cooling)
+            elif class_name == "heat_rejection" and ctx.inherited_text("heat_rejection", "chiller") == "chiller":
+                from .facility import economizer_heat
+                base = economizer_heat(ctx)   # air-cooled chillers reject the compressor loops' heat themselves
             duty = np.maximum(base - row_it, 0.0)
             estimate = duty * per_watt * ctx.get(share.name, share) * weight * _sized(ctx, class_name, cooling, duty)
             total, estimated = total + estimate, estimated + estimate
