@@ -15,7 +15,10 @@ its $212.9k cooling plant. Now the class's duty (compiler.models.cost `_plant`, 
                                 0 for the loops on compressors, whose heat the chillers reject
 
 so in chiller mode every watt of a block's heat is rejected by exactly one estimated class: the chillers (the
-compressor loops, `compressor_heat`) or the heat-rejection class (the free loops). Stated for each kind x each mix
+compressor loops, `compressor_heat`) or the heat-rejection class (the free loops). On towers the two classes are
+priced as the parts the thermal model runs there (`_sized`, assumptions PLANT_REFERENCE_TOWER): water-cooled
+chillers, $494,428 / 3.517 MW x 1.1 = 0.1546 $/W, x 0.6731 of the air-cooled row's 0.2298 $/W; towers, $215,746 / 5
+MW x 1.1 = 0.0475 $/W, x 0.2877 of the dry coolers' 0.1650 $/W. Stated for each kind x each mix
 (all air, 85% liquid, all liquid) x a 35 degC and a 10 degC design day (40 degC liquid supply: free at 35 degC;
 the chilled water at 24 - 6 = 18 degC: free only at 10 degC; on towers the wet bulb, 8 K below).
 """
@@ -26,7 +29,7 @@ import math
 import pytest
 
 from spec_eval import error_free_values  # tests/ is on the path
-from test_capex_laws15 import COOLING, SHARE, TON
+from test_capex_laws15 import COOLING, RSMEANS_2025, SHARE, TON
 
 SPEC = """server box {
   max_power = 100 kW
@@ -46,6 +49,19 @@ site s {
 MIXES = {"air": 'cooling = "air"', "mixed": 'cooling = "liquid"\n  liquid_fraction = 0.85',
          "liquid": 'cooling = "liquid"\n  liquid_fraction = 1'}
 MODES = ("chiller", "dry_cooler", "cooling_tower")
+# the part each class is estimated on (price, capacity; every row N+1 at 1.1): the reference's, on towers the tower
+# and the water-cooled chiller (stdlib/facility.factory)
+AIR_COOLED = {"chiller": (RSMEANS_2025 * 500 * 213000 / 320, 500 * TON), "heat_rejection": (150e3, 1e6)}
+ON_TOWERS = {"chiller": (RSMEANS_2025 * 896000 / 2, 1000 * TON),
+             "heat_rejection": (RSMEANS_2025 * 5e6 / (1000 * TON) * 137500, 5e6)}
+
+
+def estimate(mode: str, cls: str, duty: float) -> float:
+    """The class's estimate on `duty`: duty x 2.4804 $/W x its share x the part's $/W over the reference's x the
+    whole units' factor."""
+    price, unit = (ON_TOWERS if mode == "cooling_tower" else AIR_COOLED)[cls]
+    ratio = (price / unit) / (AIR_COOLED[cls][0] / AIR_COOLED[cls][1])
+    return duty * COOLING * SHARE[cls] * ratio * n_plus_1(duty, unit)
 
 
 def n_plus_1(duty: float, unit: float) -> float:
@@ -75,14 +91,12 @@ def test_each_cooling_class_is_charged_only_for_gear_the_model_sizes_or_runs(mod
     free = liquid + air - compressor
     # chillers: charged where the thermal model sizes them, on the heat it sizes them for
     assert (term("chiller") > 0) == (v["s.h.chillers"] > 0) == (compressor > 0)
-    assert term("chiller") == pytest.approx(compressor * COOLING * SHARE["chiller"] * n_plus_1(compressor, 500 * TON),
-                                            rel=1e-9, abs=1e-6)
+    assert term("chiller") == pytest.approx(estimate(mode, "chiller", compressor), rel=1e-9, abs=1e-6)
     # CDUs and CRAHs: where it sizes them
     assert (term("cdu") > 0) == (v["s.h.cdus"] > 0) and (term("crah") > 0) == (v["s.h.crahs"] > 0)
     # heat rejection: the dry coolers / towers reject all the heat; on air-cooled chillers, only the free loops'
     duty = free if mode == "chiller" else it
-    assert term("heat_rejection") == pytest.approx(duty * COOLING * SHARE["heat_rejection"] * n_plus_1(duty, 1e6),
-                                                   rel=1e-9, abs=1e-6)
+    assert term("heat_rejection") == pytest.approx(estimate(mode, "heat_rejection", duty), rel=1e-9, abs=1e-6)
     if mode == "chiller":
         assert v["s.h.dry_coolers"] == 0 and v.get("s.h.water_year", 0.0) == 0
         assert compressor + free == pytest.approx(it, rel=1e-12)     # each watt rejected by one class

@@ -271,9 +271,11 @@ Formulas:
                        capex_cooling $212,879 -> $171,727 (its $41,152 of dry coolers: 67,021 W x 2.4804 x 0.2475),
                        capex $2,762,148 -> $2,720,996, TCO $576.1k -> $572.8k a year, $1.028 -> $1.022 an
                        accelerator-hour; the other examples place their heat rejection or price no cooling plant:
-                       unchanged. Left as it was: the class is priced as the reference's dry coolers on towers too
-                       (CoolingTower_5MW is $43/kW of equipment, the dry cooler $150/kW), and the chiller class as
-                       air-cooled chillers on towers, where the thermal model's chillers are water-cooled
+                       unchanged. On "cooling_tower" the unplaced chiller and heat-rejection classes are now priced
+                       as the parts the thermal model runs there (`_sized`, assumptions PLANT_REFERENCE_TOWER):
+                       water-cooled chillers (its condensers see the towers' wet bulb) x 0.6731 of the air-cooled
+                       row's $/W, towers x 0.2877 of the dry coolers' ($43/kW of equipment against $150/kW); no
+                       example rejects its heat by towers
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -1148,7 +1150,10 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
        power model's conversion and distribution stages are a rectifier and a busway (facility _DEFAULT_STAGE), not
        a UPS and a PDU: conversion ($250k / 1 MW x 1.1) / ($500k / 1.25 MVA x 1.1) = 0.625, distribution ($50k /
        575.0 kW x 2) / ($60k / 300 kVA x 2) = 0.4348 (assumptions PLANT_REFERENCE_DC800; both prices the stdlib's
-       [U]). The installation factor is the category's either way, so the estimate is those parts installed.
+       [U]); on heat_rejection "cooling_tower", where the thermal model's chillers are water-cooled on the towers,
+       chiller ($494,428 / 3.517 MW x 1.1) / ($367,303 / 1.758 MW x 1.1) = 0.6731, heat rejection ($215,746 / 5 MW x
+       1.1) / ($150k / 1 MW x 1.1) = 0.2877 (assumptions PLANT_REFERENCE_TOWER; RSMeans 2022 [S], s24-capex2).
+       The installation factor is the category's either way, so the estimate is those parts installed.
     k, m: the row's unit capacity and units bought per unit needed (N+1: 1.1, 2N: 2), the allowance the class's
        share was priced on (assumptions PLANT_REFERENCE).
     U: the whole units of k the duty needs with that redundancy, as thermal.units_needed counts them: N+1
@@ -1160,7 +1165,8 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
     replaced them by 50.38 MW x 3.7206 $/W x 0.3072 = $57.57M of UPS; its placed CRAHs (52 of 150 kW, $11.61M a
     hall) by 7.557 MW x 1.1 x $400/kW x 3.7213 = $12.37M. Now $35.09M and $11.61M: the same units."""
     category = "cooling" if cooling else "power"
-    row = A.reference_row(category, class_name, "ac" if cooling else ctx.inherited_text("distribution", "ac"))
+    variant = ctx.inherited_text("heat_rejection", "chiller") if cooling else ctx.inherited_text("distribution", "ac")
+    row = A.reference_row(category, class_name, variant)
     ac = A.reference_row(category, class_name)
     ratio = (row[2] / row[3] * row[4]) / (ac[2] / ac[3] * ac[4])
     capacity, per_needed = row[3], row[4]
