@@ -1463,9 +1463,12 @@ for _kind in ("hall", "site"):
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed * installation factor (plant cost per W of "
            "cooling / plant_equipment_cooling, at least 1; 1 for a part with installed = true) + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
-           "plant_reference_liquid_fraction); chillers: own heat on loops that need compressors at the design ambient) * "
+           "plant_reference_liquid_fraction); chillers: own heat on loops that need compressors at the design ambient; "
+           "heat rejection: own heat on loops that cool freely at the design ambient where heat_rejection is chiller, "
+           "whose air-cooled chillers reject the rest) * "
            "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * cooling_share_of_plant * class "
-           "share * sized (N+1: min(1, (ceil(duty / unit) + 1) * unit / (1.1 * duty))); a site's own CDUs and CRAHs where its halls "
+           "share * sized (cooling_tower: the water-cooled chiller's and tower's $/W over the air-cooled chiller's and "
+           "dry cooler's; N+1: min(1, (ceil(duty / unit) + 1) * unit / (1.1 * duty))); a site's own CDUs and CRAHs where its halls "
            "place priced ones: the units sized x capacity x the halls' price per W of capacity x installation factor")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(
