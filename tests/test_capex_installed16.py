@@ -137,7 +137,9 @@ def test_a_sites_crahs_outside_its_halls_at_the_halls_installed_price() -> None:
     v = {k: float(np.asarray(x).ravel()[0]) for k, x in values.items()
          if k.startswith("s.") and not isinstance(x, str) and np.asarray(x).dtype.kind == "f"}
     assert v["s.crahs_outside_halls"] == 2
-    rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * (SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"])
+    # the site's own air heat on its air-cooled chillers (heat_rejection "chiller"): chillers and pumps, no dry
+    # coolers (their condensers reject the heat, s24-capex2)
+    rest = v["s.heat_air_outside_halls"] * PLANT_PER_W * (SHARE["chiller"] + SHARE["pump"])
     assert v["s.capex_cooling"] == pytest.approx(v["s.h.capex_cooling"] + 2 * 60_000 + rest, rel=1e-9)
     assert v["s.detail.capex_cooling_priced_installed"] == pytest.approx(2 * 60_000, rel=1e-9)
     assert v["s.h.detail.capex_cooling_priced_installed"] == pytest.approx(v["s.h.crahs"] * 60_000, rel=1e-9)

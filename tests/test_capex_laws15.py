@@ -43,7 +43,11 @@ INSTALL = {"cooling": COOLING / EQUIPMENT_COOLING, "power": (POWER - INSTALLED_P
 #  cooling: CDU 0.2806, CRAH 0.0990, chiller 0.3447, heat rejection 0.2475, pump 0.0282; s18-prices)
 SHARE = {**{c: INSTALL["power"] * w / POWER for c, w in POWER_W.items()}, "generator": INSTALLED_POWER / POWER,
          **{c: w / EQUIPMENT_COOLING for c, w in COOLING_W.items()}}
-AIR_CLASSES = SHARE["crah"] / 0.15 + SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"]   # 1.2806 (s17-econ2 1.2603; was 1.25)
+# an all-air block at a hot design day (the chilled water needs compressors) on the default heat_rejection "chiller":
+# CRAHs per W of air heat, air-cooled chillers and pumps on all of it; no heat-rejection class, the chillers' own
+# condensers reject the heat (s24-capex2): 0.0990 / 0.15 + 0.3447 + 0.0282 = 1.0331 (s18-prices to s24-capex 1.2806
+# with + 0.2475 of dry coolers the model never sizes; s17-econ2 1.2603; was 1.25)
+AIR_CLASSES = SHARE["crah"] / 0.15 + SHARE["chiller"] + SHARE["pump"]
 
 SPEC = """from systems import DGX_H100_rack, GB200_NVL72
 %(kind)s Unit {

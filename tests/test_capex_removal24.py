@@ -239,7 +239,10 @@ def test_a_free_cooled_site_is_charged_no_chiller_plant() -> None:
     18 degC) needs compressors: the chiller class is its estimate on the air heat, 279,149 W x 2.4804 $/W x 0.3447
     (the share) x 1 (ceil(279 kW / 1,758 kW) + 1 = 2 units are more than the 1.1 allowance) = $238.7k. At 10 degC
     the water cools freely (10 <= 18 - 5, economizer_approach): the thermal model sizes no chiller, and the class
-    costs $0 (it cost the same $238.7k before s24-capex: a chiller plant for a site that runs none)."""
+    costs $0 (it cost the same $238.7k before s24-capex: a chiller plant for a site that runs none). The heat-
+    rejection class follows the other way (s24-capex2): at 35 degC the air-cooled chillers' condensers reject the
+    heat, $0 of it; at 10 degC the economizer coils reject all 279.1 kW, 279,149 W x 2.4804 x 0.2475 = $171.4k
+    (2 units of 1 MW are more than the allowance: x 1). Both had it at $171.4k before s24-capex2."""
     from compiler.models import assumptions as A
     hot, cold = figures(FREE % "35 degC", "hot.factory"), figures(FREE % "10 degC", "cold.factory")
     share = A.plant_share_chiller.value
@@ -247,7 +250,11 @@ def test_a_free_cooled_site_is_charged_no_chiller_plant() -> None:
                                                                     rel=1e-9)
     assert hot["s.h.chillers"] == 2 and cold["s.h.chillers"] == 0
     assert cold["s.h.detail.capex_cooling_chiller"] == 0.0
-    assert cold["s.capex"] == pytest.approx(hot["s.capex"] - hot["s.h.detail.capex_cooling_chiller"], rel=1e-9)
+    assert hot["s.h.detail.capex_cooling_heat_rejection"] == 0.0
+    rejection = hot["s.h.heat_air"] * 11.7 * 0.53 * 0.4 * A.plant_share_heat_rejection.value
+    assert cold["s.h.detail.capex_cooling_heat_rejection"] == pytest.approx(rejection, rel=1e-9)
+    assert cold["s.capex"] == pytest.approx(hot["s.capex"] - hot["s.h.detail.capex_cooling_chiller"] + rejection,
+                                            rel=1e-9)
 
 
 DC = """server box {

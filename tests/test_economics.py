@@ -74,9 +74,10 @@ def test_halving_the_duty_cycle_doubles_usd_per_mtok_but_for_the_energy_it_saves
 
 def test_lease_against_owning_by_hand() -> None:
     """10 racks of 4 DGX H100 (IT peak P). Owning, with the defaults: building P * 11.7 $/W * (1 - 0.53), power
-    and cooling plant P * 11.7 * 0.53 * (0.6 + 0.4 * 1.2603) (the DGX H100 is air-cooled: its cooling classes by the
-    heat they carry, no CDUs and CRAHs at 0.0919 / 0.15 of the cooling plant per W of air heat, chillers, heat
-    rejection and pumps 0.6477 (shares derived from the stdlib prices, tests/test_capex_laws15.py AIR_CLASSES); compiler.models.cost `_plant`, s14-cfo2), depreciated over 20 years (no discount rate
+    and cooling plant P * 11.7 * 0.53 * (0.6 + 0.4 * 1.0331) (the DGX H100 is air-cooled: its cooling classes by the
+    heat they carry, no CDUs and CRAHs at 0.0990 / 0.15 of the cooling plant per W of air heat, chillers and pumps
+    0.3729, no heat rejection: the default air-cooled chillers reject the heat, s24-capex2 (shares derived from the
+    stdlib prices, tests/test_capex_laws15.py AIR_CLASSES); compiler.models.cost `_plant`, s14-cfo2), depreciated over 20 years (no discount rate
     set), 3% a year maintenance on the plant. Leasing at $184.06 per kW-month: those three capex lines are 0, and the rent is P / 1 kW * 184.06
     * 12 a year. Energy, staff and IT are the same either way, so
 

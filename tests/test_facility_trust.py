@@ -26,10 +26,10 @@ POWER_PER_W = 11.7 * 0.53 * 0.6                # 3.7206 $/W
 # (the reference plant of stdlib parts, written out in tests/test_capex_laws15.py; s17-econ2, 2026-12-06)
 COOLING_INSTALL = INSTALL["cooling"]           # 2.4804 / 0.7183 = 3.4533
 POWER_INSTALL = INSTALL["power"]               # (3.7206 - 0.7579 installed generators) / 1.1404 = 2.5979
-# an all-air block's cooling classes by the heat they carry (s14-cfo2): CRAHs 0.0919 per W of air heat of a reference
-# hall with 15% of it in air, so 0.0919 / 0.15 = 0.6127; no CDUs; chillers, heat rejection, pumps
-# 0.3919 + 0.2297 + 0.0261 (at the s14 rounded shares 0.6 + 0.39 + 0.23 + 0.03 = 1.25)
-# AIR_CLASSES = 1.2603, from tests/test_capex_laws15.py
+# an all-air block's cooling classes by the heat they carry (s14-cfo2): CRAHs 0.0990 per W of air heat of a reference
+# hall with 15% of it in air, so 0.0990 / 0.15 = 0.6601; no CDUs; chillers and pumps 0.3447 + 0.0282; no heat
+# rejection on the default air-cooled chillers at a hot design day (s24-capex2: their condensers reject the heat)
+# AIR_CLASSES = 1.0331, from tests/test_capex_laws15.py (1.2806 with dry coolers before s24-capex2)
 TON = 12000 * 1055.05585262 / 3600                 # W, one refrigeration ton
 
 
@@ -41,7 +41,7 @@ def n_plus_1(duty: float, unit: float) -> float:
 
 
 # the all-air 10 MW hall below (s24-capex): its CRAHs in 68 whole units of 150 kW (x 0.92727); its chillers (7 of
-# 500 tons, 12.3 MW), dry coolers (11 of 1 MW) and pumps (4 of 1,000 tons) at the 1.1 allowance
+# 500 tons, 12.3 MW) and pumps (4 of 1,000 tons) at the 1.1 allowance; no dry coolers (s24-capex2)
 AIR_10MW = AIR_CLASSES - SHARE["crah"] / 0.15 * (1 - n_plus_1(10e6, 150e3))
 
 HALL = """
@@ -87,21 +87,24 @@ def _liquid_hall(gear: str = ""):
 
 
 def test_placing_cdus_replaces_the_cdu_share_only() -> None:
-    # 10 MW of IT, 85% of its heat to liquid (the reference hall of the shares). All defaults: 10 MW * 2.4804 $/W =
-    # $24.804 M of cooling (CDUs 8.5 MW * 2.4804 * 0.2603 / 0.85, CRAHs 1.5 MW * 2.4804 * 0.0919 / 0.15, the rest
-    # 0.6477). Placing CDUs (explicit x 6 at $0.4 M, installed x 3.4533): 8.288 M + 24.804 M * (1 - 0.2603) =
-    # 8.288 M + 18.347 M = 26.635 M.
+    # 10 MW of IT, 85% of its heat to liquid (the reference hall of the shares). All defaults (35 degC supply and
+    # design day: both loops need compressors, on the default air-cooled chillers, whose condensers reject the heat:
+    # no dry coolers, s24-capex2): 10 MW * 2.4804 $/W * (1 - 0.2475) = $18.664 M of cooling (CDUs 8.5 MW * 2.4804 *
+    # 0.2806 / 0.85, CRAHs 1.5 MW * 2.4804 * 0.0990 / 0.15, chillers 0.3447 and pumps 0.0282 of all of it). Placing
+    # CDUs (explicit x 6 at $0.4 M, installed x 3.7213): 8.931 M + 24.804 M * (1 - 0.2806 - 0.2475) = 8.931 M +
+    # 11.703 M = 20.634 M.
     default = value(_liquid_hall(), "s.h.capex_cooling")
-    assert default == pytest.approx(10e6 * COOLING_PER_W)
+    assert default == pytest.approx(10e6 * COOLING_PER_W * (1 - SHARE["heat_rejection"]))
     placed = value(_liquid_hall("cdu c: big_cdu x 6"), "s.h.capex_cooling")
-    assert placed == pytest.approx(6 * 400e3 * COOLING_INSTALL + 10e6 * COOLING_PER_W * (1 - SHARE["cdu"]))
+    assert placed == pytest.approx(6 * 400e3 * COOLING_INSTALL
+                                   + 10e6 * COOLING_PER_W * (1 - SHARE["cdu"] - SHARE["heat_rejection"]))
     # the law of the issue: never below the sized plant minus the CDUs' default share
     assert placed >= default - 10e6 * COOLING_PER_W * A.plant_share_cdu.value
 
 
 def test_one_implicit_cdu_is_sized_and_the_other_classes_keep_their_price() -> None:
     # 10 MW of air-cooled IT (box has no cooling field: air): heat_liquid = 0, so 0 CDUs are sized;
-    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.2806 (AIR_CLASSES), the
+    # the other cooling classes keep their price by the heat they carry: 10 MW * 2.4804 * 1.0331 (AIR_CLASSES), the
     # CRAHs in 68 whole units (AIR_10MW, s24-capex)
     results = _hall("cdu c: big_cdu")
     assert value(results, "s.h.cdus") == 0

@@ -264,7 +264,8 @@ def test_the_editor_marks_a_sweeps_figure_where_eval_does(tmp_path: Path, price:
     """A service of `8 * n` accelerators, n = [0, 1]: it cannot run at n = 0 (an error there; its cost per hour
     is n/a there and its site's bill counts its accelerators at the planning draw, flagged in that scenario only).
     The code lens says the throughput and cost are n/a in 1 of 2 scenarios and marks neither with that flag; the
-    hover of `hourly` shows 12.1 USD/h unflagged, as eval's table marks only the n/a cell. With the price swept too
+    hover of `hourly` shows 12.05 USD/h unflagged (12.1 before s24-capex2: $5,356 of dry coolers, 8,723 W x 2.4804 $/W
+    x 0.2475, that the room's air-cooled chillers make needless, / 20 yr + 3% a year = $0.049 / h), as eval's table marks only the n/a cell. With the price swept too
     (80 USD/kWh: implausible in scenarios where the service runs) the mark comes back, with its reason. Before:
     the lens read `throughput 63.49 ktok/s · cost 0.08821 USD/Mtok (⚠ counts a service that cannot run ...)`,
     the n/a scenario unsaid and the flag of the n/a scenario on the value of the other; a service n/a in every
@@ -282,8 +283,8 @@ def test_the_editor_marks_a_sweeps_figure_where_eval_does(tmp_path: Path, price:
     table = CliRunner().invoke(main, ["eval", str(spec), "--select", "s.chat.cost_per_hour"]).stdout
     if "," not in price:
         assert "throughput 63.49 ktok/s (n/a in 1 of 2 scenarios)" in lens and "⚠" not in lens, lens
-        assert "12.1 USD/h" in hover and "⚠" not in hover, hover
-        assert "n/a ⚠  12.1 USD/h (⚠ for n=0" in table, table      # eval marks the n/a cell alone
+        assert "12.05 USD/h" in hover and "⚠" not in hover, hover
+        assert "n/a ⚠  12.05 USD/h (⚠ for n=0" in table, table      # eval marks the n/a cell alone
     else:
         assert "n/a in 2 of 4 scenarios" in lens and "cost" in lens and "(⚠ computed from an input" in lens, lens
         assert "⚠ computed from an input outside its published range" in hover, hover

@@ -415,9 +415,10 @@ site s {
     assert value(results, "s.capex_it") == pytest.approx(8e6)
     assert value(results, "s.capex_building") == pytest.approx(it * 11.7 * 0.47)
     assert value(results, "s.capex_power") == pytest.approx(it * 11.7 * 0.53 * 0.6)
-    # the box is air-cooled: its cooling classes by the heat they carry (s14-cfo2), no CDUs, CRAHs 0.0919 / 0.15 of
-    # the cooling plant per W of air heat, chillers, heat rejection and pumps 0.3919 + 0.2297 + 0.0261: x 1.2603
-    # (shares derived from the stdlib prices since s17-econ2, tests/test_capex_laws15.py AIR_CLASSES)
+    # the box is air-cooled: its cooling classes by the heat they carry (s14-cfo2), no CDUs, CRAHs 0.0990 / 0.15 of
+    # the cooling plant per W of air heat, chillers and pumps 0.3447 + 0.0282: x 1.0331; no heat rejection, the
+    # default air-cooled chillers reject it (s24-capex2) (shares derived from the stdlib prices since s17-econ2,
+    # tests/test_capex_laws15.py AIR_CLASSES)
     from test_capex_laws15 import AIR_CLASSES
     cooling = it * 11.7 * 0.53 * 0.4 * AIR_CLASSES
     assert value(results, "s.capex_cooling") == pytest.approx(cooling)

@@ -165,7 +165,10 @@ PLANT_PER_W = 11.7 * 0.53 * 0.4         # build_cost_per_watt x critical_share x
 from test_capex_laws15 import AIR_CLASSES, SHARE  # noqa: E402  (tests/ is on the path)
 from test_capex_laws15 import INSTALL as _INSTALL  # noqa: E402
 INSTALL = _INSTALL["cooling"]
-REST = SHARE["chiller"] + SHARE["heat_rejection"] + SHARE["pump"]     # 0.3919 + 0.2297 + 0.0261 = 0.6477
+# the site's own classes per W of its own (all-air, hot design day) heat on the default heat_rejection "chiller": the
+# air-cooled chillers 0.3447 and pumps 0.0282 = 0.3729; no heat-rejection class, the chillers' condensers reject the
+# heat (s24-capex2; was + 0.2475 of dry coolers the model never sizes)
+REST = SHARE["chiller"] + SHARE["pump"]
 
 
 def _crah_site(outside: int = 3, site_let: str = "") -> dict[str, float]:
@@ -183,8 +186,9 @@ def test_a_sites_crahs_cost_what_its_halls_crahs_cost() -> None:
     hall pays per unit, installed as all placed gear (s15-capex: x 2.4804 / 0.7183 = 3.4533): 2 x $60,000 x 3.4533
     = $414,397 for 300 kW of CRAHs, where the per-W estimate charged 104.68 kW x 2.4804 $/W x 0.0919 / 0.15 =
     $159,100 for the heat (whole units: ceil + 1 spare). The site's other classes stay per W of its own IT:
-    chillers 0.3919, heat rejection 0.2297, pumps 0.0261 of 2.4804 $/W (shares derived from the stdlib prices,
-    s17-econ2). capex_cooling(site) = hall's + 2 x 60,000 x 3.4533 + 104.68 kW x 2.4804 x 0.6477."""
+    chillers 0.3447 and pumps 0.0282 of 2.4804 $/W (shares derived from the stdlib prices, s17-econ2, s18-prices);
+    no heat rejection: its air-cooled chillers reject the heat (s24-capex2). capex_cooling(site) = hall's + 2 x
+    60,000 x 3.7213 + 104.68 kW x 2.4804 x 0.3729."""
     v = _crah_site()
     own_air = v["s.heat_air_outside_halls"]
     assert own_air == pytest.approx(3 * v["s.h.r.it_power"], rel=1e-12)                  # all air
@@ -320,9 +324,10 @@ def enterprise():
 
 def test_enterprise_capex_by_hand(enterprise) -> None:
     """64 H100 at $27,500 + 16 Xeon 8480C at $10,710 = $1,931,360 of IT; 67.02 kW of IT at the build cost:
-    power 11.7 x 0.53 x 0.6, cooling (all air: no CDUs, CRAHs 0.0919 / 0.15, chillers 0.3919, heat rejection
-    0.2297, pumps 0.0261, derived from the stdlib prices since s17-econ2) 11.7 x 0.53 x 0.4 x 1.2603, building 11.7 x 0.47 $/W; land $0 (given). The bill of materials sums to
-    the IT capex it claims."""
+    power 11.7 x 0.53 x 0.6, cooling (all air at a 35 degC design day, on the default air-cooled chillers: no CDUs,
+    CRAHs 0.0990 / 0.15, chillers 0.3447, pumps 0.0282, derived from the stdlib prices since s17-econ2; no heat
+    rejection, the chillers' own condensers reject the heat, s24-capex2) 11.7 x 0.53 x 0.4 x 1.0331, building 11.7 x
+    0.47 $/W; land $0 (given). The bill of materials sums to the IT capex it claims."""
     p = "headquarters"
     it = _v(enterprise, f"{p}.it_power")
     assert _v(enterprise, f"{p}.capex_it") == pytest.approx(64 * 27_500 + 16 * 10_710, rel=1e-12)
@@ -337,10 +342,11 @@ def test_enterprise_capex_by_hand(enterprise) -> None:
 
 
 def test_enterprise_cost_per_year_by_hand(enterprise) -> None:
-    """Straight-line (no finance block: r = 0): IT $1,931,360 / 5 = $386,272; facility ($249,359 + $209,520 +
-    $368,550) / 20 = $41,371; energy 69.61 kW x 8,760 h x $0.12 = $73.2k; maintenance 3% x (capex - building - land)
-    = $71.7k; staff $60k / MW x 0.06702 MW = $4.02k; land's capital 0 (no land, r = 0); TCO $576.5k a year,
-    $576.5k / (64 x 8,760 h) = $1.028 an accelerator-hour."""
+    """Straight-line (no finance block: r = 0): IT $1,931,360 / 5 = $386,272; facility ($249,359 + $171,727 +
+    $368,550) / 20 = $39,482; energy 68.95 kW x 8,760 h x $0.12 = $72.48k; maintenance 3% x (capex - building -
+    land) = 3% x ($2,720,996 - $368,550) = $70.57k; staff $60k / MW x 0.06702 MW = $4.02k; land's capital 0 (no land,
+    r = 0); TCO $572.8k a year, $572.8k / (64 x 8,760 h) = $1.022 an accelerator-hour (s24-capex2: cooling $212,879
+    -> $171,727 without the dry coolers its air-cooled chillers make needless; TCO was $576.1k, $1.028)."""
     p = "headquarters"
     g = lambda name: _v(enterprise, f"{p}.{name}")     # noqa: E731
     assert g("depreciation_it_year") * YEAR == pytest.approx(g("capex_it") / 5, rel=1e-9)
@@ -357,7 +363,8 @@ def test_enterprise_cost_per_year_by_hand(enterprise) -> None:
 
 def test_enterprise_doubling_the_racks_doubles_every_cost() -> None:
     """Law: racks 4 -> 8 doubles capex, each category, depreciation, opex and the TCO exactly; the hour and the
-    capex per MW stay (measured: $2,762,148 -> $5,524,297; s18-prices; s17-econ2: $2,758,789 -> $5,517,578)."""
+    capex per MW stay (measured: $2,720,996 -> $5,441,992; s24-capex2, no dry coolers; s18-prices: $2,762,148 ->
+    $5,524,297; s17-econ2: $2,758,789 -> $5,517,578)."""
     from compiler import evaluate_text
     text = (ROOT / ENTERPRISE).read_text()
     runs = []

@@ -60,11 +60,15 @@ def test_the_reference_rows_are_the_stdlib_parts(category: str) -> None:
         assert bool(rows.get("installed", 0.0)) == installed, part
 
 
-def test_the_dc800_rows_are_the_stdlib_parts() -> None:
+@pytest.mark.parametrize("rows", [A.PLANT_REFERENCE_DC800["power"], A.PLANT_REFERENCE_TOWER["cooling"]],
+                         ids=["dc800", "cooling_tower"])
+def test_the_variant_rows_are_the_stdlib_parts(rows) -> None:
     """The rows an unplaced conversion or distribution class of a dc800 block is estimated on (s24-capex: the
-    power model's default stages there are a rectifier and a busway): the stdlib part's price, capacity,
-    redundancy and `installed` flag, e.g. Rectifier_800VDC_1MW $250,000, 1 MW, N+1."""
-    for _, part, price, capacity, units, _, installed in A.PLANT_REFERENCE_DC800["power"]:
+    power model's default stages there are a rectifier and a busway), and an unplaced chiller or heat-rejection
+    class of a block on cooling towers (s24-capex2: water-cooled chillers on the towers): the stdlib part's price,
+    capacity, redundancy and `installed` flag, e.g. Rectifier_800VDC_1MW $250,000, 1 MW, N+1; CoolingTower_5MW
+    $215,746, 5 MW, N+1."""
+    for _, part, price, capacity, units, _, installed in rows:
         rows = _stdlib(part)
         assert rows["price"] == pytest.approx(price, rel=1e-12), part
         assert rows["capacity"] == pytest.approx(capacity, rel=1e-12), part

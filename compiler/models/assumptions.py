@@ -232,6 +232,20 @@ PLANT_REFERENCE_DC800 = {
         ("distribution", "Busway_800A_415V", 50_000.0, 415 * 800 * 3 ** 0.5, 2.0, 1.0, False),
     ),
 }
+# Likewise the cooling plant on `heat_rejection = "cooling_tower"` (s24-capex2, 2026-12-07): the thermal model's
+# chillers there are water-cooled (their condenser sees the tower's wet bulb, facility `_mechanical`) and the towers
+# reject the heat, so an unplaced chiller or heat-rejection class is estimated on those parts (before, on the
+# reference's air-cooled chiller and dry cooler, gear the spec does not run). Water-cooled chiller $494,428 (RSMeans
+# 2022 [S], equipment) / 3.517 MW x N+1 1.1 = 0.1546 $/W (the air-cooled row 0.2298: x 0.6731); tower $215,746
+# (RSMeans 2022 [S], equipment) / 5 MW x 1.1 = 0.0475 $/W (the dry cooler 0.1650: x 0.2877). Both stdlib prices,
+# read back by tests/test_plant_reference17.py.
+PLANT_REFERENCE_TOWER = {
+    "cooling": (
+        ("chiller", "Chiller_WC_1000ton", _RSMEANS_2025 * 896000 / 2, 1000 * _TON, 1.1, 1.0, False),
+        ("heat_rejection", "CoolingTower_5MW", _RSMEANS_2025 * 5e6 / (1000 * _TON) * 137500, 5e6, 1.1, 1.0, False),
+    ),
+}
+_VARIANTS = {"dc800": PLANT_REFERENCE_DC800, "cooling_tower": PLANT_REFERENCE_TOWER}
 _REFERENCE_PLANT_PER_W = {"power": 11.7 * 0.53 * (1 - 0.4), "cooling": 11.7 * 0.53 * 0.4}   # R, $/W (defaults)
 
 
@@ -254,11 +268,13 @@ PLANT_INSTALLED_CLASSES = {cat: tuple(c for c, (_, inst) in ref["rows"].items() 
                            for cat, ref in (("power", _POWER), ("cooling", _COOL))}
 
 
-def reference_row(category: str, c: str, distribution: str = "ac"):
+def reference_row(category: str, c: str, variant: str = "ac"):
     """The reference row (class, stdlib part, price, capacity, units per unit needed, heat share, installed) the
-    estimate of class `c` is sized on (compiler.models.cost `_estimate`): the dc800 row of a dc800 block where there
-    is one (PLANT_REFERENCE_DC800), else the reference plant's; None for a class with no row (power shelves)."""
-    rows = PLANT_REFERENCE_DC800.get(category, ()) if distribution == "dc800" else ()
+    estimate of class `c` is sized on (compiler.models.cost `_sized`): the row of the block's variant where there
+    is one (`variant`: its `distribution` for power, dc800 PLANT_REFERENCE_DC800; its `heat_rejection` for cooling,
+    cooling_tower PLANT_REFERENCE_TOWER), else the reference plant's; None for a class with no row (power
+    shelves)."""
+    rows = _VARIANTS.get(variant, {}).get(category, ())
     for row in tuple(rows) + PLANT_REFERENCE[category]:
         if row[0] == c:
             return row

@@ -17,8 +17,9 @@ Formulas:
                        without a count), else 0 when an ancestor places the class (it is priced there), else
                        its estimate: own duty * plant cost per W * category share * class share / reference heat
                        share * sized (the duty the models size that gear for: IT, the CDUs' liquid heat, the
-                       CRAHs' air heat, the chillers' heat that needs compressors; `sized` prices the part the
-                       chain runs and its whole units: s24-capex note below)
+                       CRAHs' air heat, the chillers' heat that needs compressors, the heat rejection's heat that
+                       its gear rejects; `sized` prices the part the chain runs and its whole units: s24-capex and
+                       s24-capex2 notes below)
       installation   : installation factor = plant cost per W of the category x (1 - the shares of its
                        installed-priced classes) / the equipment per W its equipment-priced classes were priced on
                        (plant_equipment_power 1.0975 $/W, plant_equipment_cooling 0.6665 $/W), at least 1: power
@@ -35,9 +36,11 @@ Formulas:
                        hall with 85% of its heat to liquid)
       heat paths     : the CDU class's estimate is per W of the block's own liquid heat, x 0.2806 / 0.85, the
                        CRAH class's per W of its own air heat, x 0.0990 / 0.15 (the heat the thermal model sizes
-                       them for; plant_reference_liquid_fraction 0.85), the others per W of its IT: an air-only
-                       block buys no CDUs and 0.6601 of the cooling plant's cost per W in CRAHs (s14-cfo2; 0.6 at
-                       the rounded shares before s17-econ2, 0.6126 before s18-prices)
+                       them for; plant_reference_liquid_fraction 0.85), the chillers' per W of the heat on
+                       compressors (s24-capex), the heat rejection's per W of the heat its gear rejects (s24-capex2),
+                       the pumps' per W of its IT: an air-only block buys no CDUs and 0.6601 of the cooling plant's
+                       cost per W in CRAHs (s14-cfo2; 0.6 at the rounded shares before s17-econ2, 0.6126 before
+                       s18-prices)
       units its halls price: a site whose halls place priced CDUs or CRAHs buys the units the thermal model
                        sizes for its own heat on that path (cdus_outside_halls / crahs_outside_halls, of
                        cdu_capacity / crah_capacity each) at the price per W of capacity its halls pay,
@@ -249,6 +252,30 @@ Formulas:
                        2,240.0 -> 2,220.8 M$/yr, chat 0.3133 -> 0.3106 $/Mtok. A removal can still raise capex
                        through the part's physics: without its CDUs (1.5% pump power) the default CDU's 2%
                        (pump_fraction) feeds and rejects 0.87 MW more, +$1.08M of transformers and dry coolers.
+      s24-capex2 note (2026-12-07): the heat-rejection class's duty is the heat its gear rejects in the thermal model:
+                           duty = own IT                         heat_rejection "dry_cooler" or "cooling_tower"
+                                = economizer_heat                heat_rejection "chiller" (the default)
+                                = own liquid heat x (1 - liquid_chillers_run) + own air heat x (1 - air_chillers_run)
+                       (facility.economizer_heat: the heat of the loops that cool freely at the design ambient).
+                       On "chiller" the plant is air-cooled chillers, whose own condensers reject the heat of the
+                       loops on compressors (an air-cooled chiller is rated with its "air-cooled condenser entering
+                       air 95.0 degF", AHRI Standard 550/590 (I-P), 2023 [P], facility chiller_rating_dry_bulb; the
+                       stdlib's Chiller_AC_500ton, RSMeans 2022 line 23 64 26.10 "Screw, liquid chiller, air
+                       cooled" [S], is priced in the chiller class): the thermal model sizes no dry coolers
+                       (`dry_coolers` 0) and no towers there, and the class was charged on all the IT anyway. The
+                       free loops' heat is rejected by the economizer coils of the facility model's assumption (the
+                       model runs rejection fans on it), estimated as the class: so on "chiller" each watt of heat is
+                       rejected by one estimated class, the chillers (compressor_heat) or this one
+                       (tests/test_capex_heat_rejection24.py, every kind x all air / 85% liquid / all liquid x a 35
+                       and a 10 degC design day). examples/enterprise_starter.factory (67.02 kW of air at 35 degC):
+                       capex_cooling $212,879 -> $171,727 (its $41,152 of dry coolers: 67,021 W x 2.4804 x 0.2475),
+                       capex $2,762,148 -> $2,720,996, TCO $576.1k -> $572.8k a year, $1.028 -> $1.022 an
+                       accelerator-hour; the other examples place their heat rejection or price no cooling plant:
+                       unchanged. On "cooling_tower" the unplaced chiller and heat-rejection classes are now priced
+                       as the parts the thermal model runs there (`_sized`, assumptions PLANT_REFERENCE_TOWER):
+                       water-cooled chillers (its condensers see the towers' wet bulb) x 0.6731 of the air-cooled
+                       row's $/W, towers x 0.2877 of the dry coolers' ($43/kW of equipment against $150/kW); no
+                       example rejects its heat by towers
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
@@ -264,9 +291,11 @@ Formulas:
       capex_power    = halls' capex_power + sum of the power classes' costs + the power shelves of the racks
                        placed here (units * price; racks have no power figure of their own)
       capex_cooling  = halls' capex_cooling + sum of the cooling classes' costs
-      Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling), one
-      priced CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.7213 + 10 MW * 2.4804 * (1 - 0.2806) =
-      8.93 M + 17.84 M. All air (no CDUs): 10 MW * 2.4804 * (0.0990 / 0.15 + 0.3447 + 0.2475 + 0.0282) = 31.8 M.
+      Example: 10 MW hall, 85% of its heat to liquid, defaults (11.7 $/W * 0.53 * 0.4 = 2.48 $/W cooling; both
+      loops on compressors at the 35 degC design day, on air-cooled chillers: no heat-rejection class), one priced
+      CDU class placed (6 CDUs * $0.4M): capex_cooling = 2.4 M * 3.7213 + 10 MW * 2.4804 * (1 - 0.2806 - 0.2475) =
+      8.93 M + 11.70 M. All air (no CDUs): 10 MW * 2.4804 * (0.0990 / 0.15 * 0.9273 (68 CRAHs) + 0.3447 + 0.0282) =
+      24.43 M; with heat_rejection = "dry_cooler", + 10 MW * 2.4804 * 0.2475 = 6.14 M of dry coolers.
       capex_building = it_power * shell_cost (default build_cost_per_watt * (1 - critical_share))
       colocation (the site sets `colocation_price`, $/kW-month; its halls inherit it): the building and its
                        power and cooling plant are the lessor's: capex_power = capex_cooling = capex_building
@@ -1031,7 +1060,9 @@ _HEAT_PATH = {"cdu": ("heat_liquid", lambda f: f), "crah": ("heat_air", lambda f
 
 def _plant(ctx, classes, name, cooling):
     """Halls' figures, plus per class: the gear of the class placed here (priced), nothing when an
-    ancestor places it (priced there), else own IT * plant cost per W * category share * class share.
+    ancestor places it (priced there), else its duty * plant cost per W * category share * class share * `_sized`
+    (the duty: own IT; the CDUs' and CRAHs' heat paths below; the chillers' compressor_heat; the heat rejection's
+    own IT on dry coolers or towers, its economizer_heat on air-cooled chillers, s24-capex2).
     Power adds the power shelves of the racks placed here (`_rack_shelves`), leased or not (the tenant's racks).
 
     The CDU and CRAH classes follow the heat path the thermal model sizes them for (s14-cfo2, 2026-12-06):
@@ -1092,6 +1123,9 @@ def _plant(ctx, classes, name, cooling):
             elif class_name == "chiller":
                 from .facility import compressor_heat
                 base = compressor_heat(ctx)           # the heat the thermal model sizes chillers for (no free cooling)
+            elif class_name == "heat_rejection" and ctx.inherited_text("heat_rejection", "chiller") == "chiller":
+                from .facility import economizer_heat
+                base = economizer_heat(ctx)   # air-cooled chillers reject the compressor loops' heat themselves
             duty = np.maximum(base - row_it, 0.0)
             estimate = duty * per_watt * ctx.get(share.name, share) * weight * _sized(ctx, class_name, cooling, duty)
             total, estimated = total + estimate, estimated + estimate
@@ -1116,7 +1150,10 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
        power model's conversion and distribution stages are a rectifier and a busway (facility _DEFAULT_STAGE), not
        a UPS and a PDU: conversion ($250k / 1 MW x 1.1) / ($500k / 1.25 MVA x 1.1) = 0.625, distribution ($50k /
        575.0 kW x 2) / ($60k / 300 kVA x 2) = 0.4348 (assumptions PLANT_REFERENCE_DC800; both prices the stdlib's
-       [U]). The installation factor is the category's either way, so the estimate is those parts installed.
+       [U]); on heat_rejection "cooling_tower", where the thermal model's chillers are water-cooled on the towers,
+       chiller ($494,428 / 3.517 MW x 1.1) / ($367,303 / 1.758 MW x 1.1) = 0.6731, heat rejection ($215,746 / 5 MW x
+       1.1) / ($150k / 1 MW x 1.1) = 0.2877 (assumptions PLANT_REFERENCE_TOWER; RSMeans 2022 [S], s24-capex2).
+       The installation factor is the category's either way, so the estimate is those parts installed.
     k, m: the row's unit capacity and units bought per unit needed (N+1: 1.1, 2N: 2), the allowance the class's
        share was priced on (assumptions PLANT_REFERENCE).
     U: the whole units of k the duty needs with that redundancy, as thermal.units_needed counts them: N+1
@@ -1128,7 +1165,8 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
     replaced them by 50.38 MW x 3.7206 $/W x 0.3072 = $57.57M of UPS; its placed CRAHs (52 of 150 kW, $11.61M a
     hall) by 7.557 MW x 1.1 x $400/kW x 3.7213 = $12.37M. Now $35.09M and $11.61M: the same units."""
     category = "cooling" if cooling else "power"
-    row = A.reference_row(category, class_name, "ac" if cooling else ctx.inherited_text("distribution", "ac"))
+    variant = ctx.inherited_text("heat_rejection", "chiller") if cooling else ctx.inherited_text("distribution", "ac")
+    row = A.reference_row(category, class_name, variant)
     ac = A.reference_row(category, class_name)
     ratio = (row[2] / row[3] * row[4]) / (ac[2] / ac[3] * ac[4])
     capacity, per_needed = row[3], row[4]
@@ -1425,9 +1463,12 @@ for _kind in ("hall", "site"):
     output(_kind, "capex_cooling", "sum(units * price) of the cooling gear placed * installation factor (plant cost per W of "
            "cooling / plant_equipment_cooling, at least 1; 1 for a part with installed = true) + for each class not placed own "
            "it_power (CDUs: own heat_liquid / plant_reference_liquid_fraction; CRAHs: own heat_air / (1 - "
-           "plant_reference_liquid_fraction); chillers: own heat on loops that need compressors at the design ambient) * "
+           "plant_reference_liquid_fraction); chillers: own heat on loops that need compressors at the design ambient; "
+           "heat rejection: own heat on loops that cool freely at the design ambient where heat_rejection is chiller, "
+           "whose air-cooled chillers reject the rest) * "
            "plant cost per W (plant_cost, else build_cost_per_watt * critical_share) * cooling_share_of_plant * class "
-           "share * sized (N+1: min(1, (ceil(duty / unit) + 1) * unit / (1.1 * duty))); a site's own CDUs and CRAHs where its halls "
+           "share * sized (cooling_tower: the water-cooled chiller's and tower's $/W over the air-cooled chiller's and "
+           "dry cooler's; N+1: min(1, (ceil(duty / unit) + 1) * unit / (1.1 * duty))); a site's own CDUs and CRAHs where its halls "
            "place priced ones: the units sized x capacity x the halls' price per W of capacity x installation factor")(
         lambda ctx: _plant(ctx, COOLING_CLASSES, "capex_cooling", cooling=True))
     output(_kind, "capex_building", "it_power * shell_cost (else build_cost_per_watt * (1 - critical_share))")(

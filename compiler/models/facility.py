@@ -986,6 +986,18 @@ def compressor_heat(ctx):
             + np.where(_free_cooling(ctx, _loop_supply(ctx, "air"), outdoor), 0.0, air))
 
 
+def economizer_heat(ctx):
+    """The heat of the IT this block cools itself (`direct_heat`, peak) on the loops that cool freely at the design
+    ambient: direct heat - compressor_heat. Where `heat_rejection` is "chiller" (air-cooled chillers, the default)
+    this is the heat outside the chillers' compressors, rejected by the economizer coils (the assumption above: the
+    chillers' own condenser coils act as economizers; the thermal model runs rejection fans on it); the heat on
+    loops that need compressors the chillers' integral condensers reject. The duty of the heat-rejection class's
+    estimate in that mode (compiler.models.cost, s24-capex2): an air-cooled room at a 35 degC design day has none
+    (all its air heat is on the chillers), a 40 degC liquid loop all of its liquid heat."""
+    liquid, air = direct_heat(ctx, peak=True)
+    return np.maximum(liquid + air - compressor_heat(ctx), 0.0)
+
+
 def _cooling(ctx, peak: bool):
     own, _, _ = stream_cooling(ctx, peak)
     for hall in halls(ctx):
