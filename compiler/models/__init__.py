@@ -324,7 +324,12 @@ def cached(ctx, kind: str, solve, shared: bool = False) -> dict[str, np.ndarray]
                 if reading and not shared:
                     reading[-1].extend(read)
     elif not shared:
+        solves = ctx.ev.graph.solves
         for path in memo[key][1]:
+            if path in solves:          # a solve read inside this one, held once (`solved_through`): its key, as
+                if reading:             # the first reader recorded it (node_value knows no such path)
+                    reading[-1].append(path)
+                continue
             try:
                 ctx.ev.node_value(path)
             except Exception:  # noqa: BLE001 - a failed input was already reported
