@@ -279,26 +279,34 @@ def check_plausible(ev, results, count: int, found: list | None = None) -> None:
 WORLD_GENERATION_AVG = 29925e12 / 8760          # W
 
 
-def check_world_supply(ev, results, count: int) -> None:
-    """An `implausible-value` warning at each site whose average facility power (`facility_power_avg`, else its
-    peak `facility_power`) exceeds WORLD_GENERATION_AVG in some scenario, naming both; its figures are used as
-    computed (a warning, as the input ranges above)."""
-    from .checks import _per_scenario, _scenarios
-    from .display import format_quantity
+def _figures_over(results, count: int, kind: str, wanted, limit: float):
+    """(instance, its values per scenario, the scenarios over `limit`) of each model figure of a `kind` block that
+    `wanted(instance, name)` picks and that exceeds `limit` in some scenario, in path order: what
+    check_world_supply and check_training_time warn of."""
+    from .checks import _per_scenario
 
     for path in sorted(results.values):
         node = results.graph.nodes.get(path)
         inst = node.instance if node is not None else None
-        if inst is None or inst.kind != "site" or node.kind != "model":
-            continue
-        name = path[len(inst.path) + 1:]
-        if name != "facility_power_avg" and not (name == "facility_power"
-                                                   and f"{inst.path}.facility_power_avg" not in results.values):
+        if inst is None or inst.kind != kind or node.kind != "model" or not wanted(inst, path[len(inst.path) + 1:]):
             continue
         values = _per_scenario(np.asarray(results.values[path], dtype=float), count)
-        bad = np.isfinite(values) & (values > WORLD_GENERATION_AVG) if values is not None else None
-        if bad is None or not bad.any():
-            continue
+        bad = np.isfinite(values) & (values > limit) if values is not None else None
+        if bad is not None and bad.any():
+            yield inst, values, bad
+
+
+def check_world_supply(ev, results, count: int) -> None:
+    """An `implausible-value` warning at each site whose average facility power (`facility_power_avg`, else its
+    peak `facility_power`) exceeds WORLD_GENERATION_AVG in some scenario, naming both; its figures are used as
+    computed (a warning, as the input ranges above)."""
+    from .checks import _scenarios
+    from .display import format_quantity
+
+    def drawn(inst, name: str) -> bool:     # its average draw, else its peak where it has no average
+        return name == "facility_power_avg" or (name == "facility_power"
+                                                and f"{inst.path}.facility_power_avg" not in results.values)
+    for inst, values, bad in _figures_over(results, count, "site", drawn, WORLD_GENERATION_AVG):
         shown = float(values[np.flatnonzero(bad)[0]])
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
         flagged = [q for q in (f"{inst.path}.facility_power_avg", f"{inst.path}.facility_power",
@@ -329,15 +337,8 @@ def check_training_time(ev, results, count: int) -> None:
     from .checks import _per_scenario, _scenarios, _span_of
     from .display import format_quantity
 
-    for path in sorted(results.values):
-        node = results.graph.nodes.get(path)
-        inst = node.instance if node is not None else None
-        if inst is None or inst.kind != "training" or node.kind != "model" or path != f"{inst.path}.time_to_train":
-            continue
-        values = _per_scenario(np.asarray(results.values[path], dtype=float), count)
-        bad = np.isfinite(values) & (values > TRAINING_TIME_LIMIT) if values is not None else None
-        if bad is None or not bad.any():
-            continue
+    for inst, values, bad in _figures_over(results, count, "training", lambda inst, name: name == "time_to_train",
+                                           TRAINING_TIME_LIMIT):
         first = int(np.flatnonzero(bad)[0])
         where = "" if bad.all() else _scenarios(ev, results, np.flatnonzero(bad), count)
 
