@@ -881,14 +881,19 @@ def _loop_present(ctx, loop: str):
     return none
 
 
+def _cools_freely_at_design(ctx, loop: str):
+    """Whether `loop` cools freely at the design ambient (its dry or, on towers, wet bulb): where it does not it
+    needs compressors, what chillers are sized for."""
+    return _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=True, tower=_tower(ctx)))
+
+
 def _chillers_run(loop: str):
     """1 when the loop needs compressors at the design ambient (what chillers are sized for), else 0; none where
     the block has no such loop (`_loop_present`: four air-cooled DGX H100 racks have no liquid loop to run
     chillers for)."""
     def compute(ctx):
         none = _loop_present(ctx, loop)
-        free = _free_cooling(ctx, _loop_supply(ctx, loop), _outdoor(ctx, peak=True, tower=_tower(ctx)))
-        return np.where(free, 0.0, 1.0) + 0 * none
+        return np.where(_cools_freely_at_design(ctx, loop), 0.0, 1.0) + 0 * none
     return compute
 
 
@@ -993,9 +998,8 @@ def compressor_heat(ctx):
     (compiler.models.cost, s24-capex): the flagship's 40 degC liquid loop cools freely at 35 degC, its air does not,
     so a hall's is its 7.56 MW of air heat, not its 50.38 MW of IT."""
     liquid, air = direct_heat(ctx, peak=True)
-    outdoor = _outdoor(ctx, True, _tower(ctx))
-    return (np.where(_free_cooling(ctx, _loop_supply(ctx, "liquid"), outdoor), 0.0, liquid)
-            + np.where(_free_cooling(ctx, _loop_supply(ctx, "air"), outdoor), 0.0, air))
+    return (np.where(_cools_freely_at_design(ctx, "liquid"), 0.0, liquid)
+            + np.where(_cools_freely_at_design(ctx, "air"), 0.0, air))
 
 
 def economizer_heat(ctx):
