@@ -1156,7 +1156,7 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
        The installation factor is the category's either way, so the estimate is those parts installed.
     k, m: the row's unit capacity and units bought per unit needed (N+1: 1.1, 2N: 2), the allowance the class's
        share was priced on (assumptions PLANT_REFERENCE).
-    U: the whole units of k the duty needs with that redundancy, as thermal.units_needed counts them: N+1
+    U: the whole units of k the duty needs with that redundancy (thermal.unit_count, as units_needed counts them): N+1
        ceil(duty / k) + 1, 2N 2 ceil(duty / k). Where U x k is below m x duty (N+1 over about ten units) the class
        is priced on those units: a large plant's N+1 spare is under 10% of it. Below, the allowance stands (a small
        room's 1 + 1 units are read as units sized to its load, s17-small: no fixed part, the same $/W).
@@ -1169,9 +1169,10 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
     row = A.reference_row(category, class_name, variant)
     ac = A.reference_row(category, class_name)
     ratio = (row[2] / row[3] * row[4]) / (ac[2] / ac[3] * ac[4])
+    from .thermal import unit_count
+
     capacity, per_needed = row[3], row[4]
-    whole = np.ceil(duty / capacity - 1e-9)
-    units = 2.0 * whole if per_needed >= 2 else whole + 1.0
+    units = unit_count(duty, capacity, None if per_needed >= 2 else 1.0)
     allowance = per_needed * duty
     return ratio * np.where(duty > 0, np.minimum(allowance, units * capacity) / np.where(duty > 0, allowance, 1.0), 1.0)
 

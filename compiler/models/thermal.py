@@ -139,14 +139,17 @@ def units_needed(ctx, gear_kind: str, load, default_capacity: Assumption):
     if gear is not None:
         capacity = gear.get("capacity")
         spares = SPARES.get(gear.text("redundancy", "N+1"), None)
-        if spares is None:                                      # 2N
-            needed = np.ceil(load / capacity - 1e-9)
-            return np.where(load > 0, 2 * needed, 0.0)
     else:
         capacity = ctx.get(f"{gear_kind}_capacity", default_capacity)
         spares = 1
+    return unit_count(load, capacity, spares)
+
+
+def unit_count(load, capacity, spares):
+    """ceil(load / capacity) units + `spares` (N+1: 1), or twice the ceil where `spares` is None (2N); 0 where the
+    load is 0: the whole units a redundancy buys for a load."""
     needed = np.ceil(load / capacity - 1e-9)
-    return np.where(load > 0, needed + spares, 0.0)
+    return np.where(load > 0, 2 * needed if spares is None else needed + spares, 0.0)
 
 
 def _places_with_count(ctx, gear_kind: str) -> bool:
