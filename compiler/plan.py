@@ -793,6 +793,13 @@ def load_policy(path: str) -> dict:
                                 + (f" (first at line {policy.places[(target, key)]['line']})" if later else ""))
             mode, number, unit = _gate_value(at, target, key, raw)
             gates[key] = (mode, number)
+            if unit is not None and _in_kpi_unit(short, unit.dim, 1.0) is None:
+                display = _kpi_field(short).display
+                raise PlanError(f"{at}: [{target}] {key} = {raw!r}: `{str(raw).strip()}` does not measure "
+                                f"{short} ({KPIS[short]}, " + (f"in {display}); write the limit in {display} or a "
+                                f"unit of its dimension" if display else "a plain number); write the limit as a "
+                                "bare number") + (", or as a rate (a per-year amount)" if short.endswith("_year")
+                                                  else ""))
             if unit is not None:
                 policy.units[(target, key)] = (unit, str(raw).strip())
     return policy
@@ -877,7 +884,7 @@ def _policy_tables(path: str, data: dict, prefix: str = "", places: dict | None 
 def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float, object]:
     """(mode, limit in SI units, ParsedUnit or None) of one gate: a number (SI units), `"N%"` (a change gate's
     relative limit), or a quantity with its unit, `"150 kW"`, `"2e6 USD/yr"` (its dimension is checked against the
-    KPI's when the gate is applied: `_unit_limit`)."""
+    KPI's by `load_policy`, `_in_kpi_unit`)."""
     import re
 
     from dsl.units import UnitError, parse_unit
@@ -920,19 +927,26 @@ def _gate_value(path: str, target: str, key: str, raw) -> tuple[str, float, obje
     return "absolute", number, unit
 
 
-def _unit_limit(kpi: dict, unit, text: str, limit: float) -> Optional[float]:
-    """The limit of a gate written with its unit, in the KPI's SI unit, or None when the unit measures something
-    else. A KPI that is an amount per year held in SI without its year (`energy_year` in J, `water_year` in m^3, as
-    the plan prints them, MWh/yr and m^3/yr) takes a rate: `"500 MWh/yr"` is 500 MWh a year."""
-    from dsl.units import UnitError, dim_mul, parse_unit
+def _kpi_field(name: str):
+    """The declared kind (`dsl.schema.QuantityKind`: dimension, display unit) of the KPI `name`: the output of that
+    name of a site or workload kind (one dimension whichever kind has it; tests/test_design25.py holds them to it)."""
+    from dsl.schema import kinds
 
-    try:
-        dim = parse_unit(kpi["unit"] or "1").dim
-    except UnitError:
-        return None
-    if unit.dim == dim:
+    return next(spec.fields[name].kind for kind, spec in sorted(kinds().items())
+                if kind in _KPI_KINDS and name in spec.fields)
+
+
+def _in_kpi_unit(name: str, dim, limit: float) -> Optional[float]:
+    """The limit of a gate written in a unit of dimension `dim`, in the KPI `name`'s SI unit, or None when the unit
+    measures something else. A KPI that is an amount per year held in SI without its year (`energy_year` in J,
+    `water_year` in m^3, as the plan prints them, MWh/yr and m^3/yr) takes a rate: `"500 MWh/yr"` is 500 MWh a
+    year. `load_policy` refuses a gate whose unit does not measure its KPI (exit 2, at the gate's line)."""
+    from dsl.units import dim_mul, parse_unit
+
+    own = _kpi_field(name).dim
+    if dim == own:
         return limit
-    if kpi["name"].endswith("_year") and dim_mul(unit.dim, parse_unit("s").dim) == dim:
+    if name.endswith("_year") and dim_mul(dim, parse_unit("s").dim) == own:
         return limit * SECONDS_PER_YEAR
     return None
 
@@ -954,16 +968,8 @@ def apply_policy(policy: dict, kpis: list[dict], others=lambda: ()) -> list[dict
         matching = [k for k in kpis if k["path"] == target or ("." not in target and k["name"] == target)]
         for kpi in matching:
             for key, (mode, limit) in sorted(rules.items()):
-                if (target, key) in units:       # written with its unit: in the KPI's SI unit, or not its measure
-                    unit, text = units[(target, key)]
-                    limit = _unit_limit(kpi, unit, text, limit)
-                    if limit is None:
-                        out.append({"path": kpi["path"], "gate": key, "limit": text, "ok": False, "applied": True,
-                                    "message": f"`{key} = {text}` does not measure {kpi['path']} ("
-                                               f"{kpi['label']}, in {kpi['display_unit'] or kpi['unit']}), so the "
-                                               "gate cannot be checked",
-                                    "location": places.get((target, key)), "scenario": None})
-                        continue
+                if (target, key) in units:       # written with its unit (its dimension checked by load_policy)
+                    limit = _in_kpi_unit(kpi["name"], units[(target, key)][0].dim, limit)
                 entry = {**_gate(kpi, key, mode, limit), "location": places.get((target, key)), "scenario": None}
                 for k, text, at in (others() if entry["ok"] and entry["applied"] else ()):
                     there = at(kpi)

@@ -88,7 +88,7 @@ def test_a_gate_written_with_its_unit_is_judged_in_that_unit(tmp_path) -> None:
     could not be written in the unit the plan prints (`max = "500000 USD/yr"` exited 2, "expected a number").
     Now a gate may be a quantity with its unit, `"500000 USD/yr"`, `"150 kW"` (`"10%"` stays relative); a per-year
     KPI held in J or m^3 (`energy_year`, `water_year`) takes a rate (`"500 MWh/yr"`); a unit of another dimension
-    is a violation that says so. Hand figures: 2 DGX H100 racks at 96.3 kW at the meter (tests/test_plan_policy16.py:
+    is an error in the policy file at its line (exit 2; a violated gate, exit 4, until session 25). Hand figures: 2 DGX H100 racks at 96.3 kW at the meter (tests/test_plan_policy16.py:
     385.2 kW for 8); `tco_year` $849k/yr (read from the plan: between $500k and $2M a year); energy below the peak's
     96.3 kW x 8760 h = 843.6 MWh/yr and above half of it."""
     from compiler.plan import PlanError, load_policy
@@ -108,8 +108,13 @@ def test_a_gate_written_with_its_unit_is_judged_in_that_unit(tmp_path) -> None:
     assert [ok for ok, _ in judged('[energy_year]\nmax = "843.6 MWh/yr"\nmin = "421.8 MWh/yr"\n')] == [True, True]
     assert [ok for ok, _ in judged('[energy_year]\nmax = "421.8 MWh/yr"\n')] == [False]
     assert [ok for ok, _ in judged('[facility_power]\nmax_increase = "1 kW"\n')] == [True]
-    ((ok, message),) = judged('[facility_power]\nmax = "150 USD"\n')
-    assert not ok and "150 USD" in message and "power" in message, message
+    (tmp_path / "dim.toml").write_text('[facility_power]\nmax = "150 USD"\n')    # session 25: exit 2, at its line
+    try:
+        load_policy(str(tmp_path / "dim.toml"))
+    except PlanError as exc:
+        assert "dim.toml:2:1:" in str(exc) and "150 USD" in str(exc) and "power" in str(exc), exc
+    else:
+        raise AssertionError("a unit of another dimension is an error in the policy file (exit 2)")
     (tmp_path / "bad.toml").write_text('[tco_year]\nmax = "5 parsecs"\n')
     try:
         load_policy(str(tmp_path / "bad.toml"))
