@@ -6,6 +6,7 @@ arrays over the scenario axis) -> render. `compiler` may import `dsl`; `dsl` nev
 from __future__ import annotations
 
 FORMAT_VERSION = "1"   # the version of the results JSON contract (and of every JSON document the CLI writes)
+STDIN_NAME = "<stdin>"   # what every surface calls a spec read from standard input that `--stdin-name` does not name
 
 
 def evaluate_text(text: str, name: str = "<memory>.factory", defines: dict[str, str] | None = None,

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dsl.diagnostics import CODES, ERROR, NOTE, WARNING, Diagnostic, place
 
+from . import STDIN_NAME
 from .render.results_schema import Check, Diagnostic as DiagnosticModel
 
 SARIF_VERSION = "2.1.0"
@@ -141,7 +142,12 @@ class RepositoryPaths:
 
 # ----------------------------------------------------------------------------------------------- SARIF
 def _artifact_location(file: str, base: Path) -> dict:
-    """A relative URI under %SRCROOT% when `file` lies in `base`, else an absolute file:// URI."""
+    """A relative URI under %SRCROOT% when `file` lies in `base`, else an absolute file:// URI. A spec read from
+    standard input that `--stdin-name` did not name (`<stdin>`, no file) has no URI: its location says so in words
+    (`description`), since a URI would name a file of the repository that does not exist (until session 25,
+    `%3Cstdin%3E` under %SRCROOT%)."""
+    if file == STDIN_NAME:
+        return {"description": {"text": "standard input (`factory check -`); `--stdin-name PATH` names its file"}}
     absolute = Path(os.path.normpath(Path(file).resolve()))
     try:
         relative = absolute.relative_to(base)
@@ -320,7 +326,9 @@ class CheckReport(_Strict):
     format_version), never renamed or removed."""
 
     format_version: Literal["1"]
-    files: list[str] = Field(description="the spec files as given (`-` for standard input)")
+    files: list[str] = Field(description="the spec files as given; a spec read from standard input (`factory "
+                             "check -`) by the name its diagnostics give it, `--stdin-name` (default `<stdin>`; "
+                             "until session 25, `-`)")
     ok: bool = Field(description="true when there is no error (warnings and notes allowed)")
     checks: list[Check] = Field(description="every assert and physical-limit check of the evaluated spec")
     diagnostics: list[DiagnosticModel]

@@ -31,7 +31,7 @@ import click
 
 from dsl.diagnostics import Code, ERROR, Sink, render_text, summary_line
 
-from . import FORMAT_VERSION   # the one version of every JSON document the CLI writes
+from . import FORMAT_VERSION, STDIN_NAME   # the one version of every JSON document the CLI writes
 from .launch import CLI_CODES as _CLI_CODES, EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, MAX_ERRORS, \
     check_text_report, exit_code as _exit_code, internal_error
 
@@ -150,7 +150,7 @@ _root_option = click.option("--root", type=click.Path(file_okay=False, exists=Tr
               "report for a merge request). See docs/ci.md.")
 @click.option("--max-errors", default=MAX_ERRORS, type=click.IntRange(min=0), show_default=True,
               help="Diagnostics shown in text form.")
-@click.option("--stdin-name", default="<stdin>", show_default=True, metavar="NAME",
+@click.option("--stdin-name", default=STDIN_NAME, show_default=True, metavar="NAME",
               help="The file name diagnostics give a spec read from standard input (`factory check -`); "
               "its imports resolve from NAME's folder.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
@@ -175,6 +175,7 @@ def check(files, fmt, max_errors, stdin_name, defines, root, fail_on):
         text = _read_stdin()
         checks, sink = check_text(text, stdin_name, define_map, root)
         names = [stdin_name]
+        shown = (stdin_name,)       # JSON's `files` names it as its diagnostics do (session 25: before, `-`)
     else:
         # a file that cannot be read is a usage error (exit 2), but the others are still checked and their
         # diagnostics shown (session 24: before, one mistyped path hid every other file's diagnostics)

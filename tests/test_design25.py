@@ -52,3 +52,32 @@ def test_every_kpi_has_one_dimension_whichever_kind_has_it() -> None:
                 if kind in _KPI_KINDS and name in spec.fields}
         assert len(dims) == 1, (name, dims)
 
+
+# ----------------------------------------------------------------------------------- what stdin is called
+
+def test_every_surface_calls_stdin_as_its_diagnostics_do() -> None:
+    import json
+
+    bad = "param x: count = 1\n"
+    for args, name in ((["-"], "<stdin>"), (["-", "--stdin-name", "specs/a.factory"], "specs/a.factory")):
+        doc = json.loads(CliRunner().invoke(main, ["check", *args, "--format", "json"], input=bad).stdout)
+        assert doc["files"] == [name], doc["files"]                   # before: ["-"]
+        assert {d["location"]["file"] for d in doc["diagnostics"]} == {name}
+        text = CliRunner().invoke(main, ["check", *args], input=bad).output
+        assert text.startswith(f"{name}:1:8: error[syntax-error]"), text
+
+
+def test_sarif_gives_an_unnamed_stdin_no_uri_of_a_file_that_does_not_exist() -> None:
+    import json
+
+    bad = "param x: count = 1\n"
+    sarif = json.loads(CliRunner().invoke(main, ["check", "-", "--format", "sarif"], input=bad).stdout)
+    [result] = sarif["runs"][0]["results"]
+    where = result["locations"][0]["physicalLocation"]
+    assert "uri" not in where["artifactLocation"], where               # before: "%3Cstdin%3E" under %SRCROOT%
+    assert "standard input" in where["artifactLocation"]["description"]["text"]
+    assert where["region"]["startLine"] == 1 and where["region"]["startColumn"] == 8
+    named = json.loads(CliRunner().invoke(main, ["check", "-", "--stdin-name", "specs/a.factory", "--format",
+                                                 "sarif"], input=bad).stdout)
+    assert named["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] \
+        .endswith("specs/a.factory")
