@@ -42,7 +42,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dsl.diagnostics import CODES, ERROR, NOTE, WARNING, Diagnostic, place
+from dsl.diagnostics import CODES, COMMAND_LINE_FLAGS, ERROR, NOTE, WARNING, Diagnostic, place
 
 from . import STDIN_NAME
 from .render.results_schema import Check, Diagnostic as DiagnosticModel
@@ -179,6 +179,11 @@ def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | N
             first = files[0] if files else "-"
             location = {"physicalLocation": {"artifactLocation": _artifact_location(first, base),
                                              "region": {"startLine": 1}}}
+            if diag.span is not None and diag.span.file.startswith(COMMAND_LINE_FLAGS):
+                typed = place(diag.span, sources or {})     # the place in words, as the CLI's header gives it
+                location["message"] = {"text": f"{typed}, on the command line (shown at line 1 of the first spec: "
+                                               "code scanning places every result in a file)"}
+                location["logicalLocations"] = [{"fullyQualifiedName": typed, "kind": "parameter"}]
         result = {"ruleId": diag.code, "ruleIndex": index[diag.code], "level": _LEVELS[diag.severity],
                   "message": {"text": _full_text(diag, files, sources)}, "locations": [location]}
         related = [r for r in diag.related if _in_a_file(r.span, files)]

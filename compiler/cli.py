@@ -109,7 +109,7 @@ def run_pipeline(paths: list[str], defines: dict[str, str], root: str | None, ev
 
 
 def _diagnostics_json(sink: Sink) -> list[dict]:
-    return [d.to_json() for d in sink.sorted()]
+    return sink.to_json()
 
 
 class _Commands(click.Group):

@@ -765,6 +765,15 @@ def _formula_text(node: Node, sources) -> str:
     return " ".join(source.text[span.start:span.end].split())
 
 
+def _command_line(node: Node, sources) -> str | None:
+    """The flag and value as typed (`-D halls=3`) when a param's value is given on the command line, else None."""
+    from dsl.diagnostics import command_line_place
+
+    span = getattr(node.expr, "span", None)
+    typed = command_line_place(span, sources.get(span.file)) if span is not None and sources else None
+    return typed[0].name if typed else None
+
+
 def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
     """The IR as a JSON document: nodes in topological order, each with its inputs by path."""
     paths = [node.path for node in ir.nodes]
@@ -780,7 +789,11 @@ def dump_json(ir: IR, graph, sources, spec: str, version: str) -> dict:
                 item["dynamic"] = True
             item["formula"] = node.formula
         elif node.op in ("expr", "count", "const", "sweep"):
-            item["formula"] = _formula_text(graph.nodes[node.path], sources)
+            expr = graph.nodes[node.path]
+            item["formula"] = _formula_text(expr, sources)
+            typed = _command_line(expr, sources)
+            if typed:                   # the value is the command line's, the declaration the spec's (`at`)
+                item["command_line"] = typed
         out_nodes.append(item)
     checks = [{"name": c.name, "at": str(c.span), "inputs": sorted(paths[j] for j in c.inputs)} for c in ir.checks]
     return {"format_version": version, "spec": spec,
@@ -827,6 +840,8 @@ def dump_text(doc: dict) -> str:
             continue
         formula = f" = {item['formula']}" if item.get("formula") else ""
         at = f"  at {item['at']}" if item["at"] else ""
+        if item.get("command_line"):
+            at += f", set by {item['command_line']}"
         lines.append(f"{item['path']}{formula}  [{item['kind']} {item['op']} : {unit}]{at}")
         if item["inputs"]:
             lines.append("    <- " + ", ".join(item["inputs"]))

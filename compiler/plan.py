@@ -229,7 +229,7 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
     # a sweep whose estimated memory passes half the machine's is refused before evaluation (docs/scale.md)
     results, sink = evaluate_files(paths, defines, root, True,
                                    guard("table", None, default_limit(), paths[0], command="other") if paths else None)
-    diagnostics = [d.to_json() for d in sink.sorted()]
+    diagnostics = sink.to_json()
     if results is None:
         return Snapshot(label, False, diagnostics=diagnostics, sink=sink)
     doc = results_json(results, label, diagnostics)

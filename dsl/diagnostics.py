@@ -246,9 +246,16 @@ class Diagnostic:
     # sweep marks exactly these scenarios infeasible (compiler/sweep.py `evaluate_chunk`).
     scenarios: list[int] | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self, sources: dict[str, Source] | None = None) -> dict:
+        """The diagnostic as JSON (docs/results.schema.json). A place that is a command-line value (`-D halls=1..x`,
+        given the `sources` that hold its pseudo-source) is no file: `location` is null, as Terraform's JSON gives a
+        diagnostic about a `-var` no `range`, and `command_line` holds what was typed and the columns in it (until
+        session 25, `location` named a file `-D halls` at line 1 and a column of `param halls = 1..x`)."""
         out: dict = {"severity": self.severity, "code": self.code, "message": self.message}
-        out["location"] = self.span.to_json() if self.span else None
+        typed = command_line_place(self.span, sources.get(self.span.file)) if self.span and sources else None
+        out["location"] = self.span.to_json() if self.span and not typed else None
+        if typed:
+            out["command_line"] = {"text": typed[0].name, "col": typed[1].col, "end_col": typed[1].end_col}
         out["related"] = [{"label": r.label, "location": r.span.to_json()} for r in self.related]
         out["notes"] = list(self.notes)
         out["help"] = self.help
@@ -293,6 +300,10 @@ class Sink:
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self.items, key=Diagnostic.sort_key)
+
+    def to_json(self) -> list[dict]:
+        """Every diagnostic as JSON, in report order, a command-line value's place as typed (`Diagnostic.to_json`)."""
+        return [d.to_json(self.sources) for d in self.sorted()]
 
 
 MAX_SUGGESTION_POOL = 300

@@ -5,6 +5,13 @@ that failed before.
     policy file: exit 2 at the gate's file:line:col, as an unknown unit is (ruff and Terraform refuse a
     configuration that cannot mean anything before they judge the code); before, a violated gate, exit 4, which
     says the change breaks the policy, though no change could ever meet it.
+    A spec read from standard input is called by its `--stdin-name` (default `<stdin>`) on every surface; before,
+    JSON's `files` said `-` while its diagnostics said `<stdin>`, and SARIF's URI named a repository file
+    `<stdin>`. An unnamed one has no URI in SARIF, only a description.
+    A `-D` value's place in JSON is no file: `location` null and `command_line` the value as typed (Terraform's
+    JSON gives a `-var` error no range); SARIF keeps its physical location (GitHub refuses an upload without one)
+    and says in the location's message and logical location that it is the command line; `graph` says which
+    params the command line set.
 """
 from __future__ import annotations
 
@@ -81,3 +88,61 @@ def test_sarif_gives_an_unnamed_stdin_no_uri_of_a_file_that_does_not_exist() -> 
                                                  "sarif"], input=bad).stdout)
     assert named["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] \
         .endswith("specs/a.factory")
+
+
+# ------------------------------------------------------------------- a command-line value in machine formats
+
+SPEC = "param halls = 2\nparam price = 0.08 USD/kWh\nlet power = halls * 1 kW\n"
+
+
+def _spec(tmp_path: Path) -> str:
+    path = tmp_path / "s.factory"
+    path.write_text(SPEC)
+    return str(path)
+
+
+def test_json_places_a_define_on_the_command_line_not_in_a_file(tmp_path: Path) -> None:
+    import json
+
+    from compiler.ci_formats import CheckReport
+
+    out = _run("check", _spec(tmp_path), "-D", "halls=1..x", "--format", "json").stdout
+    [diag] = json.loads(out)["diagnostics"]
+    assert diag["location"] is None, diag["location"]            # before: {"file": "-D halls", "line": 1, ...}
+    typed = diag["command_line"]
+    assert typed["text"] == "-D halls=1..x"
+    assert typed["text"][typed["col"] - 1:typed["end_col"] - 1] == "x"   # the carets the text form draws
+    CheckReport.model_validate_json(out)
+    [diag] = json.loads(_run("check", _spec(tmp_path), "-D", "hals=3", "--format", "json").stdout)["diagnostics"]
+    assert diag["command_line"]["text"][diag["command_line"]["col"] - 1:diag["command_line"]["end_col"] - 1] == "hals"
+
+
+def test_a_file_diagnostic_has_no_command_line_field(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "bad.factory"
+    path.write_text("param x: count = 1\n")
+    [diag] = json.loads(_run("check", str(path), "--format", "json").stdout)["diagnostics"]
+    assert diag["location"]["file"] == str(path) and "command_line" not in diag
+
+
+def test_sarif_says_a_defines_location_is_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    sarif = json.loads(_run("check", _spec(tmp_path), "-D", "halls=1..x", "--format", "sarif").stdout)
+    [result] = sarif["runs"][0]["results"]
+    [where] = result["locations"]
+    assert where["physicalLocation"]["artifactLocation"]["uri"]       # GitHub refuses an upload without one
+    assert where["message"]["text"].startswith("-D halls=1..x, on the command line")
+    assert where["logicalLocations"] == [{"fullyQualifiedName": "-D halls=1..x", "kind": "parameter"}]
+
+
+def test_graph_says_which_values_the_command_line_set(tmp_path: Path) -> None:
+    import json
+
+    spec = _spec(tmp_path)
+    text = _run("graph", spec, "-D", "halls=3").output
+    assert f"halls = 3  [param const : 1]  at {spec}:1:7, set by -D halls=3" in text, text
+    assert "price = 0.08 USD/kWh" in text and "set by -D price" not in text
+    nodes = {n["path"]: n for n in json.loads(_run("graph", spec, "-D", "halls=3", "--format", "json").stdout)["nodes"]}
+    assert nodes["halls"]["command_line"] == "-D halls=3" and "command_line" not in nodes["price"]

@@ -207,7 +207,7 @@ def _render_results(results: Results, spec: str, sink, fmt: str, select: str | N
     if fmt == "json":
         from .report_format import flagged_codes, flagged_scenarios
 
-        data = results_json(results, spec, [d.to_json() for d in sink.sorted()], select, flagged_codes(results, sink),
+        data = results_json(results, spec, sink.to_json(), select, flagged_codes(results, sink),
                             flagged_scenarios(results, sink))
         return dumps_indented(data) + "\n"
     if fmt != "csv":

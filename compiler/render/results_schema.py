@@ -31,11 +31,23 @@ class Related(_Strict):
     location: Location
 
 
+class CommandLine(_Strict):
+    text: str = Field(description="the flag and the value as typed, e.g. `-D halls=1..x`")
+    col: int = Field(ge=1, description="1-based column in `text` where the diagnostic's place begins")
+    end_col: int = Field(ge=1, description="1-based column in `text` where it ends (exclusive)")
+
+
 class Diagnostic(_Strict):
     severity: Literal["error", "warning", "note"]
     code: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="stable kebab-case code (docs/diagnostics.md)")
     message: str
-    location: Optional[Location]
+    location: Optional[Location] = Field(description="the place in a spec file; null when there is none (a "
+                                         "diagnostic about the whole run, or a command-line value: `command_line`)")
+    command_line: Optional[CommandLine] = Field(default=None, description="added in version 1 (fields are only "
+                                                "ever added): present only when the diagnostic's place is a value "
+                                                "given on the command line (`-D`, `--vary`), whose `location` is "
+                                                "then null; before session 25 `location` named a file `-D halls` "
+                                                "that does not exist")
     related: list[Related]
     notes: list[str]
     help: Optional[str]
