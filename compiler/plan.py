@@ -161,6 +161,7 @@ class Snapshot:
     scenario: int = 0                             # the scenario its figures are (0-based; 0 for one scenario)
     unpaired: bool = False                        # old side: the new scenario compared is none of its points
     constants: dict[str, tuple] = field(default_factory=dict)   # param/let -> (SI value, SI unit): a point's axes
+    defaults: dict[str, float] = field(default_factory=dict)    # assumption name -> the SI value the models read
 
 
 def _point_value(snap: Snapshot, name: str, k: int) -> tuple:
@@ -256,6 +257,13 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
     snap = _sweep_snapshot(results, quantities, label, scenario)
     snap.diagnostics, snap.sink, snap.unpaired = diagnostics, sink, unpaired
+    # the defaults a model read (a block that leaves a field unset reads its assumption: `assumptions.NAME`)
+    import numpy as np
+
+    snap.defaults = {path.partition(".")[2]: float(np.asarray(v, dtype=float).reshape(-1)[0])
+                     for path, v in results.values.items()
+                     if path.startswith("assumptions.") and results.graph.nodes[path].kind == "assumption"
+                     and isinstance(v, np.ndarray) and v.dtype.kind in "fiu" and np.asarray(v).size == 1}
     snap.checks = _check_names(doc["checks"], [_check_text(c, sink) for c in results.checks])
     fields_of: dict[str, dict[str, object]] = {}
     for path, node in results.graph.nodes.items():
@@ -484,6 +492,15 @@ def _detail(what: str, old, new, unit: str = "", old_unit: str = "", display: st
             "old_display_unit": old_display}
 
 
+def _reads_default(kind: str, name: str, snap: Snapshot) -> bool:
+    """Whether a block of `kind` that leaves its field `name` unset is computed on the models' default for it: the
+    kind declares the field and the side's models read the assumption of that name (`Snapshot.defaults`)."""
+    from dsl.schema import kinds
+
+    spec = kinds().get(kind)
+    return spec is not None and name in spec.fields and name in snap.defaults
+
+
 def _same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
@@ -590,6 +607,10 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
             if not _same(va, vb) or (va is not None and vb is not None and ua != ub):
                 # each side in its own unit: a let rewritten from kW to h changes its dimension too
                 details.append(_detail(name, va, vb, ub or ua, ua or ub, db or da, da or db))
+                # a field removed (or added) whose model reads a default where it is unset: the default it reads
+                for side, there, written in (("new", new, vb), ("old", old, va)):
+                    if written is None and _reads_default(b.kind, name, there):
+                        details[-1][f"{side}_default"] = there.defaults[name]
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
                           "role": b.role, "details": details})
@@ -1297,10 +1318,17 @@ def _detail_value(d: dict, key: str) -> str:
 
 
 def _detail_pair(d: dict) -> tuple[str, str]:
-    """Both sides of a part's change (or an input's), told apart when they would print the same."""
+    """Both sides of a part's change (or an input's), told apart when they would print the same. A side left
+    unset whose model reads its default (`new_default`, `old_default`) shows that default, `0.0815 USD/kWh (not
+    set: the default)`, never "absent": the figures were computed on it (session 25)."""
+    d = {**d, **{key: d[f"{key}_default"] for key in ("old", "new") if d[key] is None
+                 and d.get(f"{key}_default") is not None}}
     if d.get("old_unit", d["unit"]) == d["unit"] and d.get("old_display_unit", "") == d.get("display_unit", ""):
-        return _fmt_pair(d["old"], d["new"], d["unit"] or "1", d.get("display_unit", ""))
-    return _detail_value(d, "old"), _detail_value(d, "new")
+        pair = _fmt_pair(d["old"], d["new"], d["unit"] or "1", d.get("display_unit", ""))
+    else:
+        pair = _detail_value(d, "old"), _detail_value(d, "new")
+    return tuple(text + (" (not set: the default)" if d.get(f"{key}_default") is not None else "")
+                 for key, text in zip(("old", "new"), pair))
 
 
 def _input_change(i: dict) -> tuple[str, Optional[str]]:
@@ -1783,6 +1811,12 @@ class PartDetail(_Strict):
                                               "(older plans lack it)")
     old_display_unit: str = Field("", description="the unit old is declared in, for display; an added field "
                                                   "(older plans lack it)")
+    new_default: Optional[float] = Field(None, description="added in session 25 (fields are only ever added): "
+                                         "present only when new is null because the field is no longer set and the "
+                                         "models compute the block on their default for it (an assumption, e.g. "
+                                         "electricity_price 0.0815 USD/kWh): that default, SI")
+    old_default: Optional[float] = Field(None, description="added in session 25: as new_default, for an old side "
+                                         "that did not set the field")
 
 
 class PartChange(_Strict):

@@ -146,3 +146,49 @@ def test_graph_says_which_values_the_command_line_set(tmp_path: Path) -> None:
     assert "price = 0.08 USD/kWh" in text and "set by -D price" not in text
     nodes = {n["path"]: n for n in json.loads(_run("graph", spec, "-D", "halls=3", "--format", "json").stdout)["nodes"]}
     assert nodes["halls"]["command_line"] == "-D halls=3" and "command_line" not in nodes["price"]
+
+
+# ------------------------------------------------------------------------ a removed input that has a default
+
+def _without_price(tmp_path: Path) -> tuple[str, str]:
+    text = (Path(__file__).resolve().parents[1] / STARTER).read_text()
+    assert text.count("  electricity_price = energy_price\n") == 1
+    old, new = tmp_path / "old.factory", tmp_path / "new.factory"
+    old.write_text(text)
+    new.write_text(text.replace("  electricity_price = energy_price\n", ""))
+    return str(old), str(new)
+
+
+def test_a_removed_price_shows_the_default_the_figures_moved_to(tmp_path: Path) -> None:
+    """A site that drops its `electricity_price` is priced at the models' default, 8.15 cents/kWh (assumptions
+    electricity_price, EIA Electric Power Monthly Table 5.6.B): the plan said `0.12 USD/kWh -> absent` beside an
+    energy bill that fell by a third, as if the price were gone. Now the part's line shows the default it reads, and
+    the energy row moved by exactly energy x (0.12 - 0.0815) USD/kWh."""
+    import json
+
+    old, new = _without_price(tmp_path)
+    text = _run("plan", old, new).output
+    assert "electricity_price: 0.12 USD/kWh -> 0.0815 USD/kWh (not set: the default)" in text, text
+    assert "absent" not in text
+    back = _run("plan", new, old).output
+    assert "electricity_price: 0.0815 USD/kWh (not set: the default) -> 0.12 USD/kWh" in back, back
+    doc = json.loads(_run("plan", old, new, "--format", "json").stdout)
+    [part] = doc["parts"]
+    [detail] = part["details"]
+    assert detail["new"] is None and "old_default" not in detail
+    assert detail["new_default"] * 3.6e6 == __import__("pytest").approx(0.0815, rel=1e-12)
+    [kpi] = [k for k in doc["kpis"] if k["path"] == "headquarters.opex"]
+    energy = json.loads(_run("eval", old, "--format", "json").stdout)["quantities"]["headquarters.energy_year"]
+    joules = energy["values"][0]
+    assert kpi["change"] * 365 * 86400 == __import__("pytest").approx(-joules * (0.12 - 0.0815) / 3.6e6, rel=1e-6)
+
+
+def test_a_field_set_on_both_sides_has_no_default(tmp_path: Path) -> None:
+    import json
+
+    old, new = _without_price(tmp_path)
+    Path(new).write_text(Path(old).read_text().replace("param energy_price = 0.12", "param energy_price = 0.10"))
+    doc = json.loads(_run("plan", old, new, "--format", "json").stdout)
+    details = [d for p in doc["parts"] for d in p["details"]]
+    assert details and all("new_default" not in d and "old_default" not in d for d in details), details
+
