@@ -192,3 +192,20 @@ def test_a_field_set_on_both_sides_has_no_default(tmp_path: Path) -> None:
     details = [d for p in doc["parts"] for d in p["details"]]
     assert details and all("new_default" not in d and "old_default" not in d for d in details), details
 
+
+# ---------------------------------------------------------- free loops on air-cooled chillers (a decision kept)
+
+def test_a_free_cooled_room_on_chillers_pays_the_dry_cooler_rooms_plant() -> None:
+    """On heat_rejection "chiller" a loop that cools freely at the design ambient rejects its heat through coils of
+    its own (the facility model runs their fans), not through the chillers' condensers: the heat-rejection class is
+    charged on that heat (compiler.models.cost, s24-capex2, kept in s25-design). Law: a room whose every loop cools
+    freely (all liquid at 40 degC supply on a 35 degC day: 5 K above the 5 K economizer approach) is the same plant
+    whatever it names, so it costs what the room on dry coolers costs, to the dollar, and draws the same power;
+    with no chillers sized, every watt goes through the one estimated class."""
+    from test_capex_heat_rejection24 import _run as run_room
+
+    chiller, dry = run_room("chiller", "liquid", 35), run_room("dry_cooler", "liquid", 35)
+    assert chiller["s.h.chillers"] == 0 == dry["s.h.chillers"]
+    assert chiller["s.h.detail.capex_cooling_heat_rejection"] > 0
+    for figure in ("capex_cooling", "detail.capex_cooling_heat_rejection", "facility_power"):
+        assert chiller[f"s.h.{figure}"] == dry[f"s.h.{figure}"], figure

@@ -276,6 +276,17 @@ Formulas:
                        water-cooled chillers (its condensers see the towers' wet bulb) x 0.6731 of the air-cooled
                        row's $/W, towers x 0.2877 of the dry coolers' ($43/kW of equipment against $150/kW); no
                        example rejects its heat by towers
+      s25-design note (2026-12-07): on "chiller" the free loops' class is charged though the thermal model's
+                       `dry_coolers` reads 0 there. Kept: an air-cooled chiller rejects only the heat its compressors
+                       lift (AHRI 550/590 rates it on its condenser air); a loop that cools freely at the design
+                       ambient passes its heat to outdoor air through coils of its own, whose fans the facility
+                       model runs (heat_rejection_fan_fraction on economizer_heat) and which RSMeans prices as dry
+                       coolers. A room on "chiller" whose loops all cool freely is therefore charged exactly the
+                       plant of the same room on "dry_cooler" (same duty, same units, same facility power;
+                       tests/test_design25.py): charging $0 would make a warm-water campus's heat rejection free
+                       because it named no rejection gear. What reads 0 is the count: `dry_coolers` counts units on
+                       "dry_cooler" only (facility `_dry_coolers_own`); counting the economizer coils there too would
+                       move a placed-plant limit check (`dry-cooler-capacity`) and `_SIZED_BY_MODEL`, left to the lead
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,
