@@ -12,6 +12,11 @@ that failed before.
     JSON gives a `-var` error no range); SARIF keeps its physical location (GitHub refuses an upload without one)
     and says in the location's message and logical location that it is the command line; `graph` says which
     params the command line set.
+    `plan` shows a field the change stops setting at the default its models then read (`0.12 USD/kWh -> 0.0815
+    USD/kWh (not set: the default)`, JSON `new_default`), as Infracost shows what a resource falls back to; before,
+    `-> absent` beside an energy bill a third lower.
+    Kept, with a law: on heat_rejection "chiller" the free loops' heat rejection is charged (their coils are gear the
+    facility model runs); a room whose loops all cool freely costs what the dry-cooler room costs.
 """
 from __future__ import annotations
 
