@@ -492,13 +492,17 @@ def _detail(what: str, old, new, unit: str = "", old_unit: str = "", display: st
             "old_display_unit": old_display}
 
 
-def _reads_default(kind: str, name: str, snap: Snapshot) -> bool:
-    """Whether a block of `kind` that leaves its field `name` unset is computed on the models' default for it: the
-    kind declares the field and the side's models read the assumption of that name (`Snapshot.defaults`)."""
+def _reads_default(path: str, kind: str, name: str, snap: Snapshot) -> bool:
+    """Whether the block at `path`, of `kind`, that leaves its field `name` unset is computed on the models' default
+    for it: the kind declares the field, no block it is placed in sets it (a hall inherits its site's
+    `supply_temp`), and the side's models read the assumption of that name (`Snapshot.defaults`)."""
     from dsl.schema import kinds
 
     spec = kinds().get(kind)
-    return spec is not None and name in spec.fields and name in snap.defaults
+    parts = path.split(".")
+    above = (snap.parts.get(".".join(parts[:i])) for i in range(1, len(parts)))
+    return spec is not None and name in spec.fields and name in snap.defaults \
+        and not any(part is not None and name in part.fields for part in above)
 
 
 def _same(a, b) -> bool:
@@ -609,7 +613,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                 details.append(_detail(name, va, vb, ub or ua, ua or ub, db or da, da or db))
                 # a field removed (or added) whose model reads a default where it is unset: the default it reads
                 for side, there, written in (("new", new, vb), ("old", old, va)):
-                    if written is None and _reads_default(b.kind, name, there):
+                    if written is None and _reads_default(path, b.kind, name, there):
                         details[-1][f"{side}_default"] = there.defaults[name]
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,

@@ -214,3 +214,19 @@ def test_a_free_cooled_room_on_chillers_pays_the_dry_cooler_rooms_plant() -> Non
     assert chiller["s.h.detail.capex_cooling_heat_rejection"] > 0
     for figure in ("capex_cooling", "detail.capex_cooling_heat_rejection", "facility_power"):
         assert chiller[f"s.h.{figure}"] == dry[f"s.h.{figure}"], figure
+
+
+def test_a_field_a_hall_stops_setting_is_its_sites_not_the_default(tmp_path: Path) -> None:
+    """A hall that drops its `supply_temp` inherits its site's (30 degC here), not the models' default (35 degC): the
+    plan claims no default there (site t, which sets none, reads the default in the same spec)."""
+    import json
+
+    spec = ("server box {\n  max_power = 10 kW\n  price = 1000 USD\n}\nsite s {\n  supply_temp = 30 degC\n"
+            "  hall h {\n    supply_temp = 25 degC\n    rack r { server n: box x 2 }\n  }\n}\n"
+            "site t {\n  hall g {\n    rack q { server m: box x 1 }\n  }\n}\n")   # t reads the default
+    old, new = tmp_path / "old.factory", tmp_path / "new.factory"
+    old.write_text(spec)
+    new.write_text(spec.replace("    supply_temp = 25 degC\n", ""))
+    doc = json.loads(_run("plan", str(old), str(new), "--format", "json").stdout)
+    [detail] = [d for p in doc["parts"] if p["path"] == "s.h" for d in p["details"] if d["what"] == "supply_temp"]
+    assert detail["new"] is None and "new_default" not in detail, detail
