@@ -3234,7 +3234,9 @@ def run(path: str, lets=None, params=None, latency_at: str = "capacity",
         _evaluate(overloaded, lets, params, Sink())
     for r in rows:
         if r.fields and not np.isfinite(r.predicted):
-            r.reason = "the model found no configuration that fits (see the spec's warnings)"
+            r.reason = ("the model found no configuration that fits (see the spec's warnings)"
+                        if "internal_error" not in r.extra else
+                        f"internal error, a bug in factory-dsl: {r.extra['internal_error']}")
             r.fields = {}
     return rows, sink
 
@@ -3258,16 +3260,20 @@ def _evaluate(rows: list[Row], lets, params, problems):
     lowering = lower(checked, sink)
     ev = Evaluator(lowering, sink)                 # only the quantities compared are evaluated
 
-    def value(block: str, name: str) -> np.ndarray:
+    def value(block: str, name: str, row: Row | None = None) -> np.ndarray:
         try:
             return np.asarray(ev.node_value(f"validation.{block}.{name}"), dtype=float)
-        except (EvalError, KeyError, TypeError, ValueError):
+        except EvalError:
+            return np.asarray([math.nan])
+        except (KeyError, TypeError, ValueError) as exc:   # the model raised: a bug, named as one in `run`
+            if row is not None:
+                row.extra["internal_error"] = f"{type(exc).__name__}: {exc}"
             return np.asarray([math.nan])
 
     for r in rows:
         if not r.fields:
             continue
-        result = value(r.block, r.output) * r.scale
+        result = value(r.block, r.output, r) * r.scale
         r.extra["values"] = result
         r.predicted = float(result[0])
         for name in (("tp", "pp", "batch") if r.kind == "inference" else ("tp", "pp", "dp", "mfu")):
