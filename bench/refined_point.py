@@ -2,7 +2,7 @@
 batch grid's resolution?
 
     PYTHONPATH=. python3 bench/refined_point.py                        (validate's defaults; two validate runs,
-                                                                        ~1 min of CPU)
+                                                                        ~20 s of CPU)
     ... --with NAME [--with NAME ...] [--without NAME ...]             (validate's MECHANISMS, as `validate --with`)
     ... --group "inference-v5.0,interactive,H200-SXM,8"                (the group: round, a substring of the
                                                                         benchmark, of the accelerator, the count;
