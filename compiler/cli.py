@@ -790,6 +790,8 @@ def validate(csv_path, do_fit, user, all_diagnostics, fmt, latency_at, with_, wi
             found = fit(csv_path, mechanisms)
             click.echo("\nbest global factors: " + (", ".join(f"{k} = {v:g}" for k, v in found.items())
                                                     or "none (no compared rows to fit on)"))
+    if any("internal_error" in r.extra for r in rows):   # the model raised on a row: a bug, named in its reason
+        sys.exit(EXIT_USAGE)                             # (internal_error's exit code)
     sys.exit(_exit_code(sink))
 
 

@@ -473,7 +473,10 @@ on Server and Interactive rows, the search's geometric batch grid (ratio 1.146) 
 the point meets its binding limit (TPOT p99 at ~0.99 of the limit where the grid stops at 0.88-0.91, 1.00 on H200
 Interactive). Not applied: TTFT p99 12.5% -> 18.6%, TPOT mean 9.8% -> 14.9%, TTFT p50 8.9% -> 12.4%; the submitters'
 runs sit at 0.84-0.91 of the TPOT p99 limit, where the grid happens to stop (docs/accuracy.md "What binds the capacity
-point").
+point"). Measured again 2026-12-07 (s25-refine, with the whole-prompt rows' `capacity_solve` beside it, which raised
+before and left 88 Server and 56 TTFT rows uncompared): TTFT p50 10.4% -> 11.9%, TTFT p99 13.8% -> 15.6%, TPOT mean
+6.8% -> 10.2%, TPOT p99 6.3% -> 10.0%, Interactive 4.5% -> 1.3%, held-out Server 25.3% -> 27.8%; still not applied
+(docs/accuracy.md "Batch refinement beside the solved batch"; bench/refined_point.py).
 Knee power (MECHANISMS "knee_power", the add-in cards KNEE_POWER_CHIPS, applied since 2026-12-05 with the three below,
 and since 2026-12-06 those chips' own `let gemm_knee_power = 0` in stdlib/chips.factory, the planning default;
 "knee_power_all", every chip, measured, NOT applied): `let gemm_knee_power = 0`, the time a decode GEMM takes beyond its FLOPs at e_c (the knee, m0 rows) draws
@@ -1682,7 +1685,7 @@ MECHANISM_TABLE = {
     "run_ramp": Mechanism((), _LIVE, "a capacity point a 600-s run from an empty engine reaches (RUN_RAMP_DEFICIT)",
                           "The operating point a run from empty reaches"),
     "batch_refinement": Mechanism((), _LIVE, "the capacity point's batch between the grid's batches (BATCH_REFINEMENT)",
-                                  "What binds the capacity point"),
+                                  "Batch refinement beside the solved batch"),
     "knee_power": Mechanism(_ALL, _ALL, "the add-in cards' GEMM knee draws no compute power (KNEE_POWER_CHIPS)",
                             "The add-in cards' decode step"),
     "knee_power_all": Mechanism((), _ALL, "the GEMM knee draws no compute power on every chip (`gemm_knee_power` 0)",
@@ -3234,7 +3237,9 @@ def run(path: str, lets=None, params=None, latency_at: str = "capacity",
         _evaluate(overloaded, lets, params, Sink())
     for r in rows:
         if r.fields and not np.isfinite(r.predicted):
-            r.reason = "the model found no configuration that fits (see the spec's warnings)"
+            r.reason = ("the model found no configuration that fits (see the spec's warnings)"
+                        if "internal_error" not in r.extra else
+                        f"internal error, a bug in factory-dsl: {r.extra['internal_error']}")
             r.fields = {}
     return rows, sink
 
@@ -3258,16 +3263,20 @@ def _evaluate(rows: list[Row], lets, params, problems):
     lowering = lower(checked, sink)
     ev = Evaluator(lowering, sink)                 # only the quantities compared are evaluated
 
-    def value(block: str, name: str) -> np.ndarray:
+    def value(block: str, name: str, row: Row | None = None) -> np.ndarray:
         try:
             return np.asarray(ev.node_value(f"validation.{block}.{name}"), dtype=float)
-        except (EvalError, KeyError, TypeError, ValueError):
+        except EvalError:
+            return np.asarray([math.nan])
+        except (KeyError, TypeError, ValueError) as exc:   # the model raised: a bug, named as one in `run`
+            if row is not None:
+                row.extra["internal_error"] = f"{type(exc).__name__}: {exc}"
             return np.asarray([math.nan])
 
     for r in rows:
         if not r.fields:
             continue
-        result = value(r.block, r.output) * r.scale
+        result = value(r.block, r.output, r) * r.scale
         r.extra["values"] = result
         r.predicted = float(result[0])
         for name in (("tp", "pp", "batch") if r.kind == "inference" else ("tp", "pp", "dp", "mfu")):

@@ -198,7 +198,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 docs/accuracy.md "Where the capacity point sits on its TTFT limit"). `batch_refinement` n (default 0:
                 the grid alone) adds, around each grid point B, the batches B_prev (B_next / B_prev)^(j / 2n),
                 j = 1 .. 2n - 1 (_refined_batches) on every layout, so the point meets its binding limit to within
-                1 / 2n of a grid step [D]. `capacity_margin` delta (default 0: the most throughput) takes instead,
+                1 / 2n of a grid step [D] (with `capacity_solve` too: the best of the grid's, the refined and the
+                solved batches, the solve bracketing the grid's point). `capacity_margin` delta (default 0: the most throughput) takes instead,
                 among the columns that meet both limits at their own rate, the least TPOT p99 whose throughput is at
                 least (1 - delta) of the most [U] (a run that gives up delta of the rate for latency; not given to
                 validate: docs/accuracy.md "The add-in cards' operating point"). Not given to validate: the submitters' runs sit at 0.84-0.91 of the TPOT

@@ -60,6 +60,7 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> d
     if score.shape[0] != shape[0]:          # a swept setting the score reads alone (`capacity_margin`): q per scenario
         q = {name: np.broadcast_to(v, (score.shape[0],) + v.shape[1:]) for name, v in q.items()}
     best = np.argmax(score, axis=1)
+    grid_columns = score.shape[1]           # the grid's own columns, first in q and score whatever is added after
     n_refine = int(np.max(_col(load.refine))) if load.queueing and load.fixed_batch is None else 0
     if n_refine > 0:                        # `batch_refinement`: finer batches around each grid capacity point
         layouts = np.unique(np.stack([np.ravel(tp), np.ravel(pp)] + ([np.ravel(ep)] if ep is not None else [])),
@@ -80,7 +81,10 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> d
              and np.size(batch) == np.size(tp) and np.size(batch) % BATCH_GRID.size == 0
              and np.array_equal(np.reshape(batch, (-1, BATCH_GRID.size))[0], BATCH_GRID))
     if solve:                               # `capacity_solve`: the batch solved between the grid's batches
-        extra = _solved_batches(hw, arch, load, tp, pp, ep, score, scored)
+        # on the grid's columns alone (_solved_batches reads them as layouts x BATCH_GRID): the refined columns
+        # stay candidates beside the solved ones, so the point is the best of the grid's, the refined and the
+        # solved batches (before 2026-12-07 both set raised a ValueError on the refined columns' shape)
+        extra = _solved_batches(hw, arch, load, tp, pp, ep, score[:, :grid_columns], scored)
         if extra is not None:
             q = {name: np.concatenate([q[name], extra[name]], axis=1) for name in q}
             score = scored(q)               # the grid's columns first: a tie keeps the grid's point
