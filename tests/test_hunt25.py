@@ -1,0 +1,43 @@
+"""Session 25's trust hunt (s25-hunt): defects a new user meets, each pinned by a test that failed before its fix.
+
+    A misspelt name in an import (`from systems import GB200_NVL27`) is no "did you mean" candidate for the
+    right name used later (`rack = GB200_NVL72`): before, that use's help offered the misspelt name, itself an
+    error, where the same use one statement up was told to import the right one from the stdlib.
+    A sweep scenario whose multiplicity is refused (`-D nodes=[10,8]`, 2.5 racks) is not judged by the models'
+    rules on the stand-in count the models ran it on: before, `over-committed` said "need 80, the site places 64"
+    (nodes=8's racks) for nodes=10, which the run alone does not say; a genuine over-commitment of another scenario
+    gave the numbers of the first failing scenario, refused or not.
+    A latency limit a thousand times off (`estimate --tpot 40`: 40 s, meant 40 ms) is an `implausible-value`
+    warning; before, the service was held to it without a word.
+    A failed check and the diagnostic that reports it are one problem in `eval`'s table, report.md and report.html,
+    as in `factory check`: a stdlib limit failed by a user's definition (shown at the user's block) and a rule's
+    finding were counted twice ("4 errors" where check said 2).
+    `estimate --emit-spec`'s doc line says how many accelerators it places ("on 100 accelerators of GB200_NVL72");
+    before, "on 100 x GB200_NVL72", a hundred racks.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# ----------------------------------------------------------------------------- a misspelt import
+
+def test_a_misspelt_import_is_never_offered_as_the_name_meant(tmp_path: Path) -> None:
+    spec = tmp_path / "s.factory"
+    spec.write_text('from systems import GB200_NVL27\nfrom models import Llama3_1_70B\n\nsite dc {\n'
+                    '  inference chat {\n    model = Llama3_1_70B\n    rack = GB200_NVL72\n  }\n}\n')
+    result = _run("check", str(spec))
+    assert result.exit_code == 1, result.output
+    assert "did you mean `GB200_NVL72`?" in result.output            # at the import: the name it meant
+    assert "did you mean `GB200_NVL27`" not in result.output         # never the misspelling itself
+    use = result.output[result.output.index("7:12:"):]
+    assert "add `from systems import GB200_NVL72`" in use.split("\n\n")[0], use
