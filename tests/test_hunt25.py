@@ -41,3 +41,49 @@ def test_a_misspelt_import_is_never_offered_as_the_name_meant(tmp_path: Path) ->
     assert "did you mean `GB200_NVL27`" not in result.output         # never the misspelling itself
     use = result.output[result.output.index("7:12:"):]
     assert "add `from systems import GB200_NVL72`" in use.split("\n\n")[0], use
+
+
+# ----------------------------------------------------------------------------- a rule in a scenario a count refuses
+
+TRAINING = """from systems import DGX_H100
+from models import Llama3_1_8B
+
+param nodes = 8
+param extra = 0
+
+rack r {
+  server n: DGX_H100 x 4
+}
+
+site lab {
+  hall h {
+    rack rr: r x nodes / 4
+  }
+  training run {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = nodes * 8 + extra
+    tokens = 1 Gtok
+    precision = "bf16"
+  }
+}
+"""
+
+
+def test_a_sweep_scenario_whose_count_is_refused_is_not_judged_by_the_rules_on_another_count(tmp_path: Path) -> None:
+    """nodes=10 places 2.5 racks: its `invalid-count` error is the one finding there. The models run that scenario
+    on the first valid scenario's count in its place (evaluate.check_count), so the site's `over-committed` rule
+    compared nodes=10's need (80) with nodes=8's 64 placed, or nodes=4's 32, whichever came first, where the run
+    alone (`-D nodes=10`) reports no over-commitment. A genuine over-commitment in a valid scenario is still said,
+    with that scenario's numbers."""
+    spec = tmp_path / "s.factory"
+    spec.write_text(TRAINING)
+    alone = _run("check", str(spec), "-D", "nodes=10")
+    assert alone.exit_code == 1 and "invalid-count" in alone.output and "over-committed" not in alone.output
+    for sweep in ("nodes=[10,8]", "nodes=[4,8,10]", "nodes=[8,10]"):
+        result = _run("check", str(spec), "-D", sweep)
+        assert result.exit_code == 1, result.output
+        assert "invalid-count" in result.output and "over-committed" not in result.output, (sweep, result.output)
+    result = _run("check", str(spec), "-D", "nodes=[10,8]", "-D", "extra=8")
+    assert "error[over-committed]: the workloads of `lab` need 72 H100_SXM accelerators, but the site places 64 " \
+           "(in 1 of 2 scenarios: nodes=8)" in result.output, result.output
