@@ -87,3 +87,20 @@ def test_a_sweep_scenario_whose_count_is_refused_is_not_judged_by_the_rules_on_a
     result = _run("check", str(spec), "-D", "nodes=[10,8]", "-D", "extra=8")
     assert "error[over-committed]: the workloads of `lab` need 72 H100_SXM accelerators, but the site places 64 " \
            "(in 1 of 2 scenarios: nodes=8)" in result.output, result.output
+
+
+# ----------------------------------------------------------------------------- a latency limit a thousand times off
+
+def test_a_latency_limit_read_in_seconds_that_meant_milliseconds_is_a_warning() -> None:
+    """`estimate --tpot 40` reads 40 s (seconds unless a unit is given) where a planner meant 40 ms: the service was
+    held to a limit a thousand times looser, exit 0, without a word. Now an `implausible-value` warning at the
+    limit (compiler/plausible.py, MLPerf's and the fastest published per-user rates); `--tpot 40ms` has none."""
+    base = ["estimate", "inference", "--system", "DGX_H100", "--model", "Llama3_1_70B", "--ttft", "2"]
+    slip = _run(*base, "--tpot", "40")
+    assert slip.exit_code == 0, slip.output
+    assert "warning[implausible-value]: `estimate.workload.tpot_limit` = 40,000 ms is more than 10 times beyond" \
+           in slip.stderr, slip.stderr
+    meant = _run(*base, "--tpot", "40ms")
+    assert meant.exit_code == 0 and "implausible-value" not in meant.output, meant.output
+    ttft = _run(*base[:-2], "--ttft", "2000", "--tpot", "40ms")
+    assert "`estimate.workload.ttft_limit` = 2,000 s is more than 10 times beyond" in ttft.stderr, ttft.stderr
