@@ -139,3 +139,20 @@ def test_each_failure_is_one_problem_in_every_surface(tmp_path: Path, text: str,
     _run("build", str(spec), *args, "-o", str(out))
     head = (out / "report.md").read_text().split("### Key figures")[0]
     assert _errors_said(head) == errors and "check failed:" not in head, head
+
+
+# ----------------------------------------------------------------------------- estimate: what its spec says it places
+
+@pytest.mark.parametrize("flags,said", [
+    (("--system", "GB200_NVL72", "--count", "100"), "on 100 accelerators of GB200_NVL72"),
+    (("--system", "DGX_H100", "--count", "12"), "on 12 accelerators of DGX_H100"),
+    (("--system", "DGX_H100"), "on one DGX_H100"),
+    (("--system", "H100_SXM"), "on 8 accelerators of H100_SXM"),
+])
+def test_the_estimates_spec_says_how_many_accelerators_it_places(flags: tuple, said: str) -> None:
+    """`--count` counts accelerators: `--system GB200_NVL72 --count 100` places 100 GPUs in 2 racks, and the spec
+    built said "on 100 x GB200_NVL72" (a hundred racks); a bare chip without --count said "on one x H100_SXM"
+    where it places its 8-GPU domain."""
+    result = _run("estimate", "inference", *flags, "--model", "Llama3_1_8B", "--emit-spec")
+    assert result.exit_code == 0, result.output
+    assert f"Llama3_1_8B {said} (generated;" in result.stdout.splitlines()[0], result.stdout
