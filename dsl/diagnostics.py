@@ -323,8 +323,12 @@ def suggest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return lowered[matches[0]] if matches else None
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+def did_you_mean(word: str, candidates: Iterable[str], quoted: bool = False) -> str | None:
+    """"did you mean `x`?" for the candidate nearest `word`; `quoted`: a choice, written as it is typed (`"fp4"`:
+    `fp4` unquoted is a name, and an `unknown-name` error)."""
     best = suggest(word, candidates)
+    if best and quoted:
+        best = f'"{best}"'
     return f"did you mean `{best}`?" if best else None
 
 

@@ -14,6 +14,8 @@
     finding were counted twice ("4 errors" where check said 2).
     `estimate --emit-spec`'s doc line says how many accelerators it places ("on 100 accelerators of GB200_NVL72");
     before, "on 100 x GB200_NVL72", a hundred racks.
+    A misspelt choice's help names the choice as typed, quoted (`did you mean `"fp4"`?`); before, `fp4`, which typed
+    as shown is an unknown name.
 """
 from __future__ import annotations
 
@@ -156,3 +158,23 @@ def test_the_estimates_spec_says_how_many_accelerators_it_places(flags: tuple, s
     result = _run("estimate", "inference", *flags, "--model", "Llama3_1_8B", "--emit-spec")
     assert result.exit_code == 0, result.output
     assert f"Llama3_1_8B {said} (generated;" in result.stdout.splitlines()[0], result.stdout
+
+
+# ----------------------------------------------------------------------------- a choice's did-you-mean, as typed
+
+@pytest.mark.parametrize("typed", ['"FP4"', '"fp44"'])
+def test_a_misspelt_choices_suggestion_typed_as_shown_checks_clean(tmp_path: Path, typed: str) -> None:
+    """`precision = "FP4"` was told "did you mean `fp4`?"; typed as shown, `precision = fp4` is an unknown name.
+    The suggestion is the choice as written, quoted (as the editor's quick fix already replaced it)."""
+    import re
+    body = 'from systems import DGX_H100\nfrom models import Llama3_1_8B\n\nsite s {\n  land_price = 0 USD\n' \
+           '  inference chat {\n    model = Llama3_1_8B\n    system = DGX_H100\n    precision = {}\n  }}\n}}\n'
+    spec = tmp_path / "s.factory"
+    spec.write_text(body.replace("{}", typed).replace("}}", "}"))
+    result = _run("check", str(spec))
+    assert result.exit_code == 1 and "error[invalid-value]" in result.output, result.output
+    suggested = re.search(r"did you mean `([^`]+)`\?", result.output).group(1)
+    assert suggested == '"fp4"', result.output
+    spec.write_text(body.replace("{}", suggested).replace("}}", "}"))
+    fixed = _run("check", str(spec))
+    assert fixed.exit_code == 0 and "error" not in fixed.output, fixed.output
