@@ -16,6 +16,7 @@
     before, "on 100 x GB200_NVL72", a hundred racks.
     A misspelt choice's help names the choice as typed, quoted (`did you mean `"fp4"`?`); before, `fp4`, which typed
     as shown is an unknown name.
+    `eval --select` of a misspelt path (no glob in it) names the nearest quantity, as `explain` does.
 """
 from __future__ import annotations
 
@@ -178,3 +179,19 @@ def test_a_misspelt_choices_suggestion_typed_as_shown_checks_clean(tmp_path: Pat
     spec.write_text(body.replace("{}", suggested).replace("}}", "}"))
     fixed = _run("check", str(spec))
     assert fixed.exit_code == 0 and "error" not in fixed.output, fixed.output
+
+
+# ----------------------------------------------------------------------------- a misspelt --select
+
+def test_a_misspelt_select_path_names_the_nearest_quantity(tmp_path: Path) -> None:
+    """`eval --select s.tco_yr` printed "matches no quantity" and nothing else (`explain` of the same path says
+    "did you mean `s.tco_year`?"); a pattern with a glob keeps the general help."""
+    spec = tmp_path / "s.factory"
+    spec.write_text("from systems import DGX_H100\nsite s {\n  land_price = 0 USD\n  hall h {\n    rack r {\n"
+                    "      server n: DGX_H100 x 1\n    }\n  }\n}\n")
+    result = _run("eval", str(spec), "--select", "s.tco_yr")
+    assert result.exit_code == 0, result.output
+    assert "--select `s.tco_yr` matches no quantity" in result.stderr
+    assert "did you mean `s.tco_year`?" in result.stderr, result.stderr
+    glob = _run("eval", str(spec), "--select", "s.zz*")
+    assert "matches no quantity" in glob.stderr and "did you mean" not in glob.stderr, glob.stderr
