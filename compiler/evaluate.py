@@ -1555,6 +1555,12 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     else:
         notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
                      "(null in JSON)")
+        # what it asks fails for a reason of its own too (a deadline no count meets, beside a state that does not
+        # fit the one system it holds): said, or the fix the first reason suggests (more chips) looks enough
+        sized = ev.absent.get(f"{inst.path}.accelerators_needed")
+        if sized is not None and sized.reason and sized.reason != reason and \
+                (np.asarray(sized.mask, dtype=bool) & mask).any() and not sized.reason.startswith("no value"):
+            notes.append(f"`accelerators_needed` has no value either: {sized.reason}")
     about = infeasible_site_figures(ev, inst)
     if about:
         notes.append(f"`{inst.parent.path}`'s energy bill counts its accelerators at the site's planning draw there "

@@ -17,6 +17,8 @@
     A misspelt choice's help names the choice as typed, quoted (`did you mean `"fp4"`?`); before, `fp4`, which typed
     as shown is an unknown name.
     `eval --select` of a misspelt path (no glob in it) names the nearest quantity, as `explain` does.
+    A workload that cannot run at its count and whose `accelerators_needed` has no value for a reason of its own (a
+    deadline no count meets) says both in its `infeasible-workload` error; before, only the first.
 """
 from __future__ import annotations
 
@@ -195,3 +197,21 @@ def test_a_misspelt_select_path_names_the_nearest_quantity(tmp_path: Path) -> No
     assert "did you mean `s.tco_year`?" in result.stderr, result.stderr
     glob = _run("eval", str(spec), "--select", "s.zz*")
     assert "matches no quantity" in glob.stderr and "did you mean" not in glob.stderr, glob.stderr
+
+
+# ----------------------------------------------------------------------------- two reasons, both said
+
+def test_a_run_that_neither_fits_its_count_nor_meets_its_deadline_says_both() -> None:
+    """`estimate training ... --deadline 1day` for Llama 3.1 405B on 15 Ttok: no count meets the day (the fastest
+    takes 29 days), so the estimate holds one DGX H100, where the training state does not fit. The error said only
+    that it does not fit, as if more chips would do; the deadline's reason is a note of the same error now."""
+    result = _run("estimate", "training", "--system", "DGX_H100", "--model", "Llama3_1_405B", "--tokens", "15Ttok",
+                  "--deadline", "1day")
+    assert result.exit_code == 1, result.output
+    error = result.stderr[result.stderr.index("error[infeasible-workload]"):]
+    assert "cannot run: the training state does not fit" in error.splitlines()[0], error
+    assert "note: `accelerators_needed` has no value either: no accelerator count up to" in error, error
+    assert "within the deadline of 1 day" in error, error
+    fits = _run("estimate", "training", "--system", "DGX_H100", "--model", "Llama3_1_405B", "--tokens", "15Ttok",
+                "--deadline", "60day")
+    assert "has no value either" not in fits.output, fits.output
