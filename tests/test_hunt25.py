@@ -19,6 +19,7 @@
     `eval --select` of a misspelt path (no glob in it) names the nearest quantity, as `explain` does.
     A workload that cannot run at its count and whose `accelerators_needed` has no value for a reason of its own (a
     deadline no count meets) says both in its `infeasible-workload` error; before, only the first.
+    The report's power-plant basis names the AC chain's parts beside dc800's; an AC site read "(dc800: ...)".
 """
 from __future__ import annotations
 
@@ -215,3 +216,17 @@ def test_a_run_that_neither_fits_its_count_nor_meets_its_deadline_says_both() ->
     fits = _run("estimate", "training", "--system", "DGX_H100", "--model", "Llama3_1_405B", "--tokens", "15Ttok",
                 "--deadline", "60day")
     assert "has no value either" not in fits.output, fits.output
+
+
+# ----------------------------------------------------------------------------- the report's basis of an AC site
+
+def test_an_ac_sites_power_plant_basis_names_its_own_chains_parts(tmp_path: Path) -> None:
+    """The power plant's basis said "as the parts the chain runs (dc800: rectifiers and busways)" on every site,
+    an AC one (the default) included; it names the AC chain's parts too."""
+    spec = tmp_path / "s.factory"
+    spec.write_text("from systems import DGX_H100\nsite s {\n  land_price = 0 USD\n  hall h {\n    rack r {\n"
+                    "      server n: DGX_H100 x 1\n    }\n  }\n}\n")
+    out = tmp_path / "out"
+    assert _run("build", str(spec), "-o", str(out)).exit_code == 0
+    report = (out / "report.md").read_text()
+    assert "as the parts the chain runs \\(ac: UPS and PDUs; dc800: rectifiers and busways\\)" in report
