@@ -20,6 +20,8 @@
     A workload that cannot run at its count and whose `accelerators_needed` has no value for a reason of its own (a
     deadline no count meets) says both in its `infeasible-workload` error; before, only the first.
     The report's power-plant basis names the AC chain's parts beside dc800's; an AC site read "(dc800: ...)".
+    `optimize --minimize s.chat.usd_per_mtk` is told `s.chat.usd_per_mtok`; before, `usd_per_mtok`, which resolves to
+    the site's figure, another quantity.
 """
 from __future__ import annotations
 
@@ -230,3 +232,19 @@ def test_an_ac_sites_power_plant_basis_names_its_own_chains_parts(tmp_path: Path
     assert _run("build", str(spec), "-o", str(out)).exit_code == 0
     report = (out / "report.md").read_text()
     assert "as the parts the chain runs \\(ac: UPS and PDUs; dc800: rectifiers and busways\\)" in report
+
+
+# ----------------------------------------------------------------------------- optimize: a misspelt objective's path
+
+def test_a_misspelt_objective_path_is_told_its_own_blocks_figure(tmp_path: Path) -> None:
+    """`--minimize s.chat.usd_per_mtk` was told "did you mean `usd_per_mtok`?", which resolves to the shallowest
+    match, the site's `s.usd_per_mtok`: another quantity, optimized without a word. The hint is the path's own."""
+    spec = tmp_path / "s.factory"
+    spec.write_text("from systems import DGX_H100\nfrom models import Llama3_1_8B\nparam n = 1\nsite s {\n"
+                    "  land_price = 0 USD\n  hall h {\n    rack r {\n      server x: DGX_H100 x n\n    }\n  }\n"
+                    "  inference chat {\n    model = Llama3_1_8B\n    system = DGX_H100\n  }\n}\n")
+    result = _run("optimize", str(spec), "--minimize", "s.chat.usd_per_mtk", "--vary", "n=1..2")
+    assert result.exit_code == 2, result.output
+    assert "did you mean `s.chat.usd_per_mtok`?" in result.output, result.output
+    bare = _run("optimize", str(spec), "--minimize", "usd_per_mtk", "--vary", "n=1..2")
+    assert "did you mean `usd_per_mtok`?" in bare.output, bare.output
