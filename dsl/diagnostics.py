@@ -185,7 +185,7 @@ CODES: dict[str, tuple[str, str]] = {
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate, a "
                     "power gear's or PSU's efficiency judged by its loss, a server's overhead_fraction, a tower's "
-                    "water_use) is more than ten times beyond "
+                    "water_use, an inference service's ttft_limit or tpot_limit) is more than ten times beyond "
                     "the range published figures span (compiler/plausible.py gives each range with its source and "
                     "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
                     "is not judged). A set `pue` above 3, a chiller's `cop` below half the published, a site's "
