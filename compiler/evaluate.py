@@ -1537,7 +1537,9 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     failing = [int(i) for i in np.flatnonzero(mask)]
     count = ev.graph.scenario_count
     span = inst.block.name_span
-    field = re.match(r"`(\w+)` = ", reason)        # a reason that is one field's value ("`ep` = 2 ..."): at it
+    field = re.match(r"`(\w+)` = ", reason) \
+        or re.match(r"no parallel layout exists with (\w+) = ", reason)   # one field's value ("`ep` = 2 ...",
+    #                                                                        "... exists with tp = 16"): at it
     node = ev.graph.nodes.get(f"{inst.path}.{field.group(1)}") if field else None
     if node is not None and node.kind == "field":
         span = getattr(node.expr, "span", None) or node.span or span

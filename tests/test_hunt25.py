@@ -22,6 +22,7 @@
     The report's power-plant basis names the AC chain's parts beside dc800's; an AC site read "(dc800: ...)".
     `optimize --minimize s.chat.usd_per_mtk` is told `s.chat.usd_per_mtok`; before, `usd_per_mtok`, which resolves to
     the site's figure, another quantity.
+    "no parallel layout exists with tp = 16" is shown at the `tp = 16` the spec wrote, not at the workload's name.
 """
 from __future__ import annotations
 
@@ -248,3 +249,23 @@ def test_a_misspelt_objective_path_is_told_its_own_blocks_figure(tmp_path: Path)
     assert "did you mean `s.chat.usd_per_mtok`?" in result.output, result.output
     bare = _run("optimize", str(spec), "--minimize", "usd_per_mtk", "--vary", "n=1..2")
     assert "did you mean `usd_per_mtok`?" in bare.output, bare.output
+
+
+# ----------------------------------------------------------------------------- a fixed layout that cannot exist
+
+@pytest.mark.parametrize("kind,extra", [("inference", ""), ("training", "    tokens = 1 Gtok\n")],
+                         ids=["inference", "training"])
+def test_a_layout_that_cannot_exist_is_shown_at_the_degree_the_spec_fixes(tmp_path: Path, kind: str,
+                                                                          extra: str) -> None:
+    """`tp = 16` on an 8-GPU DGX H100: "cannot run: no parallel layout exists with tp = 16" was shown at the
+    workload's name; it is shown at the value the user wrote, as a reason naming one field's value ("`ep` = 3")
+    already was."""
+    spec = tmp_path / "s.factory"
+    spec.write_text(f"from systems import DGX_H100\nfrom models import Llama3_1_8B\n\nsite s {{\n  land_price = 0 USD\n"
+                    f"  {kind} w {{\n    model = Llama3_1_8B\n    system = DGX_H100\n{extra}    tp = 16\n  }}\n}}\n")
+    result = _run("check", str(spec))
+    assert result.exit_code == 1, result.output
+    line = next(x for x in result.output.splitlines() if "error[infeasible-workload]" in x)
+    assert "no parallel layout exists with tp = 16" in line, line
+    tp_line = 10 if extra else 9
+    assert line.startswith(f"{spec}:{tp_line}:10: "), line
