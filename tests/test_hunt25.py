@@ -23,6 +23,8 @@
     `optimize --minimize s.chat.usd_per_mtk` is told `s.chat.usd_per_mtok`; before, `usd_per_mtok`, which resolves to
     the site's figure, another quantity.
     "no parallel layout exists with tp = 16" is shown at the `tp = 16` the spec wrote, not at the workload's name.
+    A workload that sets two of `system`, `rack` and `chip` runs on the first; the other is a `no-effect` warning
+    (before, `rack = GB200_NVL72` beside `system = GB200_compute_tray` was ignored without a word).
 """
 from __future__ import annotations
 
@@ -269,3 +271,27 @@ def test_a_layout_that_cannot_exist_is_shown_at_the_degree_the_spec_fixes(tmp_pa
     assert "no parallel layout exists with tp = 16" in line, line
     tp_line = 10 if extra else 9
     assert line.startswith(f"{spec}:{tp_line}:10: "), line
+
+
+# ----------------------------------------------------------------------------- a workload given two platforms
+
+@pytest.mark.parametrize("kind,extra", [("inference", ""), ("training", "    tokens = 1 Gtok\n")],
+                         ids=["inference", "training"])
+def test_a_workload_given_a_system_and_a_rack_says_which_it_runs_on(tmp_path: Path, kind: str, extra: str) -> None:
+    """`system = DGX_H100` beside `rack = GB200_NVL72`: the workload runs on the system (Platform reads `system`,
+    else `rack`, else `chip`) and the rack changed nothing, without a word. Law: the figures are those of the spec
+    without the ignored field, and a `no-effect` warning is at that field."""
+    import json
+    head = "from systems import DGX_H100, GB200_NVL72\nfrom models import Llama3_1_8B\n\nsite s {\n  land_price = 0 USD\n"
+    body = f"  {kind} w {{\n    model = Llama3_1_8B\n    system = DGX_H100\n{extra}RACK  }}\n}}\n"
+    both, alone = tmp_path / "both.factory", tmp_path / "alone.factory"
+    both.write_text(head + body.replace("RACK", "    rack = GB200_NVL72\n"))
+    alone.write_text(head + body.replace("RACK", ""))
+    result = _run("check", str(both))
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "warning[no-effect]" in x)
+    assert line.startswith(f"{both}:{9 if not extra else 10}:12: warning[no-effect]: `s.w.rack` changes nothing here"), line
+    assert "no-effect" not in _run("check", str(alone)).output
+    a, b = (json.loads(_run("eval", str(p), "--format", "json", "--select", "s.w.*").stdout)["quantities"]
+            for p in (both, alone))
+    assert {k: v["values"] for k, v in a.items() if k != "s.w.rack"} == {k: v["values"] for k, v in b.items()}
