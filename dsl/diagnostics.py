@@ -180,7 +180,9 @@ CODES: dict[str, tuple[str, str]] = {
                   "option on a dense model); or heat-rejection gear (a dry cooler, a cooling tower) placed where the "
                   "site rejects its heat by another kind (`heat_rejection`: priced as written, used by no cooling "
                   "figure); or `ep` above 1 on an inference service of a dense model (no routed experts to spread); or a `land_price`, `shell_cost` or `plant_cost` on a site that leases (`colocation_price`: the "
-                  "lease rents the building, its power and cooling plant and the land under them, so they count $0); a warning saying why."),
+                  "lease rents the building, its power and cooling plant and the land under them, so they count $0); or "
+                  "a second of `system`, `rack` and `chip` on a workload (it runs on the first it sets); a warning "
+                  "saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate, a "
