@@ -66,6 +66,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_power_cap_above_tdp(ev, results, count)
         _check_pools_of_aggregated_serving(ev, results)
         _check_training_utilization(ev, results)
+        _check_platform_given_twice(ev, results)
         _check_precision_the_chip_lacks(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
         _check_batch_beyond_run(ev, results, count)
@@ -827,6 +828,28 @@ def _check_training_utilization(ev, results) -> None:
         ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: a training run's power, energy and "
                         "cost are its own draw at its MFU and clock", _span_of(node),
                         help="remove it (a power limit is `let power_cap`)")
+
+
+PLATFORM_FIELDS = ("system", "rack", "chip")     # what a workload runs on, the first set one read (Platform)
+
+
+def _check_platform_given_twice(ev, results) -> None:
+    """A workload that sets more than one of `system`, `rack` and `chip`: it runs on the first of them set
+    (compiler/models/inference/ Platform: `system`, else `rack`, else `chip`) and no model reads the others, so a
+    `rack = GB200_NVL72` beside `system = GB200_compute_tray` changed nothing while the spec read as if the service
+    ran in NVL72 domains: a `no-effect` warning at each field not read."""
+    given: dict[str, list] = {}
+    for node, inst in _workload_fields(results, ("inference", "training"), PLATFORM_FIELDS):
+        given.setdefault(inst.path, []).append(node)
+    for nodes in given.values():
+        if len(nodes) < 2:
+            continue
+        nodes.sort(key=lambda nd: PLATFORM_FIELDS.index(nd.path.rpartition(".")[2]))
+        used = nodes[0].path.rpartition(".")[2]
+        for node in nodes[1:]:
+            ev.sink.warning(Code.NO_EFFECT, f"`{node.path}` changes nothing here: `{used}` is set too, and a workload "
+                            f"runs on the first of `system`, `rack` and `chip` it sets", _span_of(node),
+                            help=f"remove one: `{used}` or `{node.path.rpartition('.')[2]}`")
 
 
 def _check_batch_below_default_sequence(ev, results, count: int) -> None:

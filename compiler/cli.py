@@ -29,7 +29,7 @@ from functools import wraps
 
 import click
 
-from dsl.diagnostics import Code, ERROR, Sink, render_text, summary_line
+from dsl.diagnostics import Code, ERROR, Sink, did_you_mean, render_text, summary_line
 
 from . import FORMAT_VERSION, STDIN_NAME   # the one version of every JSON document the CLI writes
 from .launch import CLI_CODES as _CLI_CODES, EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, MAX_ERRORS, \
@@ -346,8 +346,11 @@ def _note_nothing_evaluated(results, sink: Sink, spec: str, select: str | None) 
         sink.warning(Code.NOTHING_TO_EVALUATE, f"`{spec}` declares nothing to evaluate: no param, let, assert "
                      "or block of its own", span, help="an empty or cut-off file?")
     elif select and not any(fnmatch.fnmatchcase(p, select) for p in results.values):
+        # a path with no glob in it is a misspelt one (`dc.chat.tokens_per_sec`): the nearest, as `explain` says
+        # (in the message: the table prints a warning's message alone)
+        near = did_you_mean(select, results.values) if not any(c in select for c in "*?[") else None
         sink.warning(Code.NOTHING_TO_EVALUATE, f"--select `{select}` matches no quantity ({len(results.values)} "
-                     "in all)", span, help="paths are dotted and the pattern is a glob: "
+                     f"in all){'; ' + near if near else ''}", span, help="paths are dotted and the pattern is a glob: "
                      f"--select '{next(iter(sorted(results.values)))}' or --select '*power*'")
 
 
@@ -381,8 +384,6 @@ def graph_cmd(spec, fmt, defines, root):
 @_guard
 def explain(spec, path, depth, fmt, defines, root):
     """Show how one quantity is derived: formula, inputs, source lines and citations, down the tree."""
-    from dsl.diagnostics import did_you_mean
-
     from .explain import derivation, render_text as render_tree, total_of
 
     _require_files((spec,))

@@ -211,7 +211,10 @@ def spec_module(req: Request) -> b.Module:
                  if count is not None else 1)
         site.append(b.Block("hall", "h", [b.Block("rack", "r", base=system, count=units)]))
     site.append(b.Block(req.what, "workload", fields))
-    doc = (f"factory estimate {req.what}: {model} on {count or 'one'} x {system} (generated; land not priced: "
+    # (`--count` counts accelerators, not systems: 100 on GB200_NVL72 racks are 2 racks, not 100)
+    placed = count if count is not None or kind != "chip" else (domain or None)   # a bare chip: its domain
+    on = f"{placed:,} accelerators of {system}" if placed is not None else f"one {system}"
+    doc = (f"factory estimate {req.what}: {model} on {on} (generated; land not priced: "
            "write a spec with the site's land_price to count it).")
     return b.Module(doc, [*(b.FromImport(mod, names) for mod, names in imports.items()),
                           b.Block("site", "estimate", site)])

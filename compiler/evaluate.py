@@ -1470,6 +1470,8 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
         if rules is None:
             rules = rules_of[inst.kind] = rules_for(inst.kind)
         for r in rules:
+            read: list[str] = []
+            ev.reading.append(read)
             try:
                 if ev.quiet:                # (numpy's errors are ignored for the whole evaluation already)
                     findings = r.check(Context(ev, inst))
@@ -1478,14 +1480,22 @@ def evaluate_rules(ev: Evaluator) -> list[CheckResult]:
                         findings = r.check(Context(ev, inst))
             except EvalError:
                 continue
+            finally:
+                ev.reading.pop()
             if findings is None:            # the rule does not apply here (a site that places no hardware)
                 continue
+            # as an assert: not judged where it read a figure refused there (a count of 32.5 in one scenario of a
+            # sweep, run on another scenario's count in its place: the refusal's error says why)
+            refused = refused_where(ev, read)
+            judged = ~refused if refused is not None else None
             span = inst.block.name_span
             failed = False
             for failing, message, notes, *extra in findings:
                 field = extra[0] if extra else None         # a finding reported at that field
                 about = extra[1] if len(extra) > 1 else ()  # the outputs it leaves without a valid value (flagged)
                 mask = ev.scenario_mask(failing)
+                if judged is not None:
+                    mask = mask & judged
                 if not mask.any():
                     continue
                 node = ev.graph.nodes.get(f"{inst.path}.{field}") if field else None
@@ -1527,7 +1537,9 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     failing = [int(i) for i in np.flatnonzero(mask)]
     count = ev.graph.scenario_count
     span = inst.block.name_span
-    field = re.match(r"`(\w+)` = ", reason)        # a reason that is one field's value ("`ep` = 2 ..."): at it
+    field = re.match(r"`(\w+)` = ", reason) \
+        or re.match(r"no parallel layout exists with (\w+) = ", reason)   # one field's value ("`ep` = 2 ...",
+    #                                                                        "... exists with tp = 16"): at it
     node = ev.graph.nodes.get(f"{inst.path}.{field.group(1)}") if field else None
     if node is not None and node.kind == "field":
         span = getattr(node.expr, "span", None) or node.span or span
@@ -1545,6 +1557,12 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     else:
         notes.append("its figures that depend on this (throughput, latency, power, cost, efficiency) have no value "
                      "(null in JSON)")
+        # what it asks fails for a reason of its own too (a deadline no count meets, beside a state that does not
+        # fit the one system it holds): said, or the fix the first reason suggests (more chips) looks enough
+        sized = ev.absent.get(f"{inst.path}.accelerators_needed")
+        if sized is not None and sized.reason and sized.reason != reason and \
+                (np.asarray(sized.mask, dtype=bool) & mask).any() and not sized.reason.startswith("no value"):
+            notes.append(f"`accelerators_needed` has no value either: {sized.reason}")
     about = infeasible_site_figures(ev, inst)
     if about:
         notes.append(f"`{inst.parent.path}`'s energy bill counts its accelerators at the site's planning draw there "
@@ -1642,6 +1660,14 @@ def _is_literal(expr) -> bool:
     return isinstance(expr, (n.Number, n.Quantity))
 
 
+def refused_where(ev: Evaluator, read: list[str]) -> np.ndarray | None:
+    """The scenarios in which one of the figures `read` is refused (`Evaluator.refused`: an invalid count, a let a
+    model refused, and what is computed from them; the models ran there on a stand-in value), or None where none
+    is: a check that read them is not judged there, the refusal's error says why."""
+    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused else []
+    return np.logical_or.reduce(refused) if refused else None
+
+
 def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
     """An assert, judged in every scenario but those where it read a figure left uncomputed for a refused `let`
     (`Evaluator.refused`: the let's error says why; the assert is no second one); None where it is judged in none,
@@ -1660,9 +1686,9 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         return CheckResult(check.name, False, f"{message} (could not be evaluated)", stmt.span)
     finally:
         ev.reading.pop()
-    refused = [ev.refused[p][0] for p in read if p in ev.refused] if ev.refused else []
-    if refused:
-        judged = ~np.logical_or.reduce(refused)
+    refused = refused_where(ev, read)
+    if refused is not None:
+        judged = ~refused
         if not judged.any():
             return None
         value = np.broadcast_to(value.reshape(-1), judged.shape) | ~judged

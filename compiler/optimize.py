@@ -74,7 +74,12 @@ def resolve(name: str, paths, what: str) -> str:
     if not found:
         from dsl.diagnostics import did_you_mean
 
-        hint = did_you_mean(name.rsplit(".", 1)[-1], sorted({p.rsplit(".", 1)[-1] for p in paths}))
+        # a dotted path is told its own block's figure (`dc.chat.usd_per_mtk`: `dc.chat.usd_per_mtok`); the bare
+        # name alone (`usd_per_mtok`) would resolve to the shallowest, the site's, another quantity
+        prefix = name.rpartition(".")[0]
+        siblings = [p for p in paths if p.rpartition(".")[0] == prefix] if prefix else []
+        hint = did_you_mean(name, siblings) if siblings else None
+        hint = hint or did_you_mean(name.rsplit(".", 1)[-1], sorted({p.rsplit(".", 1)[-1] for p in paths}))
         raise SweepError(f"{what} `{name}` is not a quantity of the spec" + (f"; {hint}" if hint else ""))
     raise SweepError(f"{what} `{name}` is ambiguous; it could be " + ", ".join(f"`{p}`" for p in found[:8])
                      + (f" and {len(found) - 8} more" if len(found) > 8 else ""))

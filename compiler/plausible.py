@@ -125,6 +125,17 @@ PLAUSIBLE: tuple[Plausible, ...] = (
               _ACCELERATOR_HOUR),
     Plausible("inference", "accelerator_cost", 0.968 / 3600, 98.32 / 8 / 3600, "USD/h", 1 / 3600,
               _ACCELERATOR_HOUR),
+    # s25-hunt: a latency limit typed without its unit's scale (`--tpot 40` for 40 ms reads 40 s, `ttft_limit =
+    # 2000 s` for 2,000 ms) held the service to a limit a thousand times looser than meant, without a word
+    Plausible("inference", "ttft_limit", 0.45, 20.0, "s", 1.0,
+              "MLPerf Inference latency constraints (as compiler/validate.py SERVING records them): a TTFT p99 of "
+              "0.45 s (Llama 2 70B Interactive, v4.1, 2024-08) to 20 s (GPT-J Server's whole-query limit, v4.1); "
+              "the 2 s (Llama 2 70B Server) and 6 s (Llama 3.1 405B Server, v5.0, 2025-04) limits lie inside"),
+    Plausible("inference", "tpot_limit", 1 / 1800, 0.2, "ms", 1e-3,
+              "per-user decode speeds and limits: 1,800 tokens/s, 0.56 ms a token (Cerebras CS-3, Llama 3.1 8B: "
+              "cerebras.ai blog \"Introducing Cerebras Inference\", 2024-08-27) to MLPerf Inference's loosest TPOT "
+              "p99 limit, 200 ms (Llama 2 70B Server, v4.1, 2024-08); its tightest, 15 ms (DeepSeek-R1 and "
+              "gpt-oss-120b Interactive, as compiler/validate.py SERVING records them), lies inside"),
     Plausible("rack", "power_limit", 2e3, 600e3, "kW", 1e3,
               "rack densities: 2-5 kW for many years and 12 kW on average in 2024 (AFCOM, State of the Data Center "
               "report 2024, via blog.enconnex.com, read 2026) to 600 kW (NVIDIA's Kyber rack for Rubin Ultra NVL576, "

@@ -237,7 +237,7 @@ class _Checker:
             elif isinstance(expr, n.String) and expr.value not in choices:
                 self.sink.error(Code.INVALID_VALUE, f"{what} cannot be \"{expr.value}\"; it is one of "
                                 + ", ".join(f'"{c}"' for c in choices), expr.span,
-                                help=did_you_mean(expr.value, choices))
+                                help=did_you_mean(expr.value, choices, quoted=True))
             return
         if isinstance(fkind, RefKind):
             want = fkind.kind

@@ -180,12 +180,14 @@ CODES: dict[str, tuple[str, str]] = {
                   "option on a dense model); or heat-rejection gear (a dry cooler, a cooling tower) placed where the "
                   "site rejects its heat by another kind (`heat_rejection`: priced as written, used by no cooling "
                   "figure); or `ep` above 1 on an inference service of a dense model (no routed experts to spread); or a `land_price`, `shell_cost` or `plant_cost` on a site that leases (`colocation_price`: the "
-                  "lease rents the building, its power and cooling plant and the land under them, so they count $0); a warning saying why."),
+                  "lease rents the building, its power and cooling plant and the land under them, so they count $0); or "
+                  "a second of `system`, `rack` and `chip` on a workload (it runs on the first it sets); a warning "
+                  "saying why."),
     Code.IMPLAUSIBLE_VALUE: ("evaluate", "A key input (an electricity, water or colocation price, a build cost per watt, "
                     "a chip's price, TDP, memory, bandwidth or peak rate, a power cap, a server's or rack's power, a "
                     "NIC's or optic's link rate, an accelerator-hour price, a depreciation period, a discount rate, a "
                     "power gear's or PSU's efficiency judged by its loss, a server's overhead_fraction, a tower's "
-                    "water_use) is more than ten times beyond "
+                    "water_use, an inference service's ttft_limit or tpot_limit) is more than ten times beyond "
                     "the range published figures span (compiler/plausible.py gives each range with its source and "
                     "date): a unit slip such as 80 USD/kWh for 0.08 is likely; a warning, the value is used (a zero "
                     "is not judged). A set `pue` above 3, a chiller's `cop` below half the published, a site's "
@@ -334,8 +336,12 @@ def suggest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return lowered[matches[0]] if matches else None
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+def did_you_mean(word: str, candidates: Iterable[str], quoted: bool = False) -> str | None:
+    """"did you mean `x`?" for the candidate nearest `word`; `quoted`: a choice, written as it is typed (`"fp4"`:
+    `fp4` unquoted is a name, and an `unknown-name` error)."""
     best = suggest(word, candidates)
+    if best and quoted:
+        best = f'"{best}"'
     return f"did you mean `{best}`?" if best else None
 
 

@@ -268,7 +268,9 @@ class Scopes:
             while current is not None:
                 names |= set(self.members(current).values)
                 current = current.parent
-            names |= set(self.module_names(module))
+            # (a name an import binds but does not define, `GB200_NVL27` of a misspelt `from systems import
+            # GB200_NVL27`, is no candidate: "did you mean" would offer the import's own error as the fix)
+            names |= {x for x in self.module_names(module) if self.module_lookup(module, x) is not None}
             self._visible[key] = sorted(names)
         return self._visible[key]
 

@@ -485,11 +485,20 @@ def _add_placed_chips(ctx, level, multiplier, everything: tuple, out: dict, at, 
 @rule("site", Code.OVER_COMMITTED, "the workloads fit on the accelerators placed")
 def over_committed(ctx):
     from ..display import format_quantity
+    from ..evaluate import refused_where
     from .inference import Platform
 
-    placed = placed_chips(ctx)
+    read: list[str] = []             # the counts it reads: a scenario where one is refused (`-D racks=[2.5, 3]`)
+    ctx.ev.reading.append(read)      # ran on another scenario's count in its place, so is not judged here
+    try:
+        placed = placed_chips(ctx)
+    finally:
+        ctx.ev.reading.pop()
+    if ctx.ev.reading:
+        ctx.ev.reading[-1].extend(read)
     if not placed:
         return None                  # no hardware placed: a pure workload estimate, the rule does not apply
+    refused = refused_where(ctx.ev, read)
     needed: dict[int, tuple[str, np.ndarray, list]] = {}
     for w in ctx.parts("inference", "training"):
         platform = Platform(w)
@@ -507,6 +516,8 @@ def over_committed(ctx):
     for key, (name, total, users) in sorted(needed.items(), key=lambda item: item[1][0]):
         have = placed.get(key, (name, np.zeros(1)))[1]
         failing = np.broadcast_arrays(total > have * (1 + 1e-9), have)[0]
+        if refused is not None:
+            failing = np.broadcast_arrays(failing, refused)[0] & ~refused
         if not failing.any():
             continue
         i = int(np.flatnonzero(failing)[0])

@@ -785,8 +785,8 @@ def _amount_basis(view: _View, key: str, p: str) -> str:
                 "whole units that duty needs where fewer than 1.1 per unit")
     if key in ("capex_power", "capex_cooling") and get(key):
         return ("the gear placed at its price, installed (x the installation factor); the classes not placed "
-                "estimated per W of IT from the plant cost, as the parts the chain runs (dc800: rectifiers and "
-                "busways); N+1 classes in the whole units that duty needs where fewer than 1.1 per unit")
+                "estimated per W of IT from the plant cost, as the parts the chain runs (ac: UPS and PDUs; dc800: "
+                "rectifiers and busways); N+1 classes in the whole units that duty needs where fewer than 1.1 per unit")
     if key == "usd_per_mtok":
         return _mtok_amounts(view, p)
     if key == "capex_building":

@@ -280,6 +280,18 @@ def _where(span) -> str:
     return f"{span.file}:{span.line}" if span is not None else ""
 
 
+def _reports(d, c) -> bool:
+    """Whether diagnostic `d` reports failed check `c`: at the check's line (or with it related: a limit or assert
+    of an imported definition is shown at the evaluated file's block that fails it, `evaluate.finding_span`, its own
+    line related), saying the check's message (or a rule's finding, its detail: `over-committed`'s numbers)."""
+    if c.span is None or d.span is None:
+        return False
+    at = (c.span.file, c.span.line)
+    if at != (d.span.file, d.span.line) and not any((r.span.file, r.span.line) == at for r in d.related):
+        return False
+    return c.message in d.message or bool(c.detail) and c.detail in d.message
+
+
 def problems(results, sink) -> Problems:
     """Every error and warning of the run, and every failed check, once each, errors first, in source
     order. A failed check and the diagnostic reporting it (same file and line, the check's message in
@@ -291,9 +303,7 @@ def problems(results, sink) -> Problems:
     matched: set[int] = set()
     failed = [c for c in checks if not c.ok]
     for d in diags:
-        check = next((i for i, c in enumerate(failed) if i not in matched and c.span is not None
-                      and d.span is not None and (c.span.file, c.span.line) == (d.span.file, d.span.line)
-                      and c.message in d.message), None)
+        check = next((i for i, c in enumerate(failed) if i not in matched and _reports(d, c)), None)
         scenarios = ""
         if check is not None:
             matched.add(check)
