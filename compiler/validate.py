@@ -1717,6 +1717,8 @@ MECHANISM_TABLE = {
                                "The step GEMM as a two-legged roofline"),
     "gemm_smooth_hopper": Mechanism((), _ALL, "the GH100 step's dense GEMMs as one smooth law of its rows, (t_c^p + t_w^p)^(1/p) (GEMM_SMOOTH_POWER, GEMM_ROOFLINE_FAMILIES)",
                                     "One smooth GEMM law of the step's rows"),
+    "gemm_smooth_read_hopper": Mechanism((), _ALL, "gemm_smooth_hopper with its weight leg at the fp8 GEMMs' read, GEMM_WEIGHT_EFFICIENCY, no launch time (the launches overlapped [U])",
+                                         "One smooth GEMM law of the step's rows"),
     "pipeline_host_overlap": Mechanism((), _ALL, "pp > 1: a micro-batch's own host work only on its pass",
                                        "Pipeline micro-batches and the host's work"),
     "pipeline_overhead_split": Mechanism((), _ALL, "pp > 1: seq_overhead's host share serial, device rest / pp",
@@ -2945,8 +2947,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             or (scenario in mechanisms["gemm_roofline_hopper"] and family in GEMM_ROOFLINE_FAMILIES)):   # its dies
         row.lets["gemm_launch_time"] = Q(GEMM_ROOFLINE_LAUNCH, "s")   # the launches beside both legs
         row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY   # the weight read less the launches' time
-    if scenario in mechanisms["gemm_smooth_hopper"] and family in GEMM_ROOFLINE_FAMILIES:   # measured, not applied
-        row.lets["gemm_smooth_power"] = GEMM_SMOOTH_POWER   # the GH100 step's GEMMs smooth in rows (s25-gemm)
+    if ((scenario in mechanisms["gemm_smooth_hopper"] or scenario in mechanisms["gemm_smooth_read_hopper"])
+            and family in GEMM_ROOFLINE_FAMILIES):      # measured, not applied (s25-gemm)
+        row.lets["gemm_smooth_power"] = GEMM_SMOOTH_POWER   # the GH100 step's GEMMs smooth in rows
+        if scenario in mechanisms["gemm_smooth_read_hopper"]:   # the weight leg at the fp8 GEMMs' read
+            row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY
     if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")

@@ -69,6 +69,20 @@ def test_the_step_gemm_leg_by_hand() -> None:
     assert 0 < loaded["tpot"] - smooth["tpot"] < 82 * 0.499 * c / rho
 
 
+def test_the_weight_leg_at_the_fp8_read_without_launches() -> None:
+    """With `gemm_weight_efficiency` e_w the smooth law's weight leg is read at e_w and no launch time is added
+    unless `gemm_launch_time` is set: t_w = 68.98 GB / (4.8 TB/s x 0.61) = 23.56 ms, the compute leg c T as before;
+    the same rows with the launches (7 us x 4 x 80 = 2.24 ms) report them on the GEMM term."""
+    c = 2 * 68976648192 / (E_H100 * 1979e12)
+    read = _step("1 tok", {"let gemm_smooth_power": 2.7, "let gemm_weight_efficiency": 0.61})
+    assert read["detail.decode_weights_time"] == pytest.approx(23.56e-3, rel=1e-3)
+    assert read["detail.decode_gemm_time"] * read["clock_fraction"] == pytest.approx(c * 82 * 1.001, rel=1e-4)
+    launched = _step("1 tok", {"let gemm_smooth_power": 2.7, "let gemm_weight_efficiency": 0.61,
+                               "let gemm_launch_time": "7e-6 s"})
+    assert launched["detail.decode_weights_time"] == read["detail.decode_weights_time"]
+    assert launched["tpot"] - read["tpot"] == pytest.approx(80 * 4 * 7e-6, rel=1e-3)
+
+
 def test_off_is_the_knee_law_bit_for_bit() -> None:
     """p = 0 (the default) is the model before: the same outputs as no let at all."""
     assert _step("500 tok", {"let gemm_smooth_power": 0}) == _step("500 tok", {})
@@ -76,9 +90,14 @@ def test_off_is_the_knee_law_bit_for_bit() -> None:
 
 def test_the_mechanism_on_the_gh100_rows_only() -> None:
     """`gemm_smooth_hopper` (off by default) gives the v5.0 8x H200 Interactive row `gemm_smooth_power` =
-    GEMM_SMOOTH_POWER (a GH100 die, where the microbench was measured), a B200 row none."""
+    GEMM_SMOOTH_POWER (a GH100 die, where the microbench was measured), a B200 row none; `gemm_smooth_read_hopper`
+    that and `gemm_weight_efficiency` = GEMM_WEIGHT_EFFICIENCY, no launch time."""
     from test_interactive_engines import _b200_row, _interactive_row
     assert V.MECHANISMS["gemm_smooth_hopper"] == ()
     assert "gemm_smooth_power" not in _interactive_row(None).lets
     assert _interactive_row(V.mechanisms_with(on=("gemm_smooth_hopper",))).lets["gemm_smooth_power"] == 2.7
     assert "gemm_smooth_power" not in _b200_row("gemm_smooth_hopper").lets
+    read = _interactive_row(V.mechanisms_with(on=("gemm_smooth_read_hopper",))).lets
+    assert read["gemm_smooth_power"] == 2.7 and read["gemm_weight_efficiency"] == V.GEMM_WEIGHT_EFFICIENCY == 0.61
+    assert "gemm_launch_time" not in read
+    assert "gemm_weight_efficiency" not in _b200_row("gemm_smooth_read_hopper").lets

@@ -1133,8 +1133,9 @@ Factors and where they come from (`factory explain` prints each source):
           (gemm_smooth_time), so below the ridge a prompt token costs (t_c / t)^(p - 1) of its FLOPs' time and
           above it the GEMMs tend to their FLOPs; the knee's time is memory time (no compute draw). p 2.7 fitted
           once to reference/h100_microbench.md's 4,096 x 14,336 GEMMs (bench/gemm_smooth_fit.py, 8.3% rms; the
-          knee law fits the same points at 4.3%). The prefill and the batcher's kappa_p / p0 keep the knee
-          (docs/accuracy.md "One smooth GEMM law of the step's rows").
+          knee law fits the same points at 4.3%). With `let gemm_weight_efficiency` e_w > 0 the weight leg is
+          read at e_w (the launches' time beside it only where `gemm_launch_time` is set). The prefill and the
+          batcher's kappa_p / p0 keep the knee (docs/accuracy.md "One smooth GEMM law of the step's rows").
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude; NCCL on an
@@ -1342,11 +1343,12 @@ from .options import (ACTIVATION_BYTES, ALLREDUCE_ONESHOT, ALLREDUCE_ONESHOT_TP4
                       expert_gemm_tiles, first_token_delay, first_token_delay_p99, fp4_quantize_kernels,
                       fp4_scale_block, gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time,
                       gemm_smooth_power, gemm_swiglu, gemm_weight_efficiency, host_steps, integer_chunk_steps,
-                      knee_own_power, kv_cache_fraction, kv_length_biased, kv_room_wait, kv_wait_service_spread,
-                      layer_latency, link_efficiency, memory_reserve, moe_layer_latency, nccl_latency,
-                      operating_fraction, output_length_cv, own_prompt_spread, pipeline_host_overlap,
-                      pipeline_overhead_split, power_limit_window, prompt_busy_window, prompt_length_cv, row_averaging,
-                      row_budget_hold, row_count_elasticity, row_dispatch, row_dispatch_engines, run_ramp_deficit,
+                      knee_own_power,
+                      kv_cache_fraction, kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency,
+                      link_efficiency, memory_reserve, moe_layer_latency, nccl_latency, operating_fraction,
+                      output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,
+                      power_limit_window, prompt_busy_window, prompt_length_cv, row_averaging, row_budget_hold,
+                      row_count_elasticity, row_dispatch, row_dispatch_engines, run_ramp_deficit,
                       scaleout_bw_default, scaleup_bw_default, scheduler_steps, seq_overhead, seq_overhead_host,
                       serial_context_chunks, sparse_to_dense, sram_stage_latency, step_overhead, step_residual_tail,
                       swiglu_kernel, token_layer_time, tp_all_reduce_time, whole_prompts, whole_step_engines)
@@ -1360,12 +1362,13 @@ from .queues import (ADP_POISSON_EXACT, BULK_NEWTON_STEPS, BUSY_WINDOW_BISECTION
                      _bulk_wait_quantile, _busy_window_latency, _cf_tail, _cornish_fisher, _gamma_grid, _gamma_tails,
                      _largest_fitting, _log_poisson, _normal_max, _normal_quantile, _normal_tail, _output_grid,
                      _output_mixture_z, _own_prompt_tokens, _pipeline_tokens, _poisson_max_mean, _poisson_max_table,
-                     _poisson_term_groups, _prompt_lumps, _prompt_plus_wait_quantile, _ramp_deficit, _residual_excess,
-                     _serial_servers, _shape_eff, _step_mixture, _tpot_tail, _waiting_chance, _whole_step_ttft,
-                     _window_share, adp_context_excess, budget_hold_slope, busy_step_fraction, busy_window_tpot,
-                     dispatch_row_share, expert_tile_efficiency, gemm_roofline_time, gemm_smooth_time, least_busy_bulk,
-                     least_busy_tail, least_busy_utilization, little_rows, prefill_pool_utilization, prefill_pool_wait,
-                     prefill_prompts_per_pass, row_elasticity)
+                     _poisson_term_groups, _prompt_lumps, _prompt_plus_wait_quantile, _ramp_deficit,
+                     _residual_excess, _serial_servers, _shape_eff, _step_mixture, _tpot_tail, _waiting_chance,
+                     _whole_step_ttft, _window_share, adp_context_excess, budget_hold_slope, busy_step_fraction,
+                     busy_window_tpot, dispatch_row_share, expert_tile_efficiency, gemm_roofline_time,
+                     gemm_smooth_time,
+                     least_busy_bulk, least_busy_tail, least_busy_utilization, little_rows, prefill_pool_utilization,
+                     prefill_pool_wait, prefill_prompts_per_pass, row_elasticity)
 from .clock import (CLOCK_SECANT_STEPS, CLOCK_STEPS, CLOCK_TOLERANCE, _either, _power_law, _solve_clock,
                     _sustained_rate, _window_rate)
 from .step import (evaluate_configs)

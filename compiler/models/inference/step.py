@@ -138,6 +138,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     # joined to the weight read as (t_c^p + t_w^p)^(1/p) (gemm_smooth_time), in place of the knee law's max
     p_smooth = _col(load.smooth_power)
     m0_dense = np.where(p_smooth > 0, 0.0, m0_dense)
+    # with `gemm_weight_efficiency` e_w > 0 the smooth law's weight leg is read at e_w, launches or none
+    em_weights = np.where((p_smooth > 0) & (e_w > 0), e_w, em_weights)
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
