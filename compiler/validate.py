@@ -1718,6 +1718,10 @@ MECHANISM_TABLE = {
                                       "NVIDIA's Interactive engines taken apart"),
     "gemm_roofline": Mechanism((), _ALL, "the step GEMMs' roofline on both legs (GEMM_ROOFLINE_LAUNCH, GEMM_WEIGHT_EFFICIENCY)",
                                "The step GEMM as a two-legged roofline"),
+    "gemm_smooth_hopper": Mechanism((), _ALL, "the GH100 step's dense GEMMs as one smooth law of its rows, (t_c^p + t_w^p)^(1/p) (GEMM_SMOOTH_POWER, GEMM_ROOFLINE_FAMILIES)",
+                                    "One smooth GEMM law of the step's rows"),
+    "gemm_smooth_read_hopper": Mechanism((), _ALL, "gemm_smooth_hopper with its weight leg at the fp8 GEMMs' read, GEMM_WEIGHT_EFFICIENCY, no launch time (the launches overlapped [U])",
+                                         "One smooth GEMM law of the step's rows"),
     "pipeline_host_overlap": Mechanism((), _ALL, "pp > 1: a micro-batch's own host work only on its pass",
                                        "Pipeline micro-batches and the host's work"),
     "pipeline_overhead_split": Mechanism((), _ALL, "pp > 1: seq_overhead's host share serial, device rest / pp",
@@ -1880,6 +1884,12 @@ GEMM_WEIGHT_EFFICIENCY = 0.61
 # docs/accuracy.md "NVIDIA's Interactive engines taken apart", s24-h200int, 2026-12-07) gives the roofline to their
 # rows only; "gemm_roofline" gives it to every chip (the MI325X held-out Interactive row -0.8% -> +11.0% under it)
 GEMM_ROOFLINE_FAMILIES = ("Hopper FP8", "Hopper add-in FP8")
+# the step's dense GEMMs as one smooth law of its total rows (`gemm_smooth_power` p; MECHANISMS "gemm_smooth_hopper",
+# measured, NOT applied; s25-gemm, 2026-12-07): t = (t_c^p + t_w^p)^(1/p), p fitted once to the same H100 GEMMs
+# (reference/h100_microbench.md's 4,096 x 14,336 bf16 and fp8 columns, 2026-11-27; bench/gemm_smooth_fit.py: 2.695,
+# 8.3% rms), given to the GH100 families only (GEMM_ROOFLINE_FAMILIES); docs/accuracy.md "One smooth GEMM law of the
+# step's rows"
+GEMM_SMOOTH_POWER = 2.7
 # the GEMM knee of CDNA3's FP8 GEMMs as AMD's engines run them (`gemm_half_rows` on the CDNA3 rows; MECHANISMS
 # "cdna3_gemm_knee", measured, not applied): AMD's hipBLASLt tuning of Llama 2 70B's four tp-1 FP8 GEMMs (QKV 10,240 x
 # 8,192, O 8,192 x 8,192, gate-up 57,344 x 8,192, down 8,192 x 28,672) at every row count 1-2,592, timed by hipBLASLt on
@@ -2940,6 +2950,11 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             or (scenario in mechanisms["gemm_roofline_hopper"] and family in GEMM_ROOFLINE_FAMILIES)):   # its dies
         row.lets["gemm_launch_time"] = Q(GEMM_ROOFLINE_LAUNCH, "s")   # the launches beside both legs
         row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY   # the weight read less the launches' time
+    if ((scenario in mechanisms["gemm_smooth_hopper"] or scenario in mechanisms["gemm_smooth_read_hopper"])
+            and family in GEMM_ROOFLINE_FAMILIES):      # measured, not applied (s25-gemm)
+        row.lets["gemm_smooth_power"] = GEMM_SMOOTH_POWER   # the GH100 step's GEMMs smooth in rows
+        if scenario in mechanisms["gemm_smooth_read_hopper"]:   # the weight leg at the fp8 GEMMs' read
+            row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY
     if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")

@@ -1128,6 +1128,15 @@ Factors and where they come from (`factory explain` prints each source):
           knee in rows (m0 = 0 for the dense GEMMs; the routed experts keep theirs), so below the ridge a prompt
           token costs no GEMM time; the launches draw neither compute nor memory power in the clock law
           (docs/accuracy.md "The step GEMM as a two-legged roofline").
+          `let gemm_smooth_power` p > 0 (opt-in; 0 by default) makes the step's dense GEMMs one smooth law of
+          the step's total rows T (decode rows + prompt tokens), t = (t_c^p + t_w^p)^(1/p) with t_c = T 2 A_dense /
+          (G P e_c rho) (no knee in rows: m0 = 0 for the dense GEMMs) and t_w the weight read W_chip / (BW e_m)
+          (gemm_smooth_time), so below the ridge a prompt token costs (t_c / t)^(p - 1) of its FLOPs' time and
+          above it the GEMMs tend to their FLOPs; the knee's time is memory time (no compute draw). p 2.7 fitted
+          once to reference/h100_microbench.md's 4,096 x 14,336 GEMMs (bench/gemm_smooth_fit.py, 8.3% rms; the
+          knee law fits the same points at 4.3%). With `let gemm_weight_efficiency` e_w > 0 the weight leg is
+          read at e_w (the launches' time beside it only where `gemm_launch_time` is set). The prefill and the
+          batcher's kappa_p / p0 keep the knee (docs/accuracy.md "One smooth GEMM law of the step's rows").
     e_m   inference_bandwidth_efficiency 0.75, measured (weight GEMMs at M <= 128 on an H100,
           reference/h100_microbench.md).
     e_l   link_efficiency 0.80 [U] (nccl-tests all-reduce bus bandwidth over NVLink4, order of magnitude; NCCL on an
@@ -1334,7 +1343,8 @@ from .options import (ACTIVATION_BYTES, ALLREDUCE_ONESHOT, ALLREDUCE_ONESHOT_TP4
                       dispatch_wait_tail, draft_acceptance, draft_accepted_length, draft_tokens, elementwise_kernels,
                       expert_gemm_tiles, first_token_delay, first_token_delay_p99, fp4_quantize_kernels,
                       fp4_scale_block, gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time,
-                      gemm_swiglu, gemm_weight_efficiency, host_steps, integer_chunk_steps, knee_own_power,
+                      gemm_smooth_power, gemm_swiglu, gemm_weight_efficiency, host_steps, integer_chunk_steps,
+                      knee_own_power,
                       kv_cache_fraction, kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency,
                       link_efficiency, memory_reserve, moe_layer_latency, nccl_latency, operating_fraction,
                       output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,
@@ -1357,6 +1367,7 @@ from .queues import (ADP_POISSON_EXACT, BULK_NEWTON_STEPS, BUSY_WINDOW_BISECTION
                      _residual_excess, _serial_servers, _shape_eff, _step_mixture, _tpot_tail, _waiting_chance,
                      _whole_step_ttft, _window_share, adp_context_excess, budget_hold_slope, busy_step_fraction,
                      busy_window_tpot, dispatch_row_share, expert_tile_efficiency, gemm_roofline_time,
+                     gemm_smooth_time,
                      least_busy_bulk, least_busy_tail, least_busy_utilization, little_rows, prefill_pool_utilization,
                      prefill_pool_wait, prefill_prompts_per_pass, row_elasticity)
 from .clock import (CLOCK_SECANT_STEPS, CLOCK_STEPS, CLOCK_TOLERANCE, _either, _power_law, _solve_clock,

@@ -698,10 +698,28 @@ gemm_weight_efficiency = Assumption(
     "docs/accuracy.md \"The GEMM knee by shape\"), reference/h100_microbench.md's (one H100 SXM, 2026-11-27) "
     "4,096 x 14,336 GEMMs give e_w = 0.61 at fp8 (M = 64, 35.9 us: 58.7 MB / (3.35 TB/s x 28.9 us); M = 256: "
     "0.67) and 0.86 at bf16 (M = 1, 47.9 us: 117.4 MB / (3.35 TB/s x 40.9 us)), against the GEMMs' 0.75 and a "
-    "plain read's 0.91: one number for every precision, so set it for the weights' precision. 0: the weight "
+    "plain read's 0.91: one number for every precision, so set it for the weights' precision. With "
+    "`gemm_smooth_power` p > 0 it is the smooth law's weight leg, with or without the launches. 0: the weight "
     "leg at e_m and the launch time on the compute leg only (`gemm_launch`, the model before, bit for bit). Not "
     "given to validate (MECHANISMS \"gemm_roofline\"): docs/accuracy.md \"The step GEMM as a two-legged "
     "roofline\"", range=SHARE)
+gemm_smooth_power = Assumption(
+    "gemm_smooth_power", 0.0, "1",
+    "exponent p of the decode step's dense GEMMs as one smooth law of the step's total rows M (decode rows + prompt "
+    "tokens) [D]: t = (t_w^p + t_c^p)^(1/p), t_w the chip's weight read at e_m (with its launches), t_c the FLOPs "
+    "at the large-shape rate e_c (no knee in rows: m0 = 0 for the dense GEMMs, the routed experts keep theirs), "
+    "so below the ridge a prompt token costs (t_c / t)^(p - 1) of its FLOPs' time and above it the GEMM tends "
+    "to its FLOPs; the knee's time is memory time, no compute draw in the clock law. p 2.7 fits "
+    "reference/h100_microbench.md's (one H100 SXM, 2026-11-27) K 4,096 x N 14,336 GEMMs, bf16 M 1-4,096 and fp8 "
+    "M 64 / 256 / 4,096, at 8.3% rms (bench/gemm_smooth_fit.py; the knee law m0 = 128 fits them at 4.3%: the "
+    "bf16 M 512 / 1,024 points sit 14% above the large-shape rate, tile waves the smooth law does not hold). "
+    "0: the knee law e(m) = e_c m / (m + m0) against the weight read by max (the model before, bit for bit). "
+    "With `gemm_weight_efficiency` e_w > 0 the weight leg is read at e_w (with `gemm_launch_time` t > 0 the "
+    "launches' time beside it, else none). "
+    "A chip's own `gemm_half_rows_<precision>` (Blackwell FP4) keeps its knee. The step only: the prefill and the "
+    "batcher's kappa_p / p0 keep the knee. Not given to validate by default (MECHANISMS \"gemm_smooth_hopper\", "
+    "\"gemm_smooth_read_hopper\", measured, not applied): docs/accuracy.md \"One smooth GEMM law of the step's "
+    "rows\"", range=NON_NEGATIVE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
     "the largest shortfall of a Server run's mean rows-in-flight (and so of its mean step) that a capacity point "

@@ -17,7 +17,8 @@ from .options import (ACTIVATION_BYTES, BATCH_GRID, CONTEXT_ATTENTION_HALF_LENGT
                       context_chunk_unit, dense_gemm_release_rate, dispatch_wait_engines, dispatch_wait_p50,
                       dispatch_wait_p99, dispatch_wait_share, dispatch_wait_tail, draft_tokens, elementwise_kernels,
                       expert_gemm_tiles, first_token_delay, first_token_delay_p99, fp4_quantize_kernels,
-                      gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_swiglu, gemm_weight_efficiency,
+                      gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_smooth_power, gemm_swiglu,
+                      gemm_weight_efficiency,
                       integer_chunk_steps, knee_own_power, kv_cache_fraction, kv_length_biased, kv_room_wait,
                       kv_wait_service_spread, layer_latency, link_efficiency, moe_layer_latency, nccl_latency,
                       output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,
@@ -148,6 +149,8 @@ class Load:
     launch_time: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_launch_time.value]))
     # the weight read's efficiency with the launches' time on both legs (`gemm_weight_efficiency`; 0: off)
     weight_eff: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_weight_efficiency.value]))
+    # the dense GEMMs as one smooth law of the step's rows (`gemm_smooth_power` p; 0: the knee law by max)
+    smooth_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_smooth_power.value]))
     solve: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_solve.value]))
     own_rate: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([capacity_at_own_rate.value]))
     limit_fraction: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([1.0]))  # f, in the limits

@@ -21,7 +21,7 @@ from .options import (BENCHMARK_LIMITS, EXPERT_POPULARITY_CV, FP4_BF16_PARAMS, F
                       dispatch_wait_p50, dispatch_wait_p99, dispatch_wait_share, dispatch_wait_tail,
                       draft_acceptance, draft_accepted_length, draft_tokens, elementwise_kernels, expert_gemm_tiles,
                       first_token_delay, first_token_delay_p99, fp4_quantize_kernels, fp4_scale_block,
-                      gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_swiglu,
+                      gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_smooth_power, gemm_swiglu,
                       gemm_weight_efficiency, host_steps, integer_chunk_steps, knee_own_power, kv_cache_fraction,
                       kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency, link_efficiency,
                       memory_reserve, moe_layer_latency, nccl_latency, operating_fraction, output_length_cv,
@@ -562,6 +562,8 @@ def _inputs(ctx, prefill_in_step: bool = True):
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
         weight_eff=ctx.get("gemm_weight_efficiency", gemm_weight_efficiency),
+        smooth_power=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
+                              ctx.get("gemm_smooth_power", gemm_smooth_power)),   # a chip's own knee is kept
         solve=ctx.get("capacity_solve", capacity_solve),
         own_rate=ctx.get("capacity_at_own_rate", capacity_at_own_rate),
         limit_fraction=fraction,

@@ -529,6 +529,23 @@ def gemm_roofline_time(rows, k, n, weight_bytes, peak, gemm_eff, bandwidth, bw_e
     return np.maximum(k * n * weight_bytes / (bandwidth * bw_eff), launch + 2 * k * n * rows / (gemm_eff * peak))
 
 
+def gemm_smooth_time(compute, weights, power):
+    """A weight GEMM's time as one smooth law of its rows (`gemm_smooth_power` p > 0): its FLOPs at the large-shape
+    rate t_c = 2 K N M / (e_c P) and its weight read t_w = K N w / (BW e_m) joined as t = (t_w^p + t_c^p)^(1/p), so
+    below the ridge (t_c < t_w) a row costs (t_c / t)^(p - 1) of its FLOPs' time (a prompt token rides nearly free
+    beside a weight-bound step) and above it the GEMM tends to its FLOPs at e_c. p fitted once to
+    reference/h100_microbench.md's 4,096 x 14,336 weight GEMMs (bench/gemm_smooth_fit.py: GEMM_SMOOTH_POWER).
+    Homogeneous of degree 1, so the sum over a layer's GEMMs of one M (t_c / t_w the same M / M_ridge for each) is
+    the law of their sums: the step applies it to its dense GEMMs' totals (evaluate_configs). p <= 0: max(t_c, t_w)
+    (the hard roofline, the p -> inf limit)."""
+    compute, weights, power = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (compute, weights, power)))
+    top = np.maximum(np.maximum(compute, weights), 1e-300)
+    p = np.where(power > 0, power, 1.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        smooth = top * ((compute / top) ** p + (weights / top) ** p) ** (1 / p)   # scaled: no overflow at large p
+    return np.where(power > 0, smooth, np.maximum(compute, weights))
+
+
 def _shape_eff(peak_eff: np.ndarray, rows: np.ndarray, half_rows: np.ndarray) -> np.ndarray:
     """Achieved fraction of peak FLOP/s of a GEMM with `rows` rows (tokens): e_max M / (M + M0). Tiles of
     64-128 rows leave SMs idle or half-filled below a few hundred rows (measured on an H100, see the module

@@ -14,8 +14,8 @@ from .physics import (Architecture, Hardware, Load, _col, _kv_room_wait, attenti
                       windowed_length)
 from .queues import (RUN_SECONDS, _budget_ttft, _budget_utilization, _busy_window_latency, _pipeline_tokens,
                      _prompt_lumps, _ramp_deficit, _serial_servers, _shape_eff, _step_mixture, _tpot_tail,
-                     adp_context_excess, budget_hold_slope, expert_tile_efficiency, little_rows,
-                     prefill_prompts_per_pass)
+                     adp_context_excess, budget_hold_slope, expert_tile_efficiency, gemm_smooth_time,
+                     little_rows, prefill_prompts_per_pass)
 from .clock import (_either, _power_law, _sustained_rate, _window_rate)
 
 
@@ -134,6 +134,12 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     m0_dense = np.where(two_legs, 0.0, m0_dense)
     t_launches = np.where(two_legs, L * n_launch * t_launch, 0.0)   # a chip's launches a step (L / pp x pp passes)
     em_weights = np.where(two_legs, e_w, em)                      # the weight leg's bandwidth efficiency
+    # one smooth law of the step's rows (`gemm_smooth_power` p > 0): the dense GEMMs' FLOPs at e_c (no knee in rows)
+    # joined to the weight read as (t_c^p + t_w^p)^(1/p) (gemm_smooth_time), in place of the knee law's max
+    p_smooth = _col(load.smooth_power)
+    m0_dense = np.where(p_smooth > 0, 0.0, m0_dense)
+    # with `gemm_weight_efficiency` e_w > 0 the smooth law's weight leg is read at e_w, launches or none
+    em_weights = np.where((p_smooth > 0) & (e_w > 0), e_w, em_weights)
     n_x = _col(load.tp_exchanges)                                 # TP exchanges per layer
     passes = np.where(_col(load.stationary) > 0, L, pp)           # reads of a chip's weights per step
     # the memory-bound elementwise kernels of a token's pass through a layer, per chip (norms, residual adds and
@@ -265,7 +271,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         attn_ctx = attn_ctx * excess                              # the busiest rank's prompts (ADP contexts)
 
         def at_rate(rho):                                         # compute at the clock's rate rho, memory not
-            cycle = (np.maximum(gemm / rho, t_weights) + t_launches + np.maximum(attn / rho, t_kv) + attn_ctx / rho
+            cycle = (gemm_smooth_time(gemm / rho, t_weights, p_smooth) + t_launches + np.maximum(attn / rho, t_kv)
+                     + attn_ctx / rho
                      + t_tp + t_pp + L * tl + t_over + t_moe + t_el + t_tok)
             return np.where(overlap, np.maximum(cycle, pp * host_round), cycle)   # the host's pp h a cycle (overlap)
         # the compute kernels' time at the full clock; the GEMMs' knee time (beyond their FLOPs at e_c) counts as
