@@ -744,7 +744,7 @@ Attention of latent and windowed layers (architecture(), attention_flops, window
                 gbeezybez@232fbf9 [P]) [U]. gpt-oss at I = 4,000, O = 1,278: 0.514 of the reads and generation
                 FLOPs, 0.53 of the prompt attention.
 
-Search: tp in powers of two up to the scale-up domain, pp over 1..256, B over a geometric grid up to 16,384
+Search: tp in powers of two up to the scale-up domain that divide the query heads (a chip holds whole heads), pp over 1..256, B over a geometric grid up to 16,384
 clamped to B_max (so the largest batch that fits is always a candidate). Kept: fits, TPOT <= tpot_limit,
 TTFT <= ttft_limit; objective: most tokens/s (single stream: lowest TPOT at one request, a batch of its k beam rows). A spec that sets tp,
 pp or batch fixes that coordinate (a tp or pp off the grid joins it), in each scenario to that scenario's value (a sweep of tp is one search

@@ -211,10 +211,13 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
     if not best["any_allowed"][i]:
         fixed = [f"{name} = {q(at(v), '')}" for name, v in (("tp", load.fixed_tp), ("pp", load.fixed_pp))
                  if v is not None]
+        heads = at(arch.heads)
+        per_head = f", {q(heads, '')} attention heads" if heads > 1 else ""
+        divides = " that divides the attention heads" if heads > 1 else ""
         return (f"no parallel layout exists{' with ' + ' and '.join(fixed) if fixed else ''}: "
-                f"{q(chips, '')} accelerators, a scale-up domain of {q(scaleup, '')}, {q(layers, '')} layers "
-                f"(tp must be a power of two within the scale-up domain, tp x pp at most the accelerators, "
-                f"pp at most the layers)")
+                f"{q(chips, '')} accelerators, a scale-up domain of {q(scaleup, '')}, {q(layers, '')} layers"
+                f"{per_head} (tp must be a power of two within the scale-up domain{divides}, tp x pp at most "
+                f"the accelerators, pp at most the layers)")
     if not best["any_fits"][i]:
         w, usable = at(best["closest_weights_per_chip"]), at(best["closest_usable"])
         r = at(best["closest_tp"]) * at(best["closest_pp"])

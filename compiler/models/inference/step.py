@@ -47,7 +47,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     replicas = np.floor(chips / R + 1e-9)
     # expert parallelism: the d attention ranks and their experts' all-to-all stay within the scale-up domain;
     # only a mixture-of-experts model has experts to spread (d = 1 otherwise)
-    valid = (R <= chips + 1e-9) & (tp * d <= scaleup + 1e-9) & (pp <= L) & ((d == 1) | (E > 0))
+    # a tensor-parallel group splits the attention heads between its chips, whole heads each (Megatron-LM's
+    # `num_attention_heads % tensor_model_parallel_size == 0`; vLLM and TensorRT-LLM refuse the same): a tp that
+    # does not divide the query heads is no layout (a model that gives no heads, 1, is not restricted)
+    heads = _col(arch.heads)
+    whole_heads = (heads <= 1) | (np.abs(heads / tp - np.round(heads / tp)) < 1e-9)
+    valid = ((R <= chips + 1e-9) & (tp * d <= scaleup + 1e-9) & (pp <= L) & ((d == 1) | (E > 0))
+             & whole_heads)
 
     weights = N * w
     w_chip = (N - n_exp) * w / G + n_exp * w / R                  # dense share on the rank, experts over the replica
