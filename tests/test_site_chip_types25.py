@@ -12,12 +12,10 @@ done afresh.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from compiler import evaluate_text
-from compiler.graph import expand_reads
 from compiler.models import cost
-from test_site_halls_walks23 import _site      # tests/ is on the path
+from test_site_chain_walks24 import _evaluated   # tests/ is on the path: every figure's reads and value
+from test_site_halls_walks23 import _site
 
 
 def _two_services(halls: int) -> str:
@@ -48,16 +46,6 @@ def test_a_site_is_walked_for_its_chip_types_a_few_times_whatever_reads_them(mon
     or two and a training run (before: 6 at 4 or 12 halls with one service, 13 with three workloads)."""
     for text in (_site(4), _site(12), _two_services(4)):
         assert _site_walks(monkeypatch, text) <= 3
-
-
-def _evaluated(text: str) -> tuple[dict[str, list[str]], dict[str, bytes]]:
-    results, sink = evaluate_text(text, "spec.factory")
-    assert not [d for d in sink.items if d.severity == "error"]
-    graph = results.graph
-    reads = {path: sorted(set(expand_reads(graph.solves, node.deps))) for path, node in dict.items(graph.nodes)}
-    values = {path: np.asarray(v, dtype=float).tobytes() for path, v in results.values.items()
-              if isinstance(v, np.ndarray)}
-    return reads, values
 
 
 def test_a_figure_reading_the_chip_types_held_once_depends_on_what_it_did_when_it_walked(monkeypatch) -> None:
