@@ -33,22 +33,9 @@ def test_building_the_report_runs_no_full_garbage_collection(tmp_path) -> None:
     """`build` (the diagrams, the report's context, report.html, report.md, results.json) runs no full collection of
     the cyclic garbage collector, each a walk of the whole evaluation still alive (at most the young one that
     re-enabling it starts, over what the build made), and leaves it as it found it."""
-    import gc
-
     from compiler.render.report import build
+    from test_render_scale24 import collections_during
 
     results, sink = evaluate_text(_site(6), "spec.factory")
-    collections = []
-
-    def count(phase, info):
-        if phase == "start":
-            collections.append(info["generation"])
-    gc.collect()
-    gc.callbacks.append(count)
-    try:
-        assert gc.isenabled()
-        build(results, "spec.factory", sink, str(tmp_path / "out"))
-    finally:
-        gc.callbacks.remove(count)
-    assert gc.isenabled()
+    collections, _ = collections_during(lambda: build(results, "spec.factory", sink, str(tmp_path / "out")))
     assert collections.count(2) == 0 and len(collections) <= 1, collections
