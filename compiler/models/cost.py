@@ -504,7 +504,8 @@ def chip_types(site, capex: bool = True) -> dict[int, list]:
     evaluation's model memo; a reader after the first replays the solve's reads, so each figure records what it
     read when it walked): the site's service draws, its halls' shares and each workload's accelerator-hour read it,
     and each walked the whole site (6 walks of every hall an evaluation with one service before s25-scale, 13 with
-    three workloads; 8% of a 300-hall site's evaluation). Shared by its readers: read it, never change it (`_energy_types` copies the rows it changes)."""
+    three workloads; 8% of a 300-hall site's evaluation under cProfile, with each hall's own walk). Shared by its
+    readers: read it, never change it (`_energy_types` copies the rows it changes)."""
     if capex:
         return cached(site, "chip_types", _chip_types)
     return cached(site, "chip_types:power", _power_types)
