@@ -10,14 +10,18 @@ who lays a campus out by hand writes it; the halls are shaped like examples/flag
 * `rows`: one hall of n separately written rows.
 
     python3 bench/scale_halls.py [--shape halls|gear|rows] [--n 10,50,200,1000,2000] [--build-max 50]
-                                 [--phases N] [--profile N] [--write N > spec.factory]
+                                 [--phases N] [--profile N] [--build-phases N] [--build-profile N]
+                                 [--write N > spec.factory]
 
 Each measurement runs in a fresh subprocess (its own imports, its own CPU time: time.process_time, the figure to
 trust on a shared machine). It prints, per n, the CPU seconds of check (front end only) and eval (front end,
 lowering, evaluation and the JSON rendering of every value), `build` up to --build-max, and each time's ratio to
 the n = 50 time (linear is n / 50). `--phases N` prints the CPU time of each stage of eval at n = N (front end:
 parse, resolve, typecheck; lower; bind; evaluate; render), `--profile N` the same under cProfile with the top
-functions by cumulative time; `--write N` prints the spec of size N.
+functions by cumulative time; `--build-phases N` the CPU time of each stage of `build` after the evaluation
+(each diagram's DOT text and Graphviz's layout of it, unless --no-graphviz; the report's context, report.html,
+report.md, results.json),
+`--build-profile N` the same under cProfile; `--write N` prints the spec of size N.
 """
 from __future__ import annotations
 
@@ -130,24 +134,29 @@ def _run(argv: list[str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _laps(out: dict):
+    """lap(name): the CPU seconds since the last lap (or this call) written to out[name]."""
+    import time
+    clock = [time.process_time()]
+
+    def lap(name: str) -> None:
+        now = time.process_time()
+        out[name] = now - clock[0]
+        clock[0] = now
+    return lap
+
+
 def _phases(path: str, prof=None) -> dict[str, float]:
     """CPU seconds of each stage of `eval --format json` on `path`: front end (parse, resolve, typecheck: the
     stdlib's modules too), lower, bind (the IR's inputs and order), evaluate, render."""
-    import time
     sys.path.insert(0, str(ROOT))
     import dsl
     from compiler.evaluate import evaluate
     from compiler.ir import bind
     from compiler.lower import lower
     from compiler.render.results import render_results
-    out = {}
-    clock = time.process_time()
-
-    def lap(name):
-        nonlocal clock
-        now = time.process_time()
-        out[name] = now - clock
-        clock = now
+    out: dict[str, float] = {}
+    lap = _laps(out)
     if prof is not None:
         prof.enable()
     checked, sink = dsl.check_files([path])
@@ -163,6 +172,59 @@ def _phases(path: str, prof=None) -> dict[str, float]:
     if prof is not None:
         prof.disable()
     return out
+
+
+def _build_phases(path: str, prof=None, graphviz: bool = True) -> dict[str, float]:
+    """CPU seconds of each stage of `build` on `path` after the evaluation (`evaluate_all`, as `factory build`
+    runs it): each diagram's DOT text (`diagram_dot`), Graphviz's layout of it (the `dot` process: its own CPU,
+    children's time), the report's context, report.html, report.md and results.json; the cyclic garbage collector
+    paused over them, as `build` pauses it."""
+    sys.path.insert(0, str(ROOT))
+    from compiler import evaluate_files
+    out: dict = {}
+    lap = _laps(out)
+    results, sink = evaluate_files([path], {}, None, True, None)
+    lap("evaluate")
+    from dsl import gc_paused
+    with gc_paused():               # as `build` makes them (compiler.render.report.build)
+        _build_stages(results, path, sink, lap, prof, graphviz, out)
+    return out
+
+
+def _build_stages(results, path: str, sink, lap, prof, graphviz: bool, out: dict) -> None:
+    from compiler.render import diagram
+    from compiler.render.report import VIEWS, render_html, render_markdown, report_context
+    from compiler.render.report_format import flagged_quantities
+    from compiler.render.results import render_results
+    from compiler.render.view import problems
+    if prof is not None:
+        prof.enable()
+    flags, found = flagged_quantities(results, sink), problems(results, sink)
+    lap("flags")
+    for view in VIEWS:
+        text = diagram.diagram_dot(results, view, flags=flags, problems=found)
+        lap(f"{view} dot")
+        children = os.times()
+        if not graphviz:
+            lap(f"{view} svg (this process)")
+            continue
+        try:
+            diagram.render_diagram(text, "svg")
+        except Exception as exc:  # noqa: BLE001 - measured, not drawn
+            out[f"{view} graphviz failed"] = str(exc)[:80]
+        done = os.times()
+        out[f"{view} graphviz"] = done.children_user + done.children_system - children.children_user \
+            - children.children_system
+        lap(f"{view} svg (this process)")
+    context = report_context(results, path, sink, None)
+    lap("report context")
+    for name, render in (("report.html", lambda: render_html(results, path, sink, context=context)),
+                         ("report.md", lambda: render_markdown(results, path, sink, context=context)),
+                         ("results.json", lambda: render_results(results, path, sink, "json", None))):
+        render()
+        lap(name)
+    if prof is not None:
+        prof.disable()
 
 
 def _profile(path: str) -> None:
@@ -183,6 +245,9 @@ def main() -> None:
     ap.add_argument("--profile", type=int)
     ap.add_argument("--write", type=int)
     ap.add_argument("--phases", type=int, help="time each stage of eval at this n, in this process")
+    ap.add_argument("--build-phases", type=int, help="time each stage of build after the evaluation at this n")
+    ap.add_argument("--build-profile", type=int, help="--build-phases under cProfile")
+    ap.add_argument("--no-graphviz", action="store_true", help="--build-phases without Graphviz's layouts")
     args = ap.parse_args()
     if args.write is not None:
         sys.stdout.write(spec(args.shape, args.write))
@@ -192,6 +257,21 @@ def main() -> None:
         path = os.path.join(tmp, f"{args.shape}_{args.profile}.factory")
         Path(path).write_text(spec(args.shape, args.profile))
         _profile(path)
+        return
+    if args.build_phases is not None or args.build_profile is not None:
+        n = args.build_phases if args.build_phases is not None else args.build_profile
+        path = os.path.join(tmp, f"{args.shape}_{n}.factory")
+        Path(path).write_text(spec(args.shape, n))
+        prof = None
+        if args.build_profile is not None:
+            import cProfile
+            import pstats
+            prof = cProfile.Profile()
+        got = _build_phases(path, prof, graphviz=not args.no_graphviz)
+        print(f"{args.shape} n = {n}, build stages, CPU seconds: " +
+              ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in got.items()))
+        if prof is not None:
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
         return
     if args.phases is not None:
         path = os.path.join(tmp, f"{args.shape}_{args.phases}.factory")

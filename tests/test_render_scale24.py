@@ -20,8 +20,9 @@ from compiler.render.results import _floats, dumps_indented, render_results
 from test_site_halls_walks23 import _site   # tests/ is on the path
 
 
-def test_rendering_the_results_runs_no_garbage_collection() -> None:
-    results, sink = evaluate_text(_site(12), "spec.factory")
+def collections_during(work) -> tuple[list[int], object]:
+    """(the generation of each collection of the cyclic garbage collector that ran in `work()`, what it returned),
+    the collector enabled before and checked enabled after."""
     collections = []
 
     def count(phase, info):
@@ -31,11 +32,17 @@ def test_rendering_the_results_runs_no_garbage_collection() -> None:
     gc.callbacks.append(count)
     try:
         assert gc.isenabled()
-        text = render_results(results, "spec.factory", sink, "json", None)
-        csv = render_results(results, "spec.factory", sink, "csv", None)
+        done = work()
     finally:
         gc.callbacks.remove(count)
     assert gc.isenabled()                   # restored after
+    return collections, done
+
+
+def test_rendering_the_results_runs_no_garbage_collection() -> None:
+    results, sink = evaluate_text(_site(12), "spec.factory")
+    collections, (text, csv) = collections_during(lambda: (render_results(results, "spec.factory", sink, "json", None),
+                                                           render_results(results, "spec.factory", sink, "csv", None)))
     # none while rendering (before: 20+ at 12 halls); the collector, enabled again after each, may run once on what
     # the render left young
     assert len(collections) <= 2 and 2 not in collections, collections

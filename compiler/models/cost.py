@@ -510,6 +510,22 @@ def _chip_types(site, capex: bool = True, level=None, spare=None) -> dict[int, l
     return out
 
 
+def chip_types(site, capex: bool = True) -> dict[int, list]:
+    """`_chip_types` of the whole site, found once per site and evaluation (`compiler.models.cached`, held by the
+    evaluation's model memo; a reader after the first replays the solve's reads, so each figure records what it
+    read when it walked): the site's service draws, its halls' shares and each workload's accelerator-hour read it,
+    and each walked the whole site (6 walks of every hall an evaluation with one service before s25-scale, 13 with
+    three workloads; 8% of a 300-hall site's evaluation under cProfile, with each hall's own walk). Shared by its
+    readers: read it, never change it (`_energy_types` copies the rows it changes)."""
+    if capex:
+        return cached(site, "chip_types", _chip_types)
+    return cached(site, "chip_types:power", _power_types)
+
+
+def _power_types(site) -> dict[int, list]:
+    return _chip_types(site, capex=False)
+
+
 def _add_chip_types(site, level, multiplier, everything: tuple, out: dict, priced: bool = True,
                     spare=None) -> None:
     """`_chip_types` under `level` (a function of its own, not a closure: a recursive closure holds itself, and
@@ -579,7 +595,7 @@ def _service_draws(site) -> dict[int, np.ndarray]:
     services, runs = site.parts("inference"), site.parts("training")
     if not services and not runs:
         return {}
-    types = _chip_types(site, capex=False)          # power and counts only: no price read
+    types = chip_types(site, capex=False)          # power and counts only: no price read
     out: dict[int, np.ndarray] = {}
     held: dict[int, np.ndarray] = {}
     trained: dict[int, np.ndarray] = {}
@@ -636,7 +652,7 @@ def _it_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     draws = service_draws(site)
     if not draws:
         return np.zeros(1), {}
-    types = _chip_types(site, capex=False)
+    types = chip_types(site, capex=False)
     left = {key: types[key][1] for key in draws}
     per_hall = {}
     for hall in halls(site):
@@ -766,6 +782,12 @@ output("site", "facility_power_metered", "facility_power_avg + sum over its chai
 
 
 def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:
+    """`_type_accelerator_hour`, found once per site and evaluation (`compiler.models.cached`: each workload's
+    accelerator cost reads it, and each service's hour again; s25-scale)."""
+    return cached(site, "type_accelerator_hour", _type_accelerator_hour)
+
+
+def _type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]:
     """Each chip type's accelerator-hour at a site (USD per accelerator-second), {id: (name, count, rate)}: the
     site's bill (tco_year) shared so that sum(count x rate) = tco_year:
 
@@ -779,7 +801,7 @@ def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]
     tco_year / accelerators, its cost_per_accelerator_hour. The stated rule by which two types share the site: the
     per-watt costs (plant, building, staff per MW, energy) move an H100's hour little when a hall of GB300s is
     added; the fixed ones (land, gear placed at the site, a fabric) are spread over both by peak IT power."""
-    types = _energy_types(site)
+    types = energy_types(site)
     crf = it_capital_recovery(site)
     upkeep = _finance(site, "maintenance_rate", A.maintenance_rate)
     tco, energy = site.get("tco_year"), site.get("opex_energy")
@@ -795,9 +817,16 @@ def type_accelerator_hour(site) -> dict[int, tuple[str, np.ndarray, np.ndarray]]
     return out
 
 
+def energy_types(site) -> dict[int, list]:
+    """`_energy_types`, found once per site and evaluation (`compiler.models.cached`; s25-scale). Shared by its
+    readers: read it, never change it."""
+    return cached(site, "energy_types", _energy_types)
+
+
 def _energy_types(site) -> dict[int, list]:
-    """`_chip_types` with each type's average IT power as drawn: average(t) + D(t) (`service_draws`)."""
-    types = _chip_types(site)
+    """`_chip_types` with each type's average IT power as drawn: average(t) + D(t) (`service_draws`); the rows
+    copied from the site's `chip_types`, which others read too."""
+    types = {key: list(row) for key, row in chip_types(site).items()}
     for key, delta in service_draws(site).items():
         types[key][4] = types[key][4] + delta
     return types
@@ -815,11 +844,11 @@ def service_accelerator_hour(site, key: int, wall: np.ndarray | None) -> np.ndar
     holds (`wall` None: at w(t), the site's planning draw; a training run's) add up to the site's tco_year:
     sum_s n(s) hour(s) + (count(t) - sum_s n(s)) hour(w(t)) = count(t) rate(t), as average'(t) = count(t) w(t) +
     sum_s n(s) (w(s) - w(t)). None where the site places no accelerator of the type."""
-    types = _energy_types(site)
+    types = energy_types(site)
     if key not in types:
         return None
     if wall is None:
-        planning = _chip_types(site)[key]
+        planning = chip_types(site)[key]
         wall = planning[4] / np.where(planning[1] > 0, planning[1], np.nan)
     hours = type_accelerator_hour(site)
     average = sum((row[4] for row in types.values()), np.zeros(1))

@@ -292,6 +292,7 @@ class _Plan(ResultsView):
         self.ids = _Ids()
         self.flags = flags or {}        # {path: why}: figures the run's diagnostics flag
         self.banner = ""                # the run's errors and failing checks, in words (diagram_dot)
+        self._first_parts: dict[str, dict[str, Instance]] = {}     # (first_part)
 
     def mark(self, text: str, path: str) -> str:
         """`text` (the figure of `path` as drawn) with the mark eval and the report give it when the run flags it:
@@ -352,6 +353,17 @@ class _Plan(ResultsView):
 
     def parts(self, inst: Instance, *kinds: str) -> list[Instance]:
         return [p for p in inst.parts if self.kind(p) in kinds]
+
+    def first_part(self, inst: Instance, kind: str) -> Instance | None:
+        """The first of `inst`'s parts of `kind` (`kind` as `kind()` names it), None where it has none: its parts
+        indexed by kind once per instance and plan, so that the halls of a site asking for the site's gear do not
+        each look through all the halls."""
+        index = self._first_parts.get(inst.path)
+        if index is None:
+            index = self._first_parts[inst.path] = {}
+            for part in inst.parts:
+                index.setdefault(self.kind(part), part)
+        return index.get(kind)
 
     def roots(self) -> list[Instance]:
         """What the plan draws: the top-level blocks of the highest facility level the spec has

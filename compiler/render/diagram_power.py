@@ -41,12 +41,14 @@ STAGE_ORDER = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
 
 
 def _nearest_gear(plan: _Plan, inst: Instance, kind: str) -> tuple[Instance, Instance] | None:
-    """(gear, where it is placed): the gear of `kind` on `inst` or its nearest ancestor that places one."""
+    """(gear, where it is placed): the gear of `kind` on `inst` or its nearest ancestor that places one (each level's
+    first part of `kind`, `_Plan.first_part`: a hall's stages each looked through its site's n halls, n^2 at a site
+    of n halls; s25-scale)."""
     level: Instance | None = inst
     while level is not None:
-        for gear in level.parts:
-            if plan.kind(gear) == kind:
-                return gear, level
+        gear = plan.first_part(level, kind)
+        if gear is not None:
+            return gear, level
         level = level.parent
     return None
 
@@ -176,7 +178,8 @@ def _alike_title(plan: _Plan, halls: list[Instance], names: list[str]) -> str:
     over a gap, `h0–h5` for h0, h2, h3, h5, named two halls of another branch), else `h1 and h4`, each name where
     they fit a title (MAX_TEXT), or the first and how many more (the row under it names them all)."""
     siblings = plan.parts(halls[0].parent, "hall") if halls[0].parent is not None else []
-    where = sorted(next((i for i, h in enumerate(siblings) if h is hall), -1) for hall in halls)
+    position = {id(h): i for i, h in enumerate(siblings)}      # (not a scan of the siblings for each hall: n^2)
+    where = sorted(position.get(id(hall), -1) for hall in halls)
     if len(names) == 2:
         return " and ".join(names)
     if -1 not in where and where == list(range(where[0], where[0] + len(where))):

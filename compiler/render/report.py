@@ -470,15 +470,21 @@ def _render_one(diagram_module, dot_text: str, folder: str, view_name: str) -> d
 
 def build(results: Results, spec: str, sink, out_dir: str) -> tuple[list[str], list[str]]:
     """Write report.html, report.md, results.json and the diagrams into out_dir.
-    Returns (files written, notes for the user)."""
+    Returns (files written, notes for the user). The cyclic garbage collector is paused while they are made
+    (`dsl.gc_paused`, as for the front end, binding, evaluation and results.json): each of its full collections
+    walked the whole evaluation still alive, ~n objects at a site of n halls, wherever in the diagrams or the report
+    they fell (docs/scale.md, s25-scale)."""
+    from dsl import gc_paused
+
     from .results import render_results
 
     os.makedirs(out_dir, exist_ok=True)
-    diagrams = make_diagrams(results, out_dir, sink)
-    context = report_context(results, spec, sink, diagrams)
-    outputs = {"report.html": render_html(results, spec, sink, context=context),
-               "report.md": render_markdown(results, spec, sink, context=context),
-               "results.json": render_results(results, spec, sink, "json", None)}
+    with gc_paused():
+        diagrams = make_diagrams(results, out_dir, sink)
+        context = report_context(results, spec, sink, diagrams)
+        outputs = {"report.html": render_html(results, spec, sink, context=context),
+                   "report.md": render_markdown(results, spec, sink, context=context),
+                   "results.json": render_results(results, spec, sink, "json", None)}
     written = []
     for name, text in outputs.items():
         path = os.path.join(out_dir, name)

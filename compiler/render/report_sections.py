@@ -817,11 +817,8 @@ def _inputs_read(results: Results, view: _View, path: str, key: str, subject_pat
     names = BASIS.get(key)
     if not names or path not in results.graph.nodes:
         return ""
-    cache = view.__dict__.setdefault("_closures", {})
-    if path not in cache:
-        cache[path] = _closure(results, path)
     shown: dict[str, list[str]] = {}
-    for dep in cache[path]:
+    for dep in _closure_held(results, view, path):
         name = dep.rsplit(".", 1)[-1]
         inst = getattr(results.graph.nodes.get(dep), "instance", None)
         if name == "utilization" and inst is not None and inst.kind == "inference":
@@ -839,6 +836,16 @@ def _inputs_read(results: Results, view: _View, path: str, key: str, subject_pat
         order.setdefault(BASIS_LABELS[n], len(order))
     return ", ".join(f"{label} {' / '.join(sorted(texts))}" for label, texts in
                      sorted(shown.items(), key=lambda kv: order[kv[0]]))
+
+
+def _closure_held(results: Results, view: _View, path: str) -> list[str]:
+    """`_closure` of `path`, found once per report (held by the view): a key figure's basis and its derivation
+    both read it, and each is a walk of nearly the whole graph at a site's figures (the derivations walked them
+    again: 28 walks for 21 figures of a site; s25-scale). The list is shared: read it, never change it."""
+    cache = view.__dict__.setdefault("_closures", {})
+    if path not in cache:
+        cache[path] = _closure(results, path)
+    return cache[path]
 
 
 def _closure(results: Results, path: str) -> list[str]:
@@ -871,7 +878,7 @@ def _derivation(results: Results, view: _View, kpi: Kpi, paths: list[str], sourc
                        "anchor": _anchor("a", dep) if dep.startswith("assumptions.") else ""})
     closure = []
     for p in paths:
-        closure.extend(_closure(results, p))
+        closure.extend(_closure_held(results, view, p))
     closure = sorted(set(closure))
     assumptions = [p for p in closure if p.startswith("assumptions.")]
     cited: dict[tuple[str, str], str] = {}
