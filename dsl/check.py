@@ -60,6 +60,12 @@ FUNCTIONS = {
 }
 
 
+def a_kind(name: str) -> str:
+    """A kind's name with its indefinite article, by its sound: 'an inference', 'an economizer', 'a ups' (the
+    kind names starting in u are read as "you": ups, and none begins with a silent h)."""
+    return f"{'an' if name[:1] in ('a', 'e', 'i', 'o') else 'a'} {name}"
+
+
 def _holder(spec) -> str:
     """The kinds that can hold a block of `spec`'s kind, in words ('site or hall'), for a help line."""
     from .schema import kinds as all_kinds
@@ -149,8 +155,8 @@ class _Checker:
             parent_spec = kind_spec(parent.kind)
             if parent_spec is not None and spec.name not in parent_spec.contains:
                 holds = ", ".join(parent_spec.contains) or "no parts"
-                self.sink.error(Code.MISPLACED_BLOCK, f"a {spec.name} cannot be placed inside a {parent_spec.name}",
-                                block.kind_span, notes=[f"a {parent_spec.name} holds: {holds}"])
+                self.sink.error(Code.MISPLACED_BLOCK, f"{a_kind(spec.name)} cannot be placed inside {a_kind(parent_spec.name)}",
+                                block.kind_span, notes=[f"{a_kind(parent_spec.name)} holds: {holds}"])
         if block.count is not None and parent is None:
             # a top-level block is a definition, or the root a plan draws: nothing places it, so `x 3` multiplied
             # nothing (`hall h x 3` evaluated and drew one hall, without a word)
@@ -212,7 +218,7 @@ class _Checker:
 
             hint = did_you_mean(stmt.name, spec.fields)
             own = f"{stmt.name}_" if stmt.name in RESERVED_NAMES else stmt.name      # (a keyword names nothing)
-            self.sink.error(Code.UNKNOWN_FIELD, f"a {spec.name} has no field `{stmt.name}`", stmt.name_span,
+            self.sink.error(Code.UNKNOWN_FIELD, f"{a_kind(spec.name)} has no field `{stmt.name}`", stmt.name_span,
                             help=hint or f"use `let {own} = ...` for a value of your own",
                             notes=[f"{spec.name} fields: " + ", ".join(sorted(spec.fields))] if not hint else [])
             return

@@ -38,6 +38,7 @@ from typing import Callable
 from dsl.schema import QuantityKind, Range, RefKind, kind as kind_spec, kinds as all_kinds
 from dsl.units import si_unit
 from dsl.diagnostics import Code
+from dsl.check import a_kind
 
 
 # The values an assumption's formula holds for (`Assumption.range`): a spec's `let` outside is refused.
@@ -477,7 +478,7 @@ def _step(current, segment: str, fail) -> tuple:
     if target is None:
         fail(f"no kind `{arg}`")
     if current is not None and target.name not in (current.contains if op == "parts" else _reachable(current.name)):
-        fail(f"a {current.name} cannot hold a {target.name}" + (" directly" if op == "parts" else ""))
+        fail(f"{a_kind(current.name)} cannot hold {a_kind(target.name)}" + (" directly" if op == "parts" else ""))
     return (op, target.name), target
 
 
@@ -507,7 +508,7 @@ def expand_read(kind: str, output_name: str, text: str) -> tuple[str, ...]:
                 fail("`*` needs the kind it is read on: not after `up:` or `parent`")
             reached = current.contains if op == "parts" else _reachable(current.name)
             if not reached:
-                fail(f"a {current.name} holds no parts: `{segment}` stands for nothing")
+                fail(f"{a_kind(current.name)} holds no parts: `{segment}` stands for nothing")
             texts = []
             for one in sorted(reached):
                 one_text = ("up:" if up else "") + ".".join(segments[:i] + [f"{op}:{one}"] + segments[i + 1:])
