@@ -1,0 +1,92 @@
+"""Laws of the diagrams found in the session-25 look at every view of every example and of planners' specs
+(compiler/render/diagram_*.py), read on the DOT text."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from compiler.cli import run_pipeline
+from compiler.render.diagram import diagram_dot
+
+# a hall of liquid-cooled racks (heat to liquid and to air); {site_gear} / {hall_gear}: CDUs or CRAHs placed
+HALL = """\
+from systems import GB200_NVL72
+from facility import CDU_row_2MW, CRAH_150kW
+site s {{
+  land_price = 0 USD
+  {site_gear}
+  hall h {{
+    rack g: GB200_NVL72 x {racks}
+    {hall_gear}
+  }}
+}}
+"""
+
+
+def _results(tmp_path: Path, src: str):
+    path = tmp_path / "hall.factory"
+    path.write_text(src)
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert results is not None, [d.message for d in sink.items]
+    return results
+
+
+def _plain(dot: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", dot).replace("&#8194;", " "))
+
+
+def _card(dot: str, node: str) -> str:
+    """The plain text of node `node`'s label."""
+    found = re.search(rf"^\s*{node} \[label=<(.*?)>\]$", dot, flags=re.M | re.S)
+    assert found, node
+    return _plain(found.group(1))
+
+
+def test_loops_the_spec_leaves_to_the_model_say_the_unit_they_are_counted_in(tmp_path) -> None:
+    """No CDU or CRAH placed: the thermal model counts them in its default units (cdu_capacity 1.5 MW, crah_capacity
+    150 kW, N+1: models/thermal.py units_needed), and the cards say so as the chillers' card does. 16 GB200 NVL72 of
+    ~124 kW: ~1.68 MW to liquid = ceil(1.68 / 1.5) + 1 = 3 CDUs of 1.5 MW; ~0.30 MW to air = ceil(0.30 / 0.15) + 1 = 3
+    CRAHs of 150 kW. Before, the cards gave the count alone, as if the spec had placed them."""
+    results = _results(tmp_path, HALL.format(site_gear="", hall_gear="", racks=16))
+    dot = diagram_dot(results, "cooling")
+    liquid = results.values["s.h.heat_liquid"].reshape(-1)[0]
+    air = results.values["s.h.heat_air"].reshape(-1)[0]
+    assert 1.5e6 < liquid < 3.0e6 and 0.15e6 < air < 0.45e6, (liquid, air)   # the hand count above holds
+    assert results.values["s.h.cdus"].reshape(-1)[0] == 3 and results.values["s.h.crahs"].reshape(-1)[0] == 3
+    cdus, crahs = _card(dot, "cdus_s__h"), _card(dot, "crahs_s__h")
+    assert "CDUs × 3" in cdus and "1.5 MW each (model default)" in cdus, cdus
+    assert "CRAHs × 3" in crahs and "150 kW each (model default)" in crahs, crahs
+
+
+def test_a_load_under_one_default_unit_reads_as_units_sized_to_it(tmp_path) -> None:
+    """One rack: ~21 kW to air, under one 150 kW CRAH: the model's 1 + 1 units are read as sized to the load (as the
+    plant's chillers are: diagram_cooling._default_unit), not as 2 x 150 kW."""
+    dot = diagram_dot(_results(tmp_path, HALL.format(site_gear="", hall_gear="", racks=1)), "cooling")
+    crahs = _card(dot, "crahs_s__h")
+    assert "CRAHs × 2" in crahs and "each sized to the load (under the 150 kW model default)" in crahs, crahs
+
+
+def test_loops_counted_in_the_gear_a_site_places_name_it(tmp_path) -> None:
+    """The site places CDU_row_2MW and the hall none: the hall's CDUs are counted in 2 MW units (the nearest ancestor's
+    gear, models/thermal.py _nearest), and its card names that gear and where it is placed."""
+    dot = diagram_dot(_results(tmp_path, HALL.format(site_gear="cdu loop: CDU_row_2MW", hall_gear="", racks=16)),
+                      "cooling")
+    cdus = _card(dot, "cdus_s__h")
+    assert "CDUs × 2" in cdus and "CDU_row_2MW · 2 MW each, placed in site s" in cdus, cdus   # ceil(1.68/2)+1
+    assert "model default" not in cdus
+
+
+def test_gear_placed_in_the_hall_is_drawn_as_before(tmp_path) -> None:
+    """CDUs and CRAHs the hall places: their own name and capacity and the model's sizing, no default named."""
+    src = HALL.format(site_gear="", hall_gear="cdu loop: CDU_row_2MW\n    crah air: CRAH_150kW", racks=16)
+    dot = diagram_dot(_results(tmp_path, src), "cooling")
+    cdus, crahs = _card(dot, "cdus_s__h"), _card(dot, "crahs_s__h")
+    assert "CDU_row_2MW · 2 MW each" in cdus and "placed in" not in cdus and "model default" not in cdus
+    assert "CRAH_150kW · 150 kW each" in crahs and "model default" not in crahs
+
+
+def test_a_halls_two_loops_share_a_rank(tmp_path) -> None:
+    """The CDUs and CRAHs of one hall stand side by side one step from its heat (rank=same): dot had put the CDUs a
+    rank past the CRAHs in the flagship campus, its liquid edge drawn over the CRAH card and the picture 12% wider."""
+    dot = diagram_dot(_results(tmp_path, HALL.format(site_gear="", hall_gear="", racks=16)), "cooling")
+    assert re.search(r"\{rank=same; cdus_s__h; crahs_s__h\}", dot), dot
