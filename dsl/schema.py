@@ -482,6 +482,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         switches_core count   output    tier-3 (core, super-spine) switches
         switches      count   output    switches in all tiers
         ports         count   output    switch ports in use (a port split into lanes counts once)
+        links_endpoint count  output    links from the endpoints to the leaves, at link_speed (endpoints x links each; all domains)
+        links_leaf_spine count output   links from the leaves to the spines, at link_speed (0 with one tier)
+        links_spine_core count output   links from the spines to the cores, at link_speed (0 below three tiers)
         transceivers  count   output    optical transceiver modules, both ends of every optical link
         cables_copper count   output    passive copper cables (DAC)
         cables_active count   output    active copper cables (ACC/AEC)

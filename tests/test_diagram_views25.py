@@ -90,3 +90,53 @@ def test_a_halls_two_loops_share_a_rank(tmp_path) -> None:
     rank past the CRAHs in the flagship campus, its liquid edge drawn over the CRAH card and the picture 12% wider."""
     dot = diagram_dot(_results(tmp_path, HALL.format(site_gear="", hall_gear="", racks=16)), "cooling")
     assert re.search(r"\{rank=same; cdus_s__h; crahs_s__h\}", dot), dot
+
+
+# a fat tree of QM9700 (64 x 400 Gb/s, the link speed: one link a port) over DGX H100 racks (32 GPUs, 8 x 400G NICs
+# a server: one link an accelerator)
+FABRIC = """\
+from systems import DGX_H100_rack
+from network import QM9700
+site s {{
+  land_price = 0 USD
+  hall h {{
+    rack r: DGX_H100_rack x {racks}
+  }}
+  network ib {{
+    role = "scale_out"
+    switch = QM9700
+    oversubscription = {over}
+    {tiers}
+  }}
+}}
+"""
+
+
+def _net(results, name: str) -> float:
+    return float(results.values[f"s.ib.{name}"].reshape(-1)[0])
+
+
+def test_each_tier_edge_gives_its_links_by_hand(tmp_path) -> None:
+    """20 racks, 640 GPUs, non-blocking, top of rack: one leaf a rack with 32 links down and 32 up (20 leaves),
+    640 leaf-spine links on ceil(640 / 64) = 10 spines. The network view labels each tier edge with its links at the
+    link speed, as a cabling plan does ('640 × 400 Gb/s'); it gave the speed alone."""
+    results = _results(tmp_path, FABRIC.format(racks=20, over=1, tiers=""))
+    assert (_net(results, "links_endpoint"), _net(results, "links_leaf_spine"), _net(results, "links_spine_core")) \
+        == (640, 640, 0)
+    assert (_net(results, "switches_leaf"), _net(results, "switches_spine")) == (20, 10)
+    dot = _plain(diagram_dot(results, "network"))
+    assert re.search(r"tier_s__ib__spine -> tier_s__ib__leaf \[label= 640 × 400 Gb/s oversubscription 1:1", dot), dot
+    assert re.search(r"tier_s__ib__leaf -> endpoints_s__ib \[label= 640 × 400 Gb/s >", dot), dot
+    assert "links endpoint" not in dot and "links leaf spine" not in dot    # drawn on the edges, not in the details
+
+
+def test_the_links_are_the_ports_a_fabric_uses(tmp_path) -> None:
+    """A law at one link a port (QM9700's ports run at the link speed): every endpoint link takes one leaf port and
+    every leaf-spine or spine-core link one port at each end, so ports = endpoint links + 2 x the others, at 2 and 3
+    tiers and at any oversubscription; and the endpoint links are the endpoints (one NIC link each)."""
+    for racks, over, tiers in ((20, 1, ""), (20, 3, ""), (40, 1, "tiers = 3"), (7, 2, "tiers = 3")):
+        results = _results(tmp_path, FABRIC.format(racks=racks, over=over, tiers=tiers))
+        links = [_net(results, n) for n in ("links_endpoint", "links_leaf_spine", "links_spine_core")]
+        assert links[0] == _net(results, "endpoints") == 32 * racks
+        assert _net(results, "ports") == links[0] + 2 * links[1] + 2 * links[2], (racks, over, tiers, links)
+        assert (links[2] > 0) == (_net(results, "tiers") == 3)

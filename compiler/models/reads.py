@@ -340,7 +340,8 @@ _SERVERS_NICS = (
     "up:all:rack.count", "up:all:row.count", "up:parts:hall.count", "up:parts:rack.count", "up:parts:server.count",
     "up:parts:row.count")
 
-# read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
+# read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports,
+# network.links_endpoint, network.links_leaf_spine, network.links_spine_core
 _NETWORK_TOPOLOGY = _NETWORK + (
     "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",)
 
@@ -746,6 +747,9 @@ READS: dict[str, tuple[str, ...]] = {
     "network.link_speed": (
         "dims", "nic", "ref:nic.bandwidth", "ref:switch.port_speed", "role", "set:injection_bw", "switch", "topology")
     + _SERVERS_NICS,
+    "network.links_endpoint": _NETWORK_TOPOLOGY,
+    "network.links_leaf_spine": _NETWORK_TOPOLOGY,
+    "network.links_spine_core": _NETWORK_TOPOLOGY,
     "network.max_endpoints": _NETWORK_TOPOLOGY,
     "network.ports": _NETWORK_TOPOLOGY,
     "network.power": _NETWORK + (

@@ -94,7 +94,7 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
     power = plan.get(net, "power")
     tiers = _tiers(plan, net)
     used = {"tiers", "link_speed", "oversubscription", "oversubscription_spine", "endpoints", "switches",
-            "power", "count"} | {name for _, name, _ in tiers}
+            "power", "count", *_LINKS} | {name for _, name, _ in tiers}
 
     head = [x.replace("_", " ") for x in (role, topo) if x]
     if n_tiers:
@@ -152,17 +152,34 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
         c.node(ep, _card(_b(f"{_count_text(endpoints)} endpoints" if endpoints is not None else "Endpoints"), rows,
                          caption=_esc("ACCELERATORS / NICS", 0), group="compute"))
         over_spine = plan.get(net, "oversubscription_spine")
+        # the links of each class, bottom up (the model's links_endpoint, links_leaf_spine, links_spine_core), each
+        # on the edge it runs along: the edge into the endpoints, the one above the leaves, the one above that
+        links = [plan.get(net, name) for name in _LINKS]
         for i in range(len(tier_nodes) - 1):
-            lines = [_bits(link) if link is not None else ""]
-            tier_over = over if i == len(tier_nodes) - 2 else over_spine if i == len(tier_nodes) - 3 else None
+            above = len(tier_nodes) - 1 - i              # 1: the edge above the leaves, 2: the one above that
+            lines = [_link_text(links[above] if above < len(links) else None, link)]
+            tier_over = over if above == 1 else over_spine if above == 2 else None
             if tier_over is not None:
                 lines.append(f"oversubscription {_ratio(tier_over)}" + (" (non-blocking)" if tier_over == 1 else ""))
             c.edge(tier_nodes[i], tier_nodes[i + 1], label=_edge_label(*lines), penwidth="1.8",
                    color=PALETTE["network"][0])
         if tier_nodes:
-            c.edge(tier_nodes[-1], ep, label=_edge_label(_bits(link) if link is not None else ""),
+            c.edge(tier_nodes[-1], ep, label=_edge_label(_link_text(links[0], link)),
                    penwidth="1.8", color=PALETTE["network"][0])
     return (tier_nodes[0] if tier_nodes else ep), [ep]
+
+
+_LINKS = ("links_endpoint", "links_leaf_spine", "links_spine_core")     # bottom up (compiler/models/network.py)
+
+
+def _link_text(count: float | None, speed: float | None) -> str:
+    """A tier edge's links as a cabling plan gives them, '103,680 \u00d7 800 Gb/s' (the model's count of that class
+    at the link speed); the speed alone where the model gives no count (a torus, a fabric whose count has no
+    value), '' with neither."""
+    rate = _bits(speed) if speed is not None else ""
+    if count is None or not count > 0:
+        return rate
+    return f"{_count_text(count)} \u00d7 {rate or 'links'}" if rate else f"{_count_text(count)} links"
 
 
 def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[tuple[str, bool]]:
