@@ -313,6 +313,7 @@ water_year        m^3     output  water evaporated for heat rejection in one yea
 cdus              count   output  coolant distribution units, including redundant spares
 crahs             count   output  computer-room air handlers, including redundant spares
 chillers          count   output  chillers, including redundant spares
+chiller_load      W       output  peak heat the chillers carry at the design ambient (the loops that need compressors, with their pumps' and fans' heat): what their count is sized on
 dry_coolers       count   output  dry coolers, including redundant spares
 capex_power       USD     output  power-chain equipment (transformers, switchgear, UPS, rectifiers, distribution)
 capex_cooling     USD     output  cooling equipment (CDUs, CRAHs, chillers, dry coolers, towers, pumps)

@@ -140,3 +140,60 @@ def test_the_links_are_the_ports_a_fabric_uses(tmp_path) -> None:
         assert links[0] == _net(results, "endpoints") == 32 * racks
         assert _net(results, "ports") == links[0] + 2 * links[1] + 2 * links[2], (racks, over, tiers, links)
         assert (links[2] > 0) == (_net(results, "tiers") == 3)
+
+
+# two air-cooled halls (all their heat on chilled water, which needs compressors at a 35 degC design day) and a plant
+PLANT = """\
+from systems import DGX_H100_rack
+from facility import Chiller_WC_1000ton
+site s {{
+  land_price = 0 USD
+  ambient_temp = 35 degC
+  heat_rejection = "dry_cooler"
+  hall h x 2 {{
+    rack r: DGX_H100_rack x {racks}
+  }}
+  chiller c: Chiller_WC_1000ton
+}}
+"""
+
+
+def _value(results, path: str) -> float:
+    return float(results.values[path].reshape(-1)[0])
+
+
+def test_the_chillers_card_gives_the_load_they_are_sized_on(tmp_path) -> None:
+    """The site's chiller_load (models/facility.py: the heat on loops that need compressors, with their fans) is each
+    hall's x 2 (nothing outside the halls), a hall's is its air heat and the CRAH fans' (a few percent more), and the
+    chillers are ceil(load / 3.517 MW) + 1 (N+1): the figure the card now gives beside the count, so a planner reads
+    why 'Chillers x N'. 60 racks a hall of ~34.9 kW: ~2.09 MW of air heat a hall, ~4.3 MW on the plant."""
+    import math
+    results = _results(tmp_path, PLANT.format(racks=60))
+    hall, site = _value(results, "s.h.chiller_load"), _value(results, "s.chiller_load")
+    air = _value(results, "s.h.heat_air")
+    assert air < hall < 1.1 * air, (air, hall)
+    assert site == 2 * hall
+    capacity = _value(results, "s.c.capacity")
+    assert _value(results, "s.chillers") == math.ceil(site / capacity) + 1
+    card = _card(diagram_dot(results, "cooling"), "chillers_s")
+    from compiler.render.diagram_base import _q
+    assert f"load {_q(site, 'W')}: the loops on compressors at 35 °C" in card, card
+
+
+def test_the_chiller_load_leaves_out_a_loop_that_cools_freely(tmp_path) -> None:
+    """GB200 NVL72 (hybrid: 85% of the heat to liquid) on a 40 degC warm-water loop at a 20 degC design ambient: the
+    liquid loop cools freely (liquid_chillers_run 0), so the chillers carry the air heat and its fans only, never
+    the liquid heat five times its size."""
+    src = PLANT.replace("DGX_H100_rack", "GB200_NVL72").replace("35 degC", "20 degC").replace(
+        'heat_rejection = "dry_cooler"', 'heat_rejection = "dry_cooler"\n  supply_temp = 40 degC')
+    results = _results(tmp_path, src.format(racks=4))
+    hall_air, hall_load = _value(results, "s.h.heat_air"), _value(results, "s.h.chiller_load")
+    assert _value(results, "s.h.liquid_chillers_run") == 0
+    assert hall_air < hall_load < 1.1 * hall_air                # the liquid heat is on no chiller
+
+
+def test_dry_coolers_the_model_counts_say_so(tmp_path) -> None:
+    """No dry cooler placed: the card's count is the model's, and it says it is sized for the heat rejected, as the
+    chillers' card says theirs (it was drawn bare, as if placed)."""
+    card = _card(diagram_dot(_results(tmp_path, PLANT.format(racks=10)), "cooling"), "drycoolers_s")
+    assert "Dry coolers × " in card and "sized for the heat rejected, with spares" in card, card

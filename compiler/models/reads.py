@@ -1439,6 +1439,9 @@ for _name in ("chillers", "dry_coolers"):
         f"parts:hall.{read.removeprefix('up:')}" for read in READS[f"hall.{_name}"]
         if not read.startswith("up:") or _on_hall(read)) + tuple(
         read for read in READS[f"hall.{_name}"] if read.startswith("up:"))
+# the heat the chillers are sized on (facility.chiller_load) is what their count reads
+for _kind in ("hall", "site"):
+    READS[f"{_kind}.chiller_load"] = READS[f"{_kind}.chillers"]
 # the plant figures read each placed plant part's `installed` beside its price (cost.markup, s16-capex: a price
 # already installed is taken as written, not x the installation factor); a rack's own price and its power
 # shelves' are not plant prices

@@ -113,6 +113,9 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
         rows.append(_esc(f"{plan.definition(gear[0][0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
     else:
         rows.append(_default_unit(plan.assumption("chiller_capacity"), rejected))
+    load = plan.get(root, "chiller_load")               # what they are sized on (models/facility.py), read
+    if load:
+        rows.append(_esc(f"load {_q(load, 'W')}: the loops on compressors at {_q(ambient, 'K_point')}", 0))
     chillers_drawn, sizing = _plant_units(plan.get(root, "chillers_placed"), chillers,
                                           "the compressor load at the design ambient")
     if chillers is None:
@@ -138,7 +141,9 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
         else:
             rows = [_default_unit(plan.assumption("dry_cooler_capacity"), rejected)]
         dry_drawn, sizing = _plant_units(plan.get(root, "dry_coolers_placed"), dry, "the heat rejected")
-        rows += [sizing] if sizing else []
+        # the model's count where the spec writes none, said as the chillers' is (the physical view: 'sized by the
+        # model'); it was drawn bare, as if placed
+        rows.append(sizing or _esc("sized for the heat rejected, with spares", 0))
         c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry_drawn)}"), rows,
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
     elif mode == "cooling_tower" or towers:
