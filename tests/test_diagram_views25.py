@@ -197,3 +197,35 @@ def test_dry_coolers_the_model_counts_say_so(tmp_path) -> None:
     chillers' card says theirs (it was drawn bare, as if placed)."""
     card = _card(diagram_dot(_results(tmp_path, PLANT.format(racks=10)), "cooling"), "drycoolers_s")
     assert "Dry coolers × " in card and "sized for the heat rejected, with spares" in card, card
+
+
+STANDALONE = """\
+network ici {
+  role = "scale_up"
+  topology = "torus"
+  endpoints = 4096
+  domain = 4096
+  injection_bw = 600 GB/s
+  endpoints_per_rack = 64
+  in_systems = false
+}
+"""
+
+
+def test_a_fabric_sized_on_its_own_is_drawn(tmp_path) -> None:
+    """A spec of one top-level network (no site: a fabric sized on its own, as eval prints it) drew 'No scale-out
+    network in this plan . 0 accelerators to connect'; it is drawn, named in the title."""
+    dot = diagram_dot(_results(tmp_path, STANDALONE), "network")
+    text = _plain(dot)
+    assert "No scale-out network" not in text and "ici — network" in text, text
+    assert "4,096 endpoints" in _card(dot, "endpoints_ici")
+
+
+def test_a_torus_draws_no_switch_tiers(tmp_path) -> None:
+    """A torus links chip to chip (switches 0 in every tier: network.torus): it was drawn as core, spine and leaf
+    tiers of '× 0' switches; it is its endpoints, with the topology said on their card and no tier edge."""
+    results = _results(tmp_path, STANDALONE)
+    assert _value(results, "ici.switches") == 0
+    dot = diagram_dot(results, "network")
+    assert "tier_ici" not in dot and " -> " not in dot, dot
+    assert "torus: links from chip to chip, no switches" in _card(dot, "endpoints_ici")

@@ -44,8 +44,17 @@ def _tiers(plan: _Plan, net: Instance) -> list[tuple[str, str, float]]:
     return [(tier, found[tier][0], found[tier][1]) for tier in sorted(found, key=rank)]
 
 
+def _standalone_networks(plan: _Plan) -> list[Instance]:
+    """Top-level `network` blocks that no other block extends: fabrics a spec sizes on their own (`endpoints =
+    4096`, no site), which eval evaluates and prints. The plan's roots are its facility blocks
+    (plan_totals.top_level), so such a spec drew 'No scale-out network in this plan . 0 accelerators'."""
+    roots = plan.results.graph.roots
+    based = {id(r.base) for r in roots if r.base is not None}
+    return [r for r in roots if plan.kind(r) == "network" and id(r.block) not in based]
+
+
 def _network(plan: _Plan) -> str:
-    roots = plan.roots()
+    roots = plan.roots() + _standalone_networks(plan)
     title, sub = _root_title(plan, roots, "network")
     g = _digraph("network", title, sub, "TB")
     g.attr("edge", dir="none")
@@ -126,7 +135,10 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
     if any(v > 0 for _, _, v in tiers):
         tiers = [t for t in tiers if t[2] > 0]          # a 2-tier fabric's switches_core = 0
     shown: list[tuple[str, float | None]] = [(t, v) for t, _, v in tiers]
-    if not shown:                                       # no per-tier counts: draw the tiers the spec names
+    torus = topo == "torus"          # chip to chip, no switch: it was drawn as core, spine and leaf tiers of 0
+    if torus:
+        shown = []
+    elif not shown:                                     # no per-tier counts: draw the tiers the spec names
         k = int(n_tiers) if n_tiers and n_tiers == round(n_tiers) and 0 < n_tiers <= 6 else 0
         names = {1: ["leaf"], 2: ["spine", "leaf"], 3: ["core", "spine", "leaf"]}.get(
             k, [f"tier {i}" for i in range(k, 0, -1)])
@@ -149,6 +161,10 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
             tier_nodes.append(node)
         ep = plan.ids("endpoints", net.path)
         rows = [_esc(f"{_bits(link)} link each", 0)] if link is not None else []
+        if torus:
+            dims = plan.get(net, "dims")
+            rows.append(_esc(f"{_count_text(dims) + 'D ' if dims else ''}torus: links from chip to chip, no switches",
+                             0))
         c.node(ep, _card(_b(f"{_count_text(endpoints)} endpoints" if endpoints is not None else "Endpoints"), rows,
                          caption=_esc("ACCELERATORS / NICS", 0), group="compute"))
         over_spine = plan.get(net, "oversubscription_spine")
