@@ -199,15 +199,16 @@ def test_dry_coolers_the_model_counts_say_so(tmp_path) -> None:
     assert "Dry coolers × " in card and "sized for the heat rejected, with spares" in card, card
 
 
+# a TPU-like pod of 2,048 chips in one 3D torus domain, 64 to a rack (sized alone: no site)
 STANDALONE = """\
 network ici {
   role = "scale_up"
   topology = "torus"
-  endpoints = 4096
-  domain = 4096
-  injection_bw = 600 GB/s
-  endpoints_per_rack = 64
   in_systems = false
+  endpoints = 2048
+  domain = 2048
+  endpoints_per_rack = 64
+  injection_bw = 600 GB/s
 }
 """
 
@@ -218,7 +219,7 @@ def test_a_fabric_sized_on_its_own_is_drawn(tmp_path) -> None:
     dot = diagram_dot(_results(tmp_path, STANDALONE), "network")
     text = _plain(dot)
     assert "No scale-out network" not in text and "ici — network" in text, text
-    assert "4,096 endpoints" in _card(dot, "endpoints_ici")
+    assert "2,048 endpoints" in _card(dot, "endpoints_ici")
 
 
 def test_a_torus_draws_no_switch_tiers(tmp_path) -> None:
