@@ -2,8 +2,11 @@
 (compiler/render/diagram_*.py), read on the DOT text."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+
+import pytest
 
 from compiler.cli import run_pipeline
 from compiler.render.diagram import diagram_dot
@@ -39,7 +42,7 @@ def _card(dot: str, node: str) -> str:
     """The plain text of node `node`'s label."""
     found = re.search(rf"^\s*{node} \[label=<(.*?)>\]$", dot, flags=re.M | re.S)
     assert found, node
-    return _plain(found.group(1))
+    return html.unescape(_plain(found.group(1)))
 
 
 def test_loops_the_spec_leaves_to_the_model_say_the_unit_they_are_counted_in(tmp_path) -> None:
@@ -230,3 +233,79 @@ def test_a_torus_draws_no_switch_tiers(tmp_path) -> None:
     dot = diagram_dot(results, "network")
     assert "tier_ici" not in dot and " -> " not in dot, dot
     assert "torus: links from chip to chip, no switches" in _card(dot, "endpoints_ici")
+
+
+# three chains and no gear on the site: each hall's (model) transformer carries its own hall's plant, the site's
+# own chain (a fabric outside the halls) the site's own share
+THREE_CHAINS = """\
+from systems import GB300_NVL72
+from network import Q3400, OSFP_800G_2xDR4
+site s {
+  land_price = 0 USD
+  hall a {
+    rack r: GB300_NVL72 x 10
+  }
+  hall b x 2 {
+    rack r: GB300_NVL72 x 5
+  }
+  network backend {
+    role = "scale_out"
+    switch = Q3400
+    transceiver = OSFP_800G_2xDR4
+  }
+}
+"""
+
+
+def _clusters(dot: str) -> dict[str, str]:
+    """{node id: the innermost cluster it is declared in ('' at the top)}."""
+    where, stack = {}, []
+    for line in dot.splitlines():
+        opened = re.match(r"\s*subgraph (cluster_\w+) \{", line)
+        if opened:
+            stack.append(opened.group(1))
+        elif line.strip() == "}" and stack:
+            stack.pop()
+        else:
+            node = re.match(r"\s*(\w+) \[label=", line)
+            if node:
+                where[node.group(1)] = stack[-1] if stack else ""
+    return where
+
+
+def test_each_chain_feeds_its_own_share_of_the_plant_inside_it(tmp_path) -> None:
+    """Without a shared transformer each hall's chain carries its hall's plant (models/facility.py): the one-line drew
+    one 'Cooling plant' card that every chain's edge ran to, across the other chains (big sites of three halls: the
+    first hall's edge through the second hall's chain). Each chain now draws its share in its own cluster, fed from
+    its own stage: no edge into a cooling card leaves another cluster; each card gives its hall's cooling_power
+    (per hall, 'each' where the hall is repeated) and the plant in all; the shares add up to the site's."""
+    results = _results(tmp_path, THREE_CHAINS)
+    dot = diagram_dot(results, "power")
+    where = _clusters(dot)
+    loads = [n for n in where if n.startswith("coolingload_")]
+    assert len(loads) == 3, loads                              # hall a, hall b (x 2), the site's own
+    for tail, head in re.findall(r"^\s*(\w+) -> (\w+)", dot, flags=re.M):
+        if head in loads:
+            assert where[tail] == where[head] != "", (tail, head)
+    from compiler.render.diagram_base import _q
+    total = _value(results, "s.cooling_power")
+    shares = {"coolingload_s__a": _value(results, "s.a.cooling_power"),
+              "coolingload_s__b": _value(results, "s.b.cooling_power"),
+              "coolingload_s_direct": _value(results, "s.cooling_power_outside_halls")}
+    assert shares["coolingload_s__a"] + 2 * shares["coolingload_s__b"] + shares["coolingload_s_direct"] \
+        == pytest.approx(total, rel=1e-9)
+    for node, share in shares.items():
+        card = _card(dot, node)
+        each = " each" if node.endswith("__b") else ""
+        assert f"{_q(share, 'W')} peak{each} (pumps, fans, chillers)" in card, card
+        assert f"its share of the site's plant, {_q(total, 'W')} in all" in card, card
+
+
+def test_a_shared_transformer_still_feeds_one_plant_card(tmp_path) -> None:
+    """With a site transformer ahead of every hall the plant hangs off it as one card (its flow carries it all)."""
+    src = THREE_CHAINS.replace("from network", "from facility import Transformer_2500kVA\nfrom network").replace(
+        "  land_price = 0 USD\n", "  land_price = 0 USD\n  transformer mv: Transformer_2500kVA x mv.units_needed\n")
+    dot = diagram_dot(_results(tmp_path, src), "power")
+    loads = [n for n in _clusters(dot) if n.startswith("coolingload_")]
+    assert loads == ["coolingload_s"], loads
+    assert re.findall(r"^\s*(\w+) -> coolingload_s\b", dot, flags=re.M) == ["stage_s__mv"]
