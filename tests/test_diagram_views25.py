@@ -309,3 +309,18 @@ def test_a_shared_transformer_still_feeds_one_plant_card(tmp_path) -> None:
     loads = [n for n in _clusters(dot) if n.startswith("coolingload_")]
     assert loads == ["coolingload_s"], loads
     assert re.findall(r"^\s*(\w+) -> coolingload_s\b", dot, flags=re.M) == ["stage_s__mv"]
+
+
+def test_chillers_under_one_default_unit_of_load_read_as_sized_to_it(tmp_path) -> None:
+    """A warm-water site whose chillers carry only its air heat (dc800 planner spec: 64 VR NVL72, 701.6 kW on the
+    chillers of 14.08 MW rejected): 1 + 1 chillers in the model's 2 MW class were drawn '2 MW each (model default)',
+    4 MW for 0.7 MW; the class is read against the chillers' own load (chiller_load), not the heat the plant
+    rejects, and the card says they are sized to it, as a small room's are."""
+    src = PLANT.replace("DGX_H100_rack", "GB200_NVL72").replace("35 degC", "20 degC").replace(
+        'heat_rejection = "dry_cooler"', 'heat_rejection = "dry_cooler"\n  supply_temp = 40 degC').replace(
+        "  chiller c: Chiller_WC_1000ton\n", "")
+    results = _results(tmp_path, src.format(racks=20))
+    load, rejected = _value(results, "s.chiller_load"), _value(results, "s.heat_rejected")
+    assert load < 2e6 < rejected, (load, rejected)
+    card = _card(diagram_dot(results, "cooling"), "chillers_s")
+    assert "Chillers × 2" in card and "each sized to the load (under the 2 MW model default)" in card, card

@@ -108,12 +108,12 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
     chiller_node = plan.ids("chillers", root.path)
     gear = plant_gear("chiller")
     rows = []
+    load = plan.get(root, "chiller_load")               # what they are sized on (models/facility.py), read
     if gear:
         cap = plan.get(gear[0][0], "capacity")
         rows.append(_esc(f"{plan.definition(gear[0][0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
-    else:
-        rows.append(_default_unit(plan.assumption("chiller_capacity"), rejected))
-    load = plan.get(root, "chiller_load")               # what they are sized on (models/facility.py), read
+    else:                    # the units as sized to the load they carry where it is under one default unit
+        rows.append(_default_unit(plan.assumption("chiller_capacity"), rejected if load is None else load))
     if load:
         rows.append(_esc(f"load {_q(load, 'W')}: the loops on compressors at {_q(ambient, 'K_point')}", 0))
     chillers_drawn, sizing = _plant_units(plan.get(root, "chillers_placed"), chillers,
@@ -188,14 +188,14 @@ def _sizing_unit(plan: _Plan, inst: Instance, kind: str, load: float | None) -> 
     return _default_unit(plan.assumption(f"{kind}_capacity"), load)
 
 
-def _default_unit(default: float | None, rejected: float | None) -> str:
-    """The unit of a class the spec does not place (plant, CDUs, CRAHs): the model default class (`chiller_capacity` 2 MW,
-    `dry_cooler_capacity` 1 MW), except where the plant's whole load (the heat it rejects, at least its chillers'
-    compressor load) is under one such unit: the units are then read as sized to the load (the count, ceil(load /
-    capacity) + spares = 1 + 1, is the same; capex is per W of IT, cooling power per W of heat: neither reads the
-    class), so a 67 kW room's two chillers are not drawn as '2 MW each (model default)': 4 MW of chillers for
-    87.24 kW of heat."""
-    if default is not None and rejected is not None and rejected < default:
+def _default_unit(default: float | None, load: float | None) -> str:
+    """The unit of a class the spec does not place (plant, CDUs, CRAHs): the model default class (`chiller_capacity`
+    2 MW, `dry_cooler_capacity` 1 MW, `crah_capacity` 150 kW, `cdu_capacity` 1.5 MW), except where the load the units
+    carry (the chillers' chiller_load, the dry coolers' heat rejected, a loop's heat) is under one such unit: the
+    units are then read as sized to the load (the count, ceil(load / capacity) + spares = 1 + 1, is the same; capex
+    is per W of IT, cooling power per W of heat: neither reads the class), so a 67 kW room's two chillers are not
+    drawn as '2 MW each (model default)': 4 MW of chillers for 87.24 kW of heat."""
+    if default is not None and load is not None and load < default:
         return _esc(f"each sized to the load (under the {_q(default, 'W')} model default)", 0)
     return _esc(f"{_q(default, 'W')} each (model default)", 0)
 
