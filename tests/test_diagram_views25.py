@@ -324,3 +324,18 @@ def test_chillers_under_one_default_unit_of_load_read_as_sized_to_it(tmp_path) -
     assert load < 2e6 < rejected, (load, rejected)
     card = _card(diagram_dot(results, "cooling"), "chillers_s")
     assert "Chillers × 2" in card and "each sized to the load (under the 2 MW model default)" in card, card
+
+
+def test_a_flagged_link_speed_and_link_count_carry_evals_mark(tmp_path) -> None:
+    """The network view drew the link speed (tier edges, the endpoints' card) clean even where the run flags it (a
+    speed the model assumed: `flags`, report_format.flagged_quantities, as the report and eval mark it); the rate
+    and the links drawn now carry eval's mark wherever they are drawn, as every other figure does."""
+    results = _results(tmp_path, FABRIC.format(racks=20, over=1, tiers=""))
+    why = "computed from an assumed input"
+    plain = _plain(diagram_dot(results, "network"))
+    assert "⚠" not in plain
+    flagged = _plain(diagram_dot(results, "network", flags={"s.ib.link_speed": why, "s.ib.links_endpoint": why}))
+    assert re.search(rf"tier_s__ib__leaf -> endpoints_s__ib \[label= 640 \(⚠ {why}\) × 400 Gb/s \(⚠ {why}\) >",
+                     flagged), flagged
+    assert f"400 Gb/s (⚠ {why}) link each" in flagged
+    assert re.search(rf"spine -> tier_s__ib__leaf \[label= 640 × 400 Gb/s \(⚠ {why}\)", flagged), flagged

@@ -14,8 +14,8 @@ import re
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
-    PALETTE, _Plan, _q, _ratio, _root_title, _sig, _total, _x)
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _marked,
+    _note, PALETTE, _Plan, _q, _ratio, _root_title, _sig, _total, _x)
 from .diagram_physical import _hidden_head, _layout, WRAP
 
 
@@ -251,14 +251,15 @@ def _switch_text(plan: _Plan, net: Instance, tier: str) -> str | None:
 
 
 def _bits(value: float | None) -> str:
-    """A data rate in bits per second, as link speeds are quoted, from SI bytes per second."""
+    """A data rate in bits per second, as link speeds are quoted, from SI bytes per second; with eval's mark when the
+    run flags it (a link speed the model assumed: it was drawn clean on the tier edges and the endpoints' card)."""
     if value is None:
         return "n/a"
     bits = value * 8
     for unit, f in (("Pb/s", 1e15), ("Tb/s", 1e12), ("Gb/s", 1e9), ("Mb/s", 1e6)):
         if abs(bits) >= f * 0.9995:
-            return f"{_sig(bits / f)} {unit}"
-    return f"{_sig(bits)} b/s"
+            return _marked(f"{_sig(bits / f)} {unit}", value)
+    return _marked(f"{_sig(bits)} b/s", value)
 
 
 def _scaleup_domains(plan: _Plan, roots: list[Instance]) -> list[tuple[str, str]]:
