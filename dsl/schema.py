@@ -313,6 +313,7 @@ water_year        m^3     output  water evaporated for heat rejection in one yea
 cdus              count   output  coolant distribution units, including redundant spares
 crahs             count   output  computer-room air handlers, including redundant spares
 chillers          count   output  chillers, including redundant spares
+chiller_load      W       output  peak heat the chillers carry at the design ambient (the loops that need compressors, with their pumps' and fans' heat): what their count is sized on
 dry_coolers       count   output  dry coolers, including redundant spares
 capex_power       USD     output  power-chain equipment (transformers, switchgear, UPS, rectifiers, distribution)
 capex_cooling     USD     output  cooling equipment (CDUs, CRAHs, chillers, dry coolers, towers, pumps)
@@ -482,6 +483,9 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         switches_core count   output    tier-3 (core, super-spine) switches
         switches      count   output    switches in all tiers
         ports         count   output    switch ports in use (a port split into lanes counts once)
+        links_endpoint count  output    links from the endpoints to the leaves, at link_speed (endpoints x links each; all domains)
+        links_leaf_spine count output   links from the leaves to the spines, at link_speed (0 with one tier)
+        links_spine_core count output   links from the spines to the cores, at link_speed (0 below three tiers)
         transceivers  count   output    optical transceiver modules, both ends of every optical link
         cables_copper count   output    passive copper cables (DAC)
         cables_active count   output    active copper cables (ACC/AEC)

@@ -87,6 +87,9 @@ Cooling power, per heat stream (liquid at `supply_temp`; air through chilled wat
     rejection fans   = (Q + pumps + fans + mechanical) * heat_rejection_fan_fraction
     heat_rejected    = Q + pumps + fans + mechanical + rejection fans (= IT heat + cooling power), summed
                        over the streams the block cools and its halls
+    chiller_load     = (Q + pumps of the liquid stream if it needs compressors at the design ambient)
+                       + (Q + fans of the air stream if it does), summed as heat_rejected is: the load the
+                       chillers are sized on (chillers = ceil(chiller_load / capacity) + spares)
     chilled_water_temp = air_supply_temp - chilled_water_offset   (the air stream's supply temperature)
     T_outdoor: `ambient_temp` for the peak, `mean_ambient_temp` for the average (not given: min(15 degC,
     the `ambient_temp` the spec writes): a year's mean is never above its design hours); cooling towers see the
@@ -1195,6 +1198,9 @@ for _kind in ("hall", "site"):
     output(_kind, "chillers", "ceil(heat needing compressors at design ambient / chiller.capacity) + spares "
                               "(a site: one plant for its halls and its own heat, its spares once)")(
         _plant_chillers if _kind == "site" else _chillers_own)
+    output(_kind, "chiller_load", "heat on the loops that need compressors at the design ambient + their pumps "
+                                  "and fans (a site: its own and each hall's x its count)")(
+        (lambda ctx: _plant_load(ctx, 1)) if _kind == "site" else (lambda ctx: stream_cooling(ctx, peak=True)[1]))
     output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares (a site: one plant for its "
                                  "halls and its own heat, its spares once)")(
         _plant_dry_coolers if _kind == "site" else _dry_coolers_own)

@@ -656,6 +656,25 @@ output("network", "switches", "switches_leaf + switches_spine + switches_core")(
     lambda ctx: ctx.get("switches_leaf") + ctx.get("switches_spine") + ctx.get("switches_core"))
 output("network", "ports", "ceil(leaf links / b1) + ceil(spine links / b2) + ceil(core links / b3)")(
     lambda ctx: _fabric(ctx)["ports"])
+
+
+def _links(name: str):
+    """One class of a folded Clos's links at the link speed (the module docstring's `links:` line), over all its
+    domains: the counts its ports, optics and cables are sized from, each link one of rate r (the network view
+    labels each tier's edge with them: '103,680 x 800 Gb/s'). A torus has no tiers: not applicable."""
+    def compute(ctx):
+        fab = _fabric(ctx)
+        if "clos" not in fab:
+            ctx.not_applicable()
+        return fab["clos"][name] * fab["domains"]
+    return compute
+
+
+output("network", "links_endpoint", "endpoint-to-leaf links: N * m (x domains)")(_links("links_endpoint"))
+output("network", "links_leaf_spine", "leaf-to-spine links: leaves * u1 (x domains; 0 with 1 tier)")(
+    _links("links_leaf_spine"))
+output("network", "links_spine_core", "spine-to-core links: spines * u2 (x domains; 0 below 3 tiers)")(
+    _links("links_spine_core"))
 output("network", "bisection_bw", "min(N * i, leaves * u1 * r, spines * u2 * r) / 2; torus: "
        "2 * D^((dims-1)/dims) * r")(lambda ctx: _fabric(ctx)["bisection"])
 def _alltoall(ctx):

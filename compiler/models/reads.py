@@ -340,7 +340,8 @@ _SERVERS_NICS = (
     "up:all:rack.count", "up:all:row.count", "up:parts:hall.count", "up:parts:rack.count", "up:parts:server.count",
     "up:parts:row.count")
 
-# read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports
+# read by network.alltoall_bw, network.bisection_bw, network.domains, network.max_endpoints, network.ports,
+# network.links_endpoint, network.links_leaf_spine, network.links_spine_core
 _NETWORK_TOPOLOGY = _NETWORK + (
     "set:switches_core", "set:switches_leaf", "set:switches_spine", "tiers",)
 
@@ -746,6 +747,9 @@ READS: dict[str, tuple[str, ...]] = {
     "network.link_speed": (
         "dims", "nic", "ref:nic.bandwidth", "ref:switch.port_speed", "role", "set:injection_bw", "switch", "topology")
     + _SERVERS_NICS,
+    "network.links_endpoint": _NETWORK_TOPOLOGY,
+    "network.links_leaf_spine": _NETWORK_TOPOLOGY,
+    "network.links_spine_core": _NETWORK_TOPOLOGY,
     "network.max_endpoints": _NETWORK_TOPOLOGY,
     "network.ports": _NETWORK_TOPOLOGY,
     "network.power": _NETWORK + (
@@ -1435,6 +1439,9 @@ for _name in ("chillers", "dry_coolers"):
         f"parts:hall.{read.removeprefix('up:')}" for read in READS[f"hall.{_name}"]
         if not read.startswith("up:") or _on_hall(read)) + tuple(
         read for read in READS[f"hall.{_name}"] if read.startswith("up:"))
+# the heat the chillers are sized on (facility.chiller_load) is what their count reads
+for _kind in ("hall", "site"):
+    READS[f"{_kind}.chiller_load"] = READS[f"{_kind}.chillers"]
 # the plant figures read each placed plant part's `installed` beside its price (cost.markup, s16-capex: a price
 # already installed is taken as written, not x the installation factor); a rack's own price and its power
 # shelves' are not plant prices

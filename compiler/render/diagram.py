@@ -40,14 +40,19 @@ Views:
               the servers inside summarized; the power, cooling and network gear a container holds in one
               "Equipment" card (with the counts the models size when the spec gives none). Siblings are
               laid out in spec order, four to a line.
-    network   one cluster per `network` block: tiers top-down with switch counts (from the network model's
-              outputs when it gives them), link speeds and the leaf oversubscription; any other numbers
-              the model computes in a details table; scale-up domains (racks with switch trays) and NICs.
+    network   one cluster per `network` block (a top-level one sized on its own too): tiers top-down with switch
+              counts (from the network model's outputs when it gives them), each tier edge's links at the link
+              speed ('103,680 x 800 Gb/s': links_endpoint, links_leaf_spine, links_spine_core) and the
+              oversubscription; a torus, no tiers; any other numbers the model computes in a details table;
+              scale-up domains (racks with switch trays) and NICs.
     power     a one-line diagram: utility feed, the power gear placed (or the chain the facility model
               assumed: AC = transformer, UPS, PDU; dc800 = transformer, rectifier, DC busway), per hall,
-              down to the IT load, with the power in and the loss at each stage and the cooling load.
-    cooling   per hall: IT heat split to liquid (CDUs, coolant flow) and air (CRAHs, airflow); the plant
-              (chillers, dry coolers, cooling towers) and the heat rejected outdoors, with cooling power.
+              down to the IT load, with the power in and the loss at each stage and the cooling load (off the
+              last shared transformer or switchgear, else each chain's share in its own chain).
+    cooling   per hall: IT heat split to liquid (CDUs, coolant flow) and air (CRAHs, airflow), side by side, with
+              the unit they are counted in (placed, an ancestor's, or the model default); the plant (chillers
+              with the load they are sized on, dry coolers, cooling towers) and the heat rejected outdoors,
+              with cooling power.
 """
 from __future__ import annotations
 

@@ -108,11 +108,14 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
     chiller_node = plan.ids("chillers", root.path)
     gear = plant_gear("chiller")
     rows = []
+    load = plan.get(root, "chiller_load")               # what they are sized on (models/facility.py), read
     if gear:
         cap = plan.get(gear[0][0], "capacity")
         rows.append(_esc(f"{plan.definition(gear[0][0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
-    else:
-        rows.append(_default_unit(plan.assumption("chiller_capacity"), rejected))
+    else:                    # the units as sized to the load they carry where it is under one default unit
+        rows.append(_default_unit(plan.assumption("chiller_capacity"), rejected if load is None else load))
+    if load:
+        rows.append(_esc(f"load {_q(load, 'W')}: the loops on compressors at {_q(ambient, 'K_point')}", 0))
     chillers_drawn, sizing = _plant_units(plan.get(root, "chillers_placed"), chillers,
                                           "the compressor load at the design ambient")
     if chillers is None:
@@ -138,7 +141,9 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
         else:
             rows = [_default_unit(plan.assumption("dry_cooler_capacity"), rejected)]
         dry_drawn, sizing = _plant_units(plan.get(root, "dry_coolers_placed"), dry, "the heat rejected")
-        rows += [sizing] if sizing else []
+        # the model's count where the spec writes none, said as the chillers' is (the physical view: 'sized by the
+        # model'); it was drawn bare, as if placed
+        rows.append(sizing or _esc("sized for the heat rejected, with spares", 0))
         c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry_drawn)}"), rows,
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
     elif mode == "cooling_tower" or towers:
@@ -167,14 +172,30 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
                         f"{root.block.name}." if qualify else "")
 
 
-def _default_unit(default: float | None, rejected: float | None) -> str:
-    """The unit of a plant class the spec does not place: the model default class (`chiller_capacity` 2 MW,
-    `dry_cooler_capacity` 1 MW), except where the plant's whole load (the heat it rejects, at least its chillers'
-    compressor load) is under one such unit: the units are then read as sized to the load (the count, ceil(load /
-    capacity) + spares = 1 + 1, is the same; capex is per W of IT, cooling power per W of heat: neither reads the
-    class), so a 67 kW room's two chillers are not drawn as '2 MW each (model default)': 4 MW of chillers for
-    87.24 kW of heat."""
-    if default is not None and rejected is not None and rejected < default:
+def _sizing_unit(plan: _Plan, inst: Instance, kind: str, load: float | None) -> str:
+    """The unit class the thermal model counts a block's CDUs or CRAHs in where the block places none
+    (models/thermal.py `units_needed`): the gear its nearest ancestor places ('CDU_row_2MW · 2 MW each, placed
+    in site s'), else the model default (`cdu_capacity` 1.5 MW, `crah_capacity` 150 kW), said as the plant's
+    chillers say theirs: a room's 2 CRAHs were drawn with no unit, as if placed."""
+    level = inst.parent
+    while level is not None:
+        placed = plan.parts(level, kind)
+        if placed:
+            cap = plan.get(placed[0], "capacity")
+            return _esc(f"{plan.definition(placed[0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else "")
+                        + f", placed in {plan.kind(level)} {level.block.name}", 0)
+        level = level.parent
+    return _default_unit(plan.assumption(f"{kind}_capacity"), load)
+
+
+def _default_unit(default: float | None, load: float | None) -> str:
+    """The unit of a class the spec does not place (plant, CDUs, CRAHs): the model default class (`chiller_capacity`
+    2 MW, `dry_cooler_capacity` 1 MW, `crah_capacity` 150 kW, `cdu_capacity` 1.5 MW), except where the load the units
+    carry (the chillers' chiller_load, the dry coolers' heat rejected, a loop's heat) is under one such unit: the
+    units are then read as sized to the load (the count, ceil(load / capacity) + spares = 1 + 1, is the same; capex
+    is per W of IT, cooling power per W of heat: neither reads the class), so a 67 kW room's two chillers are not
+    drawn as '2 MW each (model default)': 4 MW of chillers for 87.24 kW of heat."""
+    if default is not None and load is not None and load < default:
         return _esc(f"each sized to the load (under the {_q(default, 'W')} model default)", 0)
     return _esc(f"{_q(default, 'W')} each (model default)", 0)
 
@@ -247,11 +268,13 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
     with _Cluster(g, plan.ids("hallheat", key), label, "hall") as c:
         racks = plan.ids("rackheat", key)
         _cooling_racks(c, plan, inst, count, racks, direct)
+        loops = []
         for stream, heat in (("liquid", liquid), ("air", air)):
             if heat <= 0:
                 continue
             liquid_side = stream == "liquid"
             node = plan.ids("cdus" if liquid_side else "crahs", key)
+            loops.append(node)
             n = _own(plan, inst, "cdus" if liquid_side else "crahs", direct)
             gear = plan.parts(inst, "cdu" if liquid_side else "crah")
             moved = flow if liquid_side else airflow
@@ -266,6 +289,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
                 rows.append(_esc(f"{plan.definition(gear[0])}" + (f" \u00b7 {_q(cap, 'W')} each" if cap else ""), 0))
                 rows.append(_gear_sizing(plan, gear[0], f"the {stream} heat", capacity=False))
                 n = plan.count(gear[0]) if gear[0].count is not None else plan.get(gear[0], "units_needed")
+            else:                    # the count is the model's, in units of the class it sized them with
+                rows.append(_sizing_unit(plan, inst, "cdu" if liquid_side else "crah", heat))
             # the CDUs / CRAHs a row places are sized per row (their own units_needed and utilization)
             row_gear = [(row, part) for row in plan.parts(inst, "row")
                         for part in plan.parts(row, "cdu" if liquid_side else "crah")]
@@ -291,3 +316,5 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             # dot 2.43 drew the hall's chilled-water line through the label of the site's own loop)
             g.edge(node, chillers if needs else rejection,
                    label=_edge_label(loop, text, "" if needs else "free cooling"), color=color, minlen="2")
+        if len(loops) == 2:      # the two loops side by side, one step from the heat: dot had put the CDUs a rank
+            c.body.append("\t{rank=same; " + "; ".join(loops) + "}\n")   # past the CRAHs, the liquid edge over them

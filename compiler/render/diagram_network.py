@@ -14,8 +14,8 @@ import re
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _note,
-    PALETTE, _Plan, _q, _ratio, _root_title, _sig, _total, _x)
+    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _edge_label, _esc, FAINT, _font, _marked,
+    _note, PALETTE, _Plan, _q, _ratio, _root_title, _sig, _total, _x)
 from .diagram_physical import _hidden_head, _layout, WRAP
 
 
@@ -44,8 +44,17 @@ def _tiers(plan: _Plan, net: Instance) -> list[tuple[str, str, float]]:
     return [(tier, found[tier][0], found[tier][1]) for tier in sorted(found, key=rank)]
 
 
+def _standalone_networks(plan: _Plan) -> list[Instance]:
+    """Top-level `network` blocks that no other block extends: fabrics a spec sizes on their own (`endpoints =
+    4096`, no site), which eval evaluates and prints. The plan's roots are its facility blocks
+    (plan_totals.top_level), so such a spec drew 'No scale-out network in this plan . 0 accelerators'."""
+    roots = plan.results.graph.roots
+    based = {id(r.base) for r in roots if r.base is not None}
+    return [r for r in roots if plan.kind(r) == "network" and id(r.block) not in based]
+
+
 def _network(plan: _Plan) -> str:
-    roots = plan.roots()
+    roots = plan.roots() + _standalone_networks(plan)
     title, sub = _root_title(plan, roots, "network")
     g = _digraph("network", title, sub, "TB")
     g.attr("edge", dir="none")
@@ -94,7 +103,7 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
     power = plan.get(net, "power")
     tiers = _tiers(plan, net)
     used = {"tiers", "link_speed", "oversubscription", "oversubscription_spine", "endpoints", "switches",
-            "power", "count"} | {name for _, name, _ in tiers}
+            "power", "count", *_LINKS} | {name for _, name, _ in tiers}
 
     head = [x.replace("_", " ") for x in (role, topo) if x]
     if n_tiers:
@@ -126,7 +135,10 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
     if any(v > 0 for _, _, v in tiers):
         tiers = [t for t in tiers if t[2] > 0]          # a 2-tier fabric's switches_core = 0
     shown: list[tuple[str, float | None]] = [(t, v) for t, _, v in tiers]
-    if not shown:                                       # no per-tier counts: draw the tiers the spec names
+    torus = topo == "torus"          # chip to chip, no switch: it was drawn as core, spine and leaf tiers of 0
+    if torus:
+        shown = []
+    elif not shown:                                     # no per-tier counts: draw the tiers the spec names
         k = int(n_tiers) if n_tiers and n_tiers == round(n_tiers) and 0 < n_tiers <= 6 else 0
         names = {1: ["leaf"], 2: ["spine", "leaf"], 3: ["core", "spine", "leaf"]}.get(
             k, [f"tier {i}" for i in range(k, 0, -1)])
@@ -149,20 +161,41 @@ def _network_cluster(g, plan: _Plan, net: Instance, multiplicity: float) -> tupl
             tier_nodes.append(node)
         ep = plan.ids("endpoints", net.path)
         rows = [_esc(f"{_bits(link)} link each", 0)] if link is not None else []
+        if torus:
+            dims = plan.get(net, "dims")
+            rows.append(_esc(f"{_count_text(dims) + 'D ' if dims else ''}torus: links from chip to chip, no switches",
+                             0))
         c.node(ep, _card(_b(f"{_count_text(endpoints)} endpoints" if endpoints is not None else "Endpoints"), rows,
                          caption=_esc("ACCELERATORS / NICS", 0), group="compute"))
         over_spine = plan.get(net, "oversubscription_spine")
+        # the links of each class, bottom up (the model's links_endpoint, links_leaf_spine, links_spine_core), each
+        # on the edge it runs along: the edge into the endpoints, the one above the leaves, the one above that
+        links = [plan.get(net, name) for name in _LINKS]
         for i in range(len(tier_nodes) - 1):
-            lines = [_bits(link) if link is not None else ""]
-            tier_over = over if i == len(tier_nodes) - 2 else over_spine if i == len(tier_nodes) - 3 else None
+            above = len(tier_nodes) - 1 - i              # 1: the edge above the leaves, 2: the one above that
+            lines = [_link_text(links[above] if above < len(links) else None, link)]
+            tier_over = over if above == 1 else over_spine if above == 2 else None
             if tier_over is not None:
                 lines.append(f"oversubscription {_ratio(tier_over)}" + (" (non-blocking)" if tier_over == 1 else ""))
             c.edge(tier_nodes[i], tier_nodes[i + 1], label=_edge_label(*lines), penwidth="1.8",
                    color=PALETTE["network"][0])
         if tier_nodes:
-            c.edge(tier_nodes[-1], ep, label=_edge_label(_bits(link) if link is not None else ""),
+            c.edge(tier_nodes[-1], ep, label=_edge_label(_link_text(links[0], link)),
                    penwidth="1.8", color=PALETTE["network"][0])
     return (tier_nodes[0] if tier_nodes else ep), [ep]
+
+
+_LINKS = ("links_endpoint", "links_leaf_spine", "links_spine_core")     # bottom up (compiler/models/network.py)
+
+
+def _link_text(count: float | None, speed: float | None) -> str:
+    """A tier edge's links as a cabling plan gives them, '103,680 \u00d7 800 Gb/s' (the model's count of that class
+    at the link speed); the speed alone where the model gives no count (a torus, a fabric whose count has no
+    value), '' with neither."""
+    rate = _bits(speed) if speed is not None else ""
+    if count is None or not count > 0:
+        return rate
+    return f"{_count_text(count)} \u00d7 {rate or 'links'}" if rate else f"{_count_text(count)} links"
 
 
 def _network_details(plan: _Plan, net: Instance, used: set[str]) -> list[tuple[str, bool]]:
@@ -218,14 +251,15 @@ def _switch_text(plan: _Plan, net: Instance, tier: str) -> str | None:
 
 
 def _bits(value: float | None) -> str:
-    """A data rate in bits per second, as link speeds are quoted, from SI bytes per second."""
+    """A data rate in bits per second, as link speeds are quoted, from SI bytes per second; with eval's mark when the
+    run flags it (a link speed the model assumed: it was drawn clean on the tier edges and the endpoints' card)."""
     if value is None:
         return "n/a"
     bits = value * 8
     for unit, f in (("Pb/s", 1e15), ("Tb/s", 1e12), ("Gb/s", 1e9), ("Mb/s", 1e6)):
         if abs(bits) >= f * 0.9995:
-            return f"{_sig(bits / f)} {unit}"
-    return f"{_sig(bits)} b/s"
+            return _marked(f"{_sig(bits / f)} {unit}", value)
+    return _marked(f"{_sig(bits)} b/s", value)
 
 
 def _scaleup_domains(plan: _Plan, roots: list[Instance]) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """The power view: a one-line from the utility feed through the power gear to the IT load, with the power
-in and the loss at each stage, and the cooling plant fed from the medium-voltage side.
+in and the loss at each stage, and the cooling plant fed from the medium-voltage side: one card off the last shared
+transformer or switchgear, else each chain's share in its own cluster, off the stage of that chain that carries it.
 
 Pipeline position: render (see compiler/render/diagram.py for the views and the public API).
 """
@@ -248,8 +249,12 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
         if i == tap and cooling:
             tap_node = node
 
+    # several chains each carrying their own share of the plant (no shared tap): each share is drawn in its
+    # chain, off the stage that carries it, not as one card that every chain's edge crossed the others to reach
+    # (three halls without a site transformer: the first hall's edge ran through the second hall's chain)
+    per_branch = feeds is not None and len(feeds) > 1
     cid = plan.ids("coolingload", root.path)
-    if cooling:
+    if cooling and not per_branch:
         g.node(cid, _card(_esc("Cooling plant"), [_esc(f"{_q(cooling, 'W')} peak (pumps, fans, chillers)", 0)],
                           caption=_esc("MECHANICAL LOAD", 0), group="cooling"))
         if tap is not None:
@@ -265,8 +270,8 @@ def _power_root(g, plan: _Plan, root: Instance) -> None:
 
     for b in branches:
         fed = (feeds or {}).get(id(b))
-        tap_of_branch = _power_branch(g, plan, b, shared, prev, fed)
-        if fed is not None and tap_of_branch is not None:
+        tap_of_branch = _power_branch(g, plan, b, shared, prev, fed, cooling if per_branch else None)
+        if fed is not None and tap_of_branch is not None and not per_branch:
             _power_edge(g, tap_of_branch, cid, fed[1], b.count)
 
 
@@ -316,9 +321,10 @@ def _stage_card(plan: _Plan, stage: _Stage, flow: float | None, loss: float | No
 
 
 def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
-                  fed: tuple[int, float] | None = None) -> str | None:
+                  fed: tuple[int, float] | None = None, plant: float | None = None) -> str | None:
     """Draw one branch; returns the node of its stage that feeds the cooling plant (`fed`: that stage's index and
-    the cooling power it carries per item), else None."""
+    the cooling power it carries per item), else None. `plant`: the root's whole cooling power where each branch
+    draws its own share of it (a 'Cooling plant' card in the branch, fed from that stage)."""
     inst = b.inst
     tap = None
     if not b.direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "facility_power"):
@@ -364,6 +370,14 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
         load = plan.ids("itload", key)
         c.node(load, _it_load_card(plan, b))
         _power_edge(g, prev, load, b.it, b.count if into else 1.0, into, each=not into and b.count != 1)
+        if plant is not None and tap is not None:
+            share = plan.ids("coolingload", key)
+            each = " each" if b.count != 1 else ""
+            c.node(share, _card(_esc("Cooling plant"), [
+                _esc(f"{_q(fed[1], 'W')} peak{each} (pumps, fans, chillers)", 0),
+                _esc("its share of the site's plant, "
+                     + f"{_q(plant, 'W')} in all", 0)], caption=_esc("MECHANICAL LOAD", 0), group="cooling"))
+            _power_edge(g, tap, share, fed[1], 1.0, each=b.count != 1)
     return tap
 
 
