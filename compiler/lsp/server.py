@@ -83,7 +83,8 @@ _COMPLETION_KINDS = {
     "kind": t.CompletionItemKind.Class, "name": t.CompletionItemKind.Variable,
     "unit": t.CompletionItemKind.Unit, "choice": t.CompletionItemKind.EnumMember,
     "definition": t.CompletionItemKind.Reference, "module": t.CompletionItemKind.Module,
-    "function": t.CompletionItemKind.Function,
+    "function": t.CompletionItemKind.Function, "file": t.CompletionItemKind.File,
+    "folder": t.CompletionItemKind.Folder,
 }
 _SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
 
@@ -729,16 +730,27 @@ def document_symbols(ls: FactoryServer, params: t.DocumentSymbolParams) -> list[
     return [convert(s) for s in analysis.outline()]
 
 
-@server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"']))
+@server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"', "/"]))
 @_guarded
 def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionList | None:
+    """What may be typed at the cursor (`analysis.completions`). An import's path (`from "./co`) replaces the path's
+    last part, an explicit range (the editor's word would stop at its `.`); `/` asks only for an import's path (a
+    division or a unit's `USD/` gets no list the Enter key could accept)."""
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return None
+    offset = _offset(analysis, params.position)
+    found = completions(analysis, offset)
+    if params.context is not None and params.context.trigger_character == "/":
+        found = [c for c in found if c.kind in ("file", "folder")]
+    cursor = _position(analysis, offset)
     items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
-                              documentation=c.doc or None, insert_text=c.insert, sort_text=c.sort,
+                              documentation=c.doc or None, insert_text=c.insert if c.start is None else None,
+                              text_edit=t.TextEdit(range=t.Range(start=_position(analysis, c.start), end=cursor),
+                                                   new_text=c.insert or c.label) if c.start is not None else None,
+                              sort_text=c.sort,
                               additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
-             for c in completions(analysis, _offset(analysis, params.position))]
+             for c in found]
     return t.CompletionList(is_incomplete=False, items=items)
 
 
