@@ -246,3 +246,55 @@ def test_semantic_tokens_and_hover_stay_while_a_block_is_typed_character_by_char
         assert text[lsp_server._offset(analysis, hover.range.start):lsp_server._offset(analysis, hover.range.end)] \
             == "depreciation_it"
     assert broken >= 10
+
+
+STARTER = (ROOT / "examples" / "enterprise_starter.factory").read_text(encoding="utf-8")
+FAILING = STARTER.replace("from chips import H100_SXM, Xeon_8480C", "from chips import H100_SXM, Xeon_8480C\n"
+                          "from models import Llama3_1_8B").replace("assert gpus == 64", "assert gpus == 65").replace(
+    "  hall server_room {", "  training tune {\n    model = Llama3_1_8B\n    rack = air_rack\n    accelerators = 64\n"
+    "    tokens = 1 Ttok\n    precision = \"bf16\"\n    seq_len = 8192 tok\n    global_batch = 4 Mtok\n"
+    "    utilization = 0.9\n  }\n  hall server_room {")       # an assert fails; a training run's `utilization`
+
+
+def _published_stages(tmp: Path, versions: list[str]) -> list[list[list[tuple[str, int]]]]:
+    """Open the first text in a server in process and run all its stages, then each later text as the editor sends a
+    change (its stages after it): per version, every publication of the document, as (code, line) of each
+    diagnostic."""
+    path = tmp / "campus.factory"
+    ls, uri = _server_with(tmp, path, versions[0])
+    out: list[list[list[tuple[str, int]]]] = []
+
+    def record(params: t.PublishDiagnosticsParams) -> None:
+        if params.uri == uri:
+            out[-1].append(sorted((d.code, d.range.start.line) for d in params.diagnostics))
+    ls.text_document_publish_diagnostics = record
+    for version, text in enumerate(versions, 1):
+        out.append([])
+        ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=version, text=text))
+        asyncio.run(ls.publish_in_stages(uri))
+    return out
+
+
+def test_a_keystroke_does_not_blank_the_evaluations_diagnostics_until_its_stages_find_them(tmp_path: Path) -> None:
+    """The starter with a failed assert (found by the checks' stage) and a training run's `utilization`, which no
+    model reads (`no-effect`: found by the whole evaluation only). A line typed above them: every publication of the
+    new version shows both, at their moved lines (before session 25, the check's stage showed neither and the checks'
+    stage the assert alone: each keystroke blanked them for 0.02-0.25 s, then 1 s), and its last equals what a
+    fresh server shows for that text. Then an edit that mends the assert: its last publication has no assert (what
+    was carried is replaced); one on the assert's own line: its first does not show it (the edited lines carry
+    nothing), its last does."""
+    tmp_path = tmp_path.resolve()
+    typed = FAILING.replace("  training tune {", "  # a comment typed\n  training tune {")
+    lines = typed.split("\n")
+    want = {("assert-failed", lines.index("    assert gpus == 65, \"four racks of two 8-GPU servers\"")),
+            ("no-effect", lines.index("    utilization = 0.9"))}
+    mended = typed.replace("gpus == 65", "gpus == 64")
+    on_line = typed.replace("gpus == 65", "gpus == 66")
+    after, fixed, _again, edited = _published_stages(tmp_path, [FAILING, typed, mended, typed, on_line])[1:]
+    assert after and all(want <= set(found) for found in after), after
+    assert not [code for code, _line in fixed[-1] if code == "assert-failed"], fixed
+    failed = min(want)
+    assert failed not in edited[0] and failed in edited[-1], edited
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert after[-1] == _published_stages(fresh, [typed])[0][-1]

@@ -484,6 +484,12 @@ class Analysis:
             return
         self.eval_diagnostics = list(sink.items)
 
+    @property
+    def checks_found(self) -> list:
+        """What this version's checks' stage found, if it ran (else nothing); unlike `checks_diagnostics`, never the
+        whole evaluation's."""
+        return list(self._checks_diagnostics or [])
+
     def cancel(self) -> None:
         """Stop this version's evaluation (a newer version of the text supersedes it)."""
         self._cancel.set()

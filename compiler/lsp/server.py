@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import dataclasses
 import functools
 import gc
 import logging
@@ -51,7 +52,7 @@ from dsl.source import Source
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, highlights,
                        hover_markdown,
-                       folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
+                       folding_ranges, matches, moved_span, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
 from compiler.memo import ValueMemo
 
@@ -121,6 +122,9 @@ class FactoryServer(LanguageServer):
         # target uri -> source uri -> the diagnostics the source's analysis found in the target (an imported file:
         # `factory check main.factory` reports an error of a definition main places at its line in common.factory)
         self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
+        # uri -> (its last version whose stages all ran, that version's checks' stage diagnostics, its whole
+        # evaluation's): shown, moved past the edit, while a newer version's stages have not judged them (`carried`)
+        self.judged: dict[str, tuple[Analysis, list, list]] = {}
         self.index = WorkspaceIndex()         # the workspace's files, for references, rename, workspace symbols
         self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
         self.retired: list[Analysis] = []     # superseded or closed versions, their evaluations not released yet
@@ -210,9 +214,45 @@ class FactoryServer(LanguageServer):
             self.versions_since_collect += 1
         return current
 
+    def carried(self, uri: str, analysis: Analysis, checks_only: bool | None) -> list:
+        """What the last version whose stages all ran (`judged`) found by evaluating, that `analysis`'s stages have not
+        judged yet (`checks_only` None: none of it, before its checks' stage; True: its whole evaluation's
+        own), each moved past the edit since (`analysis.moved_span`; one on the edited lines is dropped, and so is
+        one in another file whose text changed). Shown meanwhile, so that a keystroke does not blank a failed assert
+        or a limit's warning until its stages find it again (0.02-0.25 s on each keystroke, then 1 s for what only
+        the whole evaluation finds, on the flagship: before session 25 they went and came back), as rust-analyzer
+        keeps its last check's diagnostics; not while the check finds an error (no stage follows to replace them)."""
+        judged = self.judged.get(uri)
+        if judged is None or analysis.sink.has_errors():
+            return []
+        old, checks, whole = judged
+        if checks_only:
+            seen = {(d.code, d.message, d.span) for d in checks}
+            whole = [d for d in whole if (d.code, d.message, d.span) not in seen]
+        if old is analysis:             # (its stages again: a save)
+            return list(whole)
+        out = []
+        for diag in whole:
+            span = self._moved(analysis, old, diag.span)
+            if span is not None:
+                out.append(dataclasses.replace(diag, span=span, related=[
+                    dataclasses.replace(r, span=moved) for r in diag.related
+                    if (moved := self._moved(analysis, old, r.span)) is not None]))
+        return out
+
+    @staticmethod
+    def _moved(analysis: Analysis, old: Analysis, span):
+        if span is None:
+            return None
+        if span.file == old.path:
+            return moved_span(analysis, old, span)
+        before, now = old.sink.sources.get(span.file), analysis.sink.sources.get(span.file)
+        return span if before is not None and now is not None and before.text == now.text else None
+
     def publish(self, uri: str, with_values: bool = True, checks_only: bool = False) -> Analysis | None:
         """Publish the diagnostics of the document's current text: the check's, and (with_values, for a
-        spec that checks) the evaluation's too: its checks' alone (checks_only), else the whole evaluation's."""
+        spec that checks) the evaluation's too: its checks' alone (checks_only), else the whole evaluation's; with
+        what the last fully evaluated version found that these stages have not judged yet (`carried`)."""
         analysis = self.analysis(uri)
         if analysis is None:
             return None
@@ -224,8 +264,11 @@ class FactoryServer(LanguageServer):
                 else:
                     analysis.results
                     items += analysis.eval_diagnostics
+                    self.judged[uri] = (analysis, analysis.checks_found, list(analysis.eval_diagnostics))
             except Exception:  # noqa: BLE001
                 log.exception("evaluation failed for %s", uri)
+        if not with_values or checks_only:
+            items += self.carried(uri, analysis, True if checks_only else None)
         self.own[uri] = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
         elsewhere: dict[str, list[t.Diagnostic]] = {}       # what it found in the files it imports
         for d in items:
@@ -290,7 +333,8 @@ class FactoryServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("evaluation of the checks failed for %s", uri)
             found = []
-        if self.analyses.get(uri) is analysis and found:
+        carried = bool(self.carried(uri, analysis, None))
+        if self.analyses.get(uri) is analysis and (found or carried):
             self.publish(uri, checks_only=True)
         if analysis.cancelled:          # the text changed meanwhile: the next version's stages follow
             return
@@ -299,8 +343,10 @@ class FactoryServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("evaluation failed for %s", uri)
             return
-        if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found):
-            self.publish(uri)           # (also when it clears what the checks alone found)
+        if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found or carried):
+            self.publish(uri)           # (also when it clears what the checks alone found, or what was carried)
+        elif self.analyses.get(uri) is analysis:
+            self.judged[uri] = (analysis, [], [])
         if not analysis.cancelled:
             self.collect_when_idle()
 
@@ -533,6 +579,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     ls.open_uris.discard(uri)
     closed = ls.analyses.pop(uri, None)
     ls.memos.pop(uri, None)
+    ls.judged.pop(uri, None)
     if closed is not None:
         ls.retired.append(closed)
     ls.index_changed(uri)                     # (what the index reads of it is the disk's again)
