@@ -14,7 +14,8 @@ Then, on the finished text: definition into the stdlib, references and rename ac
 inlay hints and code lenses (these two wait for the evaluation, which is run first and timed apart).
 
 Printed per request: how many, the median and the worst wall time (ms), and how many answered nothing while the
-buffer did not parse (hover and semantic tokens answer from the last version that parsed since session 25).
+buffer did not parse (hover, definition and semantic tokens answer from the last version that parsed since
+session 25; references do not).
 """
 from __future__ import annotations
 
@@ -95,6 +96,11 @@ def main() -> None:
             far = _position(text, text.index("depreciation_it") + 3)
             timed("hover below the edit", lambda: asyncio.run(S.hover(ls, t.HoverParams(text_document=doc,
                                                                                           position=far))), broken)
+            timed("definition below the edit", lambda: S.definition(ls, t.DefinitionParams(
+                text_document=doc, position=_position(text, text.index("assert frontier_run.accelerators") + 9))), broken)
+            timed("references below the edit", lambda: S.references(ls, t.ReferenceParams(
+                text_document=doc, position=_position(text, text.index("assert frontier_run.accelerators") + 9),
+                context=t.ReferenceContext(include_declaration=True))), broken)
             timed("document symbols", lambda: S.document_symbols(ls, t.DocumentSymbolParams(text_document=doc)),
                   broken)
             timed("semantic tokens", lambda: S.semantic_tokens_full(ls, t.SemanticTokensParams(text_document=doc)),
@@ -124,9 +130,11 @@ def main() -> None:
         timed("code lenses", lambda: asyncio.run(S.code_lens(ls, t.CodeLensParams(text_document=doc))))
         print(f"{version - 1} versions typed, {broken_versions} of them do not parse")
         print(f"{'request':28s} {'n':>4s} {'median ms':>10s} {'worst ms':>9s}  empty while broken")
+        counted = ("hover below the edit", "definition below the edit", "references below the edit",
+                   "document symbols", "semantic tokens")
         for name, values in times.items():
             print(f"{name:28s} {len(values):4d} {statistics.median(values) * 1000:10.1f} {max(values) * 1000:9.1f}"
-                  f"  {empty.get(name, 0) if name in ('hover below the edit', 'document symbols', 'semantic tokens') else ''}")
+                  f"  {empty.get(name, 0) if name in counted else ''}")
 
 
 if __name__ == "__main__":

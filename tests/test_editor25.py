@@ -21,7 +21,7 @@ from lsprotocol import types as t
 from pygls.workspace import Workspace
 
 from compiler.lsp import server as lsp_server
-from compiler.lsp.analysis import Analysis, completions, hover_markdown
+from compiler.lsp.analysis import Analysis, completions, hover_markdown, quick_fixes
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = (ROOT / "examples" / "flagship_campus.factory").read_text(encoding="utf-8")
@@ -53,6 +53,7 @@ def test_a_reference_field_offers_the_stdlib_definitions_besides_those_imported(
     text, offset = _with_block(NEW_BLOCK)
     path = tmp_path / "campus.factory"
     analysis = Analysis(text, str(path), str(tmp_path))
+    analysis.fallback = Analysis(FLAGSHIP, str(path), str(tmp_path))     # (the text does not parse: as the server)
     found = completions(analysis, offset)
     models = [c for c in found if c.kind == "definition"]
     labels = [c.label for c in models]
@@ -61,7 +62,9 @@ def test_a_reference_field_offers_the_stdlib_definitions_besides_those_imported(
     order = sorted(models, key=lambda c: c.sort or c.label)
     assert {c.label for c in order[:2]} == {"Llama3_1_405B", "Llama3_1_70B"}
     assert all(c.import_line is None for c in order[:2])
-    assert all("from models import " + c.label in c.import_line[1] for c in order[2:])
+    # (merged into the flagship's `from models import Llama3_1_405B, Llama3_1_70B` line)
+    line_end = text.index("Llama3_1_70B\n") + len("Llama3_1_70B")
+    assert all(c.import_line == (line_end, ", " + c.label) for c in order[2:]), order[2].import_line
     for c in (order[0], next(c for c in models if c.label == "Mixtral_8x7B")):
         after = Analysis(_applied(text, offset, c), str(path), str(tmp_path))
         assert not [d for d in after.sink.items if d.code in ("unknown-name", "duplicate-import")], \
@@ -71,10 +74,12 @@ def test_a_reference_field_offers_the_stdlib_definitions_besides_those_imported(
 def test_a_part_offers_the_stdlib_definitions_of_its_kind_besides_those_imported(tmp_path: Path) -> None:
     """`rack extra: ` in the flagship's site: GB300_NVL72 (imported) first, GB200_NVL72 (not) with its import."""
     text, offset = _with_block("  rack extra: \n")
-    found = completions(Analysis(text, str(tmp_path / "c.factory"), str(tmp_path)), offset)
+    analysis = Analysis(text, str(tmp_path / "c.factory"), str(tmp_path))
+    analysis.fallback = Analysis(FLAGSHIP, str(tmp_path / "c.factory"), str(tmp_path))
+    found = completions(analysis, offset)
     by = {c.label: c for c in found if c.kind == "definition"}
     assert by["GB300_NVL72"].import_line is None
-    assert by["GB200_NVL72"].import_line[1] == "from systems import GB200_NVL72\n"
+    assert by["GB200_NVL72"].import_line == (text.index("GB300_NVL72\n") + len("GB300_NVL72"), ", GB200_NVL72")
     assert by["GB300_NVL72"].sort < by["GB200_NVL72"].sort
     assert "Q3400" not in by                       # (a switch is not a rack)
 
@@ -183,10 +188,12 @@ def test_the_hovers_and_completions_answer_on_the_server_in_process(tmp_path: Pa
     its import as an additional edit."""
     tmp_path = tmp_path.resolve()
     text, offset = _with_block(NEW_BLOCK)
-    ls, uri = _server_with(tmp_path, tmp_path / "campus.factory", text)
+    ls, uri = _server_with(tmp_path, tmp_path / "campus.factory", FLAGSHIP)
+    ls.analysis(uri)
+    ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=2, text=text))
     items = {i.label: i for i in _complete(ls, uri, text, offset)}
     mixtral = items["Mixtral_8x7B"]
-    assert [e.new_text for e in mixtral.additional_text_edits] == ["from models import Mixtral_8x7B\n"]
+    assert [e.new_text for e in mixtral.additional_text_edits] == [", Mixtral_8x7B"]
     at = FLAGSHIP.index('"dc800"') + 2
     ls, uri = _server_with(tmp_path, tmp_path / "campus.factory", FLAGSHIP)
     hover = asyncio.run(lsp_server.hover(ls, t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri),
@@ -298,3 +305,56 @@ def test_a_keystroke_does_not_blank_the_evaluations_diagnostics_until_its_stages
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     assert after[-1] == _published_stages(fresh, [typed])[0][-1]
+
+
+def test_definition_and_highlights_answer_while_a_line_is_half_typed(tmp_path: Path) -> None:
+    """A param half typed below the flagship's params (`param extra = `: the text does not parse): go-to-definition
+    and document highlights of names above and below it give what they gave before the line was begun, each place
+    below it a line further down. Before: nothing anywhere in the file while the line was half typed."""
+    tmp_path = tmp_path.resolve()
+    ls, uri = _server_with(tmp_path, tmp_path / "campus.factory", FLAGSHIP)
+    doc = t.TextDocumentIdentifier(uri=uri)
+    anchor = FLAGSHIP.index("\n", FLAGSHIP.index("param gpu_utilization")) + 1
+    added = FLAGSHIP.count("\n", 0, anchor)              # the 0-based line the half-typed one takes
+    broken = FLAGSHIP[:anchor] + "param extra = \n" + FLAGSHIP[anchor:]
+
+    def asked(text: str, needle: str, delta: int):
+        position = _position(text, text.index(needle) + delta)
+        found = lsp_server.definition(ls, t.DefinitionParams(text_document=doc, position=position))
+        marks = lsp_server.document_highlight(ls, t.DocumentHighlightParams(text_document=doc, position=position))
+        return ([(loc.uri.rsplit("/", 1)[-1], loc.range.start.line, loc.range.start.character) for loc in found or []],
+                sorted((h.range.start.line, h.range.start.character, h.kind) for h in marks or []))
+
+    needles = [("rows_per_hall * racks_per_row * 72", 2), ("= gpu_utilization", 4), ("= energy_price", 4),
+               ("model = Llama3_1_70B", 10), ("halls {", 1)]
+    before = [asked(FLAGSHIP, needle, delta) for needle, delta in needles]
+    assert all(found and marks for found, marks in before[:3]), before
+    ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=2, text=broken))
+    assert ls.analysis(uri).module is None
+    after = [asked(broken, needle, delta) for needle, delta in needles]
+
+    def moved(place: tuple) -> tuple:
+        return (place[0] + (place[0] >= added), *place[1:])
+    for (found, marks), (found_now, marks_now) in zip(before, after):
+        assert found_now == [(f, line + (f == "campus.factory" and line >= added), col) for f, line, col in found]
+        assert marks_now == [moved(m) for m in marks]
+
+
+def test_an_import_a_completion_or_quick_fix_adds_joins_the_modules_import_line(tmp_path: Path) -> None:
+    """A stdlib name not imported, whose module the file imports names from already: the completion's import and
+    the quick fix add it to that line (the last of them: the flagship has two `from facility import` lines), as
+    rust-analyzer merges an import; a module the file does not import from yet gets a line of its own. Law: the
+    fixed file checks with no error and no duplicate import. Before: a new `from facility import` line each time."""
+    text = FLAGSHIP.replace(", CRAH_150kW", "")
+    analysis = Analysis(text, str(tmp_path / "campus.factory"), str(tmp_path))
+    (fix,) = [f for f in quick_fixes(analysis) if f[3] == "Add `from facility import CRAH_150kW`"]
+    _diag, span, new_text, _title, how = fix
+    assert how == "insert" and new_text == ", CRAH_150kW"
+    assert span.start == text.index("Chiller_AC_500ton\n") + len("Chiller_AC_500ton")
+    fixed = text[:span.start] + new_text + text[span.start:]
+    assert "from facility import CDU_row_2MW, DryCooler_1MW, Chiller_AC_500ton, CRAH_150kW\n" in fixed
+    assert not Analysis(fixed, str(tmp_path / "campus.factory"), str(tmp_path)).sink.items
+    alone = "site s {\n  rack r: GB300_NVL72 x 1\n}\n"
+    (fix,) = [f for f in quick_fixes(Analysis(alone, str(tmp_path / "a.factory"), str(tmp_path)))
+              if f[3].startswith("Add `from")]
+    assert fix[2] == "from systems import GB300_NVL72\n" and fix[1].start == 0

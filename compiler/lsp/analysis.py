@@ -1334,7 +1334,8 @@ def _import_paths(analysis: Analysis, typed: str, offset: int) -> list[Completio
         if os.path.dirname(path) == base and path.endswith(".factory") and path != own:
             found.setdefault(os.path.basename(path), "file")
     start = offset - len(typed) + len(head)
-    return [Completion(prefix + name, kind, insert=prefix + name, start=start, sort=f"{0 if kind == 'file' else 1}{name}")
+    return [Completion(prefix + name, kind, insert=prefix + name, start=start,
+                       sort=f"{0 if kind == 'file' else 1}{name}")
             for name, kind in sorted(found.items())
             if not name.startswith(".") and not any(c in name for c in '"\\\n\r')]
 
@@ -1367,10 +1368,12 @@ def _definitions_of(analysis: Analysis, known, scopes, module, offset: int, want
             out.append(Completion(name, "definition", kind, lines[0] if lines else "", sort=f"0{name}"))
     if wanted is not None:      # then the stdlib's of the kind not visible here, each with its import (as
         from compiler import catalogue      # rust-analyzer's flyimport; before session 25 only while none was)
-        at, before_line = _import_offset(known) if known is not None and known.module is not None else (0, "")
+        ends = _common_ends(known.text, analysis.text) if known is not None and known is not analysis else None
         for entry in catalogue.catalogue():
             if kind_spec(entry.kind) is wanted and entry.name not in taken and entry.name != own:
-                line = f"{before_line}from {entry.module} import {entry.name}\n"
+                at, line = import_edit(known, entry.module, entry.name)
+                if ends is not None:            # (the last parsed version's offset, in the buffer's text)
+                    at = moved_offset(at, known.text, analysis.text, *ends)
                 out.append(Completion(entry.name, "definition", f"{entry.kind} (from {entry.module} import)",
                                       entry.doc, import_line=(at, line), sort=f"1{entry.name}"))
     return out
@@ -2181,9 +2184,9 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             for unit in _common_units(before, _enclosing_kind(analysis.text, diag.span.start)):
                 out.append((diag, diag.span, f"{number} {unit}", f"Add the unit `{unit}`", "replace"))
         elif re.search(r"add `(from \w+ import \w+)`", diag.help or "") and analysis.module is not None:
-            line = re.search(r"add `(from \w+ import \w+)`", diag.help).group(1)
-            at, before = _import_offset(analysis)
-            out.append((diag, analysis.source.span(at, at), before + line + "\n", f"Add `{line}`", "insert"))
+            wanted = re.search(r"add `(from (\w+) import (\w+))`", diag.help)
+            at, text = import_edit(analysis, wanted.group(2), wanted.group(3))
+            out.append((diag, analysis.source.span(at, at), text, f"Add `{wanted.group(1)}`", "insert"))
         elif diag.code == Code.UNKNOWN_FIELD and re.match(r"use `let (\w+) = \.\.\.`", diag.help or ""):
             own = re.match(r"use `let (\w+) = \.\.\.`", diag.help).group(1)    # a value of the user's own
             out.append((diag, diag.span, f"let {own}", f"Make it a value of your own: `let {own}`", "replace"))
@@ -2212,6 +2215,21 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
         out = [(diag, span, new.replace("\r\n", "\n").replace("\n", "\r\n"), title, how)
                for diag, span, new, title, how in out]
     return out
+
+
+def import_edit(analysis: Analysis | None, module: str, name: str) -> tuple[int, str]:
+    """(offset, text) to insert so that `name` of the stdlib module `module` is imported: `, name` after the last name
+    of the file's last `from module import ...` line where there is one (rust-analyzer merges an import the same
+    way; before session 25 each name came with a line of its own: a file that imported three names of `models` by
+    completion had three `from models import` lines), else a new line after the file's imports."""
+    if analysis is None or analysis.module is None:
+        return 0, f"from {module} import {name}\n"
+    lines = [stmt for stmt in analysis.module.statements if isinstance(stmt, n.Import) and not stmt.is_path
+             and stmt.module == module and stmt.names and stmt.alias is None and stmt.span.file == analysis.path]
+    if lines:
+        return lines[-1].names[-1][1].end, f", {name}"
+    at, before = _import_offset(analysis)
+    return at, f"{before}from {module} import {name}\n"
 
 
 def _import_offset(analysis: Analysis) -> tuple[int, str]:

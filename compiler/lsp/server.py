@@ -52,7 +52,7 @@ from dsl.source import Source
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, highlights,
                        hover_markdown,
-                       folding_ranges, matches, moved_span, quick_fixes, semantic_tokens, signature_at,
+                       folding_ranges, matches, moved_span, parsed_offset, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
 from compiler.memo import ValueMemo
 
@@ -622,27 +622,42 @@ async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
         return None
 
 
-def _target_at(ls: FactoryServer, uri: str, position: t.Position):
-    """(analysis, the definition the name under `position` refers to), or None when there is none."""
-    analysis = ls.analysis(uri)
-    offset = _offset(analysis, position) if analysis is not None else 0
-    occ = analysis.at(offset) if analysis is not None else None
-    target = analysis.resolve_at(occ, offset) if occ is not None else None
-    return (analysis, target) if target is not None else None
+def _answering(analysis: Analysis, offset: int) -> tuple[Analysis, int] | None:
+    """(the version that answers at `offset`, the offset in its text): the document's own; while its text does not
+    parse, the last version that parsed, away from the edit since (`parsed_offset`; None on the edited lines), as
+    hover, semantic tokens, symbols and completion answer (session 25: before, definition and highlights gave
+    nothing anywhere in the file while a statement was half typed)."""
+    if analysis.module is not None or analysis.fallback is None:
+        return analysis, offset
+    at = parsed_offset(analysis.fallback, analysis.text, offset)
+    return (analysis.fallback, at) if at is not None else None
+
+
+def _location_of(analysis: Analysis, known: Analysis, span) -> t.Location | None:
+    """The location of a span `known` (the document's version that answered) found: moved past the edit since when
+    it is in the document's text (None on the edited lines), as it is in another file."""
+    if known is not analysis and span.file == known.path:
+        span = moved_span(analysis, known, span)
+        return _location(analysis, span) if span is not None else None
+    return _location(known, span)
 
 
 @server.feature(t.TEXT_DOCUMENT_DEFINITION)
 @_guarded
 def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location] | None:
-    found = _target_at(ls, params.text_document.uri, params.position)
+    analysis = ls.analysis(params.text_document.uri)
+    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
     if found is None:
         return None
-    analysis, target = found
+    known, offset = found
+    occ = known.at(offset)
+    target = known.resolve_at(occ, offset) if occ is not None else None
+    if target is None:
+        return None
     # the definition, then each member a block inheriting the formula reads in its place (formulas bind late)
-    occ = analysis.at(_offset(analysis, params.position))
-    late = [member for member, _readers in analysis.late_targets(occ)] if occ is not None else []
-    spans = [s for s in (analysis.definition_span(x) for x in [target, *late]) if s is not None]
-    return [_location(analysis, span) for span in spans] or None
+    late = [member for member, _readers in known.late_targets(occ)]
+    spans = [s for s in (known.definition_span(x) for x in [target, *late]) if s is not None]
+    return [loc for loc in (_location_of(analysis, known, span) for span in spans) if loc is not None] or None
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
@@ -712,12 +727,15 @@ def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> 
     find-references gives them): its definition a write, the others reads; a keyword or a kind's word is none of
     them (the editor's own highlighting would mark every `server`, the kind and the selection alike)."""
     analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    if found is None:
         return None
-    found = highlights(analysis, _offset(analysis, params.position))
+    known, offset = found
+    moved = [(span if known is analysis else moved_span(analysis, known, span), write)
+             for span, write in highlights(known, offset)]
     return [t.DocumentHighlight(range=_range(analysis, span),
                                 kind=t.DocumentHighlightKind.Write if write else t.DocumentHighlightKind.Read)
-            for span, write in found] or None
+            for span, write in moved if span is not None] or None
 
 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
