@@ -14,8 +14,8 @@ Then, on the finished text: definition into the stdlib, references and rename ac
 inlay hints and code lenses (these two wait for the evaluation, which is run first and timed apart).
 
 Printed per request: how many, the median and the worst wall time (ms), and how many answered nothing while the
-buffer did not parse (hover, definition and semantic tokens answer from the last version that parsed since
-session 25; references do not).
+buffer did not parse (hover, definition, references and semantic tokens answer from the last version that parsed
+since session 25).
 """
 from __future__ import annotations
 

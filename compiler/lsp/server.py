@@ -348,7 +348,26 @@ class FactoryServer(LanguageServer):
         elif self.analyses.get(uri) is analysis:
             self.judged[uri] = (analysis, [], [])
         if not analysis.cancelled:
+            self.refresh_figures()
             self.collect_when_idle()
+
+    def refresh_figures(self) -> None:
+        """Ask the editor to ask again for the code lenses and (when shown) inlay hints, whose figures the whole
+        evaluation has just made (`workspace/codeLens/refresh`, `workspace/inlayHint/refresh`, where the editor
+        supports them). Before session 25, a lens or hint asked for before the evaluation ended (it waits
+        VALUE_WAIT_S, 0.3 s; the flagship's evaluation takes ~1-2 s) stayed empty until the next change: a spec
+        just opened showed no lens at all."""
+        client = getattr(self.protocol, "client_capabilities", None)      # (none before `initialize`)
+        capabilities = client.workspace if client is not None else None
+        if capabilities is None:
+            return
+        try:
+            if capabilities.code_lens is not None and capabilities.code_lens.refresh_support:
+                self.workspace_code_lens_refresh(None)
+            if self.inlay_hints and capabilities.inlay_hint is not None and capabilities.inlay_hint.refresh_support:
+                self.workspace_inlay_hint_refresh(None)
+        except Exception:  # noqa: BLE001 - an editor that cannot be asked keeps what it has
+            log.exception("refreshing the code lenses failed")
 
 
 server = FactoryServer()
@@ -666,12 +685,15 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     """Every place of the workspace that names the definition under the cursor: this document's, the defining
     file's and those of the files that import it, open or on disk under the workspace root (`compiler.lsp.workspace`)."""
     analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    if found is None:
         return None
-    places = workspace_references(analysis, _offset(analysis, params.position),
+    known, offset = found           # (while the text does not parse: the last parsed version, the other files
+    places = workspace_references(known, offset,            # read with that text of this one)
                                   _workspace_root(params.text_document.uri, ls), params.context.include_declaration,
                                   ls.index)
-    return [_location(a, span) for a, span in places] or None
+    located = [_location_of(analysis, known, span) if a is known else _location(a, span) for a, span in places]
+    return [loc for loc in located if loc is not None] or None
 
 
 @server.feature(t.WORKSPACE_SYMBOL)
