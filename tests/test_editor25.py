@@ -408,3 +408,41 @@ def test_references_answer_across_the_files_while_a_line_is_half_typed(tmp_path:
     assert ls.analysis(uri).module is None
     line = text.count("\n", 0, anchor)
     assert asked(broken) == [(f, n + (f == "campus.factory" and n >= line), c) for f, n, c in before]
+
+
+def test_code_lenses_stay_marked_while_the_text_is_not_evaluated(tmp_path: Path) -> None:
+    """The starter's training lens, once evaluated; then a line half typed above the workload (the text does not
+    parse, so nothing is evaluated): the lens stays on the workload's moved line, its figure marked as the last
+    evaluated version's (before: no lens, and the text below moved up a line at each such keystroke, then back)."""
+    tmp_path = tmp_path.resolve()
+    ls, uri = _server_with(tmp_path, tmp_path / "starter.factory", FAILING)
+    ls.text_document_publish_diagnostics = lambda params: None
+    doc = t.TextDocumentIdentifier(uri=uri)
+    asyncio.run(ls.publish_in_stages(uri))
+    (lens,) = asyncio.run(lsp_server.code_lens(ls, t.CodeLensParams(text_document=doc)))
+    assert lens.command.title.startswith("time to train") and lsp_server.STALE_LENS not in lens.command.title
+    anchor = FAILING.index("  training tune {")
+    broken = FAILING[:anchor] + "  let half = \n" + FAILING[anchor:]
+    ls.workspace.put_text_document(t.TextDocumentItem(uri=uri, language_id="factory", version=2, text=broken))
+    (moved,) = asyncio.run(lsp_server.code_lens(ls, t.CodeLensParams(text_document=doc)))
+    assert moved.range.start.line == lens.range.start.line + 1
+    assert moved.command.title == f"{lens.command.title} [{lsp_server.STALE_LENS}]"
+    assert moved.command.arguments == lens.command.arguments
+
+
+def test_a_rename_in_a_text_that_does_not_parse_is_refused_with_that_reason(tmp_path: Path) -> None:
+    """prepareRename on a name while a line is half typed: refused, saying the file does not parse (before: "there
+    is no name here to rename", on a name)."""
+    from pygls.exceptions import JsonRpcException
+
+    tmp_path = tmp_path.resolve()
+    broken = FLAGSHIP.replace("param halls = 4", "param extra = \nparam halls = 4")
+    ls, uri = _server_with(tmp_path, tmp_path / "campus.factory", broken)
+    at = broken.index("x halls") + 3
+    try:
+        lsp_server.prepare_rename(ls, t.PrepareRenameParams(text_document=t.TextDocumentIdentifier(uri=uri),
+                                                            position=_position(broken, at)))
+    except JsonRpcException as exc:
+        assert "does not parse" in str(exc), exc
+    else:
+        raise AssertionError("a rename in a text that does not parse was offered")

@@ -15,7 +15,11 @@ worker thread and published only if the text has not changed meanwhile. The seco
 `let` or field a model refused to read (`compiler.checks.check_refused_reads`) and no assert judged on what it left
 uncomputed, so each stage shows a part of what `factory check` reports, and the last shows all of it: a diagnostic
 in an imported file (a definition the document places, with a let out of its range) is published for that file, at
-its span, beside that file's own (`send`).
+its span, beside that file's own (`send`). Until a stage has judged them, what the last fully evaluated version
+found is shown too, moved past the edit (`carried`), so that a keystroke does not blank it; once the whole
+evaluation has run, the editor is asked to ask again for its code lenses and inlay hints (`refresh_figures`).
+While a text does not parse, hover, definition, references, highlights, semantic tokens, symbols, inlay hints and
+completion answer from the last version that parsed, away from the edited lines (`_answering`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
@@ -898,6 +902,7 @@ async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.In
 
 
 EXPLAIN_COMMAND = "factory.explain"
+STALE_LENS = "before the last edit: evaluating"     # the mark of a lens whose figures are the last evaluated version's
 SHOW_DOCUMENT_WAIT_S = 10.0     # how long `factory.explain` waits for the editor to show its text, else a message
 
 
@@ -909,10 +914,22 @@ async def code_lens(ls: FactoryServer, params: t.CodeLensParams) -> list[t.CodeL
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return None
-        lenses = await asyncio.get_running_loop().run_in_executor(None, analysis.code_lenses)
-        return [t.CodeLens(range=_range(analysis, lens.span), command=t.Command(
-            title=lens.title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri, lens.path]))
-            for lens in lenses]
+        loop = asyncio.get_running_loop()
+        lenses = await loop.run_in_executor(None, analysis.code_lenses)
+        shown = [(lens.span, lens.title, lens.path) for lens in lenses]
+        judged = ls.judged.get(params.text_document.uri)
+        if not lenses and judged is not None and judged[0] is not analysis and analysis.results_within(0) is None:
+            # not evaluated yet (or not parsing): the last evaluated version's lenses, moved past the edit and marked
+            # as such, rather than none (each keystroke took the lens lines away and the text below jumped up, then
+            # back once the evaluation ended); the refresh after the evaluation replaces them
+            old = judged[0]
+            for lens in await loop.run_in_executor(None, old.code_lenses):
+                span = moved_span(analysis, old, lens.span)
+                if span is not None:
+                    shown.append((span, f"{lens.title} [{STALE_LENS}]", lens.path))
+        return [t.CodeLens(range=_range(analysis, span), command=t.Command(
+            title=title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri, path]))
+            for span, title, path in shown]
     except Exception:  # noqa: BLE001
         log.exception("code lens failed")
         return None
