@@ -446,3 +446,20 @@ def test_a_rename_in_a_text_that_does_not_parse_is_refused_with_that_reason(tmp_
         assert "does not parse" in str(exc), exc
     else:
         raise AssertionError("a rename in a text that does not parse was offered")
+
+
+def test_the_required_field_quick_fix_adds_the_field_not_the_blocks_name(tmp_path: Path) -> None:
+    """`inference batch {}` typed into the flagship: "inference `batch` does not set `model`". The fix adds `model = `
+    below the header (before session 25: `batch = `, the first name between backticks in the message: a field the
+    kind does not have); with a value typed after it the block checks with no missing field."""
+    anchor = FLAGSHIP.index("  finance books {")
+    text = FLAGSHIP[:anchor] + "  inference batch {\n  }\n" + FLAGSHIP[anchor:]
+    analysis = Analysis(text, str(tmp_path / "campus.factory"), str(tmp_path))
+    (fix,) = [f for f in quick_fixes(analysis) if f[0].code == "missing-field"]
+    _diag, span, new_text, title, how = fix
+    assert (title, new_text, how) == ("Add the required field `model`", "    model = \n", "insert")
+    fixed = text[:span.start] + new_text.replace("= ", "= Llama3_1_70B") + text[span.start:]
+    assert "  inference batch {\n    model = Llama3_1_70B\n  }\n" in fixed
+    after = Analysis(fixed, str(tmp_path / "campus.factory"), str(tmp_path))
+    assert not [d for d in after.sink.items if d.code in ("missing-field", "unknown-field")], \
+        [(d.code, d.message) for d in after.sink.items]

@@ -2200,8 +2200,8 @@ def quick_fixes(analysis: Analysis) -> list[tuple[object, Span, str, str, str]]:
             removal = _import_removal(analysis, diag.span)
             if removal is not None:
                 out.append((diag, removal[0], "", removal[1], "replace"))
-        elif diag.code == Code.MISSING_FIELD:
-            fm = re.search(r"`([A-Za-z_]\w*)`", diag.message)
+        elif diag.code == Code.MISSING_FIELD:       # "inference `b` does not set `model` (...)": the field's name (before
+            fm = re.search(r"does not set `([A-Za-z_]\w*)`", diag.message)    # session 25: the block's, `b = `)
             brace = analysis.text.find("{", diag.span.start)
             if fm and brace >= 0:
                 line_start = analysis.text.rfind("\n", 0, diag.span.start) + 1
