@@ -80,6 +80,7 @@ DEBOUNCE_S = 0.15
 GC_IDLE_S = 0.5
 GC_DEEP_IDLE_S = 5.0
 GC_FULL_VERSIONS = 8
+CARRIED_NOTE = "(found before the last edit: checking the text again)"   # see `FactoryServer.carried`
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
 
@@ -225,7 +226,8 @@ class FactoryServer(LanguageServer):
         one in another file whose text changed). Shown meanwhile, so that a keystroke does not blank a failed assert
         or a limit's warning until its stages find it again (0.02-0.25 s on each keystroke, then 1 s for what only
         the whole evaluation finds, on the flagship: before session 25 they went and came back), as rust-analyzer
-        keeps its last check's diagnostics; not while the check finds an error (no stage follows to replace them)."""
+        keeps its last check's diagnostics; not while the check finds an error (no stage follows to replace them).
+        Each says so (CARRIED_NOTE): a figure in its message is the version before's."""
         judged = self.judged.get(uri)
         if judged is None or analysis.sink.has_errors():
             return []
@@ -239,7 +241,7 @@ class FactoryServer(LanguageServer):
         for diag in whole:
             span = self._moved(analysis, old, diag.span)
             if span is not None:
-                out.append(dataclasses.replace(diag, span=span, related=[
+                out.append(dataclasses.replace(diag, span=span, notes=[*diag.notes, CARRIED_NOTE], related=[
                     dataclasses.replace(r, span=moved) for r in diag.related
                     if (moved := self._moved(analysis, old, r.span)) is not None]))
         return out
