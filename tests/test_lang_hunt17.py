@@ -176,7 +176,10 @@ def test_extends_completion_leaves_out_the_block_itself(tmp_path):
     for text in ("rack r {\n  power_limit = 1 kW\n}\nrack q extends ", "rack r {\n  power_limit = 1 kW\n}\nrack q: "):
         typing = Analysis(text, str(tmp_path / "m.factory"), str(tmp_path))
         typing.fallback = before
-        assert [c.label for c in completions(typing, len(text))] == ["r"], text
+        found = completions(typing, len(text))
+        # the file's own `r` first; then the stdlib's racks, each with its import (session 25); never `q` itself
+        assert [c.label for c in found if c.import_line is None] == ["r"], text
+        assert "q" not in {c.label for c in found} and all(c.sort > "0r" for c in found if c.import_line), text
 
 
 # -- a computed temperature point below absolute zero is an error at evaluation --------------------------------------

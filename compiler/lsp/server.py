@@ -15,7 +15,11 @@ worker thread and published only if the text has not changed meanwhile. The seco
 `let` or field a model refused to read (`compiler.checks.check_refused_reads`) and no assert judged on what it left
 uncomputed, so each stage shows a part of what `factory check` reports, and the last shows all of it: a diagnostic
 in an imported file (a definition the document places, with a let out of its range) is published for that file, at
-its span, beside that file's own (`send`).
+its span, beside that file's own (`send`). Until a stage has judged them, what the last fully evaluated version
+found is shown too, moved past the edit (`carried`), so that a keystroke does not blank it; once the whole
+evaluation has run, the editor is asked to ask again for its code lenses and inlay hints (`refresh_figures`).
+While a text does not parse, hover, definition, references, highlights, semantic tokens, symbols, inlay hints and
+completion answer from the last version that parsed, away from the edited lines (`_answering`).
 A broken buffer never crashes the server: a failure inside a request is logged and answered with nothing.
 A .factory file that changes on disk (watched: the server registers `workspace/didChangeWatchedFiles` for
 `**/*.factory` where the editor allows it) re-checks the open documents that import it.
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import dataclasses
 import functools
 import gc
 import logging
@@ -51,7 +56,7 @@ from dsl.source import Source
 
 from .analysis import (TOKEN_MODIFIERS, TOKEN_TYPES, Analysis, RenameRefused, completions, highlights,
                        hover_markdown,
-                       folding_ranges, matches, quick_fixes, semantic_tokens, signature_at,
+                       folding_ranges, matches, moved_span, parsed_offset, quick_fixes, semantic_tokens, signature_at,
                        stdlib_symbols, _stdlib_source)
 from compiler.memo import ValueMemo
 
@@ -75,6 +80,7 @@ DEBOUNCE_S = 0.15
 GC_IDLE_S = 0.5
 GC_DEEP_IDLE_S = 5.0
 GC_FULL_VERSIONS = 8
+CARRIED_NOTE = "(found before the last edit: checking the text again)"   # see `FactoryServer.carried`
 REQUEST_FAILED = -32803          # LSP's ErrorCodes.RequestFailed: a valid request the server refuses
 log = logging.getLogger("factory.lsp")
 
@@ -83,7 +89,8 @@ _COMPLETION_KINDS = {
     "kind": t.CompletionItemKind.Class, "name": t.CompletionItemKind.Variable,
     "unit": t.CompletionItemKind.Unit, "choice": t.CompletionItemKind.EnumMember,
     "definition": t.CompletionItemKind.Reference, "module": t.CompletionItemKind.Module,
-    "function": t.CompletionItemKind.Function,
+    "function": t.CompletionItemKind.Function, "file": t.CompletionItemKind.File,
+    "folder": t.CompletionItemKind.Folder,
 }
 _SYMBOL_KINDS = {"field": t.SymbolKind.Field, "let": t.SymbolKind.Variable, "param": t.SymbolKind.Constant}
 
@@ -120,6 +127,9 @@ class FactoryServer(LanguageServer):
         # target uri -> source uri -> the diagnostics the source's analysis found in the target (an imported file:
         # `factory check main.factory` reports an error of a definition main places at its line in common.factory)
         self.foreign: dict[str, dict[str, list[t.Diagnostic]]] = {}
+        # uri -> (its last version whose stages all ran, that version's checks' stage diagnostics, its whole
+        # evaluation's): shown, moved past the edit, while a newer version's stages have not judged them (`carried`)
+        self.judged: dict[str, tuple[Analysis, list, list]] = {}
         self.index = WorkspaceIndex()         # the workspace's files, for references, rename, workspace symbols
         self.versions_since_collect = 0       # analyses made since the last collection of cyclic garbage
         self.retired: list[Analysis] = []     # superseded or closed versions, their evaluations not released yet
@@ -209,9 +219,46 @@ class FactoryServer(LanguageServer):
             self.versions_since_collect += 1
         return current
 
+    def carried(self, uri: str, analysis: Analysis, checks_only: bool | None) -> list:
+        """What the last version whose stages all ran (`judged`) found by evaluating, that `analysis`'s stages have not
+        judged yet (`checks_only` None: none of it, before its checks' stage; True: its whole evaluation's
+        own), each moved past the edit since (`analysis.moved_span`; one on the edited lines is dropped, and so is
+        one in another file whose text changed). Shown meanwhile, so that a keystroke does not blank a failed assert
+        or a limit's warning until its stages find it again (0.02-0.25 s on each keystroke, then 1 s for what only
+        the whole evaluation finds, on the flagship: before session 25 they went and came back), as rust-analyzer
+        keeps its last check's diagnostics; not while the check finds an error (no stage follows to replace them).
+        Each says so (CARRIED_NOTE): a figure in its message is the version before's."""
+        judged = self.judged.get(uri)
+        if judged is None or analysis.sink.has_errors():
+            return []
+        old, checks, whole = judged
+        if checks_only:
+            seen = {(d.code, d.message, d.span) for d in checks}
+            whole = [d for d in whole if (d.code, d.message, d.span) not in seen]
+        if old is analysis:             # (its stages again: a save)
+            return list(whole)
+        out = []
+        for diag in whole:
+            span = self._moved(analysis, old, diag.span)
+            if span is not None:
+                out.append(dataclasses.replace(diag, span=span, notes=[*diag.notes, CARRIED_NOTE], related=[
+                    dataclasses.replace(r, span=moved) for r in diag.related
+                    if (moved := self._moved(analysis, old, r.span)) is not None]))
+        return out
+
+    @staticmethod
+    def _moved(analysis: Analysis, old: Analysis, span):
+        if span is None:
+            return None
+        if span.file == old.path:
+            return moved_span(analysis, old, span)
+        before, now = old.sink.sources.get(span.file), analysis.sink.sources.get(span.file)
+        return span if before is not None and now is not None and before.text == now.text else None
+
     def publish(self, uri: str, with_values: bool = True, checks_only: bool = False) -> Analysis | None:
         """Publish the diagnostics of the document's current text: the check's, and (with_values, for a
-        spec that checks) the evaluation's too: its checks' alone (checks_only), else the whole evaluation's."""
+        spec that checks) the evaluation's too: its checks' alone (checks_only), else the whole evaluation's; with
+        what the last fully evaluated version found that these stages have not judged yet (`carried`)."""
         analysis = self.analysis(uri)
         if analysis is None:
             return None
@@ -223,8 +270,11 @@ class FactoryServer(LanguageServer):
                 else:
                     analysis.results
                     items += analysis.eval_diagnostics
+                    self.judged[uri] = (analysis, analysis.checks_found, list(analysis.eval_diagnostics))
             except Exception:  # noqa: BLE001
                 log.exception("evaluation failed for %s", uri)
+        if not with_values or checks_only:
+            items += self.carried(uri, analysis, True if checks_only else None)
         self.own[uri] = [_diagnostic(d, analysis) for d in items if d.span is not None and d.span.file == analysis.path]
         elsewhere: dict[str, list[t.Diagnostic]] = {}       # what it found in the files it imports
         for d in items:
@@ -289,7 +339,8 @@ class FactoryServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("evaluation of the checks failed for %s", uri)
             found = []
-        if self.analyses.get(uri) is analysis and found:
+        carried = bool(self.carried(uri, analysis, None))
+        if self.analyses.get(uri) is analysis and (found or carried):
             self.publish(uri, checks_only=True)
         if analysis.cancelled:          # the text changed meanwhile: the next version's stages follow
             return
@@ -298,10 +349,31 @@ class FactoryServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("evaluation failed for %s", uri)
             return
-        if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found):
-            self.publish(uri)           # (also when it clears what the checks alone found)
+        if self.analyses.get(uri) is analysis and (analysis.eval_diagnostics or found or carried):
+            self.publish(uri)           # (also when it clears what the checks alone found, or what was carried)
+        elif self.analyses.get(uri) is analysis:
+            self.judged[uri] = (analysis, [], [])
         if not analysis.cancelled:
+            self.refresh_figures()
             self.collect_when_idle()
+
+    def refresh_figures(self) -> None:
+        """Ask the editor to ask again for the code lenses and (when shown) inlay hints, whose figures the whole
+        evaluation has just made (`workspace/codeLens/refresh`, `workspace/inlayHint/refresh`, where the editor
+        supports them). Before session 25, a lens or hint asked for before the evaluation ended (it waits
+        VALUE_WAIT_S, 0.3 s; the flagship's evaluation takes ~1-2 s) stayed empty until the next change: a spec
+        just opened showed no lens at all."""
+        client = getattr(self.protocol, "client_capabilities", None)      # (none before `initialize`)
+        capabilities = client.workspace if client is not None else None
+        if capabilities is None:
+            return
+        try:
+            if capabilities.code_lens is not None and capabilities.code_lens.refresh_support:
+                self.workspace_code_lens_refresh(None)
+            if self.inlay_hints and capabilities.inlay_hint is not None and capabilities.inlay_hint.refresh_support:
+                self.workspace_inlay_hint_refresh(None)
+        except Exception:  # noqa: BLE001 - an editor that cannot be asked keeps what it has
+            log.exception("refreshing the code lenses failed")
 
 
 server = FactoryServer()
@@ -532,6 +604,7 @@ async def did_close(ls: FactoryServer, params: t.DidCloseTextDocumentParams) -> 
     ls.open_uris.discard(uri)
     closed = ls.analyses.pop(uri, None)
     ls.memos.pop(uri, None)
+    ls.judged.pop(uri, None)
     if closed is not None:
         ls.retired.append(closed)
     ls.index_changed(uri)                     # (what the index reads of it is the disk's again)
@@ -574,27 +647,42 @@ async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
         return None
 
 
-def _target_at(ls: FactoryServer, uri: str, position: t.Position):
-    """(analysis, the definition the name under `position` refers to), or None when there is none."""
-    analysis = ls.analysis(uri)
-    offset = _offset(analysis, position) if analysis is not None else 0
-    occ = analysis.at(offset) if analysis is not None else None
-    target = analysis.resolve_at(occ, offset) if occ is not None else None
-    return (analysis, target) if target is not None else None
+def _answering(analysis: Analysis, offset: int) -> tuple[Analysis, int] | None:
+    """(the version that answers at `offset`, the offset in its text): the document's own; while its text does not
+    parse, the last version that parsed, away from the edit since (`parsed_offset`; None on the edited lines), as
+    hover, semantic tokens, symbols and completion answer (session 25: before, definition and highlights gave
+    nothing anywhere in the file while a statement was half typed)."""
+    if analysis.module is not None or analysis.fallback is None:
+        return analysis, offset
+    at = parsed_offset(analysis.fallback, analysis.text, offset)
+    return (analysis.fallback, at) if at is not None else None
+
+
+def _location_of(analysis: Analysis, known: Analysis, span) -> t.Location | None:
+    """The location of a span `known` (the document's version that answered) found: moved past the edit since when
+    it is in the document's text (None on the edited lines), as it is in another file."""
+    if known is not analysis and span.file == known.path:
+        span = moved_span(analysis, known, span)
+        return _location(analysis, span) if span is not None else None
+    return _location(known, span)
 
 
 @server.feature(t.TEXT_DOCUMENT_DEFINITION)
 @_guarded
 def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location] | None:
-    found = _target_at(ls, params.text_document.uri, params.position)
+    analysis = ls.analysis(params.text_document.uri)
+    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
     if found is None:
         return None
-    analysis, target = found
+    known, offset = found
+    occ = known.at(offset)
+    target = known.resolve_at(occ, offset) if occ is not None else None
+    if target is None:
+        return None
     # the definition, then each member a block inheriting the formula reads in its place (formulas bind late)
-    occ = analysis.at(_offset(analysis, params.position))
-    late = [member for member, _readers in analysis.late_targets(occ)] if occ is not None else []
-    spans = [s for s in (analysis.definition_span(x) for x in [target, *late]) if s is not None]
-    return [_location(analysis, span) for span in spans] or None
+    late = [member for member, _readers in known.late_targets(occ)]
+    spans = [s for s in (known.definition_span(x) for x in [target, *late]) if s is not None]
+    return [loc for loc in (_location_of(analysis, known, span) for span in spans) if loc is not None] or None
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
@@ -603,12 +691,15 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     """Every place of the workspace that names the definition under the cursor: this document's, the defining
     file's and those of the files that import it, open or on disk under the workspace root (`compiler.lsp.workspace`)."""
     analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    if found is None:
         return None
-    places = workspace_references(analysis, _offset(analysis, params.position),
+    known, offset = found           # (while the text does not parse: the last parsed version, the other files
+    places = workspace_references(known, offset,            # read with that text of this one)
                                   _workspace_root(params.text_document.uri, ls), params.context.include_declaration,
                                   ls.index)
-    return [_location(a, span) for a, span in places] or None
+    located = [_location_of(analysis, known, span) if a is known else _location(a, span) for a, span in places]
+    return [loc for loc in located if loc is not None] or None
 
 
 @server.feature(t.WORKSPACE_SYMBOL)
@@ -664,12 +755,15 @@ def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> 
     find-references gives them): its definition a write, the others reads; a keyword or a kind's word is none of
     them (the editor's own highlighting would mark every `server`, the kind and the selection alike)."""
     analysis = ls.analysis(params.text_document.uri)
-    if analysis is None:
+    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    if found is None:
         return None
-    found = highlights(analysis, _offset(analysis, params.position))
+    known, offset = found
+    moved = [(span if known is analysis else moved_span(analysis, known, span), write)
+             for span, write in highlights(known, offset)]
     return [t.DocumentHighlight(range=_range(analysis, span),
                                 kind=t.DocumentHighlightKind.Write if write else t.DocumentHighlightKind.Read)
-            for span, write in found] or None
+            for span, write in moved if span is not None] or None
 
 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
@@ -729,16 +823,27 @@ def document_symbols(ls: FactoryServer, params: t.DocumentSymbolParams) -> list[
     return [convert(s) for s in analysis.outline()]
 
 
-@server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"']))
+@server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[":", ".", " ", '"', "/"]))
 @_guarded
 def completion(ls: FactoryServer, params: t.CompletionParams) -> t.CompletionList | None:
+    """What may be typed at the cursor (`analysis.completions`). An import's path (`from "./co`) replaces the path's
+    last part, an explicit range (the editor's word would stop at its `.`); `/` asks only for an import's path (a
+    division or a unit's `USD/` gets no list the Enter key could accept)."""
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return None
+    offset = _offset(analysis, params.position)
+    found = completions(analysis, offset)
+    if params.context is not None and params.context.trigger_character == "/":
+        found = [c for c in found if c.kind in ("file", "folder")]
+    cursor = _position(analysis, offset)
     items = [t.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None,
-                              documentation=c.doc or None, insert_text=c.insert, sort_text=c.sort,
+                              documentation=c.doc or None, insert_text=c.insert if c.start is None else None,
+                              text_edit=t.TextEdit(range=t.Range(start=_position(analysis, c.start), end=cursor),
+                                                   new_text=c.insert or c.label) if c.start is not None else None,
+                              sort_text=c.sort,
                               additional_text_edits=[_insert(analysis, *c.import_line)] if c.import_line else None)
-             for c in completions(analysis, _offset(analysis, params.position))]
+             for c in found]
     return t.CompletionList(is_incomplete=False, items=items)
 
 
@@ -799,6 +904,7 @@ async def inlay_hints(ls: FactoryServer, params: t.InlayHintParams) -> list[t.In
 
 
 EXPLAIN_COMMAND = "factory.explain"
+STALE_LENS = "before the last edit: evaluating"     # the mark of a lens whose figures are the last evaluated version's
 SHOW_DOCUMENT_WAIT_S = 10.0     # how long `factory.explain` waits for the editor to show its text, else a message
 
 
@@ -810,10 +916,22 @@ async def code_lens(ls: FactoryServer, params: t.CodeLensParams) -> list[t.CodeL
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return None
-        lenses = await asyncio.get_running_loop().run_in_executor(None, analysis.code_lenses)
-        return [t.CodeLens(range=_range(analysis, lens.span), command=t.Command(
-            title=lens.title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri, lens.path]))
-            for lens in lenses]
+        loop = asyncio.get_running_loop()
+        lenses = await loop.run_in_executor(None, analysis.code_lenses)
+        shown = [(lens.span, lens.title, lens.path) for lens in lenses]
+        judged = ls.judged.get(params.text_document.uri)
+        if not lenses and judged is not None and judged[0] is not analysis and analysis.results_within(0) is None:
+            # not evaluated yet (or not parsing): the last evaluated version's lenses, moved past the edit and marked
+            # as such, rather than none (each keystroke took the lens lines away and the text below jumped up, then
+            # back once the evaluation ended); the refresh after the evaluation replaces them
+            old = judged[0]
+            for lens in await loop.run_in_executor(None, old.code_lenses):
+                span = moved_span(analysis, old, lens.span)
+                if span is not None:
+                    shown.append((span, f"{lens.title} [{STALE_LENS}]", lens.path))
+        return [t.CodeLens(range=_range(analysis, span), command=t.Command(
+            title=title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri, path]))
+            for span, title, path in shown]
     except Exception:  # noqa: BLE001
         log.exception("code lens failed")
         return None

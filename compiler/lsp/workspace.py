@@ -143,7 +143,10 @@ def _is_stdlib(analysis: Analysis, target: object) -> bool:
 def rename_target(analysis: Analysis, offset: int, root: str | None) -> tuple[Span, str]:
     """LSP's prepareRename across the workspace: (the span of the name under `offset`, the name) when the definition
     it names can be renamed; RenameRefused with the reason otherwise (no name, a field, a module, the standard
-    library's, outside the workspace, a selection by kind)."""
+    library's, outside the workspace, a selection by kind, a text that does not parse)."""
+    if analysis.module is None:                # (its places are not known: "no name here" said, before session 25)
+        raise RenameRefused("this file does not parse yet: mend its syntax error first (a rename needs every place "
+                            "that names the definition)")
     occ = analysis.at(offset)
     alias = alias_key(analysis, occ, offset) if occ is not None else None
     if alias is not None:                      # `c` of `import chips as c`: a file's name for the module
