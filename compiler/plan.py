@@ -1620,12 +1620,33 @@ def _fit_markdown(text: str, limit: int = MARKDOWN_LIMIT) -> str:
 
 def render_markdown(doc: dict) -> str:
     """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded; held to
-    MARKDOWN_LIMIT characters (`_fit_markdown`)."""
-    return _fit_markdown(_render_markdown(doc))
+    MARKDOWN_LIMIT characters (`_fit_markdown`). Every path it shows (its title, the headline's, each diagnostic's
+    place) is relative to the repository root, as its marker and the annotations are (`ci_formats.RepositoryPaths`):
+    a comment that a workflow updates reads the same from any folder or checkout path (until session 25 the title
+    and the diagnostics kept the path as given, `/home/runner/work/repo/repo/specs/campus.factory` where a workflow
+    gave an absolute one, `campus.factory` from `cd specs`)."""
+    return _fit_markdown(_render_markdown(_repository_relative(doc), comment_marker(doc["new"])))
 
 
-def _render_markdown(doc: dict) -> str:
-    out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+def _repository_relative(doc: dict) -> dict:
+    """`doc` with its two spec labels and its diagnostics' files relative to the repository root (a base's label
+    `PATH@REF` too: the ref is kept as written; a stdlib file, `<stdlib>/...`, as it is); the rest shared."""
+    from .ci_formats import RepositoryPaths
+
+    paths = RepositoryPaths()
+
+    def shown(file: str) -> str:          # `<stdlib>/chips.factory` names no file of the checkout: as it is
+        return file if file.startswith("<") else paths.display(file)
+
+    def placed(diagnostics: list[dict]) -> list[dict]:
+        return [dict(d, location=dict(d["location"], file=shown(d["location"]["file"])))
+                if d.get("location") else d for d in diagnostics]
+    return dict(doc, old=shown(doc["old"]), new=shown(doc["new"]),
+                new_diagnostics=placed(doc["new_diagnostics"]), old_diagnostics=placed(doc.get("old_diagnostics", [])))
+
+
+def _render_markdown(doc: dict, marker: str) -> str:
+    out = [marker, f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + [_md(n[0].upper() + n[1:]) for n in _scenario_changes(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
