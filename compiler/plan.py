@@ -1103,7 +1103,8 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
 def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> tuple[str, str | None, str, str]:
     """Write the spec's folder (or --root) as it is at git `ref` under `workdir`. Returns (the spec's path
     there, the --root there or None, the extracted tree, the repository's top folder). Only .factory files
-    are extracted: the files a spec's imports may read."""
+    are extracted: the files a spec's imports may read. A spec the change renamed (`git mv`, as git's rename
+    detection finds it: `renamed_from`) is its old path at the ref, with that path's folder."""
     spec_abs = os.path.realpath(os.path.abspath(spec))
     folder = os.path.realpath(os.path.abspath(root) if root else os.path.dirname(spec_abs))
     try:
@@ -1123,7 +1124,12 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{ref}^{{tree}}", "--",
                              rel_spec.replace(os.sep, "/")], capture_output=True, text=True, timeout=60)
     if listed.returncode == 0 and not listed.stdout.strip():
-        raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
+        source = renamed_from(top, ref, rel_spec)
+        if source is None or (root and os.path.relpath(os.path.join(top, source), folder).startswith("..")):
+            raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
+        rel_spec = source
+        if not root:
+            rel_folder = os.path.dirname(source) or "."
     archive = os.path.join(workdir, "base.tar")
     with open(archive, "wb") as out:
         done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{ref}^{{tree}}", "--", rel_folder],
@@ -1145,6 +1151,31 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     return path, (os.path.join(tree, rel_folder) if root else None), tree, top
 
 
+def renamed_from(top: str, ref: str, rel_spec: str) -> str | None:
+    """The path at `ref` (relative to the repository's top folder `top`) of the spec that the work tree holds at
+    `rel_spec`, where git's rename detection pairs them (`git diff --find-renames REF`: the file moved, its text at
+    least half the same), else None. So `git mv specs/campus.factory specs/hq.factory` plans hq.factory against
+    campus.factory as it was, as `git diff` shows it: until session 25 it was "does not exist at REF", its whole
+    campus new, and a `max_increase` gate violated (exit 4) for a change of no figure."""
+    try:
+        done = subprocess.run(["git", "-C", top, "diff", "--no-ext-diff", "--find-renames", "--name-status", "-z",
+                               ref, "--"], capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0") if done.returncode == 0 else []
+    wanted = rel_spec.replace(os.sep, "/")
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if status[:1] in ("R", "C"):               # a rename (or copy) names two paths: the old, then the new
+            if status[:1] == "R" and i + 2 < len(fields) and fields[i + 2] == wanted:
+                return fields[i + 1]
+            i += 3
+        else:
+            i += 2
+    return None
+
+
 def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int,
                   pair_with: Snapshot | None = None) -> Snapshot:
     """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated; a spec that does not
@@ -1156,7 +1187,10 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
             path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
         except NotAtRef:
             return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
-        snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario, pair_with)
+        label = os.path.relpath(os.path.join(top, os.path.relpath(path, tree))) + f"@{ref}" \
+            if os.path.relpath(path, tree) != os.path.relpath(os.path.realpath(os.path.abspath(spec)), top) \
+            else f"{spec}@{ref}"                  # a renamed spec: its path at the ref, as `_relabel` names its files
+        snap = snapshot([path], label, defines, base_root, scenario, pair_with)
         _relabel(snap, tree, top, ref)
         return snap
 
@@ -1748,7 +1782,8 @@ def render_github(doc: dict, paths=None) -> str:
     def command(level: str, title: str, message: str, where=None) -> str:
         return f"::{level} {at(where)}title={escape_property(title)}::{escape_data(message)}"
 
-    at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
+    # --base-ref: the old side's places are PATH@REF, no file (PATH is the new spec's, or its old path if renamed)
+    at_ref = doc["old"].startswith(doc["new"] + "@") or ("@" in doc["old"] and not os.path.isfile(doc["old"]))
     lines = [command("notice", "factory plan", headline(doc))]
     lines += [command("notice", "factory plan: scenarios", line) for line in _scenario_changes(doc)]
     for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one

@@ -22,6 +22,7 @@ CAMPUS = '''from chips import H100_SXM{more}
 param racks = {racks}
 {server}
 site hq {{
+  land_price = 0 USD
   hall room {{
     power_feed = 200 kW
     rack r x racks {{
@@ -76,3 +77,43 @@ def test_the_comment_is_the_same_from_any_folder_and_checkout_path(repo, monkeyp
     monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
     assert _markdown(repo.parent, str(repo / "specs" / "campus.factory"), monkeypatch) == from_root
     assert str(repo) not in from_root
+
+
+@pytest.fixture
+def renamed(tmp_path, monkeypatch) -> Path:
+    """A checkout whose main holds specs/campus.factory (4 racks, a param `spare`) and whose work tree has
+    `git mv`-ed it to specs/hq.factory, dropped `spare` and nothing else."""
+    root = tmp_path / "checkout"
+    (root / "specs").mkdir(parents=True)
+    (root / "specs" / "campus.factory").write_text("param spare = 2\n" + CAMPUS.format(racks=4, server=SERVER, more=""))
+    (root / "policy.toml").write_text('[capex]\nmax_increase = "10%"\n')
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    _git(root, "mv", "specs/campus.factory", "specs/hq.factory")
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_a_renamed_spec_is_planned_against_its_old_path(renamed) -> None:
+    """`git mv` is no change of any figure: the plan compares the spec with its old path at the ref, as `git diff`
+    pairs them, and a `max_increase` gate is met (exit 0). Until session 25 the spec "did not exist at main", its
+    whole campus was new, and the gate was violated (exit 4: an addition is an increase it cannot measure)."""
+    result = CliRunner().invoke(main, ["plan", "specs/hq.factory", "--base-ref", "main", "--policy", "policy.toml"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("plan: specs/campus.factory@main -> specs/hq.factory\n"), result.stdout
+    assert "does not exist" not in result.stdout
+
+
+def test_a_renamed_spec_s_removed_input_is_annotated_in_the_new_spec(renamed) -> None:
+    """A removed input's place is the base's `PATH@REF`, no file of the checkout: annotated at line 1 of the new
+    spec, as for an unrenamed spec (never `file=specs/campus.factory@main`, which GitHub matches to no file)."""
+    spec = renamed / "specs" / "hq.factory"
+    spec.write_text(spec.read_text().replace("param spare = 2\n", ""))
+    result = CliRunner().invoke(main, ["plan", "specs/hq.factory", "--base-ref", "main", "--format", "github"])
+    assert result.exit_code == 3, result.output
+    removed = [line for line in result.stdout.splitlines() if "param spare" in line]
+    assert removed and removed[0].startswith("::notice file=specs/hq.factory,line=1,col=1,"), result.stdout
+    assert "@main" not in "".join(line.partition("::")[2].partition("title=")[0] for line in result.stdout.splitlines())
+
