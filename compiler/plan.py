@@ -162,6 +162,8 @@ class Snapshot:
     unpaired: bool = False                        # old side: the new scenario compared is none of its points
     constants: dict[str, tuple] = field(default_factory=dict)   # param/let -> (SI value, SI unit): a point's axes
     defaults: dict[str, float] = field(default_factory=dict)    # assumption name -> the SI value the models read
+    imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # a user module's block the spec places or
+    #                                    extends -> (kind, its file relative to the spec's folder): `moved_definitions`
 
 
 def _point_value(snap: Snapshot, name: str, k: int) -> tuple:
@@ -275,11 +277,17 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
     # the definitions: the top-level blocks some instance or top-level block is based on (placed or extended)
     based: set[int] = set()
+    own = {id(inst.block) for inst in results.graph.roots}
     todo = list(results.graph.roots)
     while todo:
         inst = todo.pop()
         if inst.base is not None:
             based.add(id(inst.base))
+            module = inst.base.module
+            if id(inst.base) not in own and module is not None and not getattr(module, "is_stdlib", False) \
+                    and inst.base.span is not None:
+                where = os.path.relpath(inst.base.span.file, os.path.dirname(os.path.abspath(paths[0])))
+                snap.imported[inst.base.name] = (inst.base.kind, where.replace(os.sep, "/"))
         todo.extend(inst.parts)
 
     def walk(inst) -> None:
@@ -592,8 +600,14 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old_absent": _unpaired(old, path) or _why(old, path) or _gone(old, path, "old"),
                      "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
+    moved = moved_definitions(old, new)
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)
+        if path in moved:
+            p = a or b
+            parts.append({"path": path, "kind": p.kind, "change": "changed", "definition": p.definition,
+                          "role": p.role, "details": [_detail("defined in", *moved[path])]})
+            continue
         if a is None or b is None:
             p = a or b
             parts.append({"path": path, "kind": p.kind, "change": "removed" if b is None else "added",
@@ -643,6 +657,9 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     both = old.evaluated and new.evaluated      # an old spec that could not be evaluated has no checks to lose
     added = sorted(set(new.checks) - set(old.checks)) if both else []
     removed = sorted(set(old.checks) - set(new.checks)) if both else []
+    # a moved definition's own passing checks went with it: its placements' checks, compared above, still run
+    added = [name for name in added if not (new.checks[name] and name.partition(": ")[0] in moved)]
+    removed = [name for name in removed if not (old.checks[name] and name.partition(": ")[0] in moved)]
     removed_failing = [name for name in removed if not old.checks[name]]
     changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed or added or removed) \
         or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
@@ -675,6 +692,30 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                   if old.unpaired and k["path"] in old.kpis and k["path"] in new.kpis else k for k in kpis]
         doc["policy"] = apply_policy(policy, judged, lambda: _other_scenarios(old, new, judged, scenario, pairs))
     return doc
+
+
+def moved_definitions(old: Snapshot, new: Snapshot) -> dict[str, tuple[str, str]]:
+    """The definitions the change moved between the spec and a module it imports (`server hgx_h100 {...}` cut from
+    campus.factory into servers.factory and imported from there, or back): name -> (where before, where after),
+    `this spec` or `imported from servers.factory`. The spec lists its own definitions (role "definition"), never an
+    imported one, whose fields show where it is placed; so a move read as the definition removed and its own checks
+    "no longer checked" (exit 3 for a change of no figure), while every placement and its checks stayed the same.
+    A moved definition is one changed part, `defined in`; its own passing checks are neither removed nor added (its
+    placements' checks, compared as before, run on); a failing one is still listed, as a removed check was failing."""
+    def side(snap: Snapshot, name: str) -> Optional[str]:
+        part = snap.parts.get(name)
+        if part is not None and part.role == "definition":
+            return "this spec"
+        kind_file = snap.imported.get(name)
+        return None if kind_file is None else f"imported from {kind_file[1]}"
+    moved = {}
+    for name in sorted(set(old.imported) | set(new.imported)):
+        before, after = side(old, name), side(new, name)
+        kinds = {snap.parts[name].kind if name in snap.parts else snap.imported[name][0] for snap in (old, new)
+                 if name in snap.parts or name in snap.imported}
+        if before and after and before != after and "this spec" in (before, after) and len(kinds) == 1:
+            moved[name] = (before, after)
+    return moved
 
 
 def _unpaired(old: Snapshot, path: str) -> Optional[dict]:

@@ -117,3 +117,33 @@ def test_a_renamed_spec_s_removed_input_is_annotated_in_the_new_spec(renamed) ->
     assert removed and removed[0].startswith("::notice file=specs/hq.factory,line=1,col=1,"), result.stdout
     assert "@main" not in "".join(line.partition("::")[2].partition("title=")[0] for line in result.stdout.splitlines())
 
+
+def test_a_definition_moved_into_an_imported_file_is_one_changed_part(renamed) -> None:
+    """Cutting `server node {...}` out of the spec into servers.factory and importing it from there changes no
+    figure, placement or check that runs: the plan lists one changed definition, `defined in: this spec ->
+    imported from servers.factory`, and no check "no longer checked" (the definition's own passing limit check went
+    with it; its placements' checks are compared as before). Until session 25 it read as the definition removed
+    and its check removed. Moving it back is the mirror."""
+    spec = renamed / "specs" / "hq.factory"
+    text = spec.read_text()
+    assert SERVER in text
+    (renamed / "specs" / "servers.factory").write_text("from chips import H100_SXM\n" + SERVER)
+    spec.write_text(text.replace(SERVER, "").replace("from chips import H100_SXM\n",
+                                                      'from "./servers.factory" import node\n'))
+    _git(renamed, "checkout", "-qb", "pr")
+    _git(renamed, "add", "-A")
+    _git(renamed, "commit", "-qm", "move the server to its own file")
+    plans = []
+    for spec_arg, ref in (("specs/hq.factory", "main"), ("specs/campus.factory", "HEAD")):
+        if ref == "HEAD":                      # the mirror: the base imports it, the work tree defines it again
+            _git(renamed, "mv", "specs/hq.factory", "specs/campus.factory")
+            (renamed / "specs" / "campus.factory").write_text(text)
+        result = CliRunner().invoke(main, ["plan", spec_arg, "--base-ref", ref, "--format", "json"])
+        assert result.exit_code == 3, result.output
+        plans.append(__import__("json").loads(result.stdout))
+    for plan, (before, after) in zip(plans, [("this spec", "imported from servers.factory"),
+                                             ("imported from servers.factory", "this spec")]):
+        assert [(p["path"], p["change"], p["role"], [(d["what"], d["old"], d["new"]) for d in p["details"]])
+                for p in plan["parts"]] == [("node", "changed", "definition", [("defined in", before, after)])]
+        assert not plan["checks"]["removed"] and not plan["checks"]["added"], plan["checks"]
+        assert not any(k["changed"] for k in plan["kpis"]) and not plan["costs"] and not plan["inputs"]
