@@ -147,3 +147,23 @@ def test_a_definition_moved_into_an_imported_file_is_one_changed_part(renamed) -
                 for p in plan["parts"]] == [("node", "changed", "definition", [("defined in", before, after)])]
         assert not plan["checks"]["removed"] and not plan["checks"]["added"], plan["checks"]
         assert not any(k["changed"] for k in plan["kpis"]) and not plan["costs"] and not plan["inputs"]
+
+
+def test_a_bare_import_beside_a_file_of_its_name_says_the_file_is_not_read(tmp_path, monkeypatch) -> None:
+    """A team that copies the stdlib's chips.factory beside its spec (to pin and edit its prices) and keeps
+    `from chips import H100_SXM` reads the stdlib, never its copy: a price edited there moved no figure, and a plan
+    said "no change" (exit 0). `check` now warns at the import (`shadowed-file`), with the quoted import that reads
+    the file; the quoted import, and a stdlib file checked as a spec, are not warned."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chips.factory").write_text('chip H100_SXM {\n  price = 1 USD\n}\n')
+    spec = tmp_path / "campus.factory"
+    spec.write_text(CAMPUS.format(racks=1, server=SERVER, more=""))
+    result = CliRunner().invoke(main, ["check", "campus.factory", "--format", "json"])
+    shadowed = [d for d in __import__("json").loads(result.stdout)["diagnostics"] if d["code"] == "shadowed-file"]
+    assert [(d["severity"], d["location"]["line"], d["location"]["col"]) for d in shadowed] == [("warning", 1, 6)]
+    assert "`./chips.factory` beside this spec is not read" in shadowed[0]["message"], shadowed
+    spec.write_text(spec.read_text().replace("from chips import", 'from "./chips.factory" import'))
+    result = CliRunner().invoke(main, ["check", "campus.factory", "--format", "json"])
+    assert "shadowed-file" not in result.stdout
+    stdlib = Path(__file__).parents[1] / "stdlib" / "systems.factory"     # imports `chips`, which lies beside it
+    assert "shadowed-file" not in CliRunner().invoke(main, ["check", str(stdlib), "--format", "json"]).stdout
