@@ -1158,14 +1158,15 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     rel_spec = os.path.relpath(spec_abs, top)
     if rel_spec.startswith("..") or rel_folder.startswith(".."):
         raise PlanError(f"--base-ref: {spec} is outside the repository {top}")
-    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{ref}^{{tree}}"],
+    at = merge_base(top, ref)          # the commit the ref names (`main...`: the merge base), for git
+    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{at}^{{tree}}"],
                            capture_output=True, timeout=60)
     if known.returncode != 0:
         raise PlanError(f"--base-ref {ref}: not a commit of {top}")
-    listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{ref}^{{tree}}", "--",
+    listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{at}^{{tree}}", "--",
                              rel_spec.replace(os.sep, "/")], capture_output=True, text=True, timeout=60)
     if listed.returncode == 0 and not listed.stdout.strip():
-        source = renamed_from(top, ref, rel_spec)
+        source = renamed_from(top, at, rel_spec)
         if source is None or (root and os.path.relpath(os.path.join(top, source), folder).startswith("..")):
             raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
         rel_spec = source
@@ -1173,7 +1174,7 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
             rel_folder = os.path.dirname(source) or "."
     archive = os.path.join(workdir, "base.tar")
     with open(archive, "wb") as out:
-        done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{ref}^{{tree}}", "--", rel_folder],
+        done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{at}^{{tree}}", "--", rel_folder],
                               stdout=out, stderr=subprocess.PIPE, timeout=120)
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -1190,6 +1191,21 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     if not os.path.isfile(path):
         raise PlanError(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
     return path, (os.path.join(tree, rel_folder) if root else None), tree, top
+
+
+def merge_base(top: str, ref: str) -> str:
+    """`ref`, or for `A...B` (git's notation, as `git diff main...HEAD`; `A...` is `A...HEAD`) the commit where the
+    branch B left A, their merge base, as a commit id: a branch behind `main` is planned against what it started
+    from, so a change `main` made since is not shown as the branch undoing it. Raises PlanError when the two have no
+    merge base (or one is no commit)."""
+    if "..." not in ref:
+        return ref
+    left, _, right = ref.partition("...")
+    done = subprocess.run(["git", "-C", top, "merge-base", left or "HEAD", right or "HEAD"], capture_output=True,
+                          text=True, timeout=60)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise PlanError(f"--base-ref {ref}: {left or 'HEAD'} and {right or 'HEAD'} have no merge base in {top}")
+    return done.stdout.strip()
 
 
 def renamed_from(top: str, ref: str, rel_spec: str) -> str | None:

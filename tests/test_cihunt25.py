@@ -167,3 +167,29 @@ def test_a_bare_import_beside_a_file_of_its_name_says_the_file_is_not_read(tmp_p
     assert "shadowed-file" not in result.stdout
     stdlib = Path(__file__).parents[1] / "stdlib" / "systems.factory"     # imports `chips`, which lies beside it
     assert "shadowed-file" not in CliRunner().invoke(main, ["check", str(stdlib), "--format", "json"]).stdout
+
+
+def test_a_branch_behind_main_is_planned_against_its_merge_base(repo, monkeypatch) -> None:
+    """`main` moved on (a price it added) after the branch left it: `--base-ref main` compares with main's tree, so
+    the plan shows the branch "removing" main's change; `--base-ref main...` (git's notation) compares with the merge
+    base and shows the branch's own change only, as `git diff main...` does."""
+    spec = repo / "specs" / "campus.factory"
+    spec.write_text(CAMPUS.format(racks=4, server=SERVER, more=""))
+    _git(repo, "commit", "-qam", "fix the base")
+    _git(repo, "checkout", "-qb", "feature")
+    spec.write_text(CAMPUS.format(racks=5, server=SERVER, more=""))
+    _git(repo, "commit", "-qam", "one more rack")
+    _git(repo, "checkout", "-q", "main")
+    spec.write_text("param spare = 1\n" + CAMPUS.format(racks=4, server=SERVER, more=""))
+    _git(repo, "commit", "-qam", "main adds a param")
+    _git(repo, "checkout", "-q", "feature")
+    monkeypatch.chdir(repo)
+
+    def inputs(ref: str) -> list[tuple[str, str]]:
+        result = CliRunner().invoke(main, ["plan", "specs/campus.factory", "--base-ref", ref, "--format", "json"])
+        assert result.exit_code == 3, result.output
+        return [(i["name"], i["status"]) for i in __import__("json").loads(result.stdout)["inputs"]]
+    assert inputs("main") == [("racks", "changed"), ("spare", "removed")]      # main's change, read as undone
+    assert inputs("main...") == inputs("main...HEAD") == [("racks", "changed")]
+    result = CliRunner().invoke(main, ["plan", "specs/campus.factory", "--base-ref", "nowhere..."])
+    assert result.exit_code == 2 and "no merge base" in result.output, result.output
