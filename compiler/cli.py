@@ -545,7 +545,8 @@ def diagram(spec, view, fmt, output, scenario, defines, root):
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path())
 @click.option("--base-ref", default=None, metavar="GIT_REF",
-              help="Compare SPEC with its version at this git ref (branch, tag, commit) instead of OLD.")
+              help="Compare SPEC with its version at this git ref (branch, tag, commit; `main...` for the commit "
+                   "the branch left main at, their merge base) instead of OLD.")
 @click.option("--policy", "policy_file", default=None, type=click.Path(dir_okay=False),
               help="TOML gates on KPIs, e.g. [usd_per_mtok] max_increase = \"5%\", [pue] max = 1.2, [tco_year] max = "
                    "\"30e6 USD/yr\" (a bare number is in SI units); a violated gate exits 4.")

@@ -162,6 +162,8 @@ class Snapshot:
     unpaired: bool = False                        # old side: the new scenario compared is none of its points
     constants: dict[str, tuple] = field(default_factory=dict)   # param/let -> (SI value, SI unit): a point's axes
     defaults: dict[str, float] = field(default_factory=dict)    # assumption name -> the SI value the models read
+    imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # a user module's block the spec places or
+    #                                    extends -> (kind, its file relative to the spec's folder): `moved_definitions`
 
 
 def _point_value(snap: Snapshot, name: str, k: int) -> tuple:
@@ -275,11 +277,17 @@ def snapshot(paths: list[str], label: str, defines: dict[str, str], root: str | 
 
     # the definitions: the top-level blocks some instance or top-level block is based on (placed or extended)
     based: set[int] = set()
+    own = {id(inst.block) for inst in results.graph.roots}
     todo = list(results.graph.roots)
     while todo:
         inst = todo.pop()
         if inst.base is not None:
             based.add(id(inst.base))
+            module = inst.base.module
+            if id(inst.base) not in own and module is not None and not getattr(module, "is_stdlib", False) \
+                    and inst.base.span is not None:
+                where = os.path.relpath(inst.base.span.file, os.path.dirname(os.path.abspath(paths[0])))
+                snap.imported[inst.base.name] = (inst.base.kind, where.replace(os.sep, "/"))
         todo.extend(inst.parts)
 
     def walk(inst) -> None:
@@ -592,8 +600,14 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                      "old_absent": _unpaired(old, path) or _why(old, path) or _gone(old, path, "old"),
                      "new_absent": _why(new, path) or _gone(new, path, "new")})
     parts = []
+    moved = moved_definitions(old, new)
     for path in sorted(set(old.parts) | set(new.parts)):
         a, b = old.parts.get(path), new.parts.get(path)
+        if path in moved:
+            p = a or b
+            parts.append({"path": path, "kind": p.kind, "change": "changed", "definition": p.definition,
+                          "role": p.role, "details": [_detail("defined in", *moved[path])]})
+            continue
         if a is None or b is None:
             p = a or b
             parts.append({"path": path, "kind": p.kind, "change": "removed" if b is None else "added",
@@ -643,6 +657,9 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     both = old.evaluated and new.evaluated      # an old spec that could not be evaluated has no checks to lose
     added = sorted(set(new.checks) - set(old.checks)) if both else []
     removed = sorted(set(old.checks) - set(new.checks)) if both else []
+    # a moved definition's own passing checks went with it: its placements' checks, compared above, still run
+    added = [name for name in added if not (new.checks[name] and name.partition(": ")[0] in moved)]
+    removed = [name for name in removed if not (old.checks[name] and name.partition(": ")[0] in moved)]
     removed_failing = [name for name in removed if not old.checks[name]]
     changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed or added or removed) \
         or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
@@ -675,6 +692,30 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                   if old.unpaired and k["path"] in old.kpis and k["path"] in new.kpis else k for k in kpis]
         doc["policy"] = apply_policy(policy, judged, lambda: _other_scenarios(old, new, judged, scenario, pairs))
     return doc
+
+
+def moved_definitions(old: Snapshot, new: Snapshot) -> dict[str, tuple[str, str]]:
+    """The definitions the change moved between the spec and a module it imports (`server hgx_h100 {...}` cut from
+    campus.factory into servers.factory and imported from there, or back): name -> (where before, where after),
+    `this spec` or `imported from servers.factory`. The spec lists its own definitions (role "definition"), never an
+    imported one, whose fields show where it is placed; so a move read as the definition removed and its own checks
+    "no longer checked" (exit 3 for a change of no figure), while every placement and its checks stayed the same.
+    A moved definition is one changed part, `defined in`; its own passing checks are neither removed nor added (its
+    placements' checks, compared as before, run on); a failing one is still listed, as a removed check was failing."""
+    def side(snap: Snapshot, name: str) -> Optional[str]:
+        part = snap.parts.get(name)
+        if part is not None and part.role == "definition":
+            return "this spec"
+        kind_file = snap.imported.get(name)
+        return None if kind_file is None else f"imported from {kind_file[1]}"
+    moved = {}
+    for name in sorted(set(old.imported) | set(new.imported)):
+        before, after = side(old, name), side(new, name)
+        kinds = {snap.parts[name].kind if name in snap.parts else snap.imported[name][0] for snap in (old, new)
+                 if name in snap.parts or name in snap.imported}
+        if before and after and before != after and "this spec" in (before, after) and len(kinds) == 1:
+            moved[name] = (before, after)
+    return moved
 
 
 def _unpaired(old: Snapshot, path: str) -> Optional[dict]:
@@ -1103,7 +1144,8 @@ def _gate(kpi: dict, key: str, mode: str, limit: float) -> dict:
 def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> tuple[str, str | None, str, str]:
     """Write the spec's folder (or --root) as it is at git `ref` under `workdir`. Returns (the spec's path
     there, the --root there or None, the extracted tree, the repository's top folder). Only .factory files
-    are extracted: the files a spec's imports may read."""
+    are extracted: the files a spec's imports may read. A spec the change renamed (`git mv`, as git's rename
+    detection finds it: `renamed_from`) is its old path at the ref, with that path's folder."""
     spec_abs = os.path.realpath(os.path.abspath(spec))
     folder = os.path.realpath(os.path.abspath(root) if root else os.path.dirname(spec_abs))
     try:
@@ -1116,17 +1158,23 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     rel_spec = os.path.relpath(spec_abs, top)
     if rel_spec.startswith("..") or rel_folder.startswith(".."):
         raise PlanError(f"--base-ref: {spec} is outside the repository {top}")
-    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{ref}^{{tree}}"],
+    at = merge_base(top, ref)          # the commit the ref names (`main...`: the merge base), for git
+    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{at}^{{tree}}"],
                            capture_output=True, timeout=60)
     if known.returncode != 0:
         raise PlanError(f"--base-ref {ref}: not a commit of {top}")
-    listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{ref}^{{tree}}", "--",
+    listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{at}^{{tree}}", "--",
                              rel_spec.replace(os.sep, "/")], capture_output=True, text=True, timeout=60)
     if listed.returncode == 0 and not listed.stdout.strip():
-        raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
+        source = renamed_from(top, at, rel_spec)
+        if source is None or (root and os.path.relpath(os.path.join(top, source), folder).startswith("..")):
+            raise NotAtRef(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
+        rel_spec = source
+        if not root:
+            rel_folder = os.path.dirname(source) or "."
     archive = os.path.join(workdir, "base.tar")
     with open(archive, "wb") as out:
-        done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{ref}^{{tree}}", "--", rel_folder],
+        done = subprocess.run(["git", "-C", top, "archive", "--format=tar", f"{at}^{{tree}}", "--", rel_folder],
                               stdout=out, stderr=subprocess.PIPE, timeout=120)
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -1145,6 +1193,46 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     return path, (os.path.join(tree, rel_folder) if root else None), tree, top
 
 
+def merge_base(top: str, ref: str) -> str:
+    """`ref`, or for `A...B` (git's notation, as `git diff main...HEAD`; `A...` is `A...HEAD`) the commit where the
+    branch B left A, their merge base, as a commit id: a branch behind `main` is planned against what it started
+    from, so a change `main` made since is not shown as the branch undoing it. Raises PlanError when the two have no
+    merge base (or one is no commit)."""
+    if "..." not in ref:
+        return ref
+    left, _, right = ref.partition("...")
+    done = subprocess.run(["git", "-C", top, "merge-base", left or "HEAD", right or "HEAD"], capture_output=True,
+                          text=True, timeout=60)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise PlanError(f"--base-ref {ref}: {left or 'HEAD'} and {right or 'HEAD'} have no merge base in {top}")
+    return done.stdout.strip()
+
+
+def renamed_from(top: str, ref: str, rel_spec: str) -> str | None:
+    """The path at `ref` (relative to the repository's top folder `top`) of the spec that the work tree holds at
+    `rel_spec`, where git's rename detection pairs them (`git diff --find-renames REF`: the file moved, its text at
+    least half the same), else None. So `git mv specs/campus.factory specs/hq.factory` plans hq.factory against
+    campus.factory as it was, as `git diff` shows it: until session 25 it was "does not exist at REF", its whole
+    campus new, and a `max_increase` gate violated (exit 4) for a change of no figure."""
+    try:
+        done = subprocess.run(["git", "-C", top, "diff", "--no-ext-diff", "--find-renames", "--name-status", "-z",
+                               ref, "--"], capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0") if done.returncode == 0 else []
+    wanted = rel_spec.replace(os.sep, "/")
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if status[:1] in ("R", "C"):               # a rename (or copy) names two paths: the old, then the new
+            if status[:1] == "R" and i + 2 < len(fields) and fields[i + 2] == wanted:
+                return fields[i + 1]
+            i += 3
+        else:
+            i += 2
+    return None
+
+
 def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None, scenario: int,
                   pair_with: Snapshot | None = None) -> Snapshot:
     """The spec as it is at git `ref` (its folder extracted to a temporary tree), evaluated; a spec that does not
@@ -1156,7 +1244,10 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
             path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
         except NotAtRef:
             return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
-        snap = snapshot([path], f"{spec}@{ref}", defines, base_root, scenario, pair_with)
+        label = os.path.relpath(os.path.join(top, os.path.relpath(path, tree))) + f"@{ref}" \
+            if os.path.relpath(path, tree) != os.path.relpath(os.path.realpath(os.path.abspath(spec)), top) \
+            else f"{spec}@{ref}"                  # a renamed spec: its path at the ref, as `_relabel` names its files
+        snap = snapshot([path], label, defines, base_root, scenario, pair_with)
         _relabel(snap, tree, top, ref)
         return snap
 
@@ -1620,12 +1711,33 @@ def _fit_markdown(text: str, limit: int = MARKDOWN_LIMIT) -> str:
 
 def render_markdown(doc: dict) -> str:
     """A pull-request comment: its marker (`comment_marker`), headline, KPI table, details folded; held to
-    MARKDOWN_LIMIT characters (`_fit_markdown`)."""
-    return _fit_markdown(_render_markdown(doc))
+    MARKDOWN_LIMIT characters (`_fit_markdown`). Every path it shows (its title, the headline's, each diagnostic's
+    place) is relative to the repository root, as its marker and the annotations are (`ci_formats.RepositoryPaths`):
+    a comment that a workflow updates reads the same from any folder or checkout path (until session 25 the title
+    and the diagnostics kept the path as given, `/home/runner/work/repo/repo/specs/campus.factory` where a workflow
+    gave an absolute one, `campus.factory` from `cd specs`)."""
+    return _fit_markdown(_render_markdown(_repository_relative(doc), comment_marker(doc["new"])))
 
 
-def _render_markdown(doc: dict) -> str:
-    out = [comment_marker(doc["new"]), f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
+def _repository_relative(doc: dict) -> dict:
+    """`doc` with its two spec labels and its diagnostics' files relative to the repository root (a base's label
+    `PATH@REF` too: the ref is kept as written; a stdlib file, `<stdlib>/...`, as it is); the rest shared."""
+    from .ci_formats import RepositoryPaths
+
+    paths = RepositoryPaths()
+
+    def shown(file: str) -> str:          # `<stdlib>/chips.factory` names no file of the checkout: as it is
+        return file if file.startswith("<") else paths.display(file)
+
+    def placed(diagnostics: list[dict]) -> list[dict]:
+        return [dict(d, location=dict(d["location"], file=shown(d["location"]["file"])))
+                if d.get("location") else d for d in diagnostics]
+    return dict(doc, old=shown(doc["old"]), new=shown(doc["new"]),
+                new_diagnostics=placed(doc["new_diagnostics"]), old_diagnostics=placed(doc.get("old_diagnostics", [])))
+
+
+def _render_markdown(doc: dict, marker: str) -> str:
+    out = [marker, f"### factory plan: {_code(doc['new'])}", ""] + [f"Compared: {_md(n)}" for n in _scenario_lines(doc)] \
         + [_md(n[0].upper() + n[1:]) for n in _scenario_changes(doc)] \
         + ([""] if doc.get("scenarios") else []) + [f"**{_md(headline(doc))}**", ""]
     bad = [g for g in doc["policy"] if not g["ok"]]
@@ -1727,7 +1839,8 @@ def render_github(doc: dict, paths=None) -> str:
     def command(level: str, title: str, message: str, where=None) -> str:
         return f"::{level} {at(where)}title={escape_property(title)}::{escape_data(message)}"
 
-    at_ref = doc["old"].startswith(doc["new"] + "@")     # --base-ref: the old side's places are PATH@REF, no file
+    # --base-ref: the old side's places are PATH@REF, no file (PATH is the new spec's, or its old path if renamed)
+    at_ref = doc["old"].startswith(doc["new"] + "@") or ("@" in doc["old"] and not os.path.isfile(doc["old"]))
     lines = [command("notice", "factory plan", headline(doc))]
     lines += [command("notice", "factory plan: scenarios", line) for line in _scenario_changes(doc)]
     for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one

@@ -38,6 +38,7 @@ class Code:
     IMPORT_ESCAPES_ROOT = "import-escapes-root"
     DUPLICATE_IMPORT = "duplicate-import"
     IMPORT_PATH_INVALID = "import-path-invalid"
+    SHADOWED_FILE = "shadowed-file"
     UNKNOWN_NAME = "unknown-name"
     UNKNOWN_KIND = "unknown-kind"
     UNKNOWN_FIELD = "unknown-field"
@@ -108,6 +109,7 @@ CODES: dict[str, tuple[str, str]] = {
     Code.IMPORT_ESCAPES_ROOT: ("import", "An import path leaves the spec's root directory (or is absolute outside it)."),
     Code.DUPLICATE_IMPORT: ("import", "The same name is imported twice into one module."),
     Code.IMPORT_PATH_INVALID: ("import", "An import path cannot name a file: it contains a NUL byte, is longer than the file system allows, or runs into a loop of symbolic links."),
+    Code.SHADOWED_FILE: ("import", "A warning: a bare import (`from chips import H100_SXM`) reads the stdlib module, never the file of that name beside the spec (`./chips.factory`, a copy a team keeps and edits); import the file by its quoted path (`from \"./chips.factory\" import H100_SXM`) to use it."),
     # names and structure
     Code.UNKNOWN_NAME: ("resolve", "A name is not defined in this block, any enclosing block, the module or its imports."),
     Code.UNKNOWN_KIND: ("resolve", "A block starts with a kind the language does not know (chip, server, rack, hall, ...)."),

@@ -291,12 +291,30 @@ class _Loader:
                             f"{_path_error(exc)}", stmt.module_span)
             return None
 
+    def _warn_shadowed(self, module: n.Module, stmt: n.Import, parts: list[str], stdlib: Path) -> None:
+        """A bare import reads the stdlib module even where a file of that name lies beside the importing file: a
+        team that keeps a copy of `chips.factory` beside its spec and edits a price there saw no figure move (a plan
+        said "no change"). A warning at the import naming both, with the quoted import that reads the file."""
+        if module.is_stdlib or not module.path:
+            return
+        local = Path(module.path).parent.joinpath(*parts[:-1], parts[-1] + ".factory")
+        if not local.is_file() or _resolved(local) == _resolved(stdlib):     # a stdlib file checked as a spec
+            return
+        rel = "./" + "/".join(parts) + ".factory"
+        self.sink.warning(Code.SHADOWED_FILE, f"`{stmt.module}` is the stdlib module "
+                          f"`{STDLIB_PREFIX}/{'/'.join(parts)}.factory`; the file `{rel}` beside this spec is not read",
+                          stmt.module_span, notes=["a bare module name always names the stdlib; a file is imported by "
+                                                   "its quoted path"],
+                          help=f"to use the file, import it by its path: `import \"{rel}\" as {parts[-1]}` or "
+                               f"`from \"{rel}\" import ...`; to use the stdlib, remove or rename the file")
+
     def _locate(self, module: n.Module, stmt: n.Import) -> tuple[Path, str, bool] | None:
         sink = self.sink
         if not stmt.is_path:
             parts = stmt.module.split(".")
             path = stdlib_dir().joinpath(*parts[:-1], parts[-1] + ".factory")
             if path.is_file():
+                self._warn_shadowed(module, stmt, parts, path)
                 return _resolved(path), f"{STDLIB_PREFIX}/{'/'.join(parts)}.factory", True
             sink.error(Code.IMPORT_NOT_FOUND, f"there is no stdlib module `{stmt.module}`", stmt.module_span,
                        help=did_you_mean(stmt.module, stdlib_modules()) or
