@@ -366,6 +366,8 @@ BROKEN = {
 LEFT_TO_THE_WHOLE_EVALUATION = {
     "unpriced": "a part with no price is found by the cost model, which no assert, limit or rule reads",
     "out-of-range": "at a `let` only: a let standing for a model's assumption is judged when that model runs",
+    "latency-knife-edge": "the latency band is the serving model's solve at 95% and 105% of its load, which only the "
+                          "whole evaluation runs",
 }
 
 
