@@ -1714,7 +1714,7 @@ def render_markdown(doc: dict) -> str:
     MARKDOWN_LIMIT characters (`_fit_markdown`). Every path it shows (its title, the headline's, each diagnostic's
     place) is relative to the repository root, as its marker and the annotations are (`ci_formats.RepositoryPaths`):
     a comment that a workflow updates reads the same from any folder or checkout path (until session 25 the title
-    and the diagnostics kept the path as given, `/home/runner/work/repo/repo/specs/campus.factory` where a workflow
+    and the diagnostics kept the path as given, `$GITHUB_WORKSPACE/specs/campus.factory` (an absolute path) where a workflow
     gave an absolute one, `campus.factory` from `cd specs`)."""
     return _fit_markdown(_render_markdown(_repository_relative(doc), comment_marker(doc["new"])))
 

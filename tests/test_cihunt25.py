@@ -67,7 +67,7 @@ def _markdown(folder: Path, spec: str, monkeypatch) -> str:
 def test_the_comment_is_the_same_from_any_folder_and_checkout_path(repo, monkeypatch) -> None:
     """The pull-request comment names its spec relative to the repository root in its title and in each
     diagnostic's place, as its marker and the annotations do: the same bytes whether the workflow runs from the
-    root, from `specs/`, or gives the absolute path of a runner's checkout (`/home/runner/work/...`). Until session
+    root, from `specs/`, or gives the absolute path of a runner's checkout (`$GITHUB_WORKSPACE/...`). Until session
     25 the title and the diagnostics kept the path as given."""
     from_root = _markdown(repo, "specs/campus.factory", monkeypatch)
     assert from_root.startswith("<!-- factory-plan: specs/campus.factory -->\n### factory plan: `specs/campus.factory`")

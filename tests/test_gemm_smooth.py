@@ -1,5 +1,5 @@
 """One smooth GEMM law of the step's rows (`let gemm_smooth_power`, compiler/models/inference/; docs/accuracy.md
-"One smooth GEMM law of the step's rows", s25-gemm): the law's limits, its exponent from the H100 microbench by
+"One smooth GEMM law of the step's rows", s25-gemm): the law's limits, its exponent from the H100 measurement (reference/h100_microbench.md) by
 bench/gemm_smooth_fit.py, the decode step's GEMM leg by hand, and the validate mechanism on the GH100 rows only."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_the_law_between_its_limits() -> None:
     assert np.allclose(M.gemm_smooth_time(3 * c, 3 * w, 2.7), 3 * t, rtol=1e-12)
 
 
-def test_the_exponent_is_the_microbench_fit() -> None:
+def test_the_exponent_is_the_h100_measurement_fit() -> None:
     """GEMM_SMOOTH_POWER is bench/gemm_smooth_fit.py's answer on reference/h100_microbench.md's 4,096 x 14,336
     columns (9 bf16 rows, 3 fp8), rounded to 0.05: 2.695 -> 2.7."""
     from bench import gemm_smooth_fit as F
@@ -90,7 +90,7 @@ def test_off_is_the_knee_law_bit_for_bit() -> None:
 
 def test_the_mechanism_on_the_gh100_rows_only() -> None:
     """`gemm_smooth_hopper` (off by default) gives the v5.0 8x H200 Interactive row `gemm_smooth_power` =
-    GEMM_SMOOTH_POWER (a GH100 die, where the microbench was measured), a B200 row none; `gemm_smooth_read_hopper`
+    GEMM_SMOOTH_POWER (a GH100 die, where reference/h100_microbench.md was measured), a B200 row none; `gemm_smooth_read_hopper`
     that and `gemm_weight_efficiency` = GEMM_WEIGHT_EFFICIENCY, no launch time."""
     from test_interactive_engines import _b200_row, _interactive_row
     assert V.MECHANISMS["gemm_smooth_hopper"] == ()
