@@ -566,19 +566,28 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
 
     `factory plan OLD NEW`, or `factory plan SPEC --base-ref main`. Exit codes: 0 no change, 3 changed,
     4 a --policy gate violated, 1 the new spec has errors, 2 usage or internal error (docs/ci.md)."""
-    from .plan import PlanError, base_snapshot, compare, exit_code, explain_defines, load_policy, \
+    from .plan import PlanError, Snapshot, base_snapshot, compare, exit_code, explain_defines, load_policy, \
         render_markdown, render_text as render_plan, snapshot
 
     if base_ref is not None and len(specs) != 1:
         raise click.UsageError("with --base-ref, name one SPEC (it is compared with its version at the ref)")
     if base_ref is None and len(specs) != 2:
         raise click.UsageError("name two specs, OLD and NEW (or one SPEC and --base-ref GIT_REF)")
-    _require_files(specs)
+    # with --base-ref, a spec the work tree no longer has may be one the change deletes: planned as removed if it
+    # exists at the ref (`new_missing`), else "no such file" as before
+    deleted = base_ref is not None and not os.path.lexists(specs[0]) and os.path.isdir(
+        os.path.dirname(os.path.abspath(specs[0])))
+    if not deleted:
+        _require_files(specs)
     define_map = _parse_defines(defines)
     try:
         policy = load_policy(policy_file) if policy_file else None
         # the new spec first: the old one's figures are read at the same point of a sweep (plan.scenario_pairs)
-        new = snapshot([specs[-1]], specs[-1], define_map, root, scenario - 1)
+        if deleted:
+            from dsl.diagnostics import Sink
+            new = Snapshot(specs[0], False, sink=Sink(), missing=True)
+        else:
+            new = snapshot([specs[-1]], specs[-1], define_map, root, scenario - 1)
         if base_ref is not None:
             old = base_snapshot(base_ref, specs[0], define_map, root, scenario - 1, new)
         else:
@@ -586,6 +595,8 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
     except PlanError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if deleted and old.missing:          # at neither side: the path is wrong, not a deletion
+        _require_files(specs)
     explain_defines(old, new)        # a -D one side lacks: which side, and how to give it to one side only
     for snap in (old, new):
         if any(d.code in _CLI_CODES for d in snap.sink.errors):

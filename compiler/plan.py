@@ -153,7 +153,8 @@ class Snapshot:
     inputs: dict[str, tuple[str, object, str, str]] = field(default_factory=dict)  # param/let -> (kind, value, SI unit, written unit)
     input_places: dict[str, dict] = field(default_factory=dict)   # param/let -> {file, line, col} of its name
     costs: dict = field(default_factory=dict)     # (site, group, key) -> plan_costs.CostItem
-    missing: bool = False                         # --base-ref: the spec does not exist at the ref (new in the change)
+    missing: bool = False                         # --base-ref: the spec does not exist on this side (the old: at
+    #                                               the ref, new in the change; the new: deleted by the change)
     places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
     sweep_lists: dict[str, tuple] = field(default_factory=dict)   # swept param -> its values as written (SI)
@@ -544,8 +545,9 @@ def _why(snap: Snapshot, path: str) -> Optional[dict]:
 def _gone(snap: Snapshot, path: str, side: str) -> Optional[dict]:
     """A KPI the spec on this side does not have: its site or workload is not in that spec (removed, renamed, or
     added by the change), or is but has no such figure (a site whose last workload went has no tokens/s); absent
-    for that reason, not because a model left it without a value."""
-    if not snap.evaluated or path in snap.kpis:
+    for that reason, not because a model left it without a value. A spec missing on its side (--base-ref: new in the
+    change, or deleted by it) has none of them."""
+    if (not snap.evaluated and not snap.missing) or path in snap.kpis:
         return None
     owner = path.rpartition(".")[0]
     if owner in snap.parts:              # the site is there, the figure is not (its last workload went)
@@ -569,8 +571,9 @@ def _absent_notes(kpis: list[dict]) -> list[str]:
 def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: int = 0) -> dict:
     """The plan document (the JSON output; see PlanDocument for its schema). A new spec that could not be
     evaluated has no figures, parts or checks to compare: nothing is listed as removed, absent or fixed (its
-    errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new)."""
-    if not new.evaluated:
+    errors say why); an old one that could not be evaluated is compared as empty (every figure and part is new),
+    as a new one the change deletes (`missing`) is (every figure and part is removed)."""
+    if not new.evaluated and not new.missing:
         old = Snapshot(old.spec, old.evaluated, diagnostics=old.diagnostics, sink=old.sink)
     pairs, added_points, removed_points = scenario_pairs(old, new) if old.evaluated and new.evaluated else ({}, [], [])
     if old.scenario_count > 1 < new.scenario_count and not old.unpaired:
@@ -674,6 +677,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
     if old.missing:
         doc["old_missing"] = True
+    if new.missing:
+        doc["new_missing"] = True
     if old.scenario_count > 1 or new.scenario_count > 1:
         doc["scenarios"] = {"compared": scenario + 1, **{
             side: {"count": snap.scenario_count, "parameters": {k: v for k, (v, _) in snap.parameters.items()},
@@ -1314,6 +1319,8 @@ def explain_defines(old: Snapshot, new: Snapshot) -> None:
 
 # ------------------------------------------------------------------------------------------- exit code
 def exit_code(doc: dict, fail_on: str) -> int:
+    if doc.get("new_missing"):          # deleted by the change: a change, judged by the gates (nothing to evaluate)
+        return EXIT_POLICY if any(not g["ok"] for g in doc["policy"]) else EXIT_CHANGED
     if not doc["new_evaluated"]:
         return EXIT_SPEC_ERRORS
     levels = {"error": {"error"}, "warning": {"error", "warning"}, "none": set()}[fail_on]
@@ -1480,6 +1487,9 @@ def _headline_weight(k: dict) -> tuple[bool, float]:
 def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)": the changes of TCO, $/Mtok and
     facility power, the material ones (`MATERIAL_RELATIVE_CHANGE`) only when there are some."""
+    if doc.get("new_missing"):
+        spec, _, ref = doc["old"].rpartition("@")
+        return f"{doc['new']} is deleted by the change (it exists at {ref}): every figure and part below is removed."
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
     if doc.get("old_missing"):
@@ -2080,6 +2090,10 @@ class PlanDocument(_Strict):
     old_missing: bool = Field(False, description="--base-ref: the spec does not exist at the ref (it is new in "
                               "the change), so it is compared with nothing and every figure and part is new; an "
                               "added field (older plans lack it)")
+    new_missing: bool = Field(False, description="--base-ref: the spec does not exist in the work tree but does at "
+                              "the ref (the change deletes it), so its version at the ref is compared with nothing "
+                              "and every figure and part is removed; exit 3 (4 where a --policy gate is violated); "
+                              "an added field (older plans lack it)")
     old_diagnostics: list[dict] = Field(default_factory=list, description="the old spec's diagnostics when it "
                                         "could not be evaluated (why every figure is new); an added field (older "
                                         "plans lack it)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
@@ -22,3 +23,41 @@ def test_an_unknown_field_of_an_inference_reads_as_english(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["check", str(spec)])
     assert result.exit_code == 1
     assert "error[unknown-field]: an inference has no field `prompt`" in result.output, result.output
+
+
+# ----------------------------------------------------------------------------- plan of a deleted spec
+
+def test_a_spec_the_change_deletes_is_planned_as_removed(tmp_path: Path, monkeypatch) -> None:
+    """`plan SPEC --base-ref REF` where the change deletes SPEC: its version at the ref compared with nothing, the
+    mirror of a spec the change adds (every figure and part removed, `new_missing`, exit 3; a gate on increases has
+    nothing to check). Before: "no such file", exit 2, no plan, so a CI step planning a fixed path failed."""
+    import json
+    import subprocess
+
+    root = tmp_path / "checkout"
+    (root / "specs").mkdir(parents=True)
+    source = (Path(__file__).resolve().parents[1] / "examples" / "enterprise_starter.factory").read_text()
+    (root / "specs" / "campus.factory").write_text(source)
+    (root / "specs" / "other.factory").write_text(source)
+    git = ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True, capture_output=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True, capture_output=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True, capture_output=True)
+    (root / "specs" / "campus.factory").unlink()
+    (root / "gates.toml").write_text('[capex]\nmax_increase = "10%"\n')
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    result = runner.invoke(main, ["plan", "specs/campus.factory", "--base-ref", "main", "--format", "json",
+                                  "--policy", "gates.toml"])
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    assert doc["new_missing"] is True and doc["changed"] is True
+    capex = next(k for k in doc["kpis"] if k["path"] == "headquarters.capex")
+    assert capex["old"] == pytest.approx(2720996, abs=1) and capex["new"] is None    # the starter's capex, gone
+    assert all(p["change"] == "removed" for p in doc["parts"])
+    assert [g["applied"] for g in doc["policy"]] == [False]       # nothing of it increases
+    text = runner.invoke(main, ["plan", "specs/campus.factory", "--base-ref", "main"])
+    assert "specs/campus.factory is deleted by the change (it exists at main)" in text.stdout
+    assert text.exit_code == 3
+    gone = runner.invoke(main, ["plan", "specs/nothere.factory", "--base-ref", "main"])
+    assert gone.exit_code == 2 and "no such file" in gone.output    # at neither side: a wrong path
