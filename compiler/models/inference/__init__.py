@@ -1389,7 +1389,7 @@ from .platform import (ONE_TOKEN_REASON, Platform, _bandwidth_efficiency, _chip_
                        _layer_latency, _mixed_weights, _model_shape_range, _nvlink_group, _peak, _power_cap_floor,
                        _power_gemm_peak_fraction, _precision, _refuse, _weight_bits_range, architecture,
                        benchmark_limits, fp4_weight_bytes, latency_limit, load_name, offered_load, one_token,
-                       serving_efficiency)
+                       rated_format, serving_efficiency)
 from .solution import (DECODE_ROWS_RATIO, PREFILL_PARTS, PREFILL_PASS_GRID, _at_rows, _decode_at_rows,
                        _decode_at_rows_many, _decode_floor, _decode_grids, _disaggregated, _fewer_accelerators,
                        _fewest_pools, _held_pools, _layout_capacity_bounds, _merged, _pool_count, _pool_scenarios,
