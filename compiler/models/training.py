@@ -349,7 +349,7 @@ from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, 
 from dsl.schema import Range
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
-                        accelerator_cost, architecture, collective_latency)
+                        accelerator_cost, architecture, collective_latency, rated_format)
 from .power import compute_clock_fraction, workload_power_model
 
 training_efficiency = Assumption(
@@ -1177,6 +1177,20 @@ def alltoall_share(ctx) -> np.ndarray:
     return np.ones(1)
 
 
+def _gemm_share(chip, precision: str):
+    """PRECISION_SHARE of the format whose rate the chip gives `precision` (inference.platform.rated_format), and
+    bf16's where that rate is no faster than the chip's bf16 rate: the narrower format's lower share is of a doubled
+    rate (H100: fp8 70% of 1,979 against bf16 77% of 989), and a chip that runs FP8 at its BF16 rate (TPU v5p,
+    Gaudi 3) has no speed-up to lose a share of [D]. Before (s25-lawhunt, 2026-12-07): a bf16 run priced at Maia 200's
+    fp8 rate (it publishes no bf16 one) took bf16's share and beat fp8 (GPT-3 175B on 64: 143 against 131 ktok/s),
+    and fp8 on TPU v5p, at the bf16 rate, fp8's lower share (Llama 3.1 8B: 255 against 279 ktok/s)."""
+    rated = rated_format(chip, precision)
+    share = PRECISION_SHARE[rated]
+    if rated == "bf16" or not chip.is_set("bf16") or not chip.is_set(rated):
+        return np.asarray([share])
+    return np.where(chip.get(rated) <= chip.get("bf16"), PRECISION_SHARE["bf16"], share)
+
+
 def _inputs(ctx):
     platform = Platform(ctx)
     arch = architecture(ctx.ref("model"))
@@ -1199,8 +1213,8 @@ def _inputs(ctx):
     seq = ctx.get("seq_len") if ctx.is_set("seq_len") else np.minimum(4096.0, context)
     job = {"seq": seq,
            "batch": ctx.get("global_batch", default_global_batch),
-           "eff": ctx.get("training_gemm_efficiency", training_efficiency) * PRECISION_SHARE[precision],
-           "eff_attn": ctx.get("training_gemm_efficiency", training_efficiency) * PRECISION_SHARE[attn],
+           "eff": ctx.get("training_gemm_efficiency", training_efficiency) * _gemm_share(chip, precision),
+           "eff_attn": ctx.get("training_gemm_efficiency", training_efficiency) * _gemm_share(chip, attn),
            "lora": np.asarray([1.0 if ctx.text("method", "full") == "lora" else 0.0]),
            "lat": ctx.get("collective_latency", collective_latency),
            "overhead": ctx.get("training_step_overhead", step_overhead),

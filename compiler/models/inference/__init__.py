@@ -108,7 +108,8 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 explain: `decode_attention_time` t_att, `decode_context_attention_time` t_ctx)
     pipeline    pp > 1: the step is pp times the stage time of its heaviest micro-batch, so T above (and the
                 prompt tokens r B in every term) becomes T_pp = pp (B / pp + u E[max of pp Poisson(lambda)]),
-                u = min(I, C), lambda = r B / (pp u), clipped to [T, max(T, pp C)] (Pipeline stages, below)
+                u = min(I, C), lambda = r B / (pp u), clipped to [T, max(T, pp C)] (Pipeline stages, below);
+                B < pp rows: one row a micro-batch, the decode rows' terms of Bp = max(B, pp) rows
     serving    server and interactive: the steps are a mixture, not the mean load (Serving step mixture, below):
                 t_iter = f t(lump) + (1 - f) t(0), lump = min(room, max(I, B r)), f = B r / lump
     replica throughput = B / (k t_iter) counted tokens/s;  service tokens/s = floor(chips / R) * B / (k t_iter)
@@ -782,6 +783,14 @@ chunked prompt is) gives cycles at most pp E[max]: equal at pp = 2, 1-4% below a
 pp = 8 when heaviness is redrawn every pass (4% when kept 5 passes). The stages' idle time is counted at
 the heaviest micro-batch's activity (the clock law sees no idle gaps). pp = 1 or a single stream (one request,
 no micro-batches to unbalance): no cost. No constant is fitted.
+Fewer rows than stages (B < pp: a single stream, a small fixed batch): a micro-batch holds whole rows, so the
+cycle is pp passes of one-row micro-batches, the stages with no row idle: the decode rows' terms (GEMM rows,
+all-reduce bytes, generation attention, KV reads) are those of Bp = max(B, pp) rows, the prompt tokens (B r) and the
+host's per-row scheduling B's [D]. So from pp = B on, a deeper pipeline never shortens the step (more stage hops, the same weight
+bytes a chip a step, one row a micro-batch); up to pp = B the stages overlap different rows, a real speed-up. Before
+(s25-lawhunt, 2026-12-07) the rows were B / pp < 1 a micro-batch: one stream of Llama 3.1 405B on MI300X decoded
+at 17.57 ms a token over tp 8 x pp 4 against 17.73 ms at pp 1, and the single stream search spent 32 GPUs on one
+pp-4 replica (54.5 tok/s, 4x the $/Mtok) rather than four tp-8 replicas (216 tok/s) (tests/test_model_laws25.py).
 Effect on the calibration file: the search leaves pipeline stages where all-reduces are cheap, as NVIDIA's
 published configurations do: Llama 2 70B on H100 SXM tp 2 x pp 1 (was tp 1 x pp 2), Llama 3.1 405B on B200
 and GB200 tp 2 x pp 1 (was tp 1 x pp 4; NVIDIA's FP4 405B harness config: tensor_parallelism 2,
@@ -1380,7 +1389,7 @@ from .platform import (ONE_TOKEN_REASON, Platform, _bandwidth_efficiency, _chip_
                        _layer_latency, _mixed_weights, _model_shape_range, _nvlink_group, _peak, _power_cap_floor,
                        _power_gemm_peak_fraction, _precision, _refuse, _weight_bits_range, architecture,
                        benchmark_limits, fp4_weight_bytes, latency_limit, load_name, offered_load, one_token,
-                       serving_efficiency)
+                       rated_format, serving_efficiency)
 from .solution import (DECODE_ROWS_RATIO, PREFILL_PARTS, PREFILL_PASS_GRID, _at_rows, _decode_at_rows,
                        _decode_at_rows_many, _decode_floor, _decode_grids, _disaggregated, _fewer_accelerators,
                        _fewest_pools, _held_pools, _layout_capacity_bounds, _merged, _pool_count, _pool_scenarios,

@@ -35,11 +35,22 @@ from .physics import (Architecture, Hardware, Load, attention_flops)
 
 
 # ----------------------------------------------------------------------------- reading a spec
+_RATE_CHAIN = {"fp4": ("fp4", "fp8", "bf16"), "fp8": ("fp8", "bf16"), "int8": ("int8", "fp8", "bf16"),
+               "bf16": ("bf16", "fp8")}
+
+
+def rated_format(chip, precision: str) -> str:
+    """The format whose dense rate `_peak` gives `precision` on `chip`: the first of its chain the chip sets (a chip
+    that gives only `bf16_sparse`: bf16; none: `precision`, whose missing figure _peak reports). A bf16 run on a chip
+    that publishes no bf16 rate (Maia 200) is priced at its fp8 rate: its matrix multiplies are fp8's, at fp8's
+    share of the peak (compiler/models/training.py PRECISION_SHARE)."""
+    return next((name for name in _RATE_CHAIN[precision] if chip.is_set(name)),
+                "bf16" if chip.has("bf16_sparse") else precision)
+
+
 def _peak(chip, precision: str) -> np.ndarray:
     """Dense FLOP/s of `chip` at `precision`, falling back to the next wider format the chip has."""
-    chain = {"fp4": ("fp4", "fp8", "bf16"), "fp8": ("fp8", "bf16"), "int8": ("int8", "fp8", "bf16"),
-             "bf16": ("bf16", "fp8")}[precision]
-    for name in chain:
+    for name in _RATE_CHAIN[precision]:
         if chip.is_set(name):
             return chip.get(name)
     if chip.has("bf16_sparse"):

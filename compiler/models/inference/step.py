@@ -225,10 +225,15 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         """One decode step of B sequences of q query tokens each (1; a verify step: its draft tokens too) carrying
         `prefill_share` * B prompt tokens (chunked prefill); over pp > 1 stages the step is pp times the heaviest
         micro-batch's stage time (_pipeline_tokens)."""
-        tokens = B * (q + prefill_share)                          # tokens through the model per step
+        # fewer rows than pipeline stages (B < pp): a micro-batch holds whole rows, so the cycle is pp passes of
+        # one-row micro-batches (the stages a missing row leaves idle wait all the same): the decode rows' terms
+        # see Bp = max(B, pp) rows (module docstring, "Pipeline stages"); the prompt tokens and the host's per-row
+        # work stay B's. (Before, B / pp < 1 row a micro-batch made a pipeline speed a lone stream's decode.)
+        Bp = np.where(pp > 1, np.maximum(B, pp), B)
+        tokens = Bp * q + B * prefill_share                       # tokens through the model per step
         if not load.single_stream:                                # one stream: no micro-batches to unbalance
-            tokens = _pipeline_tokens(B * q, B * prefill_share, pp, I, tp * _col(load.chunk_tokens))
-            prefill_share = tokens / B - q                        # the prompt tokens the pipeline's pace carries
+            tokens = _pipeline_tokens(Bp * q, B * prefill_share, pp, I, tp * _col(load.chunk_tokens))
+            prefill_share = (tokens - Bp * q) / B                 # the prompt tokens the pipeline's pace carries
         rows = tokens / pp                                        # rows of each GEMM (one micro-batch per stage)
         # an expert's rows: the tokens of all d attention ranks routed to it (expert parallelism)
         rows_exp = d * rows * np.where(E > 0, k_act, 0.0) / np.where(E > 0, E, 1)
@@ -249,10 +254,10 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         # generation attention streams the KV cache (its roofline with t_kv); the prompt chunks' attention is the
         # context kernel, launched on its own (module docstring, "attention"): it adds to the step
         attn_ctx = B * prefill_share * L * F_ctx * pre_att / (G * Pa * ec * e_fmha)
-        attn = B * q * L * F_gen * ctx / (G * Pa * ec)            # every query token over its row's context
+        attn = Bp * q * L * F_gen * ctx / (G * Pa * ec)           # every query token over its row's context
         w_read = (N - n_exp) * w / G + n_exp * touched * w / R     # a chip's dense share and its touched experts
         t_weights = passes * w_read / (BW * em_weights)
-        t_kv = B * read * kv_chip / (BW * em)                     # a request's prompt KV read once per step
+        t_kv = Bp * read * kv_chip / (BW * em)                    # a request's prompt KV read once per step
         t_tp = n_x * L * tp_all_reduce_time(rank_tokens / pp * h * a, tp, BL * el, lat, lat_nccl, ar_kernels, nvl,
                                             two)
         t_tp = t_tp + all_to_all(rank_tokens / pp, gamma)         # expert parallelism (d > 1): dispatch, combine
