@@ -991,7 +991,7 @@ def _check_latency_knife_edge(ev, results, count: int) -> None:
             what, stat = name.split("_")
             head = f"{what.upper()} {stat} {format_quantity(float(point[i]), 's')}"
             if unbounded[i]:
-                endless.append(f"{head} ({format_quantity(float(low[i]), 's')} at {lo_pct}; `{name}_high` n/a)")
+                endless.append(f"{head} ({format_quantity(float(low[i]), 's')} at {lo_pct}; `{inst.path}.{name}_high` n/a)")
             elif wide[i]:
                 items.append(f"{head}: {format_quantity(float(low[i]), 's')} to {format_quantity(float(high[i]), 's')}"
                              f" at {lo_pct}-{hi_pct} of its load (x{high[i] / low[i]:.2f}, above "

@@ -61,3 +61,19 @@ def test_a_spec_the_change_deletes_is_planned_as_removed(tmp_path: Path, monkeyp
     assert text.exit_code == 3
     gone = runner.invoke(main, ["plan", "specs/nothere.factory", "--base-ref", "main"])
     assert gone.exit_code == 2 and "no such file" in gone.output    # at neither side: a wrong path
+
+
+# ----------------------------------------------------------------------------- absent band ends named by their path
+
+def test_every_absent_figure_of_the_shoot_out_is_named_by_its_path_in_a_diagnostic() -> None:
+    """The shoot-out's knife-edge services have no `*_high` band end (5% more load grows their queue without bound):
+    the warning names each absent figure by its dotted path (`shootout.b200_70b.ttft_p99_high`, the path `explain`
+    and `--select` take), not by its bare field name beside the workload's."""
+    import json
+
+    result = CliRunner().invoke(main, ["eval", "examples/inference_shootout.factory", "--format", "json"])
+    doc = json.loads(result.stdout)
+    absent = [path for path, q in doc["quantities"].items() if any(v is None for v in q["values"])]
+    assert "shootout.b200_70b.ttft_p99_high" in absent
+    said = " ".join(d["message"] for d in doc["diagnostics"])
+    assert [path for path in absent if f"`{path}`" not in said] == []
