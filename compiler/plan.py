@@ -1319,9 +1319,8 @@ def explain_defines(old: Snapshot, new: Snapshot) -> None:
 
 # ------------------------------------------------------------------------------------------- exit code
 def exit_code(doc: dict, fail_on: str) -> int:
-    if doc.get("new_missing"):          # deleted by the change: a change, judged by the gates (nothing to evaluate)
-        return EXIT_POLICY if any(not g["ok"] for g in doc["policy"]) else EXIT_CHANGED
-    if not doc["new_evaluated"]:
+    # a spec the change deletes (`new_missing`) has nothing to evaluate and no diagnostics: a change, gated as one
+    if not doc["new_evaluated"] and not doc.get("new_missing"):
         return EXIT_SPEC_ERRORS
     levels = {"error": {"error"}, "warning": {"error", "warning"}, "none": set()}[fail_on]
     if any(d["severity"] in levels for d in doc["new_diagnostics"]):
@@ -1488,7 +1487,7 @@ def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)": the changes of TCO, $/Mtok and
     facility power, the material ones (`MATERIAL_RELATIVE_CHANGE`) only when there are some."""
     if doc.get("new_missing"):
-        spec, _, ref = doc["old"].rpartition("@")
+        ref = doc["old"].rpartition("@")[2]
         return f"{doc['new']} is deleted by the change (it exists at {ref}): every figure and part below is removed."
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
