@@ -584,7 +584,6 @@ def plan(specs, base_ref, policy_file, fail_on, fmt, scenario, defines, root):
         policy = load_policy(policy_file) if policy_file else None
         # the new spec first: the old one's figures are read at the same point of a sweep (plan.scenario_pairs)
         if deleted:
-            from dsl.diagnostics import Sink
             new = Snapshot(specs[0], False, sink=Sink(), missing=True)
         else:
             new = snapshot([specs[-1]], specs[-1], define_map, root, scenario - 1)

@@ -468,7 +468,9 @@ import numpy as np
 from . import assumptions as A
 from . import (cached, name_unpriced_part, output, priced_system_above, solved_through, warn_unpriced,
                warn_unpriced_field)
-from .facility import _outside_halls, halls
+from .facility import (_outside_halls, compressor_heat, direct_heat, economizer_heat, halls, metered_change,
+                       metered_scale)
+from .thermal import unit_count, units_needed
 
 IT_PART_KINDS = ("chip", "cpu", "memory", "storage")
 NETWORK_KINDS = ("switch", "nic", "dpu")
@@ -684,7 +686,6 @@ def _metered_changes(site) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     walked again at its metered flows (facility.metered_change: its square-law losses at the flows the services
     draw, its cooling with the heat), so a chain whose accelerators the services all hold draws the same whatever
     the site's planning `utilization`."""
-    from .facility import metered_change, metered_scale
     own, changes = it_changes(site)
     if not changes and not np.any(own):
         return np.zeros(1), {}
@@ -1147,7 +1148,6 @@ def _plant(ctx, classes, name, cooling):
             per_watt = _plant_share(ctx, cooling) if per_watt is None else per_watt
             base, weight = own_it, np.ones(1)
             if path is not None:
-                from .facility import direct_heat
                 liquid, air = direct_heat(ctx, peak=True)
                 base = liquid if path[0] == "heat_liquid" else air
                 unit = _halls_unit_price(ctx, kinds)
@@ -1161,10 +1161,8 @@ def _plant(ctx, classes, name, cooling):
                 reference = ctx.get(A.plant_reference_liquid_fraction.name, A.plant_reference_liquid_fraction)
                 weight = 1.0 / path[1](reference)
             elif class_name == "chiller":
-                from .facility import compressor_heat
                 base = compressor_heat(ctx)           # the heat the thermal model sizes chillers for (no free cooling)
             elif class_name == "heat_rejection" and ctx.inherited_text("heat_rejection", "chiller") == "chiller":
-                from .facility import economizer_heat
                 base = economizer_heat(ctx)   # air-cooled chillers reject the compressor loops' heat themselves
             duty = np.maximum(base - row_it, 0.0)
             estimate = duty * per_watt * ctx.get(share.name, share) * weight * _sized(ctx, class_name, cooling, duty)
@@ -1209,8 +1207,6 @@ def _sized(ctx, class_name: str, cooling: bool, duty):
     row = A.reference_row(category, class_name, variant)
     ac = A.reference_row(category, class_name)
     ratio = (row[2] / row[3] * row[4]) / (ac[2] / ac[3] * ac[4])
-    from .thermal import unit_count
-
     capacity, per_needed = row[3], row[4]
     units = unit_count(duty, capacity, None if per_needed >= 2 else 1.0)
     allowance = per_needed * duty
@@ -1315,7 +1311,6 @@ def _units_at(ctx, kind, load):
     """The units of `kind` the thermal model sizes for `load` here (thermal.units_needed: ceil(load / capacity)
     + spares, the capacity `cdu_capacity` / `crah_capacity` where no CDU or CRAH is placed here or above) times
     that capacity: the watts of units bought."""
-    from .thermal import units_needed
     default = {"cdu": A.cdu_capacity, "crah": A.crah_capacity}[kind]
     return units_needed(ctx, kind, load, default) * ctx.get(f"{kind}_capacity", default)
 
