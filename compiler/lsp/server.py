@@ -647,11 +647,14 @@ async def hover(ls: FactoryServer, params: t.HoverParams) -> t.Hover | None:
         return None
 
 
-def _answering(analysis: Analysis, offset: int) -> tuple[Analysis, int] | None:
-    """(the version that answers at `offset`, the offset in its text): the document's own; while its text does not
+def _answering(analysis: Analysis | None, position: t.Position) -> tuple[Analysis, int] | None:
+    """(the version that answers at `position`, the offset in its text): the document's own; while its text does not
     parse, the last version that parsed, away from the edit since (`parsed_offset`; None on the edited lines), as
     hover, semantic tokens, symbols and completion answer (session 25: before, definition and highlights gave
     nothing anywhere in the file while a statement was half typed)."""
+    if analysis is None:
+        return None
+    offset = _offset(analysis, position)
     if analysis.module is not None or analysis.fallback is None:
         return analysis, offset
     at = parsed_offset(analysis.fallback, analysis.text, offset)
@@ -671,7 +674,7 @@ def _location_of(analysis: Analysis, known: Analysis, span) -> t.Location | None
 @_guarded
 def definition(ls: FactoryServer, params: t.DefinitionParams) -> list[t.Location] | None:
     analysis = ls.analysis(params.text_document.uri)
-    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    found = _answering(analysis, params.position)
     if found is None:
         return None
     known, offset = found
@@ -691,7 +694,7 @@ def references(ls: FactoryServer, params: t.ReferenceParams) -> list[t.Location]
     """Every place of the workspace that names the definition under the cursor: this document's, the defining
     file's and those of the files that import it, open or on disk under the workspace root (`compiler.lsp.workspace`)."""
     analysis = ls.analysis(params.text_document.uri)
-    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    found = _answering(analysis, params.position)
     if found is None:
         return None
     known, offset = found           # (while the text does not parse: the last parsed version, the other files
@@ -755,7 +758,7 @@ def document_highlight(ls: FactoryServer, params: t.DocumentHighlightParams) -> 
     find-references gives them): its definition a write, the others reads; a keyword or a kind's word is none of
     them (the editor's own highlighting would mark every `server`, the kind and the selection alike)."""
     analysis = ls.analysis(params.text_document.uri)
-    found = _answering(analysis, _offset(analysis, params.position)) if analysis is not None else None
+    found = _answering(analysis, params.position)
     if found is None:
         return None
     known, offset = found
