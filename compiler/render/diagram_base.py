@@ -522,6 +522,29 @@ def _own(plan: _Plan, inst: Instance, name: str, direct: bool) -> float | None:
     return plan.get(inst, f"{name}_outside_halls" if direct else name)
 
 
+def _alike_title(plan: _Plan, halls: list[Instance], names: list[str]) -> str:
+    """The title of halls drawn as one: `h0–h8` only where they stand together among their parent's halls (a range
+    over a gap, `h0–h5` for h0, h2, h3, h5, named two halls of another branch), else `h1 and h4`, each name where
+    they fit a title (MAX_TEXT), or the first and how many more (the row under it names them all)."""
+    siblings = plan.parts(halls[0].parent, "hall") if halls[0].parent is not None else []
+    position = {id(h): i for i, h in enumerate(siblings)}      # (not a scan of the siblings for each hall: n^2)
+    where = sorted(position.get(id(hall), -1) for hall in halls)
+    if len(names) == 2:
+        return " and ".join(names)
+    if -1 not in where and where == list(range(where[0], where[0] + len(where))):
+        return f"{names[0]}\u2013{names[-1]}"
+    listed = ", ".join(names)
+    return listed if len(listed) <= MAX_TEXT // 2 else f"{names[0]} and {len(names) - 1} more"
+
+
+def _alike_names(plan: _Plan, inst: Instance, alike: list[Instance], same: str) -> tuple[str, str]:
+    """(title, first row) of a hall drawn for itself and the halls `alike` (drawn as it: `same` says in what): the
+    title `_alike_title` names them by, and the row that counts and names them all (cut to a row's width)."""
+    names = [plan.part_name(inst)] + [plan.part_name(h) for h in alike]
+    return (_alike_title(plan, [inst] + list(alike), names),
+            _esc(f"{len(names)} halls drawn as one ({same}): " + ", ".join(names)))
+
+
 def _gear_sizing(plan: _Plan, gear: Instance, load: str, capacity: bool = True) -> str:
     """'1 MW per unit · the peak needs 52 (N+1) · 97.9% used': the facility model's sizing of placed gear
     (its `units_needed` and `utilization` outputs, read, never recomputed), in red when fewer units are

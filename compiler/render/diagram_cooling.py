@@ -11,12 +11,11 @@ compiler/models/shares.py. Nothing is computed here.
 """
 from __future__ import annotations
 
-
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
-    _empty_hall_card, _esc, _flow, _font, _gear_sizing, MAX_LIST, _note, _nothing_line, _nothing_note, _own, PALETTE,
-    _pct, _Plan, _q, _root_title, _sig, _total, _x)
+    _alike_names, ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing,
+    _edge_label, _empty_hall_card, _esc, _flow, _font, _gear_sizing, _Ids, MAX_LIST, _note, _nothing_line,
+    _nothing_note, _own, PALETTE, _pct, _Plan, _q, _root_title, _sig, _total, _x)
 
 
 def _cooling(plan: _Plan) -> str:
@@ -167,9 +166,56 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
                           [_esc(f"design ambient {_q(ambient, 'K_point')}", 0),
                            _esc("IT heat plus cooling power", 0)],
                           caption=_esc("OUTDOORS", 0), group="note"))
-    for inst, count, direct in branches:
+    for inst, count, direct, alike in _alike_branches(plan, branches, chiller_node, rejection or chiller_node):
         _cooling_branch(g, plan, inst, count, direct, chiller_node, rejection or chiller_node,
-                        f"{root.block.name}." if qualify else "")
+                        f"{root.block.name}." if qualify else "", alike)
+
+
+def _alike_branches(plan: _Plan, branches: list[tuple[Instance, float, bool]], chillers: str, rejection: str
+                    ) -> list[tuple[Instance, float, bool, list[Instance]]]:
+    """[(hall, count, direct, alike)]: each branch of `_cooling_root` in the spec's order, but a hall drawn exactly
+    as one before it (its loops, gear, sizing, temperatures, racks and every figure of one hall, all but its name)
+    is not drawn again: it joins that hall's `alike`, and its count that hall's (`× n`), as the power view draws
+    halls alike (diagram_power._power_branches). A campus of 1,000 halls of 6 kinds was 1,000 clusters, ~5 KB of
+    DOT each, that Graphviz's `dot` took 65 s to lay out (2,000: past build's 120 s; bench/diagram_scale.py,
+    docs/scale.md); it is 6 clusters, 36 KB. What "drawn exactly as" means
+    is the drawing itself: each hall is drawn once on its own, as one hall of an anonymous name
+    (`_cooling_branch`, count 1, key and title blank, fresh node ids), and halls whose drawings are the same text
+    are alike, so a figure the view draws can never differ between the halls a card stands for."""
+    import graphviz
+
+    out: list[list] = []                            # [hall, count, direct, alike], in the spec's order
+    first: dict[tuple[str, ...], list] = {}
+    for inst, count, direct in branches:
+        if direct:                                   # a site's IT outside its halls: its own, never a hall's
+            out.append([inst, count, direct, []])
+            continue
+        ids, plan.ids = plan.ids, _Ids()
+        try:
+            scratch = graphviz.Digraph()
+            _cooling_branch(scratch, plan, inst, 1.0, False, chillers, rejection, key="", title="")
+        finally:
+            plan.ids = ids
+        same = first.get(tuple(scratch.body))
+        if same is None:
+            first[tuple(scratch.body)] = [inst, count, direct, []]
+            out.append(first[tuple(scratch.body)])
+        else:
+            same[1] += count
+            same[3].append(inst)
+    return [tuple(entry) for entry in out]
+
+
+def _in_all(plan: _Plan, halls: list[Instance], name: str) -> float | None:
+    """The figure `name` of each of `halls` times its count (a hall placed `x n` is n halls; `heat_liquid *
+    count` is models/totals.py's `heat_liquid_all`), added in the spec's order; None where one has no value."""
+    total = 0.0
+    for hall in halls:
+        value, count = plan.get(hall, name), plan.count(hall)
+        if value is None or count is None:
+            return None
+        total += value * count
+    return total
 
 
 def _sizing_unit(plan: _Plan, inst: Instance, kind: str, load: float | None) -> str:
@@ -238,25 +284,35 @@ def _pump_rows(plan: _Plan, inst: Instance) -> list[str]:
 
 
 def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, chillers: str,
-                    rejection: str, site: str = "") -> None:
+                    rejection: str, site: str = "", alike: list[Instance] = (), key: str | None = None,
+                    title: str | None = None) -> None:
     """One hall (or a site's IT outside its halls) and its loops; `site`: 'east.' before the hall's name where
-    several sites are drawn."""
-    key = f"{inst.path}#direct" if direct else inst.path
+    several sites are drawn; `alike`: the halls drawn as this one (`_alike_branches`; `count` is all of theirs),
+    named in its title and counted in its totals; `key`, `title`: the ids' key and the name drawn, other than the
+    hall's path and name (`_alike_branches` draws a hall with neither)."""
+    key = (f"{inst.path}#direct" if direct else inst.path) if key is None else key
     each = " each" if count != 1 else ""
+    name, rows = (site + plan.part_name(inst) if title is None else title), []
+    if alike:
+        name, named = _alike_names(plan, inst, alike, "the same loops and figures")
+        name, rows = site + name, [named]
     if not direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "cooling_power"):   # an empty shell
         # (0 W of IT: a hall whose figures have no value, n/a, is not empty)
-        with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(site + plan.part_name(inst)) + _esc(_x(count)),
-                                                                   [], _esc("HALL", 0)), "hall") as c:
+        with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(name) + _esc(_x(count)), rows,
+                                                                   _esc("HALL", 0)), "hall") as c:
             c.node(plan.ids("empty", key), _empty_hall_card(plan, inst))
         return
+    halls = [inst] + list(alike)
     if direct:
         label = _cluster_label(_b(f"IT outside halls{' of ' + site[:-1] if site else ''}" if plan.parts(inst, "hall")
                                   else plan.part_name(inst)),
                                caption=_esc(plan.kind(inst).upper(), 0))
     else:
-        label = _cluster_label(_b(site + plan.part_name(inst)) + _esc(_x(count)),
-                               [_esc(f"cooling power {_q(plan.get(inst, 'cooling_power'), 'W')}{each}", 0)],
-                               _esc("HALL", 0))
+        rows.append(_esc(f"cooling power {_q(plan.get(inst, 'cooling_power'), 'W')}{each}", 0))
+        if alike:                       # the halls' totals, their figures times their counts added
+            rows.append(_bf(f"{_count_text(count)} halls: {_q(_in_all(plan, halls, 'it_power'), 'W')} IT heat "
+                            f"\u00b7 cooling power {_q(_in_all(plan, halls, 'cooling_power'), 'W')}"))
+        label = _cluster_label(_b(name) + _esc(_x(count)), rows, _esc("HALL", 0))
     liquid = _own(plan, inst, "heat_liquid", direct) or 0.0
     air = _own(plan, inst, "heat_air", direct) or 0.0
     flow = _own(plan, inst, "coolant_flow", direct)
@@ -310,7 +366,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
             runs = plan.get(inst, f"{stream}_chillers_run")          # the thermal model's own answer
             needs = runs is None or runs > 0                      # no answer: drawn to the chillers
             loop = ("facility water" if liquid_side else "chilled water") + f" {_q(t_loop, 'K_point')}"
-            total = heat if count == 1 else plan.get(inst, f"heat_{stream}_all")   # models/totals.py
+            total = (heat if count == 1 else plan.get(inst, f"heat_{stream}_all") if not alike   # models/totals.py
+                     else _in_all(plan, halls, f"heat_{stream}"))
             text = _q(total, "W") + (f" from {_count_text(count)} halls" if count != 1 else "")
             # minlen 2: a rank between the loops and the plant, room for these long labels (at 1 the system
             # dot 2.43 drew the hall's chilled-water line through the label of the site's own loop)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..graph import Instance
 from .diagram_base import (
-    ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
+    _alike_names, ALERT, _b, _bf, _card, _Cluster, _cluster_label, _count_text, _digraph, _draws_nothing, _edge_label,
     _empty_hall_card, _esc, _font, _gear_sizing, GEAR_TITLE, MAX_LIST, _note, _nothing_line, _nothing_note, _own,
     MAX_TEXT, PALETTE, _pct, _Plan, _pue, _q, _root_title, _total, _x)
 from .diagram_physical import _hidden_head, _layout, WRAP
@@ -172,21 +172,6 @@ def _drawn_figures(plan: _Plan, b: _Branch) -> tuple:
     racks = tuple((plan.definition(r), m, plan.get(r, "it_power")) for r, m in plan.rack_types_under(b.inst))
     return (tuple(plan.get(b.inst, f) for f in HALL_FIGURES), stages, racks,
             bool([r for r, _ in plan.rack_types_under(b.inst) if plan.parts(r, "power_shelf")]))
-
-
-def _alike_title(plan: _Plan, halls: list[Instance], names: list[str]) -> str:
-    """The title of halls drawn as one: `h0–h8` only where they stand together among their parent's halls (a range
-    over a gap, `h0–h5` for h0, h2, h3, h5, named two halls of another branch), else `h1 and h4`, each name where
-    they fit a title (MAX_TEXT), or the first and how many more (the row under it names them all)."""
-    siblings = plan.parts(halls[0].parent, "hall") if halls[0].parent is not None else []
-    position = {id(h): i for i, h in enumerate(siblings)}      # (not a scan of the siblings for each hall: n^2)
-    where = sorted(position.get(id(hall), -1) for hall in halls)
-    if len(names) == 2:
-        return " and ".join(names)
-    if -1 not in where and where == list(range(where[0], where[0] + len(where))):
-        return f"{names[0]}\u2013{names[-1]}"
-    listed = ", ".join(names)
-    return listed if len(listed) <= MAX_TEXT // 2 else f"{names[0]} and {len(names) - 1} more"
 
 
 def _power_root(g, plan: _Plan, root: Instance) -> None:
@@ -350,9 +335,8 @@ def _power_branch(g, plan: _Plan, b: _Branch, shared: int, upstream: str,
             rows.append(_font(text, None, ALERT) if used is None or used > 1 + 1e-9 else text)
         name = plan.part_name(inst)
         if b.alike:                         # halls drawn as this one: named in the title, counted in `× n`
-            names = [name] + [plan.part_name(h) for h in b.alike]
-            name = _alike_title(plan, [inst] + list(b.alike), names)
-            rows.insert(0, _esc(f"{len(names)} halls drawn as one (the same gear and figures): " + ", ".join(names)))
+            name, named = _alike_names(plan, inst, b.alike, "the same gear and figures")
+            rows.insert(0, named)
         label = _cluster_label(_b(name) + _esc(_x(b.count)), rows, _esc("HALL", 0))
         key = inst.path
     cluster = plan.ids("branch", key)
