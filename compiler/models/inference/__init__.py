@@ -1189,8 +1189,9 @@ weights once per layer of the model, not once per pipeline stage:
     Fit: sram_stage_latency and WSE-3's sram_bandwidth_efficiency together, once, least squares on log speed over
     the four batch-1 speeds published in 2024: Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s (cerebras.ai
     2024-08-27, 1 and 4 CS-3), Groq Llama 2 7B 750 and 70B 300 tok/s (576 LPUs, techpowerup.com Feb 2024). Best:
-    0.5 us and 0.06 (a flat valley: 0.3-0.9 us with 0.055-0.065 within 10% of the least loss); the model then
-    gives +14%, -10%, -6%, -9%. Groq's speeds are mostly its G chip-to-chip exchanges per layer (5 x 8.3 us).
+    0.5 us and 0.06 (a flat valley: 0.3-0.9 us with 0.055-0.0675 within 10% of the least loss); the model then
+    gives +14%, -10%, -7%, -10% (refitted 2026-12-07 after the pipeline's whole-row micro-batches: the same point,
+    bench/sram_stage_fit.py prints the grid). Groq's speeds are mostly its G chip-to-chip exchanges per layer (5 x 8.3 us).
     Cerebras's later software is not this model: the 2024-10-24 release took 70B from 450 to 2,100 tok/s
     (rewritten MatMul and reduce/broadcast kernels, asynchronous wafer I/O, speculative decoding; draft model
     and acceptance rate not published): Llama 3.1 405B's 969 tok/s (2024-11) is compared in

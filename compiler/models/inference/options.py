@@ -193,7 +193,8 @@ sram_stage_latency = Assumption(
     "slices, and the scheduling around it [D]: fitted once, with WSE-3's `sram_bandwidth_efficiency`, on the "
     "four batch-1 speeds published in 2024 (Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s, cerebras.ai blog "
     "2024-08-27; Groq Llama 2 7B 750 and 70B 300 tok/s, techpowerup.com news citing Groq, Feb 2024), least "
-    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%): docs/accuracy.md",
+    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%; refitted 2026-12-07 with "
+    "the pipeline's whole-row micro-batches: the same point): bench/sram_stage_fit.py, docs/accuracy.md",
     range=NON_NEGATIVE)
 collective_latency = Assumption(
     "collective_latency", 8e-6, "s",
