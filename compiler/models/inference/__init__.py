@@ -1319,6 +1319,10 @@ quantization/mxfp4.py `get_mxfp4_backend`, https://github.com/vllm-project/vllm,
 below SM 100 (`get_mxfp4_quant_algo` W4A16_MXFP4 [P]): at 16 bits s_x + s_w = 1 for gpt-oss-120b, every GEMM at
 the bf16 rate, the weights still 0.5 B (docs/accuracy.md "gpt-oss-120b by platform"; validate sets it for Hopper
 and Intel Arc rows). MXFP4's E8M0 scale, one byte a block of 32 (4.25 bits a weight), is not counted [U].
+Where P_eff falls below the chip's rate at a wider format it rates (gpt-oss-120b on Blackwell and MI355X: 0.77 of the
+fp8 rate on a GB200), a compute-bound step is slower than the same model at `precision = "fp8"` (an all-FP8
+checkpoint), physically: the `slower-precision` warning says so at the precision (compiler/checks.py; the law fp4 >=
+fp8 of tests/test_precision_law26.py excludes such a checkpoint).
 
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +24% B200,
 +29% GB200; Server +47% / +60%, after the FP4 GEMM knee above, the attention by its kernels and NVLink5's measured
