@@ -1033,6 +1033,9 @@ its own activity:
                                        (default: the chip's own `let gemm_knee_power`, else 1; stdlib gives
                                        0 to the add-in cards H100 NVL, H100 PCIe and L40S, where the measured
                                        runs' steps show it: docs/accuracy.md "The add-in cards' decode step");
+                                       with `let knee_under_weights` 1 (opt-in, measured, not applied) the
+                                       knee's time the weight read covers beyond t_flops draws nothing:
+                                       t_gemm - t_flops -> that less min(max(t_w - t_flops, 0), t_gemm - t_flops);
                                        the attention (and with `let knee_own_power` 1 the knee) at the
                                        chip's own a where the workload's is its FP4 MACs' (Blackwell Ultra)
     u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
@@ -1358,7 +1361,7 @@ from .options import (ACTIVATION_BYTES, ALLREDUCE_ONESHOT, ALLREDUCE_ONESHOT_TP4
                       expert_gemm_tiles, first_token_delay, first_token_delay_p99, fp4_quantize_kernels,
                       fp4_scale_block, gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time,
                       gemm_smooth_power, gemm_swiglu, gemm_weight_efficiency, host_steps, integer_chunk_steps,
-                      knee_own_power,
+                      knee_own_power, knee_under_weights,
                       kv_cache_fraction, kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency,
                       link_efficiency, memory_reserve, moe_layer_latency, nccl_latency, operating_fraction,
                       output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,

@@ -22,7 +22,7 @@ from .options import (BENCHMARK_LIMITS, EXPERT_POPULARITY_CV, FP4_BF16_PARAMS, F
                       draft_acceptance, draft_accepted_length, draft_tokens, elementwise_kernels, expert_gemm_tiles,
                       first_token_delay, first_token_delay_p99, fp4_quantize_kernels, fp4_scale_block,
                       gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_smooth_power, gemm_swiglu,
-                      gemm_weight_efficiency, host_steps, integer_chunk_steps, knee_own_power, kv_cache_fraction,
+                      gemm_weight_efficiency, host_steps, integer_chunk_steps, knee_own_power, knee_under_weights, kv_cache_fraction,
                       kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency, link_efficiency,
                       memory_reserve, moe_layer_latency, nccl_latency, operating_fraction, output_length_cv,
                       own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split, power_limit_window,
@@ -576,6 +576,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         margin=ctx.get("capacity_margin", capacity_margin),
         knee_power=_chip_or_default(ctx, chip, "gemm_knee_power", gemm_knee_power),   # the add-in cards' 0
         knee_own=ctx.get("knee_own_power", knee_own_power),
+        knee_under=ctx.get("knee_under_weights", knee_under_weights),
         draw_activity=ctx.get("clock_draw_activity", clock_draw_activity),
         clock_window=ctx.get("power_limit_window", power_limit_window),
         draw_rate=ctx.get(_power_gemm_peak_fraction().name, _power_gemm_peak_fraction()),
