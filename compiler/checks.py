@@ -68,6 +68,7 @@ def check_values(ev, results, only: set[str] | None = None) -> None:
         _check_training_utilization(ev, results)
         _check_platform_given_twice(ev, results)
         _check_precision_the_chip_lacks(ev, results)
+        _check_slower_precision(ev, results)
         _check_batch_below_default_sequence(ev, results, count)
         _check_batch_beyond_run(ev, results, count)
         _check_latency_knife_edge(ev, results, count)
@@ -1077,6 +1078,27 @@ def _check_tokens_beyond_context(ev, results, count: int) -> None:
                       quantities=_figures_of(results, inst))
 
 
+# a narrow precision's wider formats, in the order the models fall back to them (inference.platform._RATE_CHAIN)
+_WIDER_FORMATS = {"fp4": ("fp8", "bf16"), "int8": ("fp8", "bf16"), "fp8": ("bf16",)}
+
+
+def _workload_precisions(ev, results, kinds: tuple[str, ...]):
+    """(node, instance, context, precision, chip) of each placed workload of `kinds` that sets its `precision`: the
+    walk of the two precision checks (a workload whose chip cannot be read is left to its own error)."""
+    from .evaluate import Context, EvalError
+    from .models.inference import Platform
+
+    for node, inst in _workload_fields(results, kinds, ("precision",)):
+        if inst.parent is None:
+            continue
+        try:
+            ctx = Context(ev, inst)
+            precision, chip = ctx.text("precision", "bf16"), Platform(ctx).chip
+        except EvalError:
+            continue
+        yield node, inst, ctx, precision, chip
+
+
 def _check_precision_the_chip_lacks(ev, results) -> None:
     """A workload's `precision` whose dense rate its chip does not give (fp4 on an H100: Hopper has no FP4 tensor
     cores): its GEMMs are computed at the next wider format the chip has (compiler/models/inference/ `_peak`:
@@ -1084,17 +1106,11 @@ def _check_precision_the_chip_lacks(ev, results) -> None:
     `model-input-missing` warning at the precision naming the chip, the missing rate and the rate used, so that
     it never runs so in silence (a chip with none of them is `uncomputed-workload`; one with only a sparse bf16
     headline, the WSE-3, runs at the dense bf16 rate `_peak` derives from it, flagged as the others)."""
-    from .evaluate import Context, EvalError, format_value
-    from .models.inference import Platform
+    from .evaluate import EvalError, format_value
 
-    chains = {"fp4": ("fp8", "bf16"), "int8": ("fp8", "bf16"), "fp8": ("bf16",)}
-    for node, inst in _workload_fields(results, ("inference", "training"), ("precision",)):
-        if inst.parent is None:
-            continue
+    chains = _WIDER_FORMATS
+    for node, inst, ctx, precision, chip in _workload_precisions(ev, results, ("inference", "training")):
         try:
-            ctx = Context(ev, inst)
-            precision = ctx.text("precision", "bf16")
-            chip = Platform(ctx).chip
             if precision not in chains or chip.is_set(precision):
                 continue
             used = next((name for name in chains[precision] if chip.is_set(name)), None)
@@ -1120,6 +1136,48 @@ def _check_precision_the_chip_lacks(ev, results) -> None:
                         f"with {precision} weights (a weight-only kernel)", _span_of(node),
                         help=f"give the chip's `{precision}` rate, or ask for a precision it has (\"{ask}\")",
                         quantities=_figures_of(results, inst))   # (s24-hunt: its figures read clean before)
+
+
+def _check_slower_precision(ev, results) -> None:
+    """An inference workload at a narrow `precision` its chip rates (fp4, fp8, int8) whose checkpoint computes its
+    GEMMs below the chip's rate at a wider format it also rates (compiler/models/inference/ `checkpoint_rate`:
+    gpt-oss-120b's FP4 checkpoint, bf16 attention and MXFP8-activation experts, 0.77 of a GB200's fp8 rate). A
+    `slower-precision` warning at the precision with both rates, so that fp4 below fp8 (a compute-bound step: the
+    law test tests/test_precision_law26.py excludes it for this reason) is never ranked so in silence. No figure is
+    flagged: they are the model's for the checkpoint it names."""
+    from .evaluate import EvalError, format_value
+    from .models.inference import architecture
+    from .models.inference.platform import _peak, checkpoint_rate
+
+    wider = _WIDER_FORMATS
+    for node, inst, ctx, precision, chip in _workload_precisions(ev, results, ("inference",)):
+        try:
+            if precision not in wider or not chip.is_set(precision):
+                continue
+            model = ctx.ref("model")
+            rate, _ = checkpoint_rate(ctx, model, architecture(model), chip, precision, _peak(chip, precision),
+                                      1.0, np.asarray([0.0]))
+            rate = float(np.min(np.asarray(rate, dtype=float)))
+            faster = [(w, float(np.max(np.asarray(chip.get(w), dtype=float)))) for w in wider[precision]
+                      if chip.is_set(w)]
+            faster = [(w, r) for w, r in faster if rate < r * (1 - 1e-9)]
+        except EvalError:
+            continue
+        if not faster:
+            continue
+        from .models.workloads import _definition
+        name = _definition(ctx, chip.inst.block).name
+        w, r = faster[0]
+        ev.sink.warning(Code.SLOWER_PRECISION, f"`{inst.path}` runs `{_definition(ctx, model.inst.block).name}` at "
+                        f"precision \"{precision}\", whose checkpoint computes its GEMMs at "
+                        f"{format_value(rate, 'FLOP/s')} on chip `{name}`, below its `{w}` rate "
+                        f"{format_value(r, 'FLOP/s')}", _span_of(node),
+                        notes=["the checkpoint keeps some GEMMs wide (the model's `let fp4_bf16_params`, "
+                               "`fp4_expert_activation_bits`, or the workload's `weight_bits`): its weights are "
+                               f"narrower, so a memory-bound step is faster than at \"{w}\", but a compute-bound "
+                               f"one (large batches, long prompts) can be slower: physically, not a defect"],
+                        help=f"compare with precision \"{w}\" at the same limits; each is the model's figure for "
+                             "its own checkpoint")
 
 
 def _check_power_cap_above_tdp(ev, results, count: int) -> None:

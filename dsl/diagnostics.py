@@ -85,6 +85,7 @@ class Code:
     UNCOMPUTED_WORKLOAD = "uncomputed-workload"
     BATCH_BEYOND_RUN = "batch-beyond-run"
     LATENCY_KNIFE_EDGE = "latency-knife-edge"
+    SLOWER_PRECISION = "slower-precision"
 
 
 # code -> (stage, one-line explanation). Codes are stable: never rename or reuse one.
@@ -223,6 +224,15 @@ CODES: dict[str, tuple[str, str]] = {
                            "`factory plan --fail-on warning` fails on it). Its help names the load to set: "
                            "`offered_load` at the output `room_load` (the most load, 90% down to 30% of the capacity "
                            "in steps of 10%, at which every band is within 1.5x), or says that no load has room."),
+    Code.SLOWER_PRECISION: ("evaluate", "An inference workload's `precision` computes its GEMMs slower than a wider "
+                         "format its chip rates: the model's checkpoint at that precision keeps some GEMMs wide "
+                         "(gpt-oss-120b's FP4 checkpoint: bf16 attention, router and unembedding, MXFP4 experts with "
+                         "8-bit activations: `let fp4_bf16_params`, `let fp4_expert_activation_bits`), so its "
+                         "matrix multiplies run below the chip's rate at the wider precision, while its weights "
+                         "are narrower. A warning at the precision naming both rates: a compute-bound step (large "
+                         "batches, long prompts) can then be slower than the same model at the wider precision, "
+                         "physically, not a defect; a memory-bound one is faster. Its figures are the model's and "
+                         "are not flagged; the exit code stays 0."),
 }
 
 

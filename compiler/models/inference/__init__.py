@@ -1033,6 +1033,9 @@ its own activity:
                                        (default: the chip's own `let gemm_knee_power`, else 1; stdlib gives
                                        0 to the add-in cards H100 NVL, H100 PCIe and L40S, where the measured
                                        runs' steps show it: docs/accuracy.md "The add-in cards' decode step");
+                                       with `let knee_under_weights` 1 (opt-in, measured, not applied) the
+                                       knee's time the weight read covers beyond t_flops draws nothing:
+                                       t_gemm - t_flops -> that less min(max(t_w - t_flops, 0), t_gemm - t_flops);
                                        the attention (and with `let knee_own_power` 1 the knee) at the
                                        chip's own a where the workload's is its FP4 MACs' (Blackwell Ultra)
     u_m = bytes / BW / t               its weight and KV reads at peak bandwidth over its time
@@ -1189,8 +1192,9 @@ weights once per layer of the model, not once per pipeline stage:
     Fit: sram_stage_latency and WSE-3's sram_bandwidth_efficiency together, once, least squares on log speed over
     the four batch-1 speeds published in 2024: Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s (cerebras.ai
     2024-08-27, 1 and 4 CS-3), Groq Llama 2 7B 750 and 70B 300 tok/s (576 LPUs, techpowerup.com Feb 2024). Best:
-    0.5 us and 0.06 (a flat valley: 0.3-0.9 us with 0.055-0.065 within 10% of the least loss); the model then
-    gives +14%, -10%, -6%, -9%. Groq's speeds are mostly its G chip-to-chip exchanges per layer (5 x 8.3 us).
+    0.5 us and 0.06 (a flat valley: 0.3-0.9 us with 0.055-0.0675 within 10% of the least loss); the model then
+    gives +14%, -10%, -7%, -10% (refitted 2026-12-07 after the pipeline's whole-row micro-batches: the same point,
+    bench/sram_stage_fit.py prints the grid). Groq's speeds are mostly its G chip-to-chip exchanges per layer (5 x 8.3 us).
     Cerebras's later software is not this model: the 2024-10-24 release took 70B from 450 to 2,100 tok/s
     (rewritten MatMul and reduce/broadcast kernels, asynchronous wafer I/O, speculative decoding; draft model
     and acceptance rate not published): Llama 3.1 405B's 969 tok/s (2024-11) is compared in
@@ -1318,6 +1322,10 @@ quantization/mxfp4.py `get_mxfp4_backend`, https://github.com/vllm-project/vllm,
 below SM 100 (`get_mxfp4_quant_algo` W4A16_MXFP4 [P]): at 16 bits s_x + s_w = 1 for gpt-oss-120b, every GEMM at
 the bf16 rate, the weights still 0.5 B (docs/accuracy.md "gpt-oss-120b by platform"; validate sets it for Hopper
 and Intel Arc rows). MXFP4's E8M0 scale, one byte a block of 32 (4.25 bits a weight), is not counted [U].
+Where P_eff falls below the chip's rate at a wider format it rates (gpt-oss-120b on Blackwell and MI355X: 0.77 of the
+fp8 rate on a GB200), a compute-bound step is slower than the same model at `precision = "fp8"` (an all-FP8
+checkpoint), physically: the `slower-precision` warning says so at the precision (compiler/checks.py; the law fp4 >=
+fp8 of tests/test_precision_law26.py excludes such a checkpoint).
 
 Known misses on the calibration file (docs/accuracy.md): Llama 3.1 405B on Blackwell FP4 (Offline +24% B200,
 +29% GB200; Server +47% / +60%, after the FP4 GEMM knee above, the attention by its kernels and NVLink5's measured
@@ -1353,7 +1361,7 @@ from .options import (ACTIVATION_BYTES, ALLREDUCE_ONESHOT, ALLREDUCE_ONESHOT_TP4
                       expert_gemm_tiles, first_token_delay, first_token_delay_p99, fp4_quantize_kernels,
                       fp4_scale_block, gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time,
                       gemm_smooth_power, gemm_swiglu, gemm_weight_efficiency, host_steps, integer_chunk_steps,
-                      knee_own_power,
+                      knee_own_power, knee_under_weights,
                       kv_cache_fraction, kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency,
                       link_efficiency, memory_reserve, moe_layer_latency, nccl_latency, operating_fraction,
                       output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,

@@ -193,7 +193,8 @@ sram_stage_latency = Assumption(
     "slices, and the scheduling around it [D]: fitted once, with WSE-3's `sram_bandwidth_efficiency`, on the "
     "four batch-1 speeds published in 2024 (Cerebras Llama 3.1 8B 1,800 and 70B 450 tok/s, cerebras.ai blog "
     "2024-08-27; Groq Llama 2 7B 750 and 70B 300 tok/s, techpowerup.com news citing Groq, Feb 2024), least "
-    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%): docs/accuracy.md",
+    "squares on log speed (0.5 us with WSE-3 0.06; the four within -10% .. +14%; refitted 2026-12-07 with "
+    "the pipeline's whole-row micro-batches: the same point): bench/sram_stage_fit.py, docs/accuracy.md",
     range=NON_NEGATIVE)
 collective_latency = Assumption(
     "collective_latency", 8e-6, "s",
@@ -635,6 +636,19 @@ gemm_knee_power = Assumption(
     "pair, +25..+28% -> +5..+7% on the L40S; docs/accuracy.md \"The add-in cards' decode step\"), which validate "
     "applies since 2026-12-05 (MECHANISMS \"knee_power\"); every other chip 1 (on every chip it takes TTFT p50 "
     "8.9% -> 11.0%: MECHANISMS \"knee_power_all\", measured, not applied)", range=SHARE)
+knee_under_weights = Assumption(
+    "knee_under_weights", 0.0, "1",
+    "the clock law's count of the GEMMs' knee time where the step's weight stream covers it [D]: 1, the part of the "
+    "knee (t_gemm - t_flops, at the full clock) that the weight read t_w covers beyond the FLOPs at e_c, "
+    "min(max(t_w - t_flops, 0), t_gemm - t_flops), draws no compute power (the matrix units wait on the weights: "
+    "reference/h100_microbench.md, 2026-11-27, fp8 4,096 x 14,336 at M = 64 and 256 bound by the weight read, "
+    "'memory-bound work (decode-like) runs at the full clock and below the power limit'); the knee beyond the "
+    "weight read still counts at `gemm_knee_power`. 0: the whole knee counts (the model before, bit for bit). "
+    "Where a step's FLOPs exceed its weight read (every large-batch step) nothing moves. Found by the law fp4 >= "
+    "fp8 at a fixed batch: the rate-scaled Blackwell FP4 knee (gemm_half_rows_fp4, 582-970 rows) counted whole "
+    "throttles a few-row FP4 step (Llama 3.1 70B on a GB300 at batch 1: clock 0.59, 0.74x the fp8 step's tokens/s; "
+    "with it 1.03x). Measured, not applied: validate Interactive 4.5 -> 2.7%, Server 6.9 -> 7.1%, TPOT mean 6.8 -> "
+    "7.0%, held-out Server 25.3 -> 25.8% (docs/accuracy.md, s26-sramfp4)", range=SWITCH)
 clock_draw_activity = Assumption(
     "clock_draw_activity", 0.0, "1",
     "the compute activity the decode and prefill steps' clock law (_sustained_rate's u_c) counts, as the draw "

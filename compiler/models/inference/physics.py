@@ -19,7 +19,7 @@ from .options import (ACTIVATION_BYTES, BATCH_GRID, CONTEXT_ATTENTION_HALF_LENGT
                       expert_gemm_tiles, first_token_delay, first_token_delay_p99, fp4_quantize_kernels,
                       gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_smooth_power, gemm_swiglu,
                       gemm_weight_efficiency,
-                      integer_chunk_steps, knee_own_power, kv_cache_fraction, kv_length_biased, kv_room_wait,
+                      integer_chunk_steps, knee_own_power, knee_under_weights, kv_cache_fraction, kv_length_biased, kv_room_wait,
                       kv_wait_service_spread, layer_latency, link_efficiency, moe_layer_latency, nccl_latency,
                       output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,
                       power_limit_window, prompt_busy_window, prompt_length_cv, row_averaging, row_budget_hold,
@@ -140,6 +140,8 @@ class Load:
     knee_power: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([gemm_knee_power.value]))
     # the knee's draw at the chip's own a, not the workload format's (`knee_own_power`; 0: the format's)
     knee_own: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([knee_own_power.value]))
+    # the knee's time the weight stream covers draws nothing (`knee_under_weights`; 0: the whole knee counts)
+    knee_under: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([knee_under_weights.value]))
     # the clock law's compute activity as the draw counts it (`clock_draw_activity`; 0: the kernels' time at e_c)
     draw_activity: np.ndarray = dataclasses.field(default_factory=lambda: np.asarray([clock_draw_activity.value]))
     # the clock a serving replica's steps run at: each step's own (0) or the mixture's over the window (1)

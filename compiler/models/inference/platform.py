@@ -22,7 +22,7 @@ from .options import (BENCHMARK_LIMITS, EXPERT_POPULARITY_CV, FP4_BF16_PARAMS, F
                       draft_acceptance, draft_accepted_length, draft_tokens, elementwise_kernels, expert_gemm_tiles,
                       first_token_delay, first_token_delay_p99, fp4_quantize_kernels, fp4_scale_block,
                       gemm_efficiency, gemm_half_rows, gemm_knee_power, gemm_launch_time, gemm_smooth_power, gemm_swiglu,
-                      gemm_weight_efficiency, host_steps, integer_chunk_steps, knee_own_power, kv_cache_fraction,
+                      gemm_weight_efficiency, host_steps, integer_chunk_steps, knee_own_power, knee_under_weights, kv_cache_fraction,
                       kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency, link_efficiency,
                       memory_reserve, moe_layer_latency, nccl_latency, operating_fraction, output_length_cv,
                       own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split, power_limit_window,
@@ -477,6 +477,23 @@ def _layer_latency(ctx, platform: Platform) -> np.ndarray:
     return np.where(sram, SRAM_LAYER_STAGES * ctx.get("sram_stage_latency", sram_stage_latency), gpu)
 
 
+def checkpoint_rate(ctx, model, arch, chip, precision: str, peak, die, weight_bytes):
+    """The GEMM rate and bytes a weight of the checkpoint the workload runs at `precision` (`peak` the chip's rate
+    at it, `die` its die-twin scale): a mixed-precision checkpoint's (`let weight_bits`, Mixed weights), an FP4
+    checkpoint's by GEMM (the model's `let fp4_bf16_params` / `fp4_expert_activation_bits`, the workload's
+    `let fp4_expert_activation_bits`: FP4 checkpoints by GEMM), else the precision's own. Returns (rate, bytes)."""
+    if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
+        return _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
+                              _peak(chip, WIDER_FORMAT[precision]) * die)
+    if precision == "fp4" and (model.has("fp4_bf16_params") or model.has("fp4_expert_activation_bits")
+                               or ctx.is_set("fp4_expert_activation_bits")):
+        engine_bits = (ctx.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)   # the engine's kernels
+                       if ctx.is_set("fp4_expert_activation_bits") else None)               # (W4A16 on Hopper)
+        return _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8") * die, _peak(chip, "bf16") * die,
+                                       engine_bits, weight_bytes)
+    return peak, weight_bytes
+
+
 def _inputs(ctx, prefill_in_step: bool = True):
     platform = Platform(ctx)
     model = ctx.ref("model")
@@ -491,15 +508,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
     weight_bytes = np.asarray([PRECISION_BYTES[precision]])
     if precision == "fp4":                                        # an FP4 weight and its block's scale (FP4 weights)
         weight_bytes = fp4_weight_bytes(ctx, model, chip)
-    if ctx.is_set("weight_bits") and precision in WIDER_FORMAT:   # a mixed-precision checkpoint (Mixed weights)
-        peak, weight_bytes = _mixed_weights(ctx.get("weight_bits", WEIGHT_BITS), precision, peak,
-                                            _peak(chip, WIDER_FORMAT[precision]) * die)
-    elif precision == "fp4" and (model.has("fp4_bf16_params") or model.has("fp4_expert_activation_bits")
-                                 or ctx.is_set("fp4_expert_activation_bits")):
-        engine_bits = (ctx.get("fp4_expert_activation_bits", FP4_EXPERT_ACTIVATION_BITS)   # the engine's kernels
-                       if ctx.is_set("fp4_expert_activation_bits") else None)               # (W4A16 on Hopper)
-        peak, weight_bytes = _fp4_checkpoint_by_gemm(model, arch, peak, _peak(chip, "fp8") * die,
-                                                     _peak(chip, "bf16") * die, engine_bits, weight_bytes)
+    peak, weight_bytes = checkpoint_rate(ctx, model, arch, chip, precision, peak, die, weight_bytes)
     attn_prec = "fp8" if kv_prec in ("fp8", "fp4", "int8") and chip.is_set("fp8") else "bf16"
     peak_attn = _peak(chip, attn_prec) * die                      # clock the power limit allows each step
     if chip.has("softmax_exp_rate"):                              # the softmax's exponentials cap attention's
@@ -567,6 +576,7 @@ def _inputs(ctx, prefill_in_step: bool = True):
         margin=ctx.get("capacity_margin", capacity_margin),
         knee_power=_chip_or_default(ctx, chip, "gemm_knee_power", gemm_knee_power),   # the add-in cards' 0
         knee_own=ctx.get("knee_own_power", knee_own_power),
+        knee_under=ctx.get("knee_under_weights", knee_under_weights),
         draw_activity=ctx.get("clock_draw_activity", clock_draw_activity),
         clock_window=ctx.get("power_limit_window", power_limit_window),
         draw_rate=ctx.get(_power_gemm_peak_fraction().name, _power_gemm_peak_fraction()),

@@ -124,6 +124,7 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
     host_overlap = _col(load.host_overlap)                        # pp > 1: own host work only (Pipeline host overlap)
     pp_split, ts_host = _col(load.pp_split), _col(load.seq_host)  # pp > 1: host / device split (Pipeline overhead split)
     knee_power = _col(load.knee_power)                            # the knee's share of compute activity
+    knee_under = _col(load.knee_under)                            # the knee under the weight stream draws nothing
     draw_on = _col(load.draw_activity) > 0                        # the clock law's activity as the draw's
     g_draw = _col(load.draw_rate)
     # the dense GEMMs' knee as their launches' fixed time (`gemm_launch_time` t > 0): n_g launches a layer, L / pp
@@ -292,10 +293,13 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
         flops_at_ec = (tokens * 2 * (A_dense + gamma * A_exp) + (rank_tokens - tokens) * 2 * A_dense) / (G * P * ec)
         flops_at_ec = flops_at_ec + rank_tokens * 2 * A_dense / (G * P) * (1 / ec_d - 1 / ec)   # (0 at s = 1)
         # (the attention's at its own format's draw, a_attn / a of the workload's: power.attention_power_share)
-        busy = flops_at_ec + knee_w * knee_power * (gemm - flops_at_ec) + attn_w * attn + attn_w * attn_ctx
+        # (`knee_under_weights` 1: less the knee's time the weight stream covers beyond the FLOPs at e_c)
+        knee = gemm - flops_at_ec
+        knee = knee - knee_under * np.clip(t_weights - flops_at_ec, 0.0, np.maximum(knee, 0.0))
+        busy = flops_at_ec + knee_w * knee_power * knee + attn_w * attn + attn_w * attn_ctx
         # `clock_draw_activity` 1: the FLOPs at the draw's rate g (its compute activity 1), the knee at its share
         busy = np.where(draw_on, (flops_at_ec + attn_w * attn + attn_w * attn_ctx * e_fmha) * ec / g_draw
-                        + knee_w * knee_power * (gemm - flops_at_ec), busy)
+                        + knee_w * knee_power * knee, busy)
         moved = t_weights * em_weights + t_kv * em + t_el * ELEMENTWISE_BANDWIDTH_EFFICIENCY
         # the step's own clock, or the one a window of steps sets (`clock`: `power_limit_window`, served below)
         rho = _sustained_rate(power, clock_share, busy, moved, at_rate) if clock is None else clock
