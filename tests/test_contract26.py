@@ -1,0 +1,100 @@
+"""Session 26's open contract questions (s26-contract): what a Terraform / Infracost user expects of `plan`, of a
+check's location, of infeasibility reasons and of the cooling outputs. Each test states the law, and failed before
+its fix."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+
+SPEC = '''from chips import H100_SXM
+param racks = {racks}
+server node {{
+  chip gpu: H100_SXM x 8
+  max_power = 10.2 kW
+  cooling = "air"
+  height = 8 U
+}}
+site hq {{
+  land_price = 0 USD
+  hall room {{
+    power_feed = 200 kW
+    rack r x racks {{
+      server n: node x 2
+      power_limit = 25 kW
+      cooling = "air"
+      height = 42 U
+    }}
+  }}
+}}
+'''
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", *args], cwd=root, check=True,
+                   capture_output=True)
+
+
+@pytest.fixture
+def history(tmp_path, monkeypatch) -> Path:
+    """A repository of two commits on main (4 racks, then 6), its work tree at the second, with a reflog."""
+    root = tmp_path / "checkout"
+    (root / "specs").mkdir(parents=True)
+    spec = root / "specs" / "campus.factory"
+    spec.write_text(SPEC.format(racks=4))
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "four racks")
+    spec.write_text(SPEC.format(racks=6))
+    _git(root, "commit", "-qam", "six racks")
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize("ref", ["HEAD@{1}", "HEAD~1", "HEAD^", "main@{1}", "main~1...main"])
+def test_a_ref_in_any_of_git_s_forms_for_one_commit_is_the_commit_before(history, ref) -> None:
+    """Every form names the first commit (4 racks): the plan is the change to 6 racks, labelled with the ref as
+    written, and JSON says the ref (`base_ref`) so nothing splits `PATH@REF` at an `@` of the ref."""
+    result = CliRunner().invoke(main, ["plan", "specs/campus.factory", "--base-ref", ref, "--format", "json"])
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    assert doc["old"] == f"specs/campus.factory@{ref}" and doc["base_ref"] == ref
+    assert [(i["name"], i["old"], i["new"]) for i in doc["inputs"]] == [("racks", 4.0, 6.0)]
+
+
+def test_a_new_spec_at_a_ref_with_an_at_sign_is_named_whole(history) -> None:
+    """`HEAD@{1}` split at its last `@` read "specs/new.factory@HEAD does not exist at {1}" until session 26."""
+    (history / "specs" / "new.factory").write_text(SPEC.format(racks=2))
+    result = CliRunner().invoke(main, ["plan", "specs/new.factory", "--base-ref", "HEAD@{1}"])
+    assert result.exit_code == 3, result.output
+    assert "specs/new.factory does not exist at HEAD@{1}: every figure and part below is new." in result.stdout
+    (history / "specs" / "campus.factory").unlink()
+    result = CliRunner().invoke(main, ["plan", "specs/campus.factory", "--base-ref", "HEAD@{1}"])
+    assert result.exit_code == 3, result.output
+    assert "is deleted by the change (it exists at HEAD@{1})" in result.stdout
+
+
+@pytest.mark.parametrize("ref, says", [
+    ("main..HEAD", "a range names two commits; name the one to compare with (--base-ref main), or main...HEAD"),
+    ("main:specs", "REF:PATH names a file in a commit, not a commit; give the commit (--base-ref main)"),
+    ("--output=x", "a git ref cannot start with '-'"),
+    ("main@{upstream}", "not a commit of"),
+    ("nosuch", "not a commit of"),
+])
+def test_a_ref_that_names_no_one_commit_is_a_usage_error_that_says_why(history, ref, says) -> None:
+    """A range, a `REF:PATH`, an option-like ref and one git cannot resolve exit 2 with the reason (each was "not a
+    commit" without one until session 26, and `main..HEAD` said nothing of `main...HEAD`)."""
+    result = CliRunner().invoke(main, ["plan", "specs/campus.factory", "--base-ref", ref])
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr, result.stderr
+    assert not (history / "x").exists()
+    if ref == "main@{upstream}":       # git's own reason
+        assert "no upstream configured" in result.stderr
+
