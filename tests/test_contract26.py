@@ -98,3 +98,70 @@ def test_a_ref_that_names_no_one_commit_is_a_usage_error_that_says_why(history, 
     if ref == "main@{upstream}":       # git's own reason
         assert "no upstream configured" in result.stderr
 
+
+# ----------------------------------------------------------------------------- (d) a reason's field, not its words
+
+DENSE_EP = '''from systems import DGX_H100
+from models import Llama3_1_8B
+site lab {
+  land_price = 0 USD
+  training tiny {
+    model = Llama3_1_8B
+    system = DGX_H100
+    accelerators = 8
+    tokens = 1 Ttok
+    ep = 2
+    tp = 8
+  }
+}
+'''
+
+
+@pytest.mark.parametrize("case, field", [("ep", "ep"), ("tp", "tp")])
+def test_an_infeasible_workload_s_error_stands_at_its_field_whatever_the_reason_says(monkeypatch, case,
+                                                                                       field) -> None:
+    """The `infeasible-workload` error of `ep = 2` on a dense model (and of `tp = 16` on an 8-GPU system) stands
+    at the field its reason is about, from the reason's structure (compiler/reason.py), so rewording the reason
+    keeps the place: until session 26 `infeasible_check` matched the words "`ep` = " and "no parallel layout
+    exists with tp = ", and a reason reworded "Expert parallelism 2 ..." stood at the workload's name."""
+    from dsl.diagnostics import Code
+
+    from compiler import reason as reason_module
+    from compiler import evaluate_text
+    from compiler.models import training
+
+    spec = DENSE_EP if case == "ep" else DENSE_EP.replace("    ep = 2\n", "").replace("tp = 8", "tp = 16")
+    lines = spec.splitlines()
+    line = next(i for i, x in enumerate(lines, 1) if x.strip().startswith(f"{field} = "))
+    produce = training.why_infeasible
+
+    def reworded(*args, **kwargs):        # the same structure, other words: none of "`ep` = " or "exists with"
+        said = produce(*args, **kwargs)
+        return reason_module.Reason("Reworded: " + said.replace("`", "").replace("exists with", "exists for"),
+                                    **said.structure())
+
+    for rewording in (False, True):
+        if rewording:
+            monkeypatch.setattr(training, "why_infeasible", reworded)
+        _, sink = evaluate_text(spec, "lab.factory")
+        errors = [d for d in sink.errors if d.code == Code.INFEASIBLE_WORKLOAD]
+        assert len(errors) == 1, [d.message for d in sink.items]
+        assert errors[0].message.split(": ", 1)[1].startswith("Reworded: ") == rewording, errors[0].message
+        assert errors[0].span.line == line, (errors[0].message, errors[0].span)
+        assert errors[0].span.col == lines[line - 1].index("=") + 3
+
+
+def test_a_reason_keeps_its_structure_through_a_rewording_and_a_pickle() -> None:
+    """`reworded` (a sentence added to a reason, training's "no `accelerators` is set ...") and a pickle (a memo,
+    a worker) keep the field, value and limit; plain text stays plain."""
+    import pickle
+
+    from compiler.reason import Reason, about, reworded
+
+    r = Reason("`ep` = 2 asks for experts", field="ep", value=2.0, limit=0.0)
+    longer = reworded(r, f"{r}; no `accelerators` is set")
+    assert isinstance(longer, Reason) and longer.structure() == r.structure() and longer.endswith("is set")
+    assert pickle.loads(pickle.dumps(r)).structure() == r.structure() and pickle.loads(pickle.dumps(r)) == r
+    assert reworded("plain", "plainer") == "plainer" and not isinstance(reworded("plain", "x"), Reason)
+    assert about(["", "plain", Reason("memory", value=1.0, limit=0.5), r]) is r and about("plain") is None
+
