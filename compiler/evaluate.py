@@ -118,6 +118,9 @@ class CheckResult:
     span: object
     detail: str = ""
     failing: list[int] = field(default_factory=list)
+    # a check written in an imported file (the stdlib's) that fails for a block of an evaluated file: `span` is that
+    # block (where its error stands, `finding_span`), and the check's own place is related: [Related(span, label)]
+    related: list = field(default_factory=list)
 
 
 @dataclass
@@ -1650,7 +1653,7 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     shown, related = finding_span(ev, check.instance, span, f"the limit `{lim.right}`")
     ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", shown,
                   notes=[detail], related=related)
-    return CheckResult(check.name, False, lim.message, span, detail, failing)
+    return CheckResult(check.name, False, lim.message, shown, detail, failing, related)
 
 
 def _limit_span(ev: Evaluator, check):
@@ -1730,7 +1733,8 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         text += f" in `{check.instance.path}`"
     span, related = finding_span(ev, check.instance, stmt.expr.span, "the assert")
     ev.sink.error(Code.ASSERT_FAILED, text, span, notes=[detail] if detail else [], related=related)
-    return CheckResult(check.name, False, message, stmt.span, detail, failing)
+    located, inherited = finding_span(ev, check.instance, stmt.span, "the assert")    # its whole statement related
+    return CheckResult(check.name, False, message, located, detail, failing, inherited)
 
 
 def finding_span(ev: Evaluator, instance: Instance | None, span, what: str) -> tuple:
@@ -1739,7 +1743,9 @@ def finding_span(ev: Evaluator, instance: Instance | None, span, what: str) -> t
     block of the instance's, up its parents, written in an evaluated file, with the check's own line related. So
     the evaluated file holds the error, where its author (and an editor showing that file's diagnostics) sees it;
     a check written in an evaluated file, or failing for an imported definition alone, stays at `span`.
-    Returns (span, related)."""
+    Returns (span, related). The failed check's `location` (results JSON, `check --format json`) is the same
+    block, with `related` its own line, as its error (s26-contract: it was the stdlib's line, which the user
+    cannot edit, beside an error at their block)."""
     if span is None or instance is None:
         return span, []
     entries = {m.name for m in ev.lowering.checked.program.entries}

@@ -165,3 +165,56 @@ def test_a_reason_keeps_its_structure_through_a_rewording_and_a_pickle() -> None
     assert reworded("plain", "plainer") == "plainer" and not isinstance(reworded("plain", "x"), Reason)
     assert about(["", "plain", Reason("memory", value=1.0, limit=0.5), r]) is r and about("plain") is None
 
+
+# ----------------------------------------------------------------------------- (c) a stdlib check failed by a user block
+
+GB200 = '''from systems import GB200_NVL72
+
+rack big extends GB200_NVL72 {
+  power_limit = 100 kW
+}
+
+site s {
+  land_price = 0 USD
+  hall h {
+    power_feed = 2 MW
+    rack r: big x 2
+  }
+}
+'''
+
+
+def test_a_stdlib_assert_failed_by_a_user_block_stands_at_that_block_in_text_json_and_sarif(tmp_path,
+                                                                                             monkeypatch) -> None:
+    """`power_limit = 100 kW` on a GB200 NVL72 (trays and switches draw 120.6 kW) fails the stdlib's assert "trays
+    and NVLink switches at nameplate fit the power shelves". Its error stood at the user's `rack big` (and at the
+    placement `rack r`), the stdlib line related; the check's JSON `location` was the stdlib's line 307, which the
+    user cannot edit, and SARIF dropped the related stdlib line. Now every form gives the user's block first and
+    the stdlib's assert as related: JSON `related`, SARIF `relatedLocations` under the FACTORY_STDLIB base."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.factory").write_text(GB200)
+    name = "trays and NVLink switches at nameplate fit the power shelves"
+    for command in (["eval", "spec.factory", "--format", "json"], ["check", "spec.factory", "--format", "json"]):
+        doc = json.loads(CliRunner().invoke(main, command).stdout)
+        failed = {c["name"]: c for c in doc["checks"] if not c["ok"] and c["message"] == name}
+        assert sorted(failed) == [f"big: {name}", f"s.h.r: {name}"], sorted(failed)
+        for check, line in ((failed[f"big: {name}"], 3), (failed[f"s.h.r: {name}"], 11)):
+            assert (check["location"]["file"], check["location"]["line"]) == ("spec.factory", line), check
+            assert [(r["location"]["file"], r["label"]) for r in check["related"]] == [
+                ("<stdlib>/systems.factory", "the assert is inherited from here")], check
+        errors = {(d["location"]["file"], d["location"]["line"]) for d in doc["diagnostics"]
+                  if d["code"] == "assert-failed"}
+        assert errors == {("spec.factory", 3), ("spec.factory", 11)}     # where its error stands, as the check
+        passing = [c for c in doc["checks"] if c["ok"]]
+        assert passing and all("related" not in c for c in passing)      # a passing check stays at its own line
+    sarif = json.loads(CliRunner().invoke(main, ["check", "spec.factory", "--format", "sarif"]).stdout)
+    run = sarif["runs"][0]
+    result = next(r for r in run["results"] if r["ruleId"] == "assert-failed")
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "spec.factory"
+    related = result["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"] == {"uri": "systems.factory", "uriBaseId": "FACTORY_STDLIB"}
+    assert run["originalUriBaseIds"]["FACTORY_STDLIB"]["uri"].endswith("/stdlib/")
+    stdlib_line = Path(run["originalUriBaseIds"]["FACTORY_STDLIB"]["uri"].removeprefix("file://"),
+                       "systems.factory").read_text().splitlines()[related["region"]["startLine"] - 1]
+    assert name in stdlib_line
+
