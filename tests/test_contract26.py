@@ -4,7 +4,6 @@ its fix."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -13,32 +12,12 @@ from click.testing import CliRunner
 
 from compiler.cli import main
 
-SPEC = '''from chips import H100_SXM
-param racks = {racks}
-server node {{
-  chip gpu: H100_SXM x 8
-  max_power = 10.2 kW
-  cooling = "air"
-  height = 8 U
-}}
-site hq {{
-  land_price = 0 USD
-  hall room {{
-    power_feed = 200 kW
-    rack r x racks {{
-      server n: node x 2
-      power_limit = 25 kW
-      cooling = "air"
-      height = 42 U
-    }}
-  }}
-}}
-'''
+from test_cihunt25 import CAMPUS, SERVER, _git        # tests/ is on the path
+from test_plancolo19 import DENSE_EP                   # a training run of a dense model with `ep = 2`
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", *args], cwd=root, check=True,
-                   capture_output=True)
+def _spec(racks: int) -> str:
+    return CAMPUS.format(racks=racks, server=SERVER, more="")
 
 
 @pytest.fixture
@@ -47,11 +26,11 @@ def history(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "checkout"
     (root / "specs").mkdir(parents=True)
     spec = root / "specs" / "campus.factory"
-    spec.write_text(SPEC.format(racks=4))
+    spec.write_text(_spec(4))
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "four racks")
-    spec.write_text(SPEC.format(racks=6))
+    spec.write_text(_spec(6))
     _git(root, "commit", "-qam", "six racks")
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     monkeypatch.chdir(root)
@@ -71,7 +50,7 @@ def test_a_ref_in_any_of_git_s_forms_for_one_commit_is_the_commit_before(history
 
 def test_a_new_spec_at_a_ref_with_an_at_sign_is_named_whole(history) -> None:
     """`HEAD@{1}` split at its last `@` read "specs/new.factory@HEAD does not exist at {1}" until session 26."""
-    (history / "specs" / "new.factory").write_text(SPEC.format(racks=2))
+    (history / "specs" / "new.factory").write_text(_spec(2))
     result = CliRunner().invoke(main, ["plan", "specs/new.factory", "--base-ref", "HEAD@{1}"])
     assert result.exit_code == 3, result.output
     assert "specs/new.factory does not exist at HEAD@{1}: every figure and part below is new." in result.stdout
@@ -101,22 +80,6 @@ def test_a_ref_that_names_no_one_commit_is_a_usage_error_that_says_why(history, 
 
 # ----------------------------------------------------------------------------- (d) a reason's field, not its words
 
-DENSE_EP = '''from systems import DGX_H100
-from models import Llama3_1_8B
-site lab {
-  land_price = 0 USD
-  training tiny {
-    model = Llama3_1_8B
-    system = DGX_H100
-    accelerators = 8
-    tokens = 1 Ttok
-    ep = 2
-    tp = 8
-  }
-}
-'''
-
-
 @pytest.mark.parametrize("case, field", [("ep", "ep"), ("tp", "tp")])
 def test_an_infeasible_workload_s_error_stands_at_its_field_whatever_the_reason_says(monkeypatch, case,
                                                                                        field) -> None:
@@ -130,7 +93,7 @@ def test_an_infeasible_workload_s_error_stands_at_its_field_whatever_the_reason_
     from compiler import evaluate_text
     from compiler.models import training
 
-    spec = DENSE_EP if case == "ep" else DENSE_EP.replace("    ep = 2\n", "").replace("tp = 8", "tp = 16")
+    spec = DENSE_EP if case == "ep" else DENSE_EP.replace("    ep = 2\n", "    tp = 16\n")
     lines = spec.splitlines()
     line = next(i for i, x in enumerate(lines, 1) if x.strip().startswith(f"{field} = "))
     produce = training.why_infeasible
@@ -218,3 +181,47 @@ def test_a_stdlib_assert_failed_by_a_user_block_stands_at_that_block_in_text_jso
                        "systems.factory").read_text().splitlines()[related["region"]["startLine"] - 1]
     assert name in stdlib_line
 
+
+# ----------------------------------------------------------------------------- (e) what a "chiller" room rejects through
+
+def _starter(ambient: str, rejection: str, halls: int = 1) -> dict:
+    from compiler import evaluate_text
+
+    text = (Path(__file__).parents[1] / "examples" / "enterprise_starter.factory").read_text()
+    text = text.replace('  land_price = 0 USD', f'  land_price = 0 USD\n  ambient_temp = {ambient}\n'
+                        f'  heat_rejection = "{rejection}"')
+    if halls > 1:
+        text = text.replace("  hall server_room {", f"  hall server_room x {halls} {{")
+    results, sink = evaluate_text(text, "starter.factory")
+    assert not [d for d in sink.errors if d.code not in ("assert-failed",)], [d.message for d in sink.errors]
+    return {k: float(np.asarray(v).ravel()[0]) for k, v in results.values.items()
+            if isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.size}
+
+
+def test_a_chiller_room_counts_the_economizer_coils_its_capex_charges_as_dry_coolers() -> None:
+    """The enterprise starter's 4 racks of air (67.02 kW of IT heat at peak) on air-cooled chillers
+    (heat_rejection "chiller"). At a 10 degC design day its air loop cools freely: the capex charges its heat
+    rejection class on that heat (economizer_heat, priced as dry coolers: s24-capex2, s25-design), while
+    `dry_coolers` read 0 and nothing counted what was bought. `economizer_coils` counts it by hand:
+    ceil(67.02 kW / 1 MW) + 1 spare = 2, on the hall and on the site's one plant; at 35 degC the air needs the
+    chillers' compressors (economizer_heat 0): 0 coils, and the class charges nothing. On "dry_cooler" the same
+    room's dry coolers reject all of it: `dry_coolers` counts them and `economizer_coils` is 0. Its cost is
+    unchanged (an output only)."""
+    cool = _starter("10 degC", "chiller")
+    for block in ("headquarters", "headquarters.server_room"):
+        assert cool[f"{block}.economizer_coils"] == 2.0 and cool[f"{block}.dry_coolers"] == 0.0
+    charged = "headquarters.detail.capex_cooling_heat_rejection_with_halls"
+    assert cool[charged] == pytest.approx(67_021 * 2.4804 * 0.2475, rel=1e-3)     # $41,152: s24-capex2's figure
+    hot = _starter("35 degC", "chiller")
+    assert hot["headquarters.economizer_coils"] == 0.0 and hot["headquarters.server_room.economizer_coils"] == 0.0
+    assert hot[charged] == 0.0          # no coils counted, none charged
+    dry = _starter("10 degC", "dry_cooler")
+    assert dry["headquarters.economizer_coils"] == 0.0 and dry["headquarters.dry_coolers"] == 2.0
+
+
+def test_a_site_s_economizer_coils_are_one_plant_with_its_spare_once() -> None:
+    """Five such rooms: 5 x 67.02 kW = 335.1 kW -> ceil(0.3351) + 1 = 2 coils on the site's one plant, not 5 x 2
+    (as its dry coolers, s19-energy); each hall alone still needs 2."""
+    five = _starter("10 degC", "chiller", halls=5)
+    assert five["headquarters.server_room.economizer_coils"] == 2.0
+    assert five["headquarters.economizer_coils"] == 2.0
