@@ -1062,7 +1062,10 @@ def _economizer_load(block):
 
 def _coils(ctx, load):
     """Economizer coils for `load`: dry-cooler units (`dry_cooler_capacity`, N+1), as the capex's heat-rejection
-    estimate prices them (its reference row, DryCooler_1MW at N+1: compiler.models.cost `_sized`)."""
+    estimate prices them (its reference row, DryCooler_1MW at N+1: compiler.models.cost `_sized`). No load, no
+    coil: the capacity is not read (a campus on "dry_cooler" lists no dry-cooler assumption it never uses)."""
+    if not np.any(load > 0):
+        return np.zeros(1)
     return unit_count(load, ctx.get("dry_cooler_capacity", A.dry_cooler_capacity), 1)
 
 
