@@ -1203,7 +1203,7 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
 
 def commit_of(top: str, ref: str) -> str:
     """The commit id `ref` names in the repository at `top`, in any of git's forms for one commit (`main`, `v1.2`,
-    a hash, `HEAD~2`, `HEAD^`, `HEAD@{1}`, `main@{upstream}`, `@`; `A...B` and `A...`: their merge base,
+    a hash, `HEAD~2`, `HEAD^`, `HEAD@{1}`, `main@{upstream}`, `@`, `:/message`; `A...B` and `A...`: their merge base,
     `merge_base`). Raises PlanError with a reason for what names no one commit: a range `A..B` (two dots: which
     side?), `REF:PATH` (a file or folder in a tree: the spec's path is the SPEC argument), a ref that starts with
     `-` (git would read an option), or one git cannot resolve (git's own reason, such as "no upstream configured
@@ -1216,12 +1216,14 @@ def commit_of(top: str, ref: str) -> str:
         raise PlanError(f"--base-ref {ref}: a range names two commits; name the one to compare with "
                         f"(--base-ref {left or 'HEAD'}), or {left or 'HEAD'}...{right} for the commit where "
                         f"{right or 'HEAD'} left {left or 'HEAD'} (their merge base)")
-    if ":" in ref:
+    if ":" in ref and not ref.startswith(":/"):       # (`:/fix typo`: the youngest commit whose message matches)
         raise PlanError(f"--base-ref {ref}: REF:PATH names a file in a commit, not a commit; give the commit "
                         f"(--base-ref {ref.partition(':')[0] or 'HEAD'}) and the spec's path as SPEC")
-    at = merge_base(top, ref)
-    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", f"{at}^{{commit}}"],
-                           capture_output=True, text=True, timeout=60)
+    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", merge_base(top, ref)], capture_output=True,
+                           text=True, timeout=60)
+    if known.returncode == 0:         # the object it names, peeled to its commit (`:/text` takes no `^{commit}`)
+        known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", f"{known.stdout.strip()}^{{commit}}"],
+                               capture_output=True, text=True, timeout=60)
     if known.returncode != 0:
         why = [line.removeprefix("fatal: ") for line in known.stderr.splitlines()
                if line.strip() and "Needed a single revision" not in line]

@@ -37,7 +37,7 @@ def history(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.mark.parametrize("ref", ["HEAD@{1}", "HEAD~1", "HEAD^", "main@{1}", "main~1...main"])
+@pytest.mark.parametrize("ref", ["HEAD@{1}", "HEAD~1", "HEAD^", "main@{1}", "main~1...main", ":/four racks"])
 def test_a_ref_in_any_of_git_s_forms_for_one_commit_is_the_commit_before(history, ref) -> None:
     """Every form names the first commit (4 racks): the plan is the change to 6 racks, labelled with the ref as
     written, and JSON says the ref (`base_ref`) so nothing splits `PATH@REF` at an `@` of the ref."""
