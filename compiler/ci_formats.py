@@ -44,13 +44,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dsl.diagnostics import CODES, COMMAND_LINE_FLAGS, ERROR, NOTE, WARNING, Diagnostic, place
 
-from . import STDIN_NAME
+from . import STDIN_NAME, STDLIB_PREFIX
 from .render.results_schema import Check, Diagnostic as DiagnosticModel
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "factory"
 SRCROOT = "%SRCROOT%"
+STDLIB_ROOT = "FACTORY_STDLIB"     # the stdlib's folder (run.originalUriBaseIds), for a related stdlib line
 _LEVELS = {ERROR: "error", WARNING: "warning", NOTE: "note"}
 _GITHUB_COMMANDS = {ERROR: "error", WARNING: "warning", NOTE: "notice"}
 RULE_IDS = sorted(CODES)
@@ -156,6 +157,20 @@ def _artifact_location(file: str, base: Path) -> dict:
     return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
 
 
+def _in_stdlib(span) -> bool:
+    """Whether a span points into the standard library (`<stdlib>/systems.factory`), no file of the repository."""
+    return span is not None and span.file.startswith(STDLIB_PREFIX + "/")
+
+
+def _related_artifact(file: str, base: Path) -> dict:
+    """A related span's artifact: a stdlib file (the limit or assert a user's block fails, `<stdlib>/systems.factory`)
+    under the FACTORY_STDLIB base, else as `_artifact_location`. Until session 26 a stdlib line was dropped from
+    relatedLocations (no file of the repository), so SARIF alone lacked what the text and JSON relate."""
+    if file.startswith(STDLIB_PREFIX + "/"):
+        return {"uri": quote(file.removeprefix(STDLIB_PREFIX + "/")), "uriBaseId": STDLIB_ROOT}
+    return _artifact_location(file, base)
+
+
 def _region(span) -> dict:
     return {"startLine": span.line, "startColumn": span.col, "endLine": span.end_line, "endColumn": span.end_col}
 
@@ -186,15 +201,21 @@ def sarif_log(diagnostics: list[Diagnostic], files: list[str], base_dir: str | N
                 location["logicalLocations"] = [{"fullyQualifiedName": typed, "kind": "parameter"}]
         result = {"ruleId": diag.code, "ruleIndex": index[diag.code], "level": _LEVELS[diag.severity],
                   "message": {"text": _full_text(diag, files, sources)}, "locations": [location]}
-        related = [r for r in diag.related if _in_a_file(r.span, files)]
+        related = [r for r in diag.related if _in_a_file(r.span, files) or _in_stdlib(r.span)]
         if related:
             result["relatedLocations"] = [
                 {"id": i, "message": {"text": r.label},
-                 "physicalLocation": {"artifactLocation": _artifact_location(r.span.file, base),
+                 "physicalLocation": {"artifactLocation": _related_artifact(r.span.file, base),
                                       "region": _region(r.span)}} for i, r in enumerate(related)]
         results.append(result)
+    roots = {SRCROOT: {"uri": base.as_uri() + "/"}}
+    if any(_in_stdlib(r.span) for d in diagnostics for r in d.related):
+        from dsl.resources import stdlib_dir
+
+        roots[STDLIB_ROOT] = {"uri": Path(stdlib_dir()).resolve().as_uri() + "/",
+                              "description": {"text": "factory-dsl's standard library (`<stdlib>/` in messages)"}}
     run = {"tool": {"driver": {"name": TOOL_NAME, "version": _version(), "rules": rules}},
-           "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri() + "/"}},
+           "originalUriBaseIds": roots,
            "columnKind": "unicodeCodePoints",
            "results": results}
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}

@@ -188,10 +188,11 @@ def check(files, fmt, max_errors, stdin_name, defines, root, fail_on):
         checks, sink = check_files(readable, define_map, root)
         names, shown = readable, tuple(readable)
     if fmt == "json":
+        from .render.results import check_places
+
         out = {"format_version": FORMAT_VERSION, "files": list(shown),
                "ok": not sink.has_errors(),
-               "checks": [{"name": c.name, "ok": c.ok, "message": c.message,
-                           "location": c.span.to_json() if c.span else None} for c in checks],
+               "checks": [{"name": c.name, "ok": c.ok, "message": c.message, **check_places(c)} for c in checks],
                "diagnostics": _diagnostics_json(sink)}
         click.echo(json.dumps(out, indent=2, sort_keys=False))
     elif fmt == "sarif":

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
@@ -55,6 +56,7 @@ from .graph import CompletingDict, Graph, Instance, Node, expand_reads, release_
 from .ir import (AGGREGATES, MEMBER_KIND, MEMBER_NODE, MEMBER_PART, Cancelled, ExprVisitor, Tail,  # noqa: F401
                  bind, canonical_kind, lookup_member, lookup_name, module_value, unit_of)
 from .lower import LazyNodes, Lowering
+from .reason import Reason, about
 from .models import Assumption, Option
 
 
@@ -116,6 +118,9 @@ class CheckResult:
     span: object
     detail: str = ""
     failing: list[int] = field(default_factory=list)
+    # a check written in an imported file (the stdlib's) that fails for a block of an evaluated file: `span` is that
+    # block (where its error stands, `finding_span`), and the check's own place is related: [Related(span, label)]
+    related: list = field(default_factory=list)
 
 
 @dataclass
@@ -204,7 +209,8 @@ class Evaluator:
         self.reading: list[list[str]] = []
         self.scenario_axis = self._scenario_axis()
         self.absent: dict[str, Absent] = {}
-        self.infeasible: dict[str, tuple[Instance, np.ndarray, str]] = {}   # workload path -> (instance, mask, reason)
+        # workload path -> (instance, mask, reason text, the Reason that names its field or None)
+        self.infeasible: dict[str, tuple[Instance, np.ndarray, str, Optional[Reason]]] = {}
         # a `let` a model read for one of its assumptions or options: its unit and range are checked (compiler.checks)
         self.let_declared: dict[str, Assumption | Option] = {}
         # refused reads (`refuse_read`): a let or field a model read -> (why no model runs on it, in which
@@ -527,10 +533,12 @@ class Evaluator:
         if inst is None:
             return
         if inst.path in self.infeasible:
-            _, earlier, first = self.infeasible[inst.path]
-            self.infeasible[inst.path] = (inst, earlier | mask, first)
-        else:
-            self.infeasible[inst.path] = (inst, mask, text)
+            _, earlier, first, field = self.infeasible[inst.path]
+            self.infeasible[inst.path] = (inst, earlier | mask, first, field)
+        else:      # what the reason is about (its field), as the model gave it: the failing scenarios' first
+            failing = [reason] if isinstance(reason, str) else [r for r, bad in zip(
+                np.broadcast_to(np.asarray(list(reason), dtype=object), mask.shape), mask) if bad]
+            self.infeasible[inst.path] = (inst, mask, text, about(failing))
 
     @staticmethod
     def _reasons_by_scenario(mask: np.ndarray, reason) -> np.ndarray:
@@ -1532,15 +1540,23 @@ def infeasible_site_figures(ev: Evaluator, inst: Instance) -> list[str]:
     return [q for q in paths if q in ev.graph.nodes]
 
 
-def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str) -> CheckResult:
-    """The `infeasible-workload` error and failed check of a workload whose figures have no value."""
+def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: str,
+                     structured: Optional[Reason] = None) -> CheckResult:
+    """The `infeasible-workload` error and failed check of a workload whose figures have no value, at the field
+    the reason is about (`structured.field`, compiler/reason.py: `ep` for "`ep` = 2 asks for expert parallelism
+    ...") where the workload sets it, else at the workload's name. The field is read from the structure the model
+    gave, never from the words (until session 26 a regex on the text, so rewording a reason moved its error). A
+    reason given as plain text (the inference package's, not yet structured) still has its field read from its
+    leading "`NAME` = " or "no parallel layout exists with NAME = ", as before."""
     failing = [int(i) for i in np.flatnonzero(mask)]
     count = ev.graph.scenario_count
     span = inst.block.name_span
-    field = re.match(r"`(\w+)` = ", reason) \
-        or re.match(r"no parallel layout exists with (\w+) = ", reason)   # one field's value ("`ep` = 2 ...",
-    #                                                                        "... exists with tp = 16"): at it
-    node = ev.graph.nodes.get(f"{inst.path}.{field.group(1)}") if field else None
+    if structured is not None:
+        field = structured.field
+    else:
+        words = re.match(r"`(\w+)` = ", reason) or re.match(r"no parallel layout exists with (\w+) = ", reason)
+        field = words.group(1) if words else None
+    node = ev.graph.nodes.get(f"{inst.path}.{field}") if field else None
     if node is not None and node.kind == "field":
         span = getattr(node.expr, "span", None) or node.span or span
     notes = []
@@ -1637,7 +1653,7 @@ def evaluate_limit(ev: Evaluator, check) -> CheckResult | None:
     shown, related = finding_span(ev, check.instance, span, f"the limit `{lim.right}`")
     ev.sink.error(Code.LIMIT_EXCEEDED, f"limit exceeded: {lim.message}{where} in `{check.instance.path}`", shown,
                   notes=[detail], related=related)
-    return CheckResult(check.name, False, lim.message, span, detail, failing)
+    return CheckResult(check.name, False, lim.message, shown, detail, failing, related)
 
 
 def _limit_span(ev: Evaluator, check):
@@ -1717,7 +1733,8 @@ def evaluate_check(ev: Evaluator, check) -> CheckResult | None:
         text += f" in `{check.instance.path}`"
     span, related = finding_span(ev, check.instance, stmt.expr.span, "the assert")
     ev.sink.error(Code.ASSERT_FAILED, text, span, notes=[detail] if detail else [], related=related)
-    return CheckResult(check.name, False, message, stmt.span, detail, failing)
+    located, inherited = finding_span(ev, check.instance, stmt.span, "the assert")    # its whole statement related
+    return CheckResult(check.name, False, message, located, detail, failing, inherited)
 
 
 def finding_span(ev: Evaluator, instance: Instance | None, span, what: str) -> tuple:
@@ -1726,7 +1743,9 @@ def finding_span(ev: Evaluator, instance: Instance | None, span, what: str) -> t
     block of the instance's, up its parents, written in an evaluated file, with the check's own line related. So
     the evaluated file holds the error, where its author (and an editor showing that file's diagnostics) sees it;
     a check written in an evaluated file, or failing for an imported definition alone, stays at `span`.
-    Returns (span, related)."""
+    Returns (span, related). The failed check's `location` (results JSON, `check --format json`) is the same
+    block, with `related` its own line, as its error (s26-contract: it was the stdlib's line, which the user
+    cannot edit, beside an error at their block)."""
     if span is None or instance is None:
         return span, []
     entries = {m.name for m in ev.lowering.checked.program.entries}

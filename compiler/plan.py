@@ -42,7 +42,8 @@ value passes the change gates. Violations are reported, never skipped. A site or
 has nothing for max, min or max_increase to check (not applied); max_decrease on it is violated. The mirror: one
 the change adds has nothing for max_decrease to check (not applied); max_increase on it is violated.
 
-Exit codes (also in README and docs/ci.md): 0 no change; 3 changed, within policy; 4 a policy gate is
+Exit codes (also in README and docs/ci.md): 0 no change (a definition that only moved between the spec and a
+module it imports is listed, and is no change); 3 changed, within policy; 4 a policy gate is
 violated; 1 the new spec has errors (or warnings, with --fail-on warning); 2 usage (bad arguments, an
 unreadable file or policy, a git ref that does not exist) or an internal error. 1 and 2 take precedence.
 Where both specs are sweeps, scenarios are paired by their swept params' values, never by number
@@ -156,6 +157,7 @@ class Snapshot:
     missing: bool = False                         # --base-ref: the spec does not exist on this side (the old: at
     #                                               the ref, new in the change; the new: deleted by the change)
     places: Optional[object] = None               # --base-ref: text -> text, the extracted tree's paths as PATH@REF
+    ref: Optional[str] = None                     # --base-ref: the ref as written (`main`, `HEAD@{1}`), old side only
     sweeps: dict[str, tuple] = field(default_factory=dict)   # swept param -> its value in every scenario (SI)
     sweep_lists: dict[str, tuple] = field(default_factory=dict)   # swept param -> its values as written (SI)
     series: dict[str, tuple] = field(default_factory=dict)   # KPI path -> its value in every scenario (a sweep's)
@@ -664,8 +666,11 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
     added = [name for name in added if not (new.checks[name] and name.partition(": ")[0] in moved)]
     removed = [name for name in removed if not (old.checks[name] and name.partition(": ")[0] in moved)]
     removed_failing = [name for name in removed if not old.checks[name]]
-    changed = any(k["changed"] for k in kpis) or bool(parts) or bool(newly_failing or fixed or added or removed) \
-        or old.evaluated != new.evaluated or bool(inputs) or bool(costs)
+    # a definition that only moved (`defined in` its one detail) changes no figure, placement or check: listed,
+    # as Terraform lists a `moved` address, but no change (exit 0), as a renamed spec file is none
+    changed = any(k["changed"] for k in kpis) or any(p["path"] not in moved for p in parts) \
+        or bool(newly_failing or fixed or added or removed) or old.evaluated != new.evaluated or bool(inputs) \
+        or bool(costs)
     changed = changed or bool(added_points or removed_points)
     doc = {"plan_format_version": PLAN_FORMAT_VERSION, "old": old.spec, "new": new.spec,
            "old_evaluated": old.evaluated, "new_evaluated": new.evaluated, "changed": changed,
@@ -675,6 +680,8 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                       "failing": sorted(name for name, ok in new.checks.items() if not ok)},
            "new_diagnostics": new.diagnostics, "policy": [],
            "old_diagnostics": old.diagnostics if not old.evaluated else []}
+    if old.ref is not None:
+        doc["base_ref"] = old.ref
     if old.missing:
         doc["old_missing"] = True
     if new.missing:
@@ -1163,11 +1170,7 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     rel_spec = os.path.relpath(spec_abs, top)
     if rel_spec.startswith("..") or rel_folder.startswith(".."):
         raise PlanError(f"--base-ref: {spec} is outside the repository {top}")
-    at = merge_base(top, ref)          # the commit the ref names (`main...`: the merge base), for git
-    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{at}^{{tree}}"],
-                           capture_output=True, timeout=60)
-    if known.returncode != 0:
-        raise PlanError(f"--base-ref {ref}: not a commit of {top}")
+    at = commit_of(top, ref)          # the commit the ref names (`main...`: the merge base), for git
     listed = subprocess.run(["git", "-C", top, "ls-tree", "-r", "--name-only", f"{at}^{{tree}}", "--",
                              rel_spec.replace(os.sep, "/")], capture_output=True, text=True, timeout=60)
     if listed.returncode == 0 and not listed.stdout.strip():
@@ -1196,6 +1199,36 @@ def spec_at_ref(ref: str, spec: str, workdir: str, root: str | None = None) -> t
     if not os.path.isfile(path):
         raise PlanError(f"--base-ref {ref}: {rel_spec} does not exist at that ref")
     return path, (os.path.join(tree, rel_folder) if root else None), tree, top
+
+
+def commit_of(top: str, ref: str) -> str:
+    """The commit id `ref` names in the repository at `top`, in any of git's forms for one commit (`main`, `v1.2`,
+    a hash, `HEAD~2`, `HEAD^`, `HEAD@{1}`, `main@{upstream}`, `@`, `:/message`; `A...B` and `A...`: their merge base,
+    `merge_base`). Raises PlanError with a reason for what names no one commit: a range `A..B` (two dots: which
+    side?), `REF:PATH` (a file or folder in a tree: the spec's path is the SPEC argument), a ref that starts with
+    `-` (git would read an option), or one git cannot resolve (git's own reason, such as "no upstream configured
+    for branch 'main'"). Until session 26 each was "not a commit", and a split of `PATH@REF` at its last `@` named
+    `HEAD@{1}`'s spec `PATH@HEAD` "at {1}"."""
+    if ref.startswith("-"):
+        raise PlanError(f"--base-ref {ref}: a git ref cannot start with '-' (it would be read as an option)")
+    if ".." in ref.replace("...", ""):
+        left, _, right = ref.partition("..")
+        raise PlanError(f"--base-ref {ref}: a range names two commits; name the one to compare with "
+                        f"(--base-ref {left or 'HEAD'}), or {left or 'HEAD'}...{right} for the commit where "
+                        f"{right or 'HEAD'} left {left or 'HEAD'} (their merge base)")
+    if ":" in ref and not ref.startswith(":/"):       # (`:/fix typo`: the youngest commit whose message matches)
+        raise PlanError(f"--base-ref {ref}: REF:PATH names a file in a commit, not a commit; give the commit "
+                        f"(--base-ref {ref.partition(':')[0] or 'HEAD'}) and the spec's path as SPEC")
+    known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", merge_base(top, ref)], capture_output=True,
+                           text=True, timeout=60)
+    if known.returncode == 0:         # the object it names, peeled to its commit (`:/text` takes no `^{commit}`)
+        known = subprocess.run(["git", "-C", top, "rev-parse", "--verify", f"{known.stdout.strip()}^{{commit}}"],
+                               capture_output=True, text=True, timeout=60)
+    if known.returncode != 0:
+        why = [line.removeprefix("fatal: ") for line in known.stderr.splitlines()
+               if line.strip() and "Needed a single revision" not in line]
+        raise PlanError(f"--base-ref {ref}: not a commit of {top}" + (f" ({why[0]})" if why else ""))
+    return known.stdout.strip()
 
 
 def merge_base(top: str, ref: str) -> str:
@@ -1248,12 +1281,13 @@ def base_snapshot(ref: str, spec: str, defines: dict[str, str], root: str | None
         try:
             path, base_root, tree, top = spec_at_ref(ref, spec, workdir, root)
         except NotAtRef:
-            return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True)
+            return Snapshot(f"{spec}@{ref}", False, sink=Sink(), missing=True, ref=ref)
         label = os.path.relpath(os.path.join(top, os.path.relpath(path, tree))) + f"@{ref}" \
             if os.path.relpath(path, tree) != os.path.relpath(os.path.realpath(os.path.abspath(spec)), top) \
             else f"{spec}@{ref}"                  # a renamed spec: its path at the ref, as `_relabel` names its files
         snap = snapshot([path], label, defines, base_root, scenario, pair_with)
         _relabel(snap, tree, top, ref)
+        snap.ref = ref
         return snap
 
 
@@ -1486,18 +1520,21 @@ def _headline_weight(k: dict) -> tuple[bool, float]:
 def headline(doc: dict) -> str:
     """One sentence, after Infracost's "Monthly cost will increase by $1,402 (+17%)": the changes of TCO, $/Mtok and
     facility power, the material ones (`MATERIAL_RELATIVE_CHANGE`) only when there are some."""
+    # the old side is `PATH@REF`, and a ref may hold `@` itself (`HEAD@{1}`, `main@{upstream}`): split at the ref
+    ref = doc.get("base_ref") or doc["old"].rpartition("@")[2]
     if doc.get("new_missing"):
-        ref = doc["old"].rpartition("@")[2]
         return f"{doc['new']} is deleted by the change (it exists at {ref}): every figure and part below is removed."
     if not doc["new_evaluated"]:
         return "The new spec has errors, so it could not be evaluated."
     if doc.get("old_missing"):
-        spec, _, ref = doc["old"].rpartition("@")
+        spec = doc["old"].removesuffix(f"@{ref}")
         return f"{spec} does not exist at {ref}: every figure and part below is new."
     if not doc["old_evaluated"]:
         return "The old spec has errors, so it could not be evaluated: every figure and part below is new."
     if not doc["changed"]:
-        return "No change to the plan's figures, parts or checks."
+        moves = [f"`{p['path']}`: {p['details'][0]['old']} -> {p['details'][0]['new']}" for p in doc["parts"]]
+        return "No change to the plan's figures, parts or checks" + (
+            f"; {len(moves)} definition(s) only moved ({'; '.join(moves)})" if moves else "") + "."
     sentences = []
     leading = [max(ks, key=_headline_weight) for name in ("tco_year", "usd_per_mtok", "facility_power")
                for ks in [[k for k in doc["kpis"] if k["name"] == name and k["changed"]]] if ks]
@@ -1849,7 +1886,8 @@ def render_github(doc: dict, paths=None) -> str:
         return f"::{level} {at(where)}title={escape_property(title)}::{escape_data(message)}"
 
     # --base-ref: the old side's places are PATH@REF, no file (PATH is the new spec's, or its old path if renamed)
-    at_ref = doc["old"].startswith(doc["new"] + "@") or ("@" in doc["old"] and not os.path.isfile(doc["old"]))
+    at_ref = doc.get("base_ref") is not None or doc["old"].startswith(doc["new"] + "@") \
+        or ("@" in doc["old"] and not os.path.isfile(doc["old"]))
     lines = [command("notice", "factory plan", headline(doc))]
     lines += [command("notice", "factory plan: scenarios", line) for line in _scenario_changes(doc)]
     for i, line in zip(doc.get("inputs", []), _input_lines(doc)):     # at the param's line, where it has one
@@ -2086,6 +2124,9 @@ class PlanDocument(_Strict):
     policy: list[Gate]
     scenarios: Optional[Scenarios] = Field(None, description="present when a spec is a sweep of several scenarios: "
                                            "which one the figures are; an added field (older plans lack it)")
+    base_ref: Optional[str] = Field(None, description="--base-ref: the git ref as written (`main`, `HEAD@{1}`, "
+                                    "`main...`), the part of `old` (`PATH@REF`) after PATH; absent in a plan of two "
+                                    "files; an added field (older plans lack it)")
     old_missing: bool = Field(False, description="--base-ref: the spec does not exist at the ref (it is new in "
                               "the change), so it is compared with nothing and every figure and part is new; an "
                               "added field (older plans lack it)")

@@ -330,8 +330,9 @@ class PlacementShare:
         if type(found) is tuple:
             result, diag = found
             self._report(diag, check.instance.path, check.stmt.expr.span, "the assert", check.instance)
-            return CheckResult(check.name, False, result.message, check.stmt.span, result.detail,
-                               list(result.failing))
+            located, about = self._located(check.stmt.span, "the assert", check.instance)
+            return CheckResult(check.name, False, result.message, located, result.detail,
+                               list(result.failing), about)
         return CheckResult(check.name, True, found.message, check.stmt.span)
 
     def limit(self, i: int, check):
@@ -355,8 +356,16 @@ class PlacementShare:
         if type(found) is tuple:
             result, diag = found
             self._report(diag, check.instance.path, span, f"the limit `{check.limit.right}`", check.instance)
-            return CheckResult(check.name, False, result.message, span, result.detail, list(result.failing))
+            located, about = self._located(span, f"the limit `{check.limit.right}`", check.instance)
+            return CheckResult(check.name, False, result.message, located, result.detail, list(result.failing),
+                               about)
         return CheckResult(check.name, True, found.message, span)
+
+    def _located(self, span, what: str, instance) -> tuple:
+        """Where a failed check of this placement stands (`evaluate.finding_span`): (span, related)."""
+        from .evaluate import finding_span
+
+        return finding_span(self.ev, instance, span, what)
 
     def _report(self, diag, path: str, span, what: str, instance) -> None:
         """The first's error of a failed check, naming `path` (its message ends `in `<instance>``), at `span`, or

@@ -314,7 +314,8 @@ cdus              count   output  coolant distribution units, including redundan
 crahs             count   output  computer-room air handlers, including redundant spares
 chillers          count   output  chillers, including redundant spares
 chiller_load      W       output  peak heat the chillers carry at the design ambient (the loops that need compressors, with their pumps' and fans' heat): what their count is sized on
-dry_coolers       count   output  dry coolers, including redundant spares
+dry_coolers       count   output  dry coolers, including redundant spares, where heat_rejection is "dry_cooler" (0 on "chiller": see economizer_coils)
+economizer_coils  count   output  free-cooling coils where heat_rejection is "chiller", in dry-cooler units with spares: they reject the heat of the loops that cool freely at the design ambient (the chillers' own condensers reject the rest), priced in capex_cooling as dry coolers; 0 on "dry_cooler" and "cooling_tower"
 capex_power       USD     output  power-chain equipment (transformers, switchgear, UPS, rectifiers, distribution)
 capex_cooling     USD     output  cooling equipment (CDUs, CRAHs, chillers, dry coolers, towers, pumps)
 capex_building    USD     output  building shell and fit-out

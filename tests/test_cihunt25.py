@@ -139,8 +139,13 @@ def test_a_definition_moved_into_an_imported_file_is_one_changed_part(renamed) -
             _git(renamed, "mv", "specs/hq.factory", "specs/campus.factory")
             (renamed / "specs" / "campus.factory").write_text(text)
         result = CliRunner().invoke(main, ["plan", spec_arg, "--base-ref", ref, "--format", "json"])
-        assert result.exit_code == 3, result.output
+        # a pure move changes no figure, placement or check: no change (exit 0), the move listed (s26-contract;
+        # exit 3 until session 26, as if the campus had changed)
+        assert result.exit_code == 0, result.output
         plans.append(__import__("json").loads(result.stdout))
+        assert not plans[-1]["changed"]
+        said = CliRunner().invoke(main, ["plan", spec_arg, "--base-ref", ref]).stdout
+        assert "No change to the plan's figures, parts or checks; 1 definition(s) only moved (`node`: " in said
     for plan, (before, after) in zip(plans, [("this spec", "imported from servers.factory"),
                                              ("imported from servers.factory", "this spec")]):
         assert [(p["path"], p["change"], p["role"], [(d["what"], d["old"], d["new"]) for d in p["details"]])

@@ -287,6 +287,9 @@ Formulas:
                        because it named no rejection gear. What reads 0 is the count: `dry_coolers` counts units on
                        "dry_cooler" only (facility `_dry_coolers_own`); counting the economizer coils there too would
                        move a placed-plant limit check (`dry-cooler-capacity`) and `_SIZED_BY_MODEL`, left to the lead
+      s26-contract note: they are counted apart, `economizer_coils` (facility: ceil(economizer_heat / dry_cooler
+                       capacity) + 1 on "chiller", else 0), so the charge above has a count beside it; `dry_coolers`
+                       and every cost are unchanged
       heat rejection : only the kind the block's `heat_rejection` names replaces the class's estimate; a dry
                        cooler or tower of another kind rejects no heat in the model: it is priced as written
                        (its count; a dry cooler without one: 0, the model sizes none) on top of the estimate,

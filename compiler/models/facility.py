@@ -167,6 +167,14 @@ A site's own share (the IT it holds outside its halls, which it feeds and cools 
     cdus_outside_halls / crahs_outside_halls = ceil(heat / capacity) + spares, as cdus / crahs
     chillers_outside_halls / dry_coolers_outside_halls = the units the heat outside its halls needs on a plant
                                of its own, sized as chillers / dry_coolers on that heat
+    economizer_coils           = ceil(economizer_heat / dry_cooler_capacity) + 1 where heat_rejection is "chiller",
+                                 else 0 (a site: on its own and each hall's x its count, one plant, its spare once):
+                                 the coils that reject the heat of the loops that cool freely at the design ambient
+                                 on air-cooled chillers (the chillers' condensers reject the rest), which the capex
+                                 prices as dry coolers (cost.py s24-capex2, s25-design). `dry_coolers` counts the dry
+                                 coolers of "dry_cooler" only, so on "chiller" it read 0 beside a heat-rejection
+                                 charge nothing counted (s26-contract): the enterprise starter at a 10 degC design
+                                 day, $41,152 of it for 67.02 kW, now 2 coils (1 + a spare); its cost is unchanged
     chillers (site)            = ceil((load outside halls + sum(hall count * hall load)) / chiller.capacity) +
                                  spares: chillers and dry coolers are placed on the site only, one plant for its
                                  halls and its own heat, so its N+1 spare is the plant's, once (likewise
@@ -187,7 +195,7 @@ import numpy as np
 from . import POSITIVE, SHARE, Assumption, NON_NEGATIVE, cached, left_over, limit, output
 from . import assumptions as A
 from .power import part_power, places_power
-from .thermal import SPARES, units_needed
+from .thermal import SPARES, unit_count, units_needed
 
 POWER_GEAR = ("transformer", "switchgear", "ups", "rectifier", "pdu", "busway")
 # The stages of the chain, meter to IT, each a class of gear: placed gear of a class replaces that class's
@@ -1043,6 +1051,34 @@ def _dry_coolers_own(ctx):
     return units_needed(ctx, "dry_cooler", rejected, A.dry_cooler_capacity)
 
 
+def _economizer_load(block):
+    """The heat a block on heat_rejection "chiller" rejects through economizer coils: its `economizer_heat` (the
+    loops that cool freely at the design ambient; the chillers' own condensers reject the rest); 0 on "dry_cooler"
+    and "cooling_tower", whose dry coolers or towers reject all of it."""
+    if block.inherited_text("heat_rejection", "chiller") != "chiller":
+        return np.zeros(1)
+    return economizer_heat(block)
+
+
+def _coils(ctx, load):
+    """Economizer coils for `load`: dry-cooler units (`dry_cooler_capacity`, N+1), as the capex's heat-rejection
+    estimate prices them (its reference row, DryCooler_1MW at N+1: compiler.models.cost `_sized`). No load, no
+    coil: the capacity is not read (a campus on "dry_cooler" lists no dry-cooler assumption it never uses)."""
+    if not np.any(load > 0):
+        return np.zeros(1)
+    return unit_count(load, ctx.get("dry_cooler_capacity", A.dry_cooler_capacity), 1)
+
+
+def _economizer_coils_own(ctx):
+    return _coils(ctx, _economizer_load(ctx))
+
+
+def _plant_economizer_coils(ctx):
+    """A site's economizer coils: one plant for its halls and its own heat, as its dry coolers (spares once)."""
+    return _coils(ctx, _economizer_load(ctx) + sum((hall.count * _economizer_load(hall) for hall in halls(ctx)),
+                                                   np.zeros(1)))
+
+
 def _plant_load(ctx, which: int, dry: bool = False):
     """The load on the site's plant: its own (stream_cooling's [1] the heat needing compressors, [2] the heat
     rejected) + sum(hall count x each hall's), the halls' where they reject through dry coolers for `dry`."""
@@ -1204,6 +1240,10 @@ for _kind in ("hall", "site"):
     output(_kind, "dry_coolers", "ceil(heat rejected / dry_cooler.capacity) + spares (a site: one plant for its "
                                  "halls and its own heat, its spares once)")(
         _plant_dry_coolers if _kind == "site" else _dry_coolers_own)
+    output(_kind, "economizer_coils", "ceil(economizer_heat / dry_cooler_capacity) + 1 where heat_rejection is "
+                                      "\"chiller\", else 0 (a site: one plant for its halls and its own heat, its "
+                                      "spares once)")(
+        _plant_economizer_coils if _kind == "site" else _economizer_coils_own)
     output(_kind, "water_year", "heat rejected by towers * 1 yr * the towers' rated water_use, else / "
                                 "evaporation_heat * c / (c - 1) / rho_water")(
         lambda ctx: _count(ctx, "water_year", _water_own))

@@ -1439,6 +1439,12 @@ for _name in ("chillers", "dry_coolers"):
         f"parts:hall.{read.removeprefix('up:')}" for read in READS[f"hall.{_name}"]
         if not read.startswith("up:") or _on_hall(read)) + tuple(
         read for read in READS[f"hall.{_name}"] if read.startswith("up:"))
+# economizer coils (facility.economizer_heat: the loops' heat, less what needs compressors) read what the chillers
+# and the dry coolers read, but for the halls' counts (a site sizes its plant on each hall's heat, not its count)
+for _kind in ("hall", "site"):
+    READS[f"{_kind}.economizer_coils"] = tuple(sorted(
+        (set(READS[f"{_kind}.chillers"]) | set(READS[f"{_kind}.dry_coolers"]))
+        - {"parts:hall.chillers", "parts:hall.dry_coolers"}))
 # the heat the chillers are sized on (facility.chiller_load) is what their count reads
 for _kind in ("hall", "site"):
     READS[f"{_kind}.chiller_load"] = READS[f"{_kind}.chillers"]

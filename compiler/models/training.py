@@ -347,6 +347,7 @@ import numpy as np
 
 from . import Assumption, NON_NEGATIVE, Option, RESERVE, SWITCH, UNIT_FRACTION, WHOLE_NUMBER, cached, limit, output
 from dsl.schema import Range
+from ..reason import Reason, reworded
 from .distinct import blocks as _blocks, distinct as _distinct, row_count as _rows, scatter as _scatter
 from .inference import (PRECISION_BYTES, Architecture, Platform, _model_shape_range, _peak, _power_cap_floor,
                         accelerator_cost, architecture, collective_latency, rated_format)
@@ -1142,21 +1143,26 @@ def why_infeasible(best: dict, arch, hw, n, fixed: dict, i: int, job: dict | Non
 
     ep = at(job["ep_fixed"]) if job is not None else math.nan
     if not best["any_allowed"][i] and ep > 1 and at(arch.experts) <= 0:
-        return (f"`ep` = {f(ep, '')} asks for expert parallelism, but the model has no experts (a dense model, "
-                f"no routed experts to spread over ep ranks), so no parallel layout has ep = {f(ep, '')}")
+        return Reason(f"`ep` = {f(ep, '')} asks for expert parallelism, but the model has no experts (a dense "
+                      f"model, no routed experts to spread over ep ranks), so no parallel layout has ep = "
+                      f"{f(ep, '')}", field="ep", value=ep, limit=at(arch.experts))
     if not best["any_allowed"][i]:
         fixed_text = " and ".join(f"{k} = {f(at(v), '')}" for k, v in fixed.items())
-        return (f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
-                f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} layers "
-                f"(tp a power of two dividing the scale-up domain, tp x pp x cp at most the accelerators, pp at "
-                f"most the layers, dp x micro-batch at most the sequences of the global batch, a given ep a divisor "
-                f"of the routed experts and of dp x cp)")
+        first = next(iter(fixed), None)       # the first field the job fixes: the error stands at it
+        return Reason(f"no parallel layout exists{' with ' + fixed_text if fixed_text else ''}: {f(at(n), '')} "
+                      f"accelerators, a scale-up domain of {f(at(hw['scaleup']), '')}, {f(at(arch.layers), '')} "
+                      f"layers (tp a power of two dividing the scale-up domain, tp x pp x cp at most the "
+                      f"accelerators, pp at most the layers, dp x micro-batch at most the sequences of the global "
+                      f"batch, a given ep a divisor of the routed experts and of dp x cp)",
+                      field=first, value=at(fixed[first]) if first else None)
     layout = (f"tp = {f(at(best['closest_tp']), '')}, pp = {f(at(best['closest_pp']), '')}, "
               f"cp = {f(at(best['closest_cp']), '')}, dp = {f(at(best['closest_dp']), '')}")
     state, need = at(best["closest_state_memory"]), at(best["closest_memory_need"])
-    return (f"the training state does not fit: at best ({layout}) a chip holds {f(state, 'B')} of weights, "
-            f"gradients and optimizer state and {f(need - state, 'B')} of activations, {f(need, 'B')} in all, "
-            f"but has {f(at(best['closest_usable']), 'B')} usable ({f(at(hw['memory']), 'B')} less the reserve)")
+    usable = at(best["closest_usable"])
+    return Reason(f"the training state does not fit: at best ({layout}) a chip holds {f(state, 'B')} of weights, "
+                  f"gradients and optimizer state and {f(need - state, 'B')} of activations, {f(need, 'B')} in all, "
+                  f"but has {f(usable, 'B')} usable ({f(at(hw['memory']), 'B')} less the reserve)",
+                  value=need, limit=usable)        # about the chip's memory, no field of the job
 
 
 def alltoall_share(ctx) -> np.ndarray:
@@ -1439,9 +1445,9 @@ def _name_the_missing_count(platform, best: dict) -> None:
     for i in range(size):
         n_i, need_i = float(held[i % held.size]), float(need[i % need.size])
         if float(feasible[i % feasible.size]) == 0 and math.isfinite(need_i):
-            reasons[i] = (f"{reasons[i]}; no `accelerators` is set, so it is held at the default count, "
-                          f"{n_i:,.0f} ({what}), and its deadline needs {need_i:,.0f} (`accelerators_needed`): "
-                          f"set `accelerators = {need_i:.0f}` to run it there")
+            reasons[i] = reworded(reasons[i], f"{reasons[i]}; no `accelerators` is set, so it is held at the "
+                                  f"default count, {n_i:,.0f} ({what}), and its deadline needs {need_i:,.0f} "
+                                  f"(`accelerators_needed`): set `accelerators = {need_i:.0f}` to run it there")
     best["reason"] = reasons
 
 

@@ -101,11 +101,21 @@ def _total_json(total, flags: dict[str, set[str]], flag_scenarios: dict[str, lis
     return out
 
 
+def check_places(check) -> dict:
+    """A check's `location` and, where it has any, `related`: a check written in the stdlib (or another imported
+    file) that fails for the user's block stands at that block, as its error does, its own line related
+    (`evaluate.finding_span`), as SARIF's relatedLocations and a diagnostic's `related` give it."""
+    out = {"location": check.span.to_json() if check.span else None}
+    related = getattr(check, "related", None)
+    if related:
+        out["related"] = [{"label": r.label, "location": r.span.to_json()} for r in related]
+    return out
+
+
 def _check_json(check, count: int) -> dict:
     """A check as the contract writes it; a failing one names the 0-based scenarios it fails in (`failing`: every
     scenario where it could not be evaluated, or fails whatever the swept values)."""
-    out = {"name": check.name, "ok": check.ok, "message": check.message,
-           "location": check.span.to_json() if check.span else None}
+    out = {"name": check.name, "ok": check.ok, "message": check.message, **check_places(check)}
     if not check.ok:
         failing = sorted({int(i) for i in check.failing if 0 <= int(i) < count})
         out["failing"] = failing or list(range(count))

@@ -100,7 +100,12 @@ class Check(_Strict):
     name: str
     ok: bool
     message: str
-    location: Optional[Location]
+    location: Optional[Location] = Field(description="where the check stands: its own line, or for a check "
+                                         "written in an imported file (the stdlib's) that fails for a block of "
+                                         "the evaluated files, that block, as its error")
+    related: Optional[list[Related]] = Field(default=None, description="added in version 1 (fields are only "
+                                             "ever added): present only when `location` is not the check's own "
+                                             "line: the check as written (the stdlib's limit or assert)")
     failing: Optional[list[int]] = Field(default=None, description="added in version 1 (fields are only ever "
                                          "added): present only when the check fails (ok false): the 0-based "
                                          "indices of the scenarios it fails in")
