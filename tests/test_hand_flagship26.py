@@ -241,3 +241,30 @@ def test_the_reports_money_is_the_json_figure_by_one_rule(label: str, path: str,
     printed = _cell(markdown, label.strip("*"))
     expected = format_money(v(path) * per)
     assert printed.split(" /")[0] == expected, (label, printed, expected)
+
+
+def test_the_pue_and_tco_notes_name_the_service_busy_share_they_move_with(tmp_path) -> None:
+    """The PUE and the TCO are at the metered draw, where the chat service runs at its busy share: set it from 0.6
+    to 0.9 and both move (PUE 1.0801 -> 1.0803, TCO $2.221B -> $2.227B), so their key-figure notes name it, as the
+    energy row's does. Was: "annual average; average load 85.0%" alone (s26-audit)."""
+    busy = (ROOT / SPEC).read_text().replace("    tpot_limit = 50 ms", "    utilization = 0.9\n    tpot_limit = 50 ms")
+    spec = tmp_path / "busy.factory"
+    spec.write_text(busy)
+    results, sink = evaluate_files([str(spec)])
+    assert results is not None, [d.message for d in sink.items]
+    moved = {k: float(results.values[f"{SITE}.{k}"].ravel()[0]) for k in ("pue", "tco_year")}
+    assert moved["pue"] > v("pue") and moved["tco_year"] > v("tco_year"), moved
+    markdown = _built()[2]
+    for label in ("PUE", "TCO per year", "Energy"):
+        assert "service busy 60.0%" in next(line for line in markdown.splitlines() if line.startswith(f"| {label} |"))
+
+
+def test_the_workloads_hours_add_up_to_the_sites_tco() -> None:
+    """Every accelerator of the campus is held by one workload (77,760 training + 25,920 serving = 103,680, no spare),
+    so the chat's cost per hour plus the training run's 77,760 accelerators at its own hour (cost / accelerator-hours,
+    $2.458 / h: the site's hour with the energy share of its type at the planning draw, compiler.models.cost
+    service_accelerator_hour) is the site's TCO per year, to rounding: no dollar billed twice or dropped."""
+    run = f"{SITE}.frontier_run"
+    assert v(f"{run}.accelerators") + v(f"{SITE}.chat.accelerators") == v("accelerators")
+    run_hour = v(f"{run}.cost") / v(f"{run}.accelerator_hours")
+    assert v("services_cost_per_hour") + v(f"{run}.accelerators") * run_hour == pytest.approx(v("tco_year"), rel=1e-12)

@@ -117,12 +117,15 @@ FIELD_STYLES = {**{k.key: k.style for k in KPIS if k.facility is False},
 # (`Node.deps`, transitively), so the value shown is the one the model used (a `finance` block's, the site's,
 # else the assumption's)
 BASIS = {
-    "pue": ("utilization",),
+    # PUE and TCO read the metered draw, where the inference services run at their busy share (service_utilization):
+    # each moves with it (the flagship's PUE 1.0801 -> 1.0803, TCO $2.221B -> $2.227B at 0.6 -> 0.9), so it is named
+    "pue": ("utilization", "service_utilization"),
     "tokens_per_s": ("precision",),
     "served_tokens_per_s": ("service_utilization",),
     "tokens_per_joule": ("precision",),
     "time_to_train": ("precision", "global_batch"),
-    "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
+    "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization",
+                 "service_utilization"),
     "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "cost_per_accelerator_hour",
                      "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
