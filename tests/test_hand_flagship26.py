@@ -48,6 +48,9 @@ CDU_CAP, CRAH_CAP, DRY_CAP = 2e6, 150e3, 1e6             # CDU_row_2MW, CRAH_150
 CHILLER_CAP = 500 * 12000 * 1055.05585262 / 3600         # Chiller_AC_500ton: 500 refrigeration tons in W
 CDU_PRICE, CRAH_PRICE, DRY_PRICE = 400_000.0, 60_000.0, 150_000.0
 CHILLER_PRICE = 500 * 213000 / 320 * 304.702 / 292.655 * 1.06   # Chiller_AC_500ton price, $367,303
+XFMR_PRICE = (69000 + (2500 - 2000) / (3750 - 2000) * (133000 - 69000)) * 304.702 / 292.655 * 1.06   # $96,332
+RECT_PRICE = 250_000.0                                   # Rectifier_800VDC_1MW price
+GEN_PRICE = 3000 * 650 * 1.06                            # Generator_3MW price, installed = true
 BUILD, CRITICAL = 11.7, 0.53                             # assumptions build_cost_per_watt, critical_share
 LAND = 40e6                                              # site land_price
 PRICE_KWH = 0.0774                                       # param energy_price
@@ -169,6 +172,15 @@ def test_capex_by_hand() -> None:
     factors = {k: v(f"detail.capex_cooling_{k}_with_halls") / equipment for k, equipment in placed.items()}
     assert max(factors.values()) == pytest.approx(min(factors.values()), rel=1e-9), factors
     assert 2 < factors["cdu"] < 5                        # an installation factor, not a price typo (3.72 here)
+    # the power plant: transformers and the halls' rectifiers at one (electrical) factor; generators priced installed
+    electrical = {"transformer": v("detail.capex_power_transformer_with_halls") / (v("transformer_units_placed")
+                                                                                   * XFMR_PRICE),
+                  "conversion": v(f"{SITE}.data_hall.detail.capex_power_conversion")
+                  / (v(f"{SITE}.data_hall.rectifier_units_placed") * RECT_PRICE)}
+    assert v(f"{SITE}.data_hall.rectifier_units_placed") == 52
+    assert electrical["transformer"] == pytest.approx(electrical["conversion"], rel=1e-9), electrical
+    assert 2 < electrical["transformer"] < 5            # 2.70 here
+    assert v("detail.capex_power_generator_with_halls") == pytest.approx(88 * GEN_PRICE, rel=1e-12)  # $182M
     classes = list(placed) + ["pump"]
     assert v("capex_cooling") == pytest.approx(sum(v(f"detail.capex_cooling_{k}_with_halls") for k in classes),
                                                rel=1e-12)
