@@ -280,3 +280,21 @@ def test_the_workloads_hours_add_up_to_the_sites_tco() -> None:
     assert v(f"{run}.accelerators") + v(f"{SITE}.chat.accelerators") == v("accelerators")
     run_hour = v(f"{run}.cost") / v(f"{run}.accelerator_hours")
     assert v("services_cost_per_hour") + v(f"{run}.accelerators") * run_hour == pytest.approx(v("tco_year"), rel=1e-12)
+
+
+def test_the_assumptions_the_report_lists_print_without_an_exponent() -> None:
+    """The report's assumption table prints each default in readable units: the DAC's price per unit of line rate
+    is $250 per 800 Gb/s = 250 / 800 = 0.3125 USD/Gbps (was "2.5e-09 USD*s/B", the SI figure); an optic's energy
+    per bit 16 W / 800 Gb/s = 20 pJ/b (was "1.6e-10 J/B"). Both units parse as written, so a `let` takes them back."""
+    from compiler.display import format_quantity
+    from dsl.units import parse_unit
+    gbps = 1e9 / 8                                      # bytes per second in one Gb/s
+    assert format_quantity(250.0 / (800 * gbps), "USD*s/B") == "0.3125 USD/Gbps"
+    assert format_quantity(16.0 / (800 * gbps), "J/B") == "20 pJ/b"
+    assert parse_unit("USD/Gbps").to_si(0.3125) == pytest.approx(250.0 / (800 * gbps), rel=1e-12)
+    assert parse_unit("pJ/b").to_si(20) == pytest.approx(16.0 / (800 * gbps), rel=1e-12)
+    markdown = _built()[2]
+    table = markdown[markdown.index("Model assumptions used"):]
+    rows = [line.split("|")[2] for line in table.splitlines() if line.startswith("| ") and line.count("|") >= 4]
+    assert rows and not [r for r in rows if re.search(r"\de[-+]\d", r)], [r for r in rows if re.search(r"\de[-+]\d", r)]
+    assert any("0.3125 USD/Gbps" in r for r in rows)
