@@ -298,3 +298,32 @@ def test_the_assumptions_the_report_lists_print_without_an_exponent() -> None:
     rows = [line.split("|")[2] for line in table.splitlines() if line.startswith("| ") and line.count("|") >= 4]
     assert rows and not [r for r in rows if re.search(r"\de[-+]\d", r)], [r for r in rows if re.search(r"\de[-+]\d", r)]
     assert any("0.3125 USD/Gbps" in r for r in rows)
+
+
+def test_a_zero_default_discount_rate_reads_per_year() -> None:
+    """A site with no finance block reads discount_rate's default, 0: its assumption row printed "0 1/s" (the SI
+    step, as a zero chooses no step of the 1/s ladder); it is a rate per year (the key figures say "0.0%/yr"), so it
+    is shown in 1/yr (Assumption.shown). A softmax rate, 1/s too, keeps its own unit (tests/test_trust_options.py)."""
+    from compiler.display import format_quantity
+    from compiler.models import assumptions as A
+    assert A.discount_rate.display == "1/yr" and A.discount_rate.value == 0
+    assert format_quantity(0.0, "1/s", A.discount_rate.display) == "0 1/yr"
+    results, sink = evaluate_files([str(ROOT / "examples/enterprise_starter.factory")])
+    assert results.graph.nodes["assumptions.discount_rate"].display == "1/yr"
+
+
+def test_a_basis_value_only_a_default_gives_is_flagged_default() -> None:
+    """The notes beside the money name the inputs it was computed with; one that only the model's default gives
+    says so: the flagship's finance block sets its IT life and discount rate (unmarked), not its maintenance rate
+    or the services' busy share (marked "(default)"); a site with no finance block reads every one as a default."""
+    markdown = _built()[2]
+    row = lambda text, label: next(line for line in text.splitlines() if line.startswith(f"| {label} |"))  # noqa: E731
+    assert "IT life 5 yr, discount rate 8.0%/yr;" in row(markdown, "Depreciation of IT")
+    assert "maintenance 3.0%/yr \\(default\\)" in row(markdown, "Maintenance")
+    assert "service busy 60.0% \\(default\\)" in row(markdown, "Energy")
+    assert "average load 85.0%," in row(markdown, "Energy")          # the site's utilization = gpu_utilization
+    spec = "examples/enterprise_starter.factory"
+    results, sink = evaluate_files([str(ROOT / spec)])
+    starter = report.render_markdown(results, spec, sink, context=report.report_context(results, spec, sink))
+    assert "IT life 5 yr \\(default\\), discount rate 0.0%/yr \\(default\\)" in row(starter, "Depreciation of IT")
+    assert "electricity 0.12 USD/kWh," in row(starter, "Energy")      # the site's electricity_price
