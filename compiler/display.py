@@ -40,6 +40,11 @@ _LADDERS: dict[str, list[tuple[str, float]]] = {
     "1/s": [("1/s", 1.0), ("1/h", 1 / 3600.0), ("1/yr", 1 / _YEAR)],
     "USD/(s*W)": [("kUSD/yr/MW", 1e3 / _YEAR / 1e6), ("USD/yr/MW", 1 / _YEAR / 1e6)],
     "m": [("km", 1e3), ("m", 1.0), ("mm", 1e-3)],
+    # per unit of line rate (compiler.models.network's optic and cable assumptions): in the units the trade quotes,
+    # "20 pJ/b" and "0.3125 USD/Gbps" ($250 per 800G cable), not "1.6e-10 J/B" and "2.5e-09 USD*s/B"; both parse
+    # as written (dsl.units), so a `let` can take the figure back as shown
+    "J/B": [("pJ/b", 8e-12)],
+    "USD*s/B": [("USD/Gbps", 8e-9)],
 }
 
 # ladders a declared unit selects for an SI unit: declaring `Gb/s` (or `b/s`) reads a B/s value in bits

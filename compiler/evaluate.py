@@ -646,7 +646,7 @@ class Evaluator:
             if self.memo is not None:           # (made again where a value the memo lends made it)
                 self.memo.event(("assumption", path, assumption))
             self.graph.nodes[path] = Node(path, assumption.unit, None, assumption, None, None, "assumption",
-                                          assumption.source, display="temp" if assumption.point else "")
+                                          assumption.source, display=assumption.display)
         return self.node_value(path)
 
     def _note_read(self, path: str) -> None:

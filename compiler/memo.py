@@ -498,7 +498,7 @@ class Round:
                 path, assumption = event[1], event[2]
                 if path not in nodes:
                     nodes[path] = Node(path, assumption.unit, None, assumption, None, None, "assumption",
-                                       assumption.source, display="temp" if assumption.point else "")
+                                       assumption.source, display=assumption.display)
             else:
                 _, path, unit, formula, inputs, value, owner = event
                 if not dict.__contains__(nodes, path):     # (its value may be in place already: lent as read)

@@ -67,6 +67,14 @@ class Assumption:
     source: str        # where it comes from, with its confidence tag
     point: bool = False  # a temperature point (shown in degC), not a difference
     range: Range | None = None
+    # the unit it is shown in where its value does not choose one (a zero rate: "0 1/yr", not "0 1/s"); "" for the
+    # display ladder's choice
+    shown: str = ""
+
+    @property
+    def display(self) -> str:
+        """The display unit its graph node declares: "temp" for a temperature point, else `shown`."""
+        return "temp" if self.point else self.shown
 
 
 @dataclass(frozen=True)

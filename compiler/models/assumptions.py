@@ -404,4 +404,4 @@ colocation_price = Assumption(
 discount_rate = Assumption(
     "discount_rate", 0.0, "1/s",
     "cost of capital per year [U]: 0 by default (straight-line depreciation only); set "
-    "`discount_rate` in a finance block to annualize capex with a capital-recovery factor")
+    "`discount_rate` in a finance block to annualize capex with a capital-recovery factor", shown="1/yr")

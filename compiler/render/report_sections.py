@@ -117,12 +117,15 @@ FIELD_STYLES = {**{k.key: k.style for k in KPIS if k.facility is False},
 # (`Node.deps`, transitively), so the value shown is the one the model used (a `finance` block's, the site's,
 # else the assumption's)
 BASIS = {
-    "pue": ("utilization",),
+    # PUE and TCO read the metered draw, where the inference services run at their busy share (service_utilization):
+    # each moves with it (the flagship's PUE 1.0801 -> 1.0803, TCO $2.221B -> $2.227B at 0.6 -> 0.9), so it is named
+    "pue": ("utilization", "service_utilization"),
     "tokens_per_s": ("precision",),
     "served_tokens_per_s": ("service_utilization",),
     "tokens_per_joule": ("precision",),
     "time_to_train": ("precision", "global_batch"),
-    "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization"),
+    "tco_year": ("depreciation_it", "depreciation_facility", "discount_rate", "electricity_price", "utilization",
+                 "service_utilization"),
     "usd_per_mtok": ("service_utilization", "precision", "accelerator_cost", "cost_per_accelerator_hour",
                      "depreciation_it", "discount_rate", "electricity_price"),
     "depreciation_it_year": ("depreciation_it", "discount_rate"),
@@ -818,6 +821,7 @@ def _inputs_read(results: Results, view: _View, path: str, key: str, subject_pat
     if not names or path not in results.graph.nodes:
         return ""
     shown: dict[str, list[str]] = {}
+    given: set[tuple[str, str]] = set()              # (label, text) the subject sets, not a default
     for dep in _closure_held(results, view, path):
         name = dep.rsplit(".", 1)[-1]
         inst = getattr(results.graph.nodes.get(dep), "instance", None)
@@ -829,13 +833,17 @@ def _inputs_read(results: Results, view: _View, path: str, key: str, subject_pat
         owner = dep.rsplit(".", 1)[0]
         if name == "accelerator_cost" and owner != subject_path:
             text = f"{text} ({owner[len(subject_path) + 1:]})"   # one service's own, not every service's hour
+        if not dep.startswith("assumptions."):
+            given.add((BASIS_LABELS[name], text))
         if text not in shown.setdefault(BASIS_LABELS[name], []):
             shown[BASIS_LABELS[name]].append(text)
     order: dict[str, int] = {}
     for n in names:
         order.setdefault(BASIS_LABELS[n], len(order))
-    return ", ".join(f"{label} {' / '.join(sorted(texts))}" for label, texts in
-                     sorted(shown.items(), key=lambda kv: order[kv[0]]))
+    # a value only the model's default gives is flagged where it is shown: "discount rate 0.0%/yr (default)" reads
+    # as the assumption it is (its source in the assumptions table), not as the plan's own choice
+    return ", ".join(f"{label} {' / '.join(t if (label, t) in given else f'{t} (default)' for t in sorted(texts))}"
+                     for label, texts in sorted(shown.items(), key=lambda kv: order[kv[0]]))
 
 
 def _closure_held(results: Results, view: _View, path: str) -> list[str]:
