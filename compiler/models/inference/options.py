@@ -505,7 +505,7 @@ dispatch_wait_share = Assumption(
     "\"The H200 Interactive TTFT gap\"). "
     "1 by default (validate MECHANISMS \"interactive_engines\", measured, not applied)", range=NON_NEGATIVE)
 busy_step_length = Assumption(
-    "busy_step_length", 0.0, "1",
+    "busy_step_length", 1.0, "1",
     "1: the prompt queue's wait is taken at the busy steps' mean length, not a full step's [D]: the model's "
     "rho = lam I t_full / room counts every step the queue is busy as a full one, but a busy period's last step "
     "carries only the rest of its work; counting a busy period's steps as ceil(W / room) (W / room + 1/2 on "
@@ -516,7 +516,9 @@ busy_step_length = Assumption(
     "on chunked engines whose mean prompt spans steps (I > room). "
     "bench/least_busy_share.py: the model's mean wait against the simulated own stream's moves from +7..+25% to "
     "within a few percent (docs/accuracy.md \"The busy step's mean length\", s18-busystep, 2026-12-06). "
-    "0 by default (every busy step full; validate MECHANISMS \"busy_step_mean\", measured, not applied)",
+    "1 by default since 2026-12-07 (a law of the queue, not a submitter's choice: validate MECHANISMS "
+    "\"busy_step_mean\", applied with four others, docs/accuracy.md \"Five mechanisms applied\", s26-apply); 0: every "
+    "busy step full (the model before, bit for bit)",
     range=NON_NEGATIVE)
 dispatch_wait_engines = Assumption(
     "dispatch_wait_engines", 0.0, "1",
@@ -761,9 +763,9 @@ capacity_margin = Assumption(
     "Server and Interactive rows (MECHANISMS \"capacity_margin\", applied since 2026-12-05): docs/accuracy.md \"The "
     "add-in cards' operating point\"", range=Range(0.0, 0.5))
 capacity_solve = Assumption(
-    "capacity_solve", 0.0, "1",
-    "the batch of a server or interactive capacity point: 0 (default) the batch grid, 1 solved between its points "
-    "[D]. The grid (BATCH_GRID) is the search's resolution, not physics: 72 geometric batches from 1 to 16,384 "
+    "capacity_solve", 1.0, "1",
+    "the batch of a server or interactive capacity point: 1 (default since 2026-12-07) solved between the grid's "
+    "points, 0 the batch grid [D]. The grid (BATCH_GRID) is the search's resolution, not physics: 72 geometric batches from 1 to 16,384 "
     "(ratio 1.146), so the capacity point is the largest grid batch that meets both latency limits and stops 0-14.6% "
     "of the rows short of the binding limit wherever the grid falls (MLPerf v5.0 8x H200 Llama 2 70B: 616 rows at "
     "0.90 of the 200 ms TPOT p99 limit, the next grid batch 707 at 1.02), and a sweep of a limit or of the chips "
@@ -773,7 +775,9 @@ capacity_solve = Assumption(
     "largest batch between the grid's neighbours of its best grid batch where both limits hold and the throughput "
     "still rises (_solved_batches: 256 batches of the bracket, to ~1e-3 in ln B), so a TPOT- or TTFT-bound point "
     "sits at its binding limit, one where no limit binds at its throughput maximum, and the capacity is continuous "
-    "and never below the grid's. Not given to validate (MECHANISMS \"continuous_capacity\", with "
+    "and never below the grid's. The default since 2026-12-07 with `operating_fraction` at the scenario's "
+    "OPERATING_FRACTIONS (validate MECHANISMS \"continuous_capacity\", applied: docs/accuracy.md \"Five mechanisms "
+    "applied\", s26-apply); before, not given to validate (MECHANISMS \"continuous_capacity\", with "
     "`operating_fraction` 0.88): it takes TTFT p99 from 12.0% to 16.5% and TTFT p50 from 8.9% to 12.8% even with "
     "first_token_delay and the families refit; the grid's accidental stop at 0.88-0.91 of the limit is where the "
     "median submitter stops, docs/accuracy.md \"The batch grid's staircase and a continuous capacity point\" "
@@ -796,16 +800,29 @@ capacity_at_own_rate = Assumption(
     "cut, where a TPOT-bound one stops 0-14.6% of the rows short of its limit; MLPerf v5.0 Llama 3.1 405B on 8x "
     "H200: 12 rows at 0.954 of their own rate, TTFT p99 1.00 of the 6 s limit). docs/accuracy.md \"Where the "
     "capacity point sits on its TTFT limit\" (s12-opbound, 2026-12-05)", range=Range(0.0, 1.0, integral=True))
+# the share of each latency limit a server / interactive capacity point is held to by default (`operating_fraction`
+# where no `let` sets it): the MLPerf submitters' median share by scenario, max(TPOT p99 / tpot_limit, TTFT p99 /
+# ttft_limit) over reference/mlperf_calibration.csv's runs, fitted once (bench/operating_fraction_fit.py, 2026-12-07:
+# Server 173 runs, median 0.878, 90% interval 0.856-0.894, shipped 0.88 = s11-grid's figure inside it; Interactive 35
+# runs, 0.925, 0.900-0.927) [D]; docs/accuracy.md "The capacity point's margin from the data" (s25-margin) and "Five
+# mechanisms applied" (s26-apply): the capacity a plan prints is the one validate judged against the runs
+OPERATING_FRACTIONS = {"server": 0.88, "interactive": 0.925}
 operating_fraction = Assumption(
     "operating_fraction", 1.0, "1",
     "the share f of each latency limit the capacity point is held to: TPOT p99 <= f tpot_limit and TTFT p99 <= f "
-    "ttft_limit (the arrival rate cut at f ttft_limit) [D]. 1 (default): a planner asks for the capacity under the "
-    "limits themselves; a margin is this explicit `let`. MLPerf submitters stop short of the limits: over the 155 "
+    "ttft_limit (the arrival rate cut at f ttft_limit) [D]. Default: the scenario's submitters' share, "
+    "OPERATING_FRACTIONS (server 0.88, interactive 0.925; 1 elsewhere), see below; `let operating_fraction = 1` asks "
+    "for the capacity under the limits themselves. MLPerf submitters stop short of the limits: over the 155 "
     "Server runs of reference/mlperf_ttft_percentiles.csv (MLCommons inference v4.1 / v5.0 results, read 2026-12) "
     "max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) has median 0.883 (quartiles 0.76-0.94): a property of how "
     "they operate (a run must pass with room for its run-to-run spread), given to validate only with "
     "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88; applied to the whole-prompt "
-    "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06)", range=Range(0.05, 1.0))
+    "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06). Since 2026-12-07 a server or interactive "
+    "service without this `let` is held to its scenario's submitters' median share, OPERATING_FRACTIONS (server "
+    "0.88, interactive 0.925; bench/operating_fraction_fit.py), with `capacity_solve` 1: the capacity point validate "
+    "judges against the MLPerf runs (MECHANISMS \"continuous_capacity\", applied; docs/accuracy.md \"Five mechanisms "
+    "applied\"), printed as `limit x operating_fraction f` where a limit binds; `let operating_fraction = 1` asks for "
+    "the capacity at the limits themselves. 1 in every other scenario (no latency limit)", range=Range(0.05, 1.0))
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
