@@ -1903,7 +1903,7 @@ GEMM_ROOFLINE_FAMILIES = ("Hopper FP8", "Hopper add-in FP8")
 # 8.3% rms), given to the GH100 families only (GEMM_ROOFLINE_FAMILIES); docs/accuracy.md "One smooth GEMM law of the
 # step's rows". Its form on the fp8 GEMMs' read, GEMM_WEIGHT_EFFICIENCY with no launch time (MECHANISMS
 # "gemm_smooth_read_hopper"), is applied since 2026-12-07 and is the GH100 chips' own planning default: their
-# `let gemm_smooth_power = 2.7` and `let gemm_weight_efficiency = 0.61` in stdlib/chips.factory (tests/
+# `let gemm_smooth_power = 2.7` and `let gemm_weight_efficiency_fp8 = 0.61` in stdlib/chips.factory (tests/
 # test_gemm_smooth.py holds them equal); validate gives those chips' rows p 0 and e_w 0 under `--without` it
 GEMM_SMOOTH_POWER = 2.7
 # the GEMM knee of CDNA3's FP8 GEMMs as AMD's engines run them (`gemm_half_rows` on the CDNA3 rows; MECHANISMS

@@ -119,14 +119,15 @@ def test_the_mechanism_on_the_gh100_rows_only() -> None:
 def test_the_gh100_chips_carry_validates_law() -> None:
     """The planning default is the law validate applies: the stdlib chips of the GH100 families
     (GEMM_ROOFLINE_FAMILIES, as validate's FAMILIES name them) carry `gemm_smooth_power` GEMM_SMOOTH_POWER and
-    `gemm_weight_efficiency` GEMM_WEIGHT_EFFICIENCY (inherited by H200_CTS, GH200_96GB), no other chip either."""
+    `gemm_weight_efficiency_fp8` GEMM_WEIGHT_EFFICIENCY (inherited by H200_CTS, GH200_96GB; every GH100 row validate
+    compares is fp8), no other chip either."""
     from compiler.catalogue import describe
     text = (ROOT / "stdlib" / "chips.factory").read_text(encoding="utf-8")
     found = {}
     for chip in re.findall(r"^chip (\w+)", text, flags=re.M):
         rows = {row.name: row.si for row in describe(chip).rows}
-        if "gemm_smooth_power" in rows or "gemm_weight_efficiency" in rows:
-            found[chip] = (rows.get("gemm_smooth_power"), rows.get("gemm_weight_efficiency"))
+        if "gemm_smooth_power" in rows or "gemm_weight_efficiency_fp8" in rows:
+            found[chip] = (rows.get("gemm_smooth_power"), rows.get("gemm_weight_efficiency_fp8"))
     gh100 = {chip for chip, family in V.FAMILIES.items() if family in V.GEMM_ROOFLINE_FAMILIES}
     assert set(found) == gh100
     assert set(found.values()) == {(V.GEMM_SMOOTH_POWER, V.GEMM_WEIGHT_EFFICIENCY)}

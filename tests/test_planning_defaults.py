@@ -30,6 +30,7 @@ DEFAULTS = {"allreduce_kernels": M.allreduce_kernels.value, "step_residual_tail"
             "first_token_delay_p99": M.first_token_delay_p99.value, "busy_step_length": M.busy_step_length.value,
             "capacity_solve": M.capacity_solve.value}
 # the GH100 chips' own smooth GEMM law (stdlib/chips.factory; validate's "gemm_smooth_read_hopper")
+# (the chips' `gemm_weight_efficiency_fp8`: every such row is fp8)
 CHIP_DEFAULTS = {"gemm_smooth_power": V.GEMM_SMOOTH_POWER, "gemm_weight_efficiency": V.GEMM_WEIGHT_EFFICIENCY}
 
 

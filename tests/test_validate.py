@@ -392,7 +392,9 @@ def test_gptj_beam_search_is_four_beams_of_69_tokens() -> None:
     Server budget of 20 s per query is split as TTFT <= 20 s and TPOT <= 20 s / 69 steps."""
     row = _row(benchmark="gptj-99")
     assert row.fields["output_tokens"].value == pytest.approx(69) and row.scale == 1.0
-    assert row.lets == {"beams": 4.0, "allreduce_kernels": 1.0}          # (the engine's all-reduce kernels, applied)
+    assert row.lets == {"beams": 4.0, "allreduce_kernels": 1.0,          # (the engine's all-reduce kernels, applied)
+                        "gemm_smooth_power": 2.7, "gemm_weight_efficiency": 0.61}   # (the GH100 chips' smooth
+    # GEMM law, applied: GEMM_SMOOTH_POWER, GEMM_WEIGHT_EFFICIENCY)
     server = _row(benchmark="gptj-99.9", scenario="Server")
     assert server.fields["ttft_limit"].value == 20.0                     # mlperf.conf target_latency 20,000 ms
     assert server.fields["tpot_limit"].value * 69 == pytest.approx(20.0)
@@ -1019,9 +1021,11 @@ def test_validate_with_and_without_a_mechanism(tmp_path) -> None:
                "long_prompt_layouts (server, interactive), engine_budgets (server, interactive), "
                "own_prompt_spread (server, interactive), prompt_busy_window (server, interactive), "
                "knee_power (offline, server, interactive), capacity_margin (server, interactive), "
+               "gemm_smooth_read_hopper (offline, server, interactive), continuous_capacity (server, interactive), "
                "whole_prompt_capacity (server, interactive), expert_gemm_tiles (offline, server, interactive), capacity_at_own_rate (server, interactive), "
                "pytorch_executor (offline, server, interactive), amd_tuned_gemms (offline, server, interactive), "
-               "allreduce_kernels (offline, server, interactive), residual_tail (server, interactive)")
+               "allreduce_kernels (offline, server, interactive), residual_tail (server, interactive), "
+               "interactive_engines (interactive), least_share_scope (interactive), busy_step_mean (server, interactive)")
     assert out.exit_code == 0 and applied in out.output, out.output
     bad = CliRunner().invoke(main, ["validate", str(csv_path), "--with", "nope"])
     assert bad.exit_code == 2 and "unknown mechanism 'nope'" in bad.output

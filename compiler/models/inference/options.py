@@ -645,7 +645,7 @@ clock_draw_activity = Assumption(
     "workload's `accelerator_power` and `sustained_clock` take (workloads.activity: achieved FLOP/s / (g peak)), "
     "plus the GEMM knee's time at the share `gemm_knee_power`: u_c = (F / (G P g) + k (t_gemm - F_gemm / (G P "
     "e_c))) / (rho t). 0: the compute kernels' time at the large-GEMM rate e_c (the chip's serving efficiency, "
-    "0.81 on Hopper FP8) counts as activity, 1 / e_c x g = 1.22x the draw's on Hopper (the model before, bit for "
+    "0.77 on Hopper FP8) counts as activity, 1 / e_c x g = 1.29x the draw's on Hopper (the model before, bit for "
     "bit). A step whose reported draw is below its cap then runs at the full clock (tests/test_step_clock_draw.py). "
     "Not given to validate by default (MECHANISMS \"clock_draw\", measured, not applied: docs/accuracy.md \"The "
     "knee's draw from public measurements\", s15-knee)", range=SWITCH)
@@ -719,9 +719,11 @@ gemm_smooth_power = Assumption(
     "With `gemm_weight_efficiency` e_w > 0 the weight leg is read at e_w (with `gemm_launch_time` t > 0 the "
     "launches' time beside it, else none). "
     "A chip's own `gemm_half_rows_<precision>` (Blackwell FP4) keeps its knee. The step only: the prefill and the "
-    "batcher's kappa_p / p0 keep the knee. Not given to validate by default (MECHANISMS \"gemm_smooth_hopper\", "
-    "\"gemm_smooth_read_hopper\", measured, not applied): docs/accuracy.md \"One smooth GEMM law of the step's "
-    "rows\"", range=NON_NEGATIVE)
+    "batcher's kappa_p / p0 keep the knee. Since 2026-12-07 the GH100 chips carry their own (stdlib/chips.factory "
+    "`let gemm_smooth_power = 2.7` with `let gemm_weight_efficiency_fp8 = 0.61`, the weight leg of an fp8 step; "
+    "a workload's `let` wins), validate's MECHANISMS \"gemm_smooth_read_hopper\", applied (\"gemm_smooth_hopper\", "
+    "the leg at e_m, measured, not applied): docs/accuracy.md \"One smooth GEMM law of the step's rows\", \"Five "
+    "mechanisms applied\"", range=NON_NEGATIVE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
     "the largest shortfall of a Server run's mean rows-in-flight (and so of its mean step) that a capacity point "
@@ -800,29 +802,45 @@ capacity_at_own_rate = Assumption(
     "cut, where a TPOT-bound one stops 0-14.6% of the rows short of its limit; MLPerf v5.0 Llama 3.1 405B on 8x "
     "H200: 12 rows at 0.954 of their own rate, TTFT p99 1.00 of the 6 s limit). docs/accuracy.md \"Where the "
     "capacity point sits on its TTFT limit\" (s12-opbound, 2026-12-05)", range=Range(0.0, 1.0, integral=True))
-# the share of each latency limit a server / interactive capacity point is held to by default (`operating_fraction`
-# where no `let` sets it): the MLPerf submitters' median share by scenario, max(TPOT p99 / tpot_limit, TTFT p99 /
-# ttft_limit) over reference/mlperf_calibration.csv's runs, fitted once (bench/operating_fraction_fit.py, 2026-12-07:
-# Server 173 runs, median 0.878, 90% interval 0.856-0.894, shipped 0.88 = s11-grid's figure inside it; Interactive 35
-# runs, 0.925, 0.900-0.927) [D]; docs/accuracy.md "The capacity point's margin from the data" (s25-margin) and "Five
-# mechanisms applied" (s26-apply): the capacity a plan prints is the one validate judged against the runs
-OPERATING_FRACTIONS = {"server": 0.88, "interactive": 0.925}
 operating_fraction = Assumption(
     "operating_fraction", 1.0, "1",
     "the share f of each latency limit the capacity point is held to: TPOT p99 <= f tpot_limit and TTFT p99 <= f "
     "ttft_limit (the arrival rate cut at f ttft_limit) [D]. Default: the scenario's submitters' share, "
-    "OPERATING_FRACTIONS (server 0.88, interactive 0.925; 1 elsewhere), see below; `let operating_fraction = 1` asks "
+    "`operating_fraction_server` 0.88 / `operating_fraction_interactive` 0.925 (1 elsewhere), see below; `let operating_fraction = 1` asks "
     "for the capacity under the limits themselves. MLPerf submitters stop short of the limits: over the 155 "
     "Server runs of reference/mlperf_ttft_percentiles.csv (MLCommons inference v4.1 / v5.0 results, read 2026-12) "
     "max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) has median 0.883 (quartiles 0.76-0.94): a property of how "
     "they operate (a run must pass with room for its run-to-run spread), given to validate only with "
     "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88; applied to the whole-prompt "
     "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06). Since 2026-12-07 a server or interactive "
-    "service without this `let` is held to its scenario's submitters' median share, OPERATING_FRACTIONS (server "
-    "0.88, interactive 0.925; bench/operating_fraction_fit.py), with `capacity_solve` 1: the capacity point validate "
+    "service without this `let` is held to its scenario's submitters' median share (`operating_fraction_server` "
+    "0.88, `operating_fraction_interactive` 0.925; bench/operating_fraction_fit.py), with `capacity_solve` 1: the capacity point validate "
     "judges against the MLPerf runs (MECHANISMS \"continuous_capacity\", applied; docs/accuracy.md \"Five mechanisms "
     "applied\"), printed as `limit x operating_fraction f` where a limit binds; `let operating_fraction = 1` asks for "
     "the capacity at the limits themselves. 1 in every other scenario (no latency limit)", range=Range(0.05, 1.0))
+# the share of each latency limit a server / interactive capacity point is held to where no `let
+# operating_fraction` is given: the MLPerf submitters' median share by scenario, max(TPOT p99 / tpot_limit, TTFT p99 /
+# ttft_limit) over reference/mlperf_calibration.csv's runs, fitted once (bench/operating_fraction_fit.py, 2026-12-07)
+operating_fraction_server = Assumption(
+    "operating_fraction_server", 0.88, "1",
+    "the share f of each latency limit a server service's capacity point is held to where no `let "
+    "operating_fraction` is given [D]: the MLPerf Inference v4.1 / v5.0 Server runs' median share of their "
+    "binding limit, max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit), 173 runs of reference/mlperf_calibration.csv "
+    "(bench/operating_fraction_fit.py: median 0.878, bootstrap 90% interval 0.856-0.894; 0.88 is s11-grid's figure "
+    "on reference/mlperf_ttft_percentiles.csv, inside it), LoadGen's early stopping explaining 1-2 points of the "
+    "12, the submitters' room for their run-to-run spread the rest. The capacity a plan prints is the point "
+    "validate judges against those runs (MECHANISMS \"continuous_capacity\", applied; docs/accuracy.md \"The "
+    "capacity point's margin from the data\", \"Five mechanisms applied\")", range=Range(0.05, 1.0))
+operating_fraction_interactive = Assumption(
+    "operating_fraction_interactive", 0.925, "1",
+    "the share f of each latency limit an interactive service's capacity point is held to where no `let "
+    "operating_fraction` is given [D]: the MLPerf Inference v5.0 Interactive runs' median share of their binding "
+    "limit, 35 runs of reference/mlperf_calibration.csv (bench/operating_fraction_fit.py: 0.925, bootstrap 90% "
+    "interval 0.900-0.927; the Server runs' interval does not overlap it). As `operating_fraction_server`",
+    range=Range(0.05, 1.0))
+# the defaults by scenario (validate's OPERATING_FRACTION, OPERATING_FRACTION_INTERACTIVE read them)
+SCENARIO_OPERATING_FRACTIONS = {"server": operating_fraction_server, "interactive": operating_fraction_interactive}
+OPERATING_FRACTIONS = {name: a.value for name, a in SCENARIO_OPERATING_FRACTIONS.items()}
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "
