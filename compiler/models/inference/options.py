@@ -816,7 +816,7 @@ operating_fraction = Assumption(
     "service without this `let` is held to its scenario's submitters' median share (`operating_fraction_server` "
     "0.88, `operating_fraction_interactive` 0.925; bench/operating_fraction_fit.py), with `capacity_solve` 1: the capacity point validate "
     "judges against the MLPerf runs (MECHANISMS \"continuous_capacity\", applied; docs/accuracy.md \"Five mechanisms "
-    "applied\"), printed as `limit x operating_fraction f` where a limit binds; `let operating_fraction = 1` asks for "
+    "applied\"), listed with the plan's assumptions (and as `limit x operating_fraction f` in a no-fit reason); `let operating_fraction = 1` asks for "
     "the capacity at the limits themselves. 1 in every other scenario (no latency limit)", range=Range(0.05, 1.0))
 # the share of each latency limit a server / interactive capacity point is held to where no `let
 # operating_fraction` is given: the MLPerf submitters' median share by scenario, max(TPOT p99 / tpot_limit, TTFT p99 /
