@@ -522,7 +522,9 @@ selectImplementation, read 2026-12-05; compiler/models/inference/ "TP all-reduce
 6.70% -> 6.54%, TTFT p99 12.03% (93 -> 95 within 10%), but Server 7.27% -> 7.38%, TPOT mean 9.38% -> 9.54%, TPOT p99
 7.19% -> 7.26%; B200 405B Server +31.4% -> +18.2%; held-out 405B GB300 Offline +46.8% -> +43.5% but GB200 x72 405B
 Interactive -12.5% -> -15.4% (docs/accuracy.md "The tensor-parallel all-reduce by message size and kernel").
-Continuous capacity (MECHANISMS "continuous_capacity"; measured, NOT applied): `let capacity_solve = 1` and `let
+Continuous capacity (MECHANISMS "continuous_capacity"; applied since 2026-12-07 with four others, and the model's
+planning default, `capacity_solve` 1 with OPERATING_FRACTIONS, docs/accuracy.md "Five mechanisms applied"; the
+history below): `let capacity_solve = 1` and `let
 operating_fraction = OPERATING_FRACTION` (0.88) on Server and Interactive rows: the capacity point's batch solved
 between the batch grid's points (compiler/models/inference/ `_solved_batches`) with both latency limits held at
 0.88 of themselves, the median share of the binding limit the 155 Server runs of reference/mlperf_ttft_percentiles.csv
@@ -535,7 +537,9 @@ OPERATING_FRACTION_INTERACTIVE 0.925 (bench/operating_fraction_fit.py; the two i
 today's model alone: TTFT p50 / p99 10.39% / 13.80% -> 10.20% / 12.92%, held-out Server 25.3% -> 13.2%, every category
 within its gate, free of the grid (its phase moves it <= 0.5 point); not applied alone: the Interactive fraction 0.01
 lower, inside the data's interval, gives 10.44% / 13.98% (docs/accuracy.md "The capacity point's margin from the
-data").
+data"). Applied 2026-12-07 with interactive_engines, least_share_scope, busy_step_mean and gemm_smooth_read_hopper,
+the Hopper FP8 / Blackwell FP4 factors refit by their rule (0.77 / 0.92): every category within its gate (TTFT p50 /
+p99 10.39 / 13.80% -> 8.71 / 9.14%), held-out Server 25.3% -> 13.2%, Interactive 11.0% -> 7.8%.
 Whole-prompt capacity (MECHANISMS "whole_prompt_capacity"; applied since 2026-12-06, s14-tpot2): the Server and
 Interactive rows whose engine admits its prompts whole, with no chunked context (`whole_prompt_engine`: NVIDIA's v4.1
 harness, `whole_prompts` above, its Server configs set no chunked context [P]; AMD's vLLM harness of v4.1 and v5.0,
@@ -697,6 +701,8 @@ import numpy as np
 from dsl.diagnostics import WARNING, Code, Sink
 from dsl.spec_builder import Block, Field, FromImport, Let, Module, Name, Number, Param
 from dsl.spec_builder import Name as Ref, Quantity as Q     # the row planners' short names for spec values
+
+from .models.inference.options import OPERATING_FRACTIONS as _OPERATING_FRACTIONS   # the planning default
 
 # ----------------------------------------------------------------------------- what each row ran
 
@@ -1726,13 +1732,13 @@ MECHANISM_TABLE = {
                                "The step GEMM as a two-legged roofline"),
     "gemm_smooth_hopper": Mechanism((), _ALL, "the GH100 step's dense GEMMs as one smooth law of its rows, (t_c^p + t_w^p)^(1/p) (GEMM_SMOOTH_POWER, GEMM_ROOFLINE_FAMILIES)",
                                     "One smooth GEMM law of the step's rows"),
-    "gemm_smooth_read_hopper": Mechanism((), _ALL, "gemm_smooth_hopper with its weight leg at the fp8 GEMMs' read, GEMM_WEIGHT_EFFICIENCY, no launch time (the launches overlapped [U])",
+    "gemm_smooth_read_hopper": Mechanism(_ALL, _ALL, "gemm_smooth_hopper with its weight leg at the fp8 GEMMs' read, GEMM_WEIGHT_EFFICIENCY, no launch time (the launches overlapped [U])",
                                          "One smooth GEMM law of the step's rows"),
     "pipeline_host_overlap": Mechanism((), _ALL, "pp > 1: a micro-batch's own host work only on its pass",
                                        "Pipeline micro-batches and the host's work"),
     "pipeline_overhead_split": Mechanism((), _ALL, "pp > 1: seq_overhead's host share serial, device rest / pp",
                                          "The pipeline step's overheads: host work and device work"),
-    "continuous_capacity": Mechanism((), _LIVE, "the batch solved to f x the binding limit, f the scenario's runs' "
+    "continuous_capacity": Mechanism(_LIVE, _LIVE, "the batch solved to f x the binding limit, f the scenario's runs' "
                                      "median (OPERATING_FRACTION, OPERATING_FRACTION_INTERACTIVE)",
                                      "The capacity point's margin from the data"),
     "whole_prompt_capacity": Mechanism(_LIVE, _LIVE, "the batch solved to f x the binding limit on the engines that admit prompts whole (no chunked context)",
@@ -1771,11 +1777,11 @@ MECHANISM_TABLE = {
                                        "The FP4 engines' shorter answers"),
     "engine_output_lengths_405b": Mechanism((), _ALL, "the Llama 3.1 405B engines' own mean output (ENGINE_OUTPUT_TOKENS)",
                                             "The Blackwell held-out rows against the submissions themselves"),
-    "interactive_engines": Mechanism((), ("interactive",), "NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)",
+    "interactive_engines": Mechanism(("interactive",), ("interactive",), "NVIDIA's engine, least-busy (LEAST_DISPATCH_WAIT_SHARE)",
                                      "The H200 Interactive TTFT gap"),
-    "least_share_scope": Mechanism((), ("interactive",), "with interactive_engines: the least-busy share only on the engine it was simulated on (LEAST_SHARE_ENGINES)",
+    "least_share_scope": Mechanism(("interactive",), ("interactive",), "with interactive_engines: the least-busy share only on the engine it was simulated on (LEAST_SHARE_ENGINES)",
                                    "NVIDIA's Interactive engines taken apart"),
-    "busy_step_mean": Mechanism((), _LIVE, "chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)",
+    "busy_step_mean": Mechanism(_LIVE, _LIVE, "chunked rows: the prompt queue's wait at the busy steps' mean length (`busy_step_length`)",
                                 "The busy step's mean length in the prompt queue"),
     "least_busy_law": Mechanism((), ("interactive",), "with interactive_engines: the least-busy wait as a law of the queue (`dispatch_wait_engines`)",
                                 "The least-busy share as a law of the queue"),
@@ -1895,7 +1901,10 @@ GEMM_ROOFLINE_FAMILIES = ("Hopper FP8", "Hopper add-in FP8")
 # measured, NOT applied; s25-gemm, 2026-12-07): t = (t_c^p + t_w^p)^(1/p), p fitted once to the same H100 GEMMs
 # (reference/h100_microbench.md's 4,096 x 14,336 bf16 and fp8 columns, 2026-11-27; bench/gemm_smooth_fit.py: 2.695,
 # 8.3% rms), given to the GH100 families only (GEMM_ROOFLINE_FAMILIES); docs/accuracy.md "One smooth GEMM law of the
-# step's rows"
+# step's rows". Its form on the fp8 GEMMs' read, GEMM_WEIGHT_EFFICIENCY with no launch time (MECHANISMS
+# "gemm_smooth_read_hopper"), is applied since 2026-12-07 and is the GH100 chips' own planning default: their
+# `let gemm_smooth_power = 2.7` and `let gemm_weight_efficiency_fp8 = 0.61` in stdlib/chips.factory (tests/
+# test_gemm_smooth.py holds them equal); validate gives those chips' rows p 0 and e_w 0 under `--without` it
 GEMM_SMOOTH_POWER = 2.7
 # the GEMM knee of CDNA3's FP8 GEMMs as AMD's engines run them (`gemm_half_rows` on the CDNA3 rows; MECHANISMS
 # "cdna3_gemm_knee", measured, not applied): AMD's hipBLASLt tuning of Llama 2 70B's four tp-1 FP8 GEMMs (QKV 10,240 x
@@ -2052,7 +2061,7 @@ CHUNK_STEPS_P99_DELAY = 0.325
 # test_planning_defaults.py holds them equal); validate sets `step_residual_tail` 0 on its other Server and Interactive
 # rows (not chunked TensorRT-LLM, or the harness's dispatch in place of the delay), where it was not measured
 RESIDUAL_TAIL_P99_DELAY = 0.175
-# `interactive_engines` (measured, not applied; docs/accuracy.md "The H200 Interactive TTFT gap", s14-gap,
+# `interactive_engines` (applied since 2026-12-07, s26-apply; docs/accuracy.md "The H200 Interactive TTFT gap", s14-gap,
 # 2026-12-06): NVIDIA's v5.0 H200 Interactive engines are tp 1 with a 256-token budget (closed/Cisco/configs/
 # llama2-70b-interactive/Server/__init__.py, ntuhpc/mlperf_inference_results_v5.0 at cf354115 [P]; LAYOUTS), one a
 # GPU, fed by llmlib's least-busy dispatch ("least" above [P]). bench/interactive_dispatch_sim.py: at the runs' load
@@ -2068,8 +2077,8 @@ LEAST_DISPATCH_WAIT_SHARE = 0.33
 # 0.45: 401.1 ms) [D]; at 0.9 / 0.7 of the load the ratio asks 0.39 / 0.45
 LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE = 0.44
 # the engines both shares were simulated on, (tp, pp, budget): NVIDIA's v5.0 H200 Interactive engine, tp 1 pp 1 at
-# 256 tokens (bench/interactive_dispatch_sim.py, s14-gap / s15-knee). MECHANISMS "least_share_scope" (measured, NOT
-# applied; docs/accuracy.md "NVIDIA's Interactive engines taken apart", s24-h200int, 2026-12-07): with
+# 256 tokens (bench/interactive_dispatch_sim.py, s14-gap / s15-knee). MECHANISMS "least_share_scope" (applied since
+# 2026-12-07 with interactive_engines, s26-apply; docs/accuracy.md "NVIDIA's Interactive engines taken apart", s24-h200int, 2026-12-07): with
 # `interactive_engines` the share only there; another engine (B200's 768 tokens) keeps its own queue's law (share 1),
 # as without the mechanism. Without the scope the v5.0 8x B200 Interactive TTFT p99 rows go -4.2% -> -26.5% [D]
 LEAST_SHARE_ENGINES = ((1, 1, 256.0),)
@@ -2115,14 +2124,16 @@ TUNED_GEMM_CONFIGS = {("inference-v5.1", "Llama2_70B", "server", "MI325X"),
 # the submitters operate, not of the engines (docs/accuracy.md "The batch grid's staircase", 2026-12-05). The Server
 # runs' figure (the whole-prompt engines' and `continuous_capacity`'s Server rows); bench/operating_fraction_fit.py
 # fits it once on reference/mlperf_calibration.csv's runs: 173 Server runs median 0.878 (bootstrap 90% 0.856-0.894)
-OPERATING_FRACTION = 0.88
+# the value lives beside the model's `operating_fraction` (OPERATING_FRACTIONS, the planning default since
+# 2026-12-07, docs/accuracy.md "Five mechanisms applied"): validate reads the model's
+OPERATING_FRACTION = _OPERATING_FRACTIONS["server"]
 # ... and the Interactive runs' (`continuous_capacity`'s Interactive rows): the same share over the calibration file's
 # 35 Interactive runs (bench/operating_fraction_fit.py), median 0.925 (bootstrap 90% 0.900-0.927, quartiles
 # 0.89-0.96; the percentiles file's 19: 0.925) [D]: the two scenarios' intervals do not overlap, so one figure for
 # both is not the data. Neither is a rule of MLPerf's: LoadGen's early stopping holds the limit at the ~0.991
 # quantile, so the rule itself leaves 1-2% (the share it allows, median 0.987 Server / 0.981 Interactive); the rest
 # is the submitter's choice (docs/accuracy.md "The capacity point's margin from the data", s25-margin)
-OPERATING_FRACTION_INTERACTIVE = 0.925
+OPERATING_FRACTION_INTERACTIVE = _OPERATING_FRACTIONS["interactive"]
 
 
 def operating_fraction(scenario: str) -> float:
@@ -2774,7 +2785,7 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
                  or scenario in mechanisms["step_draw"])      # measured, not applied (s18-tp1step)
     if own_engine and dispatch_policy(round_, family, layout, n)[0] == "least":
         # the wait a least-busy dispatch leaves, derived on the step the row runs (the knee idle or drawing); with
-        # `least_share_scope` (measured, not applied) only on the engine it was simulated on (LEAST_SHARE_ENGINES)
+        # `least_share_scope` (applied, s26-apply) only on the engine it was simulated on (LEAST_SHARE_ENGINES)
         if (scenario not in mechanisms["least_share_scope"]
                 or (layout.tp, layout.pp, layout.budget) in LEAST_SHARE_ENGINES):
             row.lets["dispatch_wait_share"] = (LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE if knee_idle
@@ -2844,8 +2855,10 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
                                              else RESIDUAL_TAIL_P99_DELAY)           # (the default)
     elif scenario != "offline":                      # the model's default since 2026-12-06; validate's other rows
         row.lets["step_residual_tail"] = 0.0         # (not chunked TensorRT-LLM, or the harness's dispatch) keep R
-    if scenario in mechanisms["busy_step_mean"] and "context_chunk_unit" in row.lets:   # measured, not applied
-        row.lets["busy_step_length"] = 1.0           # the wait at the busy steps' mean length (busy_step_fraction)
+    if scenario in mechanisms["busy_step_mean"]:     # applied (s26-apply; on the rows not chunked it moves none)
+        row.lets["busy_step_length"] = 1.0           # the wait at the busy steps' mean length (the model's default)
+    elif scenario != "offline":                      # `--without busy_step_mean`: every busy step full (the model
+        row.lets["busy_step_length"] = 0.0           # before 2026-12-07)
     if (scenario in mechanisms["chunk_steps"] and "context_chunk_unit" in row.lets
             and scenario not in mechanisms["harness_dispatch"]):   # measured, not applied (CHUNK_STEPS_P99_DELAY)
         row.lets["integer_chunk_steps"] = 1.0        # whole steps at each quantile: the first token ends a step
@@ -2973,11 +2986,16 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
             or (scenario in mechanisms["gemm_roofline_hopper"] and family in GEMM_ROOFLINE_FAMILIES)):   # its dies
         row.lets["gemm_launch_time"] = Q(GEMM_ROOFLINE_LAUNCH, "s")   # the launches beside both legs
         row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY   # the weight read less the launches' time
-    if ((scenario in mechanisms["gemm_smooth_hopper"] or scenario in mechanisms["gemm_smooth_read_hopper"])
-            and family in GEMM_ROOFLINE_FAMILIES):      # measured, not applied (s25-gemm)
-        row.lets["gemm_smooth_power"] = GEMM_SMOOTH_POWER   # the GH100 step's GEMMs smooth in rows
-        if scenario in mechanisms["gemm_smooth_read_hopper"]:   # the weight leg at the fp8 GEMMs' read
+    if family in GEMM_ROOFLINE_FAMILIES:                # the GH100 chips' own smooth law (stdlib/chips.factory lets
+        smooth_read = scenario in mechanisms["gemm_smooth_read_hopper"]   # GEMM_SMOOTH_CHIPS; applied, s26-apply)
+        if smooth_read or scenario in mechanisms["gemm_smooth_hopper"]:
+            row.lets["gemm_smooth_power"] = GEMM_SMOOTH_POWER   # the GH100 step's GEMMs smooth in rows
+        else:                                           # `--without gemm_smooth_read_hopper`: the knee law
+            row.lets["gemm_smooth_power"] = 0.0
+        if smooth_read:                                 # the weight leg at the fp8 GEMMs' read (the chips' own)
             row.lets["gemm_weight_efficiency"] = GEMM_WEIGHT_EFFICIENCY
+        else:                                           # else the roofline's where it is given, or none (e_m)
+            row.lets.setdefault("gemm_weight_efficiency", 0.0)
     if scenario in mechanisms["pipeline_host_overlap"]:   # measured, not applied ("Pipeline host overlap")
         row.lets["pipeline_host_overlap"] = 1.0          # the other micro-batches' host work under the stages
     if scenario in mechanisms["pipeline_overhead_split"]:   # measured, not applied ("Pipeline overhead split")
@@ -2988,9 +3006,12 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["allreduce_kernels"] = 0.0
     if scenario in mechanisms["no_twoshot"]:            # measured, not applied ("NCCL where the GPUs have no NVLink")
         row.lets["allreduce_twoshot"] = 0.0              # NCCL between the one-shot sizes and the workspace
-    if scenario in mechanisms["continuous_capacity"]:   # measured, not applied ("Continuous capacity")
+    if scenario in mechanisms["continuous_capacity"]:   # applied (s26-apply; the model's default since 2026-12-07)
         row.lets["capacity_solve"] = 1.0                 # the batch solved between the grid's batches
         row.lets["operating_fraction"] = operating_fraction(scenario)   # to the scenario's submitters' median share
+    elif scenario != "offline":                         # `--without continuous_capacity`: the batch grid, the limits
+        row.lets["capacity_solve"] = 0.0                 # themselves (the model before 2026-12-07)
+        row.lets["operating_fraction"] = 1.0
     if scenario in mechanisms["whole_prompt_capacity"] and whole_prompt_engine(round_, family, row.lets):
         row.lets["capacity_solve"] = 1.0                 # applied ("Whole-prompt capacity"): the batch solved
         row.lets["operating_fraction"] = OPERATING_FRACTION   # to the submitters' median share of the limit

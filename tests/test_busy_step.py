@@ -86,7 +86,9 @@ def test_off_full_steps_and_no_traffic_leave_the_law() -> None:
 
 
 def test_opt_in() -> None:
-    """Off by default; on, the chunked rows (the v5.0 H200 Interactive one here) read the flag."""
-    assert V.MECHANISMS["busy_step_mean"] == ()
-    assert "busy_step_length" not in _interactive_row(None).lets
-    assert _interactive_row(V.mechanisms_with(on=("busy_step_mean",))).lets["busy_step_length"] == 1.0
+    """Applied since 2026-12-07 (the model's default 1, docs/accuracy.md "Five mechanisms applied"): the chunked
+    rows (the v5.0 H200 Interactive one here) read the flag; `--without busy_step_mean` gives them 0 (every busy
+    step full, the model before)."""
+    assert V.MECHANISMS["busy_step_mean"] == ("server", "interactive") and M.busy_step_length.value == 1.0
+    assert _interactive_row(None).lets["busy_step_length"] == 1.0
+    assert _interactive_row(V.mechanisms_with(off=("busy_step_mean",))).lets["busy_step_length"] == 0.0

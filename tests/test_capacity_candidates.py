@@ -21,7 +21,8 @@ def _inputs(limits):
     hw, arch, load = llama2_70b_inputs(scaleup=72.0, chips=1024.0, queueing=True)
     hw = dataclasses.replace(hw, chips=np.array([8.0]), scaleup=np.array([8.0]))
     load = dataclasses.replace(load, tpot_limit=np.asarray(limits, dtype=float),
-                               allreduce_kernels=np.array([0.0]), residual_tail=np.array([0.0]))
+                               allreduce_kernels=np.array([0.0]), residual_tail=np.array([0.0]),
+                               solve=np.array([0.0]))   # the grid; each search sets its own solve
     return hw, arch, load
 
 

@@ -33,7 +33,8 @@ RESOLUTION = 2 * 0.2726 / 257        # two sections' spacing in ln B (bracket 46
 def _inputs():
     hw, arch, load = llama2_70b_inputs(scaleup=72.0, chips=1024.0, queueing=True)
     hw = dataclasses.replace(hw, chips=np.array([8.0]), scaleup=np.array([8.0]))
-    return hw, arch, dataclasses.replace(load, tpot_limit=np.array([0.1]))
+    # the batch grid (`capacity_solve` 0; the model's default is 1 since 2026-12-07): the solve is each test's own
+    return hw, arch, dataclasses.replace(load, tpot_limit=np.array([0.1]), solve=np.array([0.0]))
 
 
 def _on_edge():
@@ -86,7 +87,9 @@ CSV = Path(__file__).resolve().parents[1] / "reference" / "mlperf_calibration.cs
 @pytest.mark.slow
 @pytest.mark.skipif(not CSV.exists(), reason=f"{CSV} is not present")
 @pytest.mark.xfail(strict=True, reason="issue 11: the TTFT p99 gate sits on a knife (docs/accuracy.md \"The capacity "
-                   "point's knife edge\"): limits x 0.995 take TTFT p99 9.87% -> 14.68%, TTFT p50 8.66% -> 12.58%")
+                   "point's knife edge\"): limits x 0.995 take TTFT p99 9.87% -> 14.68%, TTFT p50 8.66% -> 12.58%; "
+                   "since the five mechanisms applied 2026-12-07 (\"Five mechanisms applied\") TTFT p99 9.14% -> "
+                   "10.01%, TTFT p50 8.71% -> 8.18%: a blunter edge, still just over the gate")
 def test_the_latency_gate_holds_with_the_limits_half_a_percent_tighter() -> None:
     """A gate that a 0.5% change of the limits flips is not a result: every latency category within 10% with both
     latency limits of every Server / Interactive row x 0.995 (one validate run, ~10 s CPU)."""

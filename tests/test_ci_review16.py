@@ -197,8 +197,9 @@ def test_a_real_sub_threshold_move_stays_in_the_table_and_json_exact(tmp_path) -
     # -> 0.5926588, -4.798e-07 (-8.1e-05%), became 0.5923987 -> 0.592399, +3.369e-07 (+5.7e-05%); s21-power (one
     # current through the transformer, the IT's and the cooling plant's flows together): 0.59238 -> 0.59239,
     # +3.273e-07 (+5.5e-05%); s24-capex2 (the air room's heat rejection not charged beside its air-cooled chillers):
-    # 0.589964 -> 0.589965, the same +3.273e-07
-    assert "| $/Mtok | `s.i` | 0.589964 USD/Mtok | 0.589965 USD/Mtok | +3.273e-07 USD/Mtok (+5.5e-05%) |" \
+    # 0.589964 -> 0.589965, the same +3.273e-07; s26-apply (the H100's smooth GEMM law at the Hopper FP8 factor 0.77,
+    # the solved capacity point at the Server share): 0.586248 -> 0.586249, +3.253e-07, the same relative move
+    assert "| $/Mtok | `s.i` | 0.586248 USD/Mtok | 0.586249 USD/Mtok | +3.253e-07 USD/Mtok (+5.5e-05%) |" \
         in render_markdown(doc)
 
 

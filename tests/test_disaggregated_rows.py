@@ -30,6 +30,11 @@ site s {{
     input_tokens = {prompt}
     output_tokens = 300 tok
     serving = "disaggregated"
+    let operating_fraction = 1     # the laws' floors were measured at the capacity point before 2026-12-07: the
+    let capacity_solve = 0         # batch grid under the limits themselves, the knee law at the Hopper FP8 factor
+    let gemm_smooth_power = 0      # 0.81 (docs/accuracy.md "Five mechanisms applied": the defaults moved; their
+    let gemm_weight_efficiency = 0 # floors at the new point are the lead's to re-derive)
+    let inference_gemm_efficiency = 0.81
     {held}
     {split}
     {extra}
@@ -45,9 +50,15 @@ def _run(text: str) -> dict[str, np.ndarray]:
             if k.startswith("s.w.") and isinstance(v, np.ndarray) and v.dtype.kind == "f"}
 
 
+# the solved capacity point's resolution (`capacity_solve` 1, the default since 2026-12-07: 256 sections of a
+# bracket of <= 0.27 in ln B, ~1e-3 in ln B, so ~1e-3 of a replica's throughput): a tighter limit may land its root
+# one section higher in a bracket that moved (measured: +9e-6 of 7,091 tok/s); the law holds to it, the grid exactly
+SOLVE_RESOLUTION = 2 * 0.2726 / 257
+
+
 def _never_rises(v: dict[str, np.ndarray]) -> None:
     tokens = np.where(v["feasible"] > 0, v["tokens_per_s"], 0.0)
-    assert np.all(np.diff(tokens) <= tokens[:-1] * 1e-9), tokens
+    assert np.all(np.diff(tokens) <= tokens[:-1] * SOLVE_RESOLUTION), tokens
 
 
 @pytest.mark.parametrize("prompt", ["2000 tok", "8000 tok"])

@@ -26,10 +26,10 @@ def rows_csv(tmp_path_factory):
     return str(path)
 
 
-def _run(path, on=(), table=None, monkeypatch=None):
+def _run(path, on=(), table=None, monkeypatch=None, off=()):
     if table is not None:
         monkeypatch.setattr(V, "ENGINE_OUTPUT_TOKENS", table)
-    out, sink = V.run(path, mechanisms=V.mechanisms_with(on=on))
+    out, sink = V.run(path, mechanisms=V.mechanisms_with(on=on, off=off))
     assert not sink.items, [d.message for d in sink.items]
     return {(r.data["accelerator"], r.data["benchmark"], r.data["scenario"], r.data["metric"]): r.predicted
             for r in out}
@@ -79,8 +79,11 @@ def test_shorter_answers_load_the_prompt_queue(rows_csv, monkeypatch) -> None:
     Server 90,750 -> 88,798 tok/s in one 10-token step): a knife edge, not the law (docs/accuracy.md "The voltage floor
     refit, ported opt-in", s18-refit)."""
     key = ("Llama2_70B", "Blackwell FP4")
-    runs = [_run(rows_csv, on=("engine_output_lengths",), table={key: o}, monkeypatch=monkeypatch)
-            for o in (294.45, 273.0, 260.0)]
+    # on the batch grid (`continuous_capacity` off, applied since 2026-12-07): at the solved point, held to 0.88 of
+    # the binding TPOT limit, a shorter answer moves the solved load and the TTFT p50 may fall (0.4552 -> 0.4516 s
+    # at 273 tokens, measured): the law is the queue's at a fixed grid batch, not the solve's
+    runs = [_run(rows_csv, on=("engine_output_lengths",), table={key: o}, monkeypatch=monkeypatch,
+                 off=("continuous_capacity",)) for o in (294.45, 273.0, 260.0)]
     offline = [r[(B200, "llama2-70b-99", "Offline", "throughput")] for r in runs]
     server = [r[(B200, "llama2-70b-99", "Server", "throughput")] for r in runs]
     p50 = [r[(B200, "llama2-70b-99", "Server", "ttft_p50")] for r in runs]

@@ -73,20 +73,21 @@ def _interactive_row(mechanisms):
     return _planned(lambda d: d["system"] == "NVIDIA: H200 [H200-SXM-141GBx8_TRT]", mechanisms)
 
 
-def _b200_row(*names):
-    """The v5.0 8x B200 Interactive TTFT p99 row (its engine tp 1 at 768 tokens) planned with the mechanisms `names`."""
-    return _planned(lambda d: "B200" in d["accelerator"], V.mechanisms_with(on=names))
+def _b200_row(*names, off=()):
+    """The v5.0 8x B200 Interactive TTFT p99 row (its engine tp 1 at 768 tokens) planned with the mechanisms `names`
+    on and `off` off."""
+    return _planned(lambda d: "B200" in d["accelerator"], V.mechanisms_with(on=names, off=off))
 
 
 def test_opt_in_and_what_it_gives() -> None:
-    """Off by default; on, the v5.0 H200 Interactive row runs NVIDIA's engine (tp 1 pp 1, 256 tokens: LAYOUTS) with
-    the least-busy dispatch's share of the wait; off, the model searches the layout and the wait is the engine's
-    own."""
-    assert V.MECHANISMS["interactive_engines"] == ()
+    """Applied since 2026-12-07 (docs/accuracy.md "Five mechanisms applied"): the v5.0 H200 Interactive row runs
+    NVIDIA's engine (tp 1 pp 1, 256 tokens: LAYOUTS) with the least-busy dispatch's share of the wait; off
+    (`--without interactive_engines`), the model searches the layout and the wait is the engine's own."""
+    assert V.MECHANISMS["interactive_engines"] == ("interactive",)
     assert V.MECHANISM_SCENARIOS["interactive_engines"] == ("interactive",)
-    off = _interactive_row(None)
+    off = _interactive_row(V.mechanisms_with(off=("interactive_engines",)))
     assert "tp" not in off.fields and "dispatch_wait_share" not in off.lets
-    on = _interactive_row(V.mechanisms_with(on=("interactive_engines",)))
+    on = _interactive_row(None)
     assert (on.fields["tp"], on.fields["pp"]) == (1.0, 1.0)
     assert on.fields["max_num_tokens"].value == 256.0
     assert on.lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE
@@ -108,16 +109,17 @@ def test_the_share_is_the_one_derived_on_the_step_the_row_runs() -> None:
 
 
 def test_the_share_scope_keeps_it_on_the_simulated_engine_only() -> None:
-    """`least_share_scope` (off by default): with `interactive_engines` the least-busy share stays on the engine it
+    """`least_share_scope` (applied since 2026-12-07): with `interactive_engines` the least-busy share stays on the engine it
     was simulated on (tp 1 pp 1, 256 tokens: the H200 row, either share) and leaves a B200 Interactive row (tp 1 at
     768 tokens, LAYOUTS) its own queue's law, as without the scope; the B200 row still runs its LAYOUTS engine."""
-    assert V.MECHANISMS["least_share_scope"] == ()
+    assert V.MECHANISMS["least_share_scope"] == ("interactive",)
     assert V.LEAST_SHARE_ENGINES == ((1, 1, 256.0),)
     for extra, share in (((), V.LEAST_DISPATCH_WAIT_SHARE),
                          (("knee_power_hopper",), V.LEAST_DISPATCH_WAIT_SHARE_KNEE_IDLE)):
         on = V.mechanisms_with(on=("interactive_engines", "least_share_scope") + extra)
         assert _interactive_row(on).lets["dispatch_wait_share"] == share
-    assert _b200_row("interactive_engines").lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE   # unscoped
+    unscoped = _b200_row("interactive_engines", off=("least_share_scope",))
+    assert unscoped.lets["dispatch_wait_share"] == V.LEAST_DISPATCH_WAIT_SHARE
     scoped = _b200_row("interactive_engines", "least_share_scope")
     assert "dispatch_wait_share" not in scoped.lets
     assert "dispatch_wait_share" not in _b200_row().lets

@@ -84,5 +84,5 @@ def test_opt_in() -> None:
     assert V.MECHANISMS["least_busy_law"] == ()
     on = _interactive_row(V.mechanisms_with(on=("interactive_engines", "least_busy_law")))
     assert on.lets["dispatch_wait_engines"] == 8.0 and on.lets["dispatch_wait_share"] == 1.0
-    alone = _interactive_row(V.mechanisms_with(on=("least_busy_law",)))
+    alone = _interactive_row(V.mechanisms_with(on=("least_busy_law",), off=("interactive_engines",)))
     assert "dispatch_wait_engines" not in alone.lets and "dispatch_wait_share" not in alone.lets

@@ -27,9 +27,10 @@ def test_opt_in_and_where_it_applies() -> None:
     no chunk unit) is left as it was."""
     assert V.MECHANISMS["least_busy_rows"] == ()
     assert set(V.MECHANISM_SCENARIOS["least_busy_rows"]) == {"server", "interactive"}
-    off = _row(H200_V50, "llama2-70b-interactive-99", None)
+    no_ie = ("interactive_engines",)        # applied since 2026-12-07 (it fixes NVIDIA's engine); off here
+    off = _row(H200_V50, "llama2-70b-interactive-99", V.mechanisms_with(off=no_ie))
     assert "dispatch_wait_engines" not in off.lets and "dispatch_wait_tail" not in off.lets
-    on = _row(H200_V50, "llama2-70b-interactive-99", V.mechanisms_with(on=("least_busy_rows",)))
+    on = _row(H200_V50, "llama2-70b-interactive-99", V.mechanisms_with(on=("least_busy_rows",), off=no_ie))
     assert on.lets["dispatch_wait_engines"] == 8.0 and on.lets["dispatch_wait_tail"] == 1.0
     assert on.lets["dispatch_wait_share"] == 1.0 and "tp" not in on.fields
     server = _row(H200_V50, "llama2-70b-99", V.mechanisms_with(on=("least_busy_rows",)))

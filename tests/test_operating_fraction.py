@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from compiler import validate as V
+from compiler.models import inference as M
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "reference" / "mlperf_calibration.csv"
@@ -67,7 +68,11 @@ def test_each_scenarios_fraction_is_the_fits_answer(fit) -> None:
 def test_continuous_capacity_holds_each_scenario_to_its_own_fraction(monkeypatch) -> None:
     """`continuous_capacity` gives Server rows OPERATING_FRACTION and Interactive rows OPERATING_FRACTION_INTERACTIVE
     (planning only, no evaluation); the constants are read at the call, so moving one moves its scenario's rows
-    alone; the defaults give the chunked rows no fraction (the grid)."""
+    alone; applied since 2026-12-07, the defaults are the same; off, the chunked rows take the grid (capacity_solve
+    0, the limits themselves) and the whole-prompt Server rows OPERATING_FRACTION; the constants are the model's
+    planning defaults (OPERATING_FRACTIONS)."""
+    assert V.MECHANISMS["continuous_capacity"] == ("server", "interactive")
+    assert M.OPERATING_FRACTIONS == {"server": V.OPERATING_FRACTION, "interactive": V.OPERATING_FRACTION_INTERACTIVE}
     mech = V.mechanisms_with(on=["continuous_capacity"])
 
     def planned(mechanisms):
@@ -83,6 +88,8 @@ def test_continuous_capacity_holds_each_scenario_to_its_own_fraction(monkeypatch
     moved = planned(mech)
     assert {(r.fields["scenario"], r.lets.get("operating_fraction")) for r in moved} == {
         ("server", V.OPERATING_FRACTION), ("interactive", 0.9)}
-    defaults = planned(None)
-    assert all(r.lets.get("operating_fraction") in (None, V.OPERATING_FRACTION) for r in defaults)
-    assert not any(r.lets.get("capacity_solve") for r in defaults if r.fields["scenario"] == "interactive")
+    monkeypatch.undo()
+    assert [r.lets for r in planned(None)] == [r.lets for r in rows]
+    off = planned(V.mechanisms_with(off=["continuous_capacity"]))
+    assert all(r.lets.get("operating_fraction") in (1.0, V.OPERATING_FRACTION) for r in off)
+    assert not any(r.lets.get("capacity_solve") for r in off if r.fields["scenario"] == "interactive")

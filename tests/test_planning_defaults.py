@@ -1,7 +1,9 @@
 """The planning defaults are the mechanisms validate applies (issue 11; docs/accuracy.md "The planning defaults are
 validate's mechanisms"): `allreduce_kernels` 1 (TensorRT-LLM's all-reduce kernel by message size), `step_residual_tail`
 1 with `first_token_delay_p99` (the step in flight's rest at its spread in the TTFT quantiles) and the add-in cards'
-own `let gemm_knee_power = 0` (stdlib/chips.factory). `capacity_margin` is an MLPerf submitter's operating choice and
+own `let gemm_knee_power = 0` (stdlib/chips.factory); since 2026-12-07 `busy_step_length` 1, `capacity_solve` 1 at
+the scenario's `operating_fraction` (OPERATING_FRACTIONS) and the GH100 chips' own smooth GEMM law (`let
+gemm_smooth_power`, `let gemm_weight_efficiency`). `capacity_margin` is an MLPerf submitter's operating choice and
 stays validate's. Laws: a spec of an MLPerf system with none of those lets gives validate's prediction for its row;
 the all-reduce time never falls with the message (on every stdlib chip's link: NCCL where the GPUs have no NVLink);
 the TTFT p99 is never below the p50."""
@@ -25,7 +27,11 @@ CSV = ROOT / "reference" / "mlperf_calibration.csv"
 # TPOT p99 (chunked TensorRT-LLM: the residual tail; tp 1 / 2 all-reduces) and its Offline run
 LINES = (93, 45, 610, 612, 613)
 DEFAULTS = {"allreduce_kernels": M.allreduce_kernels.value, "step_residual_tail": M.step_residual_tail.value,
-            "first_token_delay_p99": M.first_token_delay_p99.value}
+            "first_token_delay_p99": M.first_token_delay_p99.value, "busy_step_length": M.busy_step_length.value,
+            "capacity_solve": M.capacity_solve.value}
+# the GH100 chips' own smooth GEMM law (stdlib/chips.factory; validate's "gemm_smooth_read_hopper")
+# (the chips' `gemm_weight_efficiency_fp8`: every such row is fp8)
+CHIP_DEFAULTS = {"gemm_smooth_power": V.GEMM_SMOOTH_POWER, "gemm_weight_efficiency": V.GEMM_WEIGHT_EFFICIENCY}
 
 
 def _rows():
@@ -50,6 +56,12 @@ def test_the_defaults_are_what_validate_applies() -> None:
         if re.search(r"^\s*let gemm_knee_power = 0\s", body, flags=re.M):
             zero.add(name)
     assert zero == set(V.KNEE_POWER_CHIPS)
+    # since 2026-12-07 (docs/accuracy.md "Five mechanisms applied"): the busy steps' mean length, the solved
+    # capacity point at the scenario's submitters' share, validate's "busy_step_mean" / "continuous_capacity"
+    assert M.busy_step_length.value == 1.0 and V.MECHANISMS["busy_step_mean"] == ("server", "interactive")
+    assert M.capacity_solve.value == 1.0 and V.MECHANISMS["continuous_capacity"] == ("server", "interactive")
+    assert M.OPERATING_FRACTIONS == {"server": V.operating_fraction("server"),
+                                     "interactive": V.operating_fraction("interactive")}
 
 
 def test_a_spec_of_an_mlperf_system_without_the_lets_gives_validates_prediction() -> None:
@@ -66,6 +78,14 @@ def test_a_spec_of_an_mlperf_system_without_the_lets_gives_validates_prediction(
         for name, value in DEFAULTS.items():
             if r.lets.get(name) == value:
                 del r.lets[name]
+                stripped += 1
+        scenario = r.fields.get("scenario")
+        if scenario in M.OPERATING_FRACTIONS and r.lets.get("operating_fraction") == M.OPERATING_FRACTIONS[scenario]:
+            del r.lets["operating_fraction"]
+            stripped += 1
+        if V.FAMILIES.get(r.chip) in V.GEMM_ROOFLINE_FAMILIES:   # the GH100 chip's own smooth law
+            for name, value in CHIP_DEFAULTS.items():
+                assert r.lets.pop(name) == value
                 stripped += 1
         if r.chip in V.KNEE_POWER_CHIPS:
             assert r.lets.pop("gemm_knee_power") == 0.0       # the chip's own 0 is the default

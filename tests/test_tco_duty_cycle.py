@@ -165,26 +165,29 @@ def test_hand_calculation_with_a_set_pue() -> None:
         chat    = 160 x [tco / 320 + e x (657.99 - 153,278.23 / 320 = 179.00 W)]
                 = 160 x tco / 320 + 160 x 0.022375 = 160 x tco / 320 + $3.580 an hour
     (before s19-energy the spares drew w, D = -42,631.32 W: metered 316,484.79 W, $31.648 an hour, and chat
-    160 x tco / 320 - $2.664 an hour: the idle half of the site billed as if 85% busy.)"""
+    160 x tco / 320 - $2.664 an hour: the idle half of the site billed as if 85% busy.)
+    Since 2026-12-07 (s26-apply: the H100's smooth GEMM law at the Hopper FP8 factor 0.77, the capacity point solved
+    to the Server share) chat busy 160,982.39 W: power_avg 104,491.19 W (653.07 a GPU), D = -143,328.01 W, metered
+    1.25 x 152,491.14 = 190,613.93 W, $19.061 an hour, chat 160 x tco / 320 + $3.531 an hour (the lines above at 0.81)."""
     v = _run(site="pue = 1.25")
     w_t = _one(v, "s.h.r.it_power_avg") / 32
     assert w_t == pytest.approx(924.435, abs=1e-3)
-    busy = 162_556.56       # the chat's busy draw at Hopper FP8 0.81 (163,439.04 W at 0.82; 163,620.37 W two-pass)
+    busy = 160_982.39       # the chat's busy draw since 2026-12-07 (162,556.56 W at Hopper FP8 0.81 on the grid)
     assert _one(v, "s.chat.power") == pytest.approx(busy, abs=0.01)
     assert _one(v, "s.chat.power_avg") == pytest.approx(0.5 * busy + 0.5 * 160 * 2400 / 8, abs=0.01)
-    avg = 0.5 * busy + 0.5 * 160 * 2400 / 8                   # 105,278.28 W (657.99 a GPU)
+    avg = 0.5 * busy + 0.5 * 160 * 2400 / 8                   # 104,491.19 W (653.07 a GPU; 105,278.28 at 0.81)
     spare = 2400 / 8                                          # a spare GPU's wall: the DGX H100's idle floor
     d = avg - 160 * 924.435 - 160 * (924.435 - spare)
-    assert d == pytest.approx(-142_540.92, abs=0.05)
+    assert d == pytest.approx(-143_328.01, abs=0.05)
     assert _one(v, "s.facility_power_metered") == pytest.approx(1.25 * (295_819.15 + d), abs=0.1)
-    assert _one(v, "s.facility_power_metered") == pytest.approx(191_597.79, abs=0.1)
-    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(19.1598, abs=1e-4)
-    assert _one(v, "s.energy_year") == pytest.approx(191_597.79 * YEAR, rel=1e-6)
-    e_per_w = 19.1598 / (295_819.15 + d)                      # $ an hour per W
+    assert _one(v, "s.facility_power_metered") == pytest.approx(190_613.93, abs=0.1)
+    assert _one(v, "s.opex_energy") * 3600 == pytest.approx(19.0614, abs=1e-4)
+    assert _one(v, "s.energy_year") == pytest.approx(190_613.93 * YEAR, rel=1e-6)
+    e_per_w = 19.0614 / (295_819.15 + d)                      # $ an hour per W
     tco_hour = _one(v, "s.tco_year") * 3600
     expected = 160 * (tco_hour / 320 + e_per_w * (avg / 160 - (295_819.15 + d) / 320))
     assert _one(v, "s.chat.cost_per_hour") * 3600 == pytest.approx(expected, rel=1e-5)
-    assert 160 * e_per_w * (avg / 160 - (295_819.15 + d) / 320) == pytest.approx(3.580, abs=1e-3)
+    assert 160 * e_per_w * (avg / 160 - (295_819.15 + d) / 320) == pytest.approx(3.531, abs=1e-3)
 
 
 def test_report_json_and_table_agree_on_the_metered_energy(tmp_path) -> None:

@@ -211,7 +211,7 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 chips sees the capacity as a staircase (examples/flagship_campus.factory's chat, one GB300 NVL72,
                 TPOT p99 limit 40-60 ms in 0.5 ms steps: 6 distinct capacities in 41 points, steps up to 7.5% in
                 tokens/s, 7.0% in $/Mtok, 6.0% in TTFT p99; the grid's capacity 0.1-6.3% below the solved one;
-                bench/capacity_staircase.py). `capacity_solve` 1 (default 0) solves the batch instead: on every
+                bench/capacity_staircase.py). `capacity_solve` 1 (the default since 2026-12-07; 0 the grid) solves the batch: on every
                 layout that can win (_solved_batches: its best grid score x B_next / B* reaches the best; a
                 replica's throughput grows at most in proportion to its rows), the largest batch between the grid's
                 neighbours B_prev < B* < B_next of its best grid batch where
@@ -221,9 +221,11 @@ of the requests that replace finished ones, r * B prompt tokens per step: chunke
                 its limit, a TTFT-bound one where the rate cut starts to lower the throughput, one where no limit
                 binds at the throughput maximum; the grid's point is kept where it carries more, so the solved
                 capacity is never below the grid's, and it rises with a looser limit and with more chips
-                (tests/test_inference.py). `operating_fraction` f (default 1): the limits the point is held to, f x
-                each; a planner asks for the capacity under the limits (f = 1) and sets a margin as this explicit
-                `let`. MLPerf submitters stop at median 0.88 of their binding limit (155 Server runs of
+                (tests/test_inference.py). `operating_fraction` f: the limits the point is held to, f x each; by
+                default (since 2026-12-07) the scenario's submitters' median share, `operating_fraction_server`
+                0.88 / `operating_fraction_interactive` 0.925 (bench/operating_fraction_fit.py), the point validate
+                judges against the runs (docs/accuracy.md "Five mechanisms applied"); `let operating_fraction = 1`
+                asks for the capacity under the limits themselves. Before: MLPerf submitters stop at median 0.88 of their binding limit (155 Server runs of
                 reference/mlperf_ttft_percentiles.csv), which validate's MECHANISMS "continuous_capacity" gives the
                 solved point; not applied (TTFT p99 12.0% -> 16.5%, TTFT p50 8.9% -> 12.8%, first_token_delay and
                 the families refit: docs/accuracy.md "The batch grid's staircase and a continuous capacity point");
@@ -1349,7 +1351,8 @@ from .options import (ACTIVATION_BYTES, ALLREDUCE_ONESHOT, ALLREDUCE_ONESHOT_TP4
                       CONTEXT_ATTENTION_RATIO, DENSE_LAYER_LAUNCHES, ELEMENTWISE_BANDWIDTH_EFFICIENCY,
                       EP_A2A_EFFICIENCY, EP_A2A_FLOOR, EP_A2A_LATENCY, EXPERT_POPULARITY_CV, FP4_BF16_PARAMS,
                       FP4_EXPERT_ACTIVATION_BITS, GPU_TP_EXCHANGES, KV_CACHE_WIDTH, KV_LORA_RANK, MAX_BATCH_SIZE,
-                      MOE_LAYER_LAUNCHES, NVFP4_DISPATCH_BYTES, NVFP4_VALUE_BYTES, NVLINK_GROUP, PP_GRID,
+                      MOE_LAYER_LAUNCHES, NVFP4_DISPATCH_BYTES, NVFP4_VALUE_BYTES, NVLINK_GROUP,
+                      OPERATING_FRACTIONS, PP_GRID, SCENARIO_OPERATING_FRACTIONS,
                       PRECISION_BYTES, QK_ROPE_HEAD_DIM, SCENARIO_LIMITS, SLIDING_LAYERS, SLIDING_WINDOW,
                       SOFTMAX_EXP_RATE, SRAM_BANDWIDTH_EFFICIENCY, SRAM_LAYER_STAGES, TP_GRID, WEIGHT_BITS,
                       WIDER_FORMAT, Z99, adp_balance, allreduce_kernels, allreduce_twoshot, bandwidth_efficiency,
@@ -1364,6 +1367,7 @@ from .options import (ACTIVATION_BYTES, ALLREDUCE_ONESHOT, ALLREDUCE_ONESHOT_TP4
                       knee_own_power, knee_under_weights,
                       kv_cache_fraction, kv_length_biased, kv_room_wait, kv_wait_service_spread, layer_latency,
                       link_efficiency, memory_reserve, moe_layer_latency, nccl_latency, operating_fraction,
+                      operating_fraction_interactive, operating_fraction_server,
                       output_length_cv, own_prompt_spread, pipeline_host_overlap, pipeline_overhead_split,
                       power_limit_window, prompt_busy_window, prompt_length_cv, row_averaging, row_budget_hold,
                       row_count_elasticity, row_dispatch, row_dispatch_engines, run_ramp_deficit,

@@ -77,7 +77,8 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> d
                                    np.broadcast_to(extra[name], shape)], axis=1) for name in q}
         score = scored(q)                   # the grid's columns first: a tie keeps the grid's point
         best = np.argmax(score, axis=1)
-    solve = (load.queueing and load.fixed_batch is None and np.any(_col(load.solve) > 0) and not np.any(margin > 0)
+    row_solve = (_col(load.solve) > 0) & ~(margin > 0)      # the scenarios (a sweep's rows) that solve their batch
+    solve = (load.queueing and load.fixed_batch is None and np.any(row_solve)
              and np.size(batch) == np.size(tp) and np.size(batch) % BATCH_GRID.size == 0
              and np.array_equal(np.reshape(batch, (-1, BATCH_GRID.size))[0], BATCH_GRID))
     if solve:                               # `capacity_solve`: the batch solved between the grid's batches
@@ -85,8 +86,12 @@ def search(hw: Hardware, arch: Architecture, load: Load, grid=None, q=None) -> d
         # stay candidates beside the solved ones, so the point is the best of the grid's, the refined and the
         # solved batches (before 2026-12-07 both set raised a ValueError on the refined columns' shape)
         extra = _solved_batches(hw, arch, load, tp, pp, ep, score[:, :grid_columns], scored)
-        if extra is not None:
-            q = {name: np.concatenate([q[name], extra[name]], axis=1) for name in q}
+        if extra is not None:               # candidates only where the row solves (`capacity_solve` 1, no margin):
+            n = max(score.shape[0], row_solve.shape[0])   # a sweep equals its runs one at a time
+            extra = {name: np.broadcast_to(v, (n,) + np.shape(v)[1:]) for name, v in extra.items()}
+            extra["ok"] = extra["ok"] & row_solve
+            q = {name: np.concatenate([np.broadcast_to(q[name], (n,) + q[name].shape[1:]), extra[name]], axis=1)
+                 for name in q}
             score = scored(q)               # the grid's columns first: a tie keeps the grid's point
             best = np.argmax(score, axis=1)
     rows = np.arange(score.shape[0])

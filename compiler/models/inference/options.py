@@ -506,7 +506,7 @@ dispatch_wait_share = Assumption(
     "\"The H200 Interactive TTFT gap\"). "
     "1 by default (validate MECHANISMS \"interactive_engines\", measured, not applied)", range=NON_NEGATIVE)
 busy_step_length = Assumption(
-    "busy_step_length", 0.0, "1",
+    "busy_step_length", 1.0, "1",
     "1: the prompt queue's wait is taken at the busy steps' mean length, not a full step's [D]: the model's "
     "rho = lam I t_full / room counts every step the queue is busy as a full one, but a busy period's last step "
     "carries only the rest of its work; counting a busy period's steps as ceil(W / room) (W / room + 1/2 on "
@@ -517,7 +517,9 @@ busy_step_length = Assumption(
     "on chunked engines whose mean prompt spans steps (I > room). "
     "bench/least_busy_share.py: the model's mean wait against the simulated own stream's moves from +7..+25% to "
     "within a few percent (docs/accuracy.md \"The busy step's mean length\", s18-busystep, 2026-12-06). "
-    "0 by default (every busy step full; validate MECHANISMS \"busy_step_mean\", measured, not applied)",
+    "1 by default since 2026-12-07 (a law of the queue, not a submitter's choice: validate MECHANISMS "
+    "\"busy_step_mean\", applied with four others, docs/accuracy.md \"Five mechanisms applied\", s26-apply); 0: every "
+    "busy step full (the model before, bit for bit)",
     range=NON_NEGATIVE)
 dispatch_wait_engines = Assumption(
     "dispatch_wait_engines", 0.0, "1",
@@ -657,7 +659,7 @@ clock_draw_activity = Assumption(
     "workload's `accelerator_power` and `sustained_clock` take (workloads.activity: achieved FLOP/s / (g peak)), "
     "plus the GEMM knee's time at the share `gemm_knee_power`: u_c = (F / (G P g) + k (t_gemm - F_gemm / (G P "
     "e_c))) / (rho t). 0: the compute kernels' time at the large-GEMM rate e_c (the chip's serving efficiency, "
-    "0.81 on Hopper FP8) counts as activity, 1 / e_c x g = 1.22x the draw's on Hopper (the model before, bit for "
+    "0.77 on Hopper FP8) counts as activity, 1 / e_c x g = 1.29x the draw's on Hopper (the model before, bit for "
     "bit). A step whose reported draw is below its cap then runs at the full clock (tests/test_step_clock_draw.py). "
     "Not given to validate by default (MECHANISMS \"clock_draw\", measured, not applied: docs/accuracy.md \"The "
     "knee's draw from public measurements\", s15-knee)", range=SWITCH)
@@ -731,9 +733,11 @@ gemm_smooth_power = Assumption(
     "With `gemm_weight_efficiency` e_w > 0 the weight leg is read at e_w (with `gemm_launch_time` t > 0 the "
     "launches' time beside it, else none). "
     "A chip's own `gemm_half_rows_<precision>` (Blackwell FP4) keeps its knee. The step only: the prefill and the "
-    "batcher's kappa_p / p0 keep the knee. Not given to validate by default (MECHANISMS \"gemm_smooth_hopper\", "
-    "\"gemm_smooth_read_hopper\", measured, not applied): docs/accuracy.md \"One smooth GEMM law of the step's "
-    "rows\"", range=NON_NEGATIVE)
+    "batcher's kappa_p / p0 keep the knee. Since 2026-12-07 the GH100 chips carry their own (stdlib/chips.factory "
+    "`let gemm_smooth_power = 2.7` with `let gemm_weight_efficiency_fp8 = 0.61`, the weight leg of an fp8 step; "
+    "a workload's `let` wins), validate's MECHANISMS \"gemm_smooth_read_hopper\", applied (\"gemm_smooth_hopper\", "
+    "the leg at e_m, measured, not applied): docs/accuracy.md \"One smooth GEMM law of the step's rows\", \"Five "
+    "mechanisms applied\"", range=NON_NEGATIVE)
 run_ramp_deficit = Assumption(
     "run_ramp_deficit", 0.0, "1",
     "the largest shortfall of a Server run's mean rows-in-flight (and so of its mean step) that a capacity point "
@@ -775,9 +779,9 @@ capacity_margin = Assumption(
     "Server and Interactive rows (MECHANISMS \"capacity_margin\", applied since 2026-12-05): docs/accuracy.md \"The "
     "add-in cards' operating point\"", range=Range(0.0, 0.5))
 capacity_solve = Assumption(
-    "capacity_solve", 0.0, "1",
-    "the batch of a server or interactive capacity point: 0 (default) the batch grid, 1 solved between its points "
-    "[D]. The grid (BATCH_GRID) is the search's resolution, not physics: 72 geometric batches from 1 to 16,384 "
+    "capacity_solve", 1.0, "1",
+    "the batch of a server or interactive capacity point: 1 (default since 2026-12-07) solved between the grid's "
+    "points, 0 the batch grid [D]. The grid (BATCH_GRID) is the search's resolution, not physics: 72 geometric batches from 1 to 16,384 "
     "(ratio 1.146), so the capacity point is the largest grid batch that meets both latency limits and stops 0-14.6% "
     "of the rows short of the binding limit wherever the grid falls (MLPerf v5.0 8x H200 Llama 2 70B: 616 rows at "
     "0.90 of the 200 ms TPOT p99 limit, the next grid batch 707 at 1.02), and a sweep of a limit or of the chips "
@@ -787,7 +791,9 @@ capacity_solve = Assumption(
     "largest batch between the grid's neighbours of its best grid batch where both limits hold and the throughput "
     "still rises (_solved_batches: 256 batches of the bracket, to ~1e-3 in ln B), so a TPOT- or TTFT-bound point "
     "sits at its binding limit, one where no limit binds at its throughput maximum, and the capacity is continuous "
-    "and never below the grid's. Not given to validate (MECHANISMS \"continuous_capacity\", with "
+    "and never below the grid's. The default since 2026-12-07 with `operating_fraction` at the scenario's "
+    "OPERATING_FRACTIONS (validate MECHANISMS \"continuous_capacity\", applied: docs/accuracy.md \"Five mechanisms "
+    "applied\", s26-apply); before, not given to validate (MECHANISMS \"continuous_capacity\", with "
     "`operating_fraction` 0.88): it takes TTFT p99 from 12.0% to 16.5% and TTFT p50 from 8.9% to 12.8% even with "
     "first_token_delay and the families refit; the grid's accidental stop at 0.88-0.91 of the limit is where the "
     "median submitter stops, docs/accuracy.md \"The batch grid's staircase and a continuous capacity point\" "
@@ -813,13 +819,42 @@ capacity_at_own_rate = Assumption(
 operating_fraction = Assumption(
     "operating_fraction", 1.0, "1",
     "the share f of each latency limit the capacity point is held to: TPOT p99 <= f tpot_limit and TTFT p99 <= f "
-    "ttft_limit (the arrival rate cut at f ttft_limit) [D]. 1 (default): a planner asks for the capacity under the "
-    "limits themselves; a margin is this explicit `let`. MLPerf submitters stop short of the limits: over the 155 "
+    "ttft_limit (the arrival rate cut at f ttft_limit) [D]. Default: the scenario's submitters' share, "
+    "`operating_fraction_server` 0.88 / `operating_fraction_interactive` 0.925 (1 elsewhere), see below; `let operating_fraction = 1` asks "
+    "for the capacity under the limits themselves. MLPerf submitters stop short of the limits: over the 155 "
     "Server runs of reference/mlperf_ttft_percentiles.csv (MLCommons inference v4.1 / v5.0 results, read 2026-12) "
     "max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit) has median 0.883 (quartiles 0.76-0.94): a property of how "
     "they operate (a run must pass with room for its run-to-run spread), given to validate only with "
     "`capacity_solve` (MECHANISMS \"continuous_capacity\", f = OPERATING_FRACTION 0.88; applied to the whole-prompt "
-    "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06)", range=Range(0.05, 1.0))
+    "engines' rows, MECHANISMS \"whole_prompt_capacity\", 2026-12-06). Since 2026-12-07 a server or interactive "
+    "service without this `let` is held to its scenario's submitters' median share (`operating_fraction_server` "
+    "0.88, `operating_fraction_interactive` 0.925; bench/operating_fraction_fit.py), with `capacity_solve` 1: the capacity point validate "
+    "judges against the MLPerf runs (MECHANISMS \"continuous_capacity\", applied; docs/accuracy.md \"Five mechanisms "
+    "applied\"), listed with the plan's assumptions (and as `limit x operating_fraction f` in a no-fit reason); `let operating_fraction = 1` asks for "
+    "the capacity at the limits themselves. 1 in every other scenario (no latency limit)", range=Range(0.05, 1.0))
+# the share of each latency limit a server / interactive capacity point is held to where no `let
+# operating_fraction` is given: the MLPerf submitters' median share by scenario, max(TPOT p99 / tpot_limit, TTFT p99 /
+# ttft_limit) over reference/mlperf_calibration.csv's runs, fitted once (bench/operating_fraction_fit.py, 2026-12-07)
+operating_fraction_server = Assumption(
+    "operating_fraction_server", 0.88, "1",
+    "the share f of each latency limit a server service's capacity point is held to where no `let "
+    "operating_fraction` is given [D]: the MLPerf Inference v4.1 / v5.0 Server runs' median share of their "
+    "binding limit, max(TPOT p99 / tpot_limit, TTFT p99 / ttft_limit), 173 runs of reference/mlperf_calibration.csv "
+    "(bench/operating_fraction_fit.py: median 0.878, bootstrap 90% interval 0.856-0.894; 0.88 is s11-grid's figure "
+    "on reference/mlperf_ttft_percentiles.csv, inside it), LoadGen's early stopping explaining 1-2 points of the "
+    "12, the submitters' room for their run-to-run spread the rest. The capacity a plan prints is the point "
+    "validate judges against those runs (MECHANISMS \"continuous_capacity\", applied; docs/accuracy.md \"The "
+    "capacity point's margin from the data\", \"Five mechanisms applied\")", range=Range(0.05, 1.0))
+operating_fraction_interactive = Assumption(
+    "operating_fraction_interactive", 0.925, "1",
+    "the share f of each latency limit an interactive service's capacity point is held to where no `let "
+    "operating_fraction` is given [D]: the MLPerf Inference v5.0 Interactive runs' median share of their binding "
+    "limit, 35 runs of reference/mlperf_calibration.csv (bench/operating_fraction_fit.py: 0.925, bootstrap 90% "
+    "interval 0.900-0.927; the Server runs' interval does not overlap it). As `operating_fraction_server`",
+    range=Range(0.05, 1.0))
+# the defaults by scenario (validate's OPERATING_FRACTION, OPERATING_FRACTION_INTERACTIVE read them)
+SCENARIO_OPERATING_FRACTIONS = {"server": operating_fraction_server, "interactive": operating_fraction_interactive}
+OPERATING_FRACTIONS = {name: a.value for name, a in SCENARIO_OPERATING_FRACTIONS.items()}
 row_averaging = Assumption(
     "row_averaging", math.sqrt(2.0 / 3.0), "1",
     "share of the standard deviation of the rows in flight that survives the average over one request's life, "

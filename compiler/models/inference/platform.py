@@ -11,7 +11,8 @@ from .. import (Assumption, assumptions as A)
 from ..power import (attention_power_share, chip_power_model, die_knee_scale, die_peak_scale, fp4_mma_rate,
                      workload_memory_power, workload_power_model)
 from .options import (BENCHMARK_LIMITS, EXPERT_POPULARITY_CV, FP4_BF16_PARAMS, FP4_EXPERT_ACTIVATION_BITS,
-                      GPU_TP_EXCHANGES, KV_CACHE_WIDTH, KV_LORA_RANK, MAX_BATCH_SIZE, NVLINK_GROUP, PRECISION_BYTES,
+                      GPU_TP_EXCHANGES, KV_CACHE_WIDTH, KV_LORA_RANK, MAX_BATCH_SIZE, NVLINK_GROUP,
+                      PRECISION_BYTES, SCENARIO_OPERATING_FRACTIONS,
                       QK_ROPE_HEAD_DIM, SCENARIO_LIMITS, SLIDING_LAYERS, SLIDING_WINDOW, SOFTMAX_EXP_RATE,
                       SRAM_BANDWIDTH_EFFICIENCY, SRAM_LAYER_STAGES, WEIGHT_BITS, WIDER_FORMAT, adp_balance,
                       allreduce_kernels, allreduce_twoshot, bandwidth_efficiency, batch_refinement, batch_window,
@@ -525,7 +526,10 @@ def _inputs(ctx, prefill_in_step: bool = True):
                       ctx, chip, chip_power_model(chip, power.cap, None))))
     scenario = ctx.text("scenario", "offline")
     ttft_limit, tpot_limit = (latency_limit(ctx, model, scenario, i) for i in (0, 1))
-    fraction = ctx.get("operating_fraction", operating_fraction)     # the limits the point is held to (f x each)
+    default_fraction = SCENARIO_OPERATING_FRACTIONS.get(scenario)   # the limits the point is held to (f x each):
+    fraction = (ctx.get("operating_fraction", operating_fraction)    # the `let`, else the scenario's submitters'
+                if ctx.is_set("operating_fraction") or default_fraction is None   # median share, an assumption
+                else ctx.get(default_fraction.name, default_fraction))          # of its own (read, so listed)
     ttft_limit, tpot_limit = ttft_limit * fraction, tpot_limit * fraction
     output_tokens = ctx.get("output_tokens", default_output_tokens)
     tpot_limit = np.where(one_token(output_tokens), np.inf, tpot_limit)    # no second token: nothing to hold to a
@@ -582,9 +586,15 @@ def _inputs(ctx, prefill_in_step: bool = True):
         draw_rate=ctx.get(_power_gemm_peak_fraction().name, _power_gemm_peak_fraction()),
         launch_time=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
                              ctx.get("gemm_launch_time", gemm_launch_time)),   # a chip's own knee is kept
-        weight_eff=ctx.get("gemm_weight_efficiency", gemm_weight_efficiency),
+        # the GH100 chips' own smooth GEMM law and its weight leg at the precision it was measured at (stdlib/
+        # chips.factory `gemm_weight_efficiency_fp8`), else the workload's / the default (the leg at e_m)
+        weight_eff=_chip_or_default(ctx, chip, "gemm_weight_efficiency",
+                                    gemm_weight_efficiency) if (ctx.is_set("gemm_weight_efficiency")
+                                                                or not chip.has(f"gemm_weight_efficiency_{precision}"))
+        else chip.get(f"gemm_weight_efficiency_{precision}", gemm_weight_efficiency),
         smooth_power=np.where(platform.sram_only() | chip.has(f"gemm_half_rows_{precision}"), 0.0,
-                              ctx.get("gemm_smooth_power", gemm_smooth_power)),   # a chip's own knee is kept
+                              _chip_or_default(ctx, chip, "gemm_smooth_power", gemm_smooth_power)),   # a chip's
+        # own knee is kept
         solve=ctx.get("capacity_solve", capacity_solve),
         own_rate=ctx.get("capacity_at_own_rate", capacity_at_own_rate),
         limit_fraction=fraction,
