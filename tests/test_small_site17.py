@@ -195,4 +195,4 @@ def test_the_report_says_which_figure_is_capacity_and_which_the_load() -> None:
     assert "Tokens/s is each service's capacity" in md
     share = f"{v['s.dem.offered_share'] * 100:.1f}%"
     assert f"dem: serves its offered load \\(demand\\), {share} of its capacity" in md
-    assert "inter: capacity bound by TTFT p99, 437.5 ms of its 450 ms limit" in md     # Hopper FP8 0.81 (433.1 at 0.82)
+    assert "inter: capacity bound by TTFT p99, 433.3 ms of its 450 ms limit" in md     # Hopper FP8 0.81, the prompt-cost curve
