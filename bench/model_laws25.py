@@ -66,7 +66,9 @@ priced at Maia 200's fp8 rate took bf16's share of the peak and beat fp8 (traini
 restated at a fixed request rate); left: TTFT p99 falls with the load at low load (Trn2 GPT-OSS 120B server and
 interactive: 137 -> 93 ms from 5% to 20% of the capacity, a fixed layout), fp4 slower than fp8 for GPT-OSS 120B on
 GB200 (I7 is fp8 >= bf16; s26-sramfp4 found the cause: the checkpoint's bf16 attention and W4A8 experts, 0.77 of
-the fp8 rate, now a `slower-precision` warning; fp4 >= fp8 is tests/test_precision_law26.py).
+the fp8 rate, now a `slower-precision` warning; fp4 >= fp8 is tests/test_precision_law26.py). The TTFT one fixed in
+session 26 (s26-ttftlaw: the prompt queue's tokens on the step's own cost curve, queues._prompt_cost; `--cases 8 --seed
+11 --only inference`: 0 violations of 490 I9 comparisons; tests/test_ttft_load_law.py).
 Tests: tests/test_model_laws25.py.
   G1 finite        every numeric figure is finite and >= 0, or absent with a reason (results.absent), in every
                    scenario; a workload's feasible == 0 comes with an error diagnostic that names the workload.

@@ -2423,25 +2423,27 @@ def test_capacity_at_own_rate_is_the_largest_grid_batch_meeting_both_limits() ->
                sat on the limit exactly (the bisection of _budget_utilization) with its rate below B / t_iter
       laws     the point meets both limits; the next grid batch of its layout does not at its own rate; the cut
                columns' best carries at least as much (it has more columns to choose from); a load whose smallest
-               batch already overruns the TTFT limit at its own rate (4,000-token prompts, 4-token answers, 1 s)
+               batch already overruns the TTFT limit at its own rate (4,000-token prompts, 4-token answers, 0.8 s)
                keeps the cut point (the engine idles between requests) instead of having none."""
+    # (a 0.8 s limit in both parts: at 1 s, since the prompt-cost curve (docs/accuracy.md "The prompt queue's cost
+    # curve"), an uncut column wins under either rule and a batch meets the limit at its own rate in the second)
     grid = np.array([0.0])          # the batch grid (`capacity_solve` 0): the rule's statement on the grid's batches
-    hw, arch, load = llama2_70b_inputs(queueing=True, input_tokens=np.array([4000.0]), ttft_limit=np.array([1.0]),
+    hw, arch, load = llama2_70b_inputs(queueing=True, input_tokens=np.array([4000.0]), ttft_limit=np.array([0.8]),
                                        solve=grid)
     on = M.search(hw, arch, load)
     off = M.search(hw, arch, dataclasses.replace(load, own_rate=np.array([0.0])))
     assert on["feasible"][0] == 1 and off["feasible"][0] == 1
-    assert off["ttft"][0] == pytest.approx(1.0, rel=1e-9) and off["own_rate_share"][0] < 1 - 1e-3   # on the limit
+    assert off["ttft"][0] == pytest.approx(0.8, rel=1e-9) and off["own_rate_share"][0] < 1 - 1e-3   # on the limit
     assert on["own_rate_share"][0] == 1.0
     assert on["throughput"][0] == pytest.approx(on["replicas"][0] * on["batch"][0] / on["t_iter"][0], rel=1e-12)
-    assert on["ttft"][0] < 1.0 and on["tpot"][0] <= 0.2 and on["throughput"][0] <= off["throughput"][0]
+    assert on["ttft"][0] < 0.8 and on["tpot"][0] <= 0.2 and on["throughput"][0] <= off["throughput"][0]
     at = int(np.searchsorted(M.BATCH_GRID, on["batch"][0] * (1 - 1e-9)))
     assert M.BATCH_GRID[at] == on["batch"][0]                              # a grid batch
     nxt = M.evaluate_configs(hw, arch, load, on["tp"], on["pp"], M.BATCH_GRID[at + 1: at + 2])
     assert not (nxt["ok"][0, 0] and nxt["own_rate_share"][0, 0] >= 1 - M.OWN_RATE_TOLERANCE)
     # the fallback: no batch meets the TTFT limit at its own rate, so the cut point stands, the same as before
     hw, arch, load = llama2_70b_inputs(queueing=True, input_tokens=np.array([4000.0]), output_tokens=np.array([4.0]),
-                                       ttft_limit=np.array([1.0]), solve=grid)
+                                       ttft_limit=np.array([0.8]), solve=grid)
     on = M.search(hw, arch, load)
     off = M.search(hw, arch, dataclasses.replace(load, own_rate=np.array([0.0])))
     assert on["feasible"][0] == 1 and on["own_rate_share"][0] < 1

@@ -428,14 +428,19 @@ Prefill of one request (time to first token):
     I_max tokens (`max_input_tokens`, default unbounded). They clear in N_q = max(1, X_q / room + 1/2) steps (the
     last one ends mid-way on average), each a decode step plus its prompt tokens; the last one also carries the
     prompts behind it that it has room for, half a step's arrivals lam I t_iter / 2:
-            TTFT_q = (0.5 + d) t_iter + N_q t_decode + (X_q + lam I t_iter / 2) kappa + fill    (inf when rho >= 1)
+            TTFT_q = (0.5 + d) t_iter + N_q t_decode + G(X_q + lam I t_iter / 2) + fill    (inf when rho >= 1)
     0.5 t_iter: the rest of the step in flight when the request arrives (over the serving step mixture its
     length-biased residual, (f t(lump)^2 + (1 - f) t(0)^2) / (2 t_iter); TensorRT-LLM's executor fetches new
     requests once a step, after the step in flight and its responses: executorImpl.cpp executionLoop [S]);
     d = `first_token_delay` 0.325 mean steps [D]: what MLPerf runs with a light prompt queue measure beyond the
     executor's 1.5 steps (TTFT p50 1.7-2.3 mean steps on Mixtral, B200 and H100 v4.1), not in any source
     read [U], chosen by a one-parameter scan (docs/accuracy.md, Latency v4, rescanned in v5, v6 and v7); t_decode the step of the b decode rows
-    alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); over pp > 1 stages
+    alone; kappa = (t(own / b) - t_decode) / own a prompt token's time, own = min(room, I); G(P) the time P
+    prompt tokens add to their steps, the step's prompt-cost curve: kappa P up to own, from there to a full step
+    (t_full - t_decode at room) the step itself at 4 geometric knots, linear between, a full step's rate beyond
+    (_prompt_cost [D]: a step is not linear in its prompt tokens where its decode rows are memory-bound, and X_q
+    reaches 4.6 I at the p99; before 2026-12-07 kappa X_q, which made the p99 fall with the load on a
+    mixture-of-experts model: docs/accuracy.md "The prompt queue's cost curve"); over pp > 1 stages
     the first chunk passes the stages one after another: fill = (pp - 1) min(C, I) kappa (0 at pp = 1).
     Serial context chunks (`serial_context_chunks` 1; 0 by default) [P/D]: TensorRT-LLM's C++ runtime (the
     TensorRT engine flow of NVIDIA's MLPerf v5.0/v5.1 harness) keeps a scheduled context request in the in-flight
@@ -1391,6 +1396,7 @@ from .queues import (ADP_POISSON_EXACT, BULK_NEWTON_STEPS, BUSY_WINDOW_BISECTION
                      gemm_smooth_time,
                      least_busy_bulk, least_busy_tail, least_busy_utilization, little_rows, prefill_pool_utilization,
                      prefill_pool_wait, prefill_prompts_per_pass, row_elasticity)
+from .queues import PROMPT_CURVE_KNOTS, _prompt_cost
 from .clock import (CLOCK_SECANT_STEPS, CLOCK_STEPS, CLOCK_TOLERANCE, _either, _power_law, _solve_clock,
                     _sustained_rate, _window_rate)
 from .step import (evaluate_configs)

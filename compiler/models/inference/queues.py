@@ -585,8 +585,13 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
     engines, not Llama 2 70B's 1,024 = 4.6 I). They take N = ceil(X / room) steps, N_q = max(1, X_q / room +
     1/2), each a decode step plus its prompt tokens; the last step also carries the prompts queued behind it that
     it has room for, on average half a step's arrivals, lam I t_iter / 2 = rho room share / 2:
-        TTFT_q = base + q round_rest + N_q t_decode + (X_q + rho room share / 2) kappa
-    (inf when rho >= 1: no steady queue). Where the p50 and the p99 carry different shifts (the dispatch's, the
+        TTFT_q = base + q round_rest + N_q t_decode + G(X_q + rho room share / 2)
+    (inf when rho >= 1: no steady queue). G(P) is the time P prompt tokens add to the steps that clear them: the
+    step's prompt-cost curve from its own chunk to a full step (_prompt_cost; `parts`' entries from the twenty-
+    seventh on: the curve's PROMPT_CURVE_KNOTS + 1 knots, then the step's cost at each), kappa P where they are not
+    given (the law
+    before 2026-12-07: the step linear at the own chunk's secant, which charged the p99's X_q ~ 4.6 I that
+    secant's per-step costs 4.6 times). Where the p50 and the p99 carry different shifts (the dispatch's, the
     delay's p99 share) or the rest of the step is at its spread, the law is read at the p50 and the p99 and every
     other q follows one distribution's shape through both (module docstring, "One law non-decreasing in q").
     `parts` may carry a ninth entry, whole (`whole_prompts`: an engine
@@ -633,6 +638,13 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         w = np.where(rho < 1, busy * c / np.maximum(1 - rho_w, 1e-12), np.inf)
     step_arrivals = rho * room * share                  # prompt tokens arriving in a mean step, lam I t_iter
 
+    def prompt_cost(tokens):
+        """G(P): the steps' time for P prompt tokens beyond their decode steps (the step's prompt-cost curve)."""
+        n = PROMPT_CURVE_KNOTS + 1
+        if len(rest) < 18 + 2 * n:                         # no curve given: the step linear at kappa
+            return tokens * kappa
+        return _prompt_cost(tokens, kappa, rest[18:18 + n], rest[18 + n:18 + 2 * n])
+
     def queue(qq: float) -> np.ndarray:
         """The law at quantile qq with the rest of the step in flight at its mean and the p50's shift."""
         L = math.log(1 / (1 - qq))
@@ -669,7 +681,7 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         if len(rest) > 11 and np.any(rest[11] > 0):    # `integer_chunk_steps`: N_q = ceil(X_q / room) whole steps
             with np.errstate(invalid="ignore"):
                 steps = np.where(rest[11] > 0, np.maximum(1.0, np.ceil(tokens / room - 1e-9)), steps)
-        return base + qq * round_rest + steps * t_decode + (tokens + others) * kappa
+        return base + qq * round_rest + steps * t_decode + prompt_cost(tokens + others)
 
     at = {}
 
@@ -736,6 +748,41 @@ def _budget_ttft(parts, service: np.ndarray, rho: np.ndarray, cv: np.ndarray, q:
         # holding requests back cannot bring a first token forward: the engine's own queue is a floor [D]
         chunked = np.where(window > 0, np.where(rho < 1, np.maximum(batched, chunked), np.inf), chunked)
     return chunked
+
+
+PROMPT_CURVE_KNOTS = 4     # segments of the prompt-cost curve between the own chunk and a full step [U]
+
+
+def _prompt_cost(tokens, kappa, knots, cost) -> np.ndarray:
+    """G(P): the time P prompt tokens add to the steps that clear them, beyond those steps' decode rows (the prompt
+    queue's cost curve, `_budget_ttft`) [D]. A step's time is not linear in its prompt tokens: where its decode rows
+    alone are memory-bound (few rows, or a mixture-of-experts layer whose experts a few rows leave unread) the first
+    prompt tokens pay for reading what the decode rows did not (the experts' weights) and further tokens only their
+    compute; where the decode rows already read it all, the first prompt tokens hide under that read and further
+    ones pay their compute. So G is the step's own curve, read at its knots (`knots` P_0..P_K, geometric from the
+    own chunk P_0 = own = min(room, I) to a full step P_K = room, K = PROMPT_CURVE_KNOTS segments; `cost` G(P_k) =
+    t(P_k) - t_decode, the step evaluated there, G(P_0) = kappa own: kappa is that chunk's secant), linear between:
+        G(P) = kappa P                                               P <= own
+             = G(P_k) + (G(P_k+1) - G(P_k)) (P - P_k) / (P_k+1 - P_k)   P_k < P <= P_k+1
+             = G(room) P / room                                      P > room  (each further room a full step)
+    Continuous and non-decreasing in P (the knots' costs held non-decreasing: a fuller step is no shorter). Where own
+    = room (a mean prompt fills a step) or the step is linear in its prompt tokens it is kappa P, the law before
+    2026-12-07. Found by the session 25 law hunt: with kappa P alone the p99 prompt (X_q = 4.6 I at cv 1) was charged
+    4.6 times the own chunk's expert read, which the decode rows pay themselves at a higher load, so the p99 TTFT fell
+    as the load rose (Trn2 GPT-OSS 120B; docs/accuracy.md "The prompt queue's cost curve")."""
+    held = [np.maximum(cost[0], 0.0)]
+    for value in cost[1:]:
+        held.append(np.maximum(value, held[-1]))
+    cost = held
+    own, room, full = knots[0], np.maximum(knots[-1], 1e-9), cost[-1]
+    value = np.where(tokens <= own, kappa * tokens, full * tokens / room)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k in range(len(knots) - 1):
+            lo, hi = knots[k], knots[k + 1]
+            inside = (tokens > lo) & (tokens <= hi)
+            share = (tokens - lo) / np.maximum(hi - lo, 1e-9)
+            value = np.where(inside, cost[k] + (cost[k + 1] - cost[k]) * share, value)
+    return value
 
 
 def _whole_step_ttft(t_decode, kappa, room, I, cv, lam_tokens, t_mean, k, q: float) -> np.ndarray:

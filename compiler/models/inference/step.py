@@ -12,7 +12,8 @@ from .physics import (Architecture, Hardware, Load, _col, _kv_room_wait, attenti
                       context_attention_efficiency, elementwise_bytes, engine_batch_cap, fp4_quantize_bytes,
                       in_flight_age, kv_budget, kv_slots, prompt_attended, rank_imbalance, swiglu_kernel_bytes,
                       windowed_length)
-from .queues import (RUN_SECONDS, _budget_ttft, _budget_utilization, _busy_window_latency, _pipeline_tokens,
+from .queues import (PROMPT_CURVE_KNOTS, RUN_SECONDS, _budget_ttft, _budget_utilization, _busy_window_latency,
+                     _pipeline_tokens,
                      _prompt_lumps, _ramp_deficit, _serial_servers, _shape_eff, _step_mixture, _tpot_tail,
                      adp_context_excess, budget_hold_slope, expert_tile_efficiency, gemm_smooth_time,
                      little_rows, prefill_prompts_per_pass)
@@ -428,6 +429,17 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                + np.where(tp > 1, n_x * L * h * a * 2 * (tp - 1) / tp / (BL * el), 0.0) + L * (el_layer + tok_layer))
     p0 = m0 * 2 * A_dense / (tp * P * ec_d) / pre_rho + np.where(tp > 1, n_x * L * lat, 0.0) + L * tl
 
+    def prompt_curve(stepper, b, own, room, t_decode, t_full, kappa, I):
+        """The step's prompt-cost curve (queues._prompt_cost): its knots P_k = own (room / own)^(k / K), k = 0..K
+        (K = PROMPT_CURVE_KNOTS, geometric from the own chunk to a full step), and G(P_k) = t(P_k) - t_decode, the
+        step of the b decode rows carrying P_k prompt tokens over the decode rows alone (kappa own at the own
+        chunk, t_full - t_decode at room: the two the step has evaluated already): the knots, then the costs."""
+        ratio = np.maximum(room, 1e-9) / np.maximum(own, 1e-9)
+        knots = [own * ratio ** (k / PROMPT_CURVE_KNOTS) for k in range(PROMPT_CURVE_KNOTS + 1)]
+        cost = ([kappa * own] + [np.maximum(stepper(P / b, b)[0] - t_decode, 0.0) for P in knots[1:-1]]
+                + [np.maximum(t_full - t_decode, 0.0)])
+        return tuple(v + 0.0 * I for v in knots + cost)
+
     def latencies(b):
         """At b decoded rows in flight: the mean step, TPOT (p99 in server scenarios) with its terms, TTFT p50
         and p99 before the queueing wait, and a prompt's service time in the prompt queue. Aggregated server
@@ -489,7 +501,8 @@ def evaluate_configs(hw: Hardware, arch: Architecture, load: Load, tp, pp, batch
                  np.where(_col(load.residual_tail) > 0, in_flight_rest, 0.0) + 0.0 * I,
                  _col(load.wait_share) + 0.0 * I, _col(load.wait_engines) + 0.0 * I,
                  _col(load.busy_steps) + 0.0 * I, _col(load.wait_tail) + 0.0 * I,
-                 np.where(whole, _col(load.whole_step), 0.0) + 0.0 * I)
+                 np.where(whole, _col(load.whole_step), 0.0) + 0.0 * I,
+                 *prompt_curve(stepper, b, own, room, t_decode, t_full, kappa, I))
         tpot_mean = t_mean
         if np.any(_col(load.busy_window) > 0):   # `prompt_busy_window`: a request's steps as the queue's busy period
             # where a mean prompt spans several steps' room (1), or on every row (2); pp 1, no drafts, one beam
