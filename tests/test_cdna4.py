@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import pytest
 
 from compiler import validate as V
@@ -38,6 +39,56 @@ def test_one_cdna4_die_draws_by_its_clock() -> None:
     assert _field("MI350X", "dynamic_power") == pytest.approx(3510 * (2.2 / 2.4) ** 3, rel=1e-9)
     assert _field("MI350X", "fp8") / _field("MI355X", "fp8") == pytest.approx(2.2 / 2.4, rel=1e-9)
 
+
+
+def test_cdna4_mxfp4_draw_is_the_clock_law_at_amds_measured_gemm() -> None:
+    """The MI355X's `fp4_dynamic_power` is the clock law inverted at AMD's measured MXFP4 GEMM (rocm.blogs.amd.com
+    "From Naive to Near-Peak: Building High-Performance GEMM Kernels with Gluon", 2026-05-22: a4w4 4096x4096x32768
+    at 5,255 TFLOP/s, the matrix units busy 92.41% of the cycles; a8w8 BF8 4096x4096x16384 at 3,257, 99.72%), by
+    hand: the MXFP4 kernel's clock 5,255e12 / (0.9241 x 256 x 16,384) = 1.356 GHz, x = 0.565 of 2.4; its traffic
+    (A and B at half a byte, C in bf16) 0.100 of 8 TB/s; P_idle 0.1 x 1,400 = 140 W, b = 1,400 x 104.5 / 700 =
+    209 W; on the voltage floor (x < 0.72) a = (1,400 - 140 - 209 u_m) / (x 0.72^2) = 4,231 W. The law then gives
+    that clock back (not the value the stdlib sets: the law at the stdlib's value), and the BF8 kernel's clock
+    1.557 GHz the TDP-scaled FP8 a within 5% (3,668 against 3,510 W: the law holds for FP8 on CDNA4 unrefitted).
+    An MXFP4 MAC's energy is 4,231 / 2 / 3,668 = 0.58 of an FP8 MAC's, not the 0.5 one a at twice the rate
+    assumed. The MI350X is the same die at 2.2 GHz: (2.2 / 2.4)^3 of it."""
+    from compiler.models import power as P
+
+    def clock_and_traffic(tflops, busy, flop_per_clock, k, byte_in):
+        t = 2 * 4096 * 4096 * k / (tflops * 1e12)
+        traffic = (2 * 4096 * k * byte_in + 4096 * 4096 * 2) / t / 8e12
+        return tflops * 1e12 / (busy * 256 * flop_per_clock) / 2.4e9, traffic
+
+    def law_a(x, u_m):
+        return (1400 - 140 - 1400 * 104.5 / 700 * u_m) / (x * 0.72 ** 2)
+
+    x4, u4 = clock_and_traffic(5255, 0.9241, 16384, 32768, 0.5)
+    x8, u8 = clock_and_traffic(3257, 0.9972, 8192, 16384, 1)
+    assert x4 * 2.4 == pytest.approx(1.356, abs=1e-3) and x8 * 2.4 == pytest.approx(1.557, abs=1e-3)
+    assert x4 < 0.72 and x8 < 0.72 and u4 == pytest.approx(0.100, abs=1e-3)
+    assert law_a(x4, u4) == pytest.approx(4231, abs=1)
+    assert law_a(x8, u8) == pytest.approx(3668, abs=1) and law_a(x8, u8) / 3510 == pytest.approx(1.045, abs=1e-3)
+    assert _field("MI355X", "fp4_dynamic_power") == pytest.approx(4231)
+    assert _field("MI350X", "fp4_dynamic_power") == pytest.approx(4231 * (2.2 / 2.4) ** 3, rel=1e-9)
+
+    class Chip:     # the MI355X's fields as the power model reads them
+        fields = {"tdp": 1400.0, "dynamic_power": _field("MI355X", "dynamic_power"),
+                  "fp4_dynamic_power": _field("MI355X", "fp4_dynamic_power")}
+
+        def is_set(self, name):
+            return name in self.fields
+
+        has = is_set
+
+        def get(self, name, default=None):
+            value = self.fields[name] if name in self.fields else getattr(default, "value", default)
+            return np.asarray([float(value)])
+
+    assert P.sustained_clock(P.chip_power_model(Chip(), None, "fp4"), 1.0, u4)[0] == pytest.approx(x4, rel=1e-3)
+    fp8 = P.sustained_clock(P.chip_power_model(Chip(), None, "fp8"), 1.0, u8)[0]
+    assert fp8 * 2.4 == pytest.approx(1.557, rel=0.05)          # the FP8 law, unrefitted, within 5% of AMD's
+    # MXFP4 stays the faster format at full activity: 2 x its clock over FP8's
+    assert 2 * P.sustained_clock(P.chip_power_model(Chip(), None, "fp4"), 1.0, u4)[0] > fp8
 
 def _heldout_rows(match) -> list[dict]:
     rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))

@@ -233,6 +233,11 @@ clock_scaled_share = Assumption(
 # 10,000 warm-up iterations: 8,640 / 8,555 TFLOP/s, egmsft/AI-benchmarking-guide Azure_Results, 2025 [S]): the law
 # 7,917 (-8%), the TDP-scaled a 10,179 (+18%). FP8 and BF16 keep the TDP-scaled a (equal peaks; Azure GB300 FP8
 # 3,257-3,309 against the law's 3,393).
+# CDNA4 (MI355X; the MI350X its die at 2.2 GHz) has no FP4 twin to scale from; its a_fp4 is the law inverted at AMD's
+# measured MXFP4 GEMM, as the H100's a is at its measured bf16 GEMM: 5,255 TFLOP/s with the matrix units busy 92.41%
+# of the cycles (rocm.blogs.amd.com Gluon GEMM tutorial, 2026-05-22 [P]) is 1.356 GHz, so a_fp4 = (1,400 - 140 -
+# 209 x 0.100) / (0.565 x 0.72^2) = 4,231 W; the same tutorial's BF8 GEMM (1.557 GHz) gives 3,668 W, the TDP-scaled
+# 3,510 within 5% (kept). docs/accuracy.md "CDNA4's MXFP4 GEMM at its own draw" (s26-offline, 2026-12-07).
 FP4_DYNAMIC_POWER = "fp4_dynamic_power"
 # FP4 MMA instruction rate (`let fp4_mma_rate`, opt-in; validate MECHANISMS "sm100_fp4_kernels", measured, not
 # applied; docs/accuracy.md "Blackwell Ultra's FP4 kernels in MLPerf v5.1", s13-405b, 2026-12-05). Blackwell Ultra's
