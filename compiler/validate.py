@@ -1712,6 +1712,8 @@ MECHANISM_TABLE = {
                                     "The attention's draw in an FP4 step and the power limit over a window of steps"),
     "fp4_knee_power": Mechanism((), _ALL, "the GEMM knee at the chip's own dynamic power, not the FP4 MACs' (Ultra)",
                                 "The bigger chip's clock"),
+    "knee_under_weights": Mechanism((), _ALL, "the GEMM knee's time under the weight read draws no compute power (`knee_under_weights` 1)",
+                                    "The FP4 knee under the weight read, re-measured"),
     "converged_voltage_floor": Mechanism((), _ALL, "the voltage floor refit by its own rule on the converged clock, with its first-token pair (CONVERGED_VOLTAGE_FLOOR, CONVERGED_FIRST_TOKEN_PAIR)",
                                          "The voltage floor refit, ported opt-in"),
     "hbm3e_memory_power": Mechanism((), _ALL, "HBM3e's memory power at the H100's energy a bit, not its TDP share (HBM3E_MEMORY_POWER)",
@@ -2927,6 +2929,8 @@ def _plan_inference(row: Row, n: float, alias: Alias, kind: str, metric: str, me
         row.lets["power_limit_window"] = 1.0         # the clock of the steps' mean draw over the limiter's window
     if scenario in mechanisms["fp4_knee_power"]:     # measured, not applied ("The bigger chip's clock", s17)
         row.lets["knee_own_power"] = 1.0             # a GEMM's knee draws the chip's own a (Blackwell Ultra at fp4)
+    if scenario in mechanisms["knee_under_weights"]:   # measured, not applied (s26-sramfp4, s26-knee)
+        row.lets["knee_under_weights"] = 1.0         # the knee's time the weight read covers draws nothing
     if scenario in mechanisms["converged_voltage_floor"]:   # measured, not applied (s17-h200, s18-refit)
         row.lets["power_fit_voltage_floor"] = CONVERGED_VOLTAGE_FLOOR   # the power fit re-based on the refit floor
         pair = []                                    # and the first-token pair refit with it, where the row's

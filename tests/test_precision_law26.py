@@ -13,8 +13,9 @@ Two exceptions, each stated where it lives:
 - the FP4 GEMM knee's time counted whole as compute power (`gemm_knee_power` 1, the shipped default) throttles a
   few-row FP4 step on Blackwell: Llama 3.1 70B on a GB300 at batch 1 runs at clock 0.59 and 0.74x the fp8 step's
   tokens/s (B200 / GB200 0.85-0.98x at batch 1-8). The law holds with `let knee_under_weights = 1` (the knee's time
-  that the weight read covers draws nothing: inference.options), measured and left opt-in (held-out Server 25.3 ->
-  25.8%); the default's break is an xfail(strict) below, so that applying it shows.
+  that the weight read covers draws nothing: inference.options; `validate --with knee_under_weights`), measured
+  and left opt-in (on 2026-12-07's defaults TTFT p50 8.49 -> 8.79%, held-out Server 13.46 -> 14.53%: s26-knee);
+  the default's break is an xfail(strict) below, so that applying it shows.
 - gpt-oss-120b's FP4 checkpoint is not an FP4 computation: its attention, router and unembedding stay bf16 and its
   MXFP4 experts take MXFP8 activations on Blackwell and MI355X (W4A8; `let fp4_bf16_params`,
   `fp4_expert_activation_bits`, the model's sources in stdlib/models.factory), so its GEMMs run at 1 / (0.30 /
@@ -116,3 +117,49 @@ def test_a_checkpoint_slower_than_the_wider_rate_says_so() -> None:
     assert len(found) == 1 and found[0].severity == "warning", [d.message for d in found]
     assert "`s.gpt_oss_120b`" in found[0].message and "3.841 PFLOP/s" in found[0].message
     assert "`fp8` rate 5 PFLOP/s" in found[0].message and not found[0].quantities
+
+
+def _tokens(holder: tuple, models: dict, extra: str) -> dict[str, np.ndarray]:
+    """tokens_per_s at fp4 per model and batch of BATCHES (offline, tp fixed, pp 1), with `extra` lets."""
+    kind, name, n = holder
+    blocks = "".join(
+        f"  inference {m.lower()} {{\n    model = {m}\n    {kind} = {name}\n    precision = \"fp4\"\n"
+        f"    scenario = \"offline\"\n    accelerators = {n}\n    tp = {tp}\n    pp = 1\n    batch = b\n{extra}"
+        f"    input_tokens = 1000 tok\n    output_tokens = 200 tok\n  }}\n" for m, tp in models.items())
+    results, sink = evaluate_text(f"from systems import {name}\nfrom models import {', '.join(models)}\n"
+                                  f"param b = {BATCHES}\nsite s {{\n{blocks}}}\n", "precision_law26.factory")
+    assert results is not None, [d.message for d in sink.items]
+    return {m: np.asarray(results.values[f"s.{m.lower()}.tokens_per_s"], dtype=float).reshape(-1) for m in models}
+
+
+@pytest.mark.parametrize("holder", [h for h in HOLDERS if h[1] in ("DGX_B200", "GB300_NVL72")], ids=lambda h: h[1])
+def test_the_knee_under_the_weights_drawing_nothing_never_slows_a_step(holder: tuple) -> None:
+    """`knee_under_weights` 1 only takes compute activity out of the clock law (the knee's time the weight read
+    covers), so a step's clock can only rise: tokens/s never falls at any batch that fits, and at the largest
+    batch that fits (its FLOPs at e_c above its weight read) Llama 3.1 70B's does not move, bit for bit."""
+    models = {"Llama3_1_70B": 1, "Mixtral_8x7B": 1}
+    shipped, under = _tokens(holder, models, ""), _tokens(holder, models, UNDER)
+    for m in models:
+        ran = np.isfinite(shipped[m])
+        assert np.array_equal(ran, np.isfinite(under[m])), (holder[1], m)
+        assert np.all(under[m][ran] >= shipped[m][ran] * (1 - 1e-12)), (holder[1], m, under[m] / shipped[m])
+    last = np.flatnonzero(np.isfinite(shipped["Llama3_1_70B"]))[-1]
+    assert under["Llama3_1_70B"][last] == shipped["Llama3_1_70B"][last]
+    assert under["Llama3_1_70B"][0] > 1.05 * shipped["Llama3_1_70B"][0]     # batch 1: the throttle lifted
+
+
+def test_validate_applies_the_knee_under_the_weights_only_when_asked() -> None:
+    """`validate --with knee_under_weights` (MECHANISM_TABLE, opt-in: measured 2026-12-07, s26-knee) gives every
+    scenario's row the let; the defaults give none."""
+    from compiler import validate as V
+    assert V.MECHANISMS["knee_under_weights"] == ()
+    assert V.MECHANISM_TABLE["knee_under_weights"].concerns == ("offline", "server", "interactive")
+    for scenario in ("Offline", "Server", "Interactive"):
+        data = {"round": "inference-v5.0", "benchmark": "llama2-70b-99", "scenario": scenario, "system": "sys",
+                "accelerator": "NVIDIA B200-SXM-180GB", "num_accelerators": "8", "metric": "throughput",
+                "value": "1", "unit": "Tokens/s", "source": "x; nodes=1"}
+        default, asked = V.Row(2, dict(data)), V.Row(2, dict(data))
+        V.plan(default)
+        V.plan(asked, V.mechanisms_with(on=["knee_under_weights"], off=[]))
+        assert default.covered and "knee_under_weights" not in default.lets, scenario
+        assert asked.lets["knee_under_weights"] == 1.0, scenario

@@ -649,8 +649,10 @@ knee_under_weights = Assumption(
     "Where a step's FLOPs exceed its weight read (every large-batch step) nothing moves. Found by the law fp4 >= "
     "fp8 at a fixed batch: the rate-scaled Blackwell FP4 knee (gemm_half_rows_fp4, 582-970 rows) counted whole "
     "throttles a few-row FP4 step (Llama 3.1 70B on a GB300 at batch 1: clock 0.59, 0.74x the fp8 step's tokens/s; "
-    "with it 1.03x). Measured, not applied: validate Interactive 4.5 -> 2.7%, Server 6.9 -> 7.1%, TPOT mean 6.8 -> "
-    "7.0%, held-out Server 25.3 -> 25.8% (docs/accuracy.md, s26-sramfp4)", range=SWITCH)
+    "with it 1.03x). Measured, not applied (validate --with knee_under_weights): on the 2026-12-05 defaults "
+    "Interactive 4.5 -> 2.7%, held-out Server 25.3 -> 25.8% (s26-sramfp4); on the 2026-12-07 defaults TTFT p50 "
+    "8.49 -> 8.79%, TPOT mean 6.83 -> 7.51%, held-out Server 13.46 -> 14.53%, Interactive 7.84 -> 7.95%, and the "
+    "Blackwell FP4 factor's rule answer 0.92 -> 0.93 (docs/accuracy.md, s26-knee)", range=SWITCH)
 clock_draw_activity = Assumption(
     "clock_draw_activity", 0.0, "1",
     "the compute activity the decode and prefill steps' clock law (_sustained_rate's u_c) counts, as the draw "
