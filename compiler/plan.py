@@ -1508,6 +1508,22 @@ def _material(k: dict) -> bool:
     return k["change"] is None or rel is None or bool(_unpriced_note(k)) or abs(rel) >= MATERIAL_RELATIVE_CHANGE
 
 
+def _only_moved(part: dict) -> bool:
+    """A definition that only moved between the spec and a file it imports (`moved_definitions`: its one detail
+    `defined in`): listed as "changed" in JSON (docs/plan.schema.json) but no change to the plan (exit 0), so the
+    text and markdown say "moved" (s26-hunt: a pure move read "No change ..." over "**changed** definition ...",
+    under "1 part(s) added, removed or changed")."""
+    return part["change"] == "changed" and [d["what"] for d in part["details"]] == ["defined in"]
+
+
+def _parts_summary(changed: int, moved: int) -> str:
+    """The markdown parts section's title: '3 part(s) added, removed or changed', '1 definition(s) only moved', or
+    both."""
+    said = ([f"{changed} part(s) added, removed or changed"] if changed else []) + \
+        ([f"{moved} definition(s) only moved"] if moved else [])
+    return "; ".join(said)
+
+
 def _headline_weight(k: dict) -> tuple[bool, float]:
     """Which of the sites and workloads whose figure of one name changed the headline states: a material change
     (`_material`) before one that is not, then the largest change in the figure's unit (the whole value of a figure
@@ -1664,7 +1680,7 @@ def render_text(doc: dict) -> str:
             mark = {"added": "+", "removed": "-", "changed": "~"}[p["change"]]
             what = f"definition {p['kind']} {p['path']}" if p.get("role") == "definition" else \
                 f"{p['kind']} {p['path']} ({p['definition']})"
-            lines.append(f"  {mark} {what}")
+            lines.append(f"  {mark} {what}" + (" (only moved: no change)" if _only_moved(p) else ""))
             for d in p["details"]:
                 lines.append(f"      {d['what']}: {' -> '.join(_detail_pair(d))}")
         lines.append("")
@@ -1845,13 +1861,14 @@ def _render_markdown(doc: dict, marker: str) -> str:
                     "so its change is not a real one.", ""]
     out += render_cost_markdown(doc.get("costs", []), _md, _code)
     if doc["parts"]:
-        out += [f"<details><summary>{len(doc['parts'])} part(s) added, removed or changed</summary>", ""]
+        moved = sum(1 for p in doc["parts"] if _only_moved(p))
+        out += [f"<details><summary>{_parts_summary(len(doc['parts']) - moved, moved)}</summary>", ""]
         for p in doc["parts"]:
             details = "; ".join(f"{_md(d['what'])}: {' → '.join(_md(t) for t in _detail_pair(d))}"
                                 for d in p["details"])
             what = f"definition {p['kind']} {_code(p['path'])}" if p.get("role") == "definition" else \
                 f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
-            out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
+            out.append(f"- **{'moved' if _only_moved(p) else p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
     for key, words in (("fixed", "fixed"), ("removed", "removed (no longer checked)"), ("added", "added")):
         names = _added_shown(doc["checks"]) if key == "added" else doc["checks"].get(key, [])
