@@ -193,3 +193,17 @@ def test_a_server_where_a_rack_goes_says_where_it_goes(tmp_path, edit, says) -> 
     errors = [d for d in sink.items if d.severity == "error"]
     assert len(errors) == 1 and errors[0].help == says, [(d.message, d.help) for d in errors]
     assert errors[0].span is not None and errors[0].span.line > 1
+
+
+def test_a_report_of_one_check_counts_it_in_the_singular(tmp_path) -> None:
+    """A rack of four DGX H100s (no site) has one check, which passes: the report's header says "the 1 check
+    passes", not "all 1 checks pass"."""
+    from compiler.render.report import render_markdown
+
+    path = tmp_path / "rack.factory"
+    path.write_text('from systems import DGX_H100\n\nrack r {\n  server n: DGX_H100 x 4\n  cooling = "air"\n}\n',
+                    encoding="utf-8")
+    results, sink = run_pipeline([str(path)], {}, None, evaluate_all=True)
+    assert len(results.checks) == 1
+    md = render_markdown(results, str(path), sink)
+    assert "the 1 check passes" in md and "all 1 checks" not in md, md[:300]
