@@ -503,6 +503,23 @@ def _detail(what: str, old, new, unit: str = "", old_unit: str = "", display: st
             "old_display_unit": old_display}
 
 
+def _held_change(a, b, old: Snapshot, new: Snapshot) -> list[dict]:
+    """An inference service left without `let operating_fraction` whose scenario changes between server and
+    interactive is held to another default share of its limits (`operating_fraction_server` 0.88,
+    `operating_fraction_interactive` 0.925): a detail `operating_fraction`, each side's default, so the TPOT that
+    moves at the same limit (50 ms: 43.98 -> 46.23 ms) is explained where the scenario's change is listed
+    (s26-hunt). None where the let is written on either side (its own detail says so) or the shares are equal."""
+    if b.kind != "inference" or "operating_fraction" in a.fields or "operating_fraction" in b.fields:
+        return []
+    def held(part, snap):
+        scenario = part.fields.get("scenario", (None,))[0]
+        return snap.defaults.get(f"operating_fraction_{scenario}") if scenario in ("server", "interactive") else None
+    fa, fb = held(a, old), held(b, new)
+    if fa is None or fb is None or _same(fa, fb):
+        return []
+    return [{**_detail("operating_fraction", None, None, "1", "1"), "old_default": fa, "new_default": fb}]
+
+
 def _reads_default(path: str, kind: str, name: str, snap: Snapshot) -> bool:
     """Whether the block at `path`, of `kind`, that leaves its field `name` unset is computed on the models' default
     for it: the kind declares the field, no block it is placed in sets it (a hall inherits its site's
@@ -634,6 +651,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                 for side, there, written in (("new", new, vb), ("old", old, va)):
                     if written is None and _reads_default(path, b.kind, name, there):
                         details[-1][f"{side}_default"] = there.defaults[name]
+        details += _held_change(a, b, old, new)
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
                           "role": b.role, "details": details})

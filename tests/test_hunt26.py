@@ -207,3 +207,34 @@ def test_a_report_of_one_check_counts_it_in_the_singular(tmp_path) -> None:
     assert len(results.checks) == 1
     md = render_markdown(results, str(path), sink)
     assert "the 1 check passes" in md and "all 1 checks" not in md, md[:300]
+
+
+def test_a_scenario_change_lists_the_default_share_of_the_limits_it_moves(tmp_path) -> None:
+    """serve.factory from "server" to "interactive" at the same 50 ms TPOT limit: TPOT p99 moves 0.88 -> 0.925 of it
+    (each scenario's default operating fraction); the plan lists `operating_fraction: 0.88 (not set: the default)
+    -> 0.925 (not set: the default)` under the scenario's change. A workload that writes the let on either side has
+    no such detail (its own let's detail says what changed)."""
+    import json
+    from types import SimpleNamespace
+    from click.testing import CliRunner
+    from compiler.cli import main
+    from compiler.plan import _detail_pair, _held_change
+
+    text = SERVE.read_text(encoding="utf-8")
+    (tmp_path / "old.factory").write_text(text, encoding="utf-8")
+    (tmp_path / "new.factory").write_text(text.replace('scenario = "server"', 'scenario = "interactive"'),
+                                          encoding="utf-8")
+    doc = json.loads(CliRunner().invoke(main, ["plan", str(tmp_path / "old.factory"), str(tmp_path / "new.factory"),
+                                               "--format", "json"]).stdout)
+    details = {d["what"]: d for p in doc["parts"] if p["path"] == "dc.chat" for d in p["details"]}
+    held = details["operating_fraction"]
+    assert (held["old"], held["new"], held["old_default"], held["new_default"]) == (None, None, 0.88, 0.925)
+    assert _detail_pair(held) == ("0.88 (not set: the default)", "0.925 (not set: the default)")
+    snap = SimpleNamespace(defaults={"operating_fraction_server": 0.88, "operating_fraction_interactive": 0.925})
+    part = lambda scenario, **lets: SimpleNamespace(kind="inference", fields={"scenario": (scenario, "", ""),  # noqa
+                                                                             **lets})
+    assert _held_change(part("server"), part("interactive"), snap, snap)[0]["new_default"] == 0.925
+    let = {"operating_fraction": (0.9, "1", "")}
+    assert _held_change(part("server", **let), part("interactive"), snap, snap) == []
+    assert _held_change(part("server"), part("interactive", **let), snap, snap) == []
+    assert _held_change(part("server"), part("offline"), snap, snap) == []
