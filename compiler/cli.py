@@ -137,7 +137,8 @@ def main() -> None:
 
 
 _define_option = click.option("-D", "--define", "defines", multiple=True, metavar="NAME=VALUE",
-                              help="Override a `param` (repeatable): -D gpus=20000, -D gpus=1000..20000 step 1000.")
+                              help="Override a `param` (repeatable): -D gpus=20000, -D 'gpus=1000..20000 step 1000' "
+                                   "(a range quoted: one argument).")
 _root_option = click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
                             help="Folder that imports may not leave (default: each spec's own folder).")
 

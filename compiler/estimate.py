@@ -455,4 +455,19 @@ def table_text(results, sink, what: str) -> str:
             why = why or "no value (see the diagnostics)"
         shown = f"n/a  (n/a: {why})" if why else format_quantity(value, unit, declared) + flag_mark(flags.get(path))
         lines.append(f"{name:<24} {shown}\n")
+        if name == "tpot" and what == "inference":
+            lines += _held_row(results)
     return "".join(lines)
+
+
+def _held_row(results) -> list[str]:
+    """The row after `tpot` saying the share of its --ttft / --tpot limits the capacity point is held to, where it
+    is below 1 (`report_sections.held_fraction`: server 0.88, interactive 0.925): `--tpot 50ms` printed
+    `tpot 43.98 ms` and nothing said why not 50 ms (s26-hunt)."""
+    from .render.report_format import fmt
+    from .render.report_sections import held_fraction
+    from .render.view import ResultsView
+
+    view = ResultsView(results)
+    fraction, why = held_fraction(view, "estimate.workload", view.text("estimate.workload.scenario") or "")
+    return [f"{'limits_held_to':<24} {fmt(fraction, 'percent')} of the TTFT and TPOT limits ({why})\n"] if why else []

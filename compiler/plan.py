@@ -503,6 +503,23 @@ def _detail(what: str, old, new, unit: str = "", old_unit: str = "", display: st
             "old_display_unit": old_display}
 
 
+def _held_change(a, b, old: Snapshot, new: Snapshot) -> list[dict]:
+    """An inference service left without `let operating_fraction` whose scenario changes between server and
+    interactive is held to another default share of its limits (`operating_fraction_server` 0.88,
+    `operating_fraction_interactive` 0.925): a detail `operating_fraction`, each side's default, so the TPOT that
+    moves at the same limit (50 ms: 43.98 -> 46.23 ms) is explained where the scenario's change is listed
+    (s26-hunt). None where the let is written on either side (its own detail says so) or the shares are equal."""
+    if b.kind != "inference" or "operating_fraction" in a.fields or "operating_fraction" in b.fields:
+        return []
+    def held(part, snap):
+        scenario = part.fields.get("scenario", (None,))[0]
+        return snap.defaults.get(f"operating_fraction_{scenario}") if scenario in ("server", "interactive") else None
+    fa, fb = held(a, old), held(b, new)
+    if fa is None or fb is None or _same(fa, fb):
+        return []
+    return [{**_detail("operating_fraction", None, None, "1", "1"), "old_default": fa, "new_default": fb}]
+
+
 def _reads_default(path: str, kind: str, name: str, snap: Snapshot) -> bool:
     """Whether the block at `path`, of `kind`, that leaves its field `name` unset is computed on the models' default
     for it: the kind declares the field, no block it is placed in sets it (a hall inherits its site's
@@ -634,6 +651,7 @@ def compare(old: Snapshot, new: Snapshot, policy: dict | None = None, scenario: 
                 for side, there, written in (("new", new, vb), ("old", old, va)):
                     if written is None and _reads_default(path, b.kind, name, there):
                         details[-1][f"{side}_default"] = there.defaults[name]
+        details += _held_change(a, b, old, new)
         if details:
             parts.append({"path": path, "kind": b.kind, "change": "changed", "definition": b.definition,
                           "role": b.role, "details": details})
@@ -1508,6 +1526,22 @@ def _material(k: dict) -> bool:
     return k["change"] is None or rel is None or bool(_unpriced_note(k)) or abs(rel) >= MATERIAL_RELATIVE_CHANGE
 
 
+def _only_moved(part: dict) -> bool:
+    """A definition that only moved between the spec and a file it imports (`moved_definitions`: its one detail
+    `defined in`): listed as "changed" in JSON (docs/plan.schema.json) but no change to the plan (exit 0), so the
+    text and markdown say "moved" (s26-hunt: a pure move read "No change ..." over "**changed** definition ...",
+    under "1 part(s) added, removed or changed")."""
+    return part["change"] == "changed" and [d["what"] for d in part["details"]] == ["defined in"]
+
+
+def _parts_summary(changed: int, moved: int) -> str:
+    """The markdown parts section's title: '3 part(s) added, removed or changed', '1 definition(s) only moved', or
+    both."""
+    said = ([f"{changed} part(s) added, removed or changed"] if changed else []) + \
+        ([f"{moved} definition(s) only moved"] if moved else [])
+    return "; ".join(said)
+
+
 def _headline_weight(k: dict) -> tuple[bool, float]:
     """Which of the sites and workloads whose figure of one name changed the headline states: a material change
     (`_material`) before one that is not, then the largest change in the figure's unit (the whole value of a figure
@@ -1664,7 +1698,7 @@ def render_text(doc: dict) -> str:
             mark = {"added": "+", "removed": "-", "changed": "~"}[p["change"]]
             what = f"definition {p['kind']} {p['path']}" if p.get("role") == "definition" else \
                 f"{p['kind']} {p['path']} ({p['definition']})"
-            lines.append(f"  {mark} {what}")
+            lines.append(f"  {mark} {what}" + (" (only moved: no change)" if _only_moved(p) else ""))
             for d in p["details"]:
                 lines.append(f"      {d['what']}: {' -> '.join(_detail_pair(d))}")
         lines.append("")
@@ -1845,13 +1879,14 @@ def _render_markdown(doc: dict, marker: str) -> str:
                     "so its change is not a real one.", ""]
     out += render_cost_markdown(doc.get("costs", []), _md, _code)
     if doc["parts"]:
-        out += [f"<details><summary>{len(doc['parts'])} part(s) added, removed or changed</summary>", ""]
+        moved = sum(1 for p in doc["parts"] if _only_moved(p))
+        out += [f"<details><summary>{_parts_summary(len(doc['parts']) - moved, moved)}</summary>", ""]
         for p in doc["parts"]:
             details = "; ".join(f"{_md(d['what'])}: {' → '.join(_md(t) for t in _detail_pair(d))}"
                                 for d in p["details"])
             what = f"definition {p['kind']} {_code(p['path'])}" if p.get("role") == "definition" else \
                 f"{p['kind']} {_code(p['path'])} ({_md(p['definition'])})"
-            out.append(f"- **{p['change']}** {what}" + (f": {details}" if details else ""))
+            out.append(f"- **{'moved' if _only_moved(p) else p['change']}** {what}" + (f": {details}" if details else ""))
         out += ["", "</details>", ""]
     for key, words in (("fixed", "fixed"), ("removed", "removed (no longer checked)"), ("added", "added")):
         names = _added_shown(doc["checks"]) if key == "added" else doc["checks"].get(key, [])

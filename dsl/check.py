@@ -44,6 +44,18 @@ DEFINE_SOURCE_PREFIX = "-D "   # the source of a `-D name=value` is named `-D na
 MAX_NESTING = 60          # expression levels typed inside one another before a member is deferred
 MAX_CONST_DEPTH = 50      # levels a constant fold follows (names read from names, ...)
 MAX_HINTS = 50            # "did you mean" hints per run: each compares the name with every name in scope
+
+
+def _ref_field_hint(spec, kind: str, value: str = " = ...") -> str | None:
+    """'did you mean `system`? ...' where a block of kind `spec` names a definition of `kind` through a field of
+    another name: an inference's server is its `system` (s26-hunt: `server = hgx` was told "did you mean
+    `serving`?", and `rack = DGX_H100`, a server, only that it must name a rack)."""
+    want = kind_spec(kind)
+    fields = [f.name for f in spec.fields.values()
+              if isinstance(f.kind, RefKind) and want is not None and kind_spec(f.kind.kind) is want]
+    return (f"did you mean `{fields[0]}`? a {kind} is named by `{fields[0]}{value}` in {a_kind(spec.name)}"
+            if len(fields) == 1 else None)
+
 AGGREGATES = ("sum", "max", "min", "count", "mean")
 FUNCTIONS = {
     "sum": "sum(rack.power): the total over parts, counting multiplicities; or sum(a, b, ...)",
@@ -216,7 +228,7 @@ class _Checker:
         if fspec is None:
             from .resolve import RESERVED_NAMES
 
-            hint = did_you_mean(stmt.name, spec.fields)
+            hint = _ref_field_hint(spec, stmt.name) or did_you_mean(stmt.name, spec.fields)
             own = f"{stmt.name}_" if stmt.name in RESERVED_NAMES else stmt.name      # (a keyword names nothing)
             self.sink.error(Code.UNKNOWN_FIELD, f"{a_kind(spec.name)} has no field `{stmt.name}`", stmt.name_span,
                             help=hint or f"use `let {own} = ...` for a value of your own",
@@ -227,9 +239,9 @@ class _Checker:
             for diag in self.sink.items:
                 if diag.code == Code.UNKNOWN_NAME and diag.span == stmt.value.span and diag.help is None:
                     diag.help = f'did you mean `"{stmt.value.ident}"`? (a choice is written in quotes)'
-        self.conform(stmt.value, actual, fspec, f"`{stmt.name}`")
+        self.conform(stmt.value, actual, fspec, f"`{stmt.name}`", spec)
 
-    def conform(self, expr: n.Expr, actual: object, fspec: FieldSpec, what: str) -> None:
+    def conform(self, expr: n.Expr, actual: object, fspec: FieldSpec, what: str, spec=None) -> None:
         """Does a value of type `actual` fit the field's declared type?"""
         if actual is None:
             return
@@ -248,8 +260,10 @@ class _Checker:
         if isinstance(fkind, RefKind):
             want = fkind.kind
             if not isinstance(actual, BlockT) or kind_spec(actual.block.kind) is not kind_spec(want):
+                other = _ref_field_hint(spec, actual.block.kind, f" = {actual.block.name}") \
+                    if spec is not None and isinstance(actual, BlockT) else None
                 self.sink.error(Code.WRONG_KIND, f"{what} must name a {want} definition, not {actual.describe()}",
-                                expr.span)
+                                expr.span, help=other)
             return
         if isinstance(expected, QType) and isinstance(actual, QType):
             if expected.point and not actual.point and actual.dim == expected.dim:

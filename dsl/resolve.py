@@ -434,8 +434,13 @@ def _bind_base(scopes: Scopes, block: n.Block) -> n.Block | None:
     elif target is block:
         sink.error(Code.INHERITANCE_CYCLE, f"`{block.name}` extends itself", block.base_span)
     elif kind_spec(block.kind) is not None and canonical_kind_name(target.kind) != canonical_kind_name(block.kind):
+        holder = kind_spec(block.kind)
+        inside = holder is not None and canonical_kind_name(target.kind) in holder.contains
+        # `rack r: DGX_H100 x 4` (a server): say where a server goes (s26-hunt: the error named both kinds only)
         sink.error(Code.WRONG_KIND, f"`{block.name}` is a {block.kind} but `{dotted}` is a {target.kind}",
-                   block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")])
+                   block.base_span, related=[Related(target.name_span, f"`{dotted}` is defined here")],
+                   help=(f"a {target.kind} is placed inside a {block.kind}: `{block.kind} {block.name} {{ "
+                         f"{target.kind} node: {dotted} x N }}`") if inside else None)
     else:
         return target
     return None

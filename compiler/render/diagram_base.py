@@ -537,10 +537,12 @@ def _alike_title(plan: _Plan, halls: list[Instance], names: list[str]) -> str:
     return listed if len(listed) <= MAX_TEXT // 2 else f"{names[0]} and {len(names) - 1} more"
 
 
-def _alike_names(plan: _Plan, inst: Instance, alike: list[Instance], same: str) -> tuple[str, str]:
+def _alike_names(plan: _Plan, inst: Instance, alike: list[Instance], same: str, site: str = "") -> tuple[str, str]:
     """(title, first row) of a hall drawn for itself and the halls `alike` (drawn as it: `same` says in what): the
-    title `_alike_title` names them by, and the row that counts and names them all (cut to a row's width)."""
-    names = [plan.part_name(inst)] + [plan.part_name(h) for h in alike]
+    title `_alike_title` names them by, and the row that counts and names them all (cut to a row's width). `site`:
+    'east.' before each name where several sites' halls are drawn side by side (`east.h0 and east.h1`, never
+    `east.h0 and h1`, which read as h1 of no site)."""
+    names = [site + plan.part_name(h) for h in [inst, *alike]]
     return (_alike_title(plan, [inst] + list(alike), names),
             _esc(f"{len(names)} halls drawn as one ({same}): " + ", ".join(names)))
 

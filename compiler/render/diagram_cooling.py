@@ -101,7 +101,7 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
     rejected = plan.get(root, "heat_rejected")
     ambient = _temp(plan, root, "ambient_temp")
     outdoor = plan.ids("outdoor", root.path)
-    rejection = None
+    rejection, rejection_edges = None, True
     # no cluster around the plant: the loops' edges would cross its title
     c = g
     chiller_node = plan.ids("chillers", root.path)
@@ -145,6 +145,20 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
         rows.append(sizing or _esc("sized for the heat rejected, with spares", 0))
         c.node(rejection, _card(_b(f"Dry coolers \u00d7 {_count_text(dry_drawn)}"), rows,
                                 caption=_esc("HEAT REJECTION", 0), group="plant"))
+    elif mode == "chiller" and plan.get(root, "economizer_coils"):
+        # the coils that reject the loops that cool freely at the design ambient on air-cooled chillers (the
+        # facility model's `economizer_coils`, read; the capex prices them as dry coolers): the free-cooling
+        # loops were drawn into a chillers card that said "no compressor load", and no coil was drawn anywhere
+        # (s26-hunt)
+        rejection = plan.ids("economizer", root.path)
+        rows = [_default_unit(plan.assumption("dry_cooler_capacity"), rejected),
+                _esc("sized on the loops that cool freely at the design ambient, with a spare", 0),
+                _esc("(air-cooled chillers reject their own heat)", 0)]
+        c.node(rejection, _card(_b(f"Economizer coils \u00d7 {_count_text(plan.get(root, 'economizer_coils'))}"),
+                                rows, caption=_esc("HEAT REJECTION \u00b7 FREE COOLING", 0), group="plant"))
+        g.edge(rejection, outdoor, color=PALETTE["plant"][0])
+        g.edge(chiller_node, outdoor, color=PALETTE["plant"][0])
+        rejection_edges = False
     elif mode == "cooling_tower" or towers:
         rejection = plan.ids("towers", root.path)
         placed = plan.get(root, "cooling_towers")            # towers placed, 1 where none is written (models/totals.py)
@@ -157,7 +171,9 @@ def _cooling_root(g, plan: _Plan, root: Instance, qualify: bool = False) -> None
             rows.append(_esc(f"water {_q(water, 'm^3')} used per year", 0))   # evaporation and blowdown
         title = "Cooling towers" + (f" \u00d7 {_count_text(placed)}" if placed is not None else "")
         c.node(rejection, _card(_b(title), rows, caption=_esc("HEAT REJECTION", 0), group="plant"))
-    if rejection:
+    if not rejection_edges:
+        pass
+    elif rejection:
         g.edge(chiller_node, rejection, label=_edge_label("condenser water"), color=PALETTE["plant"][0])
         g.edge(rejection, outdoor, color=PALETTE["plant"][0])
     else:
@@ -294,8 +310,8 @@ def _cooling_branch(g, plan: _Plan, inst: Instance, count: float, direct: bool, 
     each = " each" if count != 1 else ""
     name, rows = (site + plan.part_name(inst) if title is None else title), []
     if alike:
-        name, named = _alike_names(plan, inst, alike, "the same loops and figures")
-        name, rows = site + name, [named]
+        name, named = _alike_names(plan, inst, alike, "the same loops and figures", site)
+        rows = [named]
     if not direct and plan.get(inst, "it_power") == 0 and not plan.get(inst, "cooling_power"):   # an empty shell
         # (0 W of IT: a hall whose figures have no value, n/a, is not empty)
         with _Cluster(g, plan.ids("hallheat", key), _cluster_label(_b(name) + _esc(_x(count)), rows,

@@ -88,12 +88,15 @@ COST_YEAR = (("depreciation_it_year", "Depreciation of IT"), ("depreciation_faci
              ("opex_energy", "Energy"), ("opex_maintenance", "Maintenance"), ("opex_staff", "Staff"),
              ("opex_water", "Water"), ("opex_lease", "Colocation lease"))
 # the site's plant, placed on a site only and sized on its whole heat (compiler.models.facility `_plant_chillers`)
-PLANT_COLUMNS = ("chillers", "dry_coolers")
+PLANT_COLUMNS = ("chillers", "dry_coolers", "economizer_coils")
+# shown only where some hall or the site counts one (the facility model's `economizer_coils`, s26-contract: the coils
+# a "chiller" plant's free-cooling loops reject through, priced as dry coolers; 0 elsewhere)
+WHERE_ANY = ("economizer_coils",)
 HALL_COLUMNS = (("it_power", "IT power", "power"), ("heat_liquid", "Heat to liquid", "power"),
                 ("heat_air", "Heat to air", "power"), ("coolant_flow", "Coolant flow", "flow_liquid"),
                 ("airflow", "Airflow", "flow_air"), ("cdus", "CDUs", "count"), ("crahs", "CRAHs", "count"),
                 ("chillers", "Chillers", "count"), ("dry_coolers", "Dry coolers", "count"),
-                ("pue", "PUE", "ratio"))
+                ("economizer_coils", "Economizer coils", "count"), ("pue", "PUE", "ratio"))
 BOM_GROUPS = (("Compute", ("rack", "server", "chip", "cpu", "memory", "storage")),
               ("Network", ("switch", "nic", "dpu", "transceiver", "cable")))
 WORKLOAD_COLUMNS = {
@@ -282,7 +285,8 @@ def _halls(view: _View, subject) -> dict | None:
     if not halls:
         return None
     columns = [(name, label, style) for name, label, style in HALL_COLUMNS
-               if any(view.get(f"{h.path}.{name}") is not None for h in halls)]
+               if any((view.get(f"{b.path}.{name}") or 0) > 0 if name in WHERE_ANY
+                      else view.get(f"{b.path}.{name}") is not None for b in halls + [subject])]
     rows = []
     for hall in halls:
         count = view.mult(hall, subject) if hall is not subject else 1.0
@@ -553,10 +557,19 @@ def _capacity_bound(view: _View, inst, subject) -> str:
         use = view.get(f"{inst.path}.{what.lower()}_limit_use")         # p99 / limit, an output
         if view.get(f"{inst.path}.{p99}") is None or not limit_ or use is None:
             return ""
-        ratios.append((use, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s")))
-    ratio, what, value, limit_ = max(ratios)
-    if ratio < BINDING_SHARE:
-        latencies = f"TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 {ratios[1][2]} of {ratios[1][3]}"
+        # the spec sets none: the MLPerf benchmark's of its model, said so (s26-hunt: "of its 30 ms limit" where
+        # the spec wrote no limit)
+        benchmark = "" if view.get(f"{inst.path}.{what.lower()}_limit") is not None else \
+            f"MLPerf {scenario.capitalize()}'s for its model: the spec sets none"
+        ratios.append((use, what, view.show(f"{inst.path}.{p99}"), format_quantity(limit_, "s"), benchmark))
+    ratio, what, value, limit_, benchmark = max(ratios)
+    fraction, held = _held_to(view, inst, scenario)
+    said = "; ".join(w for w in (benchmark, held) if w)
+    if ratio < BINDING_SHARE * fraction:       # near the share of the limit it is held to (s26-hunt: at `let
+        # operating_fraction = 0.7` a TPOT p99 at 0.70 of its limit read "no latency limit binds its capacity")
+        latencies = f"TTFT p99 {ratios[0][2]} of {ratios[0][3]}, TPOT p99 {ratios[1][2]} of {ratios[1][3]}" + (
+            f"; the limits MLPerf {scenario.capitalize()}'s for its model: the spec sets none" if ratios[0][4] and
+            ratios[1][4] else "")
         batch, cap = view.get(f"{inst.path}.batch"), view.get(f"{inst.path}.max_batch")
         if batch is not None and cap and batch >= cap * (1 - 1e-9):
             # the batch search stopped at the rows its KV cache holds, not at a limit (s24-hunt2: the note said
@@ -567,7 +580,29 @@ def _capacity_bound(view: _View, inst, subject) -> str:
         return f"{name}: no latency limit binds its capacity ({latencies}): the most throughput its batch search finds"
     tail = (": set by the prefill (compute); a faster decode lowers its TPOT, not its capacity" if what == "TTFT"
             else ": set by the decode step")
-    return f"{name}: capacity bound by {what} p99, {value} of its {limit_} limit{tail}"
+    return f"{name}: capacity bound by {what} p99, {value} of its {limit_} limit{f' ({said})' if said else ''}{tail}"
+
+
+def held_fraction(view, path: str, scenario: str) -> tuple[float, str]:
+    """(f, why): the share f of its TTFT and TPOT limits a server or interactive service's capacity point is solved
+    to, the workload's `let operating_fraction`, else the scenario's default the model read
+    (`assumptions.operating_fraction_server` / `_interactive`, listed with the plan's assumptions); (1, "") where
+    it is held to the limits themselves (offline, or f = 1). `why` names where f comes from, for a reader who sees a
+    p99 at 0.88 of its limit and reads headroom left (s26-hunt: the report said '43.98 ms of its 50 ms limit' and
+    nowhere why not 50; `estimate` likewise)."""
+    own = view.get(f"{path}.operating_fraction")
+    fraction = own if own is not None else view.get(f"assumptions.operating_fraction_{scenario}")
+    if fraction is None or fraction >= 1 - 1e-9:
+        return 1.0, ""
+    return fraction, ("its `operating_fraction`" if own is not None else
+                      f"`operating_fraction_{scenario}`, the MLPerf {scenario.capitalize()} runs' median share; "
+                      f"`let operating_fraction = 1` plans to the limit")
+
+
+def _held_to(view: _View, inst, scenario: str) -> tuple[float, str]:
+    """(f, 'held to 88.0% of it: ...'): `held_fraction` and the words the capacity note adds, '' at f = 1."""
+    fraction, why = held_fraction(view, inst.path, scenario)
+    return fraction, f"held to {fmt(fraction, 'percent')} of it: {why}" if why else ""
 
 
 LAYOUT = {"inference": ("tp", "pp", "ep"), "training": ("tp", "pp", "cp", "dp", "ep")}

@@ -269,11 +269,12 @@ class Problems:
         """What the header says about the checks: never "all pass" while any problem stands."""
         if self.checks_total == 0:
             return "no checks" if self.clean else self.headline()
+        one = self.checks_total == 1      # "the 1 check passes", never "all 1 checks pass" (s26-hunt)
         if self.checks_failed:
-            return f"{self.checks_failed} of {self.checks_total} checks fail"
+            return f"{self.checks_failed} of {self.checks_total} check{'' if one else 's'} fail{'s' if one else ''}"
         if not self.clean:
-            return f"{self.headline()}; {self.checks_total} checks hold"
-        return f"all {self.checks_total} checks pass"
+            return f"{self.headline()}; {self.checks_total} check{' holds' if one else 's hold'}"
+        return "the 1 check passes" if one else f"all {self.checks_total} checks pass"
 
 
 def _where(span) -> str:
