@@ -211,7 +211,8 @@ def test_the_report_names_the_share_of_its_limit_a_capacity_point_is_held_to() -
     spec = spec[:spec.index("  inference dem")] + "}\n"             # the interactive service alone
     for f, said in (("0.8", "of its 450 ms limit \\(held to 0.8 of it: \\`let operating\\_fraction\\`\\): set by"),
                     ("1", "of its 450 ms limit: set by")):
-        text = spec.replace('scenario = "interactive"', f'scenario = "interactive"\n    let operating_fraction = {f}', 1)
+        text = spec.replace('scenario = "interactive"',
+                            f'scenario = "interactive"\n    let operating_fraction = {f}', 1)
         assert text != spec
         results, sink = evaluate_text(text, "s.factory")
         md = render_markdown(results, "s.factory", sink)

@@ -56,6 +56,7 @@ site s {{
         for f, ys in v.items():
             assert np.all(np.isfinite(ys)), (k, f, ys)
             for i in range(len(xs) - 1):
-                assert ys[i + 1] >= ys[i] * (1 - REL), f"k {k} {f}: x {xs[i]} -> {xs[i + 1]}: {ys[i]:.6g} -> {ys[i + 1]:.6g}"
+                assert ys[i + 1] >= ys[i] * (1 - REL), \
+                    f"k {k} {f}: x {xs[i]} -> {xs[i + 1]}: {ys[i]:.6g} -> {ys[i + 1]:.6g}"
         p50[k] = v["ttft_p50"]
     assert not np.allclose(p50["8"], p50["1"])

@@ -532,8 +532,8 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     or TPOT p99 over the limit it is held to, the outputs `ttft_limit_use` / `tpot_limit_use` of `ttft_limit_held` /
     `tpot_limit_held`: the spec's, else the MLPerf benchmark's of its model) where that p99 is at least BINDING_SHARE
     of f x it, f the share of its limits the point is held to (`_operating_fraction`, named in the note since
-    2026-12-07: "416.2 ms of its 450 ms limit (held to 0.925 of it: operating_fraction_interactive)") (else none binds: the KV cache's rows where the batch is the most it holds, `max_batch`, else the
-    throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
+    2026-12-07: "416.2 ms of its 450 ms limit (held to 0.925 of it: operating_fraction_interactive)") (else none
+    binds: the KV cache's rows where the batch is the most it holds, `max_batch`, else the throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
     more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
     interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
     from ..display import format_quantity
