@@ -39,7 +39,6 @@ the models' rules (`compiler.models.rule`, e.g. `over-committed`) add their own 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -1545,17 +1544,12 @@ def infeasible_check(ev: Evaluator, inst: Instance, mask: np.ndarray, reason: st
     """The `infeasible-workload` error and failed check of a workload whose figures have no value, at the field
     the reason is about (`structured.field`, compiler/reason.py: `ep` for "`ep` = 2 asks for expert parallelism
     ...") where the workload sets it, else at the workload's name. The field is read from the structure the model
-    gave, never from the words (until session 26 a regex on the text, so rewording a reason moved its error). A
-    reason given as plain text (the inference package's, not yet structured) still has its field read from its
-    leading "`NAME` = " or "no parallel layout exists with NAME = ", as before."""
+    gave, never from the words (until session 26 a regex on the text, so rewording a reason moved its error); a
+    reason given as plain text is about no field (the training and inference models give theirs structured)."""
     failing = [int(i) for i in np.flatnonzero(mask)]
     count = ev.graph.scenario_count
     span = inst.block.name_span
-    if structured is not None:
-        field = structured.field
-    else:
-        words = re.match(r"`(\w+)` = ", reason) or re.match(r"no parallel layout exists with (\w+) = ", reason)
-        field = words.group(1) if words else None
+    field = structured.field if structured is not None else None
     node = ev.graph.nodes.get(f"{inst.path}.{field}") if field else None
     if node is not None and node.kind == "field":
         span = getattr(node.expr, "span", None) or node.span or span

@@ -738,8 +738,8 @@ _KINDS_TEXT: dict[str, tuple[str, str, str, str]] = {
         system_power_dc W     output    the same after the power supplies (DC): a server's times its psu_efficiency, a rack's before its power shelves
         offered_load  tok/s    positive generated (output) tokens per second offered to the service: its latencies are those at this load (default: at its capacity, tokens_per_s)
         batch_in_flight count output    sequences in flight per replica at the offered load (Little's law), else batch
-        ttft_limit_held s     output    the TTFT p99 limit the service is held to: its ttft_limit, else the MLPerf limit of its model's benchmark (server and interactive only)
-        tpot_limit_held s     output    the TPOT p99 limit the service is held to: its tpot_limit, else the MLPerf limit of its model's benchmark (server and interactive only)
+        ttft_limit_held s     output    the TTFT p99 limit of the service: its ttft_limit, else the MLPerf limit of its model's benchmark (server and interactive only); its capacity point is held to operating_fraction x it (by default the scenario's submitters' share, 0.88 server, 0.925 interactive)
+        tpot_limit_held s     output    the TPOT p99 limit of the service: its tpot_limit, else the MLPerf limit of its model's benchmark (server and interactive only); its capacity point is held to operating_fraction x it (by default the scenario's submitters' share, 0.88 server, 0.925 interactive)
         ttft_limit_use ratio  output    ttft_p99 / ttft_limit_held: the share of its TTFT limit its p99 takes (the report's note on what bounds its capacity; none without a finite limit)
         tpot_limit_use ratio  output    tpot_p99 / tpot_limit_held: the share of its TPOT limit its p99 takes (none without a finite limit)
         ttft_p99_low  s       output    latency band: the least TTFT p99 at the service's load (offered_load, else its capacity) x 0.95, x 1 and x 1.05, its layout held (server and interactive, aggregated)

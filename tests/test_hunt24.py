@@ -282,9 +282,11 @@ def test_the_editor_marks_a_sweeps_figure_where_eval_does(tmp_path: Path, price:
     hover, _ = hover_markdown(analysis, text.index("let hourly") + 5)
     table = CliRunner().invoke(main, ["eval", str(spec), "--select", "s.chat.cost_per_hour"]).stdout
     if "," not in price:
-        assert "throughput 63.49 ktok/s (n/a in 1 of 2 scenarios)" in lens and "⚠" not in lens, lens
-        assert "12.05 USD/h" in hover and "⚠" not in hover, hover
-        assert "n/a ⚠  12.05 USD/h (⚠ for n=0" in table, table      # eval marks the n/a cell alone
+        # (62.71 ktok/s and 12.04 USD/h since 2026-12-07, an offline service on DGX H100 under s26-apply's
+        # defaults (ea96c8bb: the GH100 chips' GEMM law and factor); 63.49 ktok/s, 12.05 USD/h before)
+        assert "throughput 62.71 ktok/s (n/a in 1 of 2 scenarios)" in lens and "⚠" not in lens, lens
+        assert "12.04 USD/h" in hover and "⚠" not in hover, hover      # (12.05 before 2026-12-07, as above)
+        assert "n/a ⚠  12.04 USD/h (⚠ for n=0" in table, table      # eval marks the n/a cell alone
     else:
         assert "n/a in 2 of 4 scenarios" in lens and "cost" in lens and "(⚠ computed from an input" in lens, lens
         assert "⚠ computed from an input outside its published range" in hover, hover

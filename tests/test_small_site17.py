@@ -195,5 +195,26 @@ def test_the_report_says_which_figure_is_capacity_and_which_the_load() -> None:
     assert "Tokens/s is each service's capacity" in md
     share = f"{v['s.dem.offered_share'] * 100:.1f}%"
     assert f"dem: serves its offered load \\(demand\\), {share} of its capacity" in md
-    # solved to the Interactive submitters' share 0.925 of the limit since 2026-12-07 (437.5 ms on the grid before)
-    assert "inter: capacity bound by TTFT p99, 416.2 ms of its 450 ms limit" in md
+    # solved to the Interactive submitters' share 0.925 of the limit since 2026-12-07 (437.5 ms on the grid before),
+    # the share and what sets it named beside the limit
+    assert ("inter: capacity bound by TTFT p99, 416.2 ms of its 450 ms limit \\(held to 0.925 of it: "
+            "operating\\_fraction\\_interactive\\)") in md
+
+
+def test_the_report_names_the_share_of_its_limit_a_capacity_point_is_held_to() -> None:
+    """A capacity point held to 0.8 of its limits (`let operating_fraction = 0.8`) is bound by the limit it sits at
+    0.8 of: the note says so and names the let (before 2026-12-07 it read its p99 against the whole limit, 0.8 <
+    BINDING_SHARE 0.85, and said no latency limit binds); held to the whole limit it names no share."""
+    from compiler import evaluate_text
+    from compiler.render.report import render_markdown
+    spec = SERVICES.format(system="DGX_H200")
+    spec = spec[:spec.index("  inference dem")] + "}\n"             # the interactive service alone
+    for f, said in (("0.8", "of its 450 ms limit \\(held to 0.8 of it: \\`let operating\\_fraction\\`\\): set by"),
+                    ("1", "of its 450 ms limit: set by")):
+        text = spec.replace('scenario = "interactive"',
+                            f'scenario = "interactive"\n    let operating_fraction = {f}', 1)
+        assert text != spec
+        results, sink = evaluate_text(text, "s.factory")
+        md = render_markdown(results, "s.factory", sink)
+        line = next(x for x in md.splitlines() if x.startswith("- inter: "))
+        assert line.startswith("- inter: capacity bound by TTFT p99, ") and said in line, line

@@ -535,8 +535,9 @@ def _capacity_bound(view: _View, inst, subject) -> str:
     with the capacity; else, in server and interactive, the latency limit its capacity point is nearest (TTFT p99
     or TPOT p99 over the limit it is held to, the outputs `ttft_limit_use` / `tpot_limit_use` of `ttft_limit_held` /
     `tpot_limit_held`: the spec's, else the MLPerf benchmark's of its model) where that p99 is at least BINDING_SHARE
-    of it (else none binds: the KV cache's rows where the batch is the most it holds, `max_batch`, else the
-    throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
+    of f x it, f the share of its limits the point is held to (`held_fraction`, named in the note since
+    2026-12-07: "416.2 ms of its 450 ms limit (held to 92.5% of it: `operating_fraction_interactive`, ...)") (else none
+    binds: the KV cache's rows where the batch is the most it holds, `max_batch`, else the throughput's maximum); a disaggregated service sized to a demand carries the demand. A TTFT-bound capacity is the prefill's (chip compute): a chip with
     more memory bandwidth lowers its TPOT, not its capacity (s17-small: DGX H100 -> H200, Llama 3.1 70B fp8
     interactive: TPOT p99 27.3 -> 22.0 ms, tokens/s 3.36k -> 3.22k, TTFT p99 444 and 432 ms of 450 ms)."""
     from ..display import format_quantity
@@ -590,12 +591,14 @@ def held_fraction(view, path: str, scenario: str) -> tuple[float, str]:
     it is held to the limits themselves (offline, or f = 1). `why` names where f comes from, for a reader who sees a
     p99 at 0.88 of its limit and reads headroom left (s26-hunt: the report said '43.98 ms of its 50 ms limit' and
     nowhere why not 50; `estimate` likewise)."""
-    own = view.get(f"{path}.operating_fraction")
-    fraction = own if own is not None else view.get(f"assumptions.operating_fraction_{scenario}")
+    for name in ("operating_fraction", f"operating_fraction_{scenario}"):   # the service's own `let`, as the
+        own = view.get(f"{path}.{name}")                                     # model reads it (platform._inputs)
+        if own is not None:
+            return (1.0, "") if own >= 1 - 1e-9 else (own, f"its `let {name}`")
+    fraction = view.get(f"assumptions.operating_fraction_{scenario}")
     if fraction is None or fraction >= 1 - 1e-9:
         return 1.0, ""
-    return fraction, ("its `operating_fraction`" if own is not None else
-                      f"`operating_fraction_{scenario}`, the MLPerf {scenario.capitalize()} runs' median share; "
+    return fraction, (f"`operating_fraction_{scenario}`, the MLPerf {scenario.capitalize()} runs' median share; "
                       f"`let operating_fraction = 1` plans to the limit")
 
 

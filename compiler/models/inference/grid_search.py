@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np
 
+from ...reason import Reason
 from .options import BATCH_GRID
 from .physics import (Architecture, Hardware, Load, _col, _ep_searched, config_grid, engine_batch_cap)
 from .step import evaluate_configs
@@ -203,9 +204,13 @@ def _refined_batches(B: np.ndarray, n: np.ndarray, grid: np.ndarray) -> np.ndarr
     return np.where(n[:, None] > 0, sub, B[:, None])
 
 
-def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: int) -> str:
+def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: int) -> Reason:
     """Why scenario `i` has no configuration, with the numbers: no layout exists, the weights (or the KV cache
-    of one sequence) do not fit, or no layout meets the latency limits."""
+    of one sequence) do not fit, or no layout meets the latency limits. A reason about a field of the workload is
+    a `Reason` (compiler/reason.py) naming it, its value and the limit it breaks, so its `infeasible-workload`
+    error stands at that field whatever the words (the first of `tp`, `pp` the spec fixes; a given `batch`; the
+    latency limit missed first, `tpot_limit` or `ttft_limit`); about the chip (the weights, the KV cache of one
+    sequence) or a `let`, it names none."""
     from ...display import format_quantity as q
 
     def at(x):
@@ -214,15 +219,16 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
 
     chips, scaleup, layers = at(hw.chips), at(hw.scaleup), at(arch.layers)
     if not best["any_allowed"][i]:
-        fixed = [f"{name} = {q(at(v), '')}" for name, v in (("tp", load.fixed_tp), ("pp", load.fixed_pp))
-                 if v is not None]
+        given = [(name, at(v)) for name, v in (("tp", load.fixed_tp), ("pp", load.fixed_pp)) if v is not None]
+        fixed = [f"{name} = {q(value, '')}" for name, value in given]
         heads = at(arch.heads)
         per_head = f", {q(heads, '')} attention heads" if heads > 1 else ""
         divides = " that divides the attention heads" if heads > 1 else ""
-        return (f"no parallel layout exists{' with ' + ' and '.join(fixed) if fixed else ''}: "
-                f"{q(chips, '')} accelerators, a scale-up domain of {q(scaleup, '')}, {q(layers, '')} layers"
-                f"{per_head} (tp must be a power of two within the scale-up domain{divides}, tp x pp at most "
-                f"the accelerators, pp at most the layers)")
+        return Reason(f"no parallel layout exists{' with ' + ' and '.join(fixed) if fixed else ''}: "
+                      f"{q(chips, '')} accelerators, a scale-up domain of {q(scaleup, '')}, {q(layers, '')} layers"
+                      f"{per_head} (tp must be a power of two within the scale-up domain{divides}, tp x pp at most "
+                      f"the accelerators, pp at most the layers)",
+                      *(given[0] if given else ()))
     if not best["any_fits"][i]:
         w, usable = at(best["closest_weights_per_chip"]), at(best["closest_usable"])
         r = at(best["closest_tp"]) * at(best["closest_pp"])
@@ -237,16 +243,19 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
                     f"memory reserve)")
         free = usable - w
         if load.fixed_batch is not None and at(load.fixed_batch) < 1:
-            return f"batch = {q(at(load.fixed_batch), '')}: a replica decodes at least one sequence"
+            return Reason(f"batch = {q(at(load.fixed_batch), '')}: a replica decodes at least one sequence",
+                          "batch", at(load.fixed_batch), 1.0)
         beams = at(load.beams)
         request = (f"one request's k = {q(beams, '')} beams are {q(beams, '')} rows of the batch, decoded "
                    "together (`let beams`)")
         if load.fixed_batch is not None and at(load.fixed_batch) < beams:
-            return f"batch = {q(at(load.fixed_batch), '')} rows holds less than one request: {request}"
+            return Reason(f"batch = {q(at(load.fixed_batch), '')} rows holds less than one request: {request}",
+                          "batch", at(load.fixed_batch), beams)
         if load.fixed_batch is not None and at(best["closest_max_batch"]) >= 1:
-            return (f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one sequence "
-                    f"is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free after the "
-                    f"weights, room for {q(at(best['closest_max_batch']), '')} sequences")
+            return Reason(f"batch {q(at(load.fixed_batch), '')} does not fit: at {layout} the KV cache of one "
+                          f"sequence is {q(at(best['closest_kv_sequence']), 'B')} per chip and {q(free, 'B')} is free "
+                          f"after the weights, room for {q(at(best['closest_max_batch']), '')} sequences",
+                          "batch", at(load.fixed_batch), at(best["closest_max_batch"]))
         cap = at(load.batch_cap)
         if np.isfinite(cap) and at(engine_batch_cap(cap, max(d, 1.0))) < 1:   # the engine's cap, not its memory
             return (f"`let max_batch_size` = {cap:g} leaves an engine no sequence to decode"
@@ -259,7 +268,7 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
                     f"{q(at(load.input_tokens) / beams + at(load.output_tokens) / 2, 'tok')} of KV)")
         return (f"the KV cache of one sequence does not fit: {q(at(best['closest_kv_sequence']), 'B')} per chip "
                 f"at {layout}, {q(free, 'B')} free after {q(w, 'B')} of weights")
-    parts = []
+    parts, missed = [], []
     f = at(load.limit_fraction)
 
     def limit(x):                   # the limit the point is held to (x `operating_fraction` where it is set)
@@ -267,11 +276,14 @@ def why_infeasible(best: dict, arch: Architecture, load: Load, hw: Hardware, i: 
     if at(best["least_tpot"]) > at(load.tpot_limit):
         parts.append(f"the fastest decode step that fits takes {q(at(best['least_tpot']), 's')} > tpot_limit "
                      f"{limit(at(load.tpot_limit))}")
+        missed.append(("tpot_limit", at(best["least_tpot"]), at(load.tpot_limit)))
     if at(best["least_ttft"]) > at(load.ttft_limit):
         parts.append(f"the shortest time to first token is {q(at(best['least_ttft']), 's')} > ttft_limit "
                      f"{limit(at(load.ttft_limit))}")
-    return "no layout meets the latency limits: " + ("; ".join(parts) or
-                                                       "each layout that fits misses tpot_limit or ttft_limit")
+        missed.append(("ttft_limit", at(best["least_ttft"]), at(load.ttft_limit)))
+    return Reason("no layout meets the latency limits: " + ("; ".join(parts) or
+                                                          "each layout that fits misses tpot_limit or ttft_limit"),
+                  *(missed[0] if missed else ()))
 
 
 def search_loop(hw: Hardware, arch: Architecture, load: Load, grid=None) -> float:

@@ -334,8 +334,8 @@ output("inference", "batch_in_flight", "offered_load set and below capacity: b =
 
 
 def _limit_held(i: int):
-    """The output of latency_limit (the limit the solve holds the service to); not applicable outside server and
-    interactive (offline has no latency limit)."""
+    """The output of latency_limit (the limit itself: the solve holds the capacity point to f x it, f
+    `operating_fraction`); not applicable outside server and interactive (offline has no latency limit)."""
     def limit_held(ctx):
         scenario = ctx.text("scenario", "offline")
         if scenario not in ("server", "interactive"):
@@ -345,9 +345,9 @@ def _limit_held(i: int):
 
 
 output("inference", "ttft_limit_held", "ttft_limit, else the MLPerf TTFT p99 limit of its model's benchmark "
-       "(server and interactive)")(_limit_held(0))
+       "(server and interactive); the capacity point is held to operating_fraction x it")(_limit_held(0))
 output("inference", "tpot_limit_held", "tpot_limit, else the MLPerf TPOT p99 limit of its model's benchmark "
-       "(server and interactive)")(_limit_held(1))
+       "(server and interactive); the capacity point is held to operating_fraction x it")(_limit_held(1))
 def _limit_use(what: str):
     """`<what>_p99 / <what>_limit_held`: the share of the limit the service's p99 takes (above 1: over it); absent
     where the limit is not finite (a benchmark with none for the scenario)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import numpy as np
 
+from ...reason import Reason
 from .. import cached
 from ..distinct import solve_distinct
 from .options import (BATCH_GRID, PP_GRID, TP_GRID, WEIGHT_BITS)
@@ -272,9 +273,10 @@ def _held_pools(best: dict, held) -> None:
     over = (feasible > 0) & np.isfinite(need) & (need > held * (1 + 1e-12))
     best["chips"] = np.where(np.isfinite(need), held, need)
     if over.any():
-        _refuse(best, over, [f"the pools that carry its demand need {need[i]:,.0f} accelerators ({pre[i]:,.0f} "
-                             f"prefill, {dec[i]:,.0f} decode), more than the {held[i]:,.0f} it holds (set "
-                             "`accelerators` to that count, or leave it unset: the demand sizes the service)"
+        _refuse(best, over, [Reason(f"the pools that carry its demand need {need[i]:,.0f} accelerators "
+                                    f"({pre[i]:,.0f} prefill, {dec[i]:,.0f} decode), more than the {held[i]:,.0f} "
+                                    "it holds (set `accelerators` to that count, or leave it unset: the demand "
+                                    "sizes the service)", "accelerators", float(held[i]), float(need[i]))
                              if over[i] else "" for i in range(n)])
 
 
@@ -773,8 +775,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         empty = flat(left) < 1
         for i in np.flatnonzero(empty & pre_fits):
             pool = pre_set[i] if fixed_pre else flat(hw.chips)[i] - flat(left)[i]     # as given, not clipped
-            reasons[i] = (f"the prefill pool of {pool:g} accelerator(s) leaves none of the {flat(hw.chips)[i]:g} "
-                          "to decode")
+            reasons[i] = Reason(f"the prefill pool of {pool:g} accelerator(s) leaves none of the "
+                                f"{flat(hw.chips)[i]:g} to decode", "prefill_accelerators" if fixed_pre else None,
+                                float(pool), float(flat(hw.chips)[i]))
         searched_bad = searched_bad & ~empty
     if ctx.is_set("demand"):
         lam = flat(ctx.get("demand")) / O
@@ -803,9 +806,10 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
         lam_op = lam
         for i in np.flatnonzero(short & ~bad):
             if fixed_pre:
-                reasons[i] = (f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp {tp_p[i]:g}) "
-                              f"carries at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within the TTFT limit, "
-                              f"below the demand {tokens[i]:,.0f} tok/s")
+                reasons[i] = Reason(f"the prefill pool of {pre[i]:g} accelerators ({c[i]:g} workers of tp "
+                                    f"{tp_p[i]:g}) carries at most {capacity(c, budget)[i] * O[i]:,.0f} tok/s within "
+                                    f"the TTFT limit, below the demand {tokens[i]:,.0f} tok/s",
+                                    "prefill_accelerators", float(pre[i]))
             elif budget[i] < 0:   # no pool: the first token misses the limit without a queue (not a pool's size)
                 reasons[i] = (f"no prefill pool carries the demand {tokens[i]:,.0f} tok/s within the TTFT limit "
                               f"{1e3 * limit[i]:,.0f} ms: the first token takes {1e3 * (limit[i] - budget[i]):,.0f} ms "
@@ -884,8 +888,9 @@ def _disaggregated(ctx, platform, arch, hw, load, scenario, best, left=None,
     bad = bad | late
     for i in np.flatnonzero(~pre_fits & ~searched_bad):
         which = f"prefill_tp {flat(fixed_tp)[i]:g}" if fixed_tp is not None else "a power-of-two tp"
-        reasons[i] = (f"no prefill worker layout holds the weights and a prompt ({which} at pp 1, within the "
-                      f"scale-up domain of {flat(hw.scaleup)[i]:g} accelerators)")
+        reasons[i] = Reason(f"no prefill worker layout holds the weights and a prompt ({which} at pp 1, within the "
+                            f"scale-up domain of {flat(hw.scaleup)[i]:g} accelerators)",
+                            *(("prefill_tp", float(flat(fixed_tp)[i])) if fixed_tp is not None else ()))
     ttft_fixed = t_pass + transfer(total) + t_dec
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = lam_q / (c * mu)
