@@ -197,8 +197,9 @@ def test_the_report_says_which_figure_is_capacity_and_which_the_load() -> None:
     assert f"dem: serves its offered load \\(demand\\), {share} of its capacity" in md
     # solved to the Interactive submitters' share 0.925 of the limit since 2026-12-07 (437.5 ms on the grid before),
     # the share and what sets it named beside the limit
-    assert ("inter: capacity bound by TTFT p99, 416.2 ms of its 450 ms limit \\(held to 0.925 of it: "
-            "operating\\_fraction\\_interactive\\)") in md
+    assert ("inter: capacity bound by TTFT p99, 416.2 ms of its 450 ms limit \\(MLPerf Interactive's for its model: "
+            "the spec sets none; held to 92.5% of it: "
+            "\\`operating\\_fraction\\_interactive\\`") in md
 
 
 def test_the_report_names_the_share_of_its_limit_a_capacity_point_is_held_to() -> None:
@@ -209,8 +210,8 @@ def test_the_report_names_the_share_of_its_limit_a_capacity_point_is_held_to() -
     from compiler.render.report import render_markdown
     spec = SERVICES.format(system="DGX_H200")
     spec = spec[:spec.index("  inference dem")] + "}\n"             # the interactive service alone
-    for f, said in (("0.8", "of its 450 ms limit \\(held to 0.8 of it: \\`let operating\\_fraction\\`\\): set by"),
-                    ("1", "of its 450 ms limit: set by")):
+    for f, said in (("0.8", "the spec sets none; held to 80.0% of it: its \\`let operating\\_fraction\\`\\): set by"),
+                    ("1", "of its 450 ms limit \\(MLPerf Interactive's for its model: the spec sets none\\): set by")):
         text = spec.replace('scenario = "interactive"',
                             f'scenario = "interactive"\n    let operating_fraction = {f}', 1)
         assert text != spec
