@@ -116,7 +116,14 @@ _INFERENCE_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
     "ref:rack.all:nic.let:nvlink_group", "ref:rack.all:server.let:nvlink_group",
     "ref:rack.all:storage.let:nvlink_group", "ref:rack.all:switch.let:nvlink_group",
     "ref:system.parts:*.let:nvlink_group",
-)
+    # the GH100 chips' own smooth GEMM law (`let gemm_smooth_power`, `let gemm_weight_efficiency_<precision>`,
+    # stdlib/chips.factory since 2026-12-07), read likewise, wherever the workload finds its chip
+) + tuple(f"{where}.let:{name}" for name in ("gemm_smooth_power", "gemm_weight_efficiency_bf16",
+                                              "gemm_weight_efficiency_fp8", "gemm_weight_efficiency_fp4",
+                                              "gemm_weight_efficiency_int8")
+          for where in ("ref:chip", "ref:system.parts:chip", "ref:system.parts:*")
+          + tuple(f"ref:rack.all:{kind}" for kind in ("chip", "cpu", "dpu", "memory", "nic", "server", "storage",
+                                                      "switch")))
 
 # what the training solve reads (compiler.models.training.solved): every output built on it reads these
 _TRAINING_SOLVE = _CHIP_POWER_MODEL + _CHIP_RATES + _CHIP_FIGURES + (
