@@ -70,7 +70,7 @@ def test_the_bigger_chip_is_never_slower_with_the_knee_at_its_own_power() -> Non
 
 def test_the_held_out_b300_b200_pair_with_and_without_it() -> None:
     """The held-out rows of the OPEN law violation (tests/test_heldout_laws.py: v6.0 gpt-oss-120b Interactive on 8
-    B300 and 8 B200, lines 322 and 522), one evaluation: the default puts the B300 0.01% below the B200, `knee_own_
+    B300 and 8 B200, lines 322 and 522), one evaluation: the default puts the B300 0.01% below the B200 (0.10% since 2026-12-07), `knee_own_
     power` 1 above it, and leaves the B200 (no FP4 a of its own) bit for bit."""
     from dsl.diagnostics import Sink
 
@@ -96,8 +96,9 @@ def test_the_held_out_b300_b200_pair_with_and_without_it() -> None:
     assert evaluated
     b300, b200, b300_own, b200_own = (r.predicted for r in rows)
     assert [r.chip for r in rows] == ["B300", "B200", "B300", "B200"]
-    assert b300 < b200 and b200 - b300 < 1e-3 * b200          # the OPEN violation (34,280 against 34,283 tok/s)
-    assert b300_own >= b200                                   # 34,328
+    assert b300 < b200 and b200 - b300 < 2e-3 * b200          # the OPEN violation (34,280 against 34,283 tok/s;
+    # 30,839 against 30,870 under the planning defaults of 2026-12-07, the capacity point solved to 0.925 of the limits)
+    assert b300_own >= b200
     assert b200_own == b200
 
 
