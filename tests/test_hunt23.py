@@ -180,8 +180,10 @@ def test_the_hover_says_where_a_figure_is_na_and_flags_an_output(tmp_path: Path)
     and `n/a (why)` where it has no value at all (before: no value and no word)."""
     from compiler.lsp.analysis import Analysis, hover_markdown
 
-    sweep = ONE_TOKEN \
-        .replace('scenario = "single_stream"', 'scenario = "server"').replace("\n}\n", "\n  let t = svc.tpot\n}\n")
+    # (on the batch grid, `capacity_solve` 0: the point solved to 0.88 of the limits, the planning default since
+    # 2026-12-07, leaves the TPOT off its knife edge, and this test is about the hover's mark, not the point)
+    sweep = ONE_TOKEN.replace('scenario = "single_stream"', 'scenario = "server"\n    let capacity_solve = 0') \
+        .replace("\n}\n", "\n  let t = svc.tpot\n}\n")
     text = ONE_TOKEN.replace("[1 tok, 2 tok]", "1 tok").replace("\n}\n", "\n  let t = svc.tpot\n}\n")
     why = "output_tokens is at most 1: a request has no second token"
     for source, expect in ((sweep, ["(\u26a0 on a knife edge", f"(n/a in 1 of 2 scenarios: {why}"]),
