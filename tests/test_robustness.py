@@ -161,7 +161,7 @@ site office {
     scenario = "server"
     input_tokens = 2000 tok
     output_tokens = 500 tok
-    demand = 50 ktok/s
+    demand = 45 ktok/s       # 60 of the 64 GPUs at the solved capacity point (50 needed 66 since 2026-12-07)
     utilization = 0.6
   }
 }
