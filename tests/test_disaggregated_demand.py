@@ -75,6 +75,43 @@ def test_a_sweep_over_the_demand_equals_the_runs_one_at_a_time() -> None:
             assert swept[name][i] == alone[name][0], (name, demand, swept[name][i], alone[name][0])
 
 
+SMALL_SIZED = """from systems import DGX_H100
+from models import Llama3_1_8B
+param lim = %s
+site s {
+  inference w {
+    model = Llama3_1_8B
+    system = DGX_H100
+    precision = "fp8"
+    scenario = "server"
+    input_tokens = 2000 tok
+    output_tokens = 200 tok
+    serving = "disaggregated"
+    demand = 20 ktok/s
+    %s = lim
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("field", ["pp", "tp"])
+def test_a_sweep_over_the_decode_layout_equals_the_runs_one_at_a_time(field) -> None:
+    # Llama 3.1 8B fp8 on DGX H100 sized to 20 ktok/s (100 requests/s of 2,000 tokens in, 200 out), the decode
+    # layout's tp or pp given as [1, 2]. Alone: at 1 the decode pool is 3 replicas of 1 chip (3 accelerators), at 2
+    # it is 2 replicas of 2 chips (4); the prefill pool 4 workers of tp 1 in both; 7 and 8 in all. The decode pool
+    # is its replicas x tp x pp. Before s26-sweeplaw the sweep's layouts were the union of its rows' given values,
+    # so its 2 row took the 1 row's cheaper pools (3 replicas, 3 decode accelerators, 7 in all) under tp/pp 2.
+    swept = _run(SMALL_SIZED % ("[1, 2]", field))
+    for i, value in enumerate(("1", "2")):
+        alone = _run(SMALL_SIZED % (value, field))
+        for name, one in alone.items():
+            got = np.broadcast_to(swept[name], (2,))[i]
+            assert got == one[0] or (np.isnan(got) and np.isnan(one[0])), (field, value, name, got, one[0])
+    assert list(swept[field]) == [1, 2]
+    assert list(swept["decode_accelerators"]) == [3, 4] and list(swept["accelerators_needed"]) == [7, 8]
+    assert np.all(swept["decode_accelerators"] == swept["replicas"] * swept["tp"] * swept["pp"])
+
+
 @pytest.mark.parametrize("demand", ["2.5 ktok/s", "5 ktok/s"])
 def test_the_accelerators_a_demand_is_sized_to_serve_it_with_the_split_searched(demand) -> None:
     # the service given the accelerators the demand is sized to (2.5 ktok/s: one DGX's 8), its split and decode

@@ -128,6 +128,7 @@ def _solve(ctx) -> dict[str, np.ndarray]:
                     cand = search(search_hw, arch, at, tuple(g[keep] for g in grid),
                                   {name: v[:, keep] for name, v in whole.items()})
                     cand["reason"] = [""] * np.size(cand["feasible"])
+                _own_rows_only(cand, load, own, pairs[0, k], pairs[1, k])
                 return cand, np.where(np.ravel(cand["feasible"]) > 0, np.ravel(cand["throughput"]), 0.0)
 
             if bounds is None:
@@ -246,6 +247,26 @@ def _solve(ctx) -> dict[str, np.ndarray]:
     else:
         best["accelerators_needed"] = np.where(per_chip > 0, n, np.nan)
     return best
+
+
+def _own_rows_only(cand: dict, load: Load, own: dict, tp: float, pp: float) -> None:
+    """A candidate decode layout (tp, pp) of a disaggregated service (_solve's `service`) left infeasible in the
+    scenarios whose run one at a time does not evaluate it: where the spec gives another tp or pp, or where it is
+    that scenario's own search's layout (run alone, the grid's layouts leave out the given tp's and pp's others and
+    the search's own). The layouts are the union over the sweep's scenarios, so without this a scenario of a sweep
+    took a layout its run alone never sees (before s26-sweeplaw, inference_shootout's dynamo_70b swept over
+    pp = [1, 2, 4]: its pp 2 row took the pp 1 decode pools, 232 accelerators, 245 alone)."""
+    off = (np.ravel(own["tp"]) == tp) & (np.ravel(own["pp"]) == pp)
+    for fixed, value in ((load.fixed_tp, tp), (load.fixed_pp, pp)):
+        if fixed is not None:
+            off = off | (np.abs(np.round(np.asarray(fixed, dtype=float).reshape(-1)) - value) > 0.5)
+    if not np.any(off):
+        return
+    n = max(np.size(cand["feasible"]), off.size)
+    feasible = np.broadcast_to(np.ravel(cand["feasible"]), (n,))
+    cand["feasible"] = np.where(np.broadcast_to(off, (n,)), np.zeros_like(feasible), feasible)
+    if isinstance(cand.get("reason"), list) and len(cand["reason"]) != n:
+        cand["reason"] = [""] * n
 
 
 def _replica_rate(best: dict) -> tuple[np.ndarray, np.ndarray]:
